@@ -1,0 +1,28 @@
+/**
+ * Builds the API: request context → body limit → init (config, db) → routes, with one error
+ * handler and one not-found handler. `AppType` lets the dashboard use Hono's typed client.
+ */
+import { Hono } from "hono";
+import type { HonoEnv } from "./env";
+import { handleError, handleNotFound } from "./errors";
+import { limitBody } from "./middleware/body-limit";
+import { init } from "./middleware/init";
+import { requireSameOrigin } from "./middleware/origin";
+import { requestContext } from "./middleware/request-context";
+import { healthRoutes } from "./routes/health";
+
+export function createApp() {
+  const app = new Hono<HonoEnv>();
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  app.use("*", requestContext());
+  app.use("/api/*", limitBody());
+  // ping answers before init: no configuration, no database, no I/O.
+  app.get("/api/ping", (c) => c.body(null, 204));
+  app.use("/api/*", init());
+  app.use("/api/*", requireSameOrigin());
+  return app.route("/api", healthRoutes);
+}
+
+export const app = createApp();
+export type AppType = typeof app;

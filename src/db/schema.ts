@@ -1,0 +1,290 @@
+/**
+ * The whole data model (DESIGN §3). Constraints here are the contract: unique keys make
+ * handlers idempotent, foreign keys say what a delete takes with it, checks keep rows sane
+ * even when a bug slips past validation.
+ */
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** E.164: a plus and 8–15 digits, no leading zero. */
+const E164_PATTERN = "^\\+[1-9][0-9]{7,14}$";
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    name: text("name"),
+    phone: text("phone"),
+    timezone: text("timezone").notNull().default("UTC"),
+    creditBalance: integer("credit_balance").notNull().default(0),
+    /** Set only by an admin: lets an adjustment take the balance below zero. */
+    allowNegativeBalance: boolean("allow_negative_balance").notNull().default(false),
+    lowCreditThreshold: integer("low_credit_threshold").notNull().default(10),
+    stripeCustomerId: text("stripe_customer_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_stripe_customer_id_key").on(t.stripeCustomerId),
+    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
+    check("users_phone_e164", sql`${t.phone} is null or ${t.phone} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
+    check("users_balance_non_negative", sql`${t.creditBalance} >= 0 or ${t.allowNegativeBalance}`),
+    check("users_threshold_non_negative", sql`${t.lowCreditThreshold} >= 0`),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** Hex SHA-256 of the cookie token; the token itself is never stored. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    /** Hex SHA-256 of the mailed token. */
+    id: text("id").primaryKey(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_reset_tokens_user_id_idx").on(t.userId)],
+);
+
+/** Fixed-window counters shared by every isolate (DESIGN §13: never module memory). */
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+  count: integer("count").notNull(),
+});
+
+export const agents = pgTable(
+  "agents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    vapiAssistantId: text("vapi_assistant_id").notNull(),
+    name: text("name").notNull(),
+    businessDescription: text("business_description").notNull().default(""),
+    greeting: text("greeting").notNull(),
+    /** The owner's extra instructions; the full prompt is assembled when the assistant is built. */
+    systemPrompt: text("system_prompt").notNull().default(""),
+    faq: jsonb("faq").$type<{ question: string; answer: string }[]>().notNull().default([]),
+    policies: text("policies").notNull().default(""),
+    voiceProvider: text("voice_provider").notNull().default("vapi"),
+    voiceId: text("voice_id").notNull().default("Elliot"),
+    transferNumber: text("transfer_number"),
+    bookingEnabled: boolean("booking_enabled").notNull().default(false),
+    calendarId: text("calendar_id"),
+    appointmentMinutes: integer("appointment_minutes").notNull().default(30),
+    bufferMinutes: integer("buffer_minutes").notNull().default(0),
+    minNoticeMinutes: integer("min_notice_minutes").notNull().default(60),
+    horizonDays: integer("horizon_days").notNull().default(30),
+    /** {mon: [{start: "09:00", end: "17:00"}], …}; a missing or empty day is closed. */
+    businessHours: jsonb("business_hours").$type<Record<string, { start: string; end: string }[]>>().notNull().default({}),
+    timezone: text("timezone").notNull().default("UTC"),
+    sheetsLogging: boolean("sheets_logging").notNull().default(false),
+    status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("agents_vapi_assistant_id_key").on(t.vapiAssistantId),
+    index("agents_user_id_created_at_idx").on(t.userId, t.createdAt),
+    check("agents_status_valid", sql`${t.status} in ('active', 'paused')`),
+    check("agents_transfer_e164", sql`${t.transferNumber} is null or ${t.transferNumber} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
+    check("agents_appointment_minutes_range", sql`${t.appointmentMinutes} between 5 and 480`),
+    check("agents_booking_numbers_non_negative", sql`${t.bufferMinutes} >= 0 and ${t.minNoticeMinutes} >= 0 and ${t.horizonDays} between 1 and 365`),
+  ],
+);
+
+export const phoneNumbers = pgTable(
+  "phone_numbers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    vapiPhoneNumberId: text("vapi_phone_number_id").notNull(),
+    /** Null while Vapi is still provisioning the number. */
+    e164: text("e164"),
+    status: text("status").notNull().default("activating"),
+    areaCode: text("area_code"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("phone_numbers_vapi_phone_number_id_key").on(t.vapiPhoneNumberId),
+    uniqueIndex("phone_numbers_e164_key").on(t.e164),
+    index("phone_numbers_user_id_idx").on(t.userId),
+    index("phone_numbers_agent_id_idx").on(t.agentId),
+  ],
+);
+
+export const calls = pgTable(
+  "calls",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    phoneNumberId: uuid("phone_number_id").references(() => phoneNumbers.id, { onDelete: "set null" }),
+    vapiCallId: text("vapi_call_id").notNull(),
+    customerNumber: text("customer_number"),
+    status: text("status").notNull().default("queued"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    durationSeconds: integer("duration_seconds"),
+    endedReason: text("ended_reason"),
+    transcript: text("transcript"),
+    summary: text("summary"),
+    recordingUrl: text("recording_url"),
+    structuredData: jsonb("structured_data").$type<Record<string, unknown>>(),
+    /** Vapi's cost in USD, kept exact. */
+    vapiCost: numeric("vapi_cost", { precision: 12, scale: 4 }),
+    creditsCharged: integer("credits_charged").notNull().default(0),
+    /** Set by the queue consumer once the Sheets row exists: a retry never appends twice. */
+    sheetLoggedAt: timestamp("sheet_logged_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("calls_vapi_call_id_key").on(t.vapiCallId),
+    index("calls_user_id_started_at_idx").on(t.userId, t.startedAt),
+    index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
+    check("calls_credits_non_negative", sql`${t.creditsCharged} >= 0`),
+  ],
+);
+
+export const creditTransactions = pgTable(
+  "credit_transactions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    delta: integer("delta").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund"] }).notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    stripeCheckoutSessionId: text("stripe_checkout_session_id"),
+    callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
+    description: text("description"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("credit_transactions_idempotency_key_key").on(t.idempotencyKey),
+    // Defence in depth: whatever key a caller picks, one checkout session buys credits once.
+    uniqueIndex("credit_transactions_checkout_purchase_key")
+      .on(t.stripeCheckoutSessionId)
+      .where(sql`${t.kind} = 'purchase'`),
+    index("credit_transactions_user_id_created_at_idx").on(t.userId, t.createdAt),
+    check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund')`),
+    check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
+  ],
+);
+
+export const googleConnections = pgTable(
+  "google_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    googleEmail: text("google_email"),
+    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    /** AES-256-GCM: base64url(iv || ciphertext || tag); key_version names the key. */
+    refreshTokenCiphertext: text("refresh_token_ciphertext"),
+    accessTokenCiphertext: text("access_token_ciphertext"),
+    keyVersion: integer("key_version").notNull().default(1),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    spreadsheetId: text("spreadsheet_id"),
+    calendarId: text("calendar_id"),
+    status: text("status", { enum: ["ok", "needs_reconnect"] }).notNull().default("ok"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("google_connections_user_id_key").on(t.userId),
+    check("google_connections_status_valid", sql`${t.status} in ('ok', 'needs_reconnect')`),
+  ],
+);
+
+/** Single-use OAuth `state` values, bound to the session that started the flow. */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    id: text("id").primaryKey(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("oauth_states_user_id_idx").on(t.userId)],
+);
+
+/** Idempotency record for incoming webhooks (Stripe events, Vapi end-of-call reports). */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    outcome: text("outcome").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
+);
+
+/** Holds a slot while a booking is written to Google, so two callers cannot take it. */
+export const bookingHolds = pgTable(
+  "booking_holds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    agentId: uuid("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    startAt: timestamp("start_at", { withTimezone: true }).notNull(),
+    endAt: timestamp("end_at", { withTimezone: true }).notNull(),
+    googleEventId: text("google_event_id"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("booking_holds_agent_id_start_at_key").on(t.agentId, t.startAt)],
+);
+
+/** Queue side effects already done (an email sent, a row appended), by idempotency key. */
+export const sideEffects = pgTable("side_effects", {
+  key: text("key").primaryKey(),
+  kind: text("kind").notNull(),
+  completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Small settings the worker learns at run time (e.g. the Vapi webhook credential id). */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: updatedAt(),
+});

@@ -1,0 +1,12 @@
+/** The worker: the API (fetch), the side-effects consumer (queue) and the Durable Objects. */
+import { app } from "./app";
+import type { Bindings } from "./env";
+import { createQueueConsumer } from "./queues/consumer";
+import { sideEffectHandlers } from "./queues/handlers";
+
+export { CreditAccount } from "./durable-objects/credit-account";
+
+export default {
+  fetch: app.fetch,
+  queue: createQueueConsumer(sideEffectHandlers),
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,54 @@
+/**
+ * Structured JSON log lines. Keys that may carry secrets are masked before anything is
+ * written (DESIGN §13: no secret, token, password or full phone number in a log line).
+ */
+type Fields = Record<string, unknown>;
+export type Level = "debug" | "info" | "warn" | "error";
+const LEVEL_RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function parseLevel(value: unknown): Level {
+  return typeof value === "string" && value in LEVEL_RANK ? (value as Level) : "info";
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|signature|refresh|access/i;
+const PHONE_KEY = /phone|number|customer/i;
+
+export function maskPhone(value: string): string {
+  return value.length > 4 ? `${"•".repeat(Math.max(0, value.length - 4))}${value.slice(-4)}` : "••••";
+}
+
+function redact(fields: Fields, depth = 0): Fields {
+  const out: Fields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (SECRET_KEY.test(key)) out[key] = "[redacted]";
+    else if (typeof value === "string" && PHONE_KEY.test(key) && /^\+?\d{6,}$/.test(value)) out[key] = maskPhone(value);
+    else if (value && typeof value === "object" && !Array.isArray(value) && depth < 3) out[key] = redact(value as Fields, depth + 1);
+    else out[key] = value;
+  }
+  return out;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  error(msg: string, fields?: Fields): void;
+  child(fields: Fields): Logger;
+}
+
+export function createLogger(base: Fields = {}, minLevel: Level = "info"): Logger {
+  const write = (level: Level, msg: string, fields: Fields = {}) => {
+    if (LEVEL_RANK[level] < LEVEL_RANK[minLevel]) return;
+    const line = JSON.stringify({ level, msg, time: new Date().toISOString(), ...redact({ ...base, ...fields }) });
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+  return {
+    debug: (msg, fields) => write("debug", msg, fields),
+    info: (msg, fields) => write("info", msg, fields),
+    warn: (msg, fields) => write("warn", msg, fields),
+    error: (msg, fields) => write("error", msg, fields),
+    child: (fields) => createLogger({ ...base, ...fields }, minLevel),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * `requireUser()`: the session cookie must name a live session, else 401 `unauthenticated`.
+ * Sets `user` and `session` on the context; a session extended on this request gets a fresh
+ * cookie so the browser's expiry follows the server's.
+ */
+import type { MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import type { HonoEnv } from "../env";
+import { AppError } from "../errors";
+import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from "../services/sessions";
+
+export function requireUser(): MiddlewareHandler<HonoEnv> {
+  return async function requireUserMiddleware(c, next) {
+    const token = getCookie(c, SESSION_COOKIE);
+    const result = token ? await validateSessionToken(c.get("db"), token) : null;
+    if (!token || !result) throw new AppError("unauthenticated", "Sign in to continue.");
+    c.set("user", result.user);
+    c.set("session", result.session);
+    if (result.extended) setSessionCookie(c, token, result.session.expiresAt);
+    await next();
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * CSRF defence (DESIGN §13): a state-changing request to the API must carry an Origin equal
+ * to APP_URL's origin, else 403 `bad_origin`. Webhooks are exempt: they authenticate by
+ * signature, and their senders send no Origin.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { HonoEnv } from "../env";
+import { AppError } from "../errors";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function requireSameOrigin(): MiddlewareHandler<HonoEnv> {
+  return async function requireSameOriginMiddleware(c, next) {
+    if (!SAFE_METHODS.has(c.req.method) && !new URL(c.req.url).pathname.startsWith("/api/webhooks/")) {
+      const origin = c.req.header("origin");
+      if (origin !== c.get("config").APP_URL) {
+        throw new AppError(
+          "bad_origin",
+          origin ? `Requests from ${origin} are not accepted.` : "A state-changing request must carry an Origin header.",
+        );
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The side-effects queue's messages: a closed, versionless union parsed with zod on the way
+ * out of the queue, so a malformed message is dead-lettered rather than half-handled.
+ */
+import { z } from "zod";
+
+export const emailMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("email.password_reset"),
+    idempotencyKey: z.string().min(1),
+    to: z.email(),
+    name: z.string().nullable(),
+    resetUrl: z.url(),
+    expiresAt: z.iso.datetime(),
+  }),
+  z.object({
+    type: z.literal("email.low_credit"),
+    idempotencyKey: z.string().min(1),
+    userId: z.string().min(1),
+    balance: z.number().int(),
+    threshold: z.number().int(),
+  }),
+  z.object({
+    type: z.literal("email.purchase_receipt"),
+    idempotencyKey: z.string().min(1),
+    userId: z.string().min(1),
+    credits: z.number().int().positive(),
+    amountCents: z.number().int().nonnegative(),
+    currency: z.string().length(3),
+    balance: z.number().int(),
+  }),
+]);
+
+export const sideEffectMessageSchema = z.discriminatedUnion("type", [
+  ...emailMessageSchema.options,
+  z.object({
+    type: z.literal("sheets.append_call"),
+    idempotencyKey: z.string().min(1),
+    callId: z.string().min(1),
+  }),
+]);
+
+export type SideEffectMessage = z.infer<typeof sideEffectMessageSchema>;
+export type EmailMessage = z.infer<typeof emailMessageSchema>;

@@ -1,0 +1,88 @@
+/**
+ * Sessions as the Lucia guide describes them: the cookie holds a random token, the database
+ * only its SHA-256; 7 days of life, extended when a session is used in its second half;
+ * an expired session is deleted when it is presented.
+ */
+import { and, eq, ne } from "drizzle-orm";
+import type { Context } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { Database } from "../db/client";
+import { sessions, users } from "../db/schema";
+import { generateToken, hashToken } from "../lib/tokens";
+
+export const SESSION_COOKIE = "session";
+export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+
+export interface SessionHints {
+  userAgent?: string | null;
+  ip?: string | null;
+}
+
+export async function createSession(db: Database, userId: string, hints: SessionHints = {}, now = new Date()) {
+  const token = generateToken();
+  const [session] = await db
+    .insert(sessions)
+    .values({
+      id: hashToken(token),
+      userId,
+      expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+      createdAt: now,
+      lastSeenAt: now,
+      userAgent: hints.userAgent?.slice(0, 256) ?? null,
+      ip: hints.ip ?? null,
+    })
+    .returning();
+  return { token, session: session as Session };
+}
+
+/** The session and its user for a cookie token, or null; expires and extends as a side effect. */
+export async function validateSessionToken(db: Database, token: string, now = new Date()) {
+  const id = hashToken(token);
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  if (!row) return null;
+  if (row.session.expiresAt.getTime() <= now.getTime()) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+  if (row.session.expiresAt.getTime() - now.getTime() < SESSION_TTL_MS / 2) {
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    await db.update(sessions).set({ expiresAt, lastSeenAt: now }).where(eq(sessions.id, id));
+    row.session.expiresAt = expiresAt;
+    row.session.lastSeenAt = now;
+    return { ...row, extended: true };
+  }
+  return { ...row, extended: false };
+}
+
+export async function invalidateSession(db: Database, sessionId: string) {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Revokes every session of a user, or every one but `exceptSessionId`. */
+export async function invalidateUserSessions(db: Database, userId: string, exceptSessionId?: string) {
+  await db
+    .delete(sessions)
+    .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId));
+}
+
+export function setSessionCookie(c: Context, token: string, expiresAt: Date) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: Context) {
+  deleteCookie(c, SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: "Lax", path: "/" });
+}

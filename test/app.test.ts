@@ -1,0 +1,118 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { HonoEnv } from "../src/env";
+import { handleError, handleNotFound } from "../src/errors";
+import { validate } from "../src/lib/validate";
+import { limitBody } from "../src/middleware/body-limit";
+import { requestContext } from "../src/middleware/request-context";
+import { envWith, testEnv } from "./support/env";
+import { call, errorOf } from "./support/http";
+
+/** A tiny app wired like the real one, with routes that exercise each error path. */
+function probeApp() {
+  const app = new Hono<HonoEnv>();
+  app.use("*", requestContext());
+  app.use("*", limitBody(1024));
+  app.post("/echo", validate("json", z.object({ name: z.string().min(1), age: z.number().int().min(0) })), (c) =>
+    c.json(c.req.valid("json")),
+  );
+  app.get("/boom", () => {
+    throw new Error("database password is hunter2");
+  });
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}
+
+const probe = (path: string, init?: RequestInit) => probeApp().request(path, init, testEnv);
+
+describe("error shape", () => {
+  it("an unknown route is 404 not_found in the error shape with the request id", async () => {
+    const response = await call("/api/no-such-thing");
+    expect(response.status).toBe(404);
+    const error = await errorOf(response);
+    expect(error.code).toBe("not_found");
+    expect(error.message).toContain("/api/no-such-thing");
+    expect(error.requestId).toBe(response.headers.get("x-request-id"));
+  });
+
+  it("invalid input is 400 validation_failed naming each failing field", async () => {
+    const response = await probe("/echo", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "", age: -1 }),
+    });
+    expect(response.status).toBe(400);
+    const error = await errorOf(response);
+    expect(error.code).toBe("validation_failed");
+    expect(error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "name" }),
+        expect.objectContaining({ path: "age" }),
+      ]),
+    );
+  });
+
+  it("malformed JSON is 400 invalid_json", async () => {
+    const response = await probe("/echo", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe("invalid_json");
+  });
+
+  it("an unexpected error is 500 internal_error with no stack and no message leaked", async () => {
+    const response = await probe("/boom");
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text).error.code).toBe("internal_error");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toMatch(/\bat\s.+:\d+:\d+/);
+  });
+});
+
+describe("request body limit", () => {
+  it("refuses a body over 1 MiB with 413 payload_too_large", async () => {
+    const response = await call("/api/health", { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+  });
+
+  it("accepts a body under the limit (and then routes it)", async () => {
+    const response = await call("/api/health", { method: "POST", body: "x".repeat(1000) });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe("configuration", () => {
+  it("a missing DATABASE_URL fails with 500 config_invalid naming the variable", async () => {
+    const response = await call("/api/health", { env: envWith({ DATABASE_URL: undefined }) });
+    expect(response.status).toBe(500);
+    const error = await errorOf(response);
+    expect(error.code).toBe("config_invalid");
+    expect(error.message).toContain("DATABASE_URL");
+  });
+
+  it("a malformed variable is named with what is wrong with it", async () => {
+    const response = await call("/api/health", { env: envWith({ GOOGLE_ENCRYPTION_KEY: "not-hex", CREDITS_PER_MINUTE: "one" }) });
+    const error = await errorOf(response);
+    expect(error.code).toBe("config_invalid");
+    expect(error.message).toMatch(/GOOGLE_ENCRYPTION_KEY must be 64 hex characters/);
+    expect(error.message).toMatch(/CREDITS_PER_MINUTE must be a whole number/);
+  });
+});
+
+describe("request ids", () => {
+  it("every response carries a fresh X-Request-Id", async () => {
+    const first = await call("/api/ping");
+    const second = await call("/api/ping");
+    expect(first.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.headers.get("x-request-id")).not.toBe(first.headers.get("x-request-id"));
+  });
+
+  it("a caller's well-formed X-Request-Id is kept; a malformed one is replaced", async () => {
+    const kept = await call("/api/ping", { headers: { "x-request-id": "trace-abc-12345" } });
+    expect(kept.headers.get("x-request-id")).toBe("trace-abc-12345");
+    const replaced = await call("/api/ping", { headers: { "x-request-id": "bad id <script>" } });
+    expect(replaced.headers.get("x-request-id")).not.toContain("bad");
+  });
+});

@@ -1,0 +1,6 @@
+/** The test database, through the same driver and endpoint the worker uses. */
+import { createDatabase, type Database } from "../../src/db/client";
+import { loadConfig } from "../../src/env";
+import { testEnv } from "./env";
+
+export const db: Database = createDatabase(loadConfig(testEnv));

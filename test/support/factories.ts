@@ -1,0 +1,26 @@
+/**
+ * Seeds rows the way the product would, with unique values so test files never collide in
+ * the shared test database. Each factory returns what a test needs to act as that user.
+ */
+import type { users } from "../../src/db/schema";
+import { users as usersTable } from "../../src/db/schema";
+import { createSession, SESSION_COOKIE } from "../../src/services/sessions";
+import { db } from "./db";
+
+let counter = 0;
+
+export function uniqueEmail(prefix = "owner") {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+}
+
+/** A user with a live session; `passwordHash` defaults to one no password matches. */
+export async function createUser(overrides: Partial<typeof users.$inferInsert> = {}) {
+  const [user] = await db
+    .insert(usersTable)
+    .values({ email: uniqueEmail(), passwordHash: "none$unusable", timezone: "America/New_York", ...overrides })
+    .returning();
+  if (!user) throw new Error("user insert returned nothing");
+  const { token, session } = await createSession(db, user.id, { userAgent: "vitest" });
+  return { user, session, token, cookie: `${SESSION_COOKIE}=${token}` };
+}

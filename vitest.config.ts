@@ -1,0 +1,49 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects: `worker` runs the worker's tests inside workerd against the local Neon-HTTP
+ * endpoint and the stand-ins that test/global-setup.ts starts; `node` runs the tests of the
+ * Node-side tools in dev/ (the endpoint itself, the stand-ins, the CLIs).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ...inject("workerBindings"),
+                AGENTLINE_MODE: "test",
+                // Access logs would drown the test output; warnings and errors still show.
+                LOG_LEVEL: "warn",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/dev/**"],
+          globalSetup: ["./test/global-setup.ts"],
+          // Files share one database and the stand-ins; running them one at a time keeps
+          // scripted faults and recorded requests from leaking between files.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/dev/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
