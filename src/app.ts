@@ -9,7 +9,9 @@ import { limitBody } from "./middleware/body-limit";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
+import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
 
 export function createApp() {
   const app = new Hono<HonoEnv>();
@@ -21,7 +23,7 @@ export function createApp() {
   app.get("/api/ping", (c) => c.body(null, 204));
   app.use("/api/*", init());
   app.use("/api/*", requireSameOrigin());
-  return app.route("/api", healthRoutes);
+  return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes);
 }
 
 export const app = createApp();

@@ -13,3 +13,23 @@ export function envWith(overrides: Record<string, string | undefined>): Bindings
   }
   return copy as Bindings;
 }
+
+/** A copy of the test bindings with some bindings (queues, namespaces) swapped for test doubles. */
+export function bindingsWith(overrides: Partial<Bindings>): Bindings {
+  return { ...testEnv, ...overrides } as Bindings;
+}
+
+/** A queue producer that keeps what it was sent, for asserting on enqueued side effects. */
+export function recordingQueue<T>() {
+  const sent: T[] = [];
+  const queue = {
+    sent,
+    async send(body: T) {
+      sent.push(body);
+    },
+    async sendBatch(messages: Iterable<{ body: T }>) {
+      for (const message of messages) sent.push(message.body);
+    },
+  };
+  return queue as typeof queue & Queue<T>;
+}

@@ -20,6 +20,8 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     init.body = JSON.stringify(json);
   }
   if (cookie) headers.set("cookie", cookie);
+  // A fresh client address per call (documentation range), so per-IP limits only bite where a test means them to.
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", randomDocumentationIp());
   const method = (init.method ?? "GET").toUpperCase();
   if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", APP_ORIGIN);
   const ctx = createExecutionContext();
@@ -31,4 +33,17 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
 export async function errorOf(response: Response): Promise<{ code: string; message: string; details?: unknown; requestId?: string }> {
   const body = (await response.json()) as { error: { code: string; message: string; details?: unknown; requestId?: string } };
   return body.error;
+}
+
+function randomDocumentationIp(): string {
+  const hex = () => Math.floor(Math.random() * 0x10000).toString(16);
+  return `2001:db8:${hex()}:${hex()}::${hex()}`;
+}
+
+/** The `session=…` pair of a response's Set-Cookie, ready to send back as a Cookie header. */
+export function sessionCookieFrom(response: Response): string {
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  const match = /(?:^|,\s*)session=([^;]*)/.exec(setCookie);
+  if (!match?.[1]) throw new Error(`no session cookie in ${JSON.stringify(setCookie)}`);
+  return `session=${match[1]}`;
 }

@@ -1,0 +1,119 @@
+/**
+ * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13).
+ * Rate limits live in Postgres so they hold across isolates; login counts failures only.
+ */
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { emailSchema, passwordSchema, timezoneSchema } from "../../lib/schemas";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import {
+  authenticate,
+  createAccount,
+  createPasswordResetToken,
+  resetPasswordWithToken,
+  setPassword,
+  toUserJson,
+} from "../../services/accounts";
+import { verifyPassword } from "../../services/passwords";
+import { assertUnderLimit, enforce, recordHit } from "../../services/rate-limit";
+import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
+import { hashToken } from "../../lib/tokens";
+import { clientIp, limits } from "./limits";
+
+const signupBody = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string().trim().min(1).max(100).optional(),
+  timezone: timezoneSchema.optional(),
+});
+const loginBody = z.object({ email: emailSchema, password: z.string({ message: "is required" }).min(1).max(1024) });
+const passwordBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema });
+const resetRequestBody = z.object({ email: emailSchema });
+const resetConfirmBody = z.object({ token: z.string().trim().min(16).max(128), newPassword: passwordSchema });
+
+const invalidCredentials = () => new AppError("invalid_credentials", "That email and password do not match an account.");
+
+export const authRoutes = new Hono<HonoEnv>()
+  .post("/auth/signup", validate("json", signupBody), async (c) => {
+    const db = c.get("db");
+    const body = c.req.valid("json");
+    await enforce(db, limits.signupPerIp(clientIp(c)));
+    const user = await createAccount(db, { ...body, lowCreditThreshold: c.get("config").LOW_CREDIT_THRESHOLD_DEFAULT });
+    if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
+    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip: clientIp(c) });
+    setSessionCookie(c, token, session.expiresAt);
+    return c.json({ user: toUserJson(user) }, 201);
+  })
+  .post("/auth/login", validate("json", loginBody), async (c) => {
+    const db = c.get("db");
+    const { email, password } = c.req.valid("json");
+    const ip = clientIp(c);
+    const rules = [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(ip)];
+    await assertUnderLimit(db, rules);
+    const user = await authenticate(db, email, password);
+    if (!user) {
+      await Promise.all(rules.map((rule) => recordHit(db, rule)));
+      throw invalidCredentials();
+    }
+    const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip });
+    setSessionCookie(c, token, session.expiresAt);
+    return c.json({ user: toUserJson(user) }, 200);
+  })
+  .post("/auth/logout", async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await invalidateSession(c.get("db"), hashToken(token));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .post("/auth/password", requireUser(), validate("json", passwordBody), async (c) => {
+    const db = c.get("db");
+    const user = c.get("user");
+    const { currentPassword, newPassword } = c.req.valid("json");
+    const rule = limits.passwordChangeFailures(user.id);
+    await assertUnderLimit(db, [rule]);
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      await recordHit(db, rule);
+      throw new AppError("invalid_credentials", "The current password is not right.", [{ path: "currentPassword", message: "is not right" }]);
+    }
+    await setPassword(db, user.id, newPassword);
+    await invalidateUserSessions(db, user.id, c.get("session").id);
+    return c.body(null, 204);
+  })
+  .post("/auth/password-reset", validate("json", resetRequestBody), async (c) => {
+    const db = c.get("db");
+    const { email } = c.req.valid("json");
+    await enforce(db, limits.resetPerIp(clientIp(c)));
+    const { APP_URL } = c.get("config");
+    const logger = c.get("logger");
+    // After the answer, so its timing says nothing about whether the account exists.
+    c.executionCtx.waitUntil(
+      (async () => {
+        const perEmail = await recordHit(db, limits.resetPerEmail(email));
+        if (perEmail.count > limits.resetPerEmail(email).limit) return;
+        const reset = await createPasswordResetToken(db, email);
+        if (!reset) return;
+        await c.env.SIDE_EFFECTS.send({
+          type: "email.password_reset",
+          idempotencyKey: `password-reset:${hashToken(reset.token)}`,
+          to: reset.user.email,
+          name: reset.user.name,
+          resetUrl: `${APP_URL}/reset-password?token=${encodeURIComponent(reset.token)}`,
+          expiresAt: reset.expiresAt.toISOString(),
+        });
+      })().catch((error: unknown) =>
+        logger.error("password reset request failed", { error: error instanceof Error ? error.message : String(error) }),
+      ),
+    );
+    return c.json({ ok: true, message: "If that email has an account, a reset link is on its way." }, 202);
+  })
+  .post("/auth/password-reset/confirm", validate("json", resetConfirmBody), async (c) => {
+    const { token, newPassword } = c.req.valid("json");
+    const userId = await resetPasswordWithToken(c.get("db"), token, newPassword);
+    if (!userId) throw new AppError("invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });

@@ -1,0 +1,20 @@
+/** The rate limits of the account endpoints, in one place. */
+import type { Context } from "hono";
+import type { RateLimitRule } from "../../services/rate-limit";
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+
+export const limits = {
+  loginFailuresPerAccount: (email: string): RateLimitRule => ({ key: `login:account:${email}`, limit: 10, windowSeconds: 15 * MINUTE }),
+  loginFailuresPerIp: (ip: string): RateLimitRule => ({ key: `login:ip:${ip}`, limit: 30, windowSeconds: 15 * MINUTE }),
+  signupPerIp: (ip: string): RateLimitRule => ({ key: `signup:ip:${ip}`, limit: 10, windowSeconds: HOUR }),
+  resetPerIp: (ip: string): RateLimitRule => ({ key: `reset:ip:${ip}`, limit: 5, windowSeconds: HOUR }),
+  resetPerEmail: (email: string): RateLimitRule => ({ key: `reset:email:${email}`, limit: 3, windowSeconds: HOUR }),
+  passwordChangeFailures: (userId: string): RateLimitRule => ({ key: `password:user:${userId}`, limit: 10, windowSeconds: 15 * MINUTE }),
+};
+
+/** Cloudflare sets CF-Connecting-IP on every request it forwards; locally there is none. */
+export function clientIp(c: Context): string {
+  return c.req.header("cf-connecting-ip") ?? "local";
+}

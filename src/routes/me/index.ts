@@ -1,0 +1,40 @@
+/** /api/me: the signed-in user, and the settings they may change. */
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { users } from "../../db/schema";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { e164Schema, timezoneSchema } from "../../lib/schemas";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+
+const patchBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).nullable().optional(),
+    phone: e164Schema.nullable().optional(),
+    timezone: timezoneSchema.optional(),
+    lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one of name, phone, timezone, lowCreditThreshold." });
+
+export const meRoutes = new Hono<HonoEnv>()
+  .use("/me", requireUser())
+  .get("/me", async (c) => {
+    const row = await loadUserWithGoogle(c.get("db"), c.get("user").id);
+    if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
+    return c.json({ user: toUserJson(row.user, row.google) });
+  })
+  .patch("/me", validate("json", patchBody), async (c) => {
+    const db = c.get("db");
+    const userId = c.get("user").id;
+    await db
+      .update(users)
+      .set({ ...c.req.valid("json"), updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    const row = await loadUserWithGoogle(db, userId);
+    if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
+    return c.json({ user: toUserJson(row.user, row.google) });
+  });
