@@ -3,8 +3,11 @@ import { startStandIn } from "../../dev/stand-ins/kit.mjs";
 
 describe("stand-in kit", () => {
   let standIn: Awaited<ReturnType<typeof startStandIn>>;
+  type Recorded = { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown };
   const control = (path: string, body?: unknown) =>
-    fetch(`${standIn.url}/__control/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${standIn.url}/__control/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<{ last: number; requests: Recorded[] }>,
+    );
 
   beforeAll(async () => {
     standIn = await startStandIn({
@@ -40,7 +43,7 @@ describe("stand-in kit", () => {
     const { requests } = await control(`requests?since=${last}`);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ method: "POST", path: "/things", query: { limit: "2" }, body: { a: "1", b: "two" } });
-    expect(requests[0].headers.authorization).toBe("Bearer k");
+    expect(requests[0]?.headers.authorization).toBe("Bearer k");
   });
 
   it("answers a scripted failure for matching requests only, as many times as told", async () => {
