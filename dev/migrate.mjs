@@ -56,9 +56,11 @@ process.exit(code);
 
 /** drizzle wraps the Postgres error ("Failed query: ..."); its cause says what went wrong. @param {any} err */
 function describeError(err) {
-  const parts = [err instanceof Error ? err.message : String(err)];
+  let text = err instanceof Error ? err.message : String(err);
   for (let cause = err?.cause; cause; cause = cause.cause) {
-    parts.push(`${cause.message}${cause.code ? ` (SQLSTATE ${cause.code})` : ""}${cause.detail ? `: ${cause.detail}` : ""}`);
+    if (text.includes(cause.message)) continue;
+    const sqlState = cause.severity && cause.code ? ` (SQLSTATE ${cause.code})` : "";
+    text += `\n  caused by: ${cause.message}${sqlState}${cause.detail ? `: ${cause.detail}` : ""}`;
   }
-  return parts.join("\n  caused by: ");
+  return text;
 }

@@ -46,7 +46,10 @@ async function openPostgres(connectionString) {
     await pool.end().catch(() => {});
     throw new Error(`cannot connect to DATABASE_URL (${redact(connectionString)}): ${errorText(err)}`, { cause: err });
   }
-  return { kind: /** @type {const} */ ("postgres"), pool, connectionString, close: once(() => pool.end()) };
+  const close = once(async () => {
+    if (!pool.ending) await pool.end(); // a caller may have ended it already
+  });
+  return { kind: /** @type {const} */ ("postgres"), pool, connectionString, close };
 }
 
 /** @param {string | null} dataDir */
@@ -76,7 +79,7 @@ async function openPglite(dataDir) {
     pool.on("error", (err) => console.error(`[db] PGlite connection lost: ${err.message}`));
     const close = once(async () => {
       try {
-        await pool.end();
+        if (!pool.ending) await pool.end(); // a caller may have ended it already
         await server.stop();
         await db.close();
       } finally {
@@ -166,7 +169,7 @@ function safeUrl(url) {
   }
 }
 
-/** @param {unknown} err */
+/** @param {unknown} err @returns {string} */
 function errorText(err) {
   if (err instanceof AggregateError && err.errors.length) return err.errors.map(errorText).join("; ");
   return err instanceof Error ? err.message || String(err) : String(err);

@@ -86,6 +86,8 @@ async function handle(pool, req) {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/sql") throw new HttpError(404, "not found");
     if (req.method !== "POST") throw new HttpError(405, "method not allowed: use POST");
     const h = req.headers;
+    // Neon-Connection-String and Authorization (a JWT from authToken) pick the database and role
+    // at Neon; here one local database answers for every connection string, so both are ignored.
     // As Neon: anything but the exact string "true" means false.
     const opts = { raw: h["neon-raw-text-output"] === "true", arrayMode: h["neon-array-mode"] === "true" };
     const isolation = h["neon-batch-isolation-level"];
@@ -176,11 +178,15 @@ async function runBatch(client, begin, queries, opts) {
   }
 }
 
-/** @param {import("pg").PoolClient} client @param {QueryData} q */
+/**
+ * @param {import("pg").PoolClient} client @param {QueryData} q
+ * @returns {Promise<import("pg").QueryArrayResult>}
+ */
 function execute(client, q) {
   // Always the extended protocol, as Neon's proxy uses: one statement per query, and
   // "cannot insert multiple commands into a prepared statement" otherwise, params or not.
-  return client.query({ text: q.query, values: q.params, rowMode: "array", types: rawTextTypes, queryMode: "extended" });
+  const config = { text: q.query, values: q.params, rowMode: "array", types: rawTextTypes, queryMode: "extended" };
+  return client.query(/** @type {import("pg").QueryArrayConfig} */ (config));
 }
 
 /** @param {import("pg").QueryArrayResult} result @param {boolean} arrayMode @param {boolean} raw */
@@ -258,11 +264,11 @@ function arrayLiteral(v) {
 
 // Without Neon-Raw-Text-Output Neon returns typed JSON: booleans, int2/int4 and finite floats as
 // numbers, json as JSON, arrays as lists; everything else (int8, numeric, dates...) stays text.
-const ARRAY_ELEMENT = new Map([
+const ARRAY_ELEMENT = new Map(/** @type {[number, number][]} */ ([
   [1000, 16], [1005, 21], [1007, 23], [1021, 700], [1022, 701], [199, 114], [3807, 3802],
   ...[1001, 1002, 1003, 1009, 1014, 1015, 1016, 1028, 1040, 1041, 651, 775, 791, 143, 1017, 1115, 1182, 1183, 1185,
     1187, 1231, 1270, 1561, 1563, 2951, 3643, 3645, 3905, 3907, 3911, 3913, 3927, 4073].map((oid) => [oid, 25]),
-]);
+]));
 
 /** @param {number} oid @returns {(text: string) => unknown} */
 function textToJson(oid) {
@@ -288,6 +294,7 @@ function parseArray(text, convert) {
   const list = () => {
     skipSpace();
     i++; // "{"
+    /** @type {unknown[]} */
     const out = [];
     skipSpace();
     if (text[i] === "}") { i++; return out; }
