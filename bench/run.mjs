@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { startStack } from "./stack.mjs";
+import { startStack } from "../dev/stack.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);

@@ -7,15 +7,16 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase } from "../dev/db/backend.mjs";
-import { applyMigrations } from "../dev/db/migrate.mjs";
-import { startNeonHttp } from "../dev/db/neon-http.mjs";
-import { formatDevVars } from "../dev/dev-vars.mjs";
-import { startStandIns } from "../dev/stand-ins/index.mjs";
+import { openDatabase } from "./db/backend.mjs";
+import { applyMigrations } from "./db/migrate.mjs";
+import { startNeonHttp } from "./db/neon-http.mjs";
+import { formatDevVars } from "./dev-vars.mjs";
+import { startStandIns } from "./stand-ins/index.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
-export async function startStack() {
+/** @param {{ mode?: "test" | "sandbox" }} [options] */
+export async function startStack({ mode = "test" } = {}) {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const database = await openDatabase({ dataDir: null });
@@ -31,7 +32,7 @@ export async function startStack() {
       APP_URL: appUrl,
       DATABASE_URL: "postgresql://agentline:agentline@db.agentline.bench/agentline",
       NEON_FETCH_ENDPOINT: neonHttp.url,
-      AGENTLINE_MODE: "test",
+      AGENTLINE_MODE: mode,
       LOG_LEVEL: "warn",
     }),
   );
