@@ -9,9 +9,13 @@ import { limitBody } from "./middleware/body-limit";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
+import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
+import { generateRoutes } from "./routes/generate";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
+import { phoneNumbersRoutes } from "./routes/phone-numbers";
+import { voicesRoutes } from "./routes/voices";
 
 export function createApp() {
   const app = new Hono<HonoEnv>();
@@ -23,7 +27,8 @@ export function createApp() {
   app.get("/api/ping", (c) => c.body(null, 204));
   app.use("/api/*", init());
   app.use("/api/*", requireSameOrigin());
-  return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes);
+  return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
+    .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes);
 }
 
 export const app = createApp();

@@ -1,3 +1,6 @@
+import { openRouterStandIn } from "./openrouter.mjs";
+import { vapiStandIn } from "./vapi.mjs";
+
 /**
  * Every stand-in the product talks to, started together: for the tests (test/global-setup.ts)
  * and for the sandbox (`npm run dev`). Each entry maps a stand-in to the worker variables
@@ -16,7 +19,7 @@
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn];
 
 /**
  * @param {{ names?: string[], appUrl?: string }} [options]

@@ -1,0 +1,199 @@
+/**
+ * A stand-in for Vapi's REST API (https://api.vapi.ai): assistants, phone numbers and webhook
+ * credentials, kept in memory. It checks payloads the way Vapi does (vapi-validation.mjs) and
+ * answers in Vapi's shapes: 201 with the created object, 200 with the object on GET/PATCH/DELETE,
+ * errors as `{message, error, statusCode}` (message a list for 400s). A bearer key is required.
+ * New numbers answer `status: "activating"` and are `"active"` from the next GET on, as a
+ * real number becomes active a while after purchase. Area codes starting with 0/1 and 555
+ * have no numbers (Vapi's 400), so the "none available" path can be tried.
+ *
+ * State for tests: `GET /__control/state` → {assistants, phoneNumbers, credentials}.
+ */
+import { randomUUID } from "node:crypto";
+import { startStandIn } from "./kit.mjs";
+import { assistantSpec, createCredentialSpec, createVapiNumberSpec, updateVapiNumberSpec, validate } from "./vapi-validation.mjs";
+
+/** The private key the sandbox worker uses; any other key gets Vapi's 401. */
+export const VAPI_SANDBOX_API_KEY = "vapi-sandbox-private-key";
+/** The HMAC key of the sandbox's webhook credential (ours, shared with the worker). */
+export const VAPI_SANDBOX_WEBHOOK_SECRET = "sandbox-vapi-webhook-secret-0123456789abcdef";
+
+const ORG_ID = "00000000-0000-4000-8000-00000000beef";
+/** Area codes handed out when the buyer has no preference. */
+const DEFAULT_AREA_CODES = ["415", "628", "646", "312", "512", "206"];
+
+/** @param {{ port?: number }} [options] */
+export async function startVapiStandIn({ port = 0 } = {}) {
+  /** @type {Map<string, Record<string, unknown>>} */
+  const assistants = new Map();
+  /** @type {Map<string, Record<string, unknown>>} */
+  const phoneNumbers = new Map();
+  /** @type {Map<string, Record<string, unknown>>} */
+  const credentials = new Map();
+
+  const json = (status, body) => ({ status, json: body });
+  const badRequest = (message) => json(400, { message, error: "Bad Request", statusCode: 400 });
+  const notFound = (what) => json(404, { message: `Couldn't Find ${what}.`, error: "Not Found", statusCode: 404 });
+
+  /** Every route but the control API needs `Authorization: Bearer <private key>`. */
+  const authed = (handle) => (req) => {
+    const header = req.headers.authorization ?? "";
+    if (header !== `Bearer ${VAPI_SANDBOX_API_KEY}`) {
+      return json(401, {
+        message: "Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.",
+        error: "Unauthorized",
+        statusCode: 401,
+      });
+    }
+    return handle(req);
+  };
+
+  const stamp = () => new Date().toISOString();
+
+  /** Numbers are stored as answered; a copy keeps callers from mutating the store. */
+  function publicNumber(record) {
+    return { ...record };
+  }
+
+  function createAssistant(req) {
+    const errors = validate(req.body, assistantSpec);
+    if (errors.length) return badRequest(errors);
+    const now = stamp();
+    const assistant = { id: randomUUID(), orgId: ORG_ID, ...req.body, createdAt: now, updatedAt: now };
+    assistants.set(assistant.id, assistant);
+    return json(201, assistant);
+  }
+
+  function updateAssistant(req) {
+    const [id] = req.params;
+    const current = assistants.get(id);
+    if (!current) return notFound("Assistant");
+    const errors = validate(req.body ?? {}, assistantSpec);
+    if (errors.length) return badRequest(errors);
+    // PATCH replaces each top-level property it names, as Vapi's does.
+    const updated = { ...current, ...req.body, id, orgId: ORG_ID, createdAt: current.createdAt, updatedAt: stamp() };
+    assistants.set(id, updated);
+    return json(200, updated);
+  }
+
+  function newNumber(areaCode) {
+    const taken = new Set([...phoneNumbers.values()].map((record) => record.number));
+    for (;;) {
+      const exchange = String(200 + Math.floor(Math.random() * 800));
+      const line = String(Math.floor(Math.random() * 10000)).padStart(4, "0");
+      const number = `+1${areaCode}${exchange}${line}`;
+      if (!taken.has(number)) return number;
+    }
+  }
+
+  function createPhoneNumber(req) {
+    const errors = validate(req.body, createVapiNumberSpec);
+    if (errors.length) return badRequest(errors);
+    const body = /** @type {Record<string, unknown>} */ (req.body);
+    if (typeof body.assistantId === "string" && !assistants.has(body.assistantId)) return badRequest([`Couldn't Find Assistant ${body.assistantId}.`]);
+    const areaCode = typeof body.numberDesiredAreaCode === "string"
+      ? body.numberDesiredAreaCode
+      : DEFAULT_AREA_CODES[Math.floor(Math.random() * DEFAULT_AREA_CODES.length)];
+    if (/^[01]/.test(areaCode) || areaCode === "555") {
+      return badRequest([`No phone numbers are available for area code ${areaCode}. Try another US area code.`]);
+    }
+    const now = stamp();
+    const record = {
+      id: randomUUID(),
+      orgId: ORG_ID,
+      ...body,
+      number: newNumber(areaCode),
+      status: "activating",
+      createdAt: now,
+      updatedAt: now,
+    };
+    phoneNumbers.set(record.id, record);
+    return json(201, publicNumber(record));
+  }
+
+  /** A read of a number: the purchase answered "activating"; by the next read it is active. */
+  function readNumber(record) {
+    if (record.status === "activating") Object.assign(record, { status: "active", updatedAt: stamp() });
+    return publicNumber(record);
+  }
+
+  function updatePhoneNumber(req) {
+    const [id] = req.params;
+    const current = phoneNumbers.get(id);
+    if (!current) return notFound("Phone Number");
+    const errors = validate(req.body ?? {}, updateVapiNumberSpec);
+    if (errors.length) return badRequest(errors);
+    const body = /** @type {Record<string, unknown>} */ (req.body ?? {});
+    if (typeof body.assistantId === "string" && !assistants.has(body.assistantId)) return badRequest([`Couldn't Find Assistant ${body.assistantId}.`]);
+    Object.assign(current, body, { id, updatedAt: stamp() });
+    return json(200, publicNumber(current));
+  }
+
+  function createCredential(req) {
+    const errors = validate(req.body, createCredentialSpec);
+    if (errors.length) return badRequest(errors);
+    const now = stamp();
+    const credential = { id: randomUUID(), orgId: ORG_ID, ...req.body, createdAt: now, updatedAt: now };
+    credentials.set(credential.id, credential);
+    return json(201, credential);
+  }
+
+  const byId = (map, what) => (req) => {
+    const record = map.get(req.params[0]);
+    return record ? json(200, record) : notFound(what);
+  };
+  const deleteById = (map, what, view = (record) => record) => (req) => {
+    const record = map.get(req.params[0]);
+    if (!record) return notFound(what);
+    map.delete(req.params[0]);
+    return json(200, view(record));
+  };
+  const ID = "([^/]+)";
+
+  return startStandIn({
+    name: "vapi",
+    port,
+    routes: [
+      { method: "POST", path: "/assistant", handle: authed(createAssistant) },
+      { method: "GET", path: "/assistant", handle: authed(() => json(200, [...assistants.values()].reverse())) },
+      { method: "GET", path: new RegExp(`^/assistant/${ID}$`), handle: authed(byId(assistants, "Assistant")) },
+      { method: "PATCH", path: new RegExp(`^/assistant/${ID}$`), handle: authed(updateAssistant) },
+      { method: "DELETE", path: new RegExp(`^/assistant/${ID}$`), handle: authed(deleteById(assistants, "Assistant")) },
+      { method: "POST", path: "/phone-number", handle: authed(createPhoneNumber) },
+      { method: "GET", path: "/phone-number", handle: authed(() => json(200, [...phoneNumbers.values()].reverse().map(readNumber))) },
+      {
+        method: "GET",
+        path: new RegExp(`^/phone-number/${ID}$`),
+        handle: authed((req) => {
+          const record = phoneNumbers.get(req.params[0]);
+          return record ? json(200, readNumber(record)) : notFound("Phone Number");
+        }),
+      },
+      { method: "PATCH", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(updatePhoneNumber) },
+      { method: "DELETE", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(deleteById(phoneNumbers, "Phone Number", publicNumber)) },
+      { method: "POST", path: "/credential", handle: authed(createCredential) },
+      { method: "GET", path: "/credential", handle: authed(() => json(200, [...credentials.values()].reverse())) },
+      { method: "GET", path: new RegExp(`^/credential/${ID}$`), handle: authed(byId(credentials, "Credential")) },
+      { method: "DELETE", path: new RegExp(`^/credential/${ID}$`), handle: authed(deleteById(credentials, "Credential")) },
+    ],
+    state: () => ({
+      assistants: [...assistants.values()],
+      phoneNumbers: [...phoneNumbers.values()].map(publicNumber),
+      credentials: [...credentials.values()],
+    }),
+  });
+}
+
+/** The registry entry (dev/stand-ins/index.mjs). */
+export const vapiStandIn = {
+  name: "vapi",
+  overrideVariable: "VAPI_BASE_URL",
+  realKeyVariable: "VAPI_API_KEY",
+  start: () => startVapiStandIn(),
+  /** @param {{ url: string }} running */
+  bindings: (running) => ({
+    VAPI_BASE_URL: running.url,
+    VAPI_API_KEY: VAPI_SANDBOX_API_KEY,
+    VAPI_WEBHOOK_SECRET: VAPI_SANDBOX_WEBHOOK_SECRET,
+  }),
+};

@@ -1,0 +1,124 @@
+/**
+ * OpenRouter's chat-completions API (OpenAI format) over plain fetch: OpenRouter has no
+ * official SDK in our stack, and one POST does not need one. Each attempt has a deadline;
+ * a 5xx, a network failure or a timeout is tried once more; then the caller gets a clear 502
+ * `upstream_error` or 504 `upstream_timeout`. A missing key is 503 `service_not_configured`.
+ */
+import { z } from "zod";
+import type { Config } from "../../env";
+import { AppError } from "../../errors";
+
+export const OPENROUTER_TIMEOUT_MS = 15_000;
+const ATTEMPTS = 2;
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface JsonSchemaFormat {
+  type: "json_schema";
+  json_schema: { name: string; strict: boolean; schema: Record<string, unknown> };
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  responseFormat?: JsonSchemaFormat;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface ChatOptions {
+  /** Per-attempt deadline; tests shorten it. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type OpenRouterConfig = Pick<Config, "OPENROUTER_API_KEY" | "OPENROUTER_BASE_URL" | "OPENROUTER_MODEL" | "APP_URL">;
+
+/** The part of OpenRouter's answer we read; `error` can arrive even with HTTP 200. */
+const completionSchema = z.object({
+  choices: z
+    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() }))
+    .optional(),
+  error: z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
+});
+
+type Attempt = { ok: true; content: string } | { ok: false; retry: boolean; error: AppError };
+
+export function requireOpenRouter(config: OpenRouterConfig): void {
+  if (!config.OPENROUTER_API_KEY) {
+    throw new AppError("service_not_configured", "AI writing is not configured on this server (OPENROUTER_API_KEY is not set).");
+  }
+}
+
+/** The assistant message's text. */
+export async function chatCompletion(config: OpenRouterConfig, request: ChatRequest, options: ChatOptions = {}): Promise<string> {
+  requireOpenRouter(config);
+  let last: Attempt | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    last = await attemptOnce(config, request, options);
+    if (last.ok) return last.content;
+    if (!last.retry) break;
+  }
+  throw (last as Extract<Attempt, { ok: false }>).error;
+}
+
+async function attemptOnce(config: OpenRouterConfig, request: ChatRequest, options: ChatOptions): Promise<Attempt> {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? OPENROUTER_TIMEOUT_MS;
+  let response: Response;
+  let body: unknown;
+  try {
+    const signal = AbortSignal.timeout(timeoutMs);
+    response = await doFetch(`${config.OPENROUTER_BASE_URL.replace(/\/+$/, "")}/chat/completions`, {
+      method: "POST",
+      signal,
+      headers: {
+        authorization: `Bearer ${config.OPENROUTER_API_KEY}`,
+        "content-type": "application/json",
+        // OpenRouter's optional app attribution headers.
+        "http-referer": config.APP_URL,
+        "x-title": "Agentline",
+      },
+      body: JSON.stringify({
+        model: config.OPENROUTER_MODEL,
+        messages: request.messages,
+        ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      }),
+    });
+    // Read inside the deadline: a body that stalls is a timeout too.
+    body = parseJson(await response.text());
+  } catch (error) {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+      return { ok: false, retry: true, error: new AppError("upstream_timeout", `The AI writer did not answer within ${Math.round(timeoutMs / 1000)} seconds. Please try again.`) };
+    }
+    return { ok: false, retry: true, error: new AppError("upstream_error", "Could not reach the AI writer. Please try again.") };
+  }
+  const parsed = completionSchema.safeParse(body);
+  const vendorError = parsed.success ? parsed.data.error : undefined;
+  const status = vendorError && response.ok ? Number(vendorError.code) || 502 : response.status;
+  if (status >= 400 || vendorError) {
+    const reason = vendorError?.message ?? `HTTP ${status}`;
+    return {
+      ok: false,
+      retry: status >= 500,
+      error: new AppError("upstream_error", `The AI writer failed: ${reason.slice(0, 300)}`, { provider: "openrouter", status }),
+    };
+  }
+  const content = parsed.success ? parsed.data.choices?.[0]?.message?.content : undefined;
+  if (typeof content !== "string" || !content.trim()) {
+    return { ok: false, retry: false, error: new AppError("upstream_error", "The AI writer sent an empty answer. Please try again.", { provider: "openrouter" }) };
+  }
+  return { ok: true, content };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

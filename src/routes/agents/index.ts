@@ -1,0 +1,52 @@
+/** `/api/agents` (DESIGN §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { assertId } from "../../db/scope";
+import type { HonoEnv } from "../../env";
+import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import { type AgentDeps, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
+import { createAgentSchema, updateAgentSchema } from "../../services/agents-schemas";
+import { agentJson } from "../../services/agents-view";
+
+/** The Vapi client is made on first use: pausing an agent needs no Vapi (nor its key). */
+function deps(c: Context<HonoEnv>): AgentDeps {
+  const config = c.get("config");
+  let vapi: VapiClient | undefined;
+  return {
+    db: c.get("db"),
+    config,
+    logger: c.get("logger"),
+    get vapi() {
+      vapi ??= createVapiClient(config);
+      return vapi;
+    },
+  };
+}
+
+export const agentsRoutes = new Hono<HonoEnv>()
+  // A path, not "*": a sub-app's "*" middleware would cover every /api route once mounted.
+  // "/agents/*" matches "/agents" itself too.
+  .use("/agents/*", requireUser())
+  .get("/agents", async (c) => {
+    const rows = await listAgents(c.get("db"), c.get("user").id);
+    return c.json({ agents: rows.map(agentJson) }, 200);
+  })
+  .post("/agents", validate("json", createAgentSchema), async (c) => {
+    const agent = await createAgent(deps(c), c.get("user"), c.req.valid("json"));
+    return c.json({ agent: agentJson(agent) }, 201);
+  })
+  .get("/agents/:id", async (c) => {
+    const agent = await getAgent(c.get("db"), c.get("user").id, assertId(c.req.param("id"), "agent"));
+    return c.json({ agent: agentJson(agent) }, 200);
+  })
+  .patch("/agents/:id", validate("json", updateAgentSchema), async (c) => {
+    const id = assertId(c.req.param("id"), "agent");
+    const agent = await updateAgent(deps(c), c.get("user").id, id, c.req.valid("json"));
+    return c.json({ agent: agentJson(agent) }, 200);
+  })
+  .delete("/agents/:id", async (c) => {
+    await deleteAgent(deps(c), c.get("user").id, assertId(c.req.param("id"), "agent"));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,80 @@
+/** `/api/phone-numbers` (DESIGN §12): buy (US only), assign to an agent, release; Vapi's activation status shown. */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import { assertId } from "../../db/scope";
+import type { HonoEnv } from "../../env";
+import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import {
+  assignPhoneNumber,
+  buyPhoneNumber,
+  getPhoneNumber,
+  listPhoneNumbers,
+  type PhoneNumberDeps,
+  phoneNumberJson,
+  refresh,
+  releasePhoneNumber,
+} from "../../services/phone-numbers";
+
+const agentId = z.uuid({ message: "must be the id of one of your agents" });
+
+const buySchema = z.strictObject({
+  agentId: agentId.nullable().optional(),
+  areaCode: z
+    .string()
+    .trim()
+    .regex(/^[2-9]\d{2}$/, { message: "must be a 3-digit US area code such as 415 (phone numbers are available in the US only)" })
+    .optional(),
+});
+
+const assignSchema = z.strictObject({ agentId: agentId.nullable() });
+
+function vapiOf(c: Context<HonoEnv>): () => VapiClient {
+  let client: VapiClient | undefined;
+  return () => (client ??= createVapiClient(c.get("config")));
+}
+
+function deps(c: Context<HonoEnv>): PhoneNumberDeps {
+  const vapi = vapiOf(c);
+  return {
+    db: c.get("db"),
+    config: c.get("config"),
+    logger: c.get("logger"),
+    get vapi() {
+      return vapi();
+    },
+  };
+}
+
+/** Status refreshes need Vapi; without its key, the stored status is shown. */
+function optionalVapi(c: Context<HonoEnv>) {
+  return c.get("config").VAPI_API_KEY ? vapiOf(c) : undefined;
+}
+
+export const phoneNumbersRoutes = new Hono<HonoEnv>()
+  .use("/phone-numbers/*", requireUser())
+  .get("/phone-numbers", async (c) => {
+    const rows = await listPhoneNumbers(c.get("db"), c.get("user").id, optionalVapi(c), c.get("logger"));
+    return c.json({ phoneNumbers: rows.map(phoneNumberJson) }, 200);
+  })
+  .post("/phone-numbers", validate("json", buySchema), async (c) => {
+    const row = await buyPhoneNumber(deps(c), c.get("user"), c.req.valid("json"));
+    return c.json({ phoneNumber: phoneNumberJson(row) }, 201);
+  })
+  .get("/phone-numbers/:id", async (c) => {
+    const row = await getPhoneNumber(c.get("db"), c.get("user").id, assertId(c.req.param("id"), "phone number"));
+    const vapi = optionalVapi(c);
+    const shown = vapi && (row.status !== "active" || !row.e164) ? await refresh(c.get("db"), vapi, row, c.get("logger")) : row;
+    return c.json({ phoneNumber: phoneNumberJson(shown) }, 200);
+  })
+  .patch("/phone-numbers/:id", validate("json", assignSchema), async (c) => {
+    const id = assertId(c.req.param("id"), "phone number");
+    const row = await assignPhoneNumber(c.get("db"), c.get("user").id, id, c.req.valid("json").agentId);
+    return c.json({ phoneNumber: phoneNumberJson(row) }, 200);
+  })
+  .delete("/phone-numbers/:id", async (c) => {
+    await releasePhoneNumber(deps(c), c.get("user").id, assertId(c.req.param("id"), "phone number"));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,70 @@
+/**
+ * AI-written greeting, FAQ and policies (POST /api/generate). The model's answer is checked
+ * like any untrusted input: the FAQ must parse as JSON and hold 5–15 question/answer pairs
+ * within the agent's limits; texts must fit the agent's fields. Anything else is a clear 502.
+ */
+import { z } from "zod";
+import type { Config } from "../env";
+import { AppError } from "../errors";
+import { type ChatOptions, chatCompletion } from "../integrations/openrouter/client";
+import { LIMITS } from "./agents-schemas";
+import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./agents-prompts";
+
+export const FAQ_MIN = 5;
+export const FAQ_MAX = 15;
+
+const faqAnswerSchema = z.object({
+  faq: z
+    .array(
+      z.object({
+        question: z.string().trim().min(1).max(LIMITS.question),
+        answer: z.string().trim().min(1).max(LIMITS.answer),
+      }),
+    )
+    .min(FAQ_MIN, { message: `fewer than ${FAQ_MIN} pairs` })
+    .max(FAQ_MAX, { message: `more than ${FAQ_MAX} pairs` }),
+});
+
+export type Generated = { faq: { question: string; answer: string }[] } | { text: string };
+
+type GenerateConfig = Parameters<typeof chatCompletion>[0] & Pick<Config, "OPENROUTER_MODEL">;
+
+export async function generate(config: GenerateConfig, kind: GenerateKind, facts: BusinessFacts, options: ChatOptions = {}): Promise<Generated> {
+  const messages = generationMessages(kind, facts);
+  if (kind === "faq") {
+    const content = await chatCompletion(config, { messages, responseFormat: FAQ_RESPONSE_FORMAT, temperature: 0.4, maxTokens: MAX_TOKENS.faq }, options);
+    return { faq: parseFaq(content) };
+  }
+  const content = await chatCompletion(config, { messages, temperature: 0.6, maxTokens: MAX_TOKENS[kind] }, options);
+  return { text: cleanText(content, kind === "greeting" ? LIMITS.greeting : LIMITS.text) };
+}
+
+export function parseFaq(content: string): { question: string; answer: string }[] {
+  let data: unknown;
+  try {
+    // Some models wrap JSON in a code fence even in JSON mode.
+    data = JSON.parse(content.trim().replace(/^```(?:json)?\s*|\s*```$/g, ""));
+  } catch {
+    throw unusable("it was not valid JSON");
+  }
+  const parsed = faqAnswerSchema.safeParse(data);
+  if (!parsed.success) throw unusable(parsed.error.issues[0]?.message ?? "it did not match the FAQ format");
+  return parsed.data.faq;
+}
+
+/** Trims, drops wrapping quotes and markdown emphasis; too long or empty is unusable. */
+export function cleanText(content: string, max: number): string {
+  const text = content
+    .trim()
+    .replace(/^["“'](.*)["”']$/s, "$1")
+    .replace(/\*\*|__/g, "")
+    .replace(/[ \t]+\n/g, "\n")
+    .trim();
+  if (!text) throw unusable("it was empty");
+  if (text.length > max) throw unusable(`it was longer than ${max} characters`);
+  return text;
+}
+
+function unusable(why: string) {
+  return new AppError("upstream_error", `The AI writer's answer could not be used (${why}). Please try again.`, { provider: "openrouter" });
+}

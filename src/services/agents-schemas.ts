@@ -1,0 +1,116 @@
+/**
+ * Input schemas of /api/agents (DESIGN §12). Limits keep every agent within what Vapi accepts
+ * (an assistant name of at most 40 characters, a first message of at most 1000) and keep the
+ * assembled system prompt a sensible size.
+ */
+import { z } from "zod";
+import { isKnownVoice } from "../data/voices";
+import { e164Schema, timezoneSchema } from "../lib/schemas";
+import { DAYS } from "./assistant/business-hours";
+
+export const LIMITS = {
+  name: 40,
+  greeting: 1000,
+  text: 5000,
+  faqPairs: 50,
+  question: 300,
+  answer: 1000,
+  rangesPerDay: 6,
+} as const;
+
+const text = (max: number) => z.string().trim().max(max, { message: `must be at most ${max} characters` });
+const requiredText = (max: number) => text(max).min(1, { message: "is required" });
+
+const START = /^([01]\d|2[0-3]):[0-5]\d$/;
+const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+const timeRange = z
+  .strictObject({
+    start: z.string().regex(START, { message: "must be a time HH:MM between 00:00 and 23:59" }),
+    end: z.string().regex(END, { message: "must be a time HH:MM between 00:01 and 24:00" }),
+  })
+  .refine((range) => range.start < range.end, { message: "start must be before end", path: ["end"] });
+
+const dayRanges = z
+  .array(timeRange)
+  .max(LIMITS.rangesPerDay, { message: `at most ${LIMITS.rangesPerDay} ranges a day` })
+  .superRefine((ranges, ctx) => {
+    const sorted = ranges.map((range, index) => ({ ...range, index })).sort((a, b) => a.start.localeCompare(b.start));
+    for (let i = 1; i < sorted.length; i += 1) {
+      const previous = sorted[i - 1];
+      const current = sorted[i];
+      if (previous && current && current.start < previous.end) {
+        ctx.addIssue({
+          code: "custom",
+          path: [current.index],
+          message: `overlaps ${previous.start}–${previous.end}`,
+        });
+      }
+    }
+  });
+
+export const businessHoursSchema = z.strictObject(
+  Object.fromEntries(DAYS.map((day) => [day, dayRanges.optional()])) as Record<(typeof DAYS)[number], z.ZodOptional<typeof dayRanges>>,
+);
+
+const faqSchema = z
+  .array(z.strictObject({ question: requiredText(LIMITS.question), answer: requiredText(LIMITS.answer) }))
+  .max(LIMITS.faqPairs, { message: `at most ${LIMITS.faqPairs} questions` });
+
+const voiceSchema = z
+  .strictObject({ provider: z.string().trim().min(1).max(40), voiceId: z.string().trim().min(1).max(100) })
+  .refine((voice) => isKnownVoice(voice.provider, voice.voiceId), { message: "must be one of the voices from GET /api/voices" });
+
+const bookingFields = {
+  enabled: z.boolean(),
+  calendarId: z.string().trim().min(1).max(255).nullable(),
+  appointmentMinutes: z.number().int().min(5, { message: "must be at least 5" }).max(480, { message: "must be at most 480" }),
+  bufferMinutes: z.number().int().min(0).max(240),
+  minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 14),
+  horizonDays: z.number().int().min(1).max(365),
+  businessHours: businessHoursSchema,
+  timezone: timezoneSchema,
+};
+
+/** On create, §12 names enabled, appointmentMinutes, businessHours and timezone; the rest have defaults. */
+const createBookingSchema = z.strictObject({
+  ...bookingFields,
+  calendarId: bookingFields.calendarId.optional(),
+  bufferMinutes: bookingFields.bufferMinutes.optional(),
+  minNoticeMinutes: bookingFields.minNoticeMinutes.optional(),
+  horizonDays: bookingFields.horizonDays.optional(),
+});
+
+const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
+
+export const createAgentSchema = z.strictObject({
+  name: requiredText(LIMITS.name),
+  greeting: requiredText(LIMITS.greeting),
+  businessDescription: text(LIMITS.text).optional(),
+  systemPrompt: text(LIMITS.text).optional(),
+  faq: faqSchema.optional(),
+  policies: text(LIMITS.text).optional(),
+  voice: voiceSchema.optional(),
+  transferNumber: e164Schema.nullable().optional(),
+  booking: createBookingSchema.optional(),
+  sheetsLogging: z.boolean().optional(),
+  status: statusSchema.optional(),
+});
+
+/** PATCH names only what changes; `booking` merges into the current settings. */
+export const updateAgentSchema = z.strictObject({
+  name: requiredText(LIMITS.name).optional(),
+  greeting: requiredText(LIMITS.greeting).optional(),
+  businessDescription: text(LIMITS.text).optional(),
+  systemPrompt: text(LIMITS.text).optional(),
+  faq: faqSchema.optional(),
+  policies: text(LIMITS.text).optional(),
+  voice: voiceSchema.optional(),
+  transferNumber: e164Schema.nullable().optional(),
+  booking: z.strictObject(bookingFields).partial().optional(),
+  sheetsLogging: z.boolean().optional(),
+  status: statusSchema.optional(),
+});
+
+export type CreateAgentInput = z.infer<typeof createAgentSchema>;
+export type UpdateAgentInput = z.infer<typeof updateAgentSchema>;

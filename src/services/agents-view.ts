@@ -1,0 +1,36 @@
+/** An agent row as the API shows it (DESIGN §12): camelCase, booking grouped, ISO times. */
+import type { agents } from "../db/schema";
+import { normalizeBusinessHours } from "./assistant/business-hours";
+
+export type Agent = typeof agents.$inferSelect;
+
+export function agentJson(agent: Agent) {
+  return {
+    id: agent.id,
+    name: agent.name,
+    status: agent.status,
+    greeting: agent.greeting,
+    businessDescription: agent.businessDescription,
+    systemPrompt: agent.systemPrompt,
+    faq: agent.faq,
+    policies: agent.policies,
+    voice: { provider: agent.voiceProvider, voiceId: agent.voiceId },
+    transferNumber: agent.transferNumber,
+    booking: {
+      enabled: agent.bookingEnabled,
+      calendarId: agent.calendarId,
+      appointmentMinutes: agent.appointmentMinutes,
+      bufferMinutes: agent.bufferMinutes,
+      minNoticeMinutes: agent.minNoticeMinutes,
+      horizonDays: agent.horizonDays,
+      businessHours: normalizeBusinessHours(agent.businessHours),
+      timezone: agent.timezone,
+    },
+    sheetsLogging: agent.sheetsLogging,
+    vapiAssistantId: agent.vapiAssistantId,
+    createdAt: agent.createdAt.toISOString(),
+    updatedAt: agent.updatedAt.toISOString(),
+  };
+}
+
+export type AgentJson = ReturnType<typeof agentJson>;

@@ -1,0 +1,187 @@
+/**
+ * Agents, kept in step with their Vapi assistants (DESIGN §5). Our row is the source of truth
+ * and there are no half-states:
+ * - create: assistant first, then the row; if the row cannot be written, the assistant is
+ *   deleted again. If Vapi refuses, nothing is stored and the user gets Vapi's reason.
+ * - update: assistant first (with the complete new payload), then the row; if the row cannot be
+ *   written, the assistant is put back as the old row describes it.
+ * - delete: assistant first (a 404 there means it is already gone), then the row; the row's
+ *   phone numbers are unassigned by the foreign key (on delete set null).
+ */
+import { asc, sql } from "drizzle-orm";
+import { DEFAULT_VOICE } from "../data/voices";
+import type { Database } from "../db/client";
+import { agents } from "../db/schema";
+import { foundOr404, ownedBy } from "../db/scope";
+import type { Config } from "../env";
+import { AppError } from "../errors";
+import { isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { webhookCredentialId } from "../integrations/vapi/credential";
+import type { Logger } from "../lib/logger";
+import { buildAssistant, type AssistantContext } from "./assistant";
+import { normalizeBusinessHours } from "./assistant/business-hours";
+import type { CreateAgentInput, UpdateAgentInput } from "./agents-schemas";
+import type { Agent } from "./agents-view";
+
+export const AGENT_LIST_LIMIT = 100;
+
+export interface AgentDeps {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  vapi: VapiClient;
+}
+
+/** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
+const LOCAL_ONLY = new Set(["status", "sheetsLogging", "calendarId", "updatedAt"]);
+
+export async function listAgents(db: Database, userId: string): Promise<Agent[]> {
+  return db.select().from(agents).where(ownedBy(agents, userId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
+}
+
+export async function getAgent(db: Database, userId: string, id: string): Promise<Agent> {
+  const [row] = await db.select().from(agents).where(ownedBy(agents, userId, id)).limit(1);
+  return foundOr404(row, "agent");
+}
+
+async function assistantContext(deps: AgentDeps): Promise<AssistantContext> {
+  return { appUrl: deps.config.APP_URL, credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config) };
+}
+
+export async function createAgent(deps: AgentDeps, user: { id: string; timezone: string }, input: CreateAgentInput, now = new Date()): Promise<Agent> {
+  const booking = input.booking;
+  const draft = {
+    id: crypto.randomUUID(),
+    userId: user.id,
+    name: input.name,
+    greeting: input.greeting,
+    businessDescription: input.businessDescription ?? "",
+    systemPrompt: input.systemPrompt ?? "",
+    faq: input.faq ?? [],
+    policies: input.policies ?? "",
+    voiceProvider: input.voice?.provider ?? DEFAULT_VOICE.provider,
+    voiceId: input.voice?.voiceId ?? DEFAULT_VOICE.voiceId,
+    transferNumber: input.transferNumber ?? null,
+    bookingEnabled: booking?.enabled ?? false,
+    calendarId: booking?.calendarId ?? null,
+    appointmentMinutes: booking?.appointmentMinutes ?? 30,
+    bufferMinutes: booking?.bufferMinutes ?? 0,
+    minNoticeMinutes: booking?.minNoticeMinutes ?? 60,
+    horizonDays: booking?.horizonDays ?? 30,
+    businessHours: normalizeBusinessHours(booking?.businessHours),
+    timezone: booking?.timezone ?? user.timezone,
+    sheetsLogging: input.sheetsLogging ?? false,
+    status: input.status ?? ("active" as const),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const context = await assistantContext(deps);
+  let assistantId: string;
+  try {
+    assistantId = (await deps.vapi.assistants.create(buildAssistant(draft, context))).id;
+  } catch (error) {
+    throw vapiFailure(error, "create the assistant");
+  }
+  try {
+    const [row] = await deps.db.insert(agents).values({ ...draft, vapiAssistantId: assistantId }).returning();
+    if (!row) throw new Error("insert returned no row");
+    return row;
+  } catch (error) {
+    await deleteAssistantQuietly(deps, assistantId, draft.id);
+    deps.logger.error("agent insert failed after Vapi created its assistant; assistant deleted", { agentId: draft.id, ...errorFacts(error) });
+    throw new AppError("internal_error", "The agent could not be saved, so nothing was created. Please try again.");
+  }
+}
+
+export async function updateAgent(deps: AgentDeps, userId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
+  const current = await getAgent(deps.db, userId, id);
+  const changes = changesFrom(input);
+  const next: Agent = { ...current, ...changes, updatedAt: now };
+  const touchesAssistant = Object.keys(changes).some((key) => !LOCAL_ONLY.has(key));
+  const context = touchesAssistant ? await assistantContext(deps) : undefined;
+  if (context) {
+    try {
+      await deps.vapi.assistants.update({ id: current.vapiAssistantId, ...buildAssistant(next, context) });
+    } catch (error) {
+      throw vapiFailure(error, "update the assistant");
+    }
+  }
+  let row: Agent | undefined;
+  try {
+    // Only if nobody changed the row since we read it: the assistant must match what we store.
+    [row] = await deps.db
+      .update(agents)
+      .set({ ...changes, updatedAt: now })
+      .where(sql`${ownedBy(agents, userId, id)} and date_trunc('milliseconds', ${agents.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`)
+      .returning();
+  } catch (error) {
+    if (context) await restoreAssistant(deps, current, context);
+    deps.logger.error("agent update failed after Vapi updated its assistant; assistant restored", { agentId: id, ...errorFacts(error) });
+    throw new AppError("internal_error", "The agent could not be saved, so nothing was changed. Please try again.");
+  }
+  if (!row) {
+    // Deleted or changed by a concurrent request: put the assistant back as the stored row says.
+    const latest = await deps.db.select().from(agents).where(ownedBy(agents, userId, id)).limit(1);
+    if (context && latest[0]) await restoreAssistant(deps, latest[0], context);
+    if (!latest[0]) throw new AppError("not_found", "No such agent.");
+    throw new AppError("conflict", "This agent was changed by another request at the same time. Reload it and try again.");
+  }
+  return row;
+}
+
+export async function deleteAgent(deps: AgentDeps, userId: string, id: string): Promise<void> {
+  const current = await getAgent(deps.db, userId, id);
+  try {
+    await deps.vapi.assistants.delete({ id: current.vapiAssistantId });
+  } catch (error) {
+    if (!isVapiNotFound(error)) throw vapiFailure(error, "delete the assistant");
+  }
+  await deps.db.delete(agents).where(ownedBy(agents, userId, id));
+}
+
+/** The columns an input sets; `booking` merges into the current settings. */
+function changesFrom(input: UpdateAgentInput): Partial<Agent> {
+  const changes: Partial<Agent> = {};
+  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "status"] as const;
+  for (const key of plain) {
+    if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+  }
+  if (input.voice) Object.assign(changes, { voiceProvider: input.voice.provider, voiceId: input.voice.voiceId });
+  const booking = input.booking;
+  if (booking) {
+    if (booking.enabled !== undefined) changes.bookingEnabled = booking.enabled;
+    if (booking.calendarId !== undefined) changes.calendarId = booking.calendarId;
+    if (booking.appointmentMinutes !== undefined) changes.appointmentMinutes = booking.appointmentMinutes;
+    if (booking.bufferMinutes !== undefined) changes.bufferMinutes = booking.bufferMinutes;
+    if (booking.minNoticeMinutes !== undefined) changes.minNoticeMinutes = booking.minNoticeMinutes;
+    if (booking.horizonDays !== undefined) changes.horizonDays = booking.horizonDays;
+    if (booking.businessHours !== undefined) changes.businessHours = normalizeBusinessHours(booking.businessHours);
+    if (booking.timezone !== undefined) changes.timezone = booking.timezone;
+  }
+  return changes;
+}
+
+async function deleteAssistantQuietly(deps: AgentDeps, assistantId: string, agentId: string) {
+  try {
+    await deps.vapi.assistants.delete({ id: assistantId });
+  } catch (error) {
+    if (!isVapiNotFound(error)) deps.logger.error("could not delete an orphaned Vapi assistant", { agentId, assistantId, ...errorFacts(error) });
+  }
+}
+
+async function restoreAssistant(deps: AgentDeps, agent: Agent, context: AssistantContext) {
+  try {
+    await deps.vapi.assistants.update({ id: agent.vapiAssistantId, ...buildAssistant(agent, context) });
+  } catch (error) {
+    deps.logger.error("could not restore a Vapi assistant to its stored agent", { agentId: agent.id, ...errorFacts(error) });
+  }
+}
+
+/** Loggable facts of an error: never the message of a failed query, which carries its parameters. */
+function errorFacts(error: unknown): Record<string, unknown> {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return {
+    errorName: error instanceof Error ? error.name : typeof error,
+    sqlState: typeof cause?.code === "string" ? cause.code : undefined,
+  };
+}

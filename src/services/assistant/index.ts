@@ -1,0 +1,110 @@
+/**
+ * What an agent becomes at Vapi (VAPI.md "Assistant payload"): the whole assistant, built from
+ * our row alone, so create and update send the same complete payload and Vapi never holds
+ * anything our row does not say.
+ *
+ * @example
+ *   const dto = buildAssistant(agent, { appUrl: config.APP_URL, credentialId });
+ *   await vapi.assistants.create(dto);
+ */
+import type { Vapi } from "@vapi-ai/server-sdk";
+import type { BusinessHours } from "./business-hours";
+import { buildSystemPrompt, literal } from "./system-prompt";
+import { buildTools } from "./tools";
+
+export { buildSystemPrompt } from "./system-prompt";
+export { BOOK_APPOINTMENT, CHECK_AVAILABILITY } from "./tools";
+
+export const ASSISTANT_MODEL = "gpt-4o-mini";
+export const MAX_CALL_SECONDS = 600;
+export const WEBHOOK_PATH = "/api/webhooks/vapi";
+
+/**
+ * Messages our webhook acts on. Transcripts are not streamed: the end-of-call report carries
+ * the whole transcript, and every extra message type is load on the hottest route.
+ */
+export const SERVER_MESSAGES = ["status-update", "end-of-call-report", "tool-calls"] as const satisfies readonly Vapi.CreateAssistantDtoServerMessagesItem[];
+
+/** Vapi retries a failed delivery (e.g. the end-of-call report) with this plan; handlers are idempotent by call id. */
+export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 3, baseDelaySeconds: 1 } as const;
+
+/** The structured data Vapi extracts after each call (`analysis.structuredData` on the report). */
+export const CALL_STRUCTURED_DATA_SCHEMA: Vapi.JsonSchema = {
+  type: "object",
+  properties: {
+    callerName: { type: "string", description: "The caller's name, if they gave it; empty if not." },
+    reasonForCalling: { type: "string", description: "Why the caller called, in one short sentence." },
+    appointmentBooked: { type: "boolean", description: "True only if an appointment was booked on this call." },
+    followUpNeeded: { type: "boolean", description: "True if someone from the business should call the caller back." },
+  },
+  required: ["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded"],
+};
+
+export interface AssistantSource {
+  id: string;
+  userId: string;
+  name: string;
+  greeting: string;
+  businessDescription: string;
+  systemPrompt: string;
+  faq: { question: string; answer: string }[];
+  policies: string;
+  voiceProvider: string;
+  voiceId: string;
+  transferNumber: string | null;
+  bookingEnabled: boolean;
+  appointmentMinutes: number;
+  bufferMinutes: number;
+  minNoticeMinutes: number;
+  horizonDays: number;
+  businessHours: Partial<BusinessHours>;
+  timezone: string;
+}
+
+export interface AssistantContext {
+  /** APP_URL: the origin our webhook lives under. */
+  appUrl: string;
+  /** The Vapi webhook credential (HMAC) that signs every message to our server URL. */
+  credentialId: string;
+}
+
+export function buildAssistant(agent: AssistantSource, context: AssistantContext): Vapi.CreateAssistantDto {
+  return {
+    name: agent.name.slice(0, 40),
+    firstMessage: literal(agent.greeting),
+    firstMessageMode: "assistant-speaks-first",
+    maxDurationSeconds: MAX_CALL_SECONDS,
+    endCallMessage: "Thank you for calling. Goodbye!",
+    model: {
+      provider: "openai",
+      model: ASSISTANT_MODEL,
+      temperature: 0.3,
+      messages: [{ role: "system", content: buildSystemPrompt(agent) }],
+      tools: buildTools(agent),
+    },
+    voice: { provider: agent.voiceProvider, voiceId: agent.voiceId } as Vapi.CreateAssistantDtoVoice,
+    transcriber: { provider: "deepgram", model: "nova-3", language: "en" },
+    server: webhookServer(context, { withBackoff: true }),
+    serverMessages: [...SERVER_MESSAGES],
+    analysisPlan: {
+      summaryPlan: { enabled: true },
+      structuredDataPlan: { enabled: true, schema: CALL_STRUCTURED_DATA_SCHEMA },
+    },
+    metadata: { agentId: agent.id, userId: agent.userId },
+  };
+}
+
+/** Our webhook as a Vapi `server`: used by assistants (with a retry plan) and phone numbers. */
+export function webhookServer(context: AssistantContext, options: { withBackoff?: boolean } = {}): Vapi.Server {
+  return {
+    url: `${context.appUrl}${WEBHOOK_PATH}`,
+    credentialId: context.credentialId,
+    ...(options.withBackoff
+      ? {
+          timeoutSeconds: 20,
+          // The SDK types `type` as an object; the API takes the plan's name ("fixed" | "exponential").
+          backoffPlan: { ...WEBHOOK_BACKOFF, type: WEBHOOK_BACKOFF.type as unknown as Record<string, unknown> },
+        }
+      : {}),
+  };
+}

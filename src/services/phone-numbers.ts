@@ -1,0 +1,163 @@
+/**
+ * Phone numbers (DESIGN §5): bought from Vapi *without* an assistantId, pointed at our webhook
+ * with our credential, so every call starts with an assistant-request and we pick the agent.
+ * Assigning a number to an agent is therefore only our row's business. Each number gets the
+ * owner's phone as Vapi's `fallbackDestination`, so a caller still reaches a person when we
+ * cannot answer. Vapi numbers are US only.
+ */
+import type { Vapi } from "@vapi-ai/server-sdk";
+import { asc, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { agents, phoneNumbers } from "../db/schema";
+import { foundOr404, notFound, ownedBy } from "../db/scope";
+import type { Config } from "../env";
+import { AppError } from "../errors";
+import { isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { webhookCredentialId } from "../integrations/vapi/credential";
+import type { Logger } from "../lib/logger";
+import { webhookServer } from "./assistant";
+
+export const PHONE_NUMBER_LIST_LIMIT = 100;
+/** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
+const REFRESH_LIMIT = 10;
+
+export type PhoneNumber = typeof phoneNumbers.$inferSelect;
+type VapiNumber = { id: string; number?: string; status?: string };
+
+export interface PhoneNumberDeps {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  vapi: VapiClient;
+}
+
+export function phoneNumberJson(row: PhoneNumber) {
+  return {
+    id: row.id,
+    number: row.e164,
+    agentId: row.agentId,
+    vapiPhoneNumberId: row.vapiPhoneNumberId,
+    status: row.status,
+    areaCode: row.areaCode,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The user's numbers, oldest first; those Vapi is still activating are refreshed from Vapi. */
+export async function listPhoneNumbers(db: Database, userId: string, vapi?: () => VapiClient, logger?: Logger): Promise<PhoneNumber[]> {
+  const rows = await db
+    .select()
+    .from(phoneNumbers)
+    .where(ownedBy(phoneNumbers, userId))
+    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id))
+    .limit(PHONE_NUMBER_LIST_LIMIT);
+  if (!vapi) return rows;
+  const stale = rows.filter((row) => row.status !== "active" || !row.e164).slice(0, REFRESH_LIMIT);
+  const fresh = await Promise.all(stale.map((row) => refresh(db, vapi, row, logger)));
+  const byId = new Map(fresh.map((row) => [row.id, row]));
+  return rows.map((row) => byId.get(row.id) ?? row);
+}
+
+export async function getPhoneNumber(db: Database, userId: string, id: string): Promise<PhoneNumber> {
+  const [row] = await db.select().from(phoneNumbers).where(ownedBy(phoneNumbers, userId, id)).limit(1);
+  return foundOr404(row, "phone number");
+}
+
+/** Vapi's current status and number for one row; on any failure the stored row stands. */
+export async function refresh(db: Database, vapi: () => VapiClient, row: PhoneNumber, logger?: Logger): Promise<PhoneNumber> {
+  try {
+    const remote = (await vapi().phoneNumbers.get({ id: row.vapiPhoneNumberId })) as VapiNumber;
+    const status = remote.status ?? row.status;
+    const e164 = remote.number ?? row.e164;
+    if (status === row.status && e164 === row.e164) return row;
+    const [updated] = await db
+      .update(phoneNumbers)
+      .set({ status, e164, updatedAt: new Date() })
+      .where(eq(phoneNumbers.id, row.id))
+      .returning();
+    return updated ?? row;
+  } catch (error) {
+    logger?.warn("could not refresh a phone number from Vapi", { phoneNumberId: row.id, error: error instanceof Error ? error.name : String(error) });
+    return row;
+  }
+}
+
+async function assertOwnAgent(db: Database, userId: string, agentId: string) {
+  const [agent] = await db.select({ id: agents.id }).from(agents).where(ownedBy(agents, userId, agentId)).limit(1);
+  if (!agent) throw notFound("agent");
+}
+
+export async function buyPhoneNumber(
+  deps: PhoneNumberDeps,
+  user: { id: string; phone: string | null },
+  input: { agentId?: string | null; areaCode?: string },
+): Promise<PhoneNumber> {
+  if (input.agentId) await assertOwnAgent(deps.db, user.id, input.agentId);
+  const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
+  const request: Vapi.CreatePhoneNumbersRequest = {
+    provider: "vapi",
+    ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
+    server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
+    ...(user.phone ? { fallbackDestination: { type: "number", number: user.phone } } : {}),
+  };
+  let bought: VapiNumber;
+  try {
+    bought = (await deps.vapi.phoneNumbers.create(request)) as VapiNumber;
+  } catch (error) {
+    throw vapiFailure(error, "provide a phone number");
+  }
+  try {
+    const now = new Date();
+    const [row] = await deps.db
+      .insert(phoneNumbers)
+      .values({
+        userId: user.id,
+        agentId: input.agentId ?? null,
+        vapiPhoneNumberId: bought.id,
+        e164: bought.number ?? null,
+        status: bought.status ?? "activating",
+        areaCode: input.areaCode ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("insert returned no row");
+    return row;
+  } catch (error) {
+    // Nothing half-done: a number we cannot record is released again.
+    try {
+      await deps.vapi.phoneNumbers.delete({ id: bought.id });
+    } catch (releaseError) {
+      if (!isVapiNotFound(releaseError)) deps.logger.error("could not release an unrecorded Vapi number", { vapiPhoneNumberId: bought.id });
+    }
+    deps.logger.error("phone number insert failed after Vapi provided it; number released", {
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    throw new AppError("internal_error", "The phone number could not be saved, so it was released again. Please try again.");
+  }
+}
+
+/** Assign (agentId) or unassign (null): the agent must be the same user's, else 404. */
+export async function assignPhoneNumber(db: Database, userId: string, id: string, agentId: string | null): Promise<PhoneNumber> {
+  if (agentId) await assertOwnAgent(db, userId, agentId);
+  try {
+    const [row] = await db.update(phoneNumbers).set({ agentId, updatedAt: new Date() }).where(ownedBy(phoneNumbers, userId, id)).returning();
+    return foundOr404(row, "phone number");
+  } catch (error) {
+    // The agent was deleted between the check and the update (foreign_key_violation).
+    if ((error as { cause?: { code?: unknown } }).cause?.code === "23503") throw notFound("agent");
+    throw error;
+  }
+}
+
+/** Releases the number at Vapi (a 404 there means it is already gone), then forgets it. */
+export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, id: string): Promise<void> {
+  const row = await getPhoneNumber(deps.db, userId, id);
+  try {
+    await deps.vapi.phoneNumbers.delete({ id: row.vapiPhoneNumberId });
+  } catch (error) {
+    if (!isVapiNotFound(error)) throw vapiFailure(error, "release the phone number");
+  }
+  await deps.db.delete(phoneNumbers).where(ownedBy(phoneNumbers, userId, id));
+}

@@ -1,0 +1,192 @@
+import { eq } from "drizzle-orm";
+import type { Vapi } from "@vapi-ai/server-sdk";
+import { describe, expect, it } from "vitest";
+import { agents, appSettings } from "../../../src/db/schema";
+import { loadConfig } from "../../../src/env";
+import { createVapiClient } from "../../../src/integrations/vapi/client";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
+import { createAgent, updateAgent } from "../../../src/services/agents";
+import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
+import { db } from "../../support/db";
+import { envWith, testEnv } from "../../support/env";
+import { createUser } from "../../support/factories";
+import { call, errorOf } from "../../support/http";
+import { assistantAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
+
+async function agentRows(userId: string) {
+  return db.select().from(agents).where(eq(agents.userId, userId));
+}
+
+describe("when Vapi refuses", () => {
+  it("a 4xx on create stores nothing and returns Vapi's reason as 502 vapi_error", async () => {
+    const { user, cookie } = await createUser();
+    await vapi.fault({
+      method: "POST",
+      path: "/assistant",
+      status: 400,
+      body: { message: ["voice.voiceId must be one of the following values: Elliot, Kylie"], error: "Bad Request", statusCode: 400 },
+    });
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput() });
+    expect(response.status).toBe(502);
+    const error = await errorOf(response);
+    expect(error.code).toBe("vapi_error");
+    expect(error.message).toContain("voice.voiceId must be one of the following values");
+    expect(error.details).toMatchObject({ vapiStatus: 400 });
+    expect(await agentRows(user.id)).toEqual([]);
+  });
+
+  it("a 5xx that persists after the client's retry stores nothing either", async () => {
+    const { user, cookie } = await createUser();
+    const mark = await vapi.mark();
+    await vapi.fault({ method: "POST", path: "/assistant", status: 503, times: 2, body: { message: "Service Unavailable", statusCode: 503 } });
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput() });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("Service Unavailable");
+    expect(await vapiRequests(mark, "POST", "/assistant")).toHaveLength(2);
+    expect(await agentRows(user.id)).toEqual([]);
+  });
+
+  it("a refused update leaves the row as it was", async () => {
+    const { user, cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    await vapi.fault({ method: "PATCH", path: "/assistant/", status: 400, body: { message: ["model.messages.0.content must be a string"], error: "Bad Request", statusCode: 400 } });
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { greeting: "Changed" } });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("model.messages.0.content must be a string");
+    const [row] = await agentRows(user.id);
+    expect(row?.greeting).toBe(agent.greeting);
+  });
+
+  it("a refused delete keeps the agent", async () => {
+    const { user, cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    await vapi.fault({ method: "DELETE", path: "/assistant/", status: 409, body: { message: "Assistant is in use by a squad", error: "Conflict", statusCode: 409 } });
+    const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("Assistant is in use by a squad");
+    expect(await agentRows(user.id)).toHaveLength(1);
+  });
+});
+
+describe("when our database fails after Vapi succeeded", () => {
+  const config = loadConfig(envWith({ VAPI_CREDENTIAL_ID: "cred-db-failure" }));
+
+  it("create deletes the assistant it just made, and says nothing was created", async () => {
+    const { user } = await createUser();
+    const logger = recordingLogger();
+    const before = (await vapiState()).assistants.length;
+    const mark = await vapi.mark();
+    const deps = { db: failingWrites(db), config, logger, vapi: createVapiClient(config) };
+    await expect(createAgent(deps, user, agentInput())).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("nothing was created") });
+
+    expect(await vapiRequests(mark, "POST", "/assistant")).toHaveLength(1);
+    const deletes = await vapiRequests(mark, "DELETE", "/assistant/");
+    expect(deletes).toHaveLength(1);
+    const deletedId = deletes[0]?.path.split("/").pop() ?? "";
+    expect(deletedId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await assistantAtVapi(deletedId)).toBeUndefined();
+    expect((await vapiState()).assistants).toHaveLength(before);
+    expect(await agentRows(user.id)).toEqual([]);
+    const logged = JSON.stringify(logger.entries);
+    expect(logged).toContain("assistant deleted");
+    expect(logged).not.toContain("SECRET-PARAMS");
+  });
+
+  it("update puts the assistant back as the stored row describes it", async () => {
+    const { user, cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const mark = await vapi.mark();
+    const deps = { db: failingWrites(db), config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    await expect(updateAgent(deps, user.id, agent.id, { greeting: "Never saved" })).rejects.toMatchObject({ code: "internal_error" });
+
+    const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
+    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual(["Never saved", agent.greeting]);
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe(agent.greeting);
+    expect((await agentRows(user.id))[0]?.greeting).toBe(agent.greeting);
+  });
+});
+
+describe("when another request changes the agent at the same time", () => {
+  it("answers 409 conflict and leaves the assistant as the stored row describes it", async () => {
+    const { user, cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const config = loadConfig(testEnv);
+    const racing = racingUpdates(db, async () => {
+      await db.update(agents).set({ greeting: "The other edit", updatedAt: new Date(Date.parse(agent.updatedAt) + 5000) }).where(eq(agents.id, agent.id));
+    });
+    const mark = await vapi.mark();
+    const deps = { db: racing, config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    await expect(updateAgent(deps, user.id, agent.id, { greeting: "My edit" })).rejects.toMatchObject({ code: "conflict", status: 409 });
+
+    const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
+    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual(["My edit", "The other edit"]);
+    expect((await agentRows(user.id))[0]?.greeting).toBe("The other edit");
+  });
+});
+
+describe("configuration", () => {
+  it("without VAPI_API_KEY, creating an agent is 503 service_not_configured", async () => {
+    const { cookie } = await createUser();
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(), env: envWith({ VAPI_API_KEY: undefined }) });
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).code).toBe("service_not_configured");
+  });
+
+  it("without a credential and without VAPI_WEBHOOK_SECRET to make one, it is 503 too", async () => {
+    await db.delete(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
+    const { user, cookie } = await createUser();
+    const mark = await vapi.mark();
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(), env: envWith({ VAPI_WEBHOOK_SECRET: undefined }) });
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).message).toContain("VAPI_WEBHOOK_SECRET");
+    expect(await vapiRequests(mark)).toHaveLength(0);
+    expect(await agentRows(user.id)).toEqual([]);
+  });
+});
+
+describe("validation", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["a transfer number that is not E.164", { transferNumber: "512-555-0100" }, "transferNumber"],
+    ["an unknown timezone", { booking: { enabled: false, appointmentMinutes: 30, businessHours: {}, timezone: "Mars/Olympus" } }, "booking.timezone"],
+    ["a range that ends before it starts", { booking: { enabled: true, appointmentMinutes: 30, businessHours: { mon: [{ start: "17:00", end: "09:00" }] }, timezone: "UTC" } }, "booking.businessHours.mon.0.end"],
+    [
+      "overlapping ranges",
+      { booking: { enabled: true, appointmentMinutes: 30, businessHours: { tue: [{ start: "09:00", end: "13:00" }, { start: "12:00", end: "17:00" }] }, timezone: "UTC" } },
+      "booking.businessHours.tue.1",
+    ],
+    ["a day that does not exist", { booking: { enabled: true, appointmentMinutes: 30, businessHours: { monday: [] }, timezone: "UTC" } }, "booking.businessHours"],
+    ["a malformed time", { booking: { enabled: true, appointmentMinutes: 30, businessHours: { mon: [{ start: "9am", end: "17:00" }] }, timezone: "UTC" } }, "booking.businessHours.mon.0.start"],
+    ["appointments shorter than 5 minutes", { booking: { enabled: true, appointmentMinutes: 4, businessHours: {}, timezone: "UTC" } }, "booking.appointmentMinutes"],
+    ["appointments longer than 480 minutes", { booking: { enabled: true, appointmentMinutes: 481, businessHours: {}, timezone: "UTC" } }, "booking.appointmentMinutes"],
+    ["more than 50 FAQ pairs", { faq: Array.from({ length: 51 }, (_, i) => ({ question: `Q${i}?`, answer: "A." })) }, "faq"],
+    ["an empty FAQ answer", { faq: [{ question: "Open?", answer: " " }] }, "faq.0.answer"],
+    ["a name over 40 characters", { name: "x".repeat(41) }, "name"],
+    ["a greeting over 1000 characters", { greeting: "x".repeat(1001) }, "greeting"],
+    ["a description over 5000 characters", { businessDescription: "x".repeat(5001) }, "businessDescription"],
+    ["a voice not in the list", { voice: { provider: "vapi", voiceId: "Bob" } }, "voice"],
+    ["an unknown property", { colour: "blue" }, ""],
+    ["a missing greeting", { greeting: undefined }, "greeting"],
+  ];
+
+  for (const [what, overrides, path] of cases) {
+    it(`refuses ${what} with 400 validation_failed and sends nothing to Vapi`, async () => {
+      const { cookie } = await createUser();
+      const mark = await vapi.mark();
+      const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(overrides) });
+      expect(response.status).toBe(400);
+      const error = await errorOf(response);
+      expect(error.code).toBe("validation_failed");
+      expect(error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+      expect(await vapiRequests(mark)).toHaveLength(0);
+    });
+  }
+
+  it("checks a PATCH the same way, booking fields included", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, { booking: { enabled: true, appointmentMinutes: 30, businessHours: weekdayHours, timezone: "UTC" } });
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { booking: { appointmentMinutes: 1000 }, status: "sleeping" } });
+    expect(response.status).toBe(400);
+    const paths = ((await errorOf(response)).details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(["booking.appointmentMinutes", "status"]));
+  });
+});

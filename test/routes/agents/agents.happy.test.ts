@@ -1,0 +1,236 @@
+import { eq } from "drizzle-orm";
+import type { Vapi } from "@vapi-ai/server-sdk";
+import { describe, expect, it } from "vitest";
+import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
+import type { AgentJson } from "../../../src/services/agents-view";
+import { agentInput, createAgentVia, weekdayHours } from "../../support/agents";
+import { db } from "../../support/db";
+import { envWith, testEnv } from "../../support/env";
+import { createUser } from "../../support/factories";
+import { call } from "../../support/http";
+import { assistantAtVapi, systemMessageOf, toolNames, vapi, vapiRequests, vapiState } from "../../support/vapi";
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe("POST /api/agents", () => {
+  it("creates the assistant at Vapi with the payload VAPI.md describes, then the agent", async () => {
+    const { user, cookie } = await createUser();
+    const mark = await vapi.mark();
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput() });
+    expect(response.status).toBe(201);
+    const { agent } = (await response.json()) as { agent: AgentJson };
+
+    const [sent] = await vapiRequests(mark, "POST", "/assistant");
+    const payload = sent?.body as Vapi.CreateAssistantDto;
+    expect(payload.firstMessage).toBe("Hi, thanks for calling Bella Hair Studio! How can I help?");
+    expect(systemMessageOf(payload)).toContain("Bella Hair Studio is a hair salon in downtown Austin.");
+    expect(systemMessageOf(payload)).toContain("Q: Do you take walk-ins?");
+    expect(toolNames(payload)).toEqual(["endCall"]);
+    const credentialId = payload.server?.credentialId;
+    expect(credentialId).toEqual(expect.any(String));
+    expect(payload.server).toMatchObject({ url: "http://127.0.0.1:8787/api/webhooks/vapi", backoffPlan: { type: "exponential" } });
+    expect(payload.analysisPlan?.summaryPlan).toEqual({ enabled: true });
+    expect(payload.analysisPlan?.structuredDataPlan?.schema?.properties).toHaveProperty("appointmentBooked");
+    expect(payload.metadata).toEqual({ agentId: agent.id, userId: user.id });
+    expect(payload.voice).toEqual({ provider: "vapi", voiceId: "Elliot" });
+
+    expect(await assistantAtVapi(agent.vapiAssistantId)).toMatchObject({ name: "Bella's Front Desk", metadata: { agentId: agent.id } });
+    expect(agent).toEqual({
+      id: expect.any(String),
+      name: "Bella's Front Desk",
+      status: "active",
+      greeting: "Hi, thanks for calling Bella Hair Studio! How can I help?",
+      businessDescription: "Bella Hair Studio is a hair salon in downtown Austin. Haircuts start at $45.",
+      systemPrompt: "",
+      faq: [{ question: "Do you take walk-ins?", answer: "Yes, when a stylist is free." }],
+      policies: "Cancellations: at least 24 hours ahead, please.",
+      voice: { provider: "vapi", voiceId: "Elliot" },
+      transferNumber: null,
+      booking: {
+        enabled: false,
+        calendarId: null,
+        appointmentMinutes: 30,
+        bufferMinutes: 0,
+        minNoticeMinutes: 60,
+        horizonDays: 30,
+        businessHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+        timezone: "America/New_York",
+      },
+      sheetsLogging: false,
+      vapiAssistantId: expect.any(String),
+      createdAt: expect.stringMatching(ISO),
+      updatedAt: expect.stringMatching(ISO),
+    });
+  });
+
+  it("attaches transferCall and the booking tools only when the agent has them", async () => {
+    const { cookie } = await createUser();
+    const mark = await vapi.mark();
+    const agent = await createAgentVia(cookie, {
+      transferNumber: "+15125550100",
+      voice: { provider: "openai", voiceId: "nova" },
+      booking: { enabled: true, appointmentMinutes: 45, businessHours: weekdayHours, timezone: "America/Chicago" },
+    });
+    const [sent] = await vapiRequests(mark, "POST", "/assistant");
+    const payload = sent?.body as Vapi.CreateAssistantDto;
+    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment"]);
+    expect(systemMessageOf(payload)).toContain("Only transfer during business hours");
+    expect(systemMessageOf(payload)).toContain("Appointments last 45 minutes");
+    expect(systemMessageOf(payload)).toContain(`"America/Chicago"}}`);
+    expect(agent.booking).toMatchObject({ enabled: true, appointmentMinutes: 45, timezone: "America/Chicago" });
+    expect(agent.booking.businessHours.wed).toEqual([{ start: "09:00", end: "12:00" }, { start: "13:00", end: "17:00" }]);
+    expect(agent.booking.businessHours.sun).toEqual([]);
+  });
+});
+
+describe("the webhook credential", () => {
+  it("is created at first use with our HMAC plan, kept in app_settings, and reused", async () => {
+    await db.delete(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
+    const { cookie } = await createUser();
+    const mark = await vapi.mark();
+    const first = await createAgentVia(cookie);
+    const second = await createAgentVia(cookie);
+
+    const created = await vapiRequests(mark, "POST", "/credential");
+    expect(created).toHaveLength(1);
+    expect(created[0]?.body).toEqual({
+      provider: "webhook",
+      name: "Agentline webhook",
+      authenticationPlan: {
+        type: "hmac",
+        secretKey: testEnv.VAPI_WEBHOOK_SECRET,
+        algorithm: "sha256",
+        signatureHeader: "x-signature",
+        timestampHeader: "x-timestamp",
+        payloadFormat: "{timestamp}.{body}",
+        signatureEncoding: "hex",
+      },
+    });
+    const [setting] = await db.select().from(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
+    const credential = (await vapiState()).credentials.find((c) => c.id === setting?.value);
+    expect(credential?.provider).toBe("webhook");
+    expect((await assistantAtVapi(first.vapiAssistantId))?.server?.credentialId).toBe(setting?.value);
+    expect((await assistantAtVapi(second.vapiAssistantId))?.server?.credentialId).toBe(setting?.value);
+  });
+
+  it("is VAPI_CREDENTIAL_ID when that is set, with nothing created", async () => {
+    const { cookie } = await createUser();
+    const mark = await vapi.mark();
+    const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(), env: envWith({ VAPI_CREDENTIAL_ID: "cred-from-config" }) });
+    expect(response.status).toBe(201);
+    expect(await vapiRequests(mark, "POST", "/credential")).toHaveLength(0);
+    const [sent] = await vapiRequests(mark, "POST", "/assistant");
+    expect((sent?.body as Vapi.CreateAssistantDto).server?.credentialId).toBe("cred-from-config");
+  });
+});
+
+describe("GET /api/agents", () => {
+  it("lists the user's agents, oldest first", async () => {
+    const { cookie } = await createUser();
+    const first = await createAgentVia(cookie, { name: "First" });
+    const second = await createAgentVia(cookie, { name: "Second" });
+    const response = await call("/api/agents", { cookie });
+    expect(response.status).toBe(200);
+    const { agents: listed } = (await response.json()) as { agents: AgentJson[] };
+    expect(listed.map((agent) => agent.id)).toEqual([first.id, second.id]);
+    expect(listed[1]).toEqual(second);
+  });
+
+  it("reads one agent", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const response = await call(`/api/agents/${agent.id}`, { cookie });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ agent });
+  });
+});
+
+describe("PATCH /api/agents/:id", () => {
+  it("patches the assistant with the full new payload, then the row", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const mark = await vapi.mark();
+    const response = await call(`/api/agents/${agent.id}`, {
+      method: "PATCH",
+      cookie,
+      json: {
+        greeting: "Hello from Bella!",
+        faq: [{ question: "Is there parking?", answer: "Yes, behind the building." }],
+        transferNumber: "+15125550199",
+        booking: { enabled: true, businessHours: weekdayHours, timezone: "America/Denver" },
+      },
+    });
+    expect(response.status).toBe(200);
+    const { agent: updated } = (await response.json()) as { agent: AgentJson };
+    expect(updated).toMatchObject({ greeting: "Hello from Bella!", transferNumber: "+15125550199", booking: { enabled: true, appointmentMinutes: 30, timezone: "America/Denver" } });
+    expect(updated.name).toBe(agent.name);
+
+    const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
+    expect(patches).toHaveLength(1);
+    const payload = patches[0]?.body as Vapi.CreateAssistantDto;
+    expect(payload.firstMessage).toBe("Hello from Bella!");
+    expect(systemMessageOf(payload)).toContain("Q: Is there parking?");
+    expect(systemMessageOf(payload)).not.toContain("walk-ins");
+    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment"]);
+    expect(payload.server?.credentialId).toEqual(expect.any(String));
+    expect(payload.analysisPlan?.structuredDataPlan?.enabled).toBe(true);
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe("Hello from Bella!");
+  });
+
+  it("removes tools when they are turned off", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, {
+      transferNumber: "+15125550100",
+      booking: { enabled: true, appointmentMinutes: 30, businessHours: weekdayHours, timezone: "America/Chicago" },
+    });
+    const mark = await vapi.mark();
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { transferNumber: null, booking: { enabled: false } } });
+    expect(response.status).toBe(200);
+    const [patch] = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
+    expect(toolNames(patch?.body as Vapi.CreateAssistantDto)).toEqual(["endCall"]);
+  });
+
+  it("pauses and resumes an agent without calling Vapi", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const mark = await vapi.mark();
+    const paused = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { status: "paused" } });
+    expect(paused.status).toBe(200);
+    expect(((await paused.json()) as { agent: AgentJson }).agent.status).toBe("paused");
+    const [row] = await db.select().from(agents).where(eq(agents.id, agent.id));
+    expect(row?.status).toBe("paused");
+    const resumed = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { status: "active" }, env: envWith({ VAPI_API_KEY: undefined }) });
+    expect(resumed.status).toBe(200);
+    expect(await vapiRequests(mark)).toHaveLength(0);
+  });
+});
+
+describe("DELETE /api/agents/:id", () => {
+  it("deletes the assistant at Vapi, then the agent, and unassigns its numbers", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: { agentId: agent.id } });
+    expect(bought.status).toBe(201);
+    const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string; agentId: string } };
+    expect(phoneNumber.agentId).toBe(agent.id);
+
+    const mark = await vapi.mark();
+    const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
+    expect(response.status).toBe(204);
+    expect(await vapiRequests(mark, "DELETE", `/assistant/${agent.vapiAssistantId}`)).toHaveLength(1);
+    expect(await assistantAtVapi(agent.vapiAssistantId)).toBeUndefined();
+    expect((await call(`/api/agents/${agent.id}`, { cookie })).status).toBe(404);
+    const [number] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.id, phoneNumber.id));
+    expect(number?.agentId).toBeNull();
+  });
+
+  it("counts an assistant Vapi no longer has as already deleted", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    await vapi.fault({ method: "DELETE", path: `/assistant/${agent.vapiAssistantId}`, status: 404, body: { message: "Not Found", error: "Not Found", statusCode: 404 } });
+    const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
+    expect(response.status).toBe(204);
+    expect(await db.select().from(agents).where(eq(agents.id, agent.id))).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { phoneNumbers } from "../../../src/db/schema";
+import { loadConfig } from "../../../src/env";
+import { createVapiClient } from "../../../src/integrations/vapi/client";
+import { buyPhoneNumber } from "../../../src/services/phone-numbers";
+import { failingWrites, recordingLogger } from "../../support/agents";
+import { db } from "../../support/db";
+import { envWith } from "../../support/env";
+import { createUser } from "../../support/factories";
+import { call, errorOf } from "../../support/http";
+import { numberAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
+
+async function rows(userId: string) {
+  return db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));
+}
+
+describe("buying a number", () => {
+  for (const areaCode of ["41", "4155", "015", "abc"]) {
+    it(`refuses area code ${JSON.stringify(areaCode)}, saying numbers are US only`, async () => {
+      const { cookie } = await createUser();
+      const mark = await vapi.mark();
+      const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode } });
+      expect(response.status).toBe(400);
+      const error = await errorOf(response);
+      expect(error.code).toBe("validation_failed");
+      expect(error.message).toContain("3-digit US area code");
+      expect(error.message).toContain("US only");
+      expect(await vapiRequests(mark)).toHaveLength(0);
+    });
+  }
+
+  it("passes on Vapi's refusal as 502 vapi_error and stores nothing", async () => {
+    const { user, cookie } = await createUser();
+    // The stand-in, like Vapi, has no numbers in 555.
+    const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "555" } });
+    expect(response.status).toBe(502);
+    const error = await errorOf(response);
+    expect(error.code).toBe("vapi_error");
+    expect(error.message).toContain("No phone numbers are available for area code 555");
+    expect(await rows(user.id)).toEqual([]);
+  });
+
+  it("releases the number again when our database cannot record it", async () => {
+    const { user } = await createUser();
+    const config = loadConfig(envWith({ VAPI_CREDENTIAL_ID: "cred-db-failure" }));
+    const before = (await vapiState()).phoneNumbers.length;
+    const mark = await vapi.mark();
+    const deps = { db: failingWrites(db), config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    await expect(buyPhoneNumber(deps, user, {})).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("released again") });
+    expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(1);
+    const released = await vapiRequests(mark, "DELETE", "/phone-number/");
+    expect(released).toHaveLength(1);
+    expect(await numberAtVapi(released[0]?.path.split("/").pop() ?? "")).toBeUndefined();
+    expect((await vapiState()).phoneNumbers).toHaveLength(before);
+    expect(await rows(user.id)).toEqual([]);
+  });
+
+  it("without VAPI_API_KEY is 503 service_not_configured", async () => {
+    const { cookie } = await createUser();
+    const response = await call("/api/phone-numbers", { method: "POST", cookie, json: {}, env: envWith({ VAPI_API_KEY: undefined }) });
+    expect(response.status).toBe(503);
+    expect((await errorOf(response)).code).toBe("service_not_configured");
+  });
+});
+
+describe("releasing a number", () => {
+  it("keeps the number when Vapi fails to release it", async () => {
+    const { user, cookie } = await createUser();
+    const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
+    const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string; vapiPhoneNumberId: string } };
+    await vapi.fault({ method: "DELETE", path: "/phone-number/", status: 500, times: 2, body: { message: "Internal server error", statusCode: 500 } });
+    const response = await call(`/api/phone-numbers/${phoneNumber.id}`, { method: "DELETE", cookie });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("release the phone number");
+    expect(await rows(user.id)).toHaveLength(1);
+    expect(await numberAtVapi(phoneNumber.vapiPhoneNumberId)).toBeDefined();
+  });
+});
+
+describe("listing numbers", () => {
+  it("shows the stored status when Vapi cannot be asked", async () => {
+    const { cookie } = await createUser();
+    await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
+    await vapi.fault({ method: "GET", path: "/phone-number/", status: 500, times: 2, body: { message: "down", statusCode: 500 } });
+    const response = await call("/api/phone-numbers", { cookie });
+    expect(response.status).toBe(200);
+    const { phoneNumbers: listed } = (await response.json()) as { phoneNumbers: { status: string }[] };
+    expect(listed.map((n) => n.status)).toEqual(["activating"]);
+  });
+
+  it("validates the assignment body", async () => {
+    const { cookie } = await createUser();
+    const response = await call(`/api/phone-numbers/${crypto.randomUUID()}`, { method: "PATCH", cookie, json: { agentId: "agent-1" } });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).details).toEqual([expect.objectContaining({ path: "agentId" })]);
+  });
+});
