@@ -161,3 +161,40 @@ export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, 
   }
   await deps.db.delete(phoneNumbers).where(ownedBy(phoneNumbers, userId, id));
 }
+
+/**
+ * Points every number of the user at the owner's new phone as Vapi's fallback, all or nothing:
+ * if Vapi refuses one, those already changed are put back and the caller gets Vapi's reason,
+ * so the owner's stored phone and what Vapi dials never disagree. (Vapi's update has no way to
+ * remove a fallback, so clearing the owner's phone leaves the last one in place at Vapi.)
+ */
+export async function syncFallbackDestinations(
+  deps: Omit<PhoneNumberDeps, "vapi"> & { vapi: () => VapiClient },
+  userId: string,
+  phone: string,
+  previous: string | null,
+): Promise<number> {
+  const rows = await deps.db
+    .select({ vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId })
+    .from(phoneNumbers)
+    .where(ownedBy(phoneNumbers, userId));
+  const pointAt = (id: string, number: string) =>
+    deps.vapi().phoneNumbers.update({ id, body: { provider: "vapi", fallbackDestination: { type: "number", number } } });
+  const done: string[] = [];
+  for (const row of rows) {
+    try {
+      await pointAt(row.vapiPhoneNumberId, phone);
+      done.push(row.vapiPhoneNumberId);
+    } catch (error) {
+      if (previous) {
+        for (const id of done) {
+          await pointAt(id, previous).catch(() =>
+            deps.logger.error("could not restore a number's fallback destination", { vapiPhoneNumberId: id }),
+          );
+        }
+      }
+      throw vapiFailure(error, "point your phone numbers at your new phone");
+    }
+  }
+  return done.length;
+}

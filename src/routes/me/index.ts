@@ -8,7 +8,9 @@ import { AppError } from "../../errors";
 import { e164Schema, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+import { syncFallbackDestinations } from "../../services/phone-numbers";
 
 const patchBody = z
   .object({
@@ -29,10 +31,22 @@ export const meRoutes = new Hono<HonoEnv>()
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     const db = c.get("db");
-    const userId = c.get("user").id;
+    const user = c.get("user");
+    const userId = user.id;
+    const body = c.req.valid("json");
+    if (body.phone && body.phone !== user.phone) {
+      // Vapi first: the numbers' fallback must follow the owner's phone, or the change is refused.
+      let vapi: VapiClient | undefined;
+      await syncFallbackDestinations(
+        { db, config: c.get("config"), logger: c.get("logger"), vapi: () => (vapi ??= createVapiClient(c.get("config"))) },
+        userId,
+        body.phone,
+        user.phone,
+      );
+    }
     await db
       .update(users)
-      .set({ ...c.req.valid("json"), updatedAt: new Date() })
+      .set({ ...body, updatedAt: new Date() })
       .where(eq(users.id, userId));
     const row = await loadUserWithGoogle(db, userId);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { signUp } from "../../support/accounts";
+import { call, errorOf } from "../../support/http";
+import { numberAtVapi, vapi } from "../../support/vapi";
+
+async function ownerWithNumbers(count: number) {
+  const account = await signUp();
+  await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550100" } });
+  const numbers: { vapiPhoneNumberId: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const bought = await call("/api/phone-numbers", { method: "POST", cookie: account.cookie, json: { areaCode: "415" } });
+    expect(bought.status).toBe(201);
+    numbers.push(((await bought.json()) as { phoneNumber: { vapiPhoneNumberId: string } }).phoneNumber);
+  }
+  return { ...account, numbers };
+}
+
+describe("the owner's phone is every number's fallback", () => {
+  it("a new phone re-points each of the owner's numbers at Vapi", async () => {
+    const owner = await ownerWithNumbers(2);
+    for (const number of owner.numbers) {
+      expect((await numberAtVapi(number.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ number: "+14155550100" });
+    }
+    const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone: "+14155550199" } });
+    expect(response.status).toBe(200);
+    for (const number of owner.numbers) {
+      expect((await numberAtVapi(number.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ type: "number", number: "+14155550199" });
+    }
+  });
+
+  it("when Vapi refuses, the phone is unchanged everywhere and the owner is told why", async () => {
+    const owner = await ownerWithNumbers(2);
+    const second = owner.numbers[1]!.vapiPhoneNumberId;
+    await vapi.fault({ method: "PATCH", path: `/phone-number/${second}`, status: 400, body: { message: ["fallbackDestination.number must be a valid phone number"], error: "Bad Request", statusCode: 400 } });
+    const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone: "+14155550177" } });
+    expect(response.status).toBe(502);
+    const error = await errorOf(response);
+    expect(error.code).toBe("vapi_error");
+    expect(error.message).toContain("fallbackDestination.number must be a valid phone number");
+    const me = (await (await call("/api/me", { cookie: owner.cookie })).json()) as { user: { phone: string } };
+    expect(me.user.phone).toBe("+14155550100");
+    for (const number of owner.numbers) {
+      expect((await numberAtVapi(number.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ number: "+14155550100" });
+    }
+  });
+
+  it("an owner without numbers changes the phone without calling Vapi", async () => {
+    const account = await signUp();
+    const mark = await vapi.mark();
+    const response = await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550123" } });
+    expect(response.status).toBe(200);
+    expect(await vapi.requests(mark)).toHaveLength(0);
+  });
+});
