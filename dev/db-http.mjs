@@ -3,7 +3,7 @@
 // Serves Neon's SQL-over-HTTP protocol on loopback, so any Neon client (the worker in
 // development, drizzle, a script) can be pointed at a local database with
 // neonConfig.fetchEndpoint. DATABASE_URL → that PostgreSQL server; otherwise embedded PGlite.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "./cli-args.mjs";
 import { openDatabase, redact } from "./db/backend.mjs";
 import { applyMigrations, readJournal } from "./db/migrate.mjs";
 import { startNeonHttp } from "./db/neon-http.mjs";
@@ -17,25 +17,15 @@ const USAGE = `usage: npm run db:http -- [--port N] [--host H] [--data DIR|memor
 
 With DATABASE_URL set, a real PostgreSQL server is used instead of PGlite.`;
 
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      port: { type: "string", default: "4444" },
-      host: { type: "string", default: "127.0.0.1" },
-      data: { type: "string", default: ".data/pglite" },
-      migrations: { type: "string", default: "migrations" },
-      help: { type: "boolean", short: "h" },
-    },
-  }));
-} catch (err) {
-  console.error(`${/** @type {Error} */ (err).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseCliArgs(
+  {
+    port: { type: "string", default: "4444" },
+    host: { type: "string", default: "127.0.0.1" },
+    data: { type: "string", default: ".data/pglite" },
+    migrations: { type: "string", default: "migrations" },
+  },
+  USAGE,
+);
 const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number, not "${args.port}"`);

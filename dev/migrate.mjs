@@ -2,7 +2,7 @@
 // npm run db:migrate [-- --data DIR] [-- --migrations DIR]
 // Applies drizzle-kit's SQL migrations to the PostgreSQL server DATABASE_URL names (a Neon
 // database too: pg over TCP/TLS), or else to the embedded PGlite database in .data/pglite.
-import { parseArgs } from "node:util";
+import { parseCliArgs } from "./cli-args.mjs";
 import { openDatabase, redact } from "./db/backend.mjs";
 import { applyMigrations, readJournal } from "./db/migrate.mjs";
 
@@ -11,23 +11,13 @@ const USAGE = `usage: npm run db:migrate -- [--data DIR] [--migrations DIR]
   --data DIR        PGlite data directory when DATABASE_URL is not set (default .data/pglite)
   --migrations DIR  drizzle-kit migrations folder (default migrations)`;
 
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      data: { type: "string", default: ".data/pglite" },
-      migrations: { type: "string", default: "migrations" },
-      help: { type: "boolean", short: "h" },
-    },
-  }));
-} catch (err) {
-  console.error(`${/** @type {Error} */ (err).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const args = parseCliArgs(
+  {
+    data: { type: "string", default: ".data/pglite" },
+    migrations: { type: "string", default: "migrations" },
+  },
+  USAGE,
+);
 
 const databaseUrl = process.env.DATABASE_URL || null;
 /** @type {Awaited<ReturnType<typeof openDatabase>> | undefined} */

@@ -11,11 +11,14 @@ import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
+import { billingRoutes } from "./routes/billing";
+import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { voicesRoutes } from "./routes/voices";
+import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
   const app = new Hono<HonoEnv>();
@@ -28,7 +31,8 @@ export function createApp() {
   app.use("/api/*", init());
   app.use("/api/*", requireSameOrigin());
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
-    .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes);
+    .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
+    .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes);
 }
 
 export const app = createApp();

@@ -6,6 +6,7 @@
  * the features that need them answer 503 `service_not_configured` (see `requireService`).
  */
 import { z } from "zod";
+import { creditPacksVariable } from "./config/packs";
 import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Database } from "./db/client";
 import type { Logger } from "./lib/logger";
@@ -88,6 +89,8 @@ export const configSchema = z.object({
   CREDITS_PER_MINUTE: integerFrom(1, 1),
   MIN_BILLABLE_SECONDS: integerFrom(0),
   LOW_CREDIT_THRESHOLD_DEFAULT: integerFrom(10),
+  /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
+  CREDIT_PACKS: creditPacksVariable,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   /** "sandbox" when `npm run dev` runs the local stand-ins: the dashboard shows a badge. */
   AGENTLINE_MODE: z.enum(["production", "sandbox", "test"]).optional().default("production"),

@@ -9,6 +9,7 @@ import { openDatabase } from "../dev/db/backend.mjs";
 import { createScratchDatabase } from "../dev/db/scratch.mjs";
 import { applyMigrations } from "../dev/db/migrate.mjs";
 import { startNeonHttp } from "../dev/db/neon-http.mjs";
+import { checkLedger, formatReport } from "../dev/check-ledger.mjs";
 import { startStandIns } from "../dev/stand-ins/index.mjs";
 
 /** The connection string the worker sends; its host is what NEON_FETCH_ENDPOINT stands in for. */
@@ -44,9 +45,16 @@ export default async function setup(project: TestProject) {
   });
 
   return async () => {
+    // After the whole suite, every user's ledger must still add up (db:check-ledger).
+    const ledger = await checkLedger(database.pool);
     await standIns.close();
     await neonHttp.close();
     await database.close();
     await scratch?.drop();
+    if (ledger.problems.length) {
+      // vitest only logs an error thrown here; the exit code is what makes the run fail.
+      process.exitCode = 1;
+      throw new Error(formatReport(ledger));
+    }
   };
 }

@@ -1,4 +1,6 @@
 import { openRouterStandIn } from "./openrouter.mjs";
+import { smtpStandIn } from "./smtp.mjs";
+import { stripeStandIn } from "./stripe.mjs";
 import { vapiStandIn } from "./vapi.mjs";
 
 /**
@@ -19,7 +21,7 @@ import { vapiStandIn } from "./vapi.mjs";
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [vapiStandIn, openRouterStandIn];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn];
 
 /**
  * @param {{ names?: string[], appUrl?: string }} [options]

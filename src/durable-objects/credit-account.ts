@@ -1,8 +1,261 @@
 /**
- * CreditAccount: one object per user (idFromName(userId)), the only code that changes a
- * balance (DESIGN §4). The ledger logic lands with the Credits capability.
+ * CreditAccount: one object per user (`idFromName(userId)`), the only code that changes a
+ * balance (DESIGN §4). Postgres holds the truth; the object is the lock and a cache.
+ *
+ * Why an explicit queue: a Durable Object's input gate opens while it awaits a fetch (every
+ * Neon HTTP query is one), so two calls would otherwise interleave between "read the balance"
+ * and "write it". Each public method therefore runs its work on one promise chain, strictly in
+ * arrival order. Each write is still guarded in SQL (it applies only if the balance is the one
+ * the object expects), so a balance changed behind the object's back is detected, re-read and
+ * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Bindings } from "../env";
+import { createDatabase, type Database } from "../db/client";
+import { type Bindings, loadConfig } from "../env";
+import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import type { SideEffectMessage } from "../queues/messages";
+import {
+  type ChangeResult,
+  type CreditInput,
+  creditInputSchema,
+  type DebitInput,
+  debitInputSchema,
+  type RefundInput,
+  type RefundResult,
+  refundedShare,
+  refundInputSchema,
+} from "../services/credits";
+import {
+  type AccountRow,
+  type CreditKind,
+  findEntry,
+  findPurchase,
+  findPurchaseEntry,
+  type LedgerEntry,
+  loadAccount,
+  sqlState,
+  writeLedger,
+} from "../services/credits-ledger";
 
-export class CreditAccount extends DurableObject<Bindings> {}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A balance changed outside the object is re-read and the write retried this many times. */
+const MAX_WRITE_ATTEMPTS = 3;
+
+interface Change {
+  delta: number;
+  kind: CreditKind;
+  idempotencyKey: string;
+  stripeCheckoutSessionId?: string;
+  callId?: string;
+  description?: string;
+  allowPartial?: boolean;
+}
+
+type Success = Extract<ChangeResult, { ok: true }>;
+const NO_SUCH_USER = { ok: false as const, reason: "no_such_user" as const };
+
+export class CreditAccount extends DurableObject<Bindings> {
+  /** The cached account; undefined until loaded, and again after any write whose fate is unknown. */
+  #account: AccountRow | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+  #db: Database | undefined;
+  #logger: Logger | undefined;
+
+  async credit(input: CreditInput): Promise<ChangeResult> {
+    const parsed = creditInputSchema.parse(input);
+    return this.#exclusive(() => this.#change({ ...parsed, delta: parsed.amount }));
+  }
+
+  async debit(input: DebitInput): Promise<ChangeResult> {
+    const parsed = debitInputSchema.parse(input);
+    return this.#exclusive(() => this.#change({ ...parsed, delta: -parsed.amount }));
+  }
+
+  /**
+   * Takes back the credits of a refunded share of a purchase: Stripe reports the cumulative
+   * refunded amount, so what is due is that share minus what earlier refunds already took.
+   * Reading "already refunded" happens inside the lock, so two refund events cannot both take it.
+   */
+  async refundPurchase(input: RefundInput): Promise<RefundResult> {
+    const parsed = refundInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const userId = this.#userId();
+      const prior = await findEntry(this.#database(), parsed.idempotencyKey);
+      if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
+      const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
+      const account = await this.#loaded();
+      if (!account) return NO_SUCH_USER;
+      if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
+      const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
+      if (due <= 0) {
+        return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
+      }
+      const result = await this.#change({
+        delta: -due,
+        kind: "refund",
+        idempotencyKey: parsed.idempotencyKey,
+        stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
+        description: parsed.description,
+        allowPartial: true,
+      });
+      if (!result.ok) {
+        if (result.reason === "no_such_user") return NO_SUCH_USER;
+        throw new Error("a partial debit cannot be refused");
+      }
+      return { ...result, refundedCredits: due - result.shortfall };
+    });
+  }
+
+  /** The balance after every change queued before this call (0 for a user that does not exist). */
+  async balance(): Promise<number> {
+    return this.#exclusive(async () => (await this.#loaded())?.balance ?? 0);
+  }
+
+  /** An owner with no credits left takes no calls (DESIGN §4). */
+  async canAcceptCall(): Promise<boolean> {
+    return (await this.balance()) > 0;
+  }
+
+  /** Runs `work` after everything queued before it; a failure does not stop the queue. */
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(work);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #change(change: Change): Promise<ChangeResult> {
+    const userId = this.#userId();
+    const db = this.#database();
+    try {
+      for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+        const account = await this.#loaded();
+        if (!account) return NO_SUCH_USER;
+        let delta = change.delta;
+        let shortfall = 0;
+        if (delta < 0 && !account.allowNegative && account.balance + delta < 0) {
+          // Short: a retried key must still answer with its first result, and a cache that
+          // missed an outside change must not refuse, so look at both before deciding.
+          const prior = await findEntry(db, change.idempotencyKey);
+          if (prior) return await this.#duplicate(prior.entry, prior.ownerId);
+          const fresh = await loadAccount(db, userId);
+          if (!fresh) return NO_SUCH_USER;
+          if (fresh.balance !== account.balance || fresh.allowNegative !== account.allowNegative) {
+            this.#account = fresh;
+            continue;
+          }
+          if (!change.allowPartial) {
+            return { ok: false, reason: "insufficient_credits", balance: account.balance, requested: -change.delta };
+          }
+          shortfall = -(account.balance + delta);
+          delta = -account.balance;
+          if (delta === 0) return { ok: true, duplicate: false, entry: null, balance: account.balance, shortfall, lowCreditQueued: false };
+        }
+        const outcome = await writeLedger(db, {
+          userId,
+          expectedBalance: account.balance,
+          delta,
+          kind: change.kind,
+          idempotencyKey: change.idempotencyKey,
+          stripeCheckoutSessionId: change.stripeCheckoutSessionId,
+          callId: change.callId,
+          description: change.description,
+        });
+        switch (outcome.status) {
+          case "applied": {
+            const { entry, threshold } = outcome;
+            this.#account = { ...account, balance: entry.balanceAfter, threshold };
+            const lowCreditQueued = await this.#warnIfCrossed(entry, threshold);
+            return { ok: true, duplicate: false, entry, balance: entry.balanceAfter, shortfall, lowCreditQueued };
+          }
+          case "duplicate":
+            this.#account = outcome.account;
+            return await this.#duplicate(outcome.entry, outcome.ownerId);
+          case "stale":
+            this.#logger$().warn("balance changed outside the CreditAccount; re-read", { userId, expected: account.balance, actual: outcome.account.balance });
+            this.#account = outcome.account;
+            continue;
+          case "no_user":
+            this.#account = undefined;
+            return NO_SUCH_USER;
+        }
+      }
+      throw new Error(`CreditAccount ${userId}: the balance kept changing outside the object; gave up after ${MAX_WRITE_ATTEMPTS} attempts`);
+    } catch (error) {
+      // A failed query may or may not have committed: forget the cache, re-read next time.
+      this.#account = undefined;
+      if (sqlState(error) === "23505") return this.#afterUniqueViolation(change, error);
+      throw error;
+    }
+  }
+
+  /** A concurrent writer used the key (or bought with the checkout session) first: answer with its row. */
+  async #afterUniqueViolation(change: Change, error: unknown): Promise<ChangeResult> {
+    const db = this.#database();
+    const prior = await findEntry(db, change.idempotencyKey);
+    if (prior) return this.#duplicate(prior.entry, prior.ownerId);
+    if (change.kind === "purchase" && change.stripeCheckoutSessionId) {
+      const purchase = await findPurchaseEntry(db, change.stripeCheckoutSessionId);
+      if (purchase) return this.#duplicate(purchase.entry, purchase.ownerId);
+    }
+    throw error;
+  }
+
+  async #duplicate(entry: LedgerEntry, ownerId: string): Promise<Success> {
+    const userId = this.#userId();
+    if (ownerId !== userId) throw new Error(`CreditAccount ${userId}: idempotency key already used by another account`);
+    const account = (await this.#loaded()) ?? { balance: 0, threshold: 0 };
+    // At-least-once: if the first write crossed the threshold but its warning never got queued,
+    // a retry queues it again; the email's key (from the ledger row) keeps it to one email.
+    const lowCreditQueued = await this.#warnIfCrossed(entry, account.threshold);
+    return { ok: true, duplicate: true, entry, balance: account.balance, shortfall: 0, lowCreditQueued };
+  }
+
+  async #warnIfCrossed(entry: LedgerEntry, threshold: number): Promise<boolean> {
+    const before = entry.balanceAfter - entry.delta;
+    if (!(before >= threshold && entry.balanceAfter < threshold)) return false;
+    const message: SideEffectMessage = {
+      type: "email.low_credit",
+      idempotencyKey: `low-credit:${entry.id}`,
+      userId: this.#userId(),
+      balance: entry.balanceAfter,
+      threshold,
+    };
+    try {
+      await this.env.SIDE_EFFECTS.send(message);
+    } catch (error) {
+      // The change is committed; failing the call makes the caller retry with the same key,
+      // which lands in #duplicate and queues the warning again.
+      this.#logger$().error("low-credit warning could not be queued", { userId: message.userId, entryId: entry.id, error: String(error) });
+      throw new Error("the balance changed but the low-credit warning could not be queued; retry with the same idempotency key");
+    }
+    return true;
+  }
+
+  async #loaded(): Promise<AccountRow | null> {
+    if (this.#account) return this.#account;
+    const account = await loadAccount(this.#database(), this.#userId());
+    if (account) this.#account = account;
+    return account;
+  }
+
+  /** The user this object belongs to: the name it was addressed by, remembered in storage. */
+  #userId(): string {
+    const stored = this.ctx.storage.kv.get<string>("userId");
+    const name = this.ctx.id.name;
+    if (name && stored && name !== stored) throw new Error("CreditAccount addressed by a name other than its user's");
+    const userId = name ?? stored;
+    if (!userId || !UUID.test(userId)) throw new Error("CreditAccount must be addressed with idFromName(userId)");
+    if (!stored) this.ctx.storage.kv.put("userId", userId);
+    return userId;
+  }
+
+  #database(): Database {
+    this.#db ??= createDatabase(loadConfig(this.env));
+    return this.#db;
+  }
+
+  #logger$(): Logger {
+    this.#logger ??= createLogger({ component: "credit-account" }, parseLevel(this.env.LOG_LEVEL));
+    return this.#logger;
+  }
+}

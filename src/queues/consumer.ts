@@ -10,6 +10,8 @@ import type { Database } from "../db/client";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export const DEAD_LETTER_QUEUE = "agentline-side-effects-dlq";
+/** wrangler.toml's max_retries (5) plus the first delivery: the attempt after which the queue dead-letters. */
+export const MAX_DELIVERY_ATTEMPTS = 6;
 const BASE_RETRY_SECONDS = 10;
 const MAX_RETRY_SECONDS = 15 * 60;
 
@@ -41,7 +43,8 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
     const logger = createLogger({ queue: batch.queue }, parseLevel(env.LOG_LEVEL));
     if (batch.queue === DEAD_LETTER_QUEUE) {
       for (const message of batch.messages) {
-        logger.error("side effect dead-lettered", { messageId: message.id, attempts: message.attempts, body: summarize(message.body) });
+        const reason = deadLetterReason(message.body) ?? "retries exhausted (no reason recorded)";
+        logger.error("side effect dead-lettered", { messageId: message.id, attempts: message.attempts, reason, body: summarize(message.body) });
         message.ack();
       }
       return;
@@ -61,12 +64,32 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
         await handler(parsed.data, { ...context, logger: logger.child({ messageId: message.id, type: parsed.data.type }) });
         message.ack();
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        // Mail servers quote the address they refused: keep addresses out of the log.
+        const reason = (error instanceof Error ? error.message : String(error)).replace(/[^\s<>@"]+@[^\s<>@"]+/g, "[address]");
+        // On the last attempt the queue would dead-letter the message without saying why:
+        // forward it with its reason instead (falling back to the queue's own move).
+        if (message.attempts >= MAX_DELIVERY_ATTEMPTS && env.SIDE_EFFECTS_DLQ) {
+          const letter: DeadLetter = { ...parsed.data, deadLetter: { reason, attempts: message.attempts, failedAt: new Date().toISOString() } };
+          const forwarded = await env.SIDE_EFFECTS_DLQ.send(letter).then(() => true, () => false);
+          if (forwarded) {
+            logger.warn("side effect failed for the last time; dead-lettered", { messageId: message.id, type: parsed.data.type, attempts: message.attempts, reason });
+            message.ack();
+            continue;
+          }
+        }
         logger.warn("side effect failed; retrying", { messageId: message.id, type: parsed.data.type, attempts: message.attempts, reason });
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
     }
   };
+}
+
+/** A message forwarded to the dead-letter queue, with why it failed. */
+export type DeadLetter = SideEffectMessage & { deadLetter: { reason: string; attempts: number; failedAt: string } };
+
+function deadLetterReason(body: unknown): string | undefined {
+  const reason = (body as { deadLetter?: { reason?: unknown } } | null)?.deadLetter?.reason;
+  return typeof reason === "string" ? reason : undefined;
 }
 
 /** What a dead letter was about, without its personal data. */

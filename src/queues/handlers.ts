@@ -1,4 +1,7 @@
 /** Which handler does which side effect; each capability registers its own here. */
 import type { SideEffectHandlers } from "./consumer";
+import { emailHandlers } from "./email";
 
-export const sideEffectHandlers: SideEffectHandlers = {};
+export const sideEffectHandlers: SideEffectHandlers = {
+  ...emailHandlers,
+};

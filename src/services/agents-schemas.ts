@@ -98,18 +98,8 @@ export const createAgentSchema = z.strictObject({
 });
 
 /** PATCH names only what changes; `booking` merges into the current settings. */
-export const updateAgentSchema = z.strictObject({
-  name: requiredText(LIMITS.name).optional(),
-  greeting: requiredText(LIMITS.greeting).optional(),
-  businessDescription: text(LIMITS.text).optional(),
-  systemPrompt: text(LIMITS.text).optional(),
-  faq: faqSchema.optional(),
-  policies: text(LIMITS.text).optional(),
-  voice: voiceSchema.optional(),
-  transferNumber: e164Schema.nullable().optional(),
+export const updateAgentSchema = createAgentSchema.partial().extend({
   booking: z.strictObject(bookingFields).partial().optional(),
-  sheetsLogging: z.boolean().optional(),
-  status: statusSchema.optional(),
 });
 
 export type CreateAgentInput = z.infer<typeof createAgentSchema>;

@@ -24,3 +24,23 @@ export async function createUser(overrides: Partial<typeof users.$inferInsert> =
   const { token, session } = await createSession(db, user.id, { userAgent: "vitest" });
   return { user, session, token, cookie: `${SESSION_COOKIE}=${token}` };
 }
+
+/**
+ * A user holding `credits`, granted through their CreditAccount (an adjustment) so the ledger
+ * stays exact: never seed `creditBalance` directly, or db:check-ledger fails after the suite.
+ */
+export async function createUserWithCredits(credits: number, overrides: Partial<typeof users.$inferInsert> = {}) {
+  const created = await createUser(overrides);
+  if (credits > 0) {
+    const { creditAccount } = await import("../../src/services/credits");
+    const { testEnv } = await import("./env");
+    const result = await creditAccount(testEnv, created.user.id).credit({
+      amount: credits,
+      kind: "adjustment",
+      idempotencyKey: `test-grant:${created.user.id}`,
+      description: "test grant",
+    });
+    if (!result.ok) throw new Error(`could not grant ${credits} credits`);
+  }
+  return { ...created, user: { ...created.user, creditBalance: credits } };
+}

@@ -8,8 +8,7 @@
  *   await vapi.assistants.create(dto);
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
-import type { BusinessHours } from "./business-hours";
-import { buildSystemPrompt, literal } from "./system-prompt";
+import { buildSystemPrompt, literal, type PromptSource } from "./system-prompt";
 import { buildTools } from "./tools";
 
 export { buildSystemPrompt } from "./system-prompt";
@@ -40,25 +39,13 @@ export const CALL_STRUCTURED_DATA_SCHEMA: Vapi.JsonSchema = {
   required: ["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded"],
 };
 
-export interface AssistantSource {
+/** An agent row as far as the assistant is concerned. */
+export interface AssistantSource extends PromptSource {
   id: string;
   userId: string;
-  name: string;
   greeting: string;
-  businessDescription: string;
-  systemPrompt: string;
-  faq: { question: string; answer: string }[];
-  policies: string;
   voiceProvider: string;
   voiceId: string;
-  transferNumber: string | null;
-  bookingEnabled: boolean;
-  appointmentMinutes: number;
-  bufferMinutes: number;
-  minNoticeMinutes: number;
-  horizonDays: number;
-  businessHours: Partial<BusinessHours>;
-  timezone: string;
 }
 
 export interface AssistantContext {

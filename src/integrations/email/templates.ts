@@ -1,0 +1,131 @@
+/**
+ * The emails Agentline sends (DESIGN §7), each as a subject, a plain-text part and an HTML part.
+ * Everything that comes from data is HTML-escaped; subjects carry no user data (no header
+ * injection, nothing personal in a mail server's log).
+ */
+import { formatMoney } from "../../config/packs";
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+}
+
+const credits = (n: number) => `${n.toLocaleString("en-US")} credit${Math.abs(n) === 1 ? "" : "s"}`;
+const greeting = (name: string | null | undefined) => (name?.trim() ? `Hi ${name.trim()},` : "Hi,");
+
+function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
+  const button = action
+    ? `<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600">${escapeHtml(action.label)}</a></p>`
+    : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="margin:0;padding:24px;background:#f6f7fb;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2937">
+<div style="max-width:520px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
+<h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(title)}</h1>
+${paragraphs.map((p) => `<p style="line-height:1.5;margin:0 0 12px">${p}</p>`).join("\n")}
+${button}
+<p style="color:#6b7280;font-size:12px;margin-top:32px">Agentline · AI receptionists for small businesses</p>
+</div></body></html>`;
+}
+
+export function lowCreditEmail(input: { name: string | null; balance: number; threshold: number; billingUrl: string }): RenderedEmail {
+  const { balance, threshold, billingUrl } = input;
+  const consequence =
+    balance <= 0
+      ? "Your agents have stopped answering calls until you add credits."
+      : "When it reaches zero your agents stop answering calls until you add credits.";
+  const text = [
+    greeting(input.name),
+    "",
+    `Your Agentline balance is down to ${credits(balance)}, below your warning level of ${credits(threshold)}.`,
+    `${consequence} One credit is one minute of call time.`,
+    "",
+    `Buy credits: ${billingUrl}`,
+    "",
+    "— Agentline",
+  ].join("\n");
+  const html = layout(
+    "Your credits are running low",
+    [
+      escapeHtml(greeting(input.name)),
+      `Your Agentline balance is down to <strong>${escapeHtml(credits(balance))}</strong>, below your warning level of ${escapeHtml(credits(threshold))}.`,
+      `${escapeHtml(consequence)} One credit is one minute of call time.`,
+    ],
+    { label: "Buy credits", url: billingUrl },
+  );
+  return { subject: "Your Agentline credits are running low", text, html };
+}
+
+export function purchaseReceiptEmail(input: {
+  name: string | null;
+  credits: number;
+  amountCents: number;
+  currency: string;
+  balance: number;
+  reference: string;
+  billingUrl: string;
+}): RenderedEmail {
+  const amount = formatMoney(input.amountCents, input.currency);
+  const text = [
+    greeting(input.name),
+    "",
+    `Thank you for your purchase. ${credits(input.credits)} have been added to your Agentline account.`,
+    "",
+    `Credits: ${input.credits.toLocaleString("en-US")}`,
+    `Paid: ${amount}`,
+    `New balance: ${credits(input.balance)}`,
+    `Reference: ${input.reference}`,
+    "",
+    `Your credits and purchases: ${input.billingUrl}`,
+    "",
+    "— Agentline",
+  ].join("\n");
+  const html = layout(
+    "Your receipt",
+    [
+      escapeHtml(greeting(input.name)),
+      `Thank you for your purchase. <strong>${escapeHtml(credits(input.credits))}</strong> have been added to your Agentline account.`,
+      `<table style="border-collapse:collapse;width:100%">
+<tr><td style="padding:6px 0;color:#6b7280">Credits</td><td style="padding:6px 0;text-align:right">${escapeHtml(input.credits.toLocaleString("en-US"))}</td></tr>
+<tr><td style="padding:6px 0;color:#6b7280">Paid</td><td style="padding:6px 0;text-align:right">${escapeHtml(amount)}</td></tr>
+<tr><td style="padding:6px 0;color:#6b7280">New balance</td><td style="padding:6px 0;text-align:right">${escapeHtml(credits(input.balance))}</td></tr>
+<tr><td style="padding:6px 0;color:#6b7280">Reference</td><td style="padding:6px 0;text-align:right;font-family:monospace;font-size:12px">${escapeHtml(input.reference)}</td></tr>
+</table>`,
+    ],
+    { label: "View your credits", url: input.billingUrl },
+  );
+  return { subject: "Your Agentline receipt", text, html };
+}
+
+export function passwordResetEmail(input: { name: string | null; resetUrl: string; expiresAt: string }): RenderedEmail {
+  const expires = new Date(input.expiresAt);
+  const when = `${expires.toISOString().slice(11, 16)} UTC on ${expires.toISOString().slice(0, 10)}`;
+  const text = [
+    greeting(input.name),
+    "",
+    "Someone asked to reset the password of your Agentline account. If it was you, open this link to choose a new one:",
+    "",
+    input.resetUrl,
+    "",
+    `The link works once and expires at ${when}. If you did not ask for this, ignore this email: your password stays as it is.`,
+    "",
+    "— Agentline",
+  ].join("\n");
+  const html = layout(
+    "Reset your password",
+    [
+      escapeHtml(greeting(input.name)),
+      "Someone asked to reset the password of your Agentline account. If it was you, choose a new one:",
+    ].concat([
+      `The link works once and expires at ${escapeHtml(when)}. If you did not ask for this, ignore this email: your password stays as it is.`,
+      `If the button does not work, paste this address into your browser:<br><span style="word-break:break-all;font-size:12px">${escapeHtml(input.resetUrl)}</span>`,
+    ]),
+    { label: "Choose a new password", url: input.resetUrl },
+  );
+  return { subject: "Reset your Agentline password", text, html };
+}

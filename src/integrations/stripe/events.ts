@@ -1,0 +1,45 @@
+/**
+ * The parts of Stripe's event objects that billing reads, parsed with zod so that a payload we
+ * did not expect is recorded and ignored, not half-handled.
+ */
+import { z } from "zod";
+
+const expandable = z.union([z.string(), z.object({ id: z.string() }).loose()]).nullable().optional()
+  .transform((value) => (value == null ? null : typeof value === "string" ? value : value.id));
+
+export const checkoutSessionSchema = z
+  .object({
+    id: z.string().min(1),
+    object: z.literal("checkout.session"),
+    mode: z.string(),
+    status: z.string().nullable().optional(),
+    payment_status: z.string(),
+    client_reference_id: z.string().nullable().optional(),
+    metadata: z.record(z.string(), z.string()).nullable().optional(),
+    amount_total: z.number().int().nullable().optional(),
+    currency: z.string().nullable().optional(),
+    customer: expandable,
+    payment_intent: expandable,
+  })
+  .loose();
+
+/** What Agentline put on the session at checkout; sessions without it are not ours. */
+export const purchaseMetadataSchema = z.object({
+  userId: z.uuid(),
+  packId: z.string().min(1),
+  credits: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number),
+});
+
+export const chargeSchema = z
+  .object({
+    id: z.string().min(1),
+    object: z.literal("charge"),
+    amount: z.number().int().positive(),
+    amount_refunded: z.number().int().nonnegative(),
+    currency: z.string(),
+    payment_intent: expandable,
+  })
+  .loose();
+
+export type CheckoutSession = z.infer<typeof checkoutSessionSchema>;
+export type Charge = z.infer<typeof chargeSchema>;

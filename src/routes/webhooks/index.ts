@@ -1,0 +1,6 @@
+/** Webhooks from the services we use; each authenticates by its own signature, not a session. */
+import { Hono } from "hono";
+import type { HonoEnv } from "../../env";
+import { stripeWebhookRoutes } from "./stripe";
+
+export const webhookRoutes = new Hono<HonoEnv>().route("/", stripeWebhookRoutes);

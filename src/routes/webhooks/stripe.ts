@@ -1,0 +1,30 @@
+/**
+ * `POST /api/webhooks/stripe`: the signature is checked over the raw body first (DESIGN §13:
+ * `constructEventAsync`, SubtleCrypto, five-minute tolerance) and nothing is written for a bad
+ * one; then the event is acted on idempotently (src/services/billing-webhooks.ts). Any failure
+ * after that answers 5xx, so Stripe delivers the event again.
+ */
+import { Hono } from "hono";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { InvalidSignatureError, verifyStripeEvent } from "../../integrations/stripe/client";
+import { handleStripeEvent } from "../../services/billing-webhooks";
+
+export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", async (c) => {
+  const config = c.get("config");
+  const logger = c.get("logger");
+  if (!config.STRIPE_WEBHOOK_SECRET) {
+    throw new AppError("service_not_configured", "Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET).");
+  }
+  const rawBody = await c.req.text();
+  let event;
+  try {
+    event = await verifyStripeEvent(rawBody, c.req.header("stripe-signature"), config.STRIPE_WEBHOOK_SECRET);
+  } catch (error) {
+    if (!(error instanceof InvalidSignatureError)) throw error;
+    logger.warn("stripe webhook refused", { reason: error.message });
+    throw new AppError("invalid_signature", "The Stripe-Signature header does not match this payload.");
+  }
+  const result = await handleStripeEvent({ db: c.get("db"), env: c.env, config, logger }, event);
+  return c.json({ received: true, duplicate: result.duplicate, outcome: result.outcome }, 200);
+});

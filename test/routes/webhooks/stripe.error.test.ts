@@ -1,0 +1,65 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { webhookEvents } from "../../../src/db/schema";
+import { ledgerOf, storedBalance } from "../../support/credits";
+import { db } from "../../support/db";
+import { envWith } from "../../support/env";
+import { createUser } from "../../support/factories";
+import { checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+
+const recorded = async (eventId: string) =>
+  db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)));
+
+describe("POST /api/webhooks/stripe: failures and odd events", () => {
+  it("a database failure answers 500 (so Stripe retries) and records nothing; the retry credits once", async () => {
+    const { user } = await createUser();
+    const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
+    const { payload, signature } = await signEvent(event);
+    const down = envWith({
+      DATABASE_URL: "postgresql://agentline:agentline@down.agentline.test/agentline",
+      NEON_FETCH_ENDPOINT: "http://127.0.0.1:9/sql",
+    });
+    const failed = await postWebhook(payload, signature, down);
+    expect(failed.status).toBe(500);
+    expect(await recorded(event.id)).toEqual([]);
+    expect(await storedBalance(user.id)).toBe(0);
+
+    const retried = await postWebhook(payload, signature);
+    expect(retried.status).toBe(200);
+    expect(await storedBalance(user.id)).toBe(100);
+    expect(await recorded(event.id)).toHaveLength(1);
+  });
+
+  it("a session without Agentline's metadata is acknowledged and ignored", async () => {
+    const { user } = await createUser();
+    const session = checkoutSession({ userId: user.id, metadata: { orderId: "42" } });
+    const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
+    expect(response.status).toBe(200);
+    expect(body.outcome).toBe(`ignored: ${session.id} is not an Agentline credit purchase`);
+    expect(await ledgerOf(user.id)).toEqual([]);
+  });
+
+  it("a session for a user that no longer exists is acknowledged and ignored", async () => {
+    const session = checkoutSession({ userId: crypto.randomUUID() });
+    const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
+    expect(response.status).toBe(200);
+    expect(body.outcome).toBe(`ignored: ${session.id} is for a user that does not exist`);
+  });
+
+  it("a session whose client_reference_id and metadata name different users credits nobody", async () => {
+    const { user } = await createUser();
+    const { user: other } = await createUser();
+    const session = { ...checkoutSession({ userId: user.id }), client_reference_id: other.id };
+    const { body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
+    expect(body.outcome).toBe(`ignored: ${session.id} names two different users`);
+    expect(await ledgerOf(user.id)).toEqual([]);
+    expect(await ledgerOf(other.id)).toEqual([]);
+  });
+
+  it("a refund of a charge that is not an Agentline purchase is acknowledged and ignored", async () => {
+    const charge = { id: "ch_unknown_1", object: "charge", amount: 1000, amount_refunded: 1000, currency: "usd", payment_intent: "pi_not_ours_1", refunded: true };
+    const { response, body } = await deliverEvent(stripeEvent("charge.refunded", charge));
+    expect(response.status).toBe(200);
+    expect(body.outcome).toBe("ignored: ch_unknown_1 is not an Agentline credit purchase");
+  });
+});

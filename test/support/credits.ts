@@ -1,0 +1,52 @@
+/**
+ * Credits in tests: grant them the way the product does (through the user's CreditAccount), and
+ * read a user's ledger back to check it row by row.
+ */
+import { asc, eq, sql } from "drizzle-orm";
+import { creditTransactions, users } from "../../src/db/schema";
+import { creditAccount } from "../../src/services/credits";
+import { db } from "./db";
+import { testEnv } from "./env";
+
+/** An adjustment credit through the CreditAccount object, so the ledger stays exact. */
+export async function grantCredits(userId: string, amount: number, idempotencyKey = `test-grant:${crypto.randomUUID()}`) {
+  const result = await creditAccount(testEnv, userId).credit({ amount, kind: "adjustment", idempotencyKey, description: "test grant" });
+  if (!result.ok) throw new Error("grant refused");
+  return result;
+}
+
+/** The user's ledger, oldest first. */
+export async function ledgerOf(userId: string) {
+  return db
+    .select()
+    .from(creditTransactions)
+    .where(eq(creditTransactions.userId, userId))
+    .orderBy(asc(creditTransactions.createdAt), asc(creditTransactions.id));
+}
+
+export async function storedBalance(userId: string): Promise<number> {
+  const [row] = await db.select({ balance: users.creditBalance }).from(users).where(eq(users.id, userId));
+  if (!row) throw new Error(`no user ${userId}`);
+  return row.balance;
+}
+
+/** Throws unless sum(delta) = credit_balance and each balance_after follows from the one before. */
+export async function expectLedgerConsistent(userId: string) {
+  const rows = await ledgerOf(userId);
+  let running = 0;
+  for (const row of rows) {
+    running += row.delta;
+    if (row.balanceAfter !== running) throw new Error(`ledger row ${row.id}: balance_after ${row.balanceAfter}, expected ${running}`);
+  }
+  const balance = await storedBalance(userId);
+  if (balance !== running) throw new Error(`credit_balance ${balance} but the ledger sums to ${running}`);
+  return { rows, balance };
+}
+
+/** Changes a balance behind the CreditAccount's back, keeping the ledger exact (as an admin's SQL would). */
+export async function adjustOutsideTheObject(userId: string, delta: number, idempotencyKey = `test-outside:${crypto.randomUUID()}`) {
+  await db.execute(sql`
+    with upd as (update users set credit_balance = credit_balance + ${delta}::int where id = ${userId}::uuid returning credit_balance)
+    insert into credit_transactions (user_id, delta, balance_after, kind, idempotency_key, description)
+    select ${userId}::uuid, ${delta}::int, credit_balance, 'adjustment', ${idempotencyKey}, 'outside the object' from upd`);
+}
