@@ -61,4 +61,38 @@ describe("sandbox (npm run dev with no keys)", () => {
     expect(bought.body.phoneNumber).toMatchObject({ agentId: created.body.agent.id });
     expect(bought.body.phoneNumber.number ?? "").toMatch(/^(\+1512\d{7})?$/);
   });
+
+  it("buys a pack on the sandbox checkout page and sees the balance change, with a receipt mailed", async () => {
+    const packs = await api("/api/billing/packs");
+    const pack = packs.body.packs[0];
+    const checkout = await api("/api/billing/checkout", { method: "POST", json: { packId: pack.id } });
+    expect(checkout.status).toBe(200);
+    const page = await fetch(checkout.body.url);
+    const html = await page.text();
+    expect(html).toContain("Pay");
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    expect(action).toBeDefined();
+    const paid = await fetch(new URL(action!, checkout.body.url), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "email=owner%40sandbox.test",
+      redirect: "manual",
+    });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get("location")).toContain(stack.appUrl);
+
+    const credits = await api("/api/credits");
+    expect(credits.body.balance).toBe(pack.credits);
+    expect(credits.body.transactions[0]).toMatchObject({ kind: "purchase", delta: pack.credits });
+
+    // The receipt goes through the queue to the SMTP stand-in's inbox.
+    const smtp = stack.standIns.services.smtp;
+    let received: { subject?: string }[] = [];
+    for (let attempt = 0; attempt < 40 && received.length === 0; attempt++) {
+      const inbox = (await (await fetch(`${smtp?.url}/messages?to=owner@sandbox.test`)).json()) as { messages: { subject?: string }[] };
+      received = inbox.messages;
+      if (!received.length) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(received.length).toBe(1);
+  });
 });
