@@ -6,6 +6,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError, type HonoEnv } from "./env";
+import { describeError } from "./lib/logger";
 
 const STATUS_BY_CODE = {
   bad_request: 400,
@@ -88,7 +89,7 @@ export const handleError: ErrorHandler<HonoEnv> = (error, c) => {
     return render(c, new AppError(code, error.message || "Bad request"));
   }
   const logger = c.get("logger");
-  const detail = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  const detail = describeError(error);
   if (logger) logger.error("unhandled error", detail);
   else console.error(JSON.stringify({ level: "error", msg: "unhandled error", ...detail }));
   return render(c, new AppError("internal_error", "Something went wrong on our side. Please try again."));

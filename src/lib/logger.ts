@@ -52,3 +52,17 @@ export function createLogger(base: Fields = {}, minLevel: Level = "info"): Logge
     child: (fields) => createLogger({ ...base, ...fields }, minLevel),
   };
 }
+
+/**
+ * What may be logged of an error: its name, its message without the parameters that drizzle
+ * appends to a failed query (they carry emails, hashes, phone numbers), and the SQLSTATE.
+ */
+export function describeError(error: unknown): Fields {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    errorName: error instanceof Error ? error.name : typeof error,
+    error: message.replace(/\nparams:[\s\S]*$/, ""),
+    ...(typeof cause?.code === "string" ? { sqlState: cause.code } : {}),
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { createDatabase } from "../db/client";
 import { type Bindings, type Config, loadConfig } from "../env";
-import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import type { Database } from "../db/client";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
@@ -65,7 +65,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
         message.ack();
       } catch (error) {
         // Mail servers quote the address they refused: keep addresses out of the log.
-        const reason = (error instanceof Error ? error.message : String(error)).replace(/[^\s<>@"]+@[^\s<>@"]+/g, "[address]");
+        const reason = String(describeError(error).error).replace(/[^\s<>@"]+@[^\s<>@"]+/g, "[address]");
         // On the last attempt the queue would dead-letter the message without saying why:
         // forward it with its reason instead (falling back to the queue's own move).
         if (message.attempts >= MAX_DELIVERY_ATTEMPTS && env.SIDE_EFFECTS_DLQ) {

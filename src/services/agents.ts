@@ -17,7 +17,7 @@ import type { Config } from "../env";
 import { AppError } from "../errors";
 import { isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
 import { webhookCredentialId } from "../integrations/vapi/credential";
-import type { Logger } from "../lib/logger";
+import { describeError, type Logger } from "../lib/logger";
 import { buildAssistant, type AssistantContext } from "./assistant";
 import { normalizeBusinessHours } from "./assistant/business-hours";
 import type { CreateAgentInput, UpdateAgentInput } from "./agents-schemas";
@@ -88,7 +88,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     return row;
   } catch (error) {
     await deleteAssistantQuietly(deps, assistantId, draft.id);
-    deps.logger.error("agent insert failed after Vapi created its assistant; assistant deleted", { agentId: draft.id, ...errorFacts(error) });
+    deps.logger.error("agent insert failed after Vapi created its assistant; assistant deleted", { agentId: draft.id, ...describeError(error) });
     throw new AppError("internal_error", "The agent could not be saved, so nothing was created. Please try again.");
   }
 }
@@ -116,7 +116,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
       .returning();
   } catch (error) {
     if (context) await restoreAssistant(deps, current, context);
-    deps.logger.error("agent update failed after Vapi updated its assistant; assistant restored", { agentId: id, ...errorFacts(error) });
+    deps.logger.error("agent update failed after Vapi updated its assistant; assistant restored", { agentId: id, ...describeError(error) });
     throw new AppError("internal_error", "The agent could not be saved, so nothing was changed. Please try again.");
   }
   if (!row) {
@@ -165,7 +165,7 @@ async function deleteAssistantQuietly(deps: AgentDeps, assistantId: string, agen
   try {
     await deps.vapi.assistants.delete({ id: assistantId });
   } catch (error) {
-    if (!isVapiNotFound(error)) deps.logger.error("could not delete an orphaned Vapi assistant", { agentId, assistantId, ...errorFacts(error) });
+    if (!isVapiNotFound(error)) deps.logger.error("could not delete an orphaned Vapi assistant", { agentId, assistantId, ...describeError(error) });
   }
 }
 
@@ -173,15 +173,7 @@ async function restoreAssistant(deps: AgentDeps, agent: Agent, context: Assistan
   try {
     await deps.vapi.assistants.update({ id: agent.vapiAssistantId, ...buildAssistant(agent, context) });
   } catch (error) {
-    deps.logger.error("could not restore a Vapi assistant to its stored agent", { agentId: agent.id, ...errorFacts(error) });
+    deps.logger.error("could not restore a Vapi assistant to its stored agent", { agentId: agent.id, ...describeError(error) });
   }
 }
 
-/** Loggable facts of an error: never the message of a failed query, which carries its parameters. */
-function errorFacts(error: unknown): Record<string, unknown> {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return {
-    errorName: error instanceof Error ? error.name : typeof error,
-    sqlState: typeof cause?.code === "string" ? cause.code : undefined,
-  };
-}

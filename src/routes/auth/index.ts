@@ -21,6 +21,7 @@ import {
 import { verifyPassword } from "../../services/passwords";
 import { assertUnderLimit, enforce, recordHit } from "../../services/rate-limit";
 import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
+import { describeError } from "../../lib/logger";
 import { hashToken } from "../../lib/tokens";
 import { clientIp, limits } from "./limits";
 
@@ -105,7 +106,7 @@ export const authRoutes = new Hono<HonoEnv>()
           expiresAt: reset.expiresAt.toISOString(),
         });
       })().catch((error: unknown) =>
-        logger.error("password reset request failed", { error: error instanceof Error ? error.message : String(error) }),
+        logger.error("password reset request failed", describeError(error)),
       ),
     );
     return c.json({ ok: true, message: "If that email has an account, a reset link is on its way." }, 202);

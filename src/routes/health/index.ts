@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
+import { describeError } from "../../lib/logger";
 
 const HEALTH_QUERY_TIMEOUT_MS = 5000;
 
@@ -11,7 +12,7 @@ export const healthRoutes = new Hono<HonoEnv>()
       await withTimeout(c.get("db").execute(sql`select 1`), HEALTH_QUERY_TIMEOUT_MS);
       return c.json({ ok: true as const, db: "ok" as const }, 200);
     } catch (error) {
-      c.get("logger").warn("health check failed", { error: error instanceof Error ? error.message : String(error) });
+      c.get("logger").warn("health check failed", describeError(error));
       return c.json({ ok: false as const, db: "unreachable" as const }, 503);
     }
   });
