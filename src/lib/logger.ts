@@ -62,7 +62,7 @@ export function describeError(error: unknown): Fields {
   const message = error instanceof Error ? error.message : String(error);
   return {
     errorName: error instanceof Error ? error.name : typeof error,
-    error: message.replace(/\nparams:[\s\S]*$/, ""),
+    error: message.replace(/\s*\bparams:[\s\S]*$/, ""),
     ...(typeof cause?.code === "string" ? { sqlState: cause.code } : {}),
   };
 }

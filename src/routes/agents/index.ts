@@ -1,29 +1,13 @@
 /** `/api/agents` (DESIGN §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
 import { Hono } from "hono";
-import type { Context } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
-import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { type AgentDeps, createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
+import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
 import { createAgentSchema, updateAgentSchema } from "../../services/agents-schemas";
 import { agentJson } from "../../services/agents-view";
-
-/** The Vapi client is made on first use: pausing an agent needs no Vapi (nor its key). */
-function deps(c: Context<HonoEnv>): AgentDeps {
-  const config = c.get("config");
-  let vapi: VapiClient | undefined;
-  return {
-    db: c.get("db"),
-    config,
-    logger: c.get("logger"),
-    get vapi() {
-      vapi ??= createVapiClient(config);
-      return vapi;
-    },
-  };
-}
+import { vapiDeps as deps } from "../vapi-deps";
 
 export const agentsRoutes = new Hono<HonoEnv>()
   // A path, not "*": a sub-app's "*" middleware would cover every /api route once mounted.

@@ -8,9 +8,9 @@ import { AppError } from "../../errors";
 import { e164Schema, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
 import { syncFallbackDestinations } from "../../services/phone-numbers";
+import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z
   .object({
@@ -36,9 +36,8 @@ export const meRoutes = new Hono<HonoEnv>()
     const body = c.req.valid("json");
     if (body.phone && body.phone !== user.phone) {
       // Vapi first: the numbers' fallback must follow the owner's phone, or the change is refused.
-      let vapi: VapiClient | undefined;
       await syncFallbackDestinations(
-        { db, config: c.get("config"), logger: c.get("logger"), vapi: () => (vapi ??= createVapiClient(c.get("config"))) },
+        { db, config: c.get("config"), logger: c.get("logger"), vapi: lazyVapi(c) },
         userId,
         body.phone,
         user.phone,

@@ -4,7 +4,6 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
-import { createVapiClient, type VapiClient } from "../../integrations/vapi/client";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import {
@@ -12,11 +11,11 @@ import {
   buyPhoneNumber,
   getPhoneNumber,
   listPhoneNumbers,
-  type PhoneNumberDeps,
   phoneNumberJson,
   refresh,
   releasePhoneNumber,
 } from "../../services/phone-numbers";
+import { lazyVapi, vapiDeps as deps } from "../vapi-deps";
 
 const agentId = z.uuid({ message: "must be the id of one of your agents" });
 
@@ -31,26 +30,9 @@ const buySchema = z.strictObject({
 
 const assignSchema = z.strictObject({ agentId: agentId.nullable() });
 
-function vapiOf(c: Context<HonoEnv>): () => VapiClient {
-  let client: VapiClient | undefined;
-  return () => (client ??= createVapiClient(c.get("config")));
-}
-
-function deps(c: Context<HonoEnv>): PhoneNumberDeps {
-  const vapi = vapiOf(c);
-  return {
-    db: c.get("db"),
-    config: c.get("config"),
-    logger: c.get("logger"),
-    get vapi() {
-      return vapi();
-    },
-  };
-}
-
 /** Status refreshes need Vapi; without its key, the stored status is shown. */
 function optionalVapi(c: Context<HonoEnv>) {
-  return c.get("config").VAPI_API_KEY ? vapiOf(c) : undefined;
+  return c.get("config").VAPI_API_KEY ? lazyVapi(c) : undefined;
 }
 
 export const phoneNumbersRoutes = new Hono<HonoEnv>()
