@@ -59,7 +59,10 @@ async function main() {
   }
   const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL });
   cleanups.push(() => standIns.close());
-  for (const [name, service] of Object.entries(standIns.services)) report.push([name, "stand-in", service.url]);
+  for (const [name, service] of Object.entries(standIns.services)) {
+    const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
+    report.push([name, "stand-in", smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url]);
+  }
 
   const merged = { ...standIns.bindings, ...vars, ...workerVars };
   if (!standInNames.length && !Object.keys(standIns.services).length) merged.AGENTLINE_MODE = "production";
