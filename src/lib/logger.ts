@@ -2,6 +2,8 @@
  * Structured JSON log lines. Keys that may carry secrets are masked before anything is
  * written (DESIGN §13: no secret, token, password or full phone number in a log line).
  */
+import { sqlState } from "./sql-state";
+
 type Fields = Record<string, unknown>;
 export type Level = "debug" | "info" | "warn" | "error";
 const LEVEL_RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -58,11 +60,11 @@ export function createLogger(base: Fields = {}, minLevel: Level = "info"): Logge
  * appends to a failed query (they carry emails, hashes, phone numbers), and the SQLSTATE.
  */
 export function describeError(error: unknown): Fields {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const state = sqlState(error);
   const message = error instanceof Error ? error.message : String(error);
   return {
     errorName: error instanceof Error ? error.name : typeof error,
     error: message.replace(/\s*\bparams:[\s\S]*$/, ""),
-    ...(typeof cause?.code === "string" ? { sqlState: cause.code } : {}),
+    ...(state ? { sqlState: state } : {}),
   };
 }

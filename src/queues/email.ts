@@ -76,8 +76,10 @@ async function deliverOnce(message: EmailMessage, context: SideEffectContext, bu
   }
 }
 
-async function recipient(db: Database, userId: string) {
-  const [user] = await db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+/** The account an email about it goes to; a deleted account gets nothing (logged, not retried). */
+async function recipient(context: SideEffectContext, userId: string, what: string) {
+  const [user] = await context.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+  if (!user) context.logger.info(`${what} for a deleted user; skipped`, { userId });
   return user;
 }
 
@@ -91,11 +93,8 @@ const sendPasswordReset: SideEffectHandler<"email.password_reset"> = (message, c
 
 const sendLowCredit: SideEffectHandler<"email.low_credit"> = (message, context) =>
   deliverOnce(message, context, async () => {
-    const user = await recipient(context.db, message.userId);
-    if (!user) {
-      context.logger.info("low-credit warning for a deleted user; skipped", { userId: message.userId });
-      return null;
-    }
+    const user = await recipient(context, message.userId, "low-credit warning");
+    if (!user) return null;
     return {
       to: user.email,
       email: lowCreditEmail({ name: user.name, balance: message.balance, threshold: message.threshold, billingUrl: billingUrl(context) }),
@@ -104,11 +103,8 @@ const sendLowCredit: SideEffectHandler<"email.low_credit"> = (message, context) 
 
 const sendPurchaseReceipt: SideEffectHandler<"email.purchase_receipt"> = (message, context) =>
   deliverOnce(message, context, async () => {
-    const user = await recipient(context.db, message.userId);
-    if (!user) {
-      context.logger.info("receipt for a deleted user; skipped", { userId: message.userId });
-      return null;
-    }
+    const user = await recipient(context, message.userId, "receipt");
+    if (!user) return null;
     return {
       to: user.email,
       email: purchaseReceiptEmail({

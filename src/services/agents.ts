@@ -15,7 +15,7 @@ import { agents } from "../db/schema";
 import { foundOr404, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
-import { isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
 import { webhookCredentialId } from "../integrations/vapi/credential";
 import { describeError, type Logger } from "../lib/logger";
 import { buildAssistant, type AssistantContext } from "./assistant";
@@ -131,11 +131,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
 
 export async function deleteAgent(deps: AgentDeps, userId: string, id: string): Promise<void> {
   const current = await getAgent(deps.db, userId, id);
-  try {
-    await deps.vapi.assistants.delete({ id: current.vapiAssistantId });
-  } catch (error) {
-    if (!isVapiNotFound(error)) throw vapiFailure(error, "delete the assistant");
-  }
+  await deleteAtVapi(() => deps.vapi.assistants.delete({ id: current.vapiAssistantId }), "delete the assistant");
   await deps.db.delete(agents).where(ownedBy(agents, userId, id));
 }
 

@@ -12,9 +12,10 @@ import { agents, phoneNumbers } from "../db/schema";
 import { foundOr404, notFound, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
-import { isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
 import { webhookCredentialId } from "../integrations/vapi/credential";
 import type { Logger } from "../lib/logger";
+import { sqlState } from "../lib/sql-state";
 import { webhookServer } from "./assistant";
 
 export const PHONE_NUMBER_LIST_LIMIT = 100;
@@ -146,7 +147,7 @@ export async function assignPhoneNumber(db: Database, userId: string, id: string
     return foundOr404(row, "phone number");
   } catch (error) {
     // The agent was deleted between the check and the update (foreign_key_violation).
-    if ((error as { cause?: { code?: unknown } }).cause?.code === "23503") throw notFound("agent");
+    if (sqlState(error) === "23503") throw notFound("agent");
     throw error;
   }
 }
@@ -154,11 +155,7 @@ export async function assignPhoneNumber(db: Database, userId: string, id: string
 /** Releases the number at Vapi (a 404 there means it is already gone), then forgets it. */
 export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, id: string): Promise<void> {
   const row = await getPhoneNumber(deps.db, userId, id);
-  try {
-    await deps.vapi.phoneNumbers.delete({ id: row.vapiPhoneNumberId });
-  } catch (error) {
-    if (!isVapiNotFound(error)) throw vapiFailure(error, "release the phone number");
-  }
+  await deleteAtVapi(() => deps.vapi.phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
   await deps.db.delete(phoneNumbers).where(ownedBy(phoneNumbers, userId, id));
 }
 

@@ -26,6 +26,15 @@ export function createVapiClient(config: Pick<Config, "VAPI_API_KEY" | "VAPI_BAS
   });
 }
 
+/** Deletes something at Vapi; already gone (404) counts as done, any other failure is a 502. */
+export async function deleteAtVapi(remove: () => Promise<unknown>, action: string): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (!isVapiNotFound(error)) throw vapiFailure(error, action);
+  }
+}
+
 export function isVapiNotFound(error: unknown): boolean {
   return error instanceof VapiError && error.statusCode === 404;
 }
