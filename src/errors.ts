@@ -72,7 +72,7 @@ export const handleError: ErrorHandler<HonoEnv> = (error, c) => {
     return render(c, error);
   }
   if (error instanceof ConfigError) {
-    console.error(JSON.stringify({ level: "error", msg: error.message, requestId: c.get("requestId") }));
+    c.get("logger").error(error.message);
     return render(c, new AppError("config_invalid", error.message, { problems: error.problems }));
   }
   if (error instanceof HTTPException) {
