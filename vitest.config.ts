@@ -25,6 +25,16 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
+          // Pre-bundle the heavy vendor SDKs once: without it every test file re-imports
+          // @vapi-ai/server-sdk (~2,600 modules) and stripe, and import time dominates the run.
+          deps: {
+            optimizer: {
+              ssr: {
+                enabled: true,
+                include: ["@vapi-ai/server-sdk", "stripe", "worker-mailer", "zod", "drizzle-orm", "hono", "@neondatabase/serverless"],
+              },
+            },
+          },
           include: ["test/**/*.test.ts"],
           exclude: ["test/dev/**"],
           globalSetup: ["./test/global-setup.ts"],
