@@ -57,7 +57,7 @@ async function main() {
     else if (realKey) report.push([definition.name, "real", `${definition.realKeyVariable} from .dev.vars`]);
     else standInNames.push(definition.name);
   }
-  const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL });
+  const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL, dataDir: path.join(ROOT, ".data", "stand-ins") });
   cleanups.push(() => standIns.close());
   for (const [name, service] of Object.entries(standIns.services)) {
     const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;

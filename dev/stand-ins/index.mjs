@@ -1,3 +1,4 @@
+import { googleStandIn } from "./google.mjs";
 import { openRouterStandIn } from "./openrouter.mjs";
 import { smtpStandIn } from "./smtp.mjs";
 import { stripeStandIn } from "./stripe.mjs";
@@ -13,7 +14,7 @@ import { vapiStandIn } from "./vapi.mjs";
  * @typedef {{ name: string, url: string, port: number, close: () => Promise<unknown> }} RunningStandIn
  * @typedef {{ name: string,
  *   overrideVariable?: string, realKeyVariable?: string,
- *   start: (options: { port?: number, appUrl?: string }) => Promise<RunningStandIn>,
+ *   start: (options: { port?: number, appUrl?: string, dataDir?: string | null }) => Promise<RunningStandIn>,
  *   bindings: (standIn: RunningStandIn) => Record<string, string> }} StandInDefinition
  * `overrideVariable` is the base-URL variable that points the real client elsewhere;
  * `realKeyVariable` the key whose presence means "use the real service" in `npm run dev`;
@@ -21,20 +22,21 @@ import { vapiStandIn } from "./vapi.mjs";
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn];
 
 /**
- * @param {{ names?: string[], appUrl?: string }} [options]
+ * @param {{ names?: string[], appUrl?: string, dataDir?: string | null }} [options]
+ * `dataDir`: where a stand-in that keeps state across restarts saves it (the sandbox's .data/).
  * @returns {Promise<{ services: Record<string, RunningStandIn>, bindings: Record<string, string>, close: () => Promise<void> }>}
  */
-export async function startStandIns({ names, appUrl } = {}) {
+export async function startStandIns({ names, appUrl, dataDir = null } = {}) {
   /** @type {Record<string, RunningStandIn>} */
   const services = {};
   /** @type {Record<string, string>} */
   const bindings = {};
   for (const definition of standInDefinitions) {
     if (names && !names.includes(definition.name)) continue;
-    const running = await definition.start({ appUrl });
+    const running = await definition.start({ appUrl, dataDir });
     services[definition.name] = running;
     Object.assign(bindings, definition.bindings(running));
   }

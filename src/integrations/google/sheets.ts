@@ -1,0 +1,52 @@
+/**
+ * Google Sheets v4 through @googleapis/sheets (rootUrl = GOOGLE_API_BASE_URL): create the call
+ * log spreadsheet with its header row, append rows, read them back. Failures become
+ * GoogleApiError (a deleted spreadsheet is `not_found`).
+ */
+import { sheets, type sheets_v4 } from "@googleapis/sheets";
+import { z } from "zod";
+import { bearer, type GoogleApiAccess, requestOptions } from "./calendar";
+import { googleCall } from "./errors";
+
+function client(access: GoogleApiAccess): sheets_v4.Sheets {
+  return sheets({ version: "v4", auth: bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
+}
+
+const quoteSheet = (title: string) => `'${title.replace(/'/g, "''")}'`;
+
+/** A new spreadsheet with one sheet whose first row is `header`; its id and URL. */
+export async function createSpreadsheet(access: GoogleApiAccess, title: string, sheetTitle: string, header: string[]) {
+  const created = await googleCall(() =>
+    client(access).spreadsheets.create(
+      { requestBody: { properties: { title }, sheets: [{ properties: { title: sheetTitle, gridProperties: { frozenRowCount: 1 } } }] } },
+      requestOptions(access),
+    ),
+  );
+  const { spreadsheetId, spreadsheetUrl } = z.object({ spreadsheetId: z.string(), spreadsheetUrl: z.string().optional().nullable() }).parse(created.data);
+  await appendRows(access, spreadsheetId, sheetTitle, [header]);
+  return { spreadsheetId, spreadsheetUrl: spreadsheetUrl ?? spreadsheetUrlOf(spreadsheetId) };
+}
+
+export const spreadsheetUrlOf = (spreadsheetId: string) => `https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit`;
+
+/** Appends rows below the sheet's last row; values are taken as typed (RAW), never as formulas. */
+export async function appendRows(access: GoogleApiAccess, spreadsheetId: string, sheetTitle: string, rows: (string | number)[][]) {
+  const response = await googleCall(() =>
+    client(access).spreadsheets.values.append(
+      {
+        spreadsheetId,
+        range: `${quoteSheet(sheetTitle)}!A1`,
+        valueInputOption: "RAW",
+        insertDataOption: "INSERT_ROWS",
+        requestBody: { values: rows },
+      },
+      requestOptions(access),
+    ),
+  );
+  return z.object({ updates: z.object({ updatedRange: z.string().optional().nullable() }).optional().nullable() }).parse(response.data);
+}
+
+export async function readRows(access: GoogleApiAccess, spreadsheetId: string, sheetTitle: string): Promise<string[][]> {
+  const response = await googleCall(() => client(access).spreadsheets.values.get({ spreadsheetId, range: quoteSheet(sheetTitle) }, requestOptions(access)));
+  return z.object({ values: z.array(z.array(z.string())).optional().nullable() }).parse(response.data).values ?? [];
+}
