@@ -213,5 +213,5 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
 
 /** Caller-given text: no control characters, trimmed, bounded. */
 function clean(value: string | null | undefined, max: number): string {
-  return (value ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, max);
+  return (value ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/ {2,}/g, " ").trim().slice(0, max);
 }
