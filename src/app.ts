@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/billing";
 import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
+import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
@@ -32,7 +33,7 @@ export function createApp() {
   app.use("/api/*", requireSameOrigin());
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
-    .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes);
+    .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes).route("/api", googleRoutes);
 }
 
 export const app = createApp();

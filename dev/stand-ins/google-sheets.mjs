@@ -98,7 +98,13 @@ export function sheetsRoutes(state) {
     if (error) return error;
     const tab = tabOf(sheet, req.params[1]);
     if (!tab) return apiError(400, `Unable to parse range: ${req.params[1]}`, "badRequest", "INVALID_ARGUMENT");
-    return { json: { range: `'${tab.title}'!A1:Z${Math.max(1, tab.rows.length)}`, majorDimension: "ROWS", ...(tab.rows.length ? { values: tab.rows } : {}) } };
+    // "Sheet!H:H" or "Sheet!A1:C9": those columns only; trailing empty cells and rows are left out, as Google does.
+    const columns = /!([A-Z]+)\d*:([A-Z]+)\d*$/.exec(req.params[1]);
+    const index = (letters) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+    let rows = columns ? tab.rows.map((row) => row.slice(index(columns[1]), index(columns[2]) + 1)) : tab.rows;
+    rows = rows.map((row) => { const copy = [...row]; while (copy.length && copy[copy.length - 1] === "") copy.pop(); return copy; });
+    while (rows.length && rows[rows.length - 1].length === 0) rows.pop();
+    return { json: { range: `'${tab.title}'!${columns ? `${columns[1]}1:${columns[2]}${Math.max(1, rows.length)}` : `A1:Z${Math.max(1, rows.length)}`}`, majorDimension: "ROWS", ...(rows.length ? { values: rows } : {}) } };
   }
 
   function driveDelete(req, account) {

@@ -46,7 +46,10 @@ export async function appendRows(access: GoogleApiAccess, spreadsheetId: string,
   return z.object({ updates: z.object({ updatedRange: z.string().optional().nullable() }).optional().nullable() }).parse(response.data);
 }
 
-export async function readRows(access: GoogleApiAccess, spreadsheetId: string, sheetTitle: string): Promise<string[][]> {
-  const response = await googleCall(() => client(access).spreadsheets.values.get({ spreadsheetId, range: quoteSheet(sheetTitle) }, requestOptions(access)));
+/** Rows of "Sheet" or of "Sheet!A:C" (the sheet name is quoted for you). */
+export async function readRows(access: GoogleApiAccess, spreadsheetId: string, range: string): Promise<string[][]> {
+  const [sheet, cells] = range.split("!");
+  const a1 = `${quoteSheet(sheet ?? range)}${cells ? `!${cells}` : ""}`;
+  const response = await googleCall(() => client(access).spreadsheets.values.get({ spreadsheetId, range: a1 }, requestOptions(access)));
   return z.object({ values: z.array(z.array(z.string())).optional().nullable() }).parse(response.data).values ?? [];
 }

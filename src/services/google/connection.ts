@@ -182,14 +182,3 @@ function sleep(ms: number, signal?: AbortSignal) {
     });
   });
 }
-
-/** For the dashboard: the connection as /api/me shows it. */
-export function connectionJson(row: Pick<Connection, "googleEmail" | "status" | "spreadsheetId"> | null | undefined) {
-  return {
-    connected: Boolean(row),
-    email: row?.googleEmail ?? null,
-    status: row?.status ?? null,
-    spreadsheetUrl: row?.spreadsheetId ? `https://docs.google.com/spreadsheets/d/${row.spreadsheetId}/edit` : null,
-  };
-}
-
