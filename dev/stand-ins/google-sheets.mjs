@@ -1,7 +1,7 @@
 /**
  * Google Sheets API v4 (and the one Drive v3 call that deletes a file), the part Agentline uses:
  *
- *   POST   /v4/spreadsheets                                 create {properties: {title}, sheets: [...]}
+ *   POST   /v4/spreadsheets                                 create {properties: {title}, sheets: [{properties, data: [{rowData}]}]}
  *   GET    /v4/spreadsheets/:id                             metadata
  *   POST   /v4/spreadsheets/:id/values/:range:append        append rows after the last row of the range's sheet
  *   GET    /v4/spreadsheets/:id/values/:range               read a sheet's rows (A1 sheet name or "Sheet!A1:Z")
@@ -39,12 +39,18 @@ export function sheetsRoutes(state) {
   function create(req, account) {
     const body = req.body ?? {};
     const id = `1${randomId(21)}`;
-    const titles = Array.isArray(body.sheets) && body.sheets.length ? body.sheets.map((s) => s?.properties?.title ?? "Sheet1") : ["Sheet1"];
+    const specs = Array.isArray(body.sheets) && body.sheets.length ? body.sheets : [{}];
+    // Initial cells: sheets[].data[].rowData[].values[].userEnteredValue (from row 0, column 0).
+    const initialRows = (spec) =>
+      (spec?.data?.[0]?.rowData ?? []).map((row) => (row?.values ?? []).map((cell) => {
+        const value = cell?.userEnteredValue ?? {};
+        return String(value.stringValue ?? value.numberValue ?? value.boolValue ?? value.formulaValue ?? "");
+      }));
     state.spreadsheets[id] = {
       id,
       owner: account.sub,
       title: body.properties?.title ?? "Untitled spreadsheet",
-      tabs: titles.map((title, index) => ({ sheetId: index === 0 ? 0 : Number.parseInt(randomId(3), 16), title, rows: [] })),
+      tabs: specs.map((spec, index) => ({ sheetId: index === 0 ? 0 : Number.parseInt(randomId(3), 16), title: spec?.properties?.title ?? `Sheet${index + 1}`, rows: initialRows(spec) })),
       deleted: false,
     };
     return { json: metadata(state.spreadsheets[id]) };

@@ -14,16 +14,25 @@ function client(access: GoogleApiAccess): sheets_v4.Sheets {
 
 const quoteSheet = (title: string) => `'${title.replace(/'/g, "''")}'`;
 
-/** A new spreadsheet with one sheet whose first row is `header`; its id and URL. */
+/** A new spreadsheet whose one sheet starts with the `header` row, in one request (no half-made sheet). */
 export async function createSpreadsheet(access: GoogleApiAccess, title: string, sheetTitle: string, header: string[]) {
   const created = await googleCall(() =>
     client(access).spreadsheets.create(
-      { requestBody: { properties: { title }, sheets: [{ properties: { title: sheetTitle, gridProperties: { frozenRowCount: 1 } } }] } },
+      {
+        requestBody: {
+          properties: { title },
+          sheets: [
+            {
+              properties: { title: sheetTitle, gridProperties: { frozenRowCount: 1 } },
+              data: [{ startRow: 0, startColumn: 0, rowData: [{ values: header.map((text) => ({ userEnteredValue: { stringValue: text } })) }] }],
+            },
+          ],
+        },
+      },
       requestOptions(access),
     ),
   );
   const { spreadsheetId, spreadsheetUrl } = z.object({ spreadsheetId: z.string(), spreadsheetUrl: z.string().optional().nullable() }).parse(created.data);
-  await appendRows(access, spreadsheetId, sheetTitle, [header]);
   return { spreadsheetId, spreadsheetUrl: spreadsheetUrl ?? spreadsheetUrlOf(spreadsheetId) };
 }
 
