@@ -43,7 +43,7 @@ async function main() {
     const applied = await applyMigrations(database.pool);
     const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
     cleanups.push(() => neonHttp.close());
-    workerVars.DATABASE_URL = "postgresql://agentline:agentline@db.agentline.local/agentline";
+    workerVars.DATABASE_URL = neonHttp.connectionString("db.agentline.local");
     workerVars.NEON_FETCH_ENDPOINT = neonHttp.url;
     const where = database.kind === "pglite" ? "embedded PGlite in .data/pglite" : "PostgreSQL (DATABASE_URL)";
     report.push(["database", database.kind === "pglite" ? "local" : "real", `${where}, via ${neonHttp.url}${describeApplied(applied)}`]);

@@ -30,7 +30,7 @@ export async function startStack({ mode = "test" } = {}) {
     formatDevVars({
       ...standIns.bindings,
       APP_URL: appUrl,
-      DATABASE_URL: "postgresql://agentline:agentline@db.agentline.bench/agentline",
+      DATABASE_URL: neonHttp.connectionString("db.agentline.bench"),
       NEON_FETCH_ENDPOINT: neonHttp.url,
       AGENTLINE_MODE: mode,
       LOG_LEVEL: "warn",

@@ -12,8 +12,8 @@ import { startNeonHttp } from "../dev/db/neon-http.mjs";
 import { checkLedger, formatReport } from "../dev/check-ledger.mjs";
 import { startStandIns } from "../dev/stand-ins/index.mjs";
 
-/** The connection string the worker sends; its host is what NEON_FETCH_ENDPOINT stands in for. */
-export const TEST_DATABASE_URL = "postgresql://agentline:agentline@db.agentline.test/agentline";
+/** The database host in the worker's connection string: what NEON_FETCH_ENDPOINT stands in for. */
+const DATABASE_HOST = "db.agentline.test";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -38,7 +38,8 @@ export default async function setup(project: TestProject) {
     Object.fromEntries(Object.entries(standIns.services).map(([name, service]) => [name, service.url])),
   );
   project.provide("workerBindings", {
-    DATABASE_URL: TEST_DATABASE_URL,
+    // Carries the endpoint's per-run password, as `npm run dev` does.
+    DATABASE_URL: neonHttp.connectionString(DATABASE_HOST),
     NEON_FETCH_ENDPOINT: neonHttp.url,
     APP_URL: "http://127.0.0.1:8787",
     ...standIns.bindings,
