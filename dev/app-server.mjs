@@ -22,13 +22,14 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
  * Starts the app server and resolves once it answers GET /api/ping.
  * @param {{ port: number, vars: Record<string, string>, stateDir: string, assets?: string,
  *   logLevel?: "debug" | "info" | "log" | "warn" | "error", onOutput?: (text: string, stream: "stdout" | "stderr") => void,
- *   readyTimeoutMs?: number }} options
+ *   readyTimeoutMs?: number, signal?: AbortSignal }} options
  *   `vars` are the worker's variables and secrets; `stateDir` keeps the Durable Object's and
  *   the queue's local state; `assets` is the dashboard folder served next to the API;
- *   `onOutput` receives the server's own output (dropped when absent).
+ *   `onOutput` receives the server's own output (dropped when absent); aborting `signal` before
+ *   the server is ready stops it and rejects.
  * @returns {Promise<AppServer>}
  */
-export async function startAppServer({ port, vars, stateDir, assets, logLevel, onOutput, readyTimeoutMs = 120_000 }) {
+export async function startAppServer({ port, vars, stateDir, assets, logLevel, onOutput, readyTimeoutMs = 120_000, signal }) {
   const url = `http://127.0.0.1:${port}`;
   // The variables include secrets: a private file rather than the command line, which `ps` shows.
   const varsDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-app-"));
@@ -56,20 +57,22 @@ export async function startAppServer({ port, vars, stateDir, assets, logLevel, o
   };
 
   try {
-    await waitUntilReady(url, server.exited, readyTimeoutMs);
+    await waitUntilReady(url, server.exited, readyTimeoutMs, signal);
   } catch (error) {
     await close();
+    if (signal?.aborted) throw error;
     throw new Error(`${/** @type {Error} */ (error).message}\n${recent}`);
   }
   return { url, exited: server.exited, close };
 }
 
-/** @param {string} url @param {Promise<number | null>} exited @param {number} timeoutMs */
-async function waitUntilReady(url, exited, timeoutMs) {
+/** @param {string} url @param {Promise<number | null>} exited @param {number} timeoutMs @param {AbortSignal} [signal] */
+async function waitUntilReady(url, exited, timeoutMs, signal) {
   let exitCode = /** @type {number | null | undefined} */ (undefined);
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (exitCode !== undefined) throw new Error(`the app server exited (${exitCode}) before it was ready`);
     const response = await fetch(`${url}/api/ping`).catch(() => null);
     if (response?.status === 204) return;

@@ -23,22 +23,26 @@ const fileVars = readDevVars(path.join(ROOT, ".dev.vars"));
 const vars = { ...fileVars, ...pickDefined(process.env, Object.keys(fileVars).concat(["DATABASE_URL"])) };
 /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
 let stack;
+/** @type {Promise<unknown> | undefined} */
+let starting;
+const startup = new AbortController();
 let stopping = false;
 
 async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PortTakenError(`PORT must be a port number, not "${process.env.PORT}".`);
   fs.mkdirSync(dataDir, { recursive: true });
   const assets = fs.existsSync(path.join(ROOT, "web", "dist", "index.html")) ? "web/dist" : "web/public";
-  const started = await startStack({
+  starting = startStack({
     port,
     dataDir,
     mode: "sandbox",
     vars,
     assets,
     onOutput: (text, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(text),
+    signal: startup.signal,
   });
+  const started = await starting;
   stack = started;
-  if (stopping) return void (await started.close());
   printReport(started.appUrl, started.services);
   void started.exited.then((code) => {
     if (!stopping) {
@@ -64,6 +68,9 @@ function pickDefined(env, names) {
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  // Mid-start-up: startStack stops what it has started, then rejects.
+  startup.abort();
+  await starting?.catch(() => {});
   await stack?.close();
   process.exit(code);
 }
@@ -76,6 +83,7 @@ for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
   });
 }
 main().catch((error) => {
+  if (stopping) return;
   console.error(error instanceof PortTakenError ? error.message : error instanceof Error ? error.stack : error);
   void shutdown(1);
 });

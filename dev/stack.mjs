@@ -29,16 +29,17 @@ const LOCAL_DATABASE_HOST = "db.agentline.local";
 /**
  * @param {{ port?: number, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>,
  *   assets?: string, logLevel?: "debug" | "info" | "log" | "warn" | "error",
- *   onOutput?: (text: string, stream: "stdout" | "stderr") => void }} [options]
+ *   onOutput?: (text: string, stream: "stdout" | "stderr") => void, signal?: AbortSignal }} [options]
  *   `port`: 0 or absent picks a free one; a taken port fails before anything starts.
  *   `dataDir`: where the database and the app server's state live (`.data` for `npm run dev`);
  *   null keeps the database in memory and the state in a temporary folder removed on close.
  *   `vars`: the developer's variables (.dev.vars, then the environment): real keys and base-URL
  *   overrides replace stand-ins, and every variable reaches the worker.
+ *   `signal`: aborting it during start-up stops what has started and rejects.
  * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns, neonHttp: { url: string, password: string } | null,
  *   exited: Promise<number | null>, close: () => Promise<void> }>}
  */
-export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, logLevel, onOutput } = {}) {
+export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, logLevel, onOutput, signal } = {}) {
   if (port) await assertPortFree(port);
   else port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -60,10 +61,12 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
     /** @type {Record<string, string>} */
     const workerVars = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: mode };
     const neonHttp = await startDatabase({ vars, dataDir, services, workerVars, cleanups });
+    signal?.throwIfAborted();
 
     const standInNames = pickStandIns(vars, services);
     const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL });
     cleanups.push(() => standIns.close());
+    signal?.throwIfAborted();
     for (const [name, service] of Object.entries(standIns.services)) {
       const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
       services.push({ name, kind: "stand-in", detail: smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url });
@@ -78,7 +81,7 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
       cleanups.push(() => fs.rmSync(temporary, { recursive: true, force: true }));
       stateDir = temporary;
     }
-    const app = await startAppServer({ port, vars: { ...standIns.bindings, ...vars, ...workerVars }, stateDir, assets, logLevel, onOutput });
+    const app = await startAppServer({ port, vars: { ...standIns.bindings, ...vars, ...workerVars }, stateDir, assets, logLevel, onOutput, signal });
     cleanups.push(() => app.close());
     return { appUrl, services, standIns, neonHttp, exited: app.exited, close };
   } catch (error) {

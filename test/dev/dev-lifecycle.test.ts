@@ -81,6 +81,19 @@ describe.skipIf(process.platform !== "linux")("npm run dev owns its processes", 
     }
   });
 
+  it("Ctrl-C during start-up stops what has started and exits cleanly", async () => {
+    const port = await freePort();
+    const dev = runDev(port, dataDir);
+    started.push(dev.child);
+    const appServerStarted = await eventually(() => descendantsOf(dev.child.pid!).some((pid) => /wrangler/.test(commandOf(pid))), 60_000);
+    expect(appServerStarted, dev.stderr()).toBe(true);
+    const children = descendantsOf(dev.child.pid!);
+    dev.child.kill("SIGINT");
+    expect(await dev.exited).toBe(0);
+    expect(dev.stdout()).not.toContain("Agentline is running");
+    expect(await eventually(async () => !children.some(isRunning) && (await portIsFree(port)), 20_000)).toBe(true);
+  }, 200_000);
+
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"] as const) {
     it(`${signal} stops wrangler and workerd and frees the port`, async () => {
       const port = await freePort();
