@@ -27,7 +27,7 @@ function request(url: string, options: { method?: string; headers?: Record<strin
   });
 }
 
-describe("the local Neon-HTTP endpoint's guard", () => {
+describe.skipIf(backendCases[0]!.skip !== null)("the local Neon-HTTP endpoint's guard", () => {
   const suite = useNeonEndpoint(backendCases[0]!);
   const connection = (password: string) => `postgresql://agentline:${encodeURIComponent(password)}@db.local/agentline`;
 
