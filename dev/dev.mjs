@@ -52,7 +52,7 @@ async function main() {
   });
 }
 
-/** @param {string} appUrl @param {import("./stack.mjs").ServiceRow[]} rows */
+/** @param {string} appUrl @param {import("./backing-services.mjs").ServiceRow[]} rows */
 function printReport(appUrl, rows) {
   const width = Math.max(...rows.map((row) => row.name.length));
   console.log("\n  Agentline is running at \x1b[1m%s\x1b[0m\n", appUrl);

@@ -1,19 +1,17 @@
 /**
- * Starts what the worker tests talk to, on free loopback ports: the local Neon-HTTP endpoint
- * on a fresh database with migrations applied (in-memory PGlite, or a new database on the
- * PostgreSQL server named by TEST_DATABASE_URL), and every stand-in. Their addresses reach
- * the worker as bindings (vitest.config.ts) and the tests through `inject`.
+ * Starts what the worker tests talk to, on free loopback ports, the way `npm run dev` does
+ * (dev/backing-services.mjs): the local Neon-HTTP endpoint on a fresh database with migrations
+ * applied (in-memory PGlite, or a new database on the PostgreSQL server named by
+ * TEST_DATABASE_URL), and every stand-in. Their addresses reach the worker as bindings
+ * (vitest.config.ts) and the tests through `inject`.
  */
 import type { TestProject } from "vitest/node";
-import { openDatabase } from "../dev/db/backend.mjs";
-import { createScratchDatabase } from "../dev/db/scratch.mjs";
-import { applyMigrations } from "../dev/db/migrate.mjs";
-import { startNeonHttp } from "../dev/db/neon-http.mjs";
+import { startBackingServices } from "../dev/backing-services.mjs";
 import { checkLedger, formatReport } from "../dev/check-ledger.mjs";
-import { startStandIns } from "../dev/stand-ins/index.mjs";
+import { createScratchDatabase } from "../dev/db/scratch.mjs";
 
-/** The database host in the worker's connection string: what NEON_FETCH_ENDPOINT stands in for. */
-const DATABASE_HOST = "db.agentline.test";
+/** Where the worker under test says it lives; nothing listens there (the pool calls it directly). */
+const APP_URL = "http://127.0.0.1:8787";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,31 +24,24 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
-  const database = await openDatabase({ databaseUrl: scratch?.url, dataDir: null });
-  await applyMigrations(database.pool);
-  const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
-  const standIns = await startStandIns({ appUrl: "http://127.0.0.1:8787" });
+  // Only the database is chosen here: no developer variables, so every service is a stand-in.
+  const backing = await startBackingServices({ appUrl: APP_URL, mode: "test", vars: scratch ? { DATABASE_URL: scratch.url } : {} });
+  const database = backing.database!;
 
-  project.provide("neonUrl", neonHttp.url);
+  project.provide("neonUrl", backing.neonHttp!.url);
   project.provide("databaseKind", database.kind);
   project.provide(
     "standIns",
-    Object.fromEntries(Object.entries(standIns.services).map(([name, service]) => [name, service.url])),
+    Object.fromEntries(Object.entries(backing.standIns.services).map(([name, service]) => [name, service.url])),
   );
-  project.provide("workerBindings", {
-    // Carries the endpoint's per-run password, as `npm run dev` does.
-    DATABASE_URL: neonHttp.connectionString(DATABASE_HOST),
-    NEON_FETCH_ENDPOINT: neonHttp.url,
-    APP_URL: "http://127.0.0.1:8787",
-    ...standIns.bindings,
-  });
+  // DATABASE_URL carries the endpoint's per-run password; AGENTLINE_MODE is set by vitest.config.ts.
+  const { AGENTLINE_MODE: _mode, ...workerBindings } = backing.workerVars;
+  project.provide("workerBindings", workerBindings);
 
   return async () => {
     // After the whole suite, every user's ledger must still add up (db:check-ledger).
     const ledger = await checkLedger(database.pool);
-    await standIns.close();
-    await neonHttp.close();
-    await database.close();
+    await backing.close();
     await scratch?.drop();
     if (ledger.problems.length) {
       // vitest only logs an error thrown here; the exit code is what makes the run fail.
