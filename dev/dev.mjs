@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "./db/backend.mjs";
-import { applyMigrations } from "./db/migrate.mjs";
+import { applyMigrations, readJournal } from "./db/migrate.mjs";
 import { startNeonHttp } from "./db/neon-http.mjs";
 import { formatDevVars, readDevVars } from "./dev-vars.mjs";
 import { standInDefinitions, startStandIns } from "./stand-ins/index.mjs";
@@ -33,6 +33,8 @@ async function main() {
   /** @type {Record<string, string>} */
   const workerVars = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: "sandbox" };
   const report = [];
+  // The stand-ins keep their state beside ours; a database created afresh makes theirs stale.
+  let freshDatabase = false;
 
   if (neonHosted) {
     workerVars.DATABASE_URL = /** @type {string} */ (vars.DATABASE_URL);
@@ -41,6 +43,7 @@ async function main() {
     const database = await openDatabase({ databaseUrl: vars.DATABASE_URL, dataDir: path.join(ROOT, ".data", "pglite") });
     cleanups.push(() => database.close());
     const applied = await applyMigrations(database.pool);
+    freshDatabase = applied.length > 0 && applied[0] === readJournal()?.[0]?.tag;
     const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
     cleanups.push(() => neonHttp.close());
     workerVars.DATABASE_URL = "postgresql://agentline:agentline@db.agentline.local/agentline";
@@ -57,7 +60,12 @@ async function main() {
     else if (realKey) report.push([definition.name, "real", `${definition.realKeyVariable} from .dev.vars`]);
     else standInNames.push(definition.name);
   }
-  const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL });
+  const standIns = await startStandIns({
+    names: standInNames,
+    appUrl: workerVars.APP_URL,
+    dataDir: path.join(ROOT, ".data", "stand-ins"),
+    wipe: freshDatabase,
+  });
   cleanups.push(() => standIns.close());
   for (const [name, service] of Object.entries(standIns.services)) {
     const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;

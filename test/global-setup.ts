@@ -29,7 +29,9 @@ export default async function setup(project: TestProject) {
   const database = await openDatabase({ databaseUrl: scratch?.url, dataDir: null });
   await applyMigrations(database.pool);
   const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
-  const standIns = await startStandIns({ appUrl: "http://127.0.0.1:8787" });
+  // Webhooks the stand-ins send (the Stripe checkout page's Pay) park on their relay: nothing listens
+  // on APP_URL here, and a test passes each one on to the worker (test/support/relay.ts).
+  const standIns = await startStandIns({ appUrl: "http://127.0.0.1:8787", relayWebhooks: true });
 
   project.provide("neonUrl", neonHttp.url);
   project.provide("databaseKind", database.kind);
