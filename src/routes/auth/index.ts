@@ -7,7 +7,7 @@ import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { emailSchema, passwordSchema, timezoneSchema } from "../../lib/schemas";
+import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import {
@@ -28,13 +28,13 @@ import { clientIp, limits } from "./limits";
 const signupBody = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1).max(100).optional(),
+  name: singleLine.min(1).max(100).optional(),
   timezone: timezoneSchema.optional(),
 });
-const loginBody = z.object({ email: emailSchema, password: z.string({ message: "is required" }).min(1).max(1024) });
-const passwordBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema });
+const loginBody = z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) });
+const passwordBody = z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema });
 const resetRequestBody = z.object({ email: emailSchema });
-const resetConfirmBody = z.object({ token: z.string().trim().min(16).max(128), newPassword: passwordSchema });
+const resetConfirmBody = z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema });
 
 const invalidCredentials = () => new AppError("invalid_credentials", "That email and password do not match an account.");
 
