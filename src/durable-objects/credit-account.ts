@@ -10,9 +10,9 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import { createDatabase, type Database } from "../db/client";
-import { type Bindings, loadConfig } from "../env";
-import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import type { Database } from "../db/client";
+import type { Bindings } from "../env";
+import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
 import {
   type ChangeResult,
@@ -36,6 +36,7 @@ import {
   sqlState,
   writeLedger,
 } from "../services/credits-ledger";
+import { createServices, type Services } from "../services/create-services";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
@@ -58,8 +59,7 @@ export class CreditAccount extends DurableObject<Bindings> {
   /** The cached account; undefined until loaded, and again after any write whose fate is unknown. */
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
-  #db: Database | undefined;
-  #logger: Logger | undefined;
+  #services: Services | undefined;
 
   async credit(input: CreditInput): Promise<ChangeResult> {
     const parsed = creditInputSchema.parse(input);
@@ -249,13 +249,16 @@ export class CreditAccount extends DurableObject<Bindings> {
     return userId;
   }
 
+  #services$(): Services {
+    this.#services ??= createServices(this.env, { component: "credit-account" });
+    return this.#services;
+  }
+
   #database(): Database {
-    this.#db ??= createDatabase(loadConfig(this.env));
-    return this.#db;
+    return this.#services$().db;
   }
 
   #logger$(): Logger {
-    this.#logger ??= createLogger({ component: "credit-account" }, parseLevel(this.env.LOG_LEVEL));
-    return this.#logger;
+    return this.#services$().logger;
   }
 }
