@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { openDatabase } from "./db/backend.mjs";
-import { applyMigrations } from "./db/migrate.mjs";
+import { applyMigrations, readJournal } from "./db/migrate.mjs";
 import { startNeonHttp } from "./db/neon-http.mjs";
 import { standInDefinitions, startStandIns } from "./stand-ins/index.mjs";
 
@@ -25,13 +25,16 @@ const LOCAL_DATABASE_HOST = "db.agentline.local";
  */
 
 /**
- * @param {{ appUrl: string, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>, signal?: AbortSignal }} options
- *   `dataDir`: the PGlite database lives in `<dataDir>/pglite`; null keeps it in memory.
+ * @param {{ appUrl: string, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>, relayWebhooks?: boolean, signal?: AbortSignal }} options
+ *   `dataDir`: the PGlite database lives in `<dataDir>/pglite` and the stand-ins' state in
+ *   `<dataDir>/stand-ins` (wiped when the database is created afresh); null keeps both in memory.
+ *   `relayWebhooks`: the stand-ins park what they would send the app on their relay (the worker
+ *   tests, where nothing listens on APP_URL; test/support/relay.ts passes each one on).
  *   `vars`: the developer's variables: DATABASE_URL picks the database, real keys and base-URL
  *   overrides replace stand-ins. Aborting `signal` stops what has started and rejects.
  * @returns {Promise<BackingServices>}
  */
-export async function startBackingServices({ appUrl, dataDir = null, mode = "sandbox", vars = {}, signal }) {
+export async function startBackingServices({ appUrl, dataDir = null, mode = "sandbox", vars = {}, relayWebhooks = false, signal }) {
   /** @type {(() => Promise<unknown> | void)[]} */
   const cleanups = [];
   const close = async () => {
@@ -48,11 +51,18 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
     const services = [];
     /** @type {Record<string, string>} */
     const ours = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: mode };
-    const { database, neonHttp } = await startDatabase({ vars, dataDir, services, workerVars: ours, cleanups });
+    const { database, neonHttp, freshDatabase } = await startDatabase({ vars, dataDir, services, workerVars: ours, cleanups });
     signal?.throwIfAborted();
 
     const standInNames = pickStandIns(vars, services);
-    const standIns = await startStandIns({ names: standInNames, appUrl: ours.APP_URL });
+    const standIns = await startStandIns({
+      names: standInNames,
+      appUrl: ours.APP_URL,
+      dataDir: dataDir && path.join(dataDir, "stand-ins"),
+      // The stand-ins' state belongs to the database beside it; a fresh database makes it stale.
+      wipe: freshDatabase,
+      relayWebhooks,
+    });
     cleanups.push(() => standIns.close());
     signal?.throwIfAborted();
     for (const [name, service] of Object.entries(standIns.services)) {
@@ -78,7 +88,7 @@ async function startDatabase({ vars, dataDir, services, workerVars, cleanups }) 
   if (vars.DATABASE_URL && /\.neon\.tech\b/.test(vars.DATABASE_URL)) {
     workerVars.DATABASE_URL = vars.DATABASE_URL;
     services.push({ name: "database", kind: "real", detail: "Neon (DATABASE_URL)" });
-    return { database: null, neonHttp: null };
+    return { database: null, neonHttp: null, freshDatabase: false };
   }
   const database = await openDatabase({ databaseUrl: vars.DATABASE_URL, dataDir: dataDir && path.join(dataDir, "pglite") });
   cleanups.push(() => database.close());
@@ -91,7 +101,8 @@ async function startDatabase({ vars, dataDir, services, workerVars, cleanups }) 
   const count = Array.isArray(applied) ? applied.length : 0;
   const migrations = count ? ` (applied ${count} migration${count === 1 ? "" : "s"})` : "";
   services.push({ name: "database", kind: database.kind === "pglite" ? "local" : "real", detail: `${where}, via ${neonHttp.url}${migrations}` });
-  return { database, neonHttp: { url: neonHttp.url, password: neonHttp.password } };
+  const freshDatabase = count > 0 && applied[0] === readJournal()?.[0]?.tag;
+  return { database, neonHttp: { url: neonHttp.url, password: neonHttp.password }, freshDatabase };
 }
 
 /** The stand-ins to start: those whose service has neither a base-URL override nor a real key. */

@@ -25,7 +25,14 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
   // Only the database is chosen here: no developer variables, so every service is a stand-in.
-  const backing = await startBackingServices({ appUrl: APP_URL, mode: "test", vars: scratch ? { DATABASE_URL: scratch.url } : {} });
+  // Webhooks the stand-ins send (the Stripe checkout page's Pay) park on their relay: nothing
+  // listens on APP_URL here, and a test passes each one on to the worker (test/support/relay.ts).
+  const backing = await startBackingServices({
+    appUrl: APP_URL,
+    mode: "test",
+    vars: scratch ? { DATABASE_URL: scratch.url } : {},
+    relayWebhooks: true,
+  });
   const database = backing.database!;
 
   project.provide("neonUrl", backing.neonHttp!.url);
