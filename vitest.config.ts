@@ -38,6 +38,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/dev/**"],
           globalSetup: ["./test/global-setup.ts"],
+          // An unexpected console.error fails the test (test/support/console-trap.ts).
+          setupFiles: ["./test/support/console-trap.ts"],
           // Files share one database and the stand-ins; running them one at a time keeps
           // scripted faults and recorded requests from leaking between files.
           fileParallelism: false,
