@@ -20,6 +20,15 @@ export default defineConfig({
                 // Access logs would drown the test output; warnings and errors still show.
                 LOG_LEVEL: "warn",
               },
+              // Outbound connections as miniflare's default "internet" service makes them, plus
+              // trust in the SMTP stand-in's self-signed certificate (its STARTTLS and TLS ports).
+              outboundService: {
+                network: {
+                  allow: ["public", "private", "240.0.0.0/4"],
+                  deny: [],
+                  tlsOptions: { trustBrowserCas: true, trustedCertificates: inject("trustedCertificates") },
+                },
+              },
             },
           })),
         ],
