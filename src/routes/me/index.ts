@@ -9,6 +9,7 @@ import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+import { creditSummary } from "../../services/credits";
 import { syncFallbackDestinations } from "../../services/phone-numbers";
 import { lazyVapi } from "../vapi-deps";
 
@@ -27,7 +28,8 @@ export const meRoutes = new Hono<HonoEnv>()
   .get("/me", async (c) => {
     const row = await loadUserWithGoogle(c.get("db"), c.get("user").id);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-    return c.json({ user: toUserJson(row.user, row.google) });
+    const { reserved, available } = await creditSummary(c.env, row.user.id, row.user.creditBalance);
+    return c.json({ user: { ...toUserJson(row.user, row.google), reserved, available } });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     const db = c.get("db");

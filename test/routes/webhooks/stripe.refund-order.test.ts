@@ -3,8 +3,8 @@
  * order, so `charge.refunded` can arrive while `checkout.session.completed` is still being
  * retried. Whatever order, however often each is redelivered, the end state is the same: a
  * fully refunded purchase leaves no credits, a partial refund takes back its share, and the
- * ledger stays exact. Events are the Stripe stand-in's own, re-signed on each delivery as
- * Stripe signs each attempt.
+ * ledger stays exact. Events are the Stripe stand-in's own (held at its relay, then delivered
+ * in the order under test), re-signed on each delivery as Stripe signs each attempt.
  */
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { expectLedgerConsistent, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call } from "../../support/http";
+import { holdWebhook } from "../../support/relay";
 import { postWebhook, signEvent, stripeStandIn } from "../../support/stripe";
 
 const stripe = stripeStandIn();
@@ -23,14 +24,21 @@ async function purchaseWithRefunds(refundCents: (number | undefined)[]) {
   const checkout = await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" } });
   const { url } = (await checkout.json()) as { url: string };
   const sessionId = url.split("/pay/")[1] as string;
-  await fetch(url, { method: "POST", body: new URLSearchParams({ email: user.email }), redirect: "manual" });
-  const completed = await stripe.lastEvent("checkout.session.completed", sessionId);
+  const [, completedDelivery] = await Promise.all([
+    fetch(url, { method: "POST", body: new URLSearchParams({ email: user.email }), redirect: "manual" }),
+    holdWebhook("stripe"),
+  ]);
+  const completed = { payload: completedDelivery.body };
   const paymentIntent = (JSON.parse(completed.payload) as { data: { object: { payment_intent: string } } }).data.object.payment_intent;
   const refunds = [];
   for (const cents of refundCents) {
-    const refund = await stripe.api("POST", "/v1/refunds", { payment_intent: paymentIntent, ...(cents ? { amount: String(cents) } : {}) });
+    const [refund, delivery] = await Promise.all([
+      stripe.api("POST", "/v1/refunds", { payment_intent: paymentIntent, ...(cents ? { amount: String(cents) } : {}) }),
+      holdWebhook("stripe"),
+    ]);
     expect(refund.status).toBe(200);
-    refunds.push(await stripe.lastEvent("charge.refunded", paymentIntent));
+    expect(JSON.parse(delivery.body)).toMatchObject({ type: "charge.refunded" });
+    refunds.push({ payload: delivery.body });
   }
   return { user, sessionId, completed, refunds };
 }
