@@ -5,7 +5,7 @@ import { z } from "zod";
 import { users } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { e164Schema, timezoneSchema } from "../../lib/schemas";
+import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
@@ -15,7 +15,7 @@ import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z
   .object({
-    name: z.string().trim().min(1).max(100).nullable().optional(),
+    name: singleLine.min(1).max(100).nullable().optional(),
     phone: e164Schema.nullable().optional(),
     timezone: timezoneSchema.optional(),
     lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
