@@ -4,22 +4,25 @@
  * 1. the database: PGlite in .data/pglite, or the Postgres that DATABASE_URL names;
  *    migrations applied; served to the worker over Neon's HTTP protocol (dev/db/neon-http.mjs);
  * 2. per external service, a stand-in unless a base-URL override or a real key says otherwise;
- * 3. `wrangler dev` with the Durable Object, the queue and the dashboard, at one URL.
+ * 3. Vite with @cloudflare/vite-plugin: the dashboard (hot reload) and the worker with its
+ *    Durable Object and queue, at one URL (dev/vite-server.mjs).
  * Ctrl-C stops everything it started.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "./db/backend.mjs";
 import { applyMigrations } from "./db/migrate.mjs";
 import { startNeonHttp } from "./db/neon-http.mjs";
-import { formatDevVars, readDevVars } from "./dev-vars.mjs";
+import { readDevVars } from "./dev-vars.mjs";
 import { standInDefinitions, startStandIns } from "./stand-ins/index.mjs";
+import { startViteServer } from "./vite-server.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(ROOT);
 
 const port = Number(process.env.PORT ?? 8787);
+/** AGENTLINE_DATA_DIR lets the browser tests run on a fresh, throwaway copy. */
+const DATA_DIR = path.resolve(process.env.AGENTLINE_DATA_DIR ?? path.join(ROOT, ".data"));
 const appUrl = `http://127.0.0.1:${port}`;
 const fileVars = readDevVars(path.join(ROOT, ".dev.vars"));
 /** The environment wins over .dev.vars, as DESIGN §9 says. */
@@ -28,7 +31,7 @@ const cleanups = [];
 let stopping = false;
 
 async function main() {
-  fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
+  fs.mkdirSync(DATA_DIR, { recursive: true });
   const neonHosted = vars.DATABASE_URL && /\.neon\.tech\b/.test(vars.DATABASE_URL);
   /** @type {Record<string, string>} */
   const workerVars = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: "sandbox" };
@@ -38,14 +41,14 @@ async function main() {
     workerVars.DATABASE_URL = /** @type {string} */ (vars.DATABASE_URL);
     report.push(["database", "real", "Neon (DATABASE_URL)"]);
   } else {
-    const database = await openDatabase({ databaseUrl: vars.DATABASE_URL, dataDir: path.join(ROOT, ".data", "pglite") });
+    const database = await openDatabase({ databaseUrl: vars.DATABASE_URL, dataDir: path.join(DATA_DIR, "pglite") });
     cleanups.push(() => database.close());
     const applied = await applyMigrations(database.pool);
     const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
     cleanups.push(() => neonHttp.close());
     workerVars.DATABASE_URL = "postgresql://agentline:agentline@db.agentline.local/agentline";
     workerVars.NEON_FETCH_ENDPOINT = neonHttp.url;
-    const where = database.kind === "pglite" ? "embedded PGlite in .data/pglite" : "PostgreSQL (DATABASE_URL)";
+    const where = database.kind === "pglite" ? `embedded PGlite in ${path.relative(ROOT, path.join(DATA_DIR, "pglite")) || "."}` : "PostgreSQL (DATABASE_URL)";
     report.push(["database", database.kind === "pglite" ? "local" : "real", `${where}, via ${neonHttp.url}${describeApplied(applied)}`]);
   }
 
@@ -66,42 +69,11 @@ async function main() {
 
   const merged = { ...standIns.bindings, ...vars, ...workerVars };
   if (!standInNames.length && !Object.keys(standIns.services).length) merged.AGENTLINE_MODE = "production";
-  const envFile = path.join(ROOT, ".data", "dev.env");
-  fs.writeFileSync(envFile, formatDevVars(merged), { mode: 0o600 });
 
-  const assets = fs.existsSync(path.join(ROOT, "web", "dist", "index.html")) ? "web/dist" : "web/public";
-  const wrangler = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"),
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--env-file", envFile,
-      "--assets", assets,
-      "--persist-to", path.join(ROOT, ".data", "wrangler"),
-      "--show-interactive-dev-session=false",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, detached: true },
-  );
-  cleanups.push(() => stopChild(wrangler));
-  let announced = false;
-  const onOutput = (chunk) => {
-    const text = chunk.toString();
-    process.stdout.write(text);
-    if (!announced && /Ready on/i.test(text)) {
-      announced = true;
-      printReport(report);
-    }
-  };
-  wrangler.stdout.on("data", onOutput);
-  wrangler.stderr.on("data", (chunk) => process.stderr.write(chunk));
-  wrangler.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`wrangler dev exited (${code}); stopping.`);
-      shutdown(code ?? 1);
-    }
-  });
+  // The dashboard (Vite, hot reload) and the worker (@cloudflare/vite-plugin) share one URL.
+  const vite = await startViteServer({ root: ROOT, port, workerVars: merged, persistTo: path.join(DATA_DIR, "wrangler") });
+  cleanups.push(() => vite.close());
+  printReport(report);
 }
 
 function printReport(rows) {
@@ -117,25 +89,6 @@ function describeApplied(applied) {
 
 function pickDefined(env, names) {
   return Object.fromEntries(names.filter((name) => env[name]).map((name) => [name, /** @type {string} */ (env[name])]));
-}
-
-/** wrangler starts workerd as its own child: signal the whole process group. */
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(undefined);
-    child.once("exit", () => resolve(undefined));
-    try {
-      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
-      } catch {}
-      resolve(undefined);
-    }, 5000).unref();
-  });
 }
 
 async function shutdown(code = 0) {
