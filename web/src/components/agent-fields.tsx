@@ -121,7 +121,7 @@ export function VoicePicker({ value, onChange }: { value: { provider: string; vo
                     />
                     <span>
                       <span className="font-medium">{voice.name}</span>
-                      <span className="block text-xs text-slate-500">
+                      <span className="block text-xs text-slate-600">
                         {[voice.gender, voice.accent, voice.provider === "openai" ? "OpenAI" : "Vapi"].filter(Boolean).join(" · ")}
                       </span>
                     </span>
@@ -129,7 +129,7 @@ export function VoicePicker({ value, onChange }: { value: { provider: string; vo
                   {voice.previewUrl ? (
                     <audio className="mt-2 w-full" controls preload="none" src={voice.previewUrl} aria-label={`Preview of ${voice.name}`} />
                   ) : (
-                    <p className="mt-1 text-xs text-slate-400">No preview for this voice</p>
+                    <p className="mt-1 text-xs text-slate-600">No preview for this voice</p>
                   )}
                 </div>
               );

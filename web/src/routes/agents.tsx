@@ -29,7 +29,7 @@ function Agents() {
                 return (
                   <li key={agent.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                     <div>
-                      <Link to="/agents/$agentId" params={{ agentId: agent.id }} className={`font-medium text-indigo-700 hover:underline ${focusRing}`}>
+                      <Link to="/agents/$agentId" params={{ agentId: agent.id }} className={`font-medium text-indigo-700 underline ${focusRing}`}>
                         {agent.name}
                       </Link>
                       <p className="text-sm text-slate-600">

@@ -17,7 +17,7 @@ function CallPage() {
   const call = useQuery({ ...callQuery(callId), refetchInterval: (query) => (query.state.data && isLive(query.state.data.call.status) ? 3000 : false) });
   return (
     <>
-      <Link to="/calls" search={{ agentId: undefined, status: undefined, from: undefined, to: undefined, cursor: undefined }} className={`text-sm text-indigo-700 hover:underline ${focusRing}`}>
+      <Link to="/calls" search={{ agentId: undefined, status: undefined, from: undefined, to: undefined, cursor: undefined }} className={`text-sm text-indigo-700 underline ${focusRing}`}>
         ← All calls
       </Link>
       <QueryState query={call} loadingLabel="Loading the call…">

@@ -46,7 +46,7 @@ function ForgotPassword() {
         </form>
       )}
       <p className="mt-6 text-sm">
-        <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 hover:underline ${focusRing}`}>
+        <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>
           Back to sign in
         </Link>
       </p>

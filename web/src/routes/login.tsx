@@ -83,10 +83,10 @@ function Login() {
         </Button>
       </form>
       <div className="mt-6 flex flex-wrap justify-between gap-2 text-sm">
-        <Link to="/forgot-password" className={`text-indigo-700 hover:underline ${focusRing}`}>
+        <Link to="/forgot-password" className={`text-indigo-700 underline ${focusRing}`}>
           Forgot your password?
         </Link>
-        <Link to="/signup" className={`text-indigo-700 hover:underline ${focusRing}`}>
+        <Link to="/signup" className={`text-indigo-700 underline ${focusRing}`}>
           Create an account
         </Link>
       </div>

@@ -65,7 +65,7 @@ function Signup() {
       </form>
       <p className="mt-6 text-sm">
         Already have an account?{" "}
-        <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 hover:underline ${focusRing}`}>
+        <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>
           Sign in
         </Link>
       </p>
