@@ -169,6 +169,13 @@ export function AgentForm({ agent }: { agent: Agent }) {
         </div>
       </Card>
       <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-slate-50/95 px-4 py-3">
+        {save.error && (
+          <div className="w-full">
+            <Alert>
+              {vapiRefused ? <>Nothing was saved. {save.error.message}</> : (server.general ?? "Some settings need fixing; see the messages above.")}
+            </Alert>
+          </div>
+        )}
         <Button type="submit" pending={save.isPending} pendingLabel="Saving…" disabled={!dirty}>
           Save changes
         </Button>
@@ -181,11 +188,6 @@ export function AgentForm({ agent }: { agent: Agent }) {
           </Button>
         )}
       </div>
-      {save.error && (
-        <Alert>
-          {vapiRefused ? <>Nothing was saved. {save.error.message}</> : (server.general ?? "Some settings need fixing; see the messages above.")}
-        </Alert>
-      )}
     </form>
   );
 }
