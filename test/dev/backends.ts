@@ -24,11 +24,13 @@ export interface BackendCase {
 }
 
 const serverUrl = process.env.TEST_DATABASE_URL;
+/** CI's PostgreSQL pass sets this so the PGlite cases, already run by `npm test`, aren't repeated. */
+const postgresOnly = process.env.TEST_BACKENDS === "postgres";
 
 export const backendCases: BackendCase[] = [
   {
     name: "pglite",
-    skip: null,
+    skip: postgresOnly ? "TEST_BACKENDS=postgres: the PGlite pass ran it" : null,
     async open() {
       const db = await openDatabase({ dataDir: null });
       return { db, close: () => db.close() };
