@@ -66,6 +66,8 @@ export interface NeonSuite {
   kind: "pglite" | "postgres";
   /** The local endpoint's URL (http://127.0.0.1:PORT/sql). */
   url: string;
+  /** The endpoint's per-run password, which every request's connection string must carry. */
+  password: string;
   /** The real driver, pointed at the local endpoint. */
   sql: NeonQueryFunction<false, false>;
 }
@@ -87,7 +89,8 @@ export function useNeonEndpoint(backend: BackendCase, schema: string[] = []): Ne
     suite.url = endpoint.url;
     const host = `${backend.name}-${Math.random().toString(36).slice(2, 8)}.neon-http.test`;
     endpoints.set(host, endpoint.url);
-    suite.sql = neon(`postgresql://agentline:secret@${host}/agentline?sslmode=require`);
+    suite.password = endpoint.password;
+    suite.sql = neon(`${endpoint.connectionString(host)}?sslmode=require`);
   });
   afterAll(async () => {
     await endpoint?.close();

@@ -4,12 +4,12 @@
  */
 import type { TranscriptTurn } from "../lib/contract";
 
-type Turn = { speaker: "receptionist" | "caller"; text: string; at?: number };
+type Turn = { speaker: "receptionist" | "caller"; text: string };
 
 export function toTurns(messages: TranscriptTurn[] | null | undefined, transcript: string | null | undefined): Turn[] {
   const fromMessages = (messages ?? [])
     .filter((turn) => turn.role === "bot" || turn.role === "assistant" || turn.role === "user")
-    .map((turn) => ({ speaker: turn.role === "user" ? ("caller" as const) : ("receptionist" as const), text: (turn.message ?? turn.text ?? "").trim(), at: turn.secondsFromStart }))
+    .map((turn) => ({ speaker: turn.role === "user" ? ("caller" as const) : ("receptionist" as const), text: (turn.message ?? turn.text ?? "").trim() }))
     .filter((turn) => turn.text);
   if (fromMessages.length) return fromMessages;
   const turns: Turn[] = [];

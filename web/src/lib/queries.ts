@@ -1,12 +1,9 @@
 /**
  * The server state the dashboard reads, as TanStack Query options: one key per resource so a
- * write invalidates exactly what it changed. Endpoints that other branches are still landing
- * (calls, stats, insights, Google) go through `getJson` with the DESIGN §12 shapes in
- * ./contract.ts until they are part of `AppType`.
+ * write invalidates exactly what it changed.
  */
 import { queryOptions } from "@tanstack/react-query";
-import { client, getJson, unwrap } from "./api";
-import type { CallDetail, CallsPage, StatsAnswer, UnansweredAnswer } from "./contract";
+import { client, unwrap } from "./api";
 
 export const keys = {
   me: ["me"] as const,
@@ -58,22 +55,26 @@ export const creditsQuery = (cursor?: string) =>
 
 export const packsQuery = queryOptions({ queryKey: keys.packs, queryFn: () => unwrap(client.billing.packs.$get()), staleTime: Infinity });
 
-export type CallFilters = { agentId?: string; status?: string; from?: string; to?: string; cursor?: string };
+export type CallStatusFilter = "scheduled" | "queued" | "ringing" | "in-progress" | "forwarding" | "ended" | "refused";
+export type CallFilters = { agentId?: string; status?: CallStatusFilter; from?: string; to?: string; cursor?: string };
+
+const defined = <T extends Record<string, unknown>>(record: T) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== "")) as Partial<T>;
 
 export const callsQuery = (filters: CallFilters, refetchInterval?: number) =>
   queryOptions({
     queryKey: [...keys.calls, "list", filters],
-    queryFn: () => getJson<CallsPage>("/api/calls", { limit: "20", ...filters }),
+    queryFn: () => unwrap(client.calls.$get({ query: { limit: "20", ...defined(filters) } })),
     refetchInterval,
   });
 
 export const callQuery = (id: string) =>
-  queryOptions({ queryKey: [...keys.calls, "detail", id], queryFn: () => getJson<{ call: CallDetail }>(`/api/calls/${encodeURIComponent(id)}`) });
+  queryOptions({ queryKey: [...keys.calls, "detail", id], queryFn: () => unwrap(client.calls[":id"].$get({ param: { id } })) });
 
-export const statsQuery = (from: string, to: string) =>
-  queryOptions({ queryKey: [...keys.stats, from, to], queryFn: () => getJson<StatsAnswer>("/api/stats", { from, to }) });
+/** The last 30 days in the owner's timezone (the API's default range), quiet days as zeros. */
+export const statsQuery = queryOptions({ queryKey: keys.stats, queryFn: () => unwrap(client.stats.$get({ query: {} })) });
 
 export const unansweredQuery = queryOptions({
   queryKey: keys.unanswered,
-  queryFn: () => getJson<UnansweredAnswer>("/api/insights/unanswered"),
+  queryFn: () => unwrap(client.insights.unanswered.$get({ query: {} })),
 });

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { CallStatusBadge, isLive } from "../components/call-status";
 import { QueryState } from "../components/query-state";
 import { Transcript } from "../components/transcript";
-import { Card, focusRing, PageHeader } from "../components/ui";
+import { Alert, Card, focusRing, PageHeader } from "../components/ui";
 import type { CallDetail } from "../lib/contract";
 import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
 import { agentsQuery, callQuery } from "../lib/queries";
@@ -31,24 +31,36 @@ function CallView({ call }: { call: CallDetail }) {
   const timeZone = useTimezone();
   const agents = useQuery(agentsQuery);
   const agent = agents.data?.agents.find((candidate) => candidate.id === call.agentId);
-  const bookings = call.bookings ?? (call.booking ? [call.booking] : []);
+  const booked = call.events.filter((event) => event.kind === "booked" || event.kind === "moved" || event.kind === "cancelled");
+  const problems = call.events.filter((event) => event.kind === "tool_failed" || event.kind === "refused");
   return (
     <div className="mt-2 space-y-6">
-      <PageHeader title={`Call from ${formatPhone(call.customerNumber) || "an unknown number"}`} description={formatDateTime(call.startedAt, timeZone)} actions={<CallStatusBadge status={call.status} />} />
+      <PageHeader title={`Call from ${call.callerName ?? (call.customerNumber ? formatPhone(call.customerNumber) : "an unknown number")}`} description={formatDateTime(call.startedAt, timeZone)} actions={<CallStatusBadge status={call.status} />} />
       <dl className="grid gap-3 sm:grid-cols-4">
         <Fact label="Agent">{agent?.name ?? "—"}</Fact>
         <Fact label="Duration">{formatDuration(call.durationSeconds)}</Fact>
         <Fact label="Credits charged">{call.creditsCharged ?? "—"}</Fact>
         <Fact label="Ended because">{call.endedReason?.replace(/[-_]/g, " ") ?? "—"}</Fact>
       </dl>
-      {bookings.length > 0 && (
+      {call.refusedReason && <Alert tone="warning">This call was not answered: {call.refusedReason.replace(/_/g, " ")}.</Alert>}
+      {booked.length > 0 && (
         <Card title="Booked">
           <ul className="space-y-1 text-sm">
-            {bookings.map((booking, index) => (
+            {booked.map((event, index) => (
               <li key={index}>
-                {formatDateTime(booking.start, timeZone)}
-                {booking.name ? ` for ${booking.name}` : ""}
-                {booking.phone ? ` (${formatPhone(booking.phone)})` : ""}
+                <span className="font-medium capitalize">{event.kind}</span>
+                {event.start ? ` for ${formatDateTime(event.start, timeZone)}` : ""}: {event.detail}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      {problems.length > 0 && (
+        <Card title="What went wrong">
+          <ul className="space-y-1 text-sm">
+            {problems.map((event, index) => (
+              <li key={index}>
+                {formatDateTime(event.at, timeZone)}: {event.detail}
               </li>
             ))}
           </ul>
@@ -83,7 +95,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-3">
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-1 font-medium capitalize-first">{children}</dd>
+      <dd className="mt-1 font-medium">{children}</dd>
     </div>
   );
 }

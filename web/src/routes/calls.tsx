@@ -5,6 +5,7 @@ import { QueryState } from "../components/query-state";
 import { Button, Card, Field, focusRing, PageHeader, Select } from "../components/ui";
 import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
 import { agentsQuery, callsQuery } from "../lib/queries";
+import type { CallStatusFilter } from "../lib/queries";
 import { CallStatusBadge } from "../components/call-status";
 
 export const Route = createLazyRoute("/app/calls")({ component: Calls });
@@ -23,7 +24,7 @@ function Calls() {
   const timeZone = useTimezone();
   const agents = useQuery(agentsQuery);
   const calls = useQuery(
-    callsQuery({ agentId: search.agentId, status: search.status, from: dayStart(search.from), to: dayEnd(search.to), cursor: search.cursor }),
+    callsQuery({ agentId: search.agentId, status: search.status as CallStatusFilter | undefined, from: dayStart(search.from), to: dayEnd(search.to), cursor: search.cursor }),
   );
   const filter = (patch: Partial<typeof search>) => navigate({ to: "/calls", search: { ...search, ...patch, cursor: undefined } });
   const agentName = (id: string | null) => agents.data?.agents.find((agent) => agent.id === id)?.name ?? "—";
@@ -45,6 +46,7 @@ function Calls() {
             <option value="">Any status</option>
             <option value="in-progress">In progress</option>
             <option value="ended">Ended</option>
+            <option value="refused">Refused (out of credit, paused)</option>
           </Select>
           <Field label="From" type="date" value={search.from ?? ""} onChange={(event) => filter({ from: event.target.value || undefined })} />
           <Field label="To" type="date" value={search.to ?? ""} onChange={(event) => filter({ to: event.target.value || undefined })} />
@@ -61,7 +63,7 @@ function Calls() {
                       className={`grid gap-1 py-3 hover:bg-slate-50 sm:grid-cols-[1fr_auto_auto] sm:items-center sm:gap-4 ${focusRing}`}
                     >
                       <span>
-                        <span className="font-medium">{formatPhone(call.customerNumber) || "Unknown caller"}</span>
+                        <span className="font-medium">{call.callerName ? `${call.callerName} · ` : ""}{call.customerNumber ? formatPhone(call.customerNumber) : "Unknown caller"}</span>
                         <span className="block text-sm text-slate-600">
                           {formatDateTime(call.startedAt ?? call.createdAt, timeZone)} · {agentName(call.agentId)}
                         </span>

@@ -34,14 +34,12 @@ function Overview() {
       </div>
     );
   }
-  const to = new Date();
-  const from = new Date(to.getTime() - DAYS * 86_400_000);
   return (
     <>
       <PageHeader title="Overview" />
       <div className="space-y-6">
         <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-          <Stats from={from.toISOString().slice(0, 10)} to={to.toISOString().slice(0, 10)} />
+          <Stats />
           <Card title="Credits left">
             <p className="text-4xl font-bold tabular-nums" data-testid="overview-credits">
               {me.data?.user.credits.toLocaleString() ?? "—"}
@@ -60,8 +58,8 @@ function Overview() {
   );
 }
 
-function Stats({ from, to }: { from: string; to: string }) {
-  const stats = useQuery(statsQuery(`${from}T00:00:00.000Z`, `${to}T23:59:59.999Z`));
+function Stats() {
+  const stats = useQuery(statsQuery);
   return (
     <Card title={`Last ${DAYS} days`}>
       <QueryState query={stats} loadingLabel="Loading statistics…">
@@ -81,7 +79,7 @@ function Stats({ from, to }: { from: string; to: string }) {
                 <dd className="text-2xl font-bold tabular-nums">{data.totals.credits.toLocaleString()}</dd>
               </div>
             </dl>
-            {data.days.length ? (
+            {data.totals.calls > 0 ? (
               <Suspense fallback={<Spinner label="Drawing the chart…" />}>
                 <CallsChart days={data.days} />
               </Suspense>
