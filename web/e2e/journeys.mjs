@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DESKTOP, newSession, PHONE } from "./browser.mjs";
 import { onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
+import { newCall } from "./vapi-call.mjs";
 
 /** @param {{ browser: import("playwright-core").Browser, app: { appUrl: string, standIns: Record<string,string> }, shots: string }} env */
 export function defineJourneys(env) {
@@ -66,6 +67,37 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: "Bright Smile Dental" }).click();
       await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
       await s.screen("agent-editor");
+
+      // A call comes in: live on the overview, then in the list with its transcript, and the balance lower.
+      const line = await page.evaluate(async () => {
+        const [agents, numbers] = await Promise.all([fetch("/api/agents").then((r) => r.json()), fetch("/api/phone-numbers").then((r) => r.json())]);
+        return { vapiAssistantId: agents.agents[0].vapiAssistantId, vapiPhoneNumberId: numbers.phoneNumbers[0].vapiPhoneNumberId };
+      });
+      const call = newCall({ appUrl: env.app.appUrl, ...line });
+      const picked = await call.ring();
+      assert.equal(picked.assistantId, line.vapiAssistantId, "assistant-request picks the owner's agent");
+      await call.answer();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+      await page.getByRole("region", { name: "Calls in progress" }).getByText("+1 (512) 555-0147").waitFor({ timeout: 15_000 });
+      await s.screen("overview-live-call");
+      await call.hangUp();
+      await page.getByRole("region", { name: "Calls in progress" }).getByText("No one is on the phone right now.").waitFor({ timeout: 15_000 });
+      await page.reload();
+      const after = Number((await page.getByTestId("overview-credits").textContent())?.replace(/,/g, ""));
+      assert.ok(after < balance, `the balance went down after the call (${balance} → ${after})`);
+      await page.getByRole("region", { name: "Questions your receptionist couldn't answer" }).getByText("Do you do keratin treatments?").waitFor();
+      await s.screen("overview-after-call");
+
+      await page.getByRole("button", { name: "Add to FAQ: Do you do keratin treatments?" }).click();
+      await page.getByRole("dialog").getByLabel("Answer").fill("We don't offer keratin treatments, but we're happy to recommend a salon that does.");
+      await s.screen("add-to-faq");
+      await page.getByRole("dialog").getByRole("button", { name: "Add to FAQ" }).click();
+      await page.getByText("Added to Bright Smile Dental's FAQ.", { exact: true }).waitFor();
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
+      await page.getByRole("link", { name: /Jordan Lee/ }).click();
+      await page.getByRole("list", { name: "Transcript" }).getByText("Do you do keratin treatments?").waitFor();
+      await s.screen("call-detail");
       assert.deepEqual(s.problems.filter((p) => !/Failed to load resource/.test(p)), []);
     }
   });

@@ -24,6 +24,7 @@ export function Toaster({ children }: { children: ReactNode }) {
         {notes.map((note) => (
           <Toast.Root
             key={note.id}
+            type={note.tone === "success" ? "background" : "foreground"}
             onOpenChange={(open) => !open && setNotes((current) => current.filter((other) => other.id !== note.id))}
             className={`rounded-md px-4 py-3 text-sm text-white shadow-lg ${note.tone === "success" ? "bg-slate-900" : "bg-red-700"}`}
           >
