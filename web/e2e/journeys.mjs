@@ -93,6 +93,9 @@ export function defineJourneys(env) {
       await s.screen("add-to-faq");
       await page.getByRole("dialog").getByRole("button", { name: "Add to FAQ" }).click();
       await page.getByText("Added to Bright Smile Dental's FAQ.", { exact: true }).waitFor();
+      await page.getByRole("region", { name: "Questions your receptionist couldn't answer" }).getByText("Nothing open").waitFor();
+      const faq = await page.evaluate(async () => (await (await fetch("/api/agents")).json()).agents[0].faq.map((item) => item.question));
+      assert.ok(faq.includes("Do you do keratin treatments?"), "the question is in the agent's FAQ");
 
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
       await page.getByRole("link", { name: /Jordan Lee/ }).click();

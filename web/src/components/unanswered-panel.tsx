@@ -13,14 +13,17 @@ import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
 
 export function UnansweredPanel() {
   const questions = useQuery(unansweredQuery);
+  const agents = useQuery(agentsQuery);
   const timeZone = useTimezone();
+  // A question already in some agent's FAQ is answered from now on: don't ask the owner again.
+  const known = new Set(agents.data?.agents.flatMap((agent) => agent.faq.map((item) => normalize(item.question))) ?? []);
   const [adding, setAdding] = useState<UnansweredQuestion | null>(null);
   return (
     <Card title="Questions your receptionist couldn't answer">
-      <QueryState query={questions} isEmpty={(data) => data.questions.length === 0} empty="None so far: your receptionist answered everything callers asked.">
+      <QueryState query={questions} isEmpty={(data) => data.questions.every((question) => known.has(normalize(question.text)))} empty="Nothing open: every question callers asked is answered or in your FAQ.">
         {(data) => (
           <ul className="divide-y divide-slate-100">
-            {data.questions.map((question) => (
+            {data.questions.filter((question) => !known.has(normalize(question.text))).map((question) => (
               <li key={question.text} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div>
                   <p className="font-medium">“{question.text}”</p>
@@ -59,6 +62,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
     },
     onSuccess: async (saved) => {
       queryClient.setQueryData(keys.agent(saved.agent.id), saved);
+      await queryClient.invalidateQueries({ queryKey: keys.agents });
       await queryClient.invalidateQueries({ queryKey: keys.unanswered });
       toast(`Added to ${saved.agent.name}'s FAQ.`);
       onClose();
@@ -106,4 +110,8 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
       </Dialog.Portal>
     </Dialog.Root>
   );
+}
+
+function normalize(text: string): string {
+  return text.trim().toLowerCase().replace(/\s+/g, " ");
 }

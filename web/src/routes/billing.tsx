@@ -32,6 +32,7 @@ function Billing() {
     refetchInterval: (query) => (paid && Date.now() - startedAt < 60_000 && !query.state.data?.transactions.some((t) => t.kind === "purchase" && Date.parse(t.createdAt) > startedAt - 120_000) ? 2000 : false),
   });
   const queryClient = useQueryClient();
+  const me = useQuery({ ...meQuery, refetchInterval: 10_000 });
   const arrived = paid && credits.data?.transactions.some((t) => t.kind === "purchase" && Date.parse(t.createdAt) > startedAt - 120_000);
   useEffect(() => {
     if (arrived) void queryClient.invalidateQueries({ queryKey: keys.me });
@@ -60,9 +61,10 @@ function Billing() {
       <div className="space-y-6">
         <QueryState query={credits} loadingLabel="Loading credits…">
           {(data) => {
+            // /api/me carries the CreditAccount's holds; /api/credits may too once it is extended.
             const extra = data as typeof data & { reserved?: number; available?: number };
-            const reserved = extra.reserved ?? 0;
-            const available = extra.available ?? data.balance - reserved;
+            const reserved = extra.reserved ?? me.data?.user.reserved ?? 0;
+            const available = extra.available ?? me.data?.user.available ?? data.balance - reserved;
             return (
               <dl className="grid gap-3 sm:grid-cols-3">
                 <Stat label="Balance" value={data.balance} />
