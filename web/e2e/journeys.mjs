@@ -157,10 +157,18 @@ export function defineJourneys(env) {
       await page.getByText("Your password is changed").waitFor();
       await s.screen("reset-password-done");
       await page.getByRole("link", { name: "Sign in" }).click();
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill("a brand new password");
-      await page.getByRole("button", { name: "Sign in" }).click();
+      // By keyboard alone: Tab into the form, type, Enter.
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("type")), "email", "the first Tab reaches the email field");
+      await page.keyboard.type(email);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type("a brand new password");
+      await page.keyboard.press("Enter");
       await page.getByRole("heading", { name: /Welcome/ }).waitFor();
+      // The mobile-first layout keeps "Skip to content" as the first stop on app pages.
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
     }
   });
 
