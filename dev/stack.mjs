@@ -60,7 +60,7 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
 }
 
 /** @returns {Promise<number>} */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

@@ -3,11 +3,11 @@
  * fresh data folder, and reads the stand-ins' URLs from its banner. The browser tests need
  * the sandbox: a stand-in that is not running (a real key in .dev.vars) stops them.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { spawnOwned } from "../../dev/owned-process.mjs";
+import { freePort } from "../../dev/stack.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const NEEDED = ["vapi", "stripe", "openrouter", "smtp"];
@@ -15,20 +15,23 @@ const NEEDED = ["vapi", "stripe", "openrouter", "smtp"];
 export async function startApp() {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-e2e-"));
-  const child = spawn(process.execPath, [path.join(ROOT, "dev", "dev.mjs")], {
+  // Owned: if the test run dies, the guard still stops the app and its workerd.
+  const dev = spawnOwned(process.execPath, [path.join(ROOT, "dev", "dev.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), AGENTLINE_DATA_DIR: dataDir, BROWSER: "none" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+    env: { ...process.env, PORT: String(port), AGENTLINE_DATA_DIR: dataDir },
+    graceMs: 10_000,
   });
+  const child = dev.child;
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const appUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   while (!/Ctrl-C stops everything/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`npm run dev exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm run dev did not start in 120 s:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await dev.stop();
+      throw new Error(`npm run dev ${child.exitCode !== null ? `exited (${child.exitCode})` : "did not start in 120 s"}:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const standIns = {};
@@ -41,19 +44,7 @@ export async function startApp() {
     standIns,
     output: () => output,
     async close() {
-      try {
-        process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
-      } catch {}
-      await new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(undefined);
-        child.once("exit", resolve);
-        setTimeout(() => {
-          try {
-            process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
-          } catch {}
-          resolve(undefined);
-        }, 10_000).unref();
-      });
+      await dev.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -69,15 +60,4 @@ export async function startApp() {
   }
   await fetch(`${appUrl}/`).catch(() => null);
   return app;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }

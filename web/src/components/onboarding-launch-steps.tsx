@@ -1,18 +1,15 @@
 /** Onboarding steps 5–8: connect Google, buy a number, buy credits when there are none, and the number to call. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useState } from "react";
-import type { FormEvent } from "react";
-import { client, unwrap } from "../lib/api";
 import { formatPhone } from "../lib/format";
-import { problemsFromError, useProblems } from "../lib/forms";
 import { clearDraft } from "../lib/onboarding-state";
-import { keys, meQuery, phoneNumbersQuery } from "../lib/queries";
+import { meQuery, phoneNumbersQuery } from "../lib/queries";
+import { useBuyNumber } from "./buy-number";
 import { StepFrame } from "./onboarding-steps-shared";
 import type { StepProps } from "./onboarding-steps-shared";
 import { PackPicker } from "./pack-picker";
 import { QueryState } from "./query-state";
-import { Alert, Button, buttonClass, Field, Spinner } from "./ui";
+import { Alert, Button, buttonClass, Spinner } from "./ui";
 
 export function GoogleStep({ next, back }: StepProps) {
   const me = useQuery(meQuery);
@@ -42,26 +39,9 @@ export function GoogleStep({ next, back }: StepProps) {
 }
 
 export function NumberStep({ draft, next, back }: StepProps) {
-  const queryClient = useQueryClient();
   const numbers = useQuery(phoneNumbersQuery);
-  const [areaCode, setAreaCode] = useState("");
-  const local = useProblems();
-  const buy = useMutation({
-    mutationFn: () =>
-      unwrap(client["phone-numbers"].$post({ json: { agentId: draft.agentId ?? null, ...(areaCode.trim() ? { areaCode: areaCode.trim() } : {}) } })),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
-      next();
-    },
-  });
-  const server = problemsFromError(buy.error, ["areaCode", "agentId"]);
+  const { buy, server, submit, areaCodeField } = useBuyNumber(next);
   const mine = numbers.data?.phoneNumbers.find((number) => number.agentId === draft.agentId);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (areaCode.trim() && !/^[2-9]\d{2}$/.test(areaCode.trim())) return local.set({ areaCode: "Enter a 3-digit US area code such as 415, or leave it empty." });
-    if (!buy.isPending) buy.mutate();
-  };
 
   return (
     <StepFrame title="Get a phone number" description="A US number your callers dial. Your receptionist answers it.">
@@ -78,20 +58,8 @@ export function NumberStep({ draft, next, back }: StepProps) {
               </div>
             </div>
           ) : (
-            <form onSubmit={submit} noValidate className="space-y-4">
-              <Field
-                label="Area code (optional)"
-                inputMode="numeric"
-                maxLength={3}
-                value={areaCode}
-                onChange={(event) => {
-                  setAreaCode(event.target.value);
-                  local.clear("areaCode");
-                }}
-                error={local.problems.areaCode ?? server.fields.areaCode}
-                hint="Leave empty for any available US number."
-                className="max-w-xs"
-              />
+            <form onSubmit={submit(draft.agentId ?? null)} noValidate className="space-y-4">
+              {areaCodeField("max-w-xs")}
               {server.general && <Alert>{server.general}</Alert>}
               {buy.isPending && <Alert tone="info">Buying your number… this can take a few seconds.</Alert>}
               <div className="flex flex-wrap gap-2">

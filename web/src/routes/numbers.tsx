@@ -2,14 +2,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import { useState } from "react";
-import type { FormEvent } from "react";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { Alert, Badge, Button, Card, Field, PageHeader, Select } from "../components/ui";
+import { useBuyNumber } from "../components/buy-number";
+import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
-import { problemsFromError, useProblems } from "../lib/forms";
 import { agentsQuery, keys, phoneNumbersQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
@@ -45,39 +44,13 @@ function Numbers() {
 
 function BuyNumber() {
   const agents = useQuery(agentsQuery);
-  const queryClient = useQueryClient();
   const toast = useToast();
-  const [areaCode, setAreaCode] = useState("");
   const [agentId, setAgentId] = useState("");
-  const local = useProblems();
-  const buy = useMutation({
-    mutationFn: () => unwrap(client["phone-numbers"].$post({ json: { agentId: agentId || null, ...(areaCode.trim() ? { areaCode: areaCode.trim() } : {}) } })),
-    onSuccess: async () => {
-      setAreaCode("");
-      await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
-      toast("Number bought. It is being activated.");
-    },
-  });
-  const server = problemsFromError(buy.error, ["areaCode", "agentId"]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (areaCode.trim() && !/^[2-9]\d{2}$/.test(areaCode.trim())) return local.set({ areaCode: "Enter a 3-digit US area code such as 415, or leave it empty." });
-    if (!buy.isPending) buy.mutate();
-  };
+  const { buy, server, submit, areaCodeField } = useBuyNumber(() => toast("Number bought. It is being activated."));
   return (
     <Card title="Buy a number">
-      <form onSubmit={submit} noValidate className="grid items-start gap-4 sm:grid-cols-3">
-        <Field
-          label="Area code (optional)"
-          inputMode="numeric"
-          maxLength={3}
-          value={areaCode}
-          onChange={(event) => {
-            setAreaCode(event.target.value);
-            local.clear("areaCode");
-          }}
-          error={local.problems.areaCode ?? server.fields.areaCode}
-        />
+      <form onSubmit={submit(agentId || null)} noValidate className="grid items-start gap-4 sm:grid-cols-3">
+        {areaCodeField()}
         <Select label="Answered by" value={agentId} onChange={(event) => setAgentId(event.target.value)} error={server.fields.agentId}>
           <option value="">No agent yet</option>
           {agents.data?.agents.map((agent) => (
