@@ -61,7 +61,8 @@ function startupMs() {
   return busyMicros / 1000;
 }
 
-const stack = await startStack();
+// Access logs off: the bench measures requests, not the terminal.
+const stack = await startStack({ mode: "test", vars: { LOG_LEVEL: "warn" }, logLevel: "warn" });
 try {
   const floor = await measure("GET /api/ping (floor)", () => fetch(`${stack.appUrl}/api/ping`));
   const health = await measure("GET /api/health (1 query)", () => fetch(`${stack.appUrl}/api/health`));

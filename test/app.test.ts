@@ -8,6 +8,7 @@ import { limitBody } from "../src/middleware/body-limit";
 import { requestContext } from "../src/middleware/request-context";
 import { envWith, testEnv } from "./support/env";
 import { call, errorOf } from "./support/http";
+import { expectConsoleError } from "./support/console-trap";
 
 /** A tiny app wired like the real one, with routes that exercise each error path. */
 function probeApp() {
@@ -61,6 +62,7 @@ describe("error shape", () => {
   });
 
   it("an unexpected error is 500 internal_error with no stack and no message leaked", async () => {
+    expectConsoleError(/"msg":"unhandled error"/);
     const response = await probe("/boom");
     expect(response.status).toBe(500);
     const text = await response.text();
@@ -81,10 +83,51 @@ describe("request body limit", () => {
     const response = await call("/api/health", { method: "POST", body: "x".repeat(1000) });
     expect(response.status).toBe(404);
   });
+
+  /** A chunked body of `chunks` × 512 bytes that records how far it was read and whether it was cancelled. */
+  const streamedBody = (chunks: number, text = "x".repeat(512)) => {
+    const seen = { pulled: 0, cancelled: false };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (seen.pulled === chunks) return controller.close();
+        seen.pulled++;
+        controller.enqueue(new TextEncoder().encode(text));
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { stream, seen };
+  };
+
+  it("refuses a streamed body over the limit only after reading it to its end (wrangler dev, ADR 0600)", async () => {
+    const { stream, seen } = streamedBody(8);
+    const response = await probe("/echo", { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+    expect(seen).toEqual({ pulled: 8, cancelled: false });
+  });
+
+  it("gives up on an endless streamed body: it reads a bounded amount, then cancels it", async () => {
+    const { stream, seen } = streamedBody(1_000_000);
+    const app = new Hono<HonoEnv>().use("*", limitBody(1024, 4096)).post("/", (c) => c.text("read"));
+    app.onError(handleError);
+    const response = await app.request("/", { method: "POST", body: stream }, testEnv);
+    expect(response.status).toBe(413);
+    expect(seen.cancelled).toBe(true);
+    expect(seen.pulled).toBeLessThanOrEqual(2 + (1024 + 4096) / 512 + 2);
+  });
+
+  it("hands a streamed body under the limit to the handler intact", async () => {
+    const { stream } = streamedBody(1, JSON.stringify({ name: "Ada", age: 36 }));
+    const response = await probe("/echo", { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    expect([response.status, await response.json()]).toEqual([200, { name: "Ada", age: 36 }]);
+  });
 });
 
 describe("configuration", () => {
   it("a missing DATABASE_URL fails with 500 config_invalid naming the variable", async () => {
+    expectConsoleError(/Invalid configuration: DATABASE_URL/);
     const response = await call("/api/health", { env: envWith({ DATABASE_URL: undefined }) });
     expect(response.status).toBe(500);
     const error = await errorOf(response);
@@ -93,6 +136,7 @@ describe("configuration", () => {
   });
 
   it("a malformed variable is named with what is wrong with it", async () => {
+    expectConsoleError(/Invalid configuration: GOOGLE_ENCRYPTION_KEY/);
     const response = await call("/api/health", { env: envWith({ GOOGLE_ENCRYPTION_KEY: "not-hex", CREDITS_PER_MINUTE: "one" }) });
     const error = await errorOf(response);
     expect(error.code).toBe("config_invalid");

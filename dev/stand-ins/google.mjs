@@ -13,13 +13,13 @@
  * API errors are `{error: {code, message, errors: [{domain, reason, message}], status}}`, OAuth
  * errors `{error, error_description}`. Faults (invalid_grant, 429, 5xx, delays) are scripted
  * through the kit's control API. The whole state is one JSON object (`GET /__control/state`),
- * saved to `<dataDir>/google.json` after every change when a dataDir is given, so the sandbox
- * keeps its calendar across restarts.
+ * kept by the kit in `<dataDir>/google.json` (kit.mjs "Kept state"), so the sandbox keeps its
+ * calendar, spreadsheets and grants across restarts.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { startStandIn } from "./kit.mjs";
+import { openState, startStandIn } from "./kit.mjs";
 import { calendarRoutes } from "./google-calendar.mjs";
 import { oauthRoutes } from "./google-oauth.mjs";
 import { sheetsRoutes } from "./google-sheets.mjs";
@@ -47,15 +47,8 @@ export function emptyGoogleState() {
  * @param {{ port?: number, dataDir?: string | null, clientId?: string, clientSecret?: string }} [options]
  */
 export async function startGoogleStandIn({ port = 0, dataDir = null, clientId = GOOGLE_SANDBOX_CLIENT_ID, clientSecret = GOOGLE_SANDBOX_CLIENT_SECRET } = {}) {
-  const file = dataDir ? path.join(dataDir, "google.json") : null;
-  /** @type {import("./google-common.mjs").GoogleState} */
-  const state = file && fs.existsSync(file) ? { ...emptyGoogleState(), ...JSON.parse(fs.readFileSync(file, "utf8")) } : emptyGoogleState();
-  const save = () => {
-    if (!file) return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
-    fs.renameSync(`${file}.tmp`, file);
-  };
+  // One JSON object, kept in <dataDir>/google.json by the kit (kit.mjs "Kept state").
+  const { data: state, save } = openState({ dataDir, name: "google", initial: emptyGoogleState });
   /** Saves after every request that may have changed the state. */
   const persisting = (routes) =>
     routes.map((route) =>

@@ -10,9 +10,9 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import { createDatabase, type Database } from "../db/client";
-import { type Bindings, loadConfig } from "../env";
-import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import type { Database } from "../db/client";
+import type { Bindings } from "../env";
+import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
 import {
   type ChangeResult,
@@ -20,6 +20,9 @@ import {
   creditInputSchema,
   type DebitInput,
   debitInputSchema,
+  type PurchaseInput,
+  type PurchaseResult,
+  purchaseInputSchema,
   type RefundInput,
   type RefundResult,
   refundedShare,
@@ -36,6 +39,22 @@ import {
   sqlState,
   writeLedger,
 } from "../services/credits-ledger";
+import { createServices, type Services } from "../services/create-services";
+import {
+  callCharge,
+  type Hold,
+  holdKey,
+  liveHolds,
+  nextExpiry,
+  type ReserveInput,
+  type ReserveResult,
+  reserveInputSchema,
+  reservedCredits,
+  type SettleInput,
+  type SettleResult,
+  settleInputSchema,
+} from "./call-holds";
+import { refundInput, refundStatesOf } from "../services/stripe-refunds";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
@@ -58,8 +77,7 @@ export class CreditAccount extends DurableObject<Bindings> {
   /** The cached account; undefined until loaded, and again after any write whose fate is unknown. */
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
-  #db: Database | undefined;
-  #logger: Logger | undefined;
+  #services: Services | undefined;
 
   async credit(input: CreditInput): Promise<ChangeResult> {
     const parsed = creditInputSchema.parse(input);
@@ -72,43 +90,155 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   /**
+   * Credits a pack bought with a checkout session, then takes back every refund of that session
+   * recorded before it was credited (a refund can arrive first: Stripe promises no order). The
+   * same runs on every redelivery, so whatever order a purchase and its refunds arrive in, and
+   * however often, the end state is the same (docs/decisions/0500-refunds-before-purchases.md).
+   */
+  async creditPurchase(input: PurchaseInput): Promise<PurchaseResult> {
+    const parsed = purchaseInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const credited = await this.#change({ ...parsed, kind: "purchase", delta: parsed.amount });
+      if (!credited.ok) return credited;
+      let refundedCredits = 0;
+      for (const state of await refundStatesOf(this.#database(), parsed.stripeCheckoutSessionId)) {
+        if (state.userId !== this.#userId()) continue;
+        const refund = await this.#takeBack(refundInputSchema.parse(refundInput(state)));
+        if (refund.ok && !refund.duplicate) refundedCredits += refund.refundedCredits;
+      }
+      const balance = refundedCredits ? ((await this.#loaded())?.balance ?? credited.balance) : credited.balance;
+      return { ...credited, balance, refundedCredits };
+    });
+  }
+
+  /**
    * Takes back the credits of a refunded share of a purchase: Stripe reports the cumulative
    * refunded amount, so what is due is that share minus what earlier refunds already took.
    * Reading "already refunded" happens inside the lock, so two refund events cannot both take it.
    */
   async refundPurchase(input: RefundInput): Promise<RefundResult> {
     const parsed = refundInputSchema.parse(input);
-    return this.#exclusive(async () => {
-      const userId = this.#userId();
-      const prior = await findEntry(this.#database(), parsed.idempotencyKey);
-      if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
-      const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
-      const account = await this.#loaded();
-      if (!account) return NO_SUCH_USER;
-      if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
-      const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
-      if (due <= 0) {
-        return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
-      }
-      const result = await this.#change({
-        delta: -due,
-        kind: "refund",
-        idempotencyKey: parsed.idempotencyKey,
-        stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
-        description: parsed.description,
-        allowPartial: true,
-      });
-      if (!result.ok) {
-        if (result.reason === "no_such_user") return NO_SUCH_USER;
-        throw new Error("a partial debit cannot be refused");
-      }
-      return { ...result, refundedCredits: due - result.shortfall };
+    return this.#exclusive(() => this.#takeBack(parsed));
+  }
+
+  async #takeBack(parsed: ReturnType<typeof refundInputSchema.parse>): Promise<RefundResult> {
+    const userId = this.#userId();
+    const prior = await findEntry(this.#database(), parsed.idempotencyKey);
+    if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
+    const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
+    const account = await this.#loaded();
+    if (!account) return NO_SUCH_USER;
+    if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
+    const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
+    if (due <= 0) {
+      return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
+    }
+    const result = await this.#change({
+      delta: -due,
+      kind: "refund",
+      idempotencyKey: parsed.idempotencyKey,
+      stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
+      description: parsed.description,
+      allowPartial: true,
     });
+    if (!result.ok) {
+      if (result.reason === "no_such_user") return NO_SUCH_USER;
+      throw new Error("a partial debit cannot be refused");
+    }
+    return { ...result, refundedCredits: due - result.shortfall };
   }
 
   /** The balance after every change queued before this call (0 for a user that does not exist). */
   async balance(): Promise<number> {
     return this.#exclusive(async () => (await this.#loaded())?.balance ?? 0);
+  }
+
+  /**
+   * Holds up to `maxCredits` of the *available* balance (balance minus the holds of calls in
+   * progress) for a call, or refuses when less than `minCredits` is available. The same call id
+   * again answers its existing hold. An alarm voids the hold when no report settles it.
+   */
+  async reserve(input: ReserveInput): Promise<ReserveResult> {
+    const parsed = reserveInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const account = await this.#loaded();
+      if (!account) return NO_SUCH_USER;
+      const kv = this.ctx.storage.kv;
+      const now = Date.now();
+      const holds = liveHolds(kv, now);
+      const existing = holds.get(parsed.callId);
+      const reserved = [...holds.values()].reduce((sum, hold) => sum + hold.credits, 0);
+      if (existing) return { ok: true as const, held: existing.credits, duplicate: true, available: account.balance - reserved };
+      const available = account.balance - reserved;
+      if (available < parsed.minCredits) return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available) };
+      const held = Math.min(parsed.maxCredits, available);
+      const hold: Hold = { credits: held, expiresAt: now + parsed.expiresInSeconds * 1000 };
+      kv.put(holdKey(parsed.callId), hold);
+      await this.#scheduleAlarm(now);
+      return { ok: true as const, held, duplicate: false, available: available - held };
+    });
+  }
+
+  /**
+   * Debits the call's real charge once (ledger key `call:<vapi call id>`, taking what is left if
+   * the call outran the balance) and releases its hold. A report with no hold (it came first, or
+   * the hold expired) settles the same way.
+   */
+  async settle(input: SettleInput): Promise<SettleResult> {
+    const parsed = settleInputSchema.parse(input);
+    const config = this.#services$().config;
+    const charge = callCharge(parsed.seconds, config.CREDITS_PER_MINUTE, config.MIN_BILLABLE_SECONDS);
+    return this.#exclusive(async () => {
+      let charged = 0;
+      let duplicate = false;
+      let balance: number;
+      if (charge > 0) {
+        const result = await this.#change({
+          delta: -charge,
+          kind: "call",
+          idempotencyKey: `call:${parsed.callId}`,
+          callId: parsed.callRowId,
+          description: `Call of ${Math.ceil(parsed.seconds)} s`,
+          allowPartial: true,
+        });
+        if (!result.ok) return NO_SUCH_USER;
+        charged = result.entry ? -result.entry.delta : 0;
+        duplicate = result.duplicate;
+        balance = result.balance;
+      } else {
+        const account = await this.#loaded();
+        if (!account) return NO_SUCH_USER;
+        balance = account.balance;
+      }
+      const key = holdKey(parsed.callId);
+      const releasedHold = this.ctx.storage.kv.get<Hold>(key)?.credits ?? 0;
+      this.ctx.storage.kv.delete(key);
+      await this.#scheduleAlarm(Date.now());
+      return { ok: true as const, charged, duplicate, balance, releasedHold };
+    });
+  }
+
+  /** Credits held by calls in progress. */
+  async reserved(): Promise<number> {
+    return this.#exclusive(async () => reservedCredits(this.ctx.storage.kv, Date.now()));
+  }
+
+  /** Voids the holds whose calls never reported, then waits for the next expiry. */
+  override async alarm(): Promise<void> {
+    await this.#exclusive(async () => {
+      const now = Date.now();
+      const before = this.ctx.storage.kv.list({ prefix: "hold:" });
+      const count = [...before].length;
+      const remaining = liveHolds(this.ctx.storage.kv, now).size;
+      if (count > remaining) this.#logger$().info("expired call holds voided", { voided: count - remaining });
+      await this.#scheduleAlarm(now);
+    });
+  }
+
+  async #scheduleAlarm(now: number) {
+    const next = nextExpiry(this.ctx.storage.kv, now);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }
 
   /** An owner with no credits left takes no calls (DESIGN §4). */
@@ -249,13 +379,16 @@ export class CreditAccount extends DurableObject<Bindings> {
     return userId;
   }
 
+  #services$(): Services {
+    this.#services ??= createServices(this.env, { component: "credit-account" });
+    return this.#services;
+  }
+
   #database(): Database {
-    this.#db ??= createDatabase(loadConfig(this.env));
-    return this.#db;
+    return this.#services$().db;
   }
 
   #logger$(): Logger {
-    this.#logger ??= createLogger({ component: "credit-account" }, parseLevel(this.env.LOG_LEVEL));
-    return this.#logger;
+    return this.#services$().logger;
   }
 }

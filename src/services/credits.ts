@@ -45,7 +45,11 @@ export const refundInputSchema = z.object({
   description: refs.description,
 });
 
+/** A pack bought with a checkout session: credited once, then any refund received earlier is applied. */
+export const purchaseInputSchema = z.object({ amount, ...refs, stripeCheckoutSessionId: z.string().min(1).max(255) });
+
 export type CreditInput = z.input<typeof creditInputSchema>;
+export type PurchaseInput = z.input<typeof purchaseInputSchema>;
 export type DebitInput = z.input<typeof debitInputSchema>;
 export type RefundInput = z.input<typeof refundInputSchema>;
 
@@ -67,6 +71,11 @@ export type ChangeResult =
   /** The object's user does not exist (deleted, or a wrong id): nothing was written. */
   | { ok: false; reason: "no_such_user" };
 
+export type PurchaseResult =
+  /** `refundedCredits`: what refunds recorded before this purchase took back just now. */
+  | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
+  | Extract<ChangeResult, { ok: false }>;
+
 export type RefundResult =
   | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
   | { ok: false; reason: "purchase_not_found"; balance: number }
@@ -81,4 +90,14 @@ export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: str
 export function refundedShare(credits: number, amountRefunded: number, amountCharged: number): number {
   if (amountRefunded >= amountCharged) return credits;
   return Math.round((credits * amountRefunded) / amountCharged);
+}
+
+/**
+ * What the API shows of a balance (DESIGN §4): `balance`, `reserved` by calls in progress, and
+ * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
+ * stored one (the object's cache may lag a write made outside it, never the other way).
+ */
+export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string, balance: number) {
+  const reserved = await creditAccount(env, userId).reserved();
+  return { balance, reserved, available: Math.max(0, balance - reserved) };
 }

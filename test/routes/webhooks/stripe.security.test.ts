@@ -7,6 +7,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { errorOf } from "../../support/http";
 import { checkoutSession, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+import { expectConsoleError } from "../../support/console-trap";
 
 async function paidEvent() {
   const { user } = await createUser();
@@ -71,11 +72,34 @@ describe("POST /api/webhooks/stripe: signatures", () => {
   });
 
   it("without STRIPE_WEBHOOK_SECRET it is 503 service_not_configured and writes nothing", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { user, event } = await paidEvent();
     const { payload, signature } = await signEvent(event);
     const response = await postWebhook(payload, signature, envWith({ STRIPE_WEBHOOK_SECRET: undefined }));
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe("service_not_configured");
+    await expectNothingWritten(user.id, event.id);
+  });
+});
+
+describe("POST /api/webhooks/stripe: signed but malformed or from the future", () => {
+  it("a timestamp an hour in the future is refused, even correctly signed", async () => {
+    const { user, event } = await paidEvent();
+    const future = await signEvent(event, { timestamp: Math.floor(Date.now() / 1000) + 60 * 60 });
+    const response = await postWebhook(future.payload, future.signature);
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe("invalid_signature");
+    await expectNothingWritten(user.id, event.id);
+  });
+
+  it("a signed event without data (or data.object) is 400 and writes nothing", async () => {
+    const { user, event } = await paidEvent();
+    for (const broken of [{ ...event, data: undefined }, { ...event, data: {} }, { ...event, data: { object: null } }]) {
+      const { payload, signature } = await signEvent(broken);
+      const response = await postWebhook(payload, signature);
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).code).toBe("bad_request");
+    }
     await expectNothingWritten(user.id, event.id);
   });
 });
