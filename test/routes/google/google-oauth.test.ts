@@ -5,6 +5,7 @@ import { hashToken } from "../../../src/lib/tokens";
 import { signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
+import { expectConsoleError } from "../../support/console-trap";
 import { call, errorOf } from "../../support/http";
 import { google, SCOPES } from "../../support/google";
 
@@ -116,6 +117,7 @@ describe("connecting Google", () => {
 
   it("answers 503 service_not_configured without Google keys, 401 without a session", async () => {
     const { cookie } = await signUp();
+    expectConsoleError(/request failed.*service_not_configured/);
     const response = await call("/api/auth/google", { cookie, env: envWith({ GOOGLE_CLIENT_ID: undefined }) });
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe("service_not_configured");
