@@ -10,6 +10,7 @@ import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../in
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
+import { reconcileHolds } from "./booking";
 import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
@@ -123,7 +124,8 @@ export async function moveAppointment(
     const slot = check.slot;
 
     // Move the hold first: the exclusion constraint refuses a range another booking has.
-    const moved = await moveHold(deps, agent, previous, slot);
+    let moved = await moveHold(deps, agent, previous, slot);
+    if (moved === "slot_taken" && (await reconcileHolds(deps, access, calendarId, agent.id, slot))) moved = await moveHold(deps, agent, previous, slot);
     if (moved === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, slot.end, now), rules.timeZone, now);
     const buffer = rules.bufferMinutes * 60_000;
     const restore = () => moveHold(deps, agent, { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() }, { start: new Date(previous.start), end: new Date(previous.end) });

@@ -78,7 +78,11 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     let hold = existing;
     let created = false;
     if (!hold) {
-      const taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      let taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      // Holds whose events the owner deleted or moved in Google Calendar give the time back.
+      if (taken === "slot_taken" && (await reconcileHolds(deps, access, calendarId, agent.id, check.slot))) {
+        taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      }
       if (taken === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
       ({ hold, created } = taken);
     }
@@ -155,6 +159,45 @@ async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input
     }
     throw error;
   }
+}
+
+/**
+ * Brings the confirmed holds overlapping `slot` in line with Google: an event the owner deleted
+ * cancels its hold, one they moved moves it. True when any hold changed.
+ */
+export async function reconcileHolds(deps: GoogleDeps, access: GoogleAccess, calendarId: string, agentId: string, slot: Interval): Promise<boolean> {
+  const overlapping = await deps.db
+    .select()
+    .from(bookingHolds)
+    .where(
+      and(
+        eq(bookingHolds.agentId, agentId),
+        eq(bookingHolds.status, "confirmed"),
+        sql`tstzrange(${bookingHolds.startAt}, ${bookingHolds.endAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
+      ),
+    );
+  let changed = false;
+  for (const hold of overlapping) {
+    if (!hold.googleEventId) continue;
+    const event = await getEvent(access, calendarId, hold.googleEventId).catch((error: unknown) => {
+      if (error instanceof GoogleApiError && error.kind === "not_found") return null;
+      throw error;
+    });
+    const start = event?.start.dateTime ? new Date(event.start.dateTime) : null;
+    const end = event?.end.dateTime ? new Date(event.end.dateTime) : null;
+    if (!event || event.status === "cancelled" || !start || !end) {
+      await deps.db.update(bookingHolds).set({ status: "cancelled", updatedAt: deps.now() }).where(eq(bookingHolds.id, hold.id));
+      changed = true;
+    } else if (start.getTime() !== hold.startAt.getTime() || end.getTime() !== hold.endAt.getTime()) {
+      const moved = await deps.db
+        .update(bookingHolds)
+        .set({ startAt: start, endAt: end, expiresAt: end, updatedAt: deps.now() })
+        .where(eq(bookingHolds.id, hold.id))
+        .then(() => true, (error: unknown) => (sqlState(error) === "23P01" ? false : Promise.reject(error)));
+      changed ||= moved;
+    }
+  }
+  return changed;
 }
 
 /** Waits for another attempt's hold to be confirmed or released; the row (or undefined when released). */

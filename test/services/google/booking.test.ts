@@ -90,6 +90,21 @@ describe("booking", () => {
     expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
   });
 
+  it("gives back the time of a booking the owner deleted or moved in Google Calendar", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const first = await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T14:00:00-04:00", idempotencyKey: "to-delete" });
+    const second = await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T15:00:00-04:00", idempotencyKey: "to-move" });
+    if (!first.ok || !second.ok) throw new Error("setup bookings failed");
+    const events = `${google.url}/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`;
+    const auth = { authorization: `Bearer ${tokens.accessToken}`, "content-type": "application/json" };
+    await fetch(`${events}/${first.event.id}`, { method: "DELETE", headers: auth });
+    await fetch(`${events}/${second.event.id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ start: { dateTime: "2030-05-14T16:00:00-04:00" }, end: { dateTime: "2030-05-14T16:30:00-04:00" } }) });
+    expect(await bookAppointment(deps, agent, { name: "Sam", phone: "+14155550123", start: "2030-05-14T14:00:00-04:00", idempotencyKey: "after-delete" })).toMatchObject({ ok: true });
+    expect(await bookAppointment(deps, agent, { name: "Kim", phone: "+14155550124", start: "2030-05-14T15:00:00-04:00", idempotencyKey: "after-move" })).toMatchObject({ ok: true });
+    // The moved one now holds its new time.
+    expect(await bookAppointment(deps, agent, { name: "Lee", phone: "+14155550125", start: "2030-05-14T16:00:00-04:00", idempotencyKey: "onto-moved" })).toMatchObject({ ok: false, code: "slot_taken" });
+  });
+
   it("corrects times that are not bookable, in words the agent can say", async () => {
     const wednesday = new Date("2030-05-15T12:00:00Z"); // Wednesday 08:00 in New York
     const { agent, tokens } = await setUp({ horizonDays: 14 });
