@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { rateLimits } from "../../../src/db/schema";
 import { GENERATE_LIMIT } from "../../../src/routes/generate";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { modelSays } from "../../support/openrouter";
 import { standIn } from "../../support/stand-ins";
-import { expectConsoleError } from "../../support/console-trap";
 
 const openrouter = standIn("openrouter");
 const businessDescription = "Sunny Paws is a dog grooming salon in Portland, open every day from 8am to 4pm.";

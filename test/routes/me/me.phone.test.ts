@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { signUp } from "../../support/accounts";
+import { expectConsoleError } from "../../support/console-trap";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
-import { expectConsoleError } from "../../support/console-trap";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();

@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { charge, checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
-import { expectConsoleError } from "../../support/console-trap";
 
 const recorded = async (eventId: string) =>
   db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)));
