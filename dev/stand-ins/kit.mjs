@@ -47,7 +47,7 @@ import { createRelay } from "./kit-relay.mjs";
 export { collection, openState } from "./kit-state.mjs";
 
 /**
- * @typedef {{ seq: number, time: string, method: string, path: string, query: Record<string,string>,
+ * @typedef {{ seq: number, time: string, method: string, path: string, query: Record<string,string>, search: string,
  *   headers: Record<string,string>, rawBody: string, body: unknown }} RecordedRequest
  * @typedef {{ status?: number, json?: unknown, text?: string, html?: string, headers?: Record<string,string> }} StandInResponse
  * @typedef {{ method: string, path: string | RegExp, handle: (req: RecordedRequest & { params: string[] }) => StandInResponse | Promise<StandInResponse> }} Route
@@ -87,6 +87,8 @@ export async function startStandIn({ name, routes, port = 0, host = "127.0.0.1",
         method: req.method ?? "GET",
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        /** The raw query string, for APIs that repeat a parameter (Google's privateExtendedProperty). */
+        search: url.search,
         headers: /** @type {Record<string,string>} */ (Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))),
         rawBody,
         body: parseBody(rawBody, String(req.headers["content-type"] ?? "")),
