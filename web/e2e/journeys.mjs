@@ -47,26 +47,10 @@ export function defineJourneys(env) {
       assert.match((await number.textContent()) ?? "", /^\+1 \(512\) \d{3}-\d{4}$/);
       await s.screen("onboarding-done");
 
-      // Every other screen, with this owner's real data.
       await page.getByRole("link", { name: "Go to the overview" }).click();
       await page.getByRole("heading", { name: "Overview" }).waitFor();
       assert.equal(await page.getByTestId("overview-credits").textContent(), balance.toLocaleString("en-US"));
       await s.screen("overview");
-      for (const [link, heading, name] of [
-        ["Agents", "Agents", "agents"],
-        ["Phone numbers", "Phone numbers", "numbers"],
-        ["Calls", "Calls", "calls"],
-        ["Integrations", "Integrations", "integrations"],
-        ["Settings", "Settings", "settings"],
-      ]) {
-        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
-        await page.getByRole("heading", { name: heading, exact: true }).waitFor();
-        await s.screen(name);
-      }
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents" }).click();
-      await page.getByRole("link", { name: "Bright Smile Dental" }).click();
-      await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
-      await s.screen("agent-editor");
 
       // A call comes in: live on the overview, then in the list with its transcript, and the balance lower.
       const line = await page.evaluate(async () => {
@@ -101,6 +85,26 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: /Jordan Lee/ }).click();
       await page.getByRole("list", { name: "Transcript" }).getByText("Do you do keratin treatments?").waitFor();
       await s.screen("call-detail");
+
+      // Every other screen, with this owner's real data (the call, the purchase and its debit).
+      for (const [link, heading, name] of [
+        ["Agents", "Agents", "agents"],
+        ["Phone numbers", "Phone numbers", "numbers"],
+        ["Calls", "Calls", "calls"],
+        ["Credits", "Credits", "credits"],
+        ["Integrations", "Integrations", "integrations"],
+        ["Settings", "Settings", "settings"],
+      ]) {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+        await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+        await s.screen(name);
+      }
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents" }).click();
+      await page.getByRole("link", { name: "Bright Smile Dental" }).click();
+      await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
+      await s.screen("agent-editor");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credits" }).click();
+      await page.getByRole("cell", { name: "-4", exact: true }).waitFor();
       assert.deepEqual(s.problems.filter((p) => !/Failed to load resource/.test(p)), []);
     }
   });
