@@ -118,6 +118,18 @@ export function defineJourneys(env) {
       await page.getByText("You are signed out.").waitFor();
       await s.screen("signed-out");
 
+      // The API's answer next to the field it is about.
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("another password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      const taken = page.getByRole("textbox", { name: "Email" });
+      await page.getByText("An account with that email already exists").waitFor();
+      assert.equal(await taken.getAttribute("aria-invalid"), "true");
+      await s.screen("signup-email-taken");
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();

@@ -55,8 +55,11 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true 
   await page.getByText("Enter a 3-digit US area code").waitFor();
   await page.getByLabel("Area code (optional)").fill(areaCode);
   await shot("onboarding-number");
-  await page.getByRole("button", { name: "Buy this number" }).click();
+  // A double click buys one number, not two.
+  await page.getByRole("button", { name: "Buy this number" }).dblclick();
   await page.getByRole("heading", { name: "Credits for calls" }).waitFor({ timeout: 30_000 });
+  const numbers = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers.length);
+  assert.equal(numbers, 1, "one number bought");
 }
 
 /** The newest message to `to` in the SMTP stand-in's inbox whose subject matches, waiting for the queue to send it. */

@@ -1,5 +1,5 @@
 /** Every setting of an agent in one form; Save sends what changed and shows Vapi's refusal in words. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { checkFaq, checkHours } from "../lib/agent-types";
@@ -11,6 +11,7 @@ import { keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 type Form = {
   name: string;
@@ -57,7 +58,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const local = useProblems();
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: () => {
       const { transferNumber, ...rest } = form;
       const json = { ...rest, transferNumber: transferNumber.trim() || null, faq: form.faq.map((item) => ({ question: item.question.trim(), answer: item.answer.trim() })) };
