@@ -75,6 +75,9 @@ async function shutdown(code = 0) {
   process.exit(code);
 }
 
+// Once the terminal is gone, writing to it fails (EIO); that must not cut the shutdown short.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
   process.on(signal, () => {
     // A second signal while stopping means "now": the guard still stops the app server.
