@@ -225,8 +225,12 @@ export function defineJourneys(env) {
       const stored = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent.greeting, created.agent.id);
       assert.equal(stored, "Thanks for calling!", "a refused change leaves the agent as it was");
 
+      await page.getByLabel("E-mail me after").selectOption("none");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByText("No changes").waitFor();
+      const saved = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent, created.agent.id);
+      assert.equal(saved.greeting, "Hello from the new greeting!");
+      assert.equal(saved.notify, "none");
       await page.getByRole("button", { name: "Pause" }).click();
       await page.getByText("Paused", { exact: true }).first().waitFor();
       await s.screen("editor-paused");

@@ -23,12 +23,11 @@ type Form = {
   voice: Agent["voice"];
   transferNumber: string;
   sheetsLogging: boolean;
-  notify?: Notify;
+  notify: Notify;
   booking: Agent["booking"] & { appointmentMinutes: number };
 };
 
 function toForm(agent: Agent): Form {
-  const notify = (agent as Agent & { notify?: Notify }).notify;
   return {
     name: agent.name,
     greeting: agent.greeting,
@@ -39,7 +38,7 @@ function toForm(agent: Agent): Form {
     voice: agent.voice,
     transferNumber: agent.transferNumber ?? "",
     sheetsLogging: agent.sheetsLogging,
-    ...(notify ? { notify } : {}),
+    notify: agent.notify,
     booking: agent.booking,
   };
 }
@@ -131,13 +130,11 @@ export function AgentForm({ agent }: { agent: Agent }) {
             <input type="checkbox" className="size-4 accent-indigo-600" checked={form.sheetsLogging} onChange={(e) => set({ sheetsLogging: e.target.checked })} />
             Log every call to my Google Sheet
           </label>
-          {form.notify && (
-            <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
-              <option value="all">every call</option>
-              <option value="important">important calls (booked, follow-up needed, refused)</option>
-              <option value="none">no calls</option>
-            </Select>
-          )}
+          <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
+            <option value="all">every call</option>
+            <option value="important">important calls (booked, follow-up needed, refused)</option>
+            <option value="none">no calls</option>
+          </Select>
         </div>
       </Card>
       <Card title="Hours and booking">
