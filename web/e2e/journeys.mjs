@@ -112,6 +112,12 @@ export function defineJourneys(env) {
   journey("log in and out, a wrong password, forgot password through the sandbox inbox, session expiry returns to the page", "auth", DESKTOP, async (s) => {
     const { page } = s;
     {
+      // A first visit to a signed-in page: sent to log in (and back afterwards), not told a session expired.
+      await page.goto("/agents");
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      assert.equal(new URL(page.url()).searchParams.get("next"), "/agents");
+      assert.equal(await page.getByText("Your session has ended").count(), 0);
+      await s.screen("login");
       const { email, password } = await signUp(s, { email: uniqueEmail("auth") });
       await page.goto("/");
       await page.getByRole("button", { name: "Sign out" }).first().click();
