@@ -264,6 +264,13 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: "Go to the overview" }).click();
       await page.getByRole("heading", { name: "Overview" }).waitFor();
       await s.screen("overview");
+      for (const [link, name] of [["Agents", "agents"], ["Phone numbers", "numbers"], ["Calls", "calls"], ["Credits", "credits"], ["Settings", "settings"]]) {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+        await page.getByRole("heading", { name: link, exact: true }).waitFor();
+        await s.screen(name);
+        const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wider <= 0, `${link} fits the phone (${wider}px too wide)`);
+      }
     }
   });
 }

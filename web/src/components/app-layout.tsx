@@ -40,8 +40,8 @@ export function AppLayout() {
           </Link>
           <SandboxBadge />
         </div>
-        <nav aria-label="Main" className="overflow-x-auto px-2 pb-2 md:flex-1 md:pb-0">
-          <ul className="flex gap-1 md:flex-col">
+        <nav aria-label="Main" className="px-2 pb-2 md:flex-1 md:pb-0">
+          <ul className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
             {NAV.map((item) => (
               <li key={item.to}>
                 <Link
