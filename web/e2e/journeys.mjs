@@ -245,6 +245,26 @@ export function defineJourneys(env) {
       await s.screen("editor-paused");
       await page.getByRole("button", { name: "Resume" }).click();
       await page.getByText("Answering", { exact: true }).first().waitFor();
+
+      // Numbers: buy one with no agent, assign it, and release it through the confirmation (Escape cancels).
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
+      await page.getByText("No numbers yet").waitFor();
+      await page.getByRole("button", { name: "Buy number" }).click();
+      const assign = page.getByLabel(/^Agent answering/);
+      await assign.waitFor({ timeout: 30_000 });
+      await assign.selectOption({ label: "Front desk" });
+      await page.getByText("Saved.", { exact: true }).waitFor();
+      const assigned = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers[0].agentId);
+      assert.equal(assigned, created.agent.id);
+      await s.screen("numbers-assigned");
+      await page.getByRole("button", { name: /^Release/ }).click();
+      await page.getByRole("dialog").waitFor();
+      await page.keyboard.press("Escape");
+      await page.getByRole("dialog").waitFor({ state: "detached" });
+      await page.getByRole("button", { name: /^Release/ }).click();
+      await s.screen("numbers-release-confirm");
+      await page.getByRole("dialog").getByRole("button", { name: "Release number" }).click();
+      await page.getByText("No numbers yet").waitFor({ timeout: 30_000 });
     }
   });
 
