@@ -49,6 +49,8 @@ export async function startStack({ mode = "test" } = {}) {
 
   return {
     appUrl,
+    /** The database behind the endpoint, for seeding and checking from Node. */
+    pool: database.pool,
     neonHttp,
     standIns,
     async close() {

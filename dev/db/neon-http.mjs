@@ -29,11 +29,13 @@ class HttpError extends Error {
  * @param {{ pool: import("pg").Pool, kind: "pglite" | "postgres", port?: number, host?: string }} options
  *   With PGlite the pool holds one connection, so every request (a whole batch included) waits
  *   its turn in the pool's queue: that is the single queue that keeps transactions apart.
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, port: number, readonly requestsReceived: number, close: () => Promise<void> }>}
  */
 export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }) {
   const debug = Boolean(process.env.DEBUG_NEON_HTTP);
+  let requestsReceived = 0;
   const server = http.createServer((req, res) => {
+    requestsReceived++;
     const started = performance.now();
     handle(pool, req)
       .then(({ status, body, headers }) => {
@@ -47,6 +49,10 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }
         res.end();
       });
   });
+  // Node closes an idle keep-alive connection after 5 s; workerd may reuse it at that very moment
+  // and fail the query with "Network connection lost" (seen under load in `npm run bench`, when
+  // busy isolates leave connections idle). The client decides when a connection is done.
+  server.keepAliveTimeout = 0;
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve(undefined));
@@ -56,6 +62,10 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }
   return {
     url: `http://${hostInUrl}:${bound}/sql`,
     port: bound,
+    /** Requests received so far: one per database round trip (the bench counts them). */
+    get requestsReceived() {
+      return requestsReceived;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -66,5 +66,6 @@ export function describeError(error: unknown): Fields {
     errorName: error instanceof Error ? error.name : typeof error,
     error: message.replace(/\s*\bparams:[\s\S]*$/, ""),
     ...(state ? { sqlState: state } : {}),
+    ...(error instanceof Error && error.cause instanceof Error ? { cause: `${error.cause.name}: ${error.cause.message}`.replace(/\s*\bparams:[\s\S]*$/, "") } : {}),
   };
 }

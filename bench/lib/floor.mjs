@@ -1,0 +1,34 @@
+/**
+ * The floor budget (DESIGN §11): our /api/ping, through every middleware a request passes,
+ * against a bare one-route Hono worker on the same `wrangler dev` setup. The two are loaded in
+ * alternation, round after round, so a neighbour's burst on this shared machine hits both.
+ */
+import { startBareWorker } from "./bare-worker.mjs";
+import { assertStatuses, runLoad } from "./load.mjs";
+
+const ROUNDS = 3;
+const IN_FLIGHT = 10;
+const ping = { name: "GET /api/ping", path: "/api/ping", expectStatus: [204] };
+
+/** @param {string} appUrl @param {{ seconds: number }} options */
+export async function measureFloorBudget(appUrl, { seconds }) {
+  const bare = await startBareWorker();
+  const rounds = [];
+  try {
+    // One unmeasured step each: both isolates warm, connections open.
+    await runLoad(appUrl, ping, { inFlight: IN_FLIGHT, seconds: 1 });
+    await runLoad(bare.url, ping, { inFlight: IN_FLIGHT, seconds: 1 });
+    for (let round = 0; round < ROUNDS; round++) {
+      const app = await runLoad(appUrl, ping, { inFlight: IN_FLIGHT, seconds });
+      const reference = await runLoad(bare.url, ping, { inFlight: IN_FLIGHT, seconds });
+      assertStatuses("app /api/ping", app, [204]);
+      assertStatuses("bare /api/ping", reference, [204]);
+      rounds.push({ appRps: app.rps, bareRps: reference.rps, appP99: app.p99, bareP99: reference.p99 });
+    }
+  } finally {
+    await bare.close();
+  }
+  const appRps = rounds.reduce((sum, round) => sum + round.appRps, 0);
+  const bareRps = rounds.reduce((sum, round) => sum + round.bareRps, 0);
+  return { inFlight: IN_FLIGHT, rounds, throughputRatio: appRps / bareRps };
+}
