@@ -28,7 +28,10 @@ report.build.bundleGzipBytes = bundleGzipBytes();
 report.build.startupMs = startupBusyMs(Number(process.env.BENCH_STARTUP_RUNS ?? 5));
 
 console.log("starting the app (wrangler dev, local database, stand-ins) and the bare reference worker…");
-const stack = await startStack();
+// The dashboard folder `npm run dev` serves when none is built; the bare worker gets the same.
+const ASSETS = "web/public";
+// Access logs off: the bench measures requests, not the terminal.
+const stack = await startStack({ mode: "test", vars: { LOG_LEVEL: "warn" }, logLevel: "warn", assets: ASSETS });
 // wrangler runs in its own process group: stop it however this run ends.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stack.close().finally(() => process.exit(130)));
 process.on("uncaughtException", (error) => {
@@ -36,7 +39,7 @@ process.on("uncaughtException", (error) => {
   stack.close().finally(() => process.exit(1));
 });
 try {
-  report.floor = await measureFloorBudget(stack.appUrl, { seconds: SECONDS });
+  report.floor = await measureFloorBudget(stack.appUrl, { seconds: SECONDS, assets: ASSETS });
   const targets = await apiTargets(stack.appUrl);
   for (const target of targets) {
     process.stdout.write(`  ${target.name}:`);

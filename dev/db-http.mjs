@@ -3,6 +3,7 @@
 // Serves Neon's SQL-over-HTTP protocol on loopback, so any Neon client (the worker in
 // development, drizzle, a script) can be pointed at a local database with
 // neonConfig.fetchEndpoint. DATABASE_URL → that PostgreSQL server; otherwise embedded PGlite.
+// Each run makes a new password: clients must send the connection string it prints.
 import { parseCliArgs } from "./cli-args.mjs";
 import { openDatabase, redact } from "./db/backend.mjs";
 import { applyMigrations, readJournal } from "./db/migrate.mjs";
@@ -50,6 +51,7 @@ async function stop(code = 0) {
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
+process.on("SIGHUP", () => void stop());
 
 try {
   const started = Date.now();
@@ -65,10 +67,11 @@ try {
 
   endpoint = await startNeonHttp({ pool: db.pool, kind: db.kind, port, host: args.host });
   console.log(`Neon HTTP endpoint: ${endpoint.url}`);
+  console.log(`Connection string: ${endpoint.connectionString("localhost")}`);
   console.log(`Backend: ${db.kind}`);
   console.log(
-    `Point a client at it with neonConfig.fetchEndpoint = "${endpoint.url}"; ` +
-      `any postgresql:// connection string is accepted. Ctrl-C stops.`,
+    `Point a client at it with neonConfig.fetchEndpoint = "${endpoint.url}" and that connection string ` +
+      `(any host name; the password is new each run and required). Ctrl-C stops.`,
   );
 } catch (err) {
   const cause = err instanceof Error && err.cause instanceof Error ? `\n  caused by: ${err.cause.message}` : "";

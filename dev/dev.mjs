@@ -1,159 +1,89 @@
 /**
- * `npm run dev`: the whole product on one machine, with nothing else installed.
+ * `npm run dev`: the whole product on one machine, with nothing else installed (dev/stack.mjs),
+ * on PORT (default 8787), keeping its data in .data/ (AGENTLINE_DATA_DIR elsewhere).
  *
- * 1. the database: PGlite in .data/pglite, or the Postgres that DATABASE_URL names;
- *    migrations applied; served to the worker over Neon's HTTP protocol (dev/db/neon-http.mjs);
- * 2. per external service, a stand-in unless a base-URL override or a real key says otherwise;
- * 3. `wrangler dev` with the Durable Object, the queue and the dashboard, at one URL.
- * Ctrl-C stops everything it started.
+ * It owns what it starts: Ctrl-C, SIGTERM and SIGHUP (the terminal closing) stop everything,
+ * and if this process is killed outright its app server is stopped by a guard process
+ * (dev/owned-process.mjs). A port that is already taken is reported, with the process holding
+ * it, before anything starts.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { openDatabase } from "./db/backend.mjs";
-import { applyMigrations } from "./db/migrate.mjs";
-import { startNeonHttp } from "./db/neon-http.mjs";
-import { formatDevVars, readDevVars } from "./dev-vars.mjs";
-import { standInDefinitions, startStandIns } from "./stand-ins/index.mjs";
+import { readDevVars } from "./dev-vars.mjs";
+import { PortTakenError } from "./port-check.mjs";
+import { startStack } from "./stack.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 process.chdir(ROOT);
 
 const port = Number(process.env.PORT ?? 8787);
-const appUrl = `http://127.0.0.1:${port}`;
+const dataDir = path.resolve(ROOT, process.env.AGENTLINE_DATA_DIR || ".data");
 const fileVars = readDevVars(path.join(ROOT, ".dev.vars"));
 /** The environment wins over .dev.vars, as DESIGN §9 says. */
 const vars = { ...fileVars, ...pickDefined(process.env, Object.keys(fileVars).concat(["DATABASE_URL"])) };
-const cleanups = [];
+/** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+let stack;
+/** @type {Promise<unknown> | undefined} */
+let starting;
+const startup = new AbortController();
 let stopping = false;
 
 async function main() {
-  fs.mkdirSync(path.join(ROOT, ".data"), { recursive: true });
-  const neonHosted = vars.DATABASE_URL && /\.neon\.tech\b/.test(vars.DATABASE_URL);
-  /** @type {Record<string, string>} */
-  const workerVars = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: "sandbox" };
-  const report = [];
-
-  if (neonHosted) {
-    workerVars.DATABASE_URL = /** @type {string} */ (vars.DATABASE_URL);
-    report.push(["database", "real", "Neon (DATABASE_URL)"]);
-  } else {
-    const database = await openDatabase({ databaseUrl: vars.DATABASE_URL, dataDir: path.join(ROOT, ".data", "pglite") });
-    cleanups.push(() => database.close());
-    const applied = await applyMigrations(database.pool);
-    const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
-    cleanups.push(() => neonHttp.close());
-    workerVars.DATABASE_URL = "postgresql://agentline:agentline@db.agentline.local/agentline";
-    workerVars.NEON_FETCH_ENDPOINT = neonHttp.url;
-    const where = database.kind === "pglite" ? "embedded PGlite in .data/pglite" : "PostgreSQL (DATABASE_URL)";
-    report.push(["database", database.kind === "pglite" ? "local" : "real", `${where}, via ${neonHttp.url}${describeApplied(applied)}`]);
-  }
-
-  const standInNames = [];
-  for (const definition of standInDefinitions) {
-    const override = definition.overrideVariable && vars[definition.overrideVariable];
-    const realKey = definition.realKeyVariable && vars[definition.realKeyVariable];
-    if (override) report.push([definition.name, "override", `${definition.overrideVariable}=${override}`]);
-    else if (realKey) report.push([definition.name, "real", `${definition.realKeyVariable} from .dev.vars`]);
-    else standInNames.push(definition.name);
-  }
-  const standIns = await startStandIns({ names: standInNames, appUrl: workerVars.APP_URL });
-  cleanups.push(() => standIns.close());
-  for (const [name, service] of Object.entries(standIns.services)) {
-    const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
-    report.push([name, "stand-in", smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url]);
-  }
-
-  const merged = { ...standIns.bindings, ...vars, ...workerVars };
-  if (!standInNames.length && !Object.keys(standIns.services).length) merged.AGENTLINE_MODE = "production";
-  const envFile = path.join(ROOT, ".data", "dev.env");
-  fs.writeFileSync(envFile, formatDevVars(merged), { mode: 0o600 });
-
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PortTakenError(`PORT must be a port number, not "${process.env.PORT}".`);
+  fs.mkdirSync(dataDir, { recursive: true });
   const assets = fs.existsSync(path.join(ROOT, "web", "dist", "index.html")) ? "web/dist" : "web/public";
-  const wrangler = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"),
-      "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--env-file", envFile,
-      "--assets", assets,
-      "--persist-to", path.join(ROOT, ".data", "wrangler"),
-      "--show-interactive-dev-session=false",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, detached: true },
-  );
-  cleanups.push(() => stopChild(wrangler));
-  let announced = false;
-  const onOutput = (chunk) => {
-    const text = chunk.toString();
-    process.stdout.write(text);
-    if (!announced && /Ready on/i.test(text)) {
-      announced = true;
-      printReport(report);
-    }
-  };
-  wrangler.stdout.on("data", onOutput);
-  wrangler.stderr.on("data", (chunk) => process.stderr.write(chunk));
-  wrangler.on("exit", (code) => {
+  starting = startStack({
+    port,
+    dataDir,
+    mode: "sandbox",
+    vars,
+    assets,
+    onOutput: (text, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(text),
+    signal: startup.signal,
+  });
+  const started = await starting;
+  stack = started;
+  printReport(started.appUrl, started.services);
+  void started.exited.then((code) => {
     if (!stopping) {
-      console.error(`wrangler dev exited (${code}); stopping.`);
-      shutdown(code ?? 1);
+      console.error(`The app server exited (${code}); stopping.`);
+      void shutdown(code || 1);
     }
   });
 }
 
-function printReport(rows) {
-  const width = Math.max(...rows.map(([name]) => name.length));
+/** @param {string} appUrl @param {import("./backing-services.mjs").ServiceRow[]} rows */
+function printReport(appUrl, rows) {
+  const width = Math.max(...rows.map((row) => row.name.length));
   console.log("\n  Agentline is running at \x1b[1m%s\x1b[0m\n", appUrl);
-  for (const [name, kind, detail] of rows) console.log(`  ${name.padEnd(width)}  ${kind.padEnd(8)}  ${detail}`);
+  for (const { name, kind, detail } of rows) console.log(`  ${name.padEnd(width)}  ${kind.padEnd(8)}  ${detail}`);
   console.log("\n  Ctrl-C stops everything.\n");
 }
 
-function describeApplied(applied) {
-  return Array.isArray(applied) && applied.length ? ` (applied ${applied.length} migration${applied.length === 1 ? "" : "s"})` : "";
-}
-
+/** @param {NodeJS.ProcessEnv} env @param {string[]} names */
 function pickDefined(env, names) {
   return Object.fromEntries(names.filter((name) => env[name]).map((name) => [name, /** @type {string} */ (env[name])]));
-}
-
-/** wrangler starts workerd as its own child: signal the whole process group. */
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(undefined);
-    child.once("exit", () => resolve(undefined));
-    try {
-      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
-      } catch {}
-      resolve(undefined);
-    }, 5000).unref();
-  });
 }
 
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      console.error("cleanup failed:", error instanceof Error ? error.message : error);
-    }
-  }
+  // Mid-start-up: startStack stops what it has started, then rejects.
+  startup.abort();
+  await starting?.catch(() => {});
+  await stack?.close();
   process.exit(code);
 }
 
-process.on("SIGINT", () => shutdown(0));
-process.on("SIGTERM", () => shutdown(0));
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, () => {
+    // A second signal while stopping means "now": the guard still stops the app server.
+    if (stopping) process.exit(1);
+    void shutdown(0);
+  });
+}
 main().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
-  shutdown(1);
+  if (stopping) return;
+  console.error(error instanceof PortTakenError ? error.message : error instanceof Error ? error.stack : error);
+  void shutdown(1);
 });

@@ -1,71 +1,66 @@
 /**
- * Starts a throwaway copy of the product for measurements: in-memory PGlite behind the local
- * Neon-HTTP endpoint, every stand-in, and `wrangler dev` on a free port.
+ * The whole product on one machine, started one way for `npm run dev`, the Node-side tests
+ * (test/dev/) and the bench: the backing services (dev/backing-services.mjs: the database behind
+ * the local Neon-HTTP endpoint, a stand-in per service without a key) and the app server
+ * (dev/app-server.mjs) with the worker's variables pointing at them.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase } from "./db/backend.mjs";
-import { applyMigrations } from "./db/migrate.mjs";
-import { startNeonHttp } from "./db/neon-http.mjs";
-import { formatDevVars } from "./dev-vars.mjs";
-import { startStandIns } from "./stand-ins/index.mjs";
+import { startAppServer } from "./app-server.mjs";
+import { startBackingServices } from "./backing-services.mjs";
+import { assertPortFree } from "./port-check.mjs";
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+/**
+ * @typedef {import("./backing-services.mjs").ServiceRow} ServiceRow
+ * @typedef {import("./backing-services.mjs").StandIns} StandIns
+ */
 
-/** @param {{ mode?: "test" | "sandbox" }} [options] */
-export async function startStack({ mode = "test" } = {}) {
-  const port = await freePort();
+/**
+ * @param {{ port?: number, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>,
+ *   assets?: string, logLevel?: "debug" | "info" | "log" | "warn" | "error",
+ *   onOutput?: (text: string, stream: "stdout" | "stderr") => void, signal?: AbortSignal }} [options]
+ *   `port`: 0 or absent picks a free one; a taken port fails before anything starts.
+ *   `dataDir`: where the database and the app server's state live (`.data` for `npm run dev`);
+ *   null keeps the database in memory and the state in a temporary folder removed on close.
+ *   `vars`: the developer's variables (.dev.vars, then the environment): real keys and base-URL
+ *   overrides replace stand-ins, and every variable reaches the worker.
+ *   `signal`: aborting it during start-up stops what has started and rejects.
+ * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns,
+ *   neonHttp: { url: string, password: string, readonly requestsReceived: number } | null,
+ *   database: import("./backing-services.mjs").Database | null,
+ *   exited: Promise<number | null>, close: () => Promise<void> }>}
+ */
+export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, logLevel, onOutput, signal } = {}) {
+  if (port) await assertPortFree(port);
+  else port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  const database = await openDatabase({ dataDir: null });
-  await applyMigrations(database.pool);
-  const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
-  const standIns = await startStandIns({ appUrl });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-bench-"));
-  const envFile = path.join(dir, "bench.env");
-  fs.writeFileSync(
-    envFile,
-    formatDevVars({
-      ...standIns.bindings,
-      APP_URL: appUrl,
-      DATABASE_URL: "postgresql://agentline:agentline@db.agentline.bench/agentline",
-      NEON_FETCH_ENDPOINT: neonHttp.url,
-      AGENTLINE_MODE: mode,
-      LOG_LEVEL: "warn",
-    }),
-  );
-  const wrangler = spawn(
-    process.execPath,
-    [path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "dev", "--ip", "127.0.0.1", "--port", String(port),
-      "--env-file", envFile, "--persist-to", path.join(dir, "state"), "--show-interactive-dev-session=false", "--log-level", "warn"],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-  );
-  let output = "";
-  wrangler.stdout.on("data", (chunk) => (output += chunk));
-  wrangler.stderr.on("data", (chunk) => (output += chunk));
-  await waitFor(async () => (await fetch(`${appUrl}/api/ping`).catch(() => null))?.status === 204, 60_000, () => output);
-
-  return {
-    appUrl,
-    /** The database behind the endpoint, for seeding and checking from Node. */
-    pool: database.pool,
-    neonHttp,
-    standIns,
-    async close() {
-      try {
-        process.kill(-(/** @type {number} */ (wrangler.pid)), "SIGTERM");
-      } catch {}
-      await standIns.close();
-      await neonHttp.close();
-      await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+  const backing = await startBackingServices({ appUrl, dataDir, mode, vars, signal });
+  /** @type {(() => Promise<unknown> | void)[]} */
+  const cleanups = [() => backing.close()];
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
+  try {
+    let stateDir = dataDir && path.join(dataDir, "wrangler");
+    if (!stateDir) {
+      const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-stack-"));
+      cleanups.push(() => fs.rmSync(temporary, { recursive: true, force: true }));
+      stateDir = temporary;
+    }
+    const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, logLevel, onOutput, signal });
+    cleanups.push(() => app.close());
+    const { services, standIns, neonHttp, database } = backing;
+    return { appUrl, services, standIns, neonHttp, database, exited: app.exited, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
-function freePort() {
+/** @returns {Promise<number>} */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -74,13 +69,4 @@ function freePort() {
     });
     server.on("error", reject);
   });
-}
-
-async function waitFor(check, timeoutMs, describe) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`wrangler dev did not start within ${timeoutMs} ms:\n${describe()}`);
 }

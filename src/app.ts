@@ -12,6 +12,7 @@ import { requestContext } from "./middleware/request-context";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/billing";
+import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
 import { healthRoutes } from "./routes/health";
@@ -32,7 +33,8 @@ export function createApp() {
   app.use("/api/*", requireSameOrigin());
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
-    .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes);
+    .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
+    .route("/api", callsRoutes);
 }
 
 export const app = createApp();

@@ -11,6 +11,7 @@ import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Database } from "./db/client";
 import type { Logger } from "./lib/logger";
 import type { SideEffectMessage } from "./queues/messages";
+import type { Services } from "./services/create-services";
 import type { Session, User } from "./services/sessions";
 
 export interface Bindings {
@@ -123,6 +124,8 @@ export function loadConfig(bindings: Bindings): Config {
 
 export interface Variables {
   requestId: string;
+  /** Built once per request by the init middleware (createServices). */
+  services: Services;
   config: Config;
   db: Database;
   logger: Logger;

@@ -81,6 +81,46 @@ describe("request body limit", () => {
     const response = await call("/api/health", { method: "POST", body: "x".repeat(1000) });
     expect(response.status).toBe(404);
   });
+
+  /** A chunked body of `chunks` × 512 bytes that records how far it was read and whether it was cancelled. */
+  const streamedBody = (chunks: number, text = "x".repeat(512)) => {
+    const seen = { pulled: 0, cancelled: false };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (seen.pulled === chunks) return controller.close();
+        seen.pulled++;
+        controller.enqueue(new TextEncoder().encode(text));
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { stream, seen };
+  };
+
+  it("refuses a streamed body over the limit only after reading it to its end (wrangler dev, ADR 0600)", async () => {
+    const { stream, seen } = streamedBody(8);
+    const response = await probe("/echo", { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    expect(response.status).toBe(413);
+    expect((await errorOf(response)).code).toBe("payload_too_large");
+    expect(seen).toEqual({ pulled: 8, cancelled: false });
+  });
+
+  it("gives up on an endless streamed body: it reads a bounded amount, then cancels it", async () => {
+    const { stream, seen } = streamedBody(1_000_000);
+    const app = new Hono<HonoEnv>().use("*", limitBody(1024, 4096)).post("/", (c) => c.text("read"));
+    app.onError(handleError);
+    const response = await app.request("/", { method: "POST", body: stream }, testEnv);
+    expect(response.status).toBe(413);
+    expect(seen.cancelled).toBe(true);
+    expect(seen.pulled).toBeLessThanOrEqual(2 + (1024 + 4096) / 512 + 2);
+  });
+
+  it("hands a streamed body under the limit to the handler intact", async () => {
+    const { stream } = streamedBody(1, JSON.stringify({ name: "Ada", age: 36 }));
+    const response = await probe("/echo", { method: "POST", body: stream, headers: { "content-type": "application/json" } });
+    expect([response.status, await response.json()]).toEqual([200, { name: "Ada", age: 36 }]);
+  });
 });
 
 describe("configuration", () => {

@@ -1,19 +1,17 @@
 /**
- * Starts what the worker tests talk to, on free loopback ports: the local Neon-HTTP endpoint
- * on a fresh database with migrations applied (in-memory PGlite, or a new database on the
- * PostgreSQL server named by TEST_DATABASE_URL), and every stand-in. Their addresses reach
- * the worker as bindings (vitest.config.ts) and the tests through `inject`.
+ * Starts what the worker tests talk to, on free loopback ports, the way `npm run dev` does
+ * (dev/backing-services.mjs): the local Neon-HTTP endpoint on a fresh database with migrations
+ * applied (in-memory PGlite, or a new database on the PostgreSQL server named by
+ * TEST_DATABASE_URL), and every stand-in. Their addresses reach the worker as bindings
+ * (vitest.config.ts) and the tests through `inject`.
  */
 import type { TestProject } from "vitest/node";
-import { openDatabase } from "../dev/db/backend.mjs";
-import { createScratchDatabase } from "../dev/db/scratch.mjs";
-import { applyMigrations } from "../dev/db/migrate.mjs";
-import { startNeonHttp } from "../dev/db/neon-http.mjs";
+import { startBackingServices } from "../dev/backing-services.mjs";
 import { checkLedger, formatReport } from "../dev/check-ledger.mjs";
-import { startStandIns } from "../dev/stand-ins/index.mjs";
+import { createScratchDatabase } from "../dev/db/scratch.mjs";
 
-/** The connection string the worker sends; its host is what NEON_FETCH_ENDPOINT stands in for. */
-export const TEST_DATABASE_URL = "postgresql://agentline:agentline@db.agentline.test/agentline";
+/** Where the worker under test says it lives; nothing listens there (the pool calls it directly). */
+const APP_URL = "http://127.0.0.1:8787";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,30 +24,31 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
-  const database = await openDatabase({ databaseUrl: scratch?.url, dataDir: null });
-  await applyMigrations(database.pool);
-  const neonHttp = await startNeonHttp({ pool: database.pool, kind: database.kind });
-  const standIns = await startStandIns({ appUrl: "http://127.0.0.1:8787" });
+  // Only the database is chosen here: no developer variables, so every service is a stand-in.
+  // Webhooks the stand-ins send (the Stripe checkout page's Pay) park on their relay: nothing
+  // listens on APP_URL here, and a test passes each one on to the worker (test/support/relay.ts).
+  const backing = await startBackingServices({
+    appUrl: APP_URL,
+    mode: "test",
+    vars: scratch ? { DATABASE_URL: scratch.url } : {},
+    relayWebhooks: true,
+  });
+  const database = backing.database!;
 
-  project.provide("neonUrl", neonHttp.url);
+  project.provide("neonUrl", backing.neonHttp!.url);
   project.provide("databaseKind", database.kind);
   project.provide(
     "standIns",
-    Object.fromEntries(Object.entries(standIns.services).map(([name, service]) => [name, service.url])),
+    Object.fromEntries(Object.entries(backing.standIns.services).map(([name, service]) => [name, service.url])),
   );
-  project.provide("workerBindings", {
-    DATABASE_URL: TEST_DATABASE_URL,
-    NEON_FETCH_ENDPOINT: neonHttp.url,
-    APP_URL: "http://127.0.0.1:8787",
-    ...standIns.bindings,
-  });
+  // DATABASE_URL carries the endpoint's per-run password; AGENTLINE_MODE is set by vitest.config.ts.
+  const { AGENTLINE_MODE: _mode, ...workerBindings } = backing.workerVars;
+  project.provide("workerBindings", workerBindings);
 
   return async () => {
     // After the whole suite, every user's ledger must still add up (db:check-ledger).
     const ledger = await checkLedger(database.pool);
-    await standIns.close();
-    await neonHttp.close();
-    await database.close();
+    await backing.close();
     await scratch?.drop();
     if (ledger.problems.length) {
       // vitest only logs an error thrown here; the exit code is what makes the run fail.

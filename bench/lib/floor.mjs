@@ -10,9 +10,9 @@ const ROUNDS = 3;
 const IN_FLIGHT = 10;
 const ping = { name: "GET /api/ping", path: "/api/ping", expectStatus: [204] };
 
-/** @param {string} appUrl @param {{ seconds: number }} options */
-export async function measureFloorBudget(appUrl, { seconds }) {
-  const bare = await startBareWorker();
+/** @param {string} appUrl @param {{ seconds: number, assets?: string }} options */
+export async function measureFloorBudget(appUrl, { seconds, assets }) {
+  const bare = await startBareWorker({ assets });
   const rounds = [];
   try {
     // One unmeasured step each: both isolates warm, connections open.

@@ -4,6 +4,7 @@
 import http from "node:http";
 import pg from "pg";
 import { rawTextTypes } from "./backend.mjs";
+import { createPasswordCheck, isLoopbackHost, newPassword } from "./neon-http-guard.mjs";
 
 const ISOLATION = /** @type {Record<string, string>} */ ({
   ReadUncommitted: "READ UNCOMMITTED",
@@ -15,7 +16,6 @@ const ISOLATION = /** @type {Record<string, string>} */ ({
 const ERROR_FIELDS = ["code", "detail", "hint", "position", "internalPosition", "internalQuery", "severity", "where",
   "table", "column", "schema", "dataType", "constraint", "file", "line", "routine"];
 const MAX_BODY = 10 * 1024 * 1024;
-const CORS = { "Access-Control-Allow-Origin": "*" };
 
 class HttpError extends Error {
   /** @param {number} status @param {string} message */
@@ -26,26 +26,31 @@ class HttpError extends Error {
 }
 
 /**
- * @param {{ pool: import("pg").Pool, kind: "pglite" | "postgres", port?: number, host?: string }} options
+ * @param {{ pool: import("pg").Pool, kind: "pglite" | "postgres", port?: number, host?: string, password?: string }} options
  *   With PGlite the pool holds one connection, so every request (a whole batch included) waits
  *   its turn in the pool's queue: that is the single queue that keeps transactions apart.
- * @returns {Promise<{ url: string, port: number, readonly requestsReceived: number, close: () => Promise<void> }>}
+ *   Every request must carry `password` in its connection string (a new random one per start
+ *   unless given) and a loopback Host header; no CORS headers are sent, so a web page the
+ *   developer visits can neither read the database nor reach it through DNS rebinding.
+ * @returns {Promise<{ url: string, port: number, password: string, readonly requestsReceived: number,
+ *   connectionString: (databaseHost: string) => string, close: () => Promise<void> }>}
  */
-export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }) {
+export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1", password = newPassword() }) {
   const debug = Boolean(process.env.DEBUG_NEON_HTTP);
+  const passwordMatches = createPasswordCheck(password);
   let requestsReceived = 0;
   const server = http.createServer((req, res) => {
     requestsReceived++;
     const started = performance.now();
-    handle(pool, req)
+    handle(pool, req, { passwordMatches, boundHost: host })
       .then(({ status, body, headers }) => {
-        res.writeHead(status, { ...CORS, ...headers, ...(body === undefined ? {} : { "Content-Type": "application/json" }) });
+        res.writeHead(status, { ...headers, ...(body === undefined ? {} : { "Content-Type": "application/json" }) });
         res.end(body === undefined ? undefined : JSON.stringify(body));
         if (debug) console.error(`[neon-http ${kind}] ${req.method} ${req.url} ${status} ${(performance.now() - started).toFixed(1)}ms`);
       })
       .catch((err) => {
         console.error("[neon-http] failed to answer:", err);
-        if (!res.headersSent) res.writeHead(500, CORS);
+        if (!res.headersSent) res.writeHead(500);
         res.end();
       });
   });
@@ -62,6 +67,9 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }
   return {
     url: `http://${hostInUrl}:${bound}/sql`,
     port: bound,
+    password,
+    // The host only picks the endpoint on the client side (neonConfig.fetchEndpoint); it is never resolved.
+    connectionString: (databaseHost) => `postgresql://agentline:${encodeURIComponent(password)}@${databaseHost}/agentline`,
     /** Requests received so far: one per database round trip (the bench counts them). */
     get requestsReceived() {
       return requestsReceived;
@@ -78,26 +86,20 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1" }
 /**
  * @param {import("pg").Pool} pool
  * @param {http.IncomingMessage} req
+ * @param {{ passwordMatches: (connectionString: unknown) => boolean, boundHost: string }} guard
  * @returns {Promise<{ status: number, body?: unknown, headers?: Record<string, string> }>}
  */
-async function handle(pool, req) {
-  if (req.method === "OPTIONS") {
-    const requested = req.headers["access-control-request-headers"];
-    return {
-      status: 204,
-      headers: {
-        "Access-Control-Allow-Methods": "POST, OPTIONS",
-        "Access-Control-Allow-Headers": requested || "*",
-        "Access-Control-Max-Age": "86400",
-      },
-    };
-  }
+async function handle(pool, req, { passwordMatches, boundHost }) {
   try {
+    if (!isLoopbackHost(req.headers.host, boundHost)) throw new HttpError(403, "this endpoint answers only to a loopback Host");
     if (new URL(req.url ?? "/", "http://x").pathname !== "/sql") throw new HttpError(404, "not found");
     if (req.method !== "POST") throw new HttpError(405, "method not allowed: use POST");
     const h = req.headers;
-    // Neon-Connection-String and Authorization (a JWT from authToken) pick the database and role
-    // at Neon; here one local database answers for every connection string, so both are ignored.
+    // Neon-Connection-String picks the database and role at Neon; here one local database
+    // answers, and the string's password must be this endpoint's (Postgres's SQLSTATE 28P01).
+    if (!passwordMatches(h["neon-connection-string"])) {
+      return { status: 401, body: { message: "password authentication failed: use the connection string this endpoint printed", code: "28P01" } };
+    }
     // As Neon: anything but the exact string "true" means false.
     const opts = { raw: h["neon-raw-text-output"] === "true", arrayMode: h["neon-array-mode"] === "true" };
     const isolation = h["neon-batch-isolation-level"];

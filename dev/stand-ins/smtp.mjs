@@ -1,5 +1,5 @@
 /**
- * A real SMTP server (the smtp-server package) that keeps what it receives in memory, with an
+ * A real SMTP server (the smtp-server package) that keeps what it receives (kit.mjs "Kept state"), with an
  * HTTP inbox beside it for the tests and the sandbox. Plain SMTP with AUTH PLAIN/LOGIN and no
  * TLS: it only ever listens on loopback.
  *
@@ -14,7 +14,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { SMTPServer } from "smtp-server";
-import { startStandIn } from "./kit.mjs";
+import { openState, startStandIn } from "./kit.mjs";
 
 const MAX_MESSAGES = 2000;
 
@@ -24,11 +24,11 @@ const MAX_MESSAGES = 2000;
  * @typedef {{ times: number, code: number, message: string, to?: string }} SmtpFault
  */
 
-/** @param {{ port?: number, smtpPort?: number, username?: string, password?: string }} [options] */
-export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "sandbox", password } = {}) {
+/** @param {{ port?: number, smtpPort?: number, username?: string, password?: string, dataDir?: string | null }} [options] */
+export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "sandbox", password, dataDir = null } = {}) {
   const credentials = { username, password: password ?? `sandbox-${randomBytes(8).toString("hex")}` };
-  /** @type {ReceivedMessage[]} */
-  let messages = [];
+  // The inbox outlives a restart of `npm run dev` (kit.mjs "Kept state"); faults do not.
+  const inbox = openState({ dataDir, name: "smtp", initial: () => ({ messages: /** @type {ReceivedMessage[]} */ ([]) }) });
   /** @type {SmtpFault[]} */
   let faults = [];
 
@@ -58,14 +58,15 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
         const raw = Buffer.concat(chunks).toString("utf8");
         const parsed = parseMessage(raw);
         const id = `msg_${randomBytes(8).toString("hex")}`;
-        messages.push({
+        inbox.data.messages.push({
           id,
           receivedAt: new Date().toISOString(),
           envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: recipients },
           ...parsed,
           raw,
         });
-        if (messages.length > MAX_MESSAGES) messages = messages.slice(-MAX_MESSAGES);
+        if (inbox.data.messages.length > MAX_MESSAGES) inbox.data.messages = inbox.data.messages.slice(-MAX_MESSAGES);
+        inbox.save();
         callback(null, `Message queued as ${id}`);
       });
     },
@@ -96,10 +97,19 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
         path: "/messages",
         handle: (req) => {
           const to = req.query.to?.toLowerCase();
+          const messages = inbox.data.messages;
           return { json: { messages: to ? messages.filter((m) => m.envelope.to.includes(to)) : messages } };
         },
       },
-      { method: "DELETE", path: "/messages", handle: () => ((messages = []), { json: { ok: true } }) },
+      {
+        method: "DELETE",
+        path: "/messages",
+        handle: () => {
+          inbox.data.messages = [];
+          inbox.save();
+          return { json: { ok: true } };
+        },
+      },
       {
         method: "POST",
         path: "/faults",
@@ -116,7 +126,7 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
       },
       { method: "DELETE", path: "/faults", handle: () => ((faults = []), { json: { ok: true } }) },
     ],
-    state: () => ({ smtpPort: address.port, messages: messages.length, faults }),
+    state: () => ({ smtpPort: address.port, messages: inbox.data.messages.length, faults }),
     onReset: () => {
       faults = [];
     },
@@ -225,7 +235,7 @@ function escapeRegExp(text) {
 export const smtpStandIn = {
   name: "smtp",
   realKeyVariable: "SMTP_HOST",
-  start: ({ port } = {}) => startSmtpStandIn({ port }),
+  start: ({ port, dataDir } = {}) => startSmtpStandIn({ port, dataDir }),
   bindings: (running) => {
     const smtp = /** @type {Awaited<ReturnType<typeof startSmtpStandIn>>} */ (/** @type {unknown} */ (running));
     return {

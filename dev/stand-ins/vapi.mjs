@@ -1,6 +1,6 @@
 /**
  * A stand-in for Vapi's REST API (https://api.vapi.ai): assistants, phone numbers and webhook
- * credentials, kept in memory. It checks payloads the way Vapi does (vapi-validation.mjs) and
+ * credentials, kept as kit.mjs's "Kept state" says (in .data/stand-ins/vapi.json under `npm run dev`). It checks payloads the way Vapi does (vapi-validation.mjs) and
  * answers in Vapi's shapes: 201 with the created object, 200 with the object on GET/PATCH/DELETE,
  * errors as `{message, error, statusCode}` (message a list for 400s). A bearer key is required.
  * New numbers answer `status: "activating"` and are `"active"` from the next GET on, as a
@@ -10,7 +10,7 @@
  * State for tests: `GET /__control/state` → {assistants, phoneNumbers, credentials}.
  */
 import { randomUUID } from "node:crypto";
-import { startStandIn } from "./kit.mjs";
+import { collection, openState, startStandIn } from "./kit.mjs";
 import { assistantSpec, createCredentialSpec, createVapiNumberSpec, updateVapiNumberSpec, validate } from "./vapi-validation.mjs";
 
 /** The private key the sandbox worker uses; any other key gets Vapi's 401. */
@@ -19,17 +19,33 @@ export const VAPI_SANDBOX_API_KEY = "vapi-sandbox-private-key";
 export const VAPI_SANDBOX_WEBHOOK_SECRET = "sandbox-vapi-webhook-secret-0123456789abcdef";
 
 const ORG_ID = "00000000-0000-4000-8000-00000000beef";
+/**
+ * What Vapi fills in on a created assistant when the request leaves it out (the defaults
+ * @vapi-ai/server-sdk 2.0.1 documents on Assistant), so code that reads an assistant back
+ * sees what the real one holds.
+ */
+const ASSISTANT_DEFAULTS = {
+  firstMessageMode: "assistant-speaks-first",
+  maxDurationSeconds: 600,
+  firstMessageInterruptionsEnabled: false,
+  modelOutputInMessagesEnabled: false,
+  clientMessages: ["conversation-update", "function-call", "hang", "model-output", "speech-update", "status-update", "transfer-update", "transcript", "tool-calls", "user-interrupted", "voice-input", "workflow.node.started", "assistant.started"],
+  serverMessages: ["conversation-update", "end-of-call-report", "function-call", "hang", "speech-update", "status-update", "tool-calls", "transfer-destination-request", "handoff-destination-request", "user-interrupted", "assistant.started"],
+};
 /** Area codes handed out when the buyer has no preference. */
 const DEFAULT_AREA_CODES = ["415", "628", "646", "312", "512", "206"];
 
-/** @param {{ port?: number }} [options] */
-export async function startVapiStandIn({ port = 0 } = {}) {
-  /** @type {Map<string, Record<string, unknown>>} */
-  const assistants = new Map();
-  /** @type {Map<string, Record<string, unknown>>} */
-  const phoneNumbers = new Map();
-  /** @type {Map<string, Record<string, unknown>>} */
-  const credentials = new Map();
+/** @param {{ port?: number, dataDir?: string | null }} [options] */
+export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
+  /** @typedef {Record<string, Record<string, any>>} Collection objects by id, oldest first */
+  const store = openState({
+    dataDir,
+    name: "vapi",
+    initial: () => ({ assistants: /** @type {Collection} */ ({}), phoneNumbers: /** @type {Collection} */ ({}), credentials: /** @type {Collection} */ ({}) }),
+  });
+  const assistants = collection(store.data.assistants, store.save);
+  const phoneNumbers = collection(store.data.phoneNumbers, store.save);
+  const credentials = collection(store.data.credentials, store.save);
 
   const json = (status, body) => ({ status, json: body });
   const badRequest = (message) => json(400, { message, error: "Bad Request", statusCode: 400 });
@@ -50,6 +66,15 @@ export async function startVapiStandIn({ port = 0 } = {}) {
 
   const stamp = () => new Date().toISOString();
 
+  /**
+   * A credential as Vapi answers it: the secret stays at Vapi (never echoed back), and every
+   * credential carries an `authenticationSession` (empty for an HMAC plan).
+   */
+  function publicCredential(record) {
+    const { secretKey: _secret, ...plan } = record.authenticationPlan ?? {};
+    return { ...record, authenticationPlan: plan, authenticationSession: {} };
+  }
+
   /** Numbers are stored as answered; a copy keeps callers from mutating the store. */
   function publicNumber(record) {
     return { ...record };
@@ -59,7 +84,7 @@ export async function startVapiStandIn({ port = 0 } = {}) {
     const errors = validate(req.body, assistantSpec);
     if (errors.length) return badRequest(errors);
     const now = stamp();
-    const assistant = { id: randomUUID(), orgId: ORG_ID, ...req.body, createdAt: now, updatedAt: now };
+    const assistant = { id: randomUUID(), orgId: ORG_ID, ...structuredClone(ASSISTANT_DEFAULTS), ...req.body, createdAt: now, updatedAt: now };
     assistants.set(assistant.id, assistant);
     return json(201, assistant);
   }
@@ -113,7 +138,10 @@ export async function startVapiStandIn({ port = 0 } = {}) {
 
   /** A read of a number: the purchase answered "activating"; by the next read it is active. */
   function readNumber(record) {
-    if (record.status === "activating") Object.assign(record, { status: "active", updatedAt: stamp() });
+    if (record.status === "activating") {
+      Object.assign(record, { status: "active", updatedAt: stamp() });
+      phoneNumbers.save();
+    }
     return publicNumber(record);
   }
 
@@ -126,6 +154,7 @@ export async function startVapiStandIn({ port = 0 } = {}) {
     const body = /** @type {Record<string, unknown>} */ (req.body ?? {});
     if (typeof body.assistantId === "string" && !assistants.has(body.assistantId)) return badRequest([`Couldn't Find Assistant ${body.assistantId}.`]);
     Object.assign(current, body, { id, updatedAt: stamp() });
+    phoneNumbers.save();
     return json(200, publicNumber(current));
   }
 
@@ -135,12 +164,12 @@ export async function startVapiStandIn({ port = 0 } = {}) {
     const now = stamp();
     const credential = { id: randomUUID(), orgId: ORG_ID, ...req.body, createdAt: now, updatedAt: now };
     credentials.set(credential.id, credential);
-    return json(201, credential);
+    return json(201, publicCredential(credential));
   }
 
-  const byId = (map, what) => (req) => {
+  const byId = (map, what, view = (record) => record) => (req) => {
     const record = map.get(req.params[0]);
-    return record ? json(200, record) : notFound(what);
+    return record ? json(200, view(record)) : notFound(what);
   };
   const deleteById = (map, what, view = (record) => record) => (req) => {
     const record = map.get(req.params[0]);
@@ -172,9 +201,9 @@ export async function startVapiStandIn({ port = 0 } = {}) {
       { method: "PATCH", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(updatePhoneNumber) },
       { method: "DELETE", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(deleteById(phoneNumbers, "Phone Number", publicNumber)) },
       { method: "POST", path: "/credential", handle: authed(createCredential) },
-      { method: "GET", path: "/credential", handle: authed(() => json(200, [...credentials.values()].reverse())) },
-      { method: "GET", path: new RegExp(`^/credential/${ID}$`), handle: authed(byId(credentials, "Credential")) },
-      { method: "DELETE", path: new RegExp(`^/credential/${ID}$`), handle: authed(deleteById(credentials, "Credential")) },
+      { method: "GET", path: "/credential", handle: authed(() => json(200, [...credentials.values()].reverse().map(publicCredential))) },
+      { method: "GET", path: new RegExp(`^/credential/${ID}$`), handle: authed(byId(credentials, "Credential", publicCredential)) },
+      { method: "DELETE", path: new RegExp(`^/credential/${ID}$`), handle: authed(deleteById(credentials, "Credential", publicCredential)) },
     ],
     state: () => ({
       assistants: [...assistants.values()],
@@ -189,7 +218,7 @@ export const vapiStandIn = {
   name: "vapi",
   overrideVariable: "VAPI_BASE_URL",
   realKeyVariable: "VAPI_API_KEY",
-  start: () => startVapiStandIn(),
+  start: ({ dataDir } = {}) => startVapiStandIn({ dataDir }),
   /** @param {{ url: string }} running */
   bindings: (running) => ({
     VAPI_BASE_URL: running.url,

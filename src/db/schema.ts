@@ -19,6 +19,21 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+export interface CallUtterance {
+  /** Vapi's message timestamp (ms since the epoch): the order of the conversation. */
+  at: number;
+  role: string;
+  text: string;
+}
+
+export interface CallEvent {
+  at: string;
+  kind: "booked" | "cancelled" | "moved" | "tool_failed" | "refused";
+  tool?: string;
+  detail: string;
+  start?: string;
+}
+
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -113,6 +128,8 @@ export const agents = pgTable(
     businessHours: jsonb("business_hours").$type<Record<string, { start: string; end: string }[]>>().notNull().default({}),
     timezone: text("timezone").notNull().default("UTC"),
     sheetsLogging: boolean("sheets_logging").notNull().default(false),
+    /** Which calls the owner is e-mailed about: all, important (booked, follow-up, refused) or none. */
+    notify: text("notify", { enum: ["all", "important", "none"] }).notNull().default("important"),
     status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -121,6 +138,7 @@ export const agents = pgTable(
     uniqueIndex("agents_vapi_assistant_id_key").on(t.vapiAssistantId),
     index("agents_user_id_created_at_idx").on(t.userId, t.createdAt),
     check("agents_status_valid", sql`${t.status} in ('active', 'paused')`),
+    check("agents_notify_valid", sql`${t.notify} in ('all', 'important', 'none')`),
     check("agents_transfer_e164", sql`${t.transferNumber} is null or ${t.transferNumber} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
     check("agents_appointment_minutes_range", sql`${t.appointmentMinutes} between 5 and 480`),
     check("agents_booking_numbers_non_negative", sql`${t.bufferMinutes} >= 0 and ${t.minNoticeMinutes} >= 0 and ${t.horizonDays} between 1 and 365`),
@@ -167,6 +185,16 @@ export const calls = pgTable(
     summary: text("summary"),
     recordingUrl: text("recording_url"),
     structuredData: jsonb("structured_data").$type<Record<string, unknown>>(),
+    /** The report's conversation (artifact.messages), as Vapi sent it. */
+    messages: jsonb("messages").$type<Record<string, unknown>[]>(),
+    /** Final utterances streamed during the call ({at, role, text}), kept ordered and unique. */
+    liveTranscript: jsonb("live_transcript").$type<CallUtterance[]>().notNull().default([]),
+    /** What happened on the call besides talking: bookings, tool failures, refusals. */
+    events: jsonb("events").$type<CallEvent[]>().notNull().default([]),
+    /** Why assistant-request refused the call (out_of_credit, agent_paused, …); null when answered. */
+    refusedReason: text("refused_reason"),
+    /** When the end-of-call report was stored. */
+    reportReceivedAt: timestamp("report_received_at", { withTimezone: true }),
     /** Vapi's cost in USD, kept exact. */
     vapiCost: numeric("vapi_cost", { precision: 12, scale: 4 }),
     creditsCharged: integer("credits_charged").notNull().default(0),
@@ -179,6 +207,7 @@ export const calls = pgTable(
     uniqueIndex("calls_vapi_call_id_key").on(t.vapiCallId),
     index("calls_user_id_started_at_idx").on(t.userId, t.startedAt),
     index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
+    index("calls_user_id_created_at_idx").on(t.userId, t.createdAt, t.id),
     check("calls_credits_non_negative", sql`${t.creditsCharged} >= 0`),
   ],
 );

@@ -10,9 +10,9 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import { createDatabase, type Database } from "../db/client";
-import { type Bindings, loadConfig } from "../env";
-import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import type { Database } from "../db/client";
+import type { Bindings } from "../env";
+import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
 import {
   type ChangeResult,
@@ -36,6 +36,21 @@ import {
   sqlState,
   writeLedger,
 } from "../services/credits-ledger";
+import { createServices, type Services } from "../services/create-services";
+import {
+  callCharge,
+  type Hold,
+  holdKey,
+  liveHolds,
+  nextExpiry,
+  type ReserveInput,
+  type ReserveResult,
+  reserveInputSchema,
+  reservedCredits,
+  type SettleInput,
+  type SettleResult,
+  settleInputSchema,
+} from "./call-holds";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
@@ -58,8 +73,7 @@ export class CreditAccount extends DurableObject<Bindings> {
   /** The cached account; undefined until loaded, and again after any write whose fate is unknown. */
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
-  #db: Database | undefined;
-  #logger: Logger | undefined;
+  #services: Services | undefined;
 
   async credit(input: CreditInput): Promise<ChangeResult> {
     const parsed = creditInputSchema.parse(input);
@@ -109,6 +123,94 @@ export class CreditAccount extends DurableObject<Bindings> {
   /** The balance after every change queued before this call (0 for a user that does not exist). */
   async balance(): Promise<number> {
     return this.#exclusive(async () => (await this.#loaded())?.balance ?? 0);
+  }
+
+  /**
+   * Holds up to `maxCredits` of the *available* balance (balance minus the holds of calls in
+   * progress) for a call, or refuses when less than `minCredits` is available. The same call id
+   * again answers its existing hold. An alarm voids the hold when no report settles it.
+   */
+  async reserve(input: ReserveInput): Promise<ReserveResult> {
+    const parsed = reserveInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const account = await this.#loaded();
+      if (!account) return NO_SUCH_USER;
+      const kv = this.ctx.storage.kv;
+      const now = Date.now();
+      const holds = liveHolds(kv, now);
+      const existing = holds.get(parsed.callId);
+      const reserved = [...holds.values()].reduce((sum, hold) => sum + hold.credits, 0);
+      if (existing) return { ok: true as const, held: existing.credits, duplicate: true, available: account.balance - reserved };
+      const available = account.balance - reserved;
+      if (available < parsed.minCredits) return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available) };
+      const held = Math.min(parsed.maxCredits, available);
+      const hold: Hold = { credits: held, expiresAt: now + parsed.expiresInSeconds * 1000 };
+      kv.put(holdKey(parsed.callId), hold);
+      await this.#scheduleAlarm(now);
+      return { ok: true as const, held, duplicate: false, available: available - held };
+    });
+  }
+
+  /**
+   * Debits the call's real charge once (ledger key `call:<vapi call id>`, taking what is left if
+   * the call outran the balance) and releases its hold. A report with no hold (it came first, or
+   * the hold expired) settles the same way.
+   */
+  async settle(input: SettleInput): Promise<SettleResult> {
+    const parsed = settleInputSchema.parse(input);
+    const config = this.#services$().config;
+    const charge = callCharge(parsed.seconds, config.CREDITS_PER_MINUTE, config.MIN_BILLABLE_SECONDS);
+    return this.#exclusive(async () => {
+      let charged = 0;
+      let duplicate = false;
+      let balance: number;
+      if (charge > 0) {
+        const result = await this.#change({
+          delta: -charge,
+          kind: "call",
+          idempotencyKey: `call:${parsed.callId}`,
+          callId: parsed.callRowId,
+          description: `Call of ${Math.ceil(parsed.seconds)} s`,
+          allowPartial: true,
+        });
+        if (!result.ok) return NO_SUCH_USER;
+        charged = result.entry ? -result.entry.delta : 0;
+        duplicate = result.duplicate;
+        balance = result.balance;
+      } else {
+        const account = await this.#loaded();
+        if (!account) return NO_SUCH_USER;
+        balance = account.balance;
+      }
+      const key = holdKey(parsed.callId);
+      const releasedHold = this.ctx.storage.kv.get<Hold>(key)?.credits ?? 0;
+      this.ctx.storage.kv.delete(key);
+      await this.#scheduleAlarm(Date.now());
+      return { ok: true as const, charged, duplicate, balance, releasedHold };
+    });
+  }
+
+  /** Credits held by calls in progress. */
+  async reserved(): Promise<number> {
+    return this.#exclusive(async () => reservedCredits(this.ctx.storage.kv, Date.now()));
+  }
+
+  /** Voids the holds whose calls never reported, then waits for the next expiry. */
+  override async alarm(): Promise<void> {
+    await this.#exclusive(async () => {
+      const now = Date.now();
+      const before = this.ctx.storage.kv.list({ prefix: "hold:" });
+      const count = [...before].length;
+      const remaining = liveHolds(this.ctx.storage.kv, now).size;
+      if (count > remaining) this.#logger$().info("expired call holds voided", { voided: count - remaining });
+      await this.#scheduleAlarm(now);
+    });
+  }
+
+  async #scheduleAlarm(now: number) {
+    const next = nextExpiry(this.ctx.storage.kv, now);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }
 
   /** An owner with no credits left takes no calls (DESIGN §4). */
@@ -249,13 +351,16 @@ export class CreditAccount extends DurableObject<Bindings> {
     return userId;
   }
 
+  #services$(): Services {
+    this.#services ??= createServices(this.env, { component: "credit-account" });
+    return this.#services;
+  }
+
   #database(): Database {
-    this.#db ??= createDatabase(loadConfig(this.env));
-    return this.#db;
+    return this.#services$().db;
   }
 
   #logger$(): Logger {
-    this.#logger ??= createLogger({ component: "credit-account" }, parseLevel(this.env.LOG_LEVEL));
-    return this.#logger;
+    return this.#services$().logger;
   }
 }

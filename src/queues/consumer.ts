@@ -3,10 +3,10 @@
  * failure retries that message alone with exponential backoff; after the last attempt the
  * queue moves it to the dead-letter queue, whose consumer logs it with its reason.
  */
-import { createDatabase } from "../db/client";
-import { type Bindings, type Config, loadConfig } from "../env";
-import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import type { Database } from "../db/client";
+import type { Bindings, Config } from "../env";
+import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
+import { createServices } from "../services/create-services";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export const DEAD_LETTER_QUEUE = "agentline-side-effects-dlq";
@@ -49,8 +49,8 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
       }
       return;
     }
-    const config = loadConfig(env);
-    const context: SideEffectContext = { env, config, db: createDatabase(config), logger };
+    const { config, db } = createServices(env, { logger });
+    const context: SideEffectContext = { env, config, db, logger };
     for (const message of batch.messages) {
       const parsed = sideEffectMessageSchema.safeParse(message.body);
       if (!parsed.success) {

@@ -48,7 +48,7 @@ export async function releaseSideEffect(db: Database, key: string) {
 }
 
 /** Sends `render()` to `to` once per message key; `render` returning null skips the email. */
-async function deliverOnce(message: EmailMessage, context: SideEffectContext, build: () => Promise<{ to: string; email: RenderedEmail } | null>) {
+export async function deliverOnce(message: EmailMessage, context: SideEffectContext, build: () => Promise<{ to: string; email: RenderedEmail } | null>) {
   const { db, config, logger } = context;
   if (!config.SMTP_HOST) {
     // Retried, not dropped: once SMTP is configured the queued emails go out.
@@ -77,7 +77,7 @@ async function deliverOnce(message: EmailMessage, context: SideEffectContext, bu
 }
 
 /** The account an email about it goes to; a deleted account gets nothing (logged, not retried). */
-async function recipient(context: SideEffectContext, userId: string, what: string) {
+export async function recipient(context: SideEffectContext, userId: string, what: string) {
   const [user] = await context.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
   if (!user) context.logger.info(`${what} for a deleted user; skipped`, { userId });
   return user;

@@ -29,6 +29,13 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
     currency: z.string().length(3),
     balance: z.number().int(),
   }),
+  /** The owner's e-mail about one call (the agent's `notify` setting decided it is due). */
+  z.object({
+    type: z.literal("email.call_summary"),
+    idempotencyKey: z.string().min(1),
+    userId: z.string().min(1),
+    callId: z.string().min(1),
+  }),
 ]);
 
 export const sideEffectMessageSchema = z.discriminatedUnion("type", [

@@ -2,7 +2,7 @@
  * Accounts: sign-up, sign-in, password change and reset, and the user as the API shows it.
  * Handlers stay thin; the rules (normalisation, timing, revocation) live here.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { googleConnections, passwordResetTokens, users } from "../db/schema";
 import { generateToken, hashToken } from "../lib/tokens";
@@ -74,9 +74,27 @@ export async function authenticate(db: Database, email: string, password: string
   return user;
 }
 
-export async function setPassword(db: Database, userId: string, newPassword: string) {
+/**
+ * Sets a new password and, in the same statement, spends every open reset token of the user
+ * (DESIGN §13): a link mailed before the change must not undo it.
+ */
+export async function changePassword(db: Database, userId: string, newPassword: string) {
   const passwordHash = await hashPassword(newPassword);
-  await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+  await db.execute(sql`
+    with spent as (
+      update ${passwordResetTokens} set used_at = now() where user_id = ${userId}::uuid and used_at is null
+    )
+    update ${users} set password_hash = ${passwordHash}, updated_at = now() where id = ${userId}::uuid`);
+}
+
+/** The live (unused, unexpired) reset token, or null; no password work is done here. */
+export async function findResetToken(db: Database, token: string) {
+  const [row] = await db
+    .select({ userId: passwordResetTokens.userId })
+    .from(passwordResetTokens)
+    .where(and(eq(passwordResetTokens.id, hashToken(token)), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, sql`now()`)))
+    .limit(1);
+  return row ?? null;
 }
 
 /** A reset token for the account with this email (null when there is none); only its hash is kept. */
@@ -92,7 +110,7 @@ export async function createPasswordResetToken(db: Database, email: string, now 
 /**
  * Uses a reset token: in one statement, the token (and every other open token of the user)
  * is spent, the password set and every session revoked. Null when the token is unknown,
- * used or expired.
+ * used or expired. Call `findResetToken` first: this hashes the password whatever the token.
  */
 export async function resetPasswordWithToken(db: Database, token: string, newPassword: string) {
   const passwordHash = await hashPassword(newPassword);

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isKnownVoice } from "../data/voices";
-import { e164Schema, timezoneSchema } from "../lib/schemas";
+import { e164Schema, multiLine, singleLine, timezoneSchema } from "../lib/schemas";
 import { DAYS } from "./assistant/business-hours";
 
 export const LIMITS = {
@@ -18,16 +18,18 @@ export const LIMITS = {
   rangesPerDay: 6,
 } as const;
 
-const text = (max: number) => z.string().trim().max(max, { message: `must be at most ${max} characters` });
-const requiredText = (max: number) => text(max).min(1, { message: "is required" });
+/** Names and questions are one line; greetings, descriptions, prompts and answers may span lines. */
+const line = (max: number) => singleLine.max(max, { message: `must be at most ${max} characters` });
+const text = (max: number) => multiLine.max(max, { message: `must be at most ${max} characters` });
+const required = <T extends z.ZodString>(schema: T) => schema.min(1, { message: "is required" });
 
 const START = /^([01]\d|2[0-3]):[0-5]\d$/;
 const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 const timeRange = z
   .strictObject({
-    start: z.string().regex(START, { message: "must be a time HH:MM between 00:00 and 23:59" }),
-    end: z.string().regex(END, { message: "must be a time HH:MM between 00:01 and 24:00" }),
+    start: singleLine.regex(START, { message: "must be a time HH:MM between 00:00 and 23:59" }),
+    end: singleLine.regex(END, { message: "must be a time HH:MM between 00:01 and 24:00" }),
   })
   .refine((range) => range.start < range.end, { message: "start must be before end", path: ["end"] });
 
@@ -54,16 +56,16 @@ export const businessHoursSchema = z.strictObject(
 );
 
 const faqSchema = z
-  .array(z.strictObject({ question: requiredText(LIMITS.question), answer: requiredText(LIMITS.answer) }))
+  .array(z.strictObject({ question: required(line(LIMITS.question)), answer: required(text(LIMITS.answer)) }))
   .max(LIMITS.faqPairs, { message: `at most ${LIMITS.faqPairs} questions` });
 
 const voiceSchema = z
-  .strictObject({ provider: z.string().trim().min(1).max(40), voiceId: z.string().trim().min(1).max(100) })
+  .strictObject({ provider: singleLine.min(1).max(40), voiceId: singleLine.min(1).max(100) })
   .refine((voice) => isKnownVoice(voice.provider, voice.voiceId), { message: "must be one of the voices from GET /api/voices" });
 
 const bookingFields = {
   enabled: z.boolean(),
-  calendarId: z.string().trim().min(1).max(255).nullable(),
+  calendarId: singleLine.min(1).max(255).nullable(),
   appointmentMinutes: z.number().int().min(5, { message: "must be at least 5" }).max(480, { message: "must be at most 480" }),
   bufferMinutes: z.number().int().min(0).max(240),
   minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 14),
@@ -84,8 +86,8 @@ const createBookingSchema = z.strictObject({
 const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
 
 export const createAgentSchema = z.strictObject({
-  name: requiredText(LIMITS.name),
-  greeting: requiredText(LIMITS.greeting),
+  name: required(line(LIMITS.name)),
+  greeting: required(text(LIMITS.greeting)),
   businessDescription: text(LIMITS.text).optional(),
   systemPrompt: text(LIMITS.text).optional(),
   faq: faqSchema.optional(),

@@ -30,10 +30,20 @@ export function encodeLedgerCursor(cursor: LedgerCursor): string {
 export function decodeLedgerCursor(value: string): LedgerCursor | null {
   try {
     const match = CURSOR_PATTERN.exec(atob(value.replace(/-/g, "+").replace(/_/g, "/")));
-    return match ? { createdAt: match[1] as string, id: match[2] as string } : null;
+    if (!match || !isRealInstant(match[1] as string)) return null;
+    return { createdAt: match[1] as string, id: match[2] as string };
   } catch {
     return null;
   }
+}
+
+/**
+ * The pattern lets through "2026-02-30" or "2026-13-45", which Postgres refuses with an error
+ * (a 500): the instant must exist, and fall in years a ledger row can have.
+ */
+function isRealInstant(iso: string): boolean {
+  const parsed = new Date(`${iso.slice(0, 23)}Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === iso.slice(0, 19) && parsed.getUTCFullYear() >= 2000;
 }
 
 export async function listTransactions(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: LedgerCursor }) {

@@ -82,3 +82,13 @@ export function refundedShare(credits: number, amountRefunded: number, amountCha
   if (amountRefunded >= amountCharged) return credits;
   return Math.round((credits * amountRefunded) / amountCharged);
 }
+
+/**
+ * What the API shows of a balance (DESIGN §4): `balance`, `reserved` by calls in progress, and
+ * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
+ * stored one (the object's cache may lag a write made outside it, never the other way).
+ */
+export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string, balance: number) {
+  const reserved = await creditAccount(env, userId).reserved();
+  return { balance, reserved, available: Math.max(0, balance - reserved) };
+}

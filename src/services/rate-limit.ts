@@ -2,9 +2,13 @@
  * Fixed-window rate limits kept in Postgres, so they hold across isolates and restarts
  * (DESIGN §13). Each check or hit is one statement.
  *
+ * An attempt is always counted (one atomic upsert) *before* it is judged, so a burst of
+ * parallel requests cannot all see a count under the limit: at most `limit` of them get past.
+ *
  * @example
  *   await enforce(db, { key: `signup:ip:${ip}`, limit: 5, windowSeconds: 3600 });   // counts and throws 429
- *   await assertUnderLimit(db, rule); ...; await recordHit(db, rule);             // count failures only
+ *   const attempt = await claimAttempt(db, rules);   // counts on every rule, throws 429 when over
+ *   if (ok) await attempt.release();                // "failures only": a success gives its count back
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
@@ -19,6 +23,7 @@ export interface RateLimitRule {
 interface WindowRow extends Record<string, unknown> {
   count: number | string;
   retry_after: number | string;
+  window_id?: string;
 }
 
 /** Counts one hit and returns the window's count and the seconds until it resets. */
@@ -31,32 +36,35 @@ export async function recordHit(db: Database, rule: RateLimitRule) {
       window_start = case when rate_limits.window_start <= now() - make_interval(secs => ${rule.windowSeconds})
                    then now() else rate_limits.window_start end
     returning count,
-      greatest(1, ceil(extract(epoch from (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int as retry_after`);
-  return toWindow(result.rows[0]);
+      greatest(1, ceil(extract(epoch from (window_start + make_interval(secs => ${rule.windowSeconds}) - now()))))::int as retry_after,
+      to_char(window_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as window_id`);
+  const row = result.rows[0];
+  return { ...toWindow(row), windowId: row?.window_id ?? null };
 }
 
-/** The current window of each rule without counting (for limits on failures only). */
-export async function peekWindows(db: Database, rules: RateLimitRule[]) {
-  if (!rules.length) return [];
-  const keys = rules.map((rule) => rule.key);
-  const result = await db.execute<WindowRow & { key: string; window_seconds: number }>(sql`
-    select r.key, r.count,
-      greatest(1, ceil(extract(epoch from (r.window_start + make_interval(secs => w.window_seconds) - now()))))::int as retry_after
-    from rate_limits r
-    join unnest(${toTextArray(keys)}::text[], ${toIntArray(rules.map((rule) => rule.windowSeconds))}::int[])
-      as w(key, window_seconds) on w.key = r.key
-    where r.window_start > now() - make_interval(secs => w.window_seconds)`);
-  return rules.map((rule) => {
-    const row = result.rows.find((candidate) => candidate.key === rule.key);
-    return { rule, ...(row ? toWindow(row) : { count: 0, retryAfter: 0 }) };
-  });
-}
-
-/** Throws 429 when any rule's window is already full. */
-export async function assertUnderLimit(db: Database, rules: RateLimitRule[]) {
-  for (const window of await peekWindows(db, rules)) {
-    if (window.count >= window.rule.limit) throw rateLimited(window.retryAfter);
-  }
+/**
+ * Counts one attempt on every rule, then judges: 429 when any window is over its limit. The
+ * count comes first and is atomic, so under any burst at most `limit` attempts are judged.
+ * `release()` gives the attempt back (for limits that count failures only); it only touches the
+ * window the attempt was counted in.
+ */
+export async function claimAttempt(db: Database, rules: RateLimitRule[]) {
+  const windows = await Promise.all(rules.map(async (rule) => ({ rule, ...(await recordHit(db, rule)) })));
+  const over = windows.filter((window) => window.count > window.rule.limit);
+  if (over.length) throw rateLimited(Math.max(...over.map((window) => window.retryAfter)));
+  return {
+    async release() {
+      await Promise.all(
+        windows.map((window) =>
+          window.windowId
+            ? db.execute(sql`
+                update rate_limits set count = count - 1
+                where key = ${window.rule.key} and window_start = ${window.windowId}::timestamptz and count > 0`)
+            : undefined,
+        ),
+      );
+    },
+  };
 }
 
 /** Counts a hit and throws 429 when it goes over the limit. */
@@ -81,12 +89,4 @@ function toWindow(row: WindowRow | undefined) {
 
 function formatWait(seconds: number) {
   return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-}
-
-function toTextArray(values: string[]) {
-  return `{${values.map((value) => `"${value.replace(/(["\\])/g, "\\$1")}"`).join(",")}}`;
-}
-
-function toIntArray(values: number[]) {
-  return `{${values.map((value) => Math.trunc(value)).join(",")}}`;
 }

@@ -127,7 +127,7 @@ describe("npm run db:migrate and npm run db:http (PGlite in a data directory)", 
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setInterval(() => {
           const match = /Neon HTTP endpoint: (http:\S+)/.exec(server.output());
-          if (match) resolve(match[1]!);
+          if (match && server.output().includes("Ctrl-C stops.")) resolve(match[1]!);
         }, 50);
         void server.exited.then((code) => reject(new Error(`db:http exited (${code}): ${server.output()}`)));
         server.exited.finally(() => clearInterval(timer)).catch(() => {});
@@ -136,8 +136,11 @@ describe("npm run db:migrate and npm run db:http (PGlite in a data directory)", 
       expect(server.output()).toContain("Backend: pglite");
       expect(server.output()).toContain("Migrations: up to date (2)");
 
+      const connectionString = /Connection string: (postgresql:\S+)/.exec(server.output())?.[1];
+      expect(connectionString).toMatch(/^postgresql:\/\/agentline:[\w-]{20,}@localhost\/agentline$/);
       neonConfig.fetchEndpoint = url;
-      const sql = neon("postgresql://any:thing@localhost/whatever");
+      await expect(neon("postgresql://any:thing@localhost/whatever")`select 1`).rejects.toThrow(/password authentication failed/);
+      const sql = neon(connectionString!);
       await sql`insert into accounts (email) values (${"cli@example.com"})`;
       expect(await sql`select email from accounts`).toEqual([{ email: "cli@example.com" }]);
 

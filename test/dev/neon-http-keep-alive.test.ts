@@ -47,7 +47,7 @@ describe("local Neon-HTTP endpoint keep-alive", () => {
 
 function sqlRequest(value: number) {
   const body = JSON.stringify({ query: `select ${value} as n`, params: [] });
-  const connectionString = (endpoint as { connectionString?: string }).connectionString ?? "postgresql://agentline:agentline@localhost/agentline";
+  const connectionString = endpoint.connectionString("db.agentline.local");
   return [
     "POST /sql HTTP/1.1",
     `Host: 127.0.0.1:${endpoint.port}`,

@@ -4,6 +4,8 @@
  * delivered to our webhook; and the Stripe stand-in's record of what it created and sent.
  */
 import Stripe from "stripe";
+import refundedFixture from "../fixtures/stripe/charge.refunded.json";
+import completedFixture from "../fixtures/stripe/checkout.session.completed.json";
 import { testEnv } from "./env";
 import { call } from "./http";
 import { standIn } from "./stand-ins";
@@ -26,58 +28,43 @@ export interface CheckoutSessionInput {
   metadata?: Record<string, string>;
 }
 
-/** A completed Checkout Session as Stripe sends it in checkout.session.* events. */
+/** A completed Checkout Session as Stripe sends it in checkout.session.* events (test/fixtures/stripe). */
 export function checkoutSession(input: CheckoutSessionInput) {
   const created = now() - 60;
   const amount = input.amountTotal ?? 1000;
+  const session = structuredClone(completedFixture.data.object);
+  const id = input.id ?? randomId("cs_test_");
   return {
-    id: input.id ?? randomId("cs_test_"),
-    object: "checkout.session",
-    after_expiration: null,
-    allow_promotion_codes: null,
+    ...session,
+    id,
     amount_subtotal: amount,
     amount_total: amount,
-    automatic_tax: { enabled: false, liability: null, status: null },
-    billing_address_collection: null,
-    cancel_url: "http://127.0.0.1:8787/billing?checkout=cancelled",
     client_reference_id: input.userId,
-    consent: null,
     created,
     currency: input.currency ?? "usd",
-    custom_fields: [],
     customer: randomId("cus_"),
-    customer_creation: null,
-    customer_details: { address: null, email: "buyer@example.test", name: null, phone: null, tax_exempt: "none", tax_ids: [] },
-    customer_email: null,
     expires_at: created + 86_400,
-    invoice: null,
-    livemode: false,
-    locale: null,
     metadata: input.metadata ?? { userId: input.userId, packId: input.packId ?? "starter", credits: String(input.credits ?? 100) },
-    mode: "payment",
     payment_intent: input.paymentIntent === undefined ? randomId("pi_") : input.paymentIntent,
-    payment_link: null,
-    payment_method_types: ["card"],
     payment_status: input.paymentStatus ?? "paid",
-    status: "complete",
-    success_url: "http://127.0.0.1:8787/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}",
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: "hosted",
     url: null,
   };
 }
 
-/** An Event envelope around `object`, as Stripe delivers it. */
+/** A charge as Stripe sends it in charge.* events (test/fixtures/stripe), with the fields a test is about. */
+export function charge(fields: { id?: string; amount?: number; amount_refunded?: number; currency?: string; payment_intent?: string; refunded?: boolean }) {
+  return { ...structuredClone(refundedFixture.data.object), id: fields.id ?? randomId("ch_"), ...fields };
+}
+
+/** An Event envelope around `object`, as Stripe delivers it (API request id null: made outside the API). */
 export function stripeEvent(type: string, object: unknown, previousAttributes?: Record<string, unknown>) {
   return {
+    ...structuredClone(completedFixture),
     id: randomId("evt_"),
-    object: "event",
     api_version: Stripe.API_VERSION,
     created: now(),
     data: previousAttributes ? { object, previous_attributes: previousAttributes } : { object },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: randomId("req_"), idempotency_key: null },
+    request: { id: null, idempotency_key: null },
     type,
   };
 }

@@ -1,7 +1,10 @@
 /**
  * The emails Agentline sends (DESIGN §7), each as a subject, a plain-text part and an HTML part.
  * Everything that comes from data is HTML-escaped; subjects carry no user data (no header
- * injection, nothing personal in a mail server's log).
+ * injection, nothing personal in a mail server's log). Every user-provided value goes through
+ * `inline()` and is placed after our own words on its line, so it cannot start a line of its own
+ * (DESIGN §7): a name with line breaks stored before input was checked cannot write
+ * "ACTION REQUIRED: …" as a line of a genuine Agentline e-mail.
  */
 import { formatMoney } from "../../config/packs";
 
@@ -15,8 +18,16 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
+/** A user-provided value as one line: control characters and line breaks become one space. */
+export function inline(value: string): string {
+  return value.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s{2,}/g, " ").trim();
+}
+
 const credits = (n: number) => `${n.toLocaleString("en-US")} credit${Math.abs(n) === 1 ? "" : "s"}`;
-const greeting = (name: string | null | undefined) => (name?.trim() ? `Hi ${name.trim()},` : "Hi,");
+const greeting = (name: string | null | undefined) => {
+  const shown = inline(name ?? "");
+  return shown ? `Hi ${shown},` : "Hi,";
+};
 
 function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
   const button = action

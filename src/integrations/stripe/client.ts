@@ -9,6 +9,11 @@ import { AppError } from "../../errors";
 
 /** Stripe's own recommendation: reject events signed more than five minutes ago (replays). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
+/**
+ * The SDK only refuses old timestamps; one from the future would stay "fresh" for as long as it
+ * is ahead (DESIGN §13: no future timestamps). This much clock skew is forgiven.
+ */
+export const WEBHOOK_FUTURE_SKEW_SECONDS = 60;
 
 const clients = new Map<string, Stripe>();
 let cryptoProvider: ReturnType<typeof Stripe.createSubtleCryptoProvider> | undefined;
@@ -52,11 +57,20 @@ export class InvalidSignatureError extends Error {
 export async function verifyStripeEvent(rawBody: string, signature: string | undefined, secret: string, receivedAt?: number): Promise<Stripe.Event> {
   if (!signature) throw new InvalidSignatureError("missing Stripe-Signature header");
   cryptoProvider ??= Stripe.createSubtleCryptoProvider();
+  let event: Stripe.Event;
   try {
-    return await Stripe.webhooks.constructEventAsync(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS, cryptoProvider, receivedAt);
+    event = await Stripe.webhooks.constructEventAsync(rawBody, signature, secret, WEBHOOK_TOLERANCE_SECONDS, cryptoProvider, receivedAt);
   } catch (error) {
     throw new InvalidSignatureError(error instanceof Error ? error.message : String(error));
   }
+  // Checked after the signature, so an unsigned header cannot probe the server's clock.
+  // The SDK signs with the header's last `t=`; so do we judge it.
+  const signedAt = Number([...signature.matchAll(/(?:^|,)t=(\d+)(?=,|$)/g)].at(-1)?.[1]);
+  const nowSeconds = Math.floor((receivedAt ?? Date.now()) / 1000);
+  if (!Number.isFinite(signedAt) || signedAt - nowSeconds > WEBHOOK_FUTURE_SKEW_SECONDS) {
+    throw new InvalidSignatureError("Timestamp is in the future");
+  }
+  return event;
 }
 
 /** A Stripe API failure as the API's error: 502 upstream_error with Stripe's message for the log. */

@@ -7,6 +7,15 @@ import { z } from "zod";
 const expandable = z.union([z.string(), z.object({ id: z.string() }).loose()]).nullable().optional()
   .transform((value) => (value == null ? null : typeof value === "string" ? value : value.id));
 
+/** The envelope every Stripe event has; a signed body without it is a bad request, not a crash. */
+export const stripeEventSchema = z
+  .object({
+    id: z.string().min(1),
+    type: z.string().min(1),
+    data: z.object({ object: z.record(z.string(), z.unknown()) }).loose(),
+  })
+  .loose();
+
 export const checkoutSessionSchema = z
   .object({
     id: z.string().min(1),

@@ -1,25 +1,28 @@
 /**
  * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13).
- * Rate limits live in Postgres so they hold across isolates; login counts failures only.
+ * Rate limits live in Postgres so they hold across isolates. Every attempt is counted before it
+ * is judged (`claimAttempt`), so parallel requests cannot all slip under a limit; login and the
+ * current-password check give a successful attempt back, so they limit failures only.
  */
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { emailSchema, passwordSchema, timezoneSchema } from "../../lib/schemas";
+import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import {
   authenticate,
+  changePassword,
   createAccount,
   createPasswordResetToken,
+  findResetToken,
   resetPasswordWithToken,
-  setPassword,
   toUserJson,
 } from "../../services/accounts";
 import { verifyPassword } from "../../services/passwords";
-import { assertUnderLimit, enforce, recordHit } from "../../services/rate-limit";
+import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
 import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
 import { describeError } from "../../lib/logger";
 import { hashToken } from "../../lib/tokens";
@@ -28,13 +31,13 @@ import { clientIp, limits } from "./limits";
 const signupBody = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1).max(100).optional(),
+  name: singleLine.min(1).max(100).optional(),
   timezone: timezoneSchema.optional(),
 });
-const loginBody = z.object({ email: emailSchema, password: z.string({ message: "is required" }).min(1).max(1024) });
-const passwordBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema });
+const loginBody = z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) });
+const passwordBody = z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema });
 const resetRequestBody = z.object({ email: emailSchema });
-const resetConfirmBody = z.object({ token: z.string().trim().min(16).max(128), newPassword: passwordSchema });
+const resetConfirmBody = z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema });
 
 const invalidCredentials = () => new AppError("invalid_credentials", "That email and password do not match an account.");
 
@@ -53,13 +56,10 @@ export const authRoutes = new Hono<HonoEnv>()
     const db = c.get("db");
     const { email, password } = c.req.valid("json");
     const ip = clientIp(c);
-    const rules = [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(ip)];
-    await assertUnderLimit(db, rules);
+    const attempt = await claimAttempt(db, [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(ip)]);
     const user = await authenticate(db, email, password);
-    if (!user) {
-      await Promise.all(rules.map((rule) => recordHit(db, rule)));
-      throw invalidCredentials();
-    }
+    if (!user) throw invalidCredentials();
+    await attempt.release();
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip });
     setSessionCookie(c, token, session.expiresAt);
     return c.json({ user: toUserJson(user) }, 200);
@@ -74,13 +74,12 @@ export const authRoutes = new Hono<HonoEnv>()
     const db = c.get("db");
     const user = c.get("user");
     const { currentPassword, newPassword } = c.req.valid("json");
-    const rule = limits.passwordChangeFailures(user.id);
-    await assertUnderLimit(db, [rule]);
+    const attempt = await claimAttempt(db, [limits.passwordChangeFailures(user.id)]);
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      await recordHit(db, rule);
       throw new AppError("invalid_credentials", "The current password is not right.", [{ path: "currentPassword", message: "is not right" }]);
     }
-    await setPassword(db, user.id, newPassword);
+    await attempt.release();
+    await changePassword(db, user.id, newPassword);
     await invalidateUserSessions(db, user.id, c.get("session").id);
     return c.body(null, 204);
   })
@@ -112,9 +111,14 @@ export const authRoutes = new Hono<HonoEnv>()
     return c.json({ ok: true, message: "If that email has an account, a reset link is on its way." }, 202);
   })
   .post("/auth/password-reset/confirm", validate("json", resetConfirmBody), async (c) => {
+    const db = c.get("db");
     const { token, newPassword } = c.req.valid("json");
-    const userId = await resetPasswordWithToken(c.get("db"), token, newPassword);
-    if (!userId) throw new AppError("invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
+    await enforce(db, limits.resetConfirmPerIp(clientIp(c)));
+    // The token first: scrypt runs only for a live token, so made-up tokens cost one indexed read.
+    const invalid = () => new AppError("invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
+    if (!(await findResetToken(db, token))) throw invalid();
+    const userId = await resetPasswordWithToken(db, token, newPassword);
+    if (!userId) throw invalid();
     clearSessionCookie(c);
     return c.body(null, 204);
   });

@@ -10,6 +10,7 @@ export const limits = {
   loginFailuresPerIp: (ip: string): RateLimitRule => ({ key: `login:ip:${ip}`, limit: 30, windowSeconds: 15 * MINUTE }),
   signupPerIp: (ip: string): RateLimitRule => ({ key: `signup:ip:${ip}`, limit: 10, windowSeconds: HOUR }),
   resetPerIp: (ip: string): RateLimitRule => ({ key: `reset:ip:${ip}`, limit: 5, windowSeconds: HOUR }),
+  resetConfirmPerIp: (ip: string): RateLimitRule => ({ key: `reset-confirm:ip:${ip}`, limit: 10, windowSeconds: HOUR }),
   resetPerEmail: (email: string): RateLimitRule => ({ key: `reset:email:${email}`, limit: 3, windowSeconds: HOUR }),
   passwordChangeFailures: (userId: string): RateLimitRule => ({ key: `password:user:${userId}`, limit: 10, windowSeconds: 15 * MINUTE }),
 };

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { stripeClient } from "../../integrations/stripe/client";
+import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { createCheckoutSession } from "../../services/billing";
@@ -15,7 +16,7 @@ import { enforce } from "../../services/rate-limit";
 /** Each checkout creates a Stripe session: enough for any buyer, not enough to flood Stripe. */
 const CHECKOUTS_PER_HOUR = 20;
 
-const checkoutSchema = z.object({ packId: z.string().trim().min(1).max(40) });
+const checkoutSchema = z.object({ packId: singleLine.min(1).max(40) });
 
 export const billingRoutes = new Hono<HonoEnv>()
   .get("/billing/packs", (c) => {

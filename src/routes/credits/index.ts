@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { creditSummary } from "../../services/credits";
 import { decodeLedgerCursor, listTransactions } from "../../services/credits-history";
 
 const querySchema = z.object({
@@ -29,6 +30,6 @@ const querySchema = z.object({
 export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), validate("query", querySchema), async (c) => {
   const user = c.get("user");
   const { limit, cursor } = c.req.valid("query");
-  const page = await listTransactions(c.get("db"), user.id, { limit, cursor });
-  return c.json({ balance: user.creditBalance, lowCreditThreshold: user.lowCreditThreshold, transactions: page.items, nextCursor: page.nextCursor }, 200);
+  const [page, credits] = await Promise.all([listTransactions(c.get("db"), user.id, { limit, cursor }), creditSummary(c.env, user.id, user.creditBalance)]);
+  return c.json({ ...credits, lowCreditThreshold: user.lowCreditThreshold, transactions: page.items, nextCursor: page.nextCursor }, 200);
 });

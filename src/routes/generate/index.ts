@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { requireOpenRouter } from "../../integrations/openrouter/client";
+import { multiLine, singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { LIMITS } from "../../services/agents-schemas";
@@ -14,13 +15,11 @@ export const GENERATE_LIMIT = { limit: 30, windowSeconds: 3600 } as const;
 
 const generateSchema = z.strictObject({
   kind: z.enum(["faq", "greeting", "policies"], { message: "must be faq, greeting or policies" }),
-  businessDescription: z
-    .string()
-    .trim()
+  businessDescription: multiLine
     .min(20, { message: "must describe the business in at least 20 characters" })
     .max(LIMITS.text, { message: `must be at most ${LIMITS.text} characters` }),
-  agentName: z.string().trim().min(1).max(LIMITS.name).optional(),
-  tone: z.string().trim().min(1).max(40).optional(),
+  agentName: singleLine.min(1).max(LIMITS.name).optional(),
+  tone: singleLine.min(1).max(40).optional(),
 });
 
 export const generateRoutes = new Hono<HonoEnv>().post("/generate", requireUser(), validate("json", generateSchema), async (c) => {

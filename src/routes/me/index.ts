@@ -5,16 +5,17 @@ import { z } from "zod";
 import { users } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { e164Schema, timezoneSchema } from "../../lib/schemas";
+import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+import { creditSummary } from "../../services/credits";
 import { syncFallbackDestinations } from "../../services/phone-numbers";
 import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z
   .object({
-    name: z.string().trim().min(1).max(100).nullable().optional(),
+    name: singleLine.min(1).max(100).nullable().optional(),
     phone: e164Schema.nullable().optional(),
     timezone: timezoneSchema.optional(),
     lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
@@ -27,7 +28,8 @@ export const meRoutes = new Hono<HonoEnv>()
   .get("/me", async (c) => {
     const row = await loadUserWithGoogle(c.get("db"), c.get("user").id);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-    return c.json({ user: toUserJson(row.user, row.google) });
+    const { reserved, available } = await creditSummary(c.env, row.user.id, row.user.creditBalance);
+    return c.json({ user: { ...toUserJson(row.user, row.google), reserved, available } });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     const db = c.get("db");

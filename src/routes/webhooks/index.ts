@@ -2,5 +2,6 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
 import { stripeWebhookRoutes } from "./stripe";
+import { vapiWebhookRoutes } from "./vapi";
 
-export const webhookRoutes = new Hono<HonoEnv>().route("/", stripeWebhookRoutes);
+export const webhookRoutes = new Hono<HonoEnv>().route("/", stripeWebhookRoutes).route("/", vapiWebhookRoutes);

@@ -6,8 +6,9 @@
  */
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, validationDetails } from "../../errors";
 import { InvalidSignatureError, verifyStripeEvent } from "../../integrations/stripe/client";
+import { stripeEventSchema } from "../../integrations/stripe/events";
 import { handleStripeEvent } from "../../services/billing-webhooks";
 
 export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", async (c) => {
@@ -24,6 +25,10 @@ export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", 
     if (!(error instanceof InvalidSignatureError)) throw error;
     logger.warn("stripe webhook refused", { reason: error.message });
     throw new AppError("invalid_signature", "The Stripe-Signature header does not match this payload.");
+  }
+  const envelope = stripeEventSchema.safeParse(event);
+  if (!envelope.success) {
+    throw new AppError("bad_request", "The event is not a Stripe event: it needs an id, a type and data.object.", validationDetails(envelope.error));
   }
   const result = await handleStripeEvent({ db: c.get("db"), env: c.env, config, logger }, event);
   return c.json({ received: true, duplicate: result.duplicate, outcome: result.outcome }, 200);

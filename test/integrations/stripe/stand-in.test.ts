@@ -45,6 +45,9 @@ describe("the Stripe stand-in", () => {
       [{ ...validSession, customer: "cus_missing" }, "customer", "No such customer"],
       [{ ...validSession, "line_items[0][price_data][unit_amount]": "10" }, "line_items", "at least 50"],
       [{ ...validSession, colour: "blue" }, "colour", "Received unknown parameter: colour"],
+      // `hosted` was renamed `hosted_page` in the API version we pin.
+      [{ ...validSession, ui_mode: "hosted" }, "ui_mode", "Invalid ui_mode: must be one of elements, embedded_page, form, hosted_page"],
+      [omit(validSession, "mode"), "mode", "Missing required param: mode."],
     ];
     for (const [params, param, message] of cases) {
       const { status, body } = await stripe.api("POST", "/v1/checkout/sessions", params);
@@ -85,6 +88,24 @@ describe("the Stripe stand-in", () => {
     const other = await send("b@example.test");
     expect(other.status).toBe(400);
     expect(await other.json()).toMatchObject({ error: { type: "idempotency_error" } });
+  });
+
+  it("answers every request with a Request-Id and the pinned version, which the SDK reads", async () => {
+    const client = stripeClient(loadConfig(testEnv));
+    const session = await client.checkout.sessions.create({
+      mode: "payment",
+      ui_mode: "hosted_page",
+      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "Starter" } } }],
+      success_url: "http://127.0.0.1:8787/billing",
+    });
+    expect(session.ui_mode).toBe("hosted_page");
+    expect(session.lastResponse.requestId).toMatch(/^req_\w{14}$/);
+    expect(session.lastResponse.apiVersion).toBe(Stripe.API_VERSION);
+    const again = await client.checkout.sessions.retrieve(session.id);
+    expect(again.lastResponse.requestId).not.toBe(session.lastResponse.requestId);
+    const refused = await client.checkout.sessions.retrieve("cs_test_missing").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(refused).toMatchObject({ statusCode: 404, code: "resource_missing", requestId: expect.stringMatching(/^req_/) });
   });
 
   it("is what the real SDK talks to when STRIPE_API_BASE points at it", async () => {

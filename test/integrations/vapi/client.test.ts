@@ -64,3 +64,42 @@ describe("webhookCredentialId", () => {
     expect(await db.select().from(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY))).toEqual([]);
   });
 });
+
+describe("the Vapi stand-in answers as Vapi does", () => {
+  it("a created assistant carries the server's defaults, read back through the SDK", async () => {
+    const client = createVapiClient(config);
+    const created = await client.assistants.create({ name: "Defaults", firstMessage: "Hello!" });
+    expect(created).toMatchObject({
+      name: "Defaults",
+      firstMessage: "Hello!",
+      firstMessageMode: "assistant-speaks-first",
+      maxDurationSeconds: 600,
+      serverMessages: expect.arrayContaining(["end-of-call-report", "tool-calls", "status-update"]),
+      clientMessages: expect.arrayContaining(["transcript"]),
+      orgId: expect.any(String),
+    });
+    expect(created.serverMessages).not.toContain("transcript");
+    // What the request names wins over a default.
+    const chosen = await client.assistants.create({ name: "Chosen", maxDurationSeconds: 120, serverMessages: ["end-of-call-report"] });
+    expect(chosen).toMatchObject({ maxDurationSeconds: 120, serverMessages: ["end-of-call-report"] });
+    expect(await client.assistants.get({ id: chosen.id })).toMatchObject({ id: chosen.id, maxDurationSeconds: 120 });
+  });
+
+  it("the webhook credential's answers never echo the secret and carry authenticationSession", async () => {
+    await db.delete(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
+    const client = createVapiClient(config);
+    const mark = await vapi.mark();
+    const id = await webhookCredentialId(db, client, config);
+    const [sent] = await vapiRequests(mark, "POST", "/credential");
+    expect((sent?.body as { authenticationPlan: { secretKey: string } }).authenticationPlan.secretKey).toBe(config.VAPI_WEBHOOK_SECRET);
+    for (const path of ["credential", `credential/${id}`]) {
+      const response = await client.fetch(path, { method: "GET" });
+      const text = await response.text();
+      expect(text).not.toContain(String(config.VAPI_WEBHOOK_SECRET));
+      const body = JSON.parse(text) as unknown;
+      const credential = (Array.isArray(body) ? body.find((c: { id: string }) => c.id === id) : body) as Record<string, any>;
+      expect(credential).toMatchObject({ id, provider: "webhook", authenticationSession: {}, authenticationPlan: { type: "hmac", algorithm: "sha256" } });
+      expect(credential.authenticationPlan).not.toHaveProperty("secretKey");
+    }
+  });
+});

@@ -88,3 +88,21 @@ describe("login errors and limits", () => {
     expect(me.user).toMatchObject({ credits: 0, phone: null });
   });
 });
+
+describe("sign-up rate limit", () => {
+  it("one address gets 10 sign-ups an hour; the 11th is 429 rate_limited and creates no account", async () => {
+    const ip = `2001:db8:5167::${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const response = await call("/api/auth/signup", { method: "POST", headers: { "cf-connecting-ip": ip }, json: { email: uniqueEmail("burst"), password: "sign-up burst password" } });
+      expect(response.status).toBe(201);
+    }
+    const email = uniqueEmail("burst");
+    const limited = await call("/api/auth/signup", { method: "POST", headers: { "cf-connecting-ip": ip }, json: { email, password: "sign-up burst password" } });
+    expect(limited.status).toBe(429);
+    expect((await errorOf(limited)).code).toBe("rate_limited");
+    expect((await logIn(email, "sign-up burst password")).status).toBe(401);
+    // Another address is not held back.
+    const elsewhere = await call("/api/auth/signup", { method: "POST", json: { email: uniqueEmail("burst"), password: "sign-up burst password" } });
+    expect(elsewhere.status).toBe(201);
+  });
+});

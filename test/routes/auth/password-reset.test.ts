@@ -86,6 +86,26 @@ describe("password reset", () => {
     expect(stale.status).toBe(400);
   });
 
+  it("a password change through POST /api/auth/password spends every open reset link", async () => {
+    const account = await signUp();
+    const first = tokenOf((await requestReset(account.email)).sent[0]);
+    const second = tokenOf((await requestReset(account.email)).sent[0]);
+    const changed = await call("/api/auth/password", {
+      method: "POST",
+      cookie: account.cookie,
+      json: { currentPassword: account.password, newPassword: "changed on purpose" },
+    });
+    expect(changed.status).toBe(204);
+    for (const token of [first, second]) {
+      const stale = await call("/api/auth/password-reset/confirm", { method: "POST", json: { token, newPassword: "an attacker's choice" } });
+      expect(stale.status).toBe(400);
+      expect((await errorOf(stale)).code).toBe("invalid_token");
+    }
+    expect((await logIn(account.email, "changed on purpose")).status).toBe(200);
+    const open = await db.select().from(passwordResetTokens).where(eq(passwordResetTokens.userId, account.user.id));
+    expect(open.every((row) => row.usedAt !== null)).toBe(true);
+  });
+
   it("answers 202 with the same body whether or not the account exists, and mails nobody", async () => {
     const account = await signUp();
     const known = await requestReset(account.email);

@@ -5,7 +5,7 @@ import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
-import { checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+import { charge, checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
 
 const recorded = async (eventId: string) =>
   db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)));
@@ -39,6 +39,18 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
     expect(await ledgerOf(user.id)).toEqual([]);
   });
 
+  it("a completed session that is not a one-off payment (a subscription) credits nothing, even with our metadata", async () => {
+    const { user } = await createUser();
+    for (const mode of ["subscription", "setup"]) {
+      const session = { ...checkoutSession({ userId: user.id, credits: 100 }), mode };
+      const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
+      expect(response.status).toBe(200);
+      expect(body.outcome).toBe(`ignored: ${session.id} is not an Agentline credit purchase`);
+    }
+    expect(await ledgerOf(user.id)).toEqual([]);
+    expect(await storedBalance(user.id)).toBe(0);
+  });
+
   it("a session for a user that no longer exists is acknowledged and ignored", async () => {
     const session = checkoutSession({ userId: crypto.randomUUID() });
     const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
@@ -57,8 +69,8 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
   });
 
   it("a refund of a charge that is not an Agentline purchase is acknowledged and ignored", async () => {
-    const charge = { id: "ch_unknown_1", object: "charge", amount: 1000, amount_refunded: 1000, currency: "usd", payment_intent: "pi_not_ours_1", refunded: true };
-    const { response, body } = await deliverEvent(stripeEvent("charge.refunded", charge));
+    const refunded = charge({ id: "ch_unknown_1", amount: 1000, amount_refunded: 1000, currency: "usd", payment_intent: "pi_not_ours_1", refunded: true });
+    const { response, body } = await deliverEvent(stripeEvent("charge.refunded", refunded));
     expect(response.status).toBe(200);
     expect(body.outcome).toBe("ignored: ch_unknown_1 is not an Agentline credit purchase");
   });

@@ -1,12 +1,16 @@
 import { and, eq } from "drizzle-orm";
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { creditTransactions, webhookEvents } from "../../../src/db/schema";
+import { loadConfig } from "../../../src/env";
+import { stripeClient } from "../../../src/integrations/stripe/client";
 import { creditAccount } from "../../../src/services/credits";
 import { expectLedgerConsistent, ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { APP_ORIGIN, call } from "../../support/http";
+import { passOnWebhook } from "../../support/relay";
 import { smtpInbox } from "../../support/smtp";
 import { checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent, stripeStandIn } from "../../support/stripe";
 
@@ -105,7 +109,16 @@ describe("POST /api/webhooks/stripe: checkout", () => {
   });
 });
 
-describe("the sandbox checkout, end to end through the Stripe stand-in", () => {
+describe("the sandbox checkout, end to end through the Stripe stand-in and its own webhook delivery", () => {
+  /** Pay on the hosted page while the stand-in's signed delivery is passed on to the worker. */
+  async function payOnHostedPage(url: string, email: string) {
+    const [paid, webhook] = await Promise.all([
+      fetch(url, { method: "POST", body: new URLSearchParams({ email }), redirect: "manual" }),
+      passOnWebhook("stripe"),
+    ]);
+    return { paid, webhook, event: JSON.parse(webhook.delivery.body) as Stripe.Event };
+  }
+
   it("checkout → hosted page → Pay → the signed webhook credits the pack and the balance shows it", async () => {
     const stripe = stripeStandIn();
     const { user, cookie } = await createUser();
@@ -119,51 +132,49 @@ describe("the sandbox checkout, end to end through the Stripe stand-in", () => {
     expect(html).toContain("Starter: 100 credits");
     expect(html).toMatch(/<button type="submit">Pay \$10\.00<\/button>/);
 
-    const paid = await fetch(url, { method: "POST", body: new URLSearchParams({ email: user.email }), redirect: "manual" });
+    const { paid, webhook, event } = await payOnHostedPage(url, user.email);
+    expect(webhook.delivery).toMatchObject({ method: "POST", path: "/api/webhooks/stripe" });
+    expect(webhook.delivery.headers["stripe-signature"]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(webhook.status).toBe(200);
+    expect(webhook.body).toMatchObject({ received: true, outcome: `credited 100 credits for ${sessionId}` });
+    // Paying on the hosted page is no API request of ours: Stripe sends request.id null.
+    expect(event).toMatchObject({ type: "checkout.session.completed", request: { id: null, idempotency_key: null }, data: { object: { id: sessionId, ui_mode: "hosted_page" } } });
     expect(paid.status).toBe(303);
     expect(paid.headers.get("location")).toBe(`${APP_ORIGIN}/billing?checkout=success&session_id=${sessionId}`);
-
-    // What the stand-in sent to APP_URL/api/webhooks/stripe, delivered to the worker as is.
-    const sent = await stripe.lastEvent("checkout.session.completed", sessionId);
-    expect(sent.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const delivered = await postWebhook(sent.payload, sent.signature);
-    expect(delivered.status).toBe(200);
+    // The stand-in recorded the worker's answer as the delivery's result.
+    expect((await stripe.lastEvent("checkout.session.completed", sessionId)).deliveries).toEqual([expect.objectContaining({ status: 200 })]);
 
     const credits = await call("/api/credits", { cookie });
     expect(await credits.json()).toMatchObject({ balance: 100, transactions: [{ kind: "purchase", delta: 100, balanceAfter: 100 }] });
   });
 
-  it("a refund takes back the refunded share of the pack, once per refund, never more than is left", async () => {
-    const stripe = stripeStandIn();
+  it("a refund takes back the refunded share of the pack, rounded to the nearest credit, never more than is left", async () => {
     const { user, cookie } = await createUser();
     const { url } = (await (await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" } })).json()) as { url: string };
     const sessionId = url.split("/pay/")[1] as string;
-    await fetch(url, { method: "POST", body: new URLSearchParams({ email: user.email }), redirect: "manual" });
-    const completed = await stripe.lastEvent("checkout.session.completed", sessionId);
-    await postWebhook(completed.payload, completed.signature);
-    const paymentIntent = (JSON.parse(completed.payload) as { data: { object: { payment_intent: string } } }).data.object.payment_intent;
+    const { event: completed } = await payOnHostedPage(url, user.email);
+    const paymentIntent = (completed.data.object as Stripe.Checkout.Session).payment_intent as string;
+    const stripe = stripeClient(loadConfig(testEnv));
 
-    // A quarter refunded: 25 of the 100 credits go.
-    const quarter = await stripe.api("POST", "/v1/refunds", { payment_intent: paymentIntent, amount: "250" });
-    expect(quarter.status).toBe(200);
-    const firstRefund = await stripe.lastEvent("charge.refunded", paymentIntent);
-    const first = await postWebhook(firstRefund.payload, firstRefund.signature);
-    expect(((await first.json()) as { outcome: string }).outcome).toMatch(/^took back 25 credits for ch_/);
-    expect(await storedBalance(user.id)).toBe(75);
+    // $2.59 of $10.00 refunded: 25.9 credits, so 26 go (rounded, not cut).
+    const [refund, first] = await Promise.all([stripe.refunds.create({ payment_intent: paymentIntent, amount: 259 }), passOnWebhook("stripe")]);
+    const firstEvent = JSON.parse(first.delivery.body) as Stripe.Event;
+    // A refund made through the API carries that request's id, as Stripe's events do.
+    expect(firstEvent.request).toEqual({ id: refund.lastResponse.requestId, idempotency_key: expect.any(String) });
+    expect(first.body?.outcome).toMatch(/^took back 26 credits for ch_/);
+    expect(await storedBalance(user.id)).toBe(74);
 
-    // The owner spends 60; the rest of the payment is refunded: only the 15 left can go.
+    // The owner spends 60; the rest of the payment is refunded: only the 14 left can go.
     await creditAccount(testEnv, user.id).debit({ amount: 60, kind: "call", idempotencyKey: `test:${crypto.randomUUID()}` });
-    await stripe.api("POST", "/v1/refunds", { payment_intent: paymentIntent });
-    const secondRefund = await stripe.lastEvent("charge.refunded", paymentIntent);
-    const second = await postWebhook(secondRefund.payload, secondRefund.signature);
-    expect(((await second.json()) as { outcome: string }).outcome).toMatch(/^took back 15 credits for ch_\w+ \(60 already spent\)$/);
+    const [, second] = await Promise.all([stripe.refunds.create({ payment_intent: paymentIntent }), passOnWebhook("stripe")]);
+    expect(second.body?.outcome).toMatch(/^took back 14 credits for ch_\w+ \(60 already spent\)$/);
     expect(await storedBalance(user.id)).toBe(0);
 
     // Replays of either refund (a new delivery of the same state) change nothing.
-    const replay = await signEvent(JSON.parse(firstRefund.payload) as unknown);
+    const replay = await signEvent(JSON.parse(first.delivery.body) as unknown);
     await postWebhook(replay.payload, replay.signature);
     const refunds = await db.select().from(creditTransactions).where(and(eq(creditTransactions.userId, user.id), eq(creditTransactions.kind, "refund")));
-    expect(refunds.map((row) => row.delta).sort()).toEqual([-15, -25]);
+    expect(refunds.map((row) => row.delta).sort()).toEqual([-14, -26]);
     expect(refunds.every((row) => row.stripeCheckoutSessionId === sessionId)).toBe(true);
     await expectLedgerConsistent(user.id);
   });

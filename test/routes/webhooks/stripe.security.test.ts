@@ -79,3 +79,25 @@ describe("POST /api/webhooks/stripe: signatures", () => {
     await expectNothingWritten(user.id, event.id);
   });
 });
+
+describe("POST /api/webhooks/stripe: signed but malformed or from the future", () => {
+  it("a timestamp an hour in the future is refused, even correctly signed", async () => {
+    const { user, event } = await paidEvent();
+    const future = await signEvent(event, { timestamp: Math.floor(Date.now() / 1000) + 60 * 60 });
+    const response = await postWebhook(future.payload, future.signature);
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe("invalid_signature");
+    await expectNothingWritten(user.id, event.id);
+  });
+
+  it("a signed event without data (or data.object) is 400 and writes nothing", async () => {
+    const { user, event } = await paidEvent();
+    for (const broken of [{ ...event, data: undefined }, { ...event, data: {} }, { ...event, data: { object: null } }]) {
+      const { payload, signature } = await signEvent(broken);
+      const response = await postWebhook(payload, signature);
+      expect(response.status).toBe(400);
+      expect((await errorOf(response)).code).toBe("bad_request");
+    }
+    await expectNothingWritten(user.id, event.id);
+  });
+});

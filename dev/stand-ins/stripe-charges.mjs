@@ -1,0 +1,70 @@
+/**
+ * Stripe stand-in: Charges. The hosted page's Pay creates one (`newCharge`); `GET
+ * /v1/charges/:id` reads it back, with every field the pinned API version's Charge carries.
+ */
+import { noSuch, now, randomId } from "./stripe-wire.mjs";
+
+/**
+ * The succeeded card charge behind a paid Checkout Session.
+ * @param {{ session: any, paymentIntentMetadata: Record<string, string> }} record
+ * @param {{ email: string | null, name: string | null }} payer
+ */
+export function newCharge(record, payer) {
+  const { session } = record;
+  return {
+    id: `ch_${randomId(24)}`,
+    object: "charge",
+    amount: session.amount_total,
+    amount_captured: session.amount_total,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: `txn_${randomId(24)}`,
+    billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: payer.email, name: payer.name, phone: null, tax_id: null },
+    calculated_statement_descriptor: "AGENTLINE SANDBOX",
+    captured: true,
+    created: now(),
+    currency: session.currency,
+    customer: session.customer,
+    description: null,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: null,
+    failure_message: null,
+    fraud_details: {},
+    livemode: false,
+    metadata: { ...record.paymentIntentMetadata },
+    on_behalf_of: null,
+    outcome: { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: "approved_by_network", reason: null, risk_level: "normal", risk_score: 32, seller_message: "Payment complete.", type: "authorized" },
+    paid: true,
+    payment_intent: `pi_${randomId(24)}`,
+    payment_method: `pm_${randomId(24)}`,
+    payment_method_details: {
+      card: { amount_authorized: session.amount_total, brand: "visa", checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "pass" }, country: "US", exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, fingerprint: randomId(16), funding: "credit", last4: "4242", network: "visa", three_d_secure: null, wallet: null },
+      type: "card",
+    },
+    receipt_email: null,
+    receipt_number: null,
+    receipt_url: null,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: "succeeded",
+    transfer_data: null,
+    transfer_group: null,
+  };
+}
+
+/** @param {import("./stripe.mjs").StripeContext} ctx */
+export function chargeRoutes(ctx) {
+  const retrieve = (req) => {
+    const charge = ctx.charges.get(req.params[0]);
+    return charge ? { json: charge } : noSuch("charge", req.params[0]);
+  };
+  return [{ method: "GET", path: /^\/v1\/charges\/([^/]+)$/, handle: ctx.api(retrieve) }];
+}

@@ -1,0 +1,76 @@
+/**
+ * The CreditAccount's holds on calls in progress (DESIGN §4, TigerBeetle's pending transfers):
+ * one `hold:<vapi call id>` entry per call in the object's own transactional storage, never in
+ * the ledger. A hold expires (a Durable Object alarm voids it) when no report settles it.
+ */
+import { z } from "zod";
+
+export interface Hold {
+  credits: number;
+  /** ms since the epoch. */
+  expiresAt: number;
+}
+
+const PREFIX = "hold:";
+
+export const reserveInputSchema = z.object({
+  /** Vapi's call id: a redelivered assistant-request finds its hold again. */
+  callId: z.string().trim().min(1).max(200),
+  /** The most the call may hold: the agent's call cap in credits. */
+  maxCredits: z.number().int().positive().max(100_000),
+  /** Refuse the call when less than this is available (one minute of talk). */
+  minCredits: z.number().int().positive().max(100_000),
+  /** How long the hold lives without a report: the call cap plus a grace period. */
+  expiresInSeconds: z.number().int().positive().max(7 * 24 * 3600),
+});
+
+export const settleInputSchema = z.object({
+  callId: z.string().trim().min(1).max(200),
+  /** The call's billed length; the charge is ceil(seconds / 60 × CREDITS_PER_MINUTE). */
+  seconds: z.number().nonnegative().max(7 * 24 * 3600),
+  /** Our calls.id, written on the ledger row. */
+  callRowId: z.uuid().optional(),
+});
+
+export type ReserveInput = z.input<typeof reserveInputSchema>;
+export type SettleInput = z.input<typeof settleInputSchema>;
+
+export type ReserveResult =
+  | { ok: true; held: number; duplicate: boolean; available: number }
+  | { ok: false; reason: "insufficient_credits"; available: number }
+  | { ok: false; reason: "no_such_user" };
+
+export type SettleResult =
+  | { ok: true; charged: number; duplicate: boolean; balance: number; releasedHold: number }
+  | { ok: false; reason: "no_such_user" };
+
+export const holdKey = (callId: string) => `${PREFIX}${callId}`;
+
+/** Every live hold; ones past their expiry are voided on the way (the alarm may be late). */
+export function liveHolds(kv: SyncKvStorage, now: number): Map<string, Hold> {
+  const holds = new Map<string, Hold>();
+  for (const [key, hold] of kv.list<Hold>({ prefix: PREFIX })) {
+    if (hold.expiresAt <= now) kv.delete(key);
+    else holds.set(key.slice(PREFIX.length), hold);
+  }
+  return holds;
+}
+
+export function reservedCredits(kv: SyncKvStorage, now: number): number {
+  let total = 0;
+  for (const hold of liveHolds(kv, now).values()) total += hold.credits;
+  return total;
+}
+
+/** The earliest expiry among the live holds: when the alarm should next fire. */
+export function nextExpiry(kv: SyncKvStorage, now: number): number | null {
+  let next: number | null = null;
+  for (const hold of liveHolds(kv, now).values()) if (next === null || hold.expiresAt < next) next = hold.expiresAt;
+  return next;
+}
+
+/** ceil(seconds / 60 × credits per minute); calls under the free threshold cost nothing (DESIGN §4). */
+export function callCharge(seconds: number, creditsPerMinute: number, minBillableSeconds: number): number {
+  if (seconds <= 0 || seconds < minBillableSeconds) return 0;
+  return Math.ceil((seconds * creditsPerMinute) / 60 - 1e-9);
+}

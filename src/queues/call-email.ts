@@ -1,0 +1,46 @@
+/**
+ * The owner's call e-mail (`email.call_summary`), sent once per call by the side-effects
+ * consumer: the message carries only ids, the details are read here, so a retry sends what the
+ * call says now.
+ */
+import { and, eq } from "drizzle-orm";
+import { agents, calls, users } from "../db/schema";
+import { callSummaryEmail } from "../integrations/email/call-summary";
+import type { SideEffectHandler } from "./consumer";
+import { deliverOnce } from "./email";
+
+export const sendCallSummary: SideEffectHandler<"email.call_summary"> = (message, context) =>
+  deliverOnce(message, context, async () => {
+    const [row] = await context.db
+      .select({ call: calls, agentName: agents.name, email: users.email, ownerName: users.name, timezone: users.timezone })
+      .from(calls)
+      .innerJoin(users, eq(users.id, calls.userId))
+      .leftJoin(agents, eq(agents.id, calls.agentId))
+      .where(and(eq(calls.id, message.callId), eq(calls.userId, message.userId)));
+    if (!row) {
+      context.logger.info("call e-mail for a call or account that is gone; skipped", { callId: message.callId });
+      return null;
+    }
+    const { call } = row;
+    const data = call.structuredData ?? {};
+    const unanswered = Array.isArray(data.unansweredQuestions) ? data.unansweredQuestions.filter((q): q is string => typeof q === "string") : [];
+    const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail} (${event.start})`);
+    return {
+      to: row.email,
+      email: callSummaryEmail({
+        ownerName: row.ownerName,
+        agentName: row.agentName ?? "Your agent",
+        callerNumber: call.customerNumber,
+        callerName: typeof data.callerName === "string" && data.callerName ? data.callerName : null,
+        startedAt: (call.startedAt ?? call.createdAt).toISOString(),
+        timezone: row.timezone,
+        durationSeconds: call.durationSeconds,
+        summary: call.summary,
+        booked: booked.length ? booked : data.appointmentBooked === true ? ["an appointment (see your calendar)"] : [],
+        followUpNeeded: data.followUpNeeded === true,
+        refusedReason: call.refusedReason,
+        unansweredQuestions: unanswered,
+        callUrl: `${context.config.APP_URL}/calls/${call.id}`,
+      }),
+    };
+  });

@@ -1,0 +1,83 @@
+/**
+ * The calls API (DESIGN §12), scoped to the signed-in user: `GET /api/calls`, `GET /api/calls/:id`,
+ * `GET /api/stats` and `GET /api/insights/unanswered`.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { assertId } from "../../db/scope";
+import type { HonoEnv } from "../../env";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import { unansweredQuestions } from "../../services/calls/insights";
+import { getCall, listCalls } from "../../services/calls/queries";
+import { addDays, callStats, localDate, MAX_STATS_DAYS } from "../../services/calls/stats";
+import { decodeLedgerCursor } from "../../services/credits-history";
+
+/** A moment: a full ISO date-time, or a date meaning its start in UTC. */
+const instant = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d\d-\d\d(T[\d:.]+(Z|[+-]\d\d:\d\d))?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be an ISO 8601 date or date-time",
+  })
+  .transform((value) => new Date(value))
+  .optional();
+const uuid = z.uuid({ message: "must be an agent id" }).optional();
+
+const listQuery = z.object({
+  agentId: uuid,
+  status: z.enum(["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"]).optional(),
+  from: instant,
+  to: instant,
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return undefined;
+      const cursor = decodeLedgerCursor(value);
+      if (!cursor) {
+        ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
+        return z.NEVER;
+      }
+      return cursor;
+    }),
+});
+
+const day = z.iso.date({ message: "must be a date YYYY-MM-DD" }).optional();
+const statsQuery = z.object({ from: day, to: day });
+const insightsQuery = z.object({ agentId: uuid, from: instant, to: instant });
+
+export const callsRoutes = new Hono<HonoEnv>()
+  .use("/calls", requireUser())
+  .use("/calls/*", requireUser())
+  .use("/stats", requireUser())
+  .use("/insights/*", requireUser())
+  .get("/calls", validate("query", listQuery), async (c) => {
+    return c.json(await listCalls(c.get("db"), c.get("user").id, c.req.valid("query")), 200);
+  })
+  .get("/calls/:id", async (c) => {
+    return c.json({ call: await getCall(c.get("db"), c.get("user").id, assertId(c.req.param("id"), "call")) }, 200);
+  })
+  .get(
+    "/stats",
+    validate(
+      "query",
+      statsQuery.superRefine((query, ctx) => {
+        if (query.from && query.to && query.from > query.to) ctx.addIssue({ code: "custom", path: ["from"], message: "must not be after to" });
+        if (query.from && query.to && addDays(query.from, MAX_STATS_DAYS - 1) < query.to) {
+          ctx.addIssue({ code: "custom", path: ["to"], message: `the range may span at most ${MAX_STATS_DAYS} days` });
+        }
+      }),
+    ),
+    async (c) => {
+      const user = c.get("user");
+      const query = c.req.valid("query");
+      const to = query.to ?? (query.from ? addDays(query.from, 29) : localDate(new Date(), user.timezone));
+      const from = query.from ?? addDays(to, -29);
+      return c.json(await callStats(c.get("db"), user.id, user.timezone, { from, to }), 200);
+    },
+  )
+  .get("/insights/unanswered", validate("query", insightsQuery), async (c) => {
+    return c.json({ questions: await unansweredQuestions(c.get("db"), c.get("user").id, c.req.valid("query")) }, 200);
+  });

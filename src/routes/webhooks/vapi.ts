@@ -1,0 +1,61 @@
+/**
+ * `POST /api/webhooks/vapi`: every server message of every call (VAPI.md). Authenticate over the
+ * raw body first (HMAC credential or legacy X-Vapi-Secret) — a refused message gets 401 and
+ * writes nothing; then parse (400 for a malformed body, 200 and ignored for a type we do not act
+ * on); then dispatch. Tool calls always answer 200 with a result per call.
+ */
+import { Hono } from "hono";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { parseVapiMessage } from "../../integrations/vapi/messages";
+import { verifyVapiRequest } from "../../integrations/vapi/verify";
+import { answerAssistantRequest } from "../../services/calls/assistant-request";
+import { recordStatus, recordTranscript } from "../../services/calls/live";
+import { handleEndOfCallReport } from "../../services/calls/report";
+import { answerToolCalls } from "../../services/calls/tool-calls";
+
+export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", async (c) => {
+  const services = c.var.services;
+  const { config, logger } = services;
+  if (!config.VAPI_WEBHOOK_SECRET) {
+    throw new AppError("service_not_configured", "Vapi webhooks are not configured on this server (VAPI_WEBHOOK_SECRET).");
+  }
+  const rawBody = await c.req.text();
+  const auth = await verifyVapiRequest(
+    { signature: c.req.header("x-signature"), timestamp: c.req.header("x-timestamp"), legacySecret: c.req.header("x-vapi-secret") },
+    rawBody,
+    config.VAPI_WEBHOOK_SECRET,
+  );
+  if (!auth.ok) {
+    logger.warn("vapi webhook refused", { reason: auth.reason });
+    throw new AppError("unauthenticated", "This request is not signed with our Vapi webhook credential.");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw new AppError("invalid_json", "The body is not JSON.");
+  }
+  const parsed = parseVapiMessage(body);
+  if (parsed.kind === "malformed") {
+    const first = parsed.issues[0];
+    throw new AppError("validation_failed", first ? `${first.path}: ${first.message}` : "Not a Vapi server message.", parsed.issues);
+  }
+  if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.type }, 200);
+  const message = parsed.message;
+  const deps = services;
+  switch (message.type) {
+    case "assistant-request":
+      return c.json(await answerAssistantRequest(deps, message), 200);
+    case "tool-calls":
+      return c.json(await answerToolCalls(deps, message), 200);
+    case "status-update":
+      await recordStatus(deps, message);
+      return c.json({ received: true }, 200);
+    case "end-of-call-report":
+      return c.json({ received: true, outcome: await handleEndOfCallReport(deps, message) }, 200);
+    default:
+      await recordTranscript(deps, message);
+      return c.json({ received: true }, 200);
+  }
+});

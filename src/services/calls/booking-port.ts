@@ -1,0 +1,48 @@
+/**
+ * What the booking tools need from the calendar, as a small interface: the Google services
+ * (src/services/google, issue #8) implement it; tests and a server without Google use others.
+ * A `BookingRefusal` is an answer the agent can speak ("that time is taken", "I can't find a
+ * booking from this number"); any other error is an outage and gets the spoken fallback.
+ */
+import type { Agent } from "../agents-view";
+
+export interface Slot {
+  start: string;
+  end: string;
+}
+
+export interface BookInput {
+  start: string;
+  name: string;
+  phone: string;
+  email?: string;
+  notes?: string;
+  /** The tool call's id: a retried tool call books once. */
+  idempotencyKey: string;
+  callId?: string;
+}
+
+export interface BookingPort {
+  availability(agent: Agent, input: { date: string }): Promise<Slot[]>;
+  book(agent: Agent, input: BookInput): Promise<Slot & { eventId: string }>;
+  /** Cancels the caller's own booking (at `start`, or their next one). */
+  cancel(agent: Agent, input: { callerPhone: string; start?: string }): Promise<Slot>;
+  /** Moves the caller's own booking (at `from`, or their next one) to `to`. */
+  move(agent: Agent, input: { callerPhone: string; from?: string; to: string; idempotencyKey: string }): Promise<{ from: Slot; to: Slot }>;
+}
+
+/** An answer the caller should hear, not an outage. */
+export class BookingRefusal extends Error {
+  override name = "BookingRefusal";
+  constructor(readonly spoken: string) {
+    super(spoken);
+  }
+}
+
+/** A calendar that cannot be reached (no Google services on this server yet). */
+export const unavailableBooking: BookingPort = {
+  availability: () => Promise.reject(new Error("no calendar service is configured")),
+  book: () => Promise.reject(new Error("no calendar service is configured")),
+  cancel: () => Promise.reject(new Error("no calendar service is configured")),
+  move: () => Promise.reject(new Error("no calendar service is configured")),
+};

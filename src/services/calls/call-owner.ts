@@ -1,0 +1,35 @@
+/**
+ * Which owner a Vapi message belongs to, as SQL: by the call's phone number, else by its
+ * assistant. Used by every upsert of a call row, so a message that arrives before the row exists
+ * (Vapi promises no order) still creates it for the right user.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import type { StatusUpdateMessage } from "../../integrations/vapi/messages";
+import { STATUS_ORDER } from "./deps";
+
+type Envelope = Pick<StatusUpdateMessage, "call" | "phoneNumber" | "assistant" | "customer">;
+
+/** `select user_id, agent_id, phone_number_id, customer_number` for the message's call (no row when nobody owns it). */
+export function ownerOf(message: Envelope): SQL {
+  const phoneNumberId = message.phoneNumber?.id ?? message.call.phoneNumberId ?? null;
+  const assistantId = message.call.assistantId ?? message.assistant?.id ?? null;
+  const customer = message.call.customer?.number ?? message.customer?.number ?? null;
+  return sql`
+    select coalesce(p.user_id, a.user_id) as user_id, coalesce(a.id, p.agent_id) as agent_id, p.id as phone_number_id,
+           ${customer}::text as customer_number
+    from (select 1) as one
+    left join phone_numbers p on p.vapi_phone_number_id = ${phoneNumberId}
+    left join agents a on a.vapi_assistant_id = ${assistantId} and (p.user_id is null or a.user_id = p.user_id)
+    where coalesce(p.user_id, a.user_id) is not null`;
+}
+
+/** A status's place in a call's life; unknown statuses rank lowest and never overwrite a known one. */
+export function statusRank(column: SQL): SQL {
+  return sql`coalesce(array_position(array[${sql.raw(STATUS_ORDER.map((s) => `'${s}'`).join(","))}]::text[], ${column}), 0)`;
+}
+
+/** Vapi's millisecond timestamp, else now, as an ISO string. */
+export function messageTime(message: { timestamp?: number }, now: Date): string {
+  const ms = message.timestamp;
+  return new Date(ms && Number.isFinite(ms) && ms > 1e11 ? ms : now.getTime()).toISOString();
+}

@@ -1,0 +1,18 @@
+/** What the call services need: the bindings (CreditAccount, queue), the database, config and a logger. */
+import type { Database } from "../../db/client";
+import type { Bindings, Config } from "../../env";
+import type { Logger } from "../../lib/logger";
+
+export interface CallDeps {
+  env: Bindings;
+  db: Database;
+  config: Config;
+  logger: Logger;
+}
+
+/** The call cap of every assistant (ADR 0101) and how long a hold outlives it waiting for the report. */
+export const CALL_CAP_SECONDS = 600;
+export const HOLD_GRACE_SECONDS = 15 * 60;
+
+/** Statuses in the order a call moves through them; a call never moves back (DESIGN §13: any order). */
+export const STATUS_ORDER = ["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"] as const;

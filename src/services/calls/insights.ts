@@ -1,0 +1,41 @@
+/**
+ * `GET /api/insights/unanswered`: the questions callers asked that the agent could not answer
+ * (`structuredData.unansweredQuestions`), grouped by their normalised text (case, spacing and
+ * punctuation ignored), most asked first, so the owner can add them to the FAQ.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+
+const MAX_GROUPS = 100;
+const MAX_CALL_IDS = 20;
+
+export async function unansweredQuestions(db: Database, userId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
+  const result = await db.execute<{ text: string; count: number; last_asked_at: string; call_ids: string[] }>(sql`
+    with asked as (
+      select c.id as call_id, coalesce(c.started_at, c.created_at) as asked_at, trim(q.value) as text,
+             trim(regexp_replace(regexp_replace(lower(q.value), '[^[:alnum:][:space:]]+', '', 'g'), '[[:space:]]+', ' ', 'g')) as norm
+      from calls c
+      cross join lateral jsonb_array_elements_text(
+        case when jsonb_typeof(c.structured_data->'unansweredQuestions') = 'array' then c.structured_data->'unansweredQuestions' else '[]'::jsonb end
+      ) as q(value)
+      where c.user_id = ${userId}::uuid
+        ${filters.agentId ? sql`and c.agent_id = ${filters.agentId}::uuid` : sql``}
+        ${filters.from ? sql`and coalesce(c.started_at, c.created_at) >= ${filters.from.toISOString()}::timestamptz` : sql``}
+        ${filters.to ? sql`and coalesce(c.started_at, c.created_at) < ${filters.to.toISOString()}::timestamptz` : sql``}
+    )
+    select (array_agg(text order by asked_at desc))[1] as text, count(distinct call_id)::int as count,
+           to_char(max(asked_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_asked_at,
+           (array_agg(distinct call_id::text))[1:${MAX_CALL_IDS}] as call_ids
+    from asked where norm <> ''
+    group by norm
+    order by count(distinct call_id) desc, max(asked_at) desc
+    limit ${MAX_GROUPS}`);
+  return result.rows.map((row) => ({ text: row.text, count: Number(row.count), lastAskedAt: row.last_asked_at, callIds: parseArray(row.call_ids) }));
+}
+
+/** text[] may arrive parsed or as Postgres's array literal, depending on the driver's type parsing. */
+function parseArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string") return value.replace(/^\{|\}$/g, "").split(",").filter(Boolean).map((s) => s.replace(/^"|"$/g, ""));
+  return [];
+}

@@ -1,0 +1,11 @@
+/**
+ * Whether a call is "important" enough for an owner whose agent notifies on important calls
+ * (DESIGN §5): an appointment was booked, someone should call the caller back, or the call was
+ * refused (the caller never reached the agent).
+ */
+export function isImportant(call: { structuredData?: Record<string, unknown> | null; events?: { kind: string }[] | null; refused: boolean }): boolean {
+  if (call.refused) return true;
+  const data = call.structuredData ?? {};
+  if (data.appointmentBooked === true || data.followUpNeeded === true) return true;
+  return (call.events ?? []).some((event) => event.kind === "booked" || event.kind === "tool_failed");
+}

@@ -1,0 +1,47 @@
+/** The calls API's reads, scoped to the user: a keyset-paginated list (newest first) and one call. */
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { calls } from "../../db/schema";
+import { foundOr404, ownedBy } from "../../db/scope";
+import { encodeLedgerCursor, type LedgerCursor } from "../credits-history";
+import { callDetailJson, callJson } from "./view";
+
+export interface CallFilters {
+  agentId?: string;
+  status?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  cursor?: LedgerCursor;
+}
+
+const createdAtMicros = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export async function listCalls(db: Database, userId: string, filters: CallFilters) {
+  const rows = await db
+    .select({ call: calls, cursorAt: createdAtMicros })
+    .from(calls)
+    .where(
+      and(
+        eq(calls.userId, userId),
+        filters.agentId ? eq(calls.agentId, filters.agentId) : undefined,
+        filters.status ? eq(calls.status, filters.status) : undefined,
+        filters.from ? gte(calls.createdAt, filters.from) : undefined,
+        filters.to ? lt(calls.createdAt, filters.to) : undefined,
+        filters.cursor ? sql`(${calls.createdAt}, ${calls.id}) < (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(calls.createdAt), desc(calls.id))
+    .limit(filters.limit + 1);
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return {
+    calls: page.map((row) => callJson(row.call)),
+    nextCursor: rows.length > filters.limit && last ? encodeLedgerCursor({ createdAt: last.cursorAt, id: last.call.id }) : null,
+  };
+}
+
+export async function getCall(db: Database, userId: string, id: string) {
+  const [row] = await db.select().from(calls).where(ownedBy(calls, userId, id)).limit(1);
+  return callDetailJson(foundOr404(row, "call"));
+}

@@ -1,0 +1,104 @@
+/**
+ * `tool-calls`: answers `{results: [{name, toolCallId, result | error}]}` in call order, always
+ * (the route answers 200 whatever happens). Each result is one speakable line. Booking tools
+ * are idempotent by toolCallId (a retried call gets the first answer, from `webhook_events`);
+ * every calendar call has a deadline well inside Vapi's 20 s, and a calendar that is missing,
+ * needs reconnecting, fails or is slow gives the spoken fallback, logged and shown on the call.
+ */
+import { sql } from "drizzle-orm";
+import type { CallEvent } from "../../db/schema";
+import type { ToolCall, ToolCallsMessage } from "../../integrations/vapi/messages";
+import { describeError } from "../../lib/logger";
+import type { Agent } from "../agents-view";
+import { type BookingPort, unavailableBooking } from "./booking-port";
+import type { CallDeps } from "./deps";
+import { loadToolContext } from "./tool-context";
+import { runTool, type ToolOutcome } from "./tool-handlers";
+import { CALENDAR_FALLBACK, speakable } from "./speech";
+
+/** Vapi waits 20 s (server.timeoutSeconds) for the whole answer; leave room for several calls. */
+export const CALENDAR_TIMEOUT_MS = 8_000;
+/** Tools whose effect must happen once per toolCallId. */
+const ONCE_PER_CALL = new Set(["book_appointment", "cancel_appointment", "move_appointment"]);
+
+export interface ToolDeps extends CallDeps {
+  booking?: BookingPort;
+  now?: () => Date;
+  calendarTimeoutMs?: number;
+}
+
+export type ToolResult = { name: string; toolCallId: string; result: string } | { name: string; toolCallId: string; error: string };
+
+export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage): Promise<{ results: ToolResult[] }> {
+  const context = await loadToolContext(deps.db, message);
+  const events: CallEvent[] = [];
+  const results: ToolResult[] = [];
+  for (const call of message.toolCallList) {
+    const outcome = await answerOne(deps, context, call, message);
+    if (outcome.event) events.push(outcome.event);
+    results.push("error" in outcome ? { name: call.name, toolCallId: call.id, error: speakable(outcome.error) } : { name: call.name, toolCallId: call.id, result: speakable(outcome.result) });
+  }
+  if (events.length) {
+    await deps.db
+      .execute(sql`update calls set events = events || ${JSON.stringify(events)}::jsonb, updated_at = now() where vapi_call_id = ${message.call.id}`)
+      .catch((error) => deps.logger.error("could not record tool events on the call", { vapiCallId: message.call.id, ...describeError(error) }));
+  }
+  return { results };
+}
+
+async function answerOne(deps: ToolDeps, context: Awaited<ReturnType<typeof loadToolContext>>, call: ToolCall, message: ToolCallsMessage): Promise<ToolOutcome> {
+  const now = deps.now?.() ?? new Date();
+  if (!context.agent) return { error: "This line is not set up to do that. Please call back later." };
+  const once = ONCE_PER_CALL.has(call.name);
+  if (once) {
+    const prior = await claimToolCall(deps, call.id);
+    if (prior) return prior;
+  }
+  let outcome: ToolOutcome;
+  try {
+    outcome = await runTool(
+      {
+        agent: context.agent as Agent,
+        calendar: context.calendar,
+        booking: deps.booking ?? unavailableBooking,
+        callerPhone: message.call.customer?.number ?? message.customer?.number ?? null,
+        vapiCallId: message.call.id,
+        now,
+        timeoutMs: deps.calendarTimeoutMs ?? CALENDAR_TIMEOUT_MS,
+        logger: deps.logger,
+      },
+      call,
+    );
+  } catch (error) {
+    deps.logger.error("tool call failed", { tool: call.name, vapiCallId: message.call.id, ...describeError(error) });
+    outcome = { result: CALENDAR_FALLBACK, event: { at: now.toISOString(), kind: "tool_failed", tool: call.name, detail: "internal error" } };
+  }
+  if (once) await finishToolCall(deps, call.id, outcome);
+  return outcome;
+}
+
+/** The first answer to this toolCallId, or null when this delivery is the one to act. */
+async function claimToolCall(deps: ToolDeps, toolCallId: string): Promise<ToolOutcome | null> {
+  const claimed = await deps.db.execute(sql`
+    insert into webhook_events (provider, event_id, outcome) values ('vapi-tool', ${toolCallId}, 'pending')
+    on conflict (provider, event_id) do nothing returning event_id`);
+  if (claimed.rows.length) return null;
+  const prior = await deps.db.execute<{ outcome: string }>(sql`
+    select outcome from webhook_events where provider = 'vapi-tool' and event_id = ${toolCallId}`);
+  const outcome = prior.rows[0]?.outcome;
+  if (!outcome || outcome === "pending") return { result: "I'm still working on that request; it will be done in a moment." };
+  const stored = JSON.parse(outcome) as ToolOutcome;
+  // The event was recorded the first time: don't record it twice.
+  return "error" in stored ? { error: stored.error } : { result: stored.result };
+}
+
+async function finishToolCall(deps: ToolDeps, toolCallId: string, outcome: ToolOutcome) {
+  const failed = outcome.event?.kind === "tool_failed";
+  if (failed) {
+    // An outage is not an answer to keep: let a retry try the calendar again.
+    await deps.db.execute(sql`delete from webhook_events where provider = 'vapi-tool' and event_id = ${toolCallId} and outcome = 'pending'`);
+    return;
+  }
+  const stored = "error" in outcome ? { error: outcome.error } : { result: outcome.result };
+  await deps.db.execute(sql`update webhook_events set outcome = ${JSON.stringify(stored)} where provider = 'vapi-tool' and event_id = ${toolCallId}`);
+}

@@ -1,0 +1,42 @@
+/**
+ * `createServices(env)`: the one place that builds what a request, a queue batch or a Durable
+ * Object needs — the parsed configuration, the database, a logger and the vendor clients. Vendor
+ * clients are made on first use, so work that never calls Vapi needs no Vapi key (pausing an
+ * agent, an assistant-request). Shape after Unkey's `init` middleware / `ServiceContext`.
+ *
+ * @example
+ *   const services = createServices(env, { logger });
+ *   await services.db.select()…;  services.vapi.assistants.create(…);
+ */
+import { createDatabase, type Database } from "../db/client";
+import { type Bindings, type Config, loadConfig } from "../env";
+import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
+import { createLogger, type Logger, parseLevel } from "../lib/logger";
+
+export interface Services {
+  env: Bindings;
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** The Vapi client, made on first read; throws 503 `service_not_configured` without a key. */
+  readonly vapi: VapiClient;
+  /** The same client as a thunk, for code that may or may not need it. */
+  lazyVapi: () => VapiClient;
+}
+
+export function createServices(env: Bindings, options: { logger?: Logger; component?: string } = {}): Services {
+  const config = loadConfig(env);
+  const logger = options.logger ?? createLogger(options.component ? { component: options.component } : {}, parseLevel(env.LOG_LEVEL));
+  let vapi: VapiClient | undefined;
+  const lazyVapi = () => (vapi ??= createVapiClient(config));
+  return {
+    env,
+    config,
+    db: createDatabase(config),
+    logger,
+    get vapi() {
+      return lazyVapi();
+    },
+    lazyVapi,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The Stripe stand-in's objects have exactly the fields the pinned SDK's types declare for the
+ * API version it speaks: every required field present, none invented. The types are read from
+ * node_modules/stripe, so upgrading the SDK shows what the stand-in must learn.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStripeStandIn } from "../../dev/stand-ins/stripe.mjs";
+
+const TYPES = path.resolve("node_modules/stripe/esm/resources");
+
+/** The top-level fields of `export interface <name> {…}` in a .d.ts: name → optional? */
+function declaredFields(file: string, name: string): Map<string, boolean> {
+  const text = fs.readFileSync(path.join(TYPES, file), "utf8");
+  const start = text.indexOf(`export interface ${name} {`);
+  if (start < 0) throw new Error(`no interface ${name} in ${file}`);
+  const body = text.slice(start, text.indexOf("\n}", start));
+  const fields = new Map<string, boolean>();
+  for (const match of body.matchAll(/^ {4}([a-z_]+)(\??):/gm)) fields.set(match[1] as string, match[2] === "?");
+  return fields;
+}
+
+function expectShape(object: Record<string, unknown>, file: string, name: string) {
+  const fields = declaredFields(file, name);
+  const missing = [...fields].filter(([field, optional]) => !optional && !(field in object)).map(([field]) => field);
+  const invented = Object.keys(object).filter((field) => !fields.has(field) && field !== "lastResponse");
+  expect({ name, missing, invented }).toEqual({ name, missing: [], invented: [] });
+}
+
+describe("the Stripe stand-in's objects match the pinned SDK's types", () => {
+  let stripeStandIn: Awaited<ReturnType<typeof startStripeStandIn>>;
+  let sink: http.Server;
+  const events: Stripe.Event[] = [];
+  let client: Stripe;
+
+  beforeAll(async () => {
+    sink = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        events.push(JSON.parse(body));
+        res.end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+    const { port } = sink.address() as { port: number };
+    stripeStandIn = await startStripeStandIn({ webhookUrl: `http://127.0.0.1:${port}/webhook` });
+    const url = new URL(stripeStandIn.url);
+    client = new Stripe(stripeStandIn.secretKey, { host: url.hostname, port: Number(url.port), protocol: "http" });
+  });
+  afterAll(async () => {
+    await stripeStandIn?.close();
+    sink?.close();
+  });
+
+  it("customer, checkout session, charge, refund and both events", async () => {
+    const customer = await client.customers.create({ email: "shape@example.test", name: "Shape" });
+    expectShape(customer, "Customers.d.ts", "Customer");
+    const session = await client.checkout.sessions.create({
+      mode: "payment",
+      customer: customer.id,
+      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "Starter" } } }],
+      success_url: "http://127.0.0.1:8787/billing",
+    });
+    expectShape(session, "Checkout/Sessions.d.ts", "Session");
+
+    await fetch(session.url as string, { method: "POST", body: new URLSearchParams({ email: "shape@example.test" }), redirect: "manual" });
+    const completed = events.find((event) => event.type === "checkout.session.completed") as Stripe.Event;
+    expectShape(completed as unknown as Record<string, unknown>, "Events.d.ts", "EventBase");
+    expect(completed.request).toEqual({ id: null, idempotency_key: null });
+    const paid = completed.data.object as Stripe.Checkout.Session;
+    expectShape(paid as unknown as Record<string, unknown>, "Checkout/Sessions.d.ts", "Session");
+
+    const refund = await client.refunds.create({ payment_intent: paid.payment_intent as string, amount: 100 });
+    expectShape(refund, "Refunds.d.ts", "Refund");
+    await expect.poll(() => events.some((event) => event.type === "charge.refunded")).toBe(true);
+    const refunded = events.find((event) => event.type === "charge.refunded") as Stripe.Event;
+    expect(refunded.request?.id).toBe(refund.lastResponse.requestId);
+    expectShape(refunded.data.object as unknown as Record<string, unknown>, "Charges.d.ts", "Charge");
+    expectShape(await client.charges.retrieve(refund.charge as string), "Charges.d.ts", "Charge");
+  });
+});

@@ -1,0 +1,97 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Hold } from "../../src/durable-objects/call-holds";
+import { callCharge } from "../../src/durable-objects/call-holds";
+import { creditAccount } from "../../src/services/credits";
+import { expectLedgerConsistent, storedBalance } from "../support/credits";
+import { testEnv } from "../support/env";
+import { createUserWithCredits } from "../support/factories";
+
+const callId = () => `call-${crypto.randomUUID()}`;
+const reserveFor = (id: string, maxCredits = 10) => ({ callId: id, maxCredits, minCredits: 1, expiresInSeconds: 900 });
+
+describe("CreditAccount: reserve, then settle", () => {
+  it("two calls at once never hold more than the balance: 12 credits hold 10 and 2, a third is refused", async () => {
+    const { user } = await createUserWithCredits(12);
+    const account = creditAccount(testEnv, user.id);
+    const [a, b] = await Promise.all([account.reserve(reserveFor(callId())), account.reserve(reserveFor(callId()))]);
+    const held = [a, b].map((r) => (r.ok ? r.held : -1)).sort((x, y) => x - y);
+    expect(held).toEqual([2, 10]);
+    expect(await account.reserve(reserveFor(callId()))).toEqual({ ok: false, reason: "insufficient_credits", available: 0 });
+    expect(await account.reserved()).toBe(12);
+    // Holds are not money that moved: the ledger has only the grant.
+    expect((await expectLedgerConsistent(user.id)).rows).toHaveLength(1);
+  });
+
+  it("many concurrent reservations never hold more than the balance", async () => {
+    const { user } = await createUserWithCredits(25);
+    const account = creditAccount(testEnv, user.id);
+    const results = await Promise.all(Array.from({ length: 8 }, () => account.reserve(reserveFor(callId()))));
+    const total = results.reduce((sum, r) => sum + (r.ok ? r.held : 0), 0);
+    expect(total).toBe(25);
+    expect(results.filter((r) => !r.ok)).toHaveLength(5);
+  });
+
+  it("a redelivered reservation finds its hold again", async () => {
+    const { user } = await createUserWithCredits(30);
+    const account = creditAccount(testEnv, user.id);
+    const id = callId();
+    expect(await account.reserve(reserveFor(id))).toMatchObject({ ok: true, held: 10, duplicate: false });
+    expect(await account.reserve(reserveFor(id))).toMatchObject({ ok: true, held: 10, duplicate: true });
+    expect(await account.reserved()).toBe(10);
+  });
+
+  it("settle debits the real charge once and releases the hold", async () => {
+    const { user } = await createUserWithCredits(20);
+    const account = creditAccount(testEnv, user.id);
+    const id = callId();
+    await account.reserve(reserveFor(id));
+    const settled = await account.settle({ callId: id, seconds: 125 });
+    expect(settled).toEqual({ ok: true, charged: 3, duplicate: false, balance: 17, releasedHold: 10 });
+    expect(await account.reserved()).toBe(0);
+    expect(await account.settle({ callId: id, seconds: 125 })).toMatchObject({ ok: true, charged: 3, duplicate: true, balance: 17 });
+    const { rows } = await expectLedgerConsistent(user.id);
+    expect(rows.filter((row) => row.kind === "call").map((row) => [row.delta, row.idempotencyKey])).toEqual([[-3, `call:${id}`]]);
+  });
+
+  it("a report without a hold settles once, and a call that outran the balance takes what is left", async () => {
+    const { user } = await createUserWithCredits(2);
+    const account = creditAccount(testEnv, user.id);
+    const id = callId();
+    const results = await Promise.all(Array.from({ length: 5 }, () => account.settle({ callId: id, seconds: 300 })));
+    expect(results.filter((r) => r.ok && !r.duplicate)).toHaveLength(1);
+    expect(results.every((r) => r.ok && r.charged === 2)).toBe(true);
+    expect(await storedBalance(user.id)).toBe(0);
+    expect((await expectLedgerConsistent(user.id)).rows).toHaveLength(2);
+  });
+
+  it("an expired hold is voided by the alarm and the credits are available again", async () => {
+    const { user } = await createUserWithCredits(10);
+    const account = creditAccount(testEnv, user.id);
+    const id = callId();
+    await account.reserve(reserveFor(id));
+    expect(await account.reserve(reserveFor(callId()))).toMatchObject({ ok: false, reason: "insufficient_credits" });
+    await runInDurableObject(account, async (_instance, state) => {
+      const hold = state.storage.kv.get<Hold>(`hold:${id}`);
+      if (!hold) throw new Error("no hold stored");
+      state.storage.kv.put(`hold:${id}`, { ...hold, expiresAt: Date.now() - 1 });
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    expect(await runDurableObjectAlarm(account)).toBe(true);
+    await runInDurableObject(account, async (_instance, state) => {
+      expect([...state.storage.kv.list({ prefix: "hold:" })]).toEqual([]);
+      expect(await state.storage.getAlarm()).toBeNull();
+    });
+    expect(await account.reserved()).toBe(0);
+    expect(await account.reserve(reserveFor(callId()))).toMatchObject({ ok: true, held: 10 });
+    // The late report of the expired call still settles once.
+    expect(await account.settle({ callId: id, seconds: 60 })).toMatchObject({ ok: true, charged: 1, releasedHold: 0 });
+    await expectLedgerConsistent(user.id);
+  });
+
+  it("charges ceil(seconds / 60) credits per minute", () => {
+    expect([0, 1, 59, 60, 61, 120, 121].map((s) => callCharge(s, 1, 0))).toEqual([0, 1, 1, 1, 2, 2, 3]);
+    expect(callCharge(90, 2, 0)).toBe(3);
+    expect(callCharge(20, 1, 30)).toBe(0);
+  });
+});

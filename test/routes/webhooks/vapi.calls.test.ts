@@ -1,0 +1,120 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { calls } from "../../../src/db/schema";
+import type { SideEffectMessage } from "../../../src/queues/messages";
+import { expectLedgerConsistent } from "../../support/credits";
+import { db } from "../../support/db";
+import { bindingsWith, recordingQueue } from "../../support/env";
+import { call } from "../../support/http";
+import { createLine, deliver, signVapi, vapiMessage } from "../../support/vapi-webhook";
+
+const callRow = async (vapiCallId: string) => (await db.select().from(calls).where(eq(calls.vapiCallId, vapiCallId)))[0];
+
+/** Posts to the webhook with a queue that records what the handlers enqueue. */
+async function deliverRecording(body: unknown, queue = recordingQueue<SideEffectMessage>()) {
+  const payload = JSON.stringify(body);
+  const response = await call("/api/webhooks/vapi", {
+    method: "POST",
+    body: payload,
+    headers: { "content-type": "application/json", ...(await signVapi(payload)) },
+    env: bindingsWith({ SIDE_EFFECTS: queue }),
+  });
+  return { response, queue };
+}
+
+describe("status-update", () => {
+  it("moves a call forward whatever order the updates arrive in: ended never goes back to in-progress", async () => {
+    const { line, owner } = await createLine();
+    await deliver(vapiMessage("assistant-request", line));
+    expect((await deliver(vapiMessage("status-update-ended", line))).status).toBe(200);
+    await deliver(vapiMessage("status-update", line));
+    await deliver(vapiMessage("status-update", line, { status: "ringing" }));
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", endedReason: "customer-ended-call", startedAt: new Date(1795689003456) });
+    // In progress shows in the list while it lasts.
+    const other = { ...line, vapiCallId: `call-${crypto.randomUUID()}` };
+    await deliver(vapiMessage("status-update", other, { status: "ringing" }));
+    await deliver(vapiMessage("status-update", other));
+    const list = (await (await call("/api/calls?status=in-progress", { cookie: owner.cookie })).json()) as { calls: { vapiCallId: string }[] };
+    expect(list.calls.map((c) => c.vapiCallId)).toEqual([other.vapiCallId]);
+  });
+
+  it("an update for a call nobody here owns changes nothing", async () => {
+    const { line } = await createLine();
+    const stranger = { ...line, vapiPhoneNumberId: "pn-unknown", vapiAssistantId: "asst-unknown" };
+    expect((await deliver(vapiMessage("status-update", stranger))).status).toBe(200);
+    expect(await callRow(line.vapiCallId)).toBeUndefined();
+  });
+});
+
+describe("transcript", () => {
+  it("final utterances delivered twice and out of order are stored once each, in order; partials are not stored", async () => {
+    const { line } = await createLine();
+    const say = (at: number, role: string, text: string) => vapiMessage("transcript-final", line, { timestamp: at, role, transcript: text });
+    const lines = [say(1795689001000, "assistant", "Hi, thanks for calling!"), say(1795689004000, "user", "Are you open Sunday?"), say(1795689006000, "assistant", "We're closed on Sundays.")];
+    await Promise.all([lines[2], lines[0], lines[2], lines[1], lines[0]].map((body) => deliver(body)));
+    await deliver(vapiMessage("transcript-final", line, { type: "transcript", transcriptType: "partial", transcript: "Are you op" }));
+    const row = await callRow(line.vapiCallId);
+    expect(row?.liveTranscript.map((u) => `${u.role}: ${u.text}`)).toEqual(["assistant: Hi, thanks for calling!", "user: Are you open Sunday?", "assistant: We're closed on Sundays."]);
+  });
+});
+
+describe("end-of-call-report", () => {
+  it("delivered 10 times at once: one call row, one debit, one Sheets message, one call e-mail", async () => {
+    const { owner, line } = await createLine({ credits: 30, sheetsLogging: true, notify: "important" });
+    await deliver(vapiMessage("assistant-request", line));
+    const queue = recordingQueue<SideEffectMessage>();
+    const report = vapiMessage("end-of-call-report", line);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => deliverRecording(report, queue)));
+    expect(responses.map((r) => r.response.status)).toEqual(Array(10).fill(200));
+    const rows = await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId));
+    expect(rows).toHaveLength(1);
+    // 09:10:03 → 09:13:08 is 185 s: 4 credits.
+    expect(rows[0]).toMatchObject({
+      status: "ended",
+      durationSeconds: 185,
+      creditsCharged: 4,
+      endedReason: "customer-ended-call",
+      summary: expect.stringContaining("keratin"),
+      recordingUrl: expect.stringContaining("mono.wav"),
+      vapiCost: "0.2143",
+      structuredData: expect.objectContaining({ followUpNeeded: true }),
+    });
+    expect(rows[0]?.messages).toHaveLength(6);
+    const { rows: ledger, balance } = await expectLedgerConsistent(owner.user.id);
+    expect(ledger.filter((row) => row.kind === "call").map((row) => [row.delta, row.callId])).toEqual([[-4, rows[0]?.id]]);
+    expect(balance).toBe(26);
+    expect(queue.sent.map((m) => m.type).sort()).toEqual(["email.call_summary", "sheets.append_call"]);
+    expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ balance: 26, reserved: 0, available: 26 });
+  });
+
+  it("a report before any other message creates the call and settles without a hold", async () => {
+    const { owner, line } = await createLine({ credits: 5, notify: "none" });
+    const { queue } = await deliverRecording(vapiMessage("end-of-call-report-legacy", line));
+    expect(await callRow(line.vapiCallId)).toMatchObject({ durationSeconds: 42, creditsCharged: 1, summary: "A short call asking for opening hours.", recordingUrl: "https://storage.vapi.ai/legacy-mono.wav" });
+    expect(queue.sent).toEqual([]);
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(4);
+  });
+
+  it("notify: important sends nothing for a routine call, all sends it, a refused call is important", async () => {
+    const routine = { appointmentBooked: false, followUpNeeded: false, callerName: "", reasonForCalling: "hours" };
+    const quiet = await createLine({ notify: "important" });
+    const a = await deliverRecording(vapiMessage("end-of-call-report", quiet.line, { analysis: { summary: "Hours.", structuredData: routine } }));
+    expect(a.queue.sent).toEqual([]);
+    const chatty = await createLine({ notify: "all" });
+    const b = await deliverRecording(vapiMessage("end-of-call-report", chatty.line, { analysis: { summary: "Hours.", structuredData: routine } }));
+    expect(b.queue.sent.map((m) => m.type)).toEqual(["email.call_summary"]);
+    const broke = await createLine({ credits: 0, notify: "important", sheetsLogging: true });
+    await deliver(vapiMessage("assistant-request", broke.line));
+    const c = await deliverRecording(vapiMessage("end-of-call-report", broke.line, { analysis: { structuredData: routine } }));
+    expect(c.queue.sent.map((m) => m.type)).toEqual(["email.call_summary"]);
+    expect(await callRow(broke.line.vapiCallId)).toMatchObject({ status: "refused", refusedReason: "out_of_credit", creditsCharged: 0 });
+  });
+
+  it("a report for an assistant and number we do not have is recorded and answered 200", async () => {
+    const { line } = await createLine();
+    const stranger = { ...line, vapiPhoneNumberId: "pn-gone", vapiAssistantId: "asst-gone" };
+    const first = await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger));
+    expect(first).toEqual({ status: 200, body: { received: true, outcome: "unknown_call" } });
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger))).body.outcome).toBe("duplicate");
+  });
+});
