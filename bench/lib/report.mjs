@@ -25,6 +25,10 @@ export function printReport(report) {
           `${ratio(step.rps, base?.rps).padStart(8)}${ms(step.p50)}${ms(step.p95)}${ms(step.p99)}${ratio(step.p99, base?.p99).padStart(11)}${trips.padStart(10)}`,
       );
     });
+    if (route.unexpected) {
+      judge(`${route.name} answers only 2xx`, route.unexpected.join("; "), "none", false);
+      for (const line of route.appLog ?? []) console.log(`    app: ${line.slice(0, 200)}`);
+    }
     for (const limit of route.budget?.p99TimesFloor ? [route.budget.p99TimesFloor] : []) {
       const worst = Math.max(...route.steps.map((step, index) => step.p99 / floor.steps[index].p99));
       judge(`${route.name} p99 ≤ ${limit}× floor`, worst, limit, worst <= limit);
@@ -35,16 +39,24 @@ export function printReport(report) {
   }
 
   const { floor: floorBudget, build, storm } = report;
-  judge("floor: /api/ping ≥ 90% of a bare Hono worker's throughput", floorBudget.throughputRatio, 0.9, floorBudget.throughputRatio >= 0.9);
-  judge("worker bundle < 1024 KiB gzip", build.bundleGzipBytes / KIB, 1024, build.bundleGzipBytes < 1024 * KIB);
-  judge("startup < 50 ms (minimum of the runs)", build.startupMs.min, 50, build.startupMs.min < 50);
-  if (storm) judge("credit storm: every balance exact, no call billed twice, ledger clean", storm.problems.length, 0, storm.problems.length === 0);
-
-  console.log(`\nfloor budget: our /api/ping at ${floorBudget.inFlight} in flight keeps ${(floorBudget.throughputRatio * 100).toFixed(0)}% of a bare Hono worker's throughput (${floorBudget.rounds.map((r) => `${r.appRps.toFixed(0)}/${r.bareRps.toFixed(0)}`).join(", ")} req/s, alternated)`);
-  console.log(`worker bundle: ${(build.bundleGzipBytes / KIB).toFixed(1)} KiB gzip`);
-  console.log(`startup: ${build.startupMs.min.toFixed(1)} ms busy (min of ${build.startupMs.samples.length}; median ${build.startupMs.median.toFixed(1)} ms)`);
+  console.log("");
+  if (floorBudget) {
+    judge("floor: /api/ping ≥ 90% of a bare Hono worker's throughput", floorBudget.throughputRatio, 0.9, floorBudget.throughputRatio >= 0.9);
+    console.log(`floor budget: our /api/ping at ${floorBudget.inFlight} in flight keeps ${(floorBudget.throughputRatio * 100).toFixed(0)}% of a bare Hono worker's throughput (${floorBudget.rounds.map((r) => `${r.appRps.toFixed(0)}/${r.bareRps.toFixed(0)}`).join(", ")} req/s, alternated)`);
+  }
+  if (build) {
+    judge("worker bundle < 1024 KiB gzip", build.bundleGzipBytes / KIB, 1024, build.bundleGzipBytes < 1024 * KIB);
+    judge("startup < 50 ms (minimum of the runs)", build.startupMs.min, 50, build.startupMs.min < 50);
+    console.log(`worker bundle: ${(build.bundleGzipBytes / KIB).toFixed(1)} KiB gzip`);
+    console.log(`startup: ${build.startupMs.min.toFixed(1)} ms busy (min of ${build.startupMs.samples.length}; median ${build.startupMs.median.toFixed(1)} ms)`);
+  }
   if (storm) {
-    console.log(`credit storm: ${storm.reports} end-of-call reports (${storm.duplicates} duplicates) for ${storm.users} users, ${storm.inFlight} in flight: ${storm.reportsPerSecond.toFixed(0)} reports/s; ${storm.problems.length ? `${storm.problems.length} PROBLEMS` : "balances exact, none billed twice, ledger clean"}`);
+    judge("credit storm: every balance exact, no call billed twice, no hold left, ledger clean", storm.problems.length, 0, storm.problems.length === 0);
+    console.log(
+      `credit storm: ${storm.reports} end-of-call reports (${storm.duplicates} duplicates) and ${storm.assistantRequests} assistant-requests for ${storm.owners} owners, ` +
+        `${storm.inFlight} in flight, in ${storm.seconds.toFixed(1)} s: ${storm.reportsPerSecond.toFixed(0)} reports/s; ${storm.acceptedCalls} calls taken ` +
+        `(${storm.cutShort} cut short by their hold), ${storm.refusedCalls} refused for credit; ${storm.problems.length ? `${storm.problems.length} PROBLEMS` : "every balance exact, none billed twice, no hold left, ledger clean"}`,
+    );
     for (const problem of storm.problems.slice(0, 10)) console.log(`  ${problem}`);
   }
   console.log("\nbudgets:");
