@@ -27,7 +27,7 @@ describe("sandbox (npm run dev with no keys)", () => {
 
   beforeAll(async () => {
     stack = await startStack({ mode: "sandbox" });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.close();
   });
