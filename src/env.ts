@@ -79,6 +79,8 @@ export const configSchema = z.object({
       .optional(),
   ),
   GOOGLE_OAUTH_BASE_URL: optionalUrl,
+  /** Sandbox only: the SMTP stand-in's inbox (`GET …/messages`), shown on /sandbox. */
+  SANDBOX_INBOX_URL: optionalUrl,
   GOOGLE_API_BASE_URL: optionalUrl,
   SMTP_HOST: optionalText,
   SMTP_PORT: integerFrom(587, 1),
