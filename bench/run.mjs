@@ -25,8 +25,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 const IN_FLIGHT = [1, 10, 50];
 const PASSWORD = "bench password, long enough";
-// The dashboard folder `npm run dev` serves when none is built; the bare worker gets the same.
-const ASSETS = "web/public";
+// As deployed (ADR 0004): the worker owns /api/* with no assets in front of it; the bare worker
+// gets the same (undefined: no --assets for either).
+const ASSETS = undefined;
 const started = Date.now();
 
 const report = { startedAt: new Date(started).toISOString(), secondsPerStep: SECONDS, build: null, floor: null, routes: [], storm: null, budgets: [] };
