@@ -101,5 +101,7 @@ function demoAgent() {
     ],
     policies: "Appointments can be moved or cancelled up to 24 hours ahead at no charge.",
     booking: { enabled: true, appointmentMinutes: 30, businessHours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, timezone: "America/Chicago" },
+    // The owner gets an e-mail after every call: the sandbox inbox shows each one.
+    notify: "all",
   };
 }
