@@ -3,7 +3,7 @@
  * failure retries that message alone with exponential backoff; after the last attempt the
  * queue moves it to the dead-letter queue, whose consumer logs it with its reason.
  */
-import type { Database } from "../db/client";
+import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
@@ -49,6 +49,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
       }
       return;
     }
+    await loadDatabaseDriver();
     const { config, db } = createServices(env, { logger });
     const context: SideEffectContext = { env, config, db, logger };
     for (const message of batch.messages) {
