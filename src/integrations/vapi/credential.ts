@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { appSettings } from "../../db/schema";
 import type { Config } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, requireSetting } from "../../errors";
 import type { VapiClient } from "./client";
 import { vapiFailure, vapiReason } from "./client";
 
@@ -39,10 +39,8 @@ export async function webhookCredentialId(
   if (config.VAPI_CREDENTIAL_ID) return config.VAPI_CREDENTIAL_ID;
   const [stored] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY)).limit(1);
   if (stored) return stored.value;
-  if (!config.VAPI_WEBHOOK_SECRET) {
-    throw new AppError("service_not_configured", "Voice agents are not configured on this server (VAPI_WEBHOOK_SECRET is not set).");
-  }
-  const created = await createCredential(vapi, config.VAPI_WEBHOOK_SECRET);
+  const secret = requireSetting(config.VAPI_WEBHOOK_SECRET, "VAPI_WEBHOOK_SECRET", "voice agents");
+  const created = await createCredential(vapi, secret);
   // Two first uses at once both create one; the first stored wins and the other stays unused at Vapi.
   const [kept] = await db
     .insert(appSettings)
