@@ -36,7 +36,7 @@ export default defineConfig({
             },
           },
           include: ["test/**/*.test.ts"],
-          exclude: ["test/dev/**"],
+          exclude: ["test/dev/**", "test/architecture.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           // Files share one database and the stand-ins; running them one at a time keeps
           // scripted faults and recorded requests from leaking between files.
@@ -49,7 +49,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/dev/**/*.test.ts"],
+          include: ["test/dev/**/*.test.ts", "test/architecture.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
