@@ -20,6 +20,15 @@ export default defineConfig({
                 // Access logs would drown the test output; warnings and errors still show.
                 LOG_LEVEL: "warn",
               },
+              // Outbound connections as miniflare's default "internet" service makes them, plus
+              // trust in the SMTP stand-in's self-signed certificate (its STARTTLS and TLS ports).
+              outboundService: {
+                network: {
+                  allow: ["public", "private", "240.0.0.0/4"],
+                  deny: [],
+                  tlsOptions: { trustBrowserCas: true, trustedCertificates: inject("trustedCertificates") },
+                },
+              },
             },
           })),
         ],
@@ -38,6 +47,8 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/dev/**", "test/architecture.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
+          // An unexpected console.error fails the test (test/support/console-trap.ts).
+          setupFiles: ["./test/support/console-trap.ts"],
           // Files share one database and the stand-ins; running them one at a time keeps
           // scripted faults and recorded requests from leaking between files.
           fileParallelism: false,

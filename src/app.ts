@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import type { HonoEnv } from "./env";
 import { handleError, handleNotFound } from "./errors";
 import { limitBody } from "./middleware/body-limit";
+import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
+import { WEBHOOK_PATH } from "./services/assistant";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
@@ -26,7 +28,10 @@ export function createApp() {
   app.notFound(handleNotFound);
   app.onError(handleError);
   app.use("*", requestContext());
-  app.use("/api/*", limitBody());
+  // End-of-call reports carry the whole conversation: the Vapi webhook gets a larger limit.
+  const defaultBodyLimit = limitBody();
+  const vapiBodyLimit = limitBody(VAPI_MAX_BODY_BYTES);
+  app.use("/api/*", (c, next) => (c.req.path === WEBHOOK_PATH ? vapiBodyLimit : defaultBodyLimit)(c, next));
   // ping answers before init: no configuration, no database, no I/O.
   app.get("/api/ping", (c) => c.body(null, 204));
   app.use("/api/*", init());

@@ -277,6 +277,29 @@ export const oauthStates = pgTable(
   (t) => [index("oauth_states_user_id_idx").on(t.userId)],
 );
 
+/**
+ * The latest refund state Stripe reported per charge (cumulative `amount_refunded`). A refund
+ * can arrive before its purchase is credited; the purchase then takes it back as it is credited
+ * (docs/decisions/0500-refunds-before-purchases.md).
+ */
+export const stripeRefunds = pgTable(
+  "stripe_refunds",
+  {
+    chargeId: text("charge_id").primaryKey(),
+    checkoutSessionId: text("checkout_session_id").notNull(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    amountCharged: integer("amount_charged").notNull(),
+    amountRefunded: integer("amount_refunded").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("stripe_refunds_checkout_session_id_idx").on(t.checkoutSessionId),
+    check("stripe_refunds_amounts_valid", sql`${t.amountCharged} > 0 and ${t.amountRefunded} >= 0`),
+  ],
+);
+
 /** Idempotency record for incoming webhooks (Stripe events, Vapi end-of-call reports). */
 export const webhookEvents = pgTable(
   "webhook_events",

@@ -20,6 +20,9 @@ import {
   creditInputSchema,
   type DebitInput,
   debitInputSchema,
+  type PurchaseInput,
+  type PurchaseResult,
+  purchaseInputSchema,
   type RefundInput,
   type RefundResult,
   refundedShare,
@@ -51,6 +54,7 @@ import {
   type SettleResult,
   settleInputSchema,
 } from "./call-holds";
+import { refundInput, refundStatesOf } from "../services/stripe-refunds";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
@@ -86,38 +90,62 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   /**
+   * Credits a pack bought with a checkout session, then takes back every refund of that session
+   * recorded before it was credited (a refund can arrive first: Stripe promises no order). The
+   * same runs on every redelivery, so whatever order a purchase and its refunds arrive in, and
+   * however often, the end state is the same (docs/decisions/0500-refunds-before-purchases.md).
+   */
+  async creditPurchase(input: PurchaseInput): Promise<PurchaseResult> {
+    const parsed = purchaseInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const credited = await this.#change({ ...parsed, kind: "purchase", delta: parsed.amount });
+      if (!credited.ok) return credited;
+      let refundedCredits = 0;
+      for (const state of await refundStatesOf(this.#database(), parsed.stripeCheckoutSessionId)) {
+        if (state.userId !== this.#userId()) continue;
+        const refund = await this.#takeBack(refundInputSchema.parse(refundInput(state)));
+        if (refund.ok && !refund.duplicate) refundedCredits += refund.refundedCredits;
+      }
+      const balance = refundedCredits ? ((await this.#loaded())?.balance ?? credited.balance) : credited.balance;
+      return { ...credited, balance, refundedCredits };
+    });
+  }
+
+  /**
    * Takes back the credits of a refunded share of a purchase: Stripe reports the cumulative
    * refunded amount, so what is due is that share minus what earlier refunds already took.
    * Reading "already refunded" happens inside the lock, so two refund events cannot both take it.
    */
   async refundPurchase(input: RefundInput): Promise<RefundResult> {
     const parsed = refundInputSchema.parse(input);
-    return this.#exclusive(async () => {
-      const userId = this.#userId();
-      const prior = await findEntry(this.#database(), parsed.idempotencyKey);
-      if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
-      const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
-      const account = await this.#loaded();
-      if (!account) return NO_SUCH_USER;
-      if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
-      const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
-      if (due <= 0) {
-        return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
-      }
-      const result = await this.#change({
-        delta: -due,
-        kind: "refund",
-        idempotencyKey: parsed.idempotencyKey,
-        stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
-        description: parsed.description,
-        allowPartial: true,
-      });
-      if (!result.ok) {
-        if (result.reason === "no_such_user") return NO_SUCH_USER;
-        throw new Error("a partial debit cannot be refused");
-      }
-      return { ...result, refundedCredits: due - result.shortfall };
+    return this.#exclusive(() => this.#takeBack(parsed));
+  }
+
+  async #takeBack(parsed: ReturnType<typeof refundInputSchema.parse>): Promise<RefundResult> {
+    const userId = this.#userId();
+    const prior = await findEntry(this.#database(), parsed.idempotencyKey);
+    if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
+    const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
+    const account = await this.#loaded();
+    if (!account) return NO_SUCH_USER;
+    if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
+    const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
+    if (due <= 0) {
+      return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
+    }
+    const result = await this.#change({
+      delta: -due,
+      kind: "refund",
+      idempotencyKey: parsed.idempotencyKey,
+      stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
+      description: parsed.description,
+      allowPartial: true,
     });
+    if (!result.ok) {
+      if (result.reason === "no_such_user") return NO_SUCH_USER;
+      throw new Error("a partial debit cannot be refused");
+    }
+    return { ...result, refundedCredits: due - result.shortfall };
   }
 
   /** The balance after every change queued before this call (0 for a user that does not exist). */

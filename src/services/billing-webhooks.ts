@@ -7,7 +7,6 @@
  */
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { formatMoney } from "../config/packs";
 import type { Database } from "../db/client";
 import { webhookEvents } from "../db/schema";
 import type { Bindings, Config } from "../env";
@@ -15,7 +14,9 @@ import { stripeClient, stripeFailure } from "../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../integrations/stripe/events";
 import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
+import { sqlState } from "../lib/sql-state";
 import { creditAccount } from "./credits";
+import { recordRefundState, refundInput } from "./stripe-refunds";
 
 export interface StripeWebhookContext {
   db: Database;
@@ -74,9 +75,8 @@ async function creditCheckout(ctx: StripeWebhookContext, object: unknown): Promi
   }
   if (session.payment_status !== "paid") return `awaiting payment for ${session.id} (payment_status ${session.payment_status})`;
 
-  const result = await creditAccount(ctx.env, userId).credit({
+  const result = await creditAccount(ctx.env, userId).creditPurchase({
     amount: credits,
-    kind: "purchase",
     idempotencyKey: checkoutIdempotencyKey(session.id),
     stripeCheckoutSessionId: session.id,
     description: `${packName(ctx.config, packId)} pack: ${credits.toLocaleString("en-US")} credits`,
@@ -84,8 +84,9 @@ async function creditCheckout(ctx: StripeWebhookContext, object: unknown): Promi
   if (!result.ok) return `ignored: ${session.id} is for a user that does not exist`;
   if (!result.entry) throw new Error("a purchase credit returned no ledger row");
   // Queued again on a duplicate too (at-least-once): the receipt's key keeps it to one email.
-  await ctx.env.SIDE_EFFECTS.send(receiptMessage(session, userId, credits, result.entry.balanceAfter));
-  return result.duplicate ? `already credited ${credits} credits for ${session.id}` : `credited ${credits} credits for ${session.id}`;
+  await ctx.env.SIDE_EFFECTS.send(receiptMessage(session, userId, credits, result.duplicate ? result.entry.balanceAfter : result.balance));
+  const credited = result.duplicate ? `already credited ${credits} credits for ${session.id}` : `credited ${credits} credits for ${session.id}`;
+  return result.refundedCredits ? `${credited}; took back ${result.refundedCredits} credits refunded before it was credited` : credited;
 }
 
 function receiptMessage(session: CheckoutSession, userId: string, credits: number, balance: number): SideEffectMessage {
@@ -119,17 +120,26 @@ async function refundCharge(ctx: StripeWebhookContext, object: unknown): Promise
   const session = found.data[0];
   const metadata = purchaseMetadataSchema.safeParse(session?.metadata ?? {});
   if (!session || !metadata.success) return `ignored: ${charge.id} is not an Agentline credit purchase`;
-  const result = await creditAccount(ctx.env, metadata.data.userId).refundPurchase({
-    stripeCheckoutSessionId: session.id,
-    amountRefunded: charge.amount_refunded,
+  const state = {
+    chargeId: charge.id,
+    checkoutSessionId: session.id,
     amountCharged: charge.amount,
-    // Stripe reports the cumulative refunded amount: one key per refund state of the charge.
-    idempotencyKey: `stripe:refund:${charge.id}:${charge.amount_refunded}`,
-    description: `Refund: ${formatMoney(charge.amount_refunded, charge.currency)} of ${formatMoney(charge.amount, charge.currency)} refunded`,
-  });
+    amountRefunded: charge.amount_refunded,
+    currency: charge.currency,
+  };
+  // Recorded before the account is asked, so a purchase credited at any moment after this
+  // either finds the refund recorded or is found by it (docs/decisions/0500-refunds-before-purchases.md).
+  try {
+    await recordRefundState(ctx.db, { ...state, userId: metadata.data.userId });
+  } catch (error) {
+    if (sqlState(error) === "23503") return `ignored: ${session.id} is for a user that does not exist`;
+    throw error;
+  }
+  // Stripe reports the cumulative refunded amount: one key per refund state of the charge.
+  const result = await creditAccount(ctx.env, metadata.data.userId).refundPurchase(refundInput(state));
   if (!result.ok) {
     return result.reason === "purchase_not_found"
-      ? `ignored: ${session.id} was never credited, so there is nothing to take back`
+      ? `recorded the refund of ${charge.id}: ${session.id} is not credited yet, and will be credited net of it`
       : `ignored: ${session.id} is for a user that does not exist`;
   }
   if (result.duplicate) return `refund already recorded for ${charge.id}`;

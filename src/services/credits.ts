@@ -45,7 +45,11 @@ export const refundInputSchema = z.object({
   description: refs.description,
 });
 
+/** A pack bought with a checkout session: credited once, then any refund received earlier is applied. */
+export const purchaseInputSchema = z.object({ amount, ...refs, stripeCheckoutSessionId: z.string().min(1).max(255) });
+
 export type CreditInput = z.input<typeof creditInputSchema>;
+export type PurchaseInput = z.input<typeof purchaseInputSchema>;
 export type DebitInput = z.input<typeof debitInputSchema>;
 export type RefundInput = z.input<typeof refundInputSchema>;
 
@@ -66,6 +70,11 @@ export type ChangeResult =
   | { ok: false; reason: "insufficient_credits"; balance: number; requested: number }
   /** The object's user does not exist (deleted, or a wrong id): nothing was written. */
   | { ok: false; reason: "no_such_user" };
+
+export type PurchaseResult =
+  /** `refundedCredits`: what refunds recorded before this purchase took back just now. */
+  | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
+  | Extract<ChangeResult, { ok: false }>;
 
 export type RefundResult =
   | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })

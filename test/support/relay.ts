@@ -32,3 +32,20 @@ export async function passOnWebhook(standIn: string, waitMs = 10_000) {
   });
   return { delivery, status: response.status, body: body ? (JSON.parse(body) as Record<string, unknown>) : null };
 }
+
+/**
+ * The oldest delivery `standIn` has parked, acknowledged to the sender (200) without passing it
+ * on: for a test that delivers it itself later, in an order of its choosing. The sender sees a
+ * success, so nothing is retried into a later test.
+ */
+export async function holdWebhook(standIn: string, waitMs = 10_000): Promise<RelayedDelivery> {
+  const base = standInUrl(standIn);
+  const taken = (await (await fetch(`${base}/__control/relay?waitMs=${waitMs}`)).json()) as { delivery: RelayedDelivery | null };
+  if (!taken.delivery) throw new Error(`the ${standIn} stand-in sent no webhook within ${waitMs} ms`);
+  await fetch(`${base}/__control/relay/${taken.delivery.id}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ status: 200, body: JSON.stringify({ received: true }) }),
+  });
+  return taken.delivery;
+}

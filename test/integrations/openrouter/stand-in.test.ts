@@ -120,4 +120,10 @@ describe("the OpenRouter stand-in: requests the real API takes", () => {
     const whole = await rawCompletion({ messages: [{ role: "system", content: "Write a greeting." }, user], max_tokens: 500 });
     expect(whole.body.choices[0].finish_reason).toBe("stop");
   });
+
+  it("our client refuses an answer cut off at max_tokens instead of using half of it", async () => {
+    const messages = [{ role: "system" as const, content: "Write a greeting." }, user];
+    await expect(chatCompletion(config, { messages, maxTokens: 3 })).rejects.toMatchObject({ code: "upstream_error", message: expect.stringContaining("cut off") });
+    expect(await chatCompletion(config, { messages, maxTokens: 500 })).toContain("Corner Bikes");
+  });
 });

@@ -6,6 +6,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { standIn } from "../../support/stand-ins";
+import { expectConsoleError } from "../../support/console-trap";
 
 const openrouter = standIn("openrouter");
 const businessDescription = "Sunny Paws is a dog grooming salon in Portland, open every day from 8am to 4pm.";
@@ -30,6 +31,7 @@ function modelSays(content: string) {
 
 describe("a model answer we cannot use", () => {
   it("an FAQ that is not JSON is a clear 502", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays("Sure! Here are some questions: 1. When are you open?"));
     const response = await generate(cookie, { kind: "faq" });
@@ -40,6 +42,7 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an FAQ with fewer than 5 pairs is refused", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays(JSON.stringify({ faq: [{ question: "Open?", answer: "Daily." }] })));
     const response = await generate(cookie, { kind: "faq" });
@@ -48,6 +51,7 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an FAQ with more than 15 pairs, or of the wrong shape, is refused", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const many = Array.from({ length: 16 }, (_, i) => ({ question: `Question ${i}?`, answer: "Answer." }));
     await openrouter.fault(modelSays(JSON.stringify({ faq: many })));
@@ -66,6 +70,7 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an empty greeting is refused, a quoted one is unwrapped", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays("   "));
     expect((await generate(cookie, { kind: "greeting" })).status).toBe(502);
@@ -76,6 +81,7 @@ describe("a model answer we cannot use", () => {
 
 describe("when OpenRouter fails", () => {
   it("a 5xx that persists after one retry is 502 upstream_error", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     await openrouter.fault({ path: "/chat/completions", status: 503, times: 2, body: { error: { code: 503, message: "No endpoints available" } } });
@@ -88,6 +94,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("a 4xx is not retried", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     await openrouter.fault({ path: "/chat/completions", status: 402, body: { error: { code: 402, message: "Insufficient credits" } } });
@@ -98,6 +105,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("an error inside a 200 answer is an error too", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault({ path: "/chat/completions", status: 200, times: 2, body: { error: { code: 500, message: "Upstream provider crashed" } } });
     const response = await generate(cookie, { kind: "greeting" });
@@ -106,6 +114,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("without OPENROUTER_API_KEY it is 503 service_not_configured, and nothing is counted or sent", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     const response = await generate(cookie, { kind: "faq" }, envWith({ OPENROUTER_API_KEY: undefined }));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { signUp } from "../../support/accounts";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
+import { expectConsoleError } from "../../support/console-trap";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();
@@ -29,6 +30,7 @@ describe("the owner's phone is every number's fallback", () => {
   });
 
   it("when Vapi refuses, the phone is unchanged everywhere and the owner is told why", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const owner = await ownerWithNumbers(2);
     const second = owner.numbers[1]!.vapiPhoneNumberId;
     await vapi.fault({ method: "PATCH", path: `/phone-number/${second}`, status: 400, body: { message: ["fallbackDestination.number must be a valid phone number"], error: "Bad Request", statusCode: 400 } });

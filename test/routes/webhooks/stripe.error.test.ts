@@ -6,12 +6,14 @@ import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { charge, checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+import { expectConsoleError } from "../../support/console-trap";
 
 const recorded = async (eventId: string) =>
   db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)));
 
 describe("POST /api/webhooks/stripe: failures and odd events", () => {
   it("a database failure answers 500 (so Stripe retries) and records nothing; the retry credits once", async () => {
+    expectConsoleError(/"msg":"unhandled error"/);
     const { user } = await createUser();
     const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
     const { payload, signature } = await signEvent(event);

@@ -7,6 +7,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { errorOf } from "../../support/http";
 import { checkoutSession, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+import { expectConsoleError } from "../../support/console-trap";
 
 async function paidEvent() {
   const { user } = await createUser();
@@ -71,6 +72,7 @@ describe("POST /api/webhooks/stripe: signatures", () => {
   });
 
   it("without STRIPE_WEBHOOK_SECRET it is 503 service_not_configured and writes nothing", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { user, event } = await paidEvent();
     const { payload, signature } = await signEvent(event);
     const response = await postWebhook(payload, signature, envWith({ STRIPE_WEBHOOK_SECRET: undefined }));
