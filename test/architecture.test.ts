@@ -77,6 +77,7 @@ const ALLOWLIST: Record<string, string> = {
   // it (durable-objects/credit-account/) and services/credits keeps only the stub accessor.
   "src/durable-objects/credit-account -> src/services/credits": "the DO reads its input schemas from services/",
   "src/durable-objects/credit-account -> src/services/credits-ledger": "the DO writes the ledger through services/",
+  "src/durable-objects/credit-account -> src/services/stripe-refunds": "the DO reads early refunds through services/",
 };
 
 function sourceFiles(dir: string): string[] {
