@@ -60,7 +60,12 @@ export class AppError extends Error {
  */
 export function requireSetting(value: string | undefined, variable: string, feature: string): string {
   if (value) return value;
-  throw new AppError("service_not_configured", `This server is not configured for ${feature}: ${variable} is not set.`, { variable });
+  throw notConfigured(variable, feature);
+}
+
+/** The 503 `requireSetting` throws, for code that has already checked the value itself. */
+export function notConfigured(variable: string, feature: string): AppError {
+  return new AppError("service_not_configured", `This server is not configured for ${feature}: ${variable} is not set.`, { variable });
 }
 
 export function errorBody(code: ErrorCode, message: string, requestId?: string, details?: unknown) {

@@ -5,7 +5,7 @@
  */
 import Stripe from "stripe";
 import type { Config } from "../../env";
-import { AppError, requireSetting } from "../../errors";
+import { AppError, notConfigured } from "../../errors";
 
 /** Stripe's own recommendation: reject events signed more than five minutes ago (replays). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -20,7 +20,8 @@ let cryptoProvider: ReturnType<typeof Stripe.createSubtleCryptoProvider> | undef
 
 /** The API client, or 503 service_not_configured when STRIPE_SECRET_KEY is missing. */
 export function stripeClient(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">): Stripe {
-  const key = requireSetting(config.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "payments");
+  const key = config.STRIPE_SECRET_KEY;
+  if (!key) throw notConfigured("STRIPE_SECRET_KEY", "payments");
   const cacheKey = `${key}\u0000${config.STRIPE_API_BASE ?? ""}`;
   let client = clients.get(cacheKey);
   if (!client) {
