@@ -5,7 +5,7 @@
  *
  * Runs in the `node` project: it reads files, which workerd cannot.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -49,7 +49,13 @@ const RULES: Rule[] = [
     forbid: [/^src\/(db\/(?!scope$)|durable-objects\/|queues\/)/],
     why: "webhook routes verify and parse, then call services",
   },
-  { from: /^src\/middleware\//, forbid: [/^src\/(routes|db|integrations|durable-objects|queues)\//], why: "middleware uses services, not what is below them" },
+  { from: /^src\/middleware\//, forbid: [/^src\/routes\//], why: "middleware runs before routes and knows none of them" },
+  {
+    // init builds the request's services (createServices): like it, a composition root.
+    from: /^src\/middleware\/(?!init$)/,
+    forbid: [/^src\/(db|integrations|durable-objects|queues)\//],
+    why: "middleware uses services, not what is below them",
+  },
   { from: /^src\/queues\/messages$/, forbid: [/^src\//], why: "the message union is a leaf every producer imports" },
   { from: /^src\/queues\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "queue handlers are entry points like routes, without HTTP" },
   {
@@ -78,6 +84,17 @@ const ALLOWLIST: Record<string, string> = {
   "src/durable-objects/credit-account -> src/services/credits": "the DO reads its input schemas from services/",
   "src/durable-objects/credit-account -> src/services/credits-ledger": "the DO writes the ledger through services/",
   "src/durable-objects/credit-account -> src/services/stripe-refunds": "the DO reads early refunds through services/",
+};
+
+/**
+ * The same, for files that exist only on a branch not merged yet when this test landed, so the
+ * merge does not turn main red. An entry is checked once its file exists.
+ */
+const PENDING_ALLOWLIST: Record<string, string> = {
+  // Follow-up (Google, issue 8): the calendar routes load the agent row themselves and check the
+  // OAuth settings through the integration; services/google should do both.
+  "src/routes/google/index -> src/db/schema": "the Google route reads the agents table",
+  "src/routes/google/index -> src/integrations/google/oauth": "the Google route checks OAuth settings itself",
 };
 
 function sourceFiles(dir: string): string[] {
@@ -134,13 +151,16 @@ describe("the direction of dependencies in src/", () => {
   const found = violations(edgesOfSrc());
 
   it("every import follows the layer rules (or is a listed, known follow-up)", () => {
-    const unexpected = found.filter(({ edge }) => !(edge in ALLOWLIST)).map(({ edge, why }) => `${edge}: ${why}`);
+    const unexpected = found
+      .filter(({ edge }) => !(edge in ALLOWLIST) && !(edge in PENDING_ALLOWLIST))
+      .map(({ edge, why }) => `${edge}: ${why}`);
     expect(unexpected).toEqual([]);
   });
 
   it("every allowlisted violation still exists (remove an entry with its fix)", () => {
     const edges = new Set(found.map(({ edge }) => edge));
-    expect(Object.keys(ALLOWLIST).filter((edge) => !edges.has(edge))).toEqual([]);
+    const landed = Object.keys(PENDING_ALLOWLIST).filter((edge) => existsSync(join(ROOT, `${edge.split(" -> ")[0]}.ts`)));
+    expect([...Object.keys(ALLOWLIST), ...landed].filter((edge) => !edges.has(edge))).toEqual([]);
   });
 
   it("the checker catches each kind of violation it is meant to", () => {
@@ -162,6 +182,7 @@ describe("the direction of dependencies in src/", () => {
       { from: "src/services/agents", to: "src/integrations/vapi/client" },
       { from: "src/lib/validate", to: "src/errors" },
       { from: "src/durable-objects/credit-account", to: "src/services/create-services" },
+      { from: "src/middleware/init", to: "src/db/client" },
     ];
     expect(violations(fine)).toEqual([]);
   });
