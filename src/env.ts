@@ -3,7 +3,7 @@
  *
  * Configuration is parsed once per bindings object with zod; a missing or malformed variable
  * fails with a message that names it. Services whose keys are absent are not an error here:
- * the features that need them answer 503 `service_not_configured` (see `requireService`).
+ * the features that need them answer 503 `service_not_configured` (see `requireSetting` in errors.ts).
  */
 import { z } from "zod";
 import { creditPacksVariable } from "./config/packs";
