@@ -67,6 +67,14 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/calls/:id", foreign: foreignCall },
   { method: "GET", path: "/api/stats" },
   { method: "GET", path: "/api/insights/unanswered" },
+  { method: "GET", path: "/api/auth/google" },
+  // Google's redirect back: no session means a redirect to the integrations page (reason signed_out).
+  { method: "GET", path: "/api/auth/google/callback", auth: false },
+  { method: "POST", path: "/api/auth/google/disconnect" },
+  // agentId travels in the query or body; another user's agent is 404 in test/routes/google/google-calendar.test.ts.
+  { method: "GET", path: "/api/google/calendar/availability" },
+  { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
+  { method: "GET", path: "/api/google/calendar/appointments" },
 ];
 
 /** Answered before any session or Origin is looked at, by design. */
