@@ -128,6 +128,24 @@ describe("booking", () => {
     expect(await book("2030-05-16T11:00:00")).toMatchObject({ ok: true, event: { start: "2030-05-16T15:00:00.000Z" } });
   });
 
+  it("books by the agent's wall clock across DST and timezones", async () => {
+    // Fall-back day in New York: 1:30 AM happens twice; both are real slots and book separately.
+    const fallBack = await setUp({ businessHours: { sun: [{ start: "01:00", end: "03:00" }] } });
+    const october = googleDeps(new Date("2030-10-25T12:00:00Z"));
+    const first = await bookAppointment(october, fallBack.agent, { ...caller, start: "2030-11-03T01:30:00-04:00", idempotencyKey: "edt" });
+    const second = await bookAppointment(october, fallBack.agent, { ...caller, start: "2030-11-03T01:30:00-05:00", idempotencyKey: "est" });
+    expect([first, second]).toMatchObject([{ ok: true, event: { start: "2030-11-03T05:30:00.000Z" } }, { ok: true, event: { start: "2030-11-03T06:30:00.000Z" } }]);
+    // Spring-forward day: 02:30 does not exist; wall-clock "02:30" means 03:30 EDT, a real slot.
+    const spring = await setUp({ businessHours: { sun: [{ start: "01:00", end: "04:00" }] } });
+    const march = googleDeps(new Date("2030-03-01T12:00:00Z"));
+    expect(await bookAppointment(march, spring.agent, { ...caller, start: "2030-03-10T02:30:00", idempotencyKey: "gap" })).toMatchObject({ ok: true, event: { start: "2030-03-10T07:30:00.000Z" } });
+    // Sydney, from a clock that still says Sunday in UTC.
+    const sydney = await setUp({ timezone: "Australia/Sydney", businessHours: { mon: [{ start: "09:00", end: "11:00" }] } });
+    const sunday = googleDeps(new Date("2030-06-02T22:30:00Z"));
+    expect(await bookAppointment(sunday, sydney.agent, { ...caller, start: "2030-06-03T09:30:00+10:00", idempotencyKey: "syd" })).toMatchObject({ ok: true, message: "You're booked for Monday at 9:30 AM." });
+    expect(await bookAppointment(sunday, sydney.agent, { ...caller, start: "2030-06-03T09:00:00+10:00", idempotencyKey: "syd-soon" })).toMatchObject({ ok: false, reason: "too_soon", message: "We need at least 1 hour's notice for appointments; the next opening is Monday at 10:00 AM." });
+  });
+
   it("says not connected when the owner's Google needs reconnecting", async () => {
     const { agent, deps, user } = await setUp();
     const { markNeedsReconnect } = await import("../../../src/services/google/connection");
