@@ -10,7 +10,7 @@ import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../in
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
-import { reconcileHolds } from "./booking";
+import { reconcileHolds, retryOnDeadlock } from "./booking";
 import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
@@ -147,11 +147,13 @@ export async function moveAppointment(
 /** Moves the booking's hold to `slot`; creates it when the booking has none (made before holds, or elsewhere). */
 async function moveHold(deps: GoogleDeps, agent: Agent, appointment: Appointment, slot: { start: Date; end: Date }): Promise<"ok" | "slot_taken"> {
   try {
-    const updated = await deps.db
-      .update(bookingHolds)
-      .set({ startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
-      .where(and(eq(bookingHolds.agentId, agent.id), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
-      .returning({ id: bookingHolds.id });
+    const updated = await retryOnDeadlock(() =>
+      deps.db
+        .update(bookingHolds)
+        .set({ startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+        .where(and(eq(bookingHolds.agentId, agent.id), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
+        .returning({ id: bookingHolds.id }),
+    );
     if (!updated.length) {
       await deps.db.insert(bookingHolds).values({
         agentId: agent.id,

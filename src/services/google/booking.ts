@@ -103,11 +103,14 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     }
 
     const event = await insertOnce(deps, access, calendarId, agent, hold, { ...input, name, phone });
-    const [confirmed] = await deps.db
-      .update(bookingHolds)
-      .set({ status: "confirmed", googleEventId: event.id, expiresAt: hold.endAt, updatedAt: deps.now() })
-      .where(eq(bookingHolds.id, hold.id))
-      .returning();
+    const held = hold;
+    const [confirmed] = await retryOnDeadlock(() =>
+      deps.db
+        .update(bookingHolds)
+        .set({ status: "confirmed", googleEventId: event.id, expiresAt: held.endAt, updatedAt: deps.now() })
+        .where(eq(bookingHolds.id, held.id))
+        .returning(),
+    );
     return booked(confirmed ?? { ...hold, googleEventId: event.id }, !created);
   });
 }
@@ -135,7 +138,7 @@ async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input
       ),
     );
   try {
-    const [row] = await deps.db
+    const [row] = await retryOnDeadlock(() => deps.db
       .insert(bookingHolds)
       .values({
         agentId,
@@ -147,7 +150,7 @@ async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input
         callerPhone: input.phone ?? null,
         callId: input.callId ?? null,
       })
-      .returning();
+      .returning());
     if (!row) throw new Error("hold insert returned nothing");
     return { hold: row, created: true };
   } catch (error) {
@@ -198,6 +201,21 @@ export async function reconcileHolds(deps: GoogleDeps, access: GoogleAccess, cal
     }
   }
   return changed;
+}
+
+/**
+ * Runs one statement again when PostgreSQL broke a deadlock by aborting it: racing writes to
+ * the exclusion constraint's index (an insert and a confirming update of overlapping ranges) can
+ * each wait for the other. Each attempt is its own transaction over Neon HTTP.
+ */
+export async function retryOnDeadlock<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || (sqlState(error) !== "40P01" && sqlState(error) !== "40001")) throw error;
+    }
+  }
 }
 
 /** Waits for another attempt's hold to be confirmed or released; the row (or undefined when released). */
