@@ -1,5 +1,15 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/**
+ * google-auth-library, gaxios and googleapis-common require Node built-ins by bare name
+ * ("querystring", "util"): the dependency optimizer must leave those to workerd (nodejs_compat).
+ */
+const nodeBuiltins = builtinModules.filter((name) => name !== "process").flatMap((name) => [name, `node:${name}`]);
+/** …except `process`, which the pool cannot require from a bundle: the global stands in (test/support/node-process.cjs). */
+const processShim = { find: /^(node:)?process$/, replacement: fileURLToPath(new URL("./test/support/node-process.cjs", import.meta.url)) };
 
 /**
  * Two projects: `worker` runs the worker's tests inside workerd against the local Neon-HTTP
@@ -20,9 +30,19 @@ export default defineConfig({
                 // Access logs would drown the test output; warnings and errors still show.
                 LOG_LEVEL: "warn",
               },
+              // Outbound connections as miniflare's default "internet" service makes them, plus
+              // trust in the SMTP stand-in's self-signed certificate (its STARTTLS and TLS ports).
+              outboundService: {
+                network: {
+                  allow: ["public", "private", "240.0.0.0/4"],
+                  deny: [],
+                  tlsOptions: { trustBrowserCas: true, trustedCertificates: inject("trustedCertificates") },
+                },
+              },
             },
           })),
         ],
+        resolve: { alias: [processShim] },
         test: {
           name: "worker",
           // Pre-bundle the heavy vendor SDKs once: without it every test file re-imports
@@ -31,13 +51,16 @@ export default defineConfig({
             optimizer: {
               ssr: {
                 enabled: true,
-                include: ["@vapi-ai/server-sdk", "stripe", "worker-mailer", "zod", "drizzle-orm", "hono", "@neondatabase/serverless"],
+                rolldownOptions: { external: nodeBuiltins },
+                include: ["@vapi-ai/server-sdk", "stripe", "worker-mailer", "zod", "drizzle-orm", "hono", "@neondatabase/serverless", "google-auth-library", "@googleapis/calendar", "@googleapis/sheets", "temporal-polyfill"],
               },
             },
           },
           include: ["test/**/*.test.ts"],
           exclude: ["test/dev/**"],
           globalSetup: ["./test/global-setup.ts"],
+          // An unexpected console.error fails the test (test/support/console-trap.ts).
+          setupFiles: ["./test/support/console-trap.ts"],
           // Files share one database and the stand-ins; running them one at a time keeps
           // scripted faults and recorded requests from leaking between files.
           fileParallelism: false,

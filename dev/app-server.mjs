@@ -1,6 +1,8 @@
 /**
- * The app server of the local stack: today `wrangler dev`, which serves the worker (with its
- * Durable Object and queue) and the dashboard's files at one URL. Everything else about the
+ * The app server of the local stack: `wrangler dev` (tests, bench), which serves the worker (with
+ * its Durable Object and queue) and the dashboard's files at one URL, or, for `npm run dev`, Vite
+ * with @cloudflare/vite-plugin (dev/vite-server.mjs): the same worker plus the dashboard's source
+ * with hot reload (ADR 0700). Everything else about the
  * stack (database, stand-ins, which variables the worker gets) is dev/stack.mjs's business;
  * this module only turns variables into a running server, and owns that server's processes
  * (dev/owned-process.mjs): they stop with us however we stop.
@@ -20,25 +22,29 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 
 /**
  * Starts the app server and resolves once it answers GET /api/ping.
- * @param {{ port: number, vars: Record<string, string>, stateDir: string, assets?: string,
+ * @param {{ port: number, vars: Record<string, string>, stateDir: string, assets?: string, kind?: "wrangler" | "vite",
  *   logLevel?: "debug" | "info" | "log" | "warn" | "error", onOutput?: (text: string, stream: "stdout" | "stderr") => void,
  *   readyTimeoutMs?: number, signal?: AbortSignal }} options
  *   `vars` are the worker's variables and secrets; `stateDir` keeps the Durable Object's and
- *   the queue's local state; `assets` is the dashboard folder served next to the API;
+ *   the queue's local state; `assets` is the dashboard folder served next to the API (wrangler);
+ *   `kind` "vite" runs dev/vite-server.mjs instead of `wrangler dev`;
  *   `onOutput` receives the server's own output (dropped when absent); aborting `signal` before
  *   the server is ready stops it and rejects.
  * @returns {Promise<AppServer>}
  */
-export async function startAppServer({ port, vars, stateDir, assets, logLevel, onOutput, readyTimeoutMs = 120_000, signal }) {
+export async function startAppServer({ port, vars, stateDir, assets, kind = "wrangler", logLevel, onOutput, readyTimeoutMs = 120_000, signal }) {
   const url = `http://127.0.0.1:${port}`;
   // The variables include secrets: a private file rather than the command line, which `ps` shows.
   const varsDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-app-"));
   const envFile = path.join(varsDir, "worker.env");
   fs.writeFileSync(envFile, formatDevVars(vars), { mode: 0o600 });
-  const args = [path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "dev",
-    "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir,
-    "--show-interactive-dev-session=false"];
-  if (assets) args.push("--assets", assets);
+  const args =
+    kind === "vite"
+      ? [path.join(ROOT, "dev", "vite-server.mjs"), "--port", String(port), "--env-file", envFile, "--persist-to", stateDir]
+      : [path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "dev",
+          "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir,
+          "--show-interactive-dev-session=false"];
+  if (assets && kind === "wrangler") args.push("--assets", assets);
   if (logLevel) args.push("--log-level", logLevel);
   const server = spawnOwned(process.execPath, args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
 

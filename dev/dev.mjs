@@ -31,13 +31,13 @@ let stopping = false;
 async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new PortTakenError(`PORT must be a port number, not "${process.env.PORT}".`);
   fs.mkdirSync(dataDir, { recursive: true });
-  const assets = fs.existsSync(path.join(ROOT, "web", "dist", "index.html")) ? "web/dist" : "web/public";
   starting = startStack({
     port,
     dataDir,
     mode: "sandbox",
     vars,
-    assets,
+    // Vite with @cloudflare/vite-plugin: the dashboard with hot reload and the worker at one URL (ADR 0700).
+    appServer: "vite",
     onOutput: (text, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(text),
     signal: startup.signal,
   });
@@ -75,6 +75,9 @@ async function shutdown(code = 0) {
   process.exit(code);
 }
 
+// Once the terminal is gone, writing to it fails (EIO); that must not cut the shutdown short.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
   process.on(signal, () => {
     // A second signal while stopping means "now": the guard still stops the app server.

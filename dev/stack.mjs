@@ -19,18 +19,20 @@ import { assertPortFree } from "./port-check.mjs";
 
 /**
  * @param {{ port?: number, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>,
- *   assets?: string, logLevel?: "debug" | "info" | "log" | "warn" | "error",
+ *   assets?: string, appServer?: "wrangler" | "vite", logLevel?: "debug" | "info" | "log" | "warn" | "error",
  *   onOutput?: (text: string, stream: "stdout" | "stderr") => void, signal?: AbortSignal }} [options]
  *   `port`: 0 or absent picks a free one; a taken port fails before anything starts.
  *   `dataDir`: where the database and the app server's state live (`.data` for `npm run dev`);
  *   null keeps the database in memory and the state in a temporary folder removed on close.
  *   `vars`: the developer's variables (.dev.vars, then the environment): real keys and base-URL
  *   overrides replace stand-ins, and every variable reaches the worker.
+ *   `appServer`: "vite" serves the dashboard's source with hot reload beside the worker
+ *   (`npm run dev`); "wrangler" (the default) serves built files, as the tests and bench need.
  *   `signal`: aborting it during start-up stops what has started and rejects.
  * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns, neonHttp: { url: string, password: string } | null,
  *   exited: Promise<number | null>, close: () => Promise<void> }>}
  */
-export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, logLevel, onOutput, signal } = {}) {
+export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, appServer = "wrangler", logLevel, onOutput, signal } = {}) {
   if (port) await assertPortFree(port);
   else port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -47,7 +49,7 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
       cleanups.push(() => fs.rmSync(temporary, { recursive: true, force: true }));
       stateDir = temporary;
     }
-    const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, logLevel, onOutput, signal });
+    const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, kind: appServer, logLevel, onOutput, signal });
     cleanups.push(() => app.close());
     const { services, standIns, neonHttp } = backing;
     return { appUrl, services, standIns, neonHttp, exited: app.exited, close };
@@ -58,7 +60,7 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
 }
 
 /** @returns {Promise<number>} */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

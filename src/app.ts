@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import type { HonoEnv } from "./env";
 import { handleError, handleNotFound } from "./errors";
 import { limitBody } from "./middleware/body-limit";
+import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
+import { WEBHOOK_PATH } from "./services/assistant";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
@@ -15,6 +17,7 @@ import { billingRoutes } from "./routes/billing";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
+import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
@@ -26,7 +29,10 @@ export function createApp() {
   app.notFound(handleNotFound);
   app.onError(handleError);
   app.use("*", requestContext());
-  app.use("/api/*", limitBody());
+  // End-of-call reports carry the whole conversation: the Vapi webhook gets a larger limit.
+  const defaultBodyLimit = limitBody();
+  const vapiBodyLimit = limitBody(VAPI_MAX_BODY_BYTES);
+  app.use("/api/*", (c, next) => (c.req.path === WEBHOOK_PATH ? vapiBodyLimit : defaultBodyLimit)(c, next));
   // ping answers before init: no configuration, no database, no I/O.
   app.get("/api/ping", (c) => c.body(null, 204));
   app.use("/api/*", init());
@@ -34,7 +40,7 @@ export function createApp() {
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes);
+    .route("/api", callsRoutes).route("/api", googleRoutes);
 }
 
 export const app = createApp();

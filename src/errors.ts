@@ -24,6 +24,8 @@ const STATUS_BY_CODE = {
   conflict: 409,
   email_taken: 409,
   slot_taken: 409,
+  google_not_connected: 409,
+  invalid_time: 400,
   invalid_token: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,

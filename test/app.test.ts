@@ -6,6 +6,7 @@ import { handleError, handleNotFound } from "../src/errors";
 import { validate } from "../src/lib/validate";
 import { limitBody } from "../src/middleware/body-limit";
 import { requestContext } from "../src/middleware/request-context";
+import { expectConsoleError } from "./support/console-trap";
 import { envWith, testEnv } from "./support/env";
 import { call, errorOf } from "./support/http";
 
@@ -61,6 +62,7 @@ describe("error shape", () => {
   });
 
   it("an unexpected error is 500 internal_error with no stack and no message leaked", async () => {
+    expectConsoleError(/"msg":"unhandled error"/);
     const response = await probe("/boom");
     expect(response.status).toBe(500);
     const text = await response.text();
@@ -125,6 +127,7 @@ describe("request body limit", () => {
 
 describe("configuration", () => {
   it("a missing DATABASE_URL fails with 500 config_invalid naming the variable", async () => {
+    expectConsoleError(/Invalid configuration: DATABASE_URL/);
     const response = await call("/api/health", { env: envWith({ DATABASE_URL: undefined }) });
     expect(response.status).toBe(500);
     const error = await errorOf(response);
@@ -133,6 +136,7 @@ describe("configuration", () => {
   });
 
   it("a malformed variable is named with what is wrong with it", async () => {
+    expectConsoleError(/Invalid configuration: GOOGLE_ENCRYPTION_KEY/);
     const response = await call("/api/health", { env: envWith({ GOOGLE_ENCRYPTION_KEY: "not-hex", CREDITS_PER_MINUTE: "one" }) });
     const error = await errorOf(response);
     expect(error.code).toBe("config_invalid");

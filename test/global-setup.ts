@@ -19,6 +19,8 @@ declare module "vitest" {
     neonUrl: string;
     standIns: Record<string, string>;
     databaseKind: string;
+    /** Certificates the worker trusts for outbound TLS: the SMTP stand-in's self-signed one. */
+    trustedCertificates: string[];
   }
 }
 
@@ -36,6 +38,8 @@ export default async function setup(project: TestProject) {
   const database = backing.database!;
 
   project.provide("neonUrl", backing.neonHttp!.url);
+  const smtp = backing.standIns.services.smtp as { certificate?: string } | undefined;
+  project.provide("trustedCertificates", smtp?.certificate ? [smtp.certificate] : []);
   project.provide("databaseKind", database.kind);
   project.provide(
     "standIns",

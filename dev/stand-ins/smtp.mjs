@@ -1,7 +1,12 @@
 /**
  * A real SMTP server (the smtp-server package) that keeps what it receives (kit.mjs "Kept state"), with an
- * HTTP inbox beside it for the tests and the sandbox. Plain SMTP with AUTH PLAIN/LOGIN and no
- * TLS: it only ever listens on loopback.
+ * HTTP inbox beside it for the tests and the sandbox. AUTH PLAIN/LOGIN, on three loopback ports
+ * that share one inbox:
+ *   smtpPort      plain SMTP, AUTH in clear (the sandbox's setting: SMTP_SECURE=false, SMTP_STARTTLS=false)
+ *   startTlsPort  offers STARTTLS and, as a submission server (587) does, refuses AUTH before it
+ *   tlsPort       TLS from the first byte (465, SMTP_SECURE=true)
+ * The two TLS ports use a self-signed certificate for localhost/127.0.0.1 made at start
+ * (tls-certificate.mjs); `certificate` is its PEM, for a client to trust.
  *
  * HTTP (the stand-in kit, so /__control/* works too):
  *   GET    /messages?to=addr   received messages, oldest first, each parsed into
@@ -15,6 +20,8 @@
 import { randomBytes } from "node:crypto";
 import { SMTPServer } from "smtp-server";
 import { openState, startStandIn } from "./kit.mjs";
+import { parseMessage } from "./smtp-mime.mjs";
+import { selfSignedCertificate } from "./tls-certificate.mjs";
 
 const MAX_MESSAGES = 2000;
 
@@ -32,11 +39,15 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
   /** @type {SmtpFault[]} */
   let faults = [];
 
-  const smtp = new SMTPServer({
-    secure: false,
-    // Loopback only, no certificate: STARTTLS is not offered and AUTH is allowed in clear.
-    disabledCommands: ["STARTTLS"],
-    allowInsecureAuth: true,
+  const tls = selfSignedCertificate({ commonName: "Agentline sandbox SMTP" });
+  /** @param {{ secure: boolean, startTls: boolean }} mode */
+  const createServer = ({ secure, startTls }) => new SMTPServer({
+    secure,
+    ...(secure || startTls ? { key: tls.key, cert: tls.cert } : {}),
+    // The plain port (loopback only) offers no STARTTLS and takes AUTH in clear; the STARTTLS
+    // port takes AUTH only once the connection is encrypted.
+    ...(secure || startTls ? {} : { disabledCommands: ["STARTTLS"] }),
+    allowInsecureAuth: !startTls,
     authOptional: false,
     authMethods: ["PLAIN", "LOGIN"],
     banner: "Agentline sandbox SMTP",
@@ -71,7 +82,6 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
       });
     },
   });
-  smtp.on("error", (error) => console.error(`[smtp stand-in] ${error.message}`));
 
   /** @param {string[]} recipients */
   function takeFault(recipients) {
@@ -82,11 +92,17 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
     return fault;
   }
 
-  await new Promise((resolve, reject) => {
-    smtp.server.once("error", reject);
-    smtp.listen(smtpPort, "127.0.0.1", () => resolve(undefined));
-  });
-  const address = /** @type {import("node:net").AddressInfo} */ (smtp.server.address());
+  /** @param {SMTPServer} server @param {number} wanted @returns {Promise<number>} */
+  const listen = (server, wanted) => {
+    server.on("error", (error) => console.error(`[smtp stand-in] ${error.message}`));
+    return new Promise((resolve, reject) => {
+      server.server.once("error", reject);
+      server.listen(wanted, "127.0.0.1", () => resolve(/** @type {import("node:net").AddressInfo} */ (server.server.address()).port));
+    });
+  };
+  const servers = [createServer({ secure: false, startTls: false }), createServer({ secure: false, startTls: true }), createServer({ secure: true, startTls: false })];
+  const [plainPort, startTlsPort, tlsPort] = await Promise.all(servers.map((server, index) => listen(server, index === 0 ? smtpPort : 0)));
+  const ports = { smtpPort: /** @type {number} */ (plainPort), startTlsPort: /** @type {number} */ (startTlsPort), tlsPort: /** @type {number} */ (tlsPort) };
 
   const http = await startStandIn({
     name: "smtp",
@@ -126,7 +142,7 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
       },
       { method: "DELETE", path: "/faults", handle: () => ((faults = []), { json: { ok: true } }) },
     ],
-    state: () => ({ smtpPort: address.port, messages: inbox.data.messages.length, faults }),
+    state: () => ({ ...ports, certificate: tls.cert, messages: inbox.data.messages.length, faults }),
     onReset: () => {
       faults = [];
     },
@@ -134,101 +150,13 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
 
   return {
     ...http,
-    smtpPort: address.port,
+    ...ports,
+    certificate: tls.cert,
     ...credentials,
     close: async () => {
-      await Promise.all([http.close(), new Promise((resolve) => smtp.close(() => resolve(undefined)))]);
+      await Promise.all([http.close(), ...servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined))))]);
     },
   };
-}
-
-/**
- * Just enough MIME for an inbox: headers (unfolded, RFC 2047 subjects decoded) and the first
- * text/plain and text/html parts, however deeply nested, with quoted-printable or base64 undone.
- * @param {string} raw
- * @returns {{ headers: Record<string, string>, subject: string, text: string | null, html: string | null }}
- */
-export function parseMessage(raw) {
-  const { headers, body } = splitEntity(raw);
-  const found = { text: /** @type {string | null} */ (null), html: /** @type {string | null} */ (null) };
-  collectParts(headers, body, found);
-  return { headers, subject: decodeWords(headers["subject"] ?? ""), ...found };
-}
-
-/** @param {string} entity */
-function splitEntity(entity) {
-  const match = /\r?\n\r?\n/.exec(entity);
-  const head = match ? entity.slice(0, match.index) : entity;
-  const body = match ? entity.slice(match.index + match[0].length) : "";
-  /** @type {Record<string, string>} */
-  const headers = {};
-  for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
-    const colon = line.indexOf(":");
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { headers, body };
-}
-
-/** @param {Record<string, string>} headers @param {string} body @param {{ text: string | null, html: string | null }} found */
-function collectParts(headers, body, found) {
-  const type = (headers["content-type"] ?? "text/plain").toLowerCase();
-  if (type.startsWith("multipart/")) {
-    const boundary = /boundary="?([^";]+)"?/i.exec(headers["content-type"] ?? "")?.[1];
-    if (!boundary) return;
-    const sections = body.split(new RegExp(`\\r?\\n?--${escapeRegExp(boundary)}(?:--)?[ \\t]*\\r?\\n?`));
-    for (const section of sections.slice(1)) {
-      if (!section.trim()) continue;
-      const part = splitEntity(section);
-      collectParts(part.headers, part.body, found);
-    }
-    return;
-  }
-  const charset = /charset="?([^";]+)"?/i.exec(headers["content-type"] ?? "")?.[1] ?? "utf-8";
-  const decoded = decodeBody(body, (headers["content-transfer-encoding"] ?? "7bit").toLowerCase(), charset);
-  if (type.startsWith("text/plain") && found.text === null) found.text = decoded.replace(/\r\n/g, "\n").replace(/\n+$/, "");
-  if (type.startsWith("text/html") && found.html === null) found.html = decoded.replace(/\r\n/g, "\n").replace(/\n+$/, "");
-}
-
-/** @param {string} body @param {string} encoding @param {string} charset */
-function decodeBody(body, encoding, charset) {
-  let bytes;
-  if (encoding === "quoted-printable") {
-    const soft = body.replace(/=\r?\n/g, "");
-    const out = [];
-    for (let i = 0; i < soft.length; i++) {
-      if (soft[i] === "=" && /^[0-9A-Fa-f]{2}$/.test(soft.slice(i + 1, i + 3))) {
-        out.push(parseInt(soft.slice(i + 1, i + 3), 16));
-        i += 2;
-      } else out.push(...Buffer.from(soft[i], "utf8"));
-    }
-    bytes = Buffer.from(out);
-  } else if (encoding === "base64") bytes = Buffer.from(body.replace(/\s+/g, ""), "base64");
-  else bytes = Buffer.from(body, "utf8");
-  try {
-    return new TextDecoder(charset).decode(bytes);
-  } catch {
-    return bytes.toString("utf8");
-  }
-}
-
-/** RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=). @param {string} value */
-function decodeWords(value) {
-  return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*/g, (_, charset, kind, text) => {
-    const bytes =
-      kind.toUpperCase() === "B"
-        ? Buffer.from(text, "base64")
-        : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (/** @type {string} */ _m, /** @type {string} */ hex) => String.fromCharCode(parseInt(hex, 16))), "latin1");
-    try {
-      return new TextDecoder(charset).decode(bytes);
-    } catch {
-      return bytes.toString("utf8");
-    }
-  });
-}
-
-/** @param {string} text */
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** @type {import("./index.mjs").StandInDefinition} */

@@ -33,7 +33,7 @@ export function limitBody(maxSize = MAX_BODY_BYTES, drainBytes = DRAIN_BYTES): M
 }
 
 /** The whole stream, or null when it is longer than `maxSize` (after draining up to `drainBytes` of the rest). */
-async function readAtMost(stream: ReadableStream<Uint8Array>, maxSize: number, drainBytes: number): Promise<Uint8Array | null> {
+async function readAtMost(stream: ReadableStream<Uint8Array>, maxSize: number, drainBytes: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

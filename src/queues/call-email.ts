@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { agents, calls, users } from "../db/schema";
 import { callSummaryEmail } from "../integrations/email/call-summary";
+import { spokenTime } from "../services/calls/speech";
 import type { SideEffectHandler } from "./consumer";
 import { deliverOnce } from "./email";
 
@@ -24,7 +25,7 @@ export const sendCallSummary: SideEffectHandler<"email.call_summary"> = (message
     const { call } = row;
     const data = call.structuredData ?? {};
     const unanswered = Array.isArray(data.unansweredQuestions) ? data.unansweredQuestions.filter((q): q is string => typeof q === "string") : [];
-    const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail} (${event.start})`);
+    const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail}, ${spokenTime(event.start ?? "", row.timezone)}`);
     return {
       to: row.email,
       email: callSummaryEmail({

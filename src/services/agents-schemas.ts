@@ -96,6 +96,8 @@ export const createAgentSchema = z.strictObject({
   transferNumber: e164Schema.nullable().optional(),
   booking: createBookingSchema.optional(),
   sheetsLogging: z.boolean().optional(),
+  /** Which calls the owner is e-mailed about (important = booked, follow-up needed, or refused). */
+  notify: z.enum(["all", "important", "none"], { message: "must be all, important or none" }).optional(),
   status: statusSchema.optional(),
 });
 

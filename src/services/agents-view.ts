@@ -27,6 +27,7 @@ export function agentJson(agent: Agent) {
       timezone: agent.timezone,
     },
     sheetsLogging: agent.sheetsLogging,
+    notify: agent.notify,
     vapiAssistantId: agent.vapiAssistantId,
     createdAt: agent.createdAt.toISOString(),
     updatedAt: agent.updatedAt.toISOString(),

@@ -33,7 +33,7 @@ export interface AgentDeps {
 }
 
 /** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
-const LOCAL_ONLY = new Set(["status", "sheetsLogging", "calendarId", "updatedAt"]);
+const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "updatedAt"]);
 
 export async function listAgents(db: Database, userId: string): Promise<Agent[]> {
   return db.select().from(agents).where(ownedBy(agents, userId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
@@ -71,6 +71,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     businessHours: normalizeBusinessHours(booking?.businessHours),
     timezone: booking?.timezone ?? user.timezone,
     sheetsLogging: input.sheetsLogging ?? false,
+    notify: input.notify ?? ("important" as const),
     status: input.status ?? ("active" as const),
     createdAt: now,
     updatedAt: now,
@@ -138,7 +139,7 @@ export async function deleteAgent(deps: AgentDeps, userId: string, id: string): 
 /** The columns an input sets; `booking` merges into the current settings. */
 function changesFrom(input: UpdateAgentInput): Partial<Agent> {
   const changes: Partial<Agent> = {};
-  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "status"] as const;
+  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "notify", "status"] as const;
   for (const key of plain) {
     if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
   }

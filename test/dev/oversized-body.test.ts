@@ -40,7 +40,7 @@ describe("an oversized body under wrangler dev", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ mode: "test", vars: { LOG_LEVEL: "warn" }, logLevel: "warn" });
-  }, 150_000);
+  }, 180_000);
   afterAll(async () => {
     await stack?.close();
   });

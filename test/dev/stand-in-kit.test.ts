@@ -73,4 +73,20 @@ describe("stand-in kit", () => {
     const { requests } = await control("requests?since=0");
     expect(requests).toHaveLength(1);
   });
+
+  it("relays a delivery to whoever takes it, and hands the taker's answer back to the sender", async () => {
+    const sent = fetch(`${standIn.url}/__relay/api/webhooks/demo?x=1`, { method: "POST", headers: { "x-signature": "abc" }, body: "payload" });
+    const taken = (await (await fetch(`${standIn.url}/__control/relay?waitMs=5000`)).json()) as {
+      delivery: { id: number; method: string; path: string; headers: Record<string, string>; body: string };
+    };
+    expect(taken.delivery).toMatchObject({ method: "POST", path: "/api/webhooks/demo?x=1", body: "payload", headers: { "x-signature": "abc" } });
+    // Taken once: the next look finds nothing.
+    expect(await (await fetch(`${standIn.url}/__control/relay`)).json()).toEqual({ delivery: null });
+    const answered = await fetch(`${standIn.url}/__control/relay/${taken.delivery.id}`, { method: "POST", body: JSON.stringify({ status: 409, body: "busy" }) });
+    expect(answered.status).toBe(200);
+    const response = await sent;
+    expect(response.status).toBe(409);
+    expect(await response.text()).toBe("busy");
+    expect((await fetch(`${standIn.url}/__control/relay/${taken.delivery.id}`, { method: "POST", body: "{}" })).status).toBe(404);
+  });
 });

@@ -60,7 +60,7 @@ describe("buildAssistant: the payload", () => {
       timeoutSeconds: 20,
       backoffPlan: { type: "exponential", maxRetries: 3, baseDelaySeconds: 1 },
     });
-    expect(dto.serverMessages).toEqual(["status-update", "end-of-call-report", "tool-calls"]);
+    expect(dto.serverMessages).toEqual(["status-update", "end-of-call-report", "tool-calls", 'transcript[transcriptType="final"]']);
   });
 
   it("asks Vapi for a summary and the structured call data, and tags the assistant with our ids", () => {
@@ -69,7 +69,8 @@ describe("buildAssistant: the payload", () => {
     expect(dto.analysisPlan?.structuredDataPlan?.enabled).toBe(true);
     const schema = dto.analysisPlan?.structuredDataPlan?.schema;
     expect(schema).toEqual(CALL_STRUCTURED_DATA_SCHEMA);
-    expect(Object.keys(schema?.properties ?? {})).toEqual(["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded"]);
+    expect(Object.keys(schema?.properties ?? {})).toEqual(["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded", "unansweredQuestions"]);
+    expect(schema?.properties?.unansweredQuestions).toMatchObject({ type: "array", items: { type: "string" } });
     expect(schema?.properties?.appointmentBooked?.type).toBe("boolean");
     expect(schema?.properties?.followUpNeeded?.type).toBe("boolean");
     expect(dto.metadata).toEqual({ agentId: agent().id, userId: agent().userId });
@@ -103,20 +104,27 @@ describe("buildAssistant: tools present exactly when enabled", () => {
 
   it("adds check_availability and book_appointment with JSON-schema parameters when booking is on", () => {
     const dto = buildAssistant(agent({ bookingEnabled: true }), context);
-    expect(toolNames(dto)).toEqual(["endCall", "function:check_availability", "function:book_appointment"]);
+    expect(toolNames(dto)).toEqual(["endCall", "function:check_availability", "function:book_appointment", "function:cancel_appointment", "function:move_appointment"]);
     const [, check, book] = toolsOf(dto) as unknown as { function: { parameters: { type: string; properties: Record<string, unknown>; required: string[] } } }[];
     expect(check?.function.parameters).toMatchObject({ type: "object", required: ["date"] });
     expect(Object.keys(check?.function.parameters.properties ?? {})).toEqual(["date"]);
     expect(book?.function.parameters).toMatchObject({ type: "object", required: ["start", "name"] });
     expect(Object.keys(book?.function.parameters.properties ?? {})).toEqual(["start", "name", "phone", "notes"]);
+    const [, , , cancel, move] = toolsOf(dto) as unknown as { function: { parameters: { required: string[]; properties: Record<string, unknown> } } }[];
+    expect(cancel?.function.parameters).toMatchObject({ required: [] });
+    expect(Object.keys(cancel?.function.parameters.properties ?? {})).toEqual(["start"]);
+    expect(move?.function.parameters).toMatchObject({ required: ["to"] });
+    expect(Object.keys(move?.function.parameters.properties ?? {})).toEqual(["to", "from"]);
   });
 
-  it("has all four tools with both enabled", () => {
+  it("has all six tools with both enabled", () => {
     expect(toolNames(buildAssistant(agent({ transferNumber: "+15125550100", bookingEnabled: true }), context))).toEqual([
       "endCall",
       "transferCall",
       "function:check_availability",
       "function:book_appointment",
+      "function:cancel_appointment",
+      "function:move_appointment",
     ]);
   });
 });

@@ -53,7 +53,7 @@ export function callSummaryEmail(input: CallSummaryInput): RenderedEmail {
   const text = [
     input.ownerName?.trim() ? `Hi ${inline(input.ownerName, 100)},` : "Hi,",
     "",
-    "Your agent took a call.",
+    input.refusedReason ? "A call to your number was not answered by your agent." : "Your agent took a call.",
     "",
     ...facts.map(([label, value]) => `${label}:  ${value}`),
     ...(notes.length ? ["", ...notes.map((note) => `  - ${note}`)] : []),

@@ -109,6 +109,10 @@ async function attemptOnce(config: OpenRouterConfig, request: ChatRequest, optio
     };
   }
   const content = parsed.success ? parsed.data.choices?.[0]?.message?.content : undefined;
+  // An answer cut off at max_tokens reads as whole text (or broken JSON): never use half of one.
+  if (parsed.success && parsed.data.choices?.[0]?.finish_reason === "length") {
+    return { ok: false, retry: false, error: new AppError("upstream_error", "The AI writer's answer was cut off before it finished. Please try again.", { provider: "openrouter" }) };
+  }
   if (typeof content !== "string" || !content.trim()) {
     return { ok: false, retry: false, error: new AppError("upstream_error", "The AI writer sent an empty answer. Please try again.", { provider: "openrouter" }) };
   }

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 
-const text = z.string().max(100_000);
+/** Bounded by the webhook's body limit; a long call must never turn its report into a 400. */
+const text = z.string();
 const id = z.string().trim().min(1).max(200);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
@@ -49,7 +50,7 @@ export const transcriptSchema = z.looseObject({
 
 const artifactSchema = z.looseObject({
   transcript: optional(text),
-  messages: optional(z.array(z.record(z.string(), z.unknown())).max(5000)),
+  messages: optional(z.array(z.record(z.string(), z.unknown()))),
   recordingUrl: optional(z.string().max(4000)),
   stereoRecordingUrl: optional(z.string().max(4000)),
   recording: optional(z.looseObject({ mono: optional(z.looseObject({ combinedUrl: optional(z.string().max(4000)) })) })),

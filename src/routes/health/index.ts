@@ -1,4 +1,7 @@
-/** `GET /api/health`: one real query; 503 when the database does not answer. (`/api/ping` is in app.ts, before init.) */
+/**
+ * `GET /api/health`: one real query; 503 when the database does not answer. (`/api/ping` is in
+ * app.ts, before init.) `mode` is "sandbox" when the stand-ins answer: the dashboard shows a badge.
+ */
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
@@ -8,12 +11,13 @@ const HEALTH_QUERY_TIMEOUT_MS = 5000;
 
 export const healthRoutes = new Hono<HonoEnv>()
   .get("/health", async (c) => {
+    const mode = c.get("config").AGENTLINE_MODE;
     try {
       await withTimeout(c.get("db").execute(sql`select 1`), HEALTH_QUERY_TIMEOUT_MS);
-      return c.json({ ok: true as const, db: "ok" as const }, 200);
+      return c.json({ ok: true as const, db: "ok" as const, mode }, 200);
     } catch (error) {
       c.get("logger").warn("health check failed", describeError(error));
-      return c.json({ ok: false as const, db: "unreachable" as const }, 503);
+      return c.json({ ok: false as const, db: "unreachable" as const, mode }, 503);
     }
   });
 

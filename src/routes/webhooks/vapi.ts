@@ -14,6 +14,9 @@ import { recordStatus, recordTranscript } from "../../services/calls/live";
 import { handleEndOfCallReport } from "../../services/calls/report";
 import { answerToolCalls } from "../../services/calls/tool-calls";
 
+/** A long call's report (transcript, messages, costs) can pass the API's usual 1 MiB. */
+export const VAPI_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", async (c) => {
   const services = c.var.services;
   const { config, logger } = services;

@@ -12,17 +12,22 @@ import { buildSystemPrompt, literal, type PromptSource } from "./system-prompt";
 import { buildTools } from "./tools";
 
 export { buildSystemPrompt } from "./system-prompt";
-export { BOOK_APPOINTMENT, CHECK_AVAILABILITY } from "./tools";
+export { BOOK_APPOINTMENT, CANCEL_APPOINTMENT, CHECK_AVAILABILITY, MOVE_APPOINTMENT } from "./tools";
 
 export const ASSISTANT_MODEL = "gpt-4o-mini";
 export const MAX_CALL_SECONDS = 600;
 export const WEBHOOK_PATH = "/api/webhooks/vapi";
 
 /**
- * Messages our webhook acts on. Transcripts are not streamed: the end-of-call report carries
- * the whole transcript, and every extra message type is load on the hottest route.
+ * Messages our webhook acts on. Final transcripts only (ADR 0101, amended): one message per
+ * utterance, so the dashboard can show a call in progress; partials would multiply the load.
  */
-export const SERVER_MESSAGES = ["status-update", "end-of-call-report", "tool-calls"] as const satisfies readonly Vapi.CreateAssistantDtoServerMessagesItem[];
+export const SERVER_MESSAGES = [
+  "status-update",
+  "end-of-call-report",
+  "tool-calls",
+  'transcript[transcriptType="final"]',
+] as const satisfies readonly Vapi.CreateAssistantDtoServerMessagesItem[];
 
 /** Vapi retries a failed delivery (e.g. the end-of-call report) with this plan; handlers are idempotent by call id. */
 export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 3, baseDelaySeconds: 1 } as const;
@@ -35,8 +40,14 @@ export const CALL_STRUCTURED_DATA_SCHEMA: Vapi.JsonSchema = {
     reasonForCalling: { type: "string", description: "Why the caller called, in one short sentence." },
     appointmentBooked: { type: "boolean", description: "True only if an appointment was booked on this call." },
     followUpNeeded: { type: "boolean", description: "True if someone from the business should call the caller back." },
+    unansweredQuestions: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Questions the caller asked that the assistant could not answer from what it was told, each as one short question in the caller's words; empty if none.",
+    },
   },
-  required: ["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded"],
+  required: ["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded", "unansweredQuestions"],
 };
 
 /** An agent row as far as the assistant is concerned. */

@@ -97,6 +97,7 @@ function bookingRules(agent: PromptSource): string {
     "2. Once the caller picks a time, ask for their name (and confirm the number to reach them), then call book_appointment with the start time as an ISO 8601 date-time with the timezone offset.",
     "3. Only say the appointment is booked when book_appointment confirms it. If a tool answers with a problem or a correction, explain it to the caller and offer other times.",
     "4. Finish by repeating the day, date and time of the booking.",
+    "5. To cancel or move an existing appointment, use cancel_appointment or move_appointment (check availability first for a move). They work only for bookings made from the number the caller is calling from; if the tool says it cannot find one, offer to take a message.",
   ].join("\n");
 }
 

@@ -11,6 +11,7 @@ import type { EndOfCallReportMessage } from "../../integrations/vapi/messages";
 import type { SideEffectMessage } from "../../queues/messages";
 import { creditAccount } from "../credits";
 import { ownerOf } from "./call-owner";
+import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import type { CallDeps } from "./deps";
 import { isImportant } from "./notify";
 
@@ -30,24 +31,15 @@ interface StoredRow extends Record<string, unknown> {
 
 export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage): Promise<ReportOutcome> {
   const eventId = `end-of-call-report:${message.call.id}`;
-  if (!(await claim(deps, eventId))) return "duplicate";
+  if (!(await claimEvent(deps.db, "vapi", eventId, CLAIM_TTL_SECONDS)).claimed) return "duplicate";
   try {
     const outcome = await act(deps, message);
-    await deps.db.execute(sql`update webhook_events set outcome = ${outcome} where provider = 'vapi' and event_id = ${eventId}`);
+    await completeEvent(deps.db, "vapi", eventId, outcome);
     return outcome === "unknown_call" ? "unknown_call" : "stored";
   } catch (error) {
-    await deps.db.execute(sql`delete from webhook_events where provider = 'vapi' and event_id = ${eventId} and outcome = 'pending'`).catch(() => undefined);
+    await releaseEvent(deps.db, "vapi", eventId).catch(() => undefined);
     throw error;
   }
-}
-
-async function claim(deps: CallDeps, eventId: string): Promise<boolean> {
-  const result = await deps.db.execute(sql`
-    insert into webhook_events (provider, event_id, outcome) values ('vapi', ${eventId}, 'pending')
-    on conflict (provider, event_id) do update set received_at = now()
-      where webhook_events.outcome = 'pending' and webhook_events.received_at < now() - make_interval(secs => ${CLAIM_TTL_SECONDS})
-    returning event_id`);
-  return result.rows.length > 0;
 }
 
 async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<string> {

@@ -12,14 +12,19 @@ import { describeError } from "../../lib/logger";
 import type { Agent } from "../agents-view";
 import { type BookingPort, unavailableBooking } from "./booking-port";
 import type { CallDeps } from "./deps";
+import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import { loadToolContext } from "./tool-context";
 import { runTool, type ToolOutcome } from "./tool-handlers";
 import { CALENDAR_FALLBACK, speakable } from "./speech";
 
 /** Vapi waits 20 s (server.timeoutSeconds) for the whole answer; leave room for several calls. */
 export const CALENDAR_TIMEOUT_MS = 8_000;
+/** After this long, later tool calls in the same message are not started. */
+const ANSWER_BUDGET_MS = 11_000;
 /** Tools whose effect must happen once per toolCallId. */
 const ONCE_PER_CALL = new Set(["book_appointment", "cancel_appointment", "move_appointment"]);
+/** Longer than any calendar call can take: an older pending claim belongs to a worker that died. */
+const TOOL_CLAIM_TTL_SECONDS = 60;
 
 export interface ToolDeps extends CallDeps {
   booking?: BookingPort;
@@ -33,8 +38,14 @@ export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage)
   const context = await loadToolContext(deps.db, message);
   const events: CallEvent[] = [];
   const results: ToolResult[] = [];
+  const started = Date.now();
   for (const call of message.toolCallList) {
-    const outcome = await answerOne(deps, context, call, message);
+    // Calls run in order (a booking may follow a check); once the answer's budget is spent, the
+    // rest get the fallback rather than making Vapi's whole answer late.
+    const outcome =
+      Date.now() - started > ANSWER_BUDGET_MS
+        ? { result: CALENDAR_FALLBACK, event: { at: new Date().toISOString(), kind: "tool_failed" as const, tool: call.name, detail: "no time left to ask the calendar" } }
+        : await answerOne(deps, context, call, message);
     if (outcome.event) events.push(outcome.event);
     results.push("error" in outcome ? { name: call.name, toolCallId: call.id, error: speakable(outcome.error) } : { name: call.name, toolCallId: call.id, result: speakable(outcome.result) });
   }
@@ -51,7 +62,7 @@ async function answerOne(deps: ToolDeps, context: Awaited<ReturnType<typeof load
   if (!context.agent) return { error: "This line is not set up to do that. Please call back later." };
   const once = ONCE_PER_CALL.has(call.name);
   if (once) {
-    const prior = await claimToolCall(deps, call.id);
+    const prior = await claimToolCall(deps, toolEventId(message.call.id, call.id));
     if (prior) return prior;
   }
   let outcome: ToolOutcome;
@@ -73,32 +84,26 @@ async function answerOne(deps: ToolDeps, context: Awaited<ReturnType<typeof load
     deps.logger.error("tool call failed", { tool: call.name, vapiCallId: message.call.id, ...describeError(error) });
     outcome = { result: CALENDAR_FALLBACK, event: { at: now.toISOString(), kind: "tool_failed", tool: call.name, detail: "internal error" } };
   }
-  if (once) await finishToolCall(deps, call.id, outcome);
+  if (once) await finishToolCall(deps, toolEventId(message.call.id, call.id), outcome);
   return outcome;
 }
 
+/** Tool calls are claimed per Vapi call, so an id can never reach another call's answer. */
+const toolEventId = (vapiCallId: string, toolCallId: string) => `${vapiCallId}:${toolCallId}`;
+
 /** The first answer to this toolCallId, or null when this delivery is the one to act. */
-async function claimToolCall(deps: ToolDeps, toolCallId: string): Promise<ToolOutcome | null> {
-  const claimed = await deps.db.execute(sql`
-    insert into webhook_events (provider, event_id, outcome) values ('vapi-tool', ${toolCallId}, 'pending')
-    on conflict (provider, event_id) do nothing returning event_id`);
-  if (claimed.rows.length) return null;
-  const prior = await deps.db.execute<{ outcome: string }>(sql`
-    select outcome from webhook_events where provider = 'vapi-tool' and event_id = ${toolCallId}`);
-  const outcome = prior.rows[0]?.outcome;
-  if (!outcome || outcome === "pending") return { result: "I'm still working on that request; it will be done in a moment." };
-  const stored = JSON.parse(outcome) as ToolOutcome;
+async function claimToolCall(deps: ToolDeps, eventId: string): Promise<ToolOutcome | null> {
+  const claim = await claimEvent(deps.db, "vapi-tool", eventId, TOOL_CLAIM_TTL_SECONDS);
+  if (claim.claimed) return null;
+  if (!claim.outcome) return { result: "I'm still working on that request; it will be done in a moment." };
+  const stored = JSON.parse(claim.outcome) as ToolOutcome;
   // The event was recorded the first time: don't record it twice.
   return "error" in stored ? { error: stored.error } : { result: stored.result };
 }
 
-async function finishToolCall(deps: ToolDeps, toolCallId: string, outcome: ToolOutcome) {
-  const failed = outcome.event?.kind === "tool_failed";
-  if (failed) {
-    // An outage is not an answer to keep: let a retry try the calendar again.
-    await deps.db.execute(sql`delete from webhook_events where provider = 'vapi-tool' and event_id = ${toolCallId} and outcome = 'pending'`);
-    return;
-  }
+async function finishToolCall(deps: ToolDeps, eventId: string, outcome: ToolOutcome) {
+  // An outage is not an answer to keep: let a retry try the calendar again.
+  if (outcome.event?.kind === "tool_failed") return releaseEvent(deps.db, "vapi-tool", eventId);
   const stored = "error" in outcome ? { error: outcome.error } : { result: outcome.result };
-  await deps.db.execute(sql`update webhook_events set outcome = ${JSON.stringify(stored)} where provider = 'vapi-tool' and event_id = ${toolCallId}`);
+  await completeEvent(deps.db, "vapi-tool", eventId, JSON.stringify(stored));
 }

@@ -4,6 +4,7 @@ import { parseAddress, sendEmail } from "../../../src/integrations/email/mailer"
 import { escapeHtml, lowCreditEmail } from "../../../src/integrations/email/templates";
 import { envWith, testEnv } from "../../support/env";
 import { smtpInbox } from "../../support/smtp";
+import { standIn } from "../../support/stand-ins";
 
 const inbox = smtpInbox();
 const email = { subject: "Hello", text: "Plain body", html: "<p>HTML body</p>" };
@@ -37,6 +38,33 @@ describe("sendEmail over SMTP (worker-mailer)", () => {
 
   it("fails with a clear error when SMTP is not configured", async () => {
     await expect(sendEmail(loadConfig(envWith({ SMTP_HOST: undefined })), address(), email)).rejects.toThrow(/SMTP is not configured/);
+  });
+});
+
+describe("sendEmail over TLS, with each production setting (worker-mailer against the stand-in's self-signed certificate)", () => {
+  const ports = () => standIn("smtp").state<{ startTlsPort: number; tlsPort: number }>();
+
+  it("SMTP_STARTTLS: upgrades the connection before AUTH and delivers", async () => {
+    const to = address();
+    const { startTlsPort } = await ports();
+    await sendEmail(loadConfig(envWith({ SMTP_HOST: "127.0.0.1", SMTP_PORT: String(startTlsPort), SMTP_SECURE: "false", SMTP_STARTTLS: "true" })), to, email);
+    const [received] = await inbox.waitFor(to);
+    expect(received).toMatchObject({ subject: "Hello", text: "Plain body" });
+  });
+
+  it("the STARTTLS port refuses AUTH in clear, so without SMTP_STARTTLS nothing is sent", async () => {
+    const to = address();
+    const { startTlsPort } = await ports();
+    await expect(sendEmail(loadConfig(envWith({ SMTP_PORT: String(startTlsPort), SMTP_SECURE: "false", SMTP_STARTTLS: "false" })), to, email)).rejects.toThrow();
+    expect(await inbox.messages(to)).toEqual([]);
+  });
+
+  it("SMTP_SECURE: TLS from the first byte, and delivers", async () => {
+    const to = address();
+    const { tlsPort } = await ports();
+    await sendEmail(loadConfig(envWith({ SMTP_HOST: "127.0.0.1", SMTP_PORT: String(tlsPort), SMTP_SECURE: "true", SMTP_STARTTLS: "false" })), to, email);
+    const [received] = await inbox.waitFor(to);
+    expect(received).toMatchObject({ subject: "Hello", html: "<p>HTML body</p>" });
   });
 });
 

@@ -7,6 +7,7 @@ import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
@@ -19,6 +20,7 @@ async function agentRows(userId: string) {
 
 describe("when Vapi refuses", () => {
   it("a 4xx on create stores nothing and returns Vapi's reason as 502 vapi_error", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     await vapi.fault({
       method: "POST",
@@ -36,6 +38,7 @@ describe("when Vapi refuses", () => {
   });
 
   it("a 5xx that persists after the client's retry stores nothing either", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const mark = await vapi.mark();
     await vapi.fault({ method: "POST", path: "/assistant", status: 503, times: 2, body: { message: "Service Unavailable", statusCode: 503 } });
@@ -47,6 +50,7 @@ describe("when Vapi refuses", () => {
   });
 
   it("a refused update leaves the row as it was", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
     await vapi.fault({ method: "PATCH", path: "/assistant/", status: 400, body: { message: ["model.messages.0.content must be a string"], error: "Bad Request", statusCode: 400 } });
@@ -58,6 +62,7 @@ describe("when Vapi refuses", () => {
   });
 
   it("a refused delete keeps the agent", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
     await vapi.fault({ method: "DELETE", path: "/assistant/", status: 409, body: { message: "Assistant is in use by a squad", error: "Conflict", statusCode: 409 } });
@@ -126,6 +131,7 @@ describe("when another request changes the agent at the same time", () => {
 
 describe("configuration", () => {
   it("without VAPI_API_KEY, creating an agent is 503 service_not_configured", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { cookie } = await createUser();
     const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(), env: envWith({ VAPI_API_KEY: undefined }) });
     expect(response.status).toBe(503);
@@ -133,6 +139,7 @@ describe("configuration", () => {
   });
 
   it("without a credential and without VAPI_WEBHOOK_SECRET to make one, it is 503 too", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     await db.delete(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
     const { user, cookie } = await createUser();
     const mark = await vapi.mark();

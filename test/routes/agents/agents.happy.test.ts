@@ -58,6 +58,7 @@ describe("POST /api/agents", () => {
         timezone: "America/New_York",
       },
       sheetsLogging: false,
+      notify: "important",
       vapiAssistantId: expect.any(String),
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
@@ -74,7 +75,7 @@ describe("POST /api/agents", () => {
     });
     const [sent] = await vapiRequests(mark, "POST", "/assistant");
     const payload = sent?.body as Vapi.CreateAssistantDto;
-    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment"]);
+    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment", "function:cancel_appointment", "function:move_appointment"]);
     expect(systemMessageOf(payload)).toContain("Only transfer during business hours");
     expect(systemMessageOf(payload)).toContain("Appointments last 45 minutes");
     expect(systemMessageOf(payload)).toContain(`"America/Chicago"}}`);
@@ -172,7 +173,7 @@ describe("PATCH /api/agents/:id", () => {
     expect(payload.firstMessage).toBe("Hello from Bella!");
     expect(systemMessageOf(payload)).toContain("Q: Is there parking?");
     expect(systemMessageOf(payload)).not.toContain("walk-ins");
-    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment"]);
+    expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment", "function:cancel_appointment", "function:move_appointment"]);
     expect(payload.server?.credentialId).toEqual(expect.any(String));
     expect(payload.analysisPlan?.structuredDataPlan?.enabled).toBe(true);
     expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe("Hello from Bella!");
@@ -232,5 +233,20 @@ describe("DELETE /api/agents/:id", () => {
     const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(204);
     expect(await db.select().from(agents).where(eq(agents.id, agent.id))).toEqual([]);
+  });
+});
+
+describe("agents: the call e-mail setting", () => {
+  it("notify defaults to important, can be set on create and changed without calling Vapi", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, { notify: "all" });
+    expect(agent.notify).toBe("all");
+    const mark = await vapi.mark();
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { notify: "none" } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { agent: { notify: string } }).agent.notify).toBe("none");
+    expect(await vapiRequests(mark, "PATCH")).toEqual([]);
+    const bad = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { notify: "sometimes" } });
+    expect(bad.status).toBe(400);
   });
 });

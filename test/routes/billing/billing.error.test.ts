@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { expectConsoleError } from "../../support/console-trap";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
@@ -27,6 +28,7 @@ describe("POST /api/billing/checkout: errors", () => {
   });
 
   it("without STRIPE_SECRET_KEY it is 503 service_not_configured", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { cookie } = await createUser();
     const response = await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" }, env: envWith({ STRIPE_SECRET_KEY: undefined }) });
     expect(response.status).toBe(503);
@@ -34,6 +36,7 @@ describe("POST /api/billing/checkout: errors", () => {
   });
 
   it("Stripe refusing the session is 502 upstream_error, without Stripe's internals", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await stripe.fault({
       method: "POST",
@@ -49,6 +52,7 @@ describe("POST /api/billing/checkout: errors", () => {
   });
 
   it("Stripe unreachable is 502 upstream_error", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const response = await call("/api/billing/checkout", {
       method: "POST",
@@ -61,6 +65,7 @@ describe("POST /api/billing/checkout: errors", () => {
   });
 
   it("a malformed CREDIT_PACKS is 500 config_invalid naming the variable", async () => {
+    expectConsoleError(/Invalid configuration: CREDIT_PACKS/);
     const response = await call("/api/billing/packs", { env: envWith({ CREDIT_PACKS: '[{"id":"x","name":"X","credits":0,"priceCents":100,"currency":"usd"}]' }) });
     expect(response.status).toBe(500);
     const error = await errorOf(response);

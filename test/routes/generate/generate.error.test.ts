@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { rateLimits } from "../../../src/db/schema";
 import { GENERATE_LIMIT } from "../../../src/routes/generate";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
+import { modelSays } from "../../support/openrouter";
 import { standIn } from "../../support/stand-ins";
 
 const openrouter = standIn("openrouter");
@@ -14,22 +16,9 @@ function generate(cookie: string, json: Record<string, unknown>, env?: ReturnTyp
   return call("/api/generate", { method: "POST", cookie, json: { businessDescription, ...json }, env });
 }
 
-/** A 200 answer from the model with the given assistant content. */
-function modelSays(content: string) {
-  return {
-    path: "/chat/completions",
-    status: 200,
-    body: {
-      id: "gen-test",
-      object: "chat.completion",
-      model: "openai/gpt-4o-mini",
-      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
-    },
-  };
-}
-
 describe("a model answer we cannot use", () => {
   it("an FAQ that is not JSON is a clear 502", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays("Sure! Here are some questions: 1. When are you open?"));
     const response = await generate(cookie, { kind: "faq" });
@@ -40,6 +29,7 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an FAQ with fewer than 5 pairs is refused", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays(JSON.stringify({ faq: [{ question: "Open?", answer: "Daily." }] })));
     const response = await generate(cookie, { kind: "faq" });
@@ -48,6 +38,7 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an FAQ with more than 15 pairs, or of the wrong shape, is refused", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const many = Array.from({ length: 16 }, (_, i) => ({ question: `Question ${i}?`, answer: "Answer." }));
     await openrouter.fault(modelSays(JSON.stringify({ faq: many })));
@@ -66,16 +57,27 @@ describe("a model answer we cannot use", () => {
   });
 
   it("an empty greeting is refused, a quoted one is unwrapped", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault(modelSays("   "));
     expect((await generate(cookie, { kind: "greeting" })).status).toBe(502);
     await openrouter.fault(modelSays('"Hi, Sunny Paws here! How can I help?"'));
     expect(await (await generate(cookie, { kind: "greeting" })).json()).toEqual({ text: "Hi, Sunny Paws here! How can I help?" });
   });
+
+  it("a greeting cut off at max_tokens is refused, not saved half-written", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
+    const { cookie } = await createUser();
+    await openrouter.fault(modelSays("Hi, thanks for calling Sunny Paws! How can I", "length"));
+    const response = await generate(cookie, { kind: "greeting" });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("cut off");
+  });
 });
 
 describe("when OpenRouter fails", () => {
   it("a 5xx that persists after one retry is 502 upstream_error", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     await openrouter.fault({ path: "/chat/completions", status: 503, times: 2, body: { error: { code: 503, message: "No endpoints available" } } });
@@ -88,6 +90,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("a 4xx is not retried", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     await openrouter.fault({ path: "/chat/completions", status: 402, body: { error: { code: 402, message: "Insufficient credits" } } });
@@ -98,6 +101,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("an error inside a 200 answer is an error too", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     await openrouter.fault({ path: "/chat/completions", status: 200, times: 2, body: { error: { code: 500, message: "Upstream provider crashed" } } });
     const response = await generate(cookie, { kind: "greeting" });
@@ -106,6 +110,7 @@ describe("when OpenRouter fails", () => {
   });
 
   it("without OPENROUTER_API_KEY it is 503 service_not_configured, and nothing is counted or sent", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
     const response = await generate(cookie, { kind: "faq" }, envWith({ OPENROUTER_API_KEY: undefined }));

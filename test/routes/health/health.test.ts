@@ -19,7 +19,7 @@ describe("GET /api/health", () => {
   it("reports the database as ok after a real query", async () => {
     const response = await call("/api/health");
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, db: "ok" });
+    expect(await response.json()).toEqual({ ok: true, db: "ok", mode: "test" });
   });
 
   it("answers 503 when the database does not answer", async () => {
@@ -31,6 +31,11 @@ describe("GET /api/health", () => {
       }),
     });
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ ok: false, db: "unreachable" });
+    expect(await response.json()).toEqual({ ok: false, db: "unreachable", mode: "test" });
+  });
+
+  it("says which mode the API runs in, so the dashboard can show a sandbox badge", async () => {
+    const response = await call("/api/health", { env: envWith({ AGENTLINE_MODE: "sandbox" }) });
+    expect(await response.json()).toMatchObject({ mode: "sandbox" });
   });
 });

@@ -8,6 +8,7 @@ import { failingWrites, recordingLogger } from "../../support/agents";
 import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
 import { signUp } from "../../support/accounts";
+import { expectConsoleError } from "../../support/console-trap";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
 
@@ -37,6 +38,7 @@ describe("the owner's phone is every number's fallback", () => {
   });
 
   it("when Vapi refuses, the phone is unchanged everywhere and the owner is told why", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const owner = await ownerWithNumbers(2);
     const second = owner.numbers[1]!.vapiPhoneNumberId;
     await vapi.fault({ method: "PATCH", path: `/phone-number/${second}`, status: 400, body: { message: ["fallbackDestination.number must be a valid phone number"], error: "Bad Request", statusCode: 400 } });

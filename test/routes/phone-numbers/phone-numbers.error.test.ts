@@ -5,6 +5,7 @@ import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { buyPhoneNumber } from "../../../src/services/phone-numbers";
 import { failingWrites, recordingLogger } from "../../support/agents";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
@@ -31,6 +32,7 @@ describe("buying a number", () => {
   }
 
   it("passes on Vapi's refusal as 502 vapi_error and stores nothing", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     // The stand-in, like Vapi, has no numbers in 555.
     const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "555" } });
@@ -57,6 +59,7 @@ describe("buying a number", () => {
   });
 
   it("without VAPI_API_KEY is 503 service_not_configured", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { cookie } = await createUser();
     const response = await call("/api/phone-numbers", { method: "POST", cookie, json: {}, env: envWith({ VAPI_API_KEY: undefined }) });
     expect(response.status).toBe(503);
@@ -66,6 +69,7 @@ describe("buying a number", () => {
 
 describe("releasing a number", () => {
   it("keeps the number when Vapi fails to release it", async () => {
+    expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
     const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string; vapiPhoneNumberId: string } };

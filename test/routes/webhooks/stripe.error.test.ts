@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
@@ -12,6 +13,7 @@ const recorded = async (eventId: string) =>
 
 describe("POST /api/webhooks/stripe: failures and odd events", () => {
   it("a database failure answers 503 (so Stripe retries) and records nothing; the retry credits once", async () => {
+    expectConsoleError(/"msg":"database unavailable"/);
     const { user } = await createUser();
     const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
     const { payload, signature } = await signEvent(event);

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
@@ -71,6 +72,7 @@ describe("POST /api/webhooks/stripe: signatures", () => {
   });
 
   it("without STRIPE_WEBHOOK_SECRET it is 503 service_not_configured and writes nothing", async () => {
+    expectConsoleError(/"code":"service_not_configured"/);
     const { user, event } = await paidEvent();
     const { payload, signature } = await signEvent(event);
     const response = await postWebhook(payload, signature, envWith({ STRIPE_WEBHOOK_SECRET: undefined }));

@@ -76,3 +76,18 @@ describe("Vapi webhook: parsing", () => {
     expect(await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId))).toEqual([]);
   });
 });
+
+describe("Vapi webhook: size", () => {
+  it("accepts a long call's report over the API's usual 1 MiB limit", async () => {
+    const { line } = await createLine({ credits: 20 });
+    const long = Array.from({ length: 4000 }, (_, i) => ({ role: i % 2 ? "user" : "bot", message: "word ".repeat(60), time: 1795689003000 + i * 1000, secondsFromStart: i }));
+    const body = vapiMessage("end-of-call-report", line);
+    body.message.artifact.messages = long;
+    body.message.artifact.transcript = long.map((m) => m.message).join("\n");
+    expect(JSON.stringify(body).length).toBeGreaterThan(2 * 1024 * 1024);
+    const response = await postVapi(body);
+    expect(response.status).toBe(200);
+    const [row] = await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId));
+    expect(row?.messages).toHaveLength(4000);
+  });
+});

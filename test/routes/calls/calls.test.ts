@@ -1,0 +1,134 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { calls } from "../../../src/db/schema";
+import { db } from "../../support/db";
+import { createUser } from "../../support/factories";
+import { call, errorOf } from "../../support/http";
+import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
+
+type CallItem = { id: string; vapiCallId: string; status: string; agentId: string | null; creditsCharged: number };
+
+async function seedCall(userId: string, values: Partial<typeof calls.$inferInsert> = {}) {
+  const [row] = await db
+    .insert(calls)
+    .values({ userId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended", ...values })
+    .returning();
+  if (!row) throw new Error("no call");
+  return row;
+}
+
+const get = async <T>(path: string, cookie: string) => {
+  const response = await call(path, { cookie });
+  return { status: response.status, body: (await response.json()) as T };
+};
+
+describe("GET /api/calls", () => {
+  it("lists the user's calls newest first, filtered, with a cursor that walks every page once", async () => {
+    const { owner, agentId } = await createLine();
+    const userId = owner.user.id;
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await seedCall(userId, { agentId, status: i % 2 ? "refused" : "ended", createdAt: new Date(Date.UTC(2030, 0, 1, 10, i)) })).id);
+    const page1 = await get<{ calls: CallItem[]; nextCursor: string | null }>("/api/calls?limit=2", owner.cookie);
+    expect(page1.body.calls.map((c) => c.id)).toEqual([made[4], made[3]]);
+    const page2 = await get<{ calls: CallItem[]; nextCursor: string | null }>(`/api/calls?limit=2&cursor=${page1.body.nextCursor}`, owner.cookie);
+    const page3 = await get<{ calls: CallItem[]; nextCursor: string | null }>(`/api/calls?limit=2&cursor=${page2.body.nextCursor}`, owner.cookie);
+    expect([...page2.body.calls, ...page3.body.calls].map((c) => c.id)).toEqual([made[2], made[1], made[0]]);
+    expect(page3.body.nextCursor).toBeNull();
+    const refused = await get<{ calls: CallItem[] }>("/api/calls?status=refused", owner.cookie);
+    expect(refused.body.calls.map((c) => c.id)).toEqual([made[3], made[1]]);
+    const ranged = await get<{ calls: CallItem[] }>("/api/calls?from=2030-01-01T10:01:00Z&to=2030-01-01T10:03:00Z", owner.cookie);
+    expect(ranged.body.calls.map((c) => c.id)).toEqual([made[2], made[1]]);
+    const byAgent = await get<{ calls: CallItem[] }>(`/api/calls?agentId=${agentId}`, owner.cookie);
+    expect(byAgent.body.calls).toHaveLength(5);
+  });
+
+  it("refuses bad filters with 400 and a session-less request with 401", async () => {
+    const { cookie } = await createUser();
+    for (const query of ["status=happy", "limit=0", "cursor=nope", "from=yesterday", "agentId=7"]) {
+      const response = await call(`/api/calls?${query}`, { cookie });
+      expect(response.status, query).toBe(400);
+      expect((await errorOf(response)).code).toBe("validation_failed");
+    }
+    expect((await call("/api/calls")).status).toBe(401);
+  });
+
+  it("another user's call is a 404, and never in the list", async () => {
+    const { owner } = await createLine();
+    const mine = await seedCall(owner.user.id);
+    const other = await createUser();
+    expect((await call(`/api/calls/${mine.id}`, { cookie: other.cookie })).status).toBe(404);
+    expect((await call("/api/calls/not-a-uuid", { cookie: other.cookie })).status).toBe(404);
+    expect((await get<{ calls: CallItem[] }>("/api/calls", other.cookie)).body.calls).toEqual([]);
+  });
+});
+
+describe("GET /api/calls/:id", () => {
+  it("shows the report: transcript as messages, summary, recording, credits; before the report, the live transcript", async () => {
+    const { owner, line } = await createLine({ credits: 20 });
+    await deliver(vapiMessage("assistant-request", line));
+    await deliver(vapiMessage("transcript-final", line));
+    const [row] = await db.select({ id: calls.id }).from(calls).where(sql`${calls.vapiCallId} = ${line.vapiCallId}`);
+    const live = await get<{ call: { status: string; messages: { role: string; text: string }[] } }>(`/api/calls/${row?.id}`, owner.cookie);
+    expect(live.body.call.messages).toEqual([{ role: "user", text: "Hi, do you have anything open on Tuesday afternoon?", at: new Date(1795689010500).toISOString() }]);
+    await deliver(vapiMessage("end-of-call-report", line));
+    const { body } = await get<{ call: Record<string, unknown> & { messages: { role: string }[] } }>(`/api/calls/${row?.id}`, owner.cookie);
+    expect(body.call).toMatchObject({
+      status: "ended",
+      durationSeconds: 185,
+      creditsCharged: 4,
+      callerName: "Jordan Lee",
+      summary: expect.stringContaining("keratin"),
+      recordingUrl: expect.stringContaining(".wav"),
+      unansweredQuestions: ["Do you do keratin treatments?"],
+      customerNumber: "+15125550147",
+    });
+    expect(body.call.messages.map((m) => m.role)).toEqual(["assistant", "user", "assistant", "user", "assistant"]);
+  });
+});
+
+describe("GET /api/stats", () => {
+  it("counts calls, minutes and credits per day in the user's timezone, quiet days included", async () => {
+    const { user, cookie } = await createUser({ timezone: "America/New_York" });
+    // 03:30 UTC on Jan 2 is still Jan 1 in New York.
+    await seedCall(user.id, { startedAt: new Date("2030-01-02T03:30:00Z"), durationSeconds: 90, creditsCharged: 2 });
+    await seedCall(user.id, { startedAt: new Date("2030-01-01T15:00:00Z"), durationSeconds: 30, creditsCharged: 1 });
+    await seedCall(user.id, { startedAt: new Date("2030-01-03T20:00:00Z"), durationSeconds: 600, creditsCharged: 10 });
+    await seedCall(user.id, { startedAt: new Date("2030-01-05T12:00:00Z"), durationSeconds: 60, creditsCharged: 1 });
+    const { status, body } = await get<{ days: unknown[]; totals: unknown }>("/api/stats?from=2030-01-01&to=2030-01-04", cookie);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      days: [
+        { date: "2030-01-01", calls: 2, minutes: 2, credits: 3 },
+        { date: "2030-01-02", calls: 0, minutes: 0, credits: 0 },
+        { date: "2030-01-03", calls: 1, minutes: 10, credits: 10 },
+        { date: "2030-01-04", calls: 0, minutes: 0, credits: 0 },
+      ],
+      totals: { calls: 3, minutes: 12, credits: 13 },
+    });
+    const defaults = await get<{ days: unknown[] }>("/api/stats", cookie);
+    expect(defaults.body.days).toHaveLength(30);
+    expect((await call("/api/stats?from=2030-01-05&to=2030-01-01", { cookie })).status).toBe(400);
+    expect((await call("/api/stats?from=2020-01-01&to=2030-01-01", { cookie })).status).toBe(400);
+  });
+});
+
+describe("GET /api/insights/unanswered", () => {
+  it("groups questions by normalised text with counts, the last time asked and the calls", async () => {
+    const { owner, agentId } = await createLine();
+    const userId = owner.user.id;
+    const q = (list: string[]) => ({ unansweredQuestions: list });
+    const a = await seedCall(userId, { agentId, startedAt: new Date("2030-02-01T10:00:00Z"), structuredData: q(["Do you do keratin treatments?", "Is there parking?"]) });
+    const b = await seedCall(userId, { agentId, startedAt: new Date("2030-02-03T10:00:00Z"), structuredData: q(["do you do  KERATIN treatments"]) });
+    await seedCall(userId, { agentId, startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: { unansweredQuestions: "not a list" } });
+    await seedCall(userId, { startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: q(["Is there parking?"]) });
+    const other = await createUser();
+    await seedCall(other.user.id, { structuredData: q(["Do you do keratin treatments?"]) });
+    const { body } = await get<{ questions: { text: string; count: number; lastAskedAt: string; callIds: string[] }[] }>(`/api/insights/unanswered?agentId=${agentId}`, owner.cookie);
+    expect(body.questions).toEqual([
+      { text: "do you do  KERATIN treatments", count: 2, lastAskedAt: "2030-02-03T10:00:00.000Z", callIds: expect.arrayContaining([a.id, b.id]) },
+      { text: "Is there parking?", count: 1, lastAskedAt: "2030-02-01T10:00:00.000Z", callIds: [a.id] },
+    ]);
+    const all = await get<{ questions: { text: string; count: number }[] }>("/api/insights/unanswered?from=2030-02-02", owner.cookie);
+    expect(all.body.questions.map((g) => [g.text, g.count])).toEqual([["do you do  KERATIN treatments", 1], ["Is there parking?", 1]]);
+  });
+});

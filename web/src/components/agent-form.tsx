@@ -1,0 +1,191 @@
+/** Every setting of an agent in one form; Save sends what changed and shows Vapi's refusal in words. */
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { FormEvent } from "react";
+import { checkFaq, checkHours } from "../lib/agent-types";
+import type { Agent, Notify } from "../lib/agent-types";
+import { ApiError, client, unwrap } from "../lib/api";
+import { timezones } from "../lib/format";
+import { E164, problemsFromError, useProblems } from "../lib/forms";
+import { keys } from "../lib/queries";
+import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
+import { useToast } from "./toaster";
+import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
+
+type Form = {
+  name: string;
+  greeting: string;
+  businessDescription: string;
+  systemPrompt: string;
+  policies: string;
+  faq: Agent["faq"];
+  voice: Agent["voice"];
+  transferNumber: string;
+  sheetsLogging: boolean;
+  notify: Notify;
+  booking: Agent["booking"] & { appointmentMinutes: number };
+};
+
+function toForm(agent: Agent): Form {
+  return {
+    name: agent.name,
+    greeting: agent.greeting,
+    businessDescription: agent.businessDescription ?? "",
+    systemPrompt: agent.systemPrompt ?? "",
+    policies: agent.policies ?? "",
+    faq: agent.faq,
+    voice: agent.voice,
+    transferNumber: agent.transferNumber ?? "",
+    sheetsLogging: agent.sheetsLogging,
+    notify: agent.notify,
+    booking: agent.booking,
+  };
+}
+
+const NUMBER_FIELDS = [
+  ["appointmentMinutes", "Appointment length (minutes)", 5, 480],
+  ["bufferMinutes", "Gap between appointments (minutes)", 0, 240],
+  ["minNoticeMinutes", "Minimum notice (minutes)", 0, 20160],
+  ["horizonDays", "Book up to (days ahead)", 1, 365],
+] as const;
+
+export function AgentForm({ agent }: { agent: Agent }) {
+  const initial = useMemo(() => toForm(agent), [agent]);
+  const [form, setForm] = useState<Form>(initial);
+  const dirty = JSON.stringify(form) !== JSON.stringify(initial);
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const local = useProblems();
+  const save = useSingleFlightMutation({
+    mutationFn: () => {
+      const { transferNumber, ...rest } = form;
+      const json = { ...rest, transferNumber: transferNumber.trim() || null, faq: form.faq.map((item) => ({ question: item.question.trim(), answer: item.answer.trim() })) };
+      return unwrap(client.agents[":id"].$patch({ param: { id: agent.id }, json }));
+    },
+    onSuccess: async (answer) => {
+      queryClient.setQueryData(keys.agent(agent.id), answer);
+      await queryClient.invalidateQueries({ queryKey: keys.agents });
+      toast("Saved. Your receptionist uses the new settings from the next call.");
+    },
+  });
+  const server = problemsFromError(save.error, ["name", "greeting", "businessDescription", "systemPrompt", "policies", "faq", "voice", "transferNumber", "booking"]);
+  const problems = { ...server.fields, ...local.problems };
+  const set = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
+  const setBooking = (patch: Partial<Form["booking"]>) => setForm((current) => ({ ...current, booking: { ...current.booking, ...patch } }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found = { ...checkFaq(form.faq), ...checkHours(form.booking.businessHours) };
+    if (!form.name.trim()) found.name = "Give the agent a name.";
+    if (!form.greeting.trim()) found.greeting = "Write what the receptionist says when it answers.";
+    if (form.transferNumber.trim() && !E164.test(form.transferNumber.trim())) found.transferNumber = "Use the international format, like +14155550123.";
+    for (const [key, label, min, max] of NUMBER_FIELDS) {
+      const value = form.booking[key];
+      if (!Number.isInteger(value) || value < min || value > max) found[`booking.${key}`] = `${label}: a whole number from ${min} to ${max}.`;
+    }
+    local.set(found);
+    if (Object.keys(found).length === 0 && !save.isPending) save.mutate();
+  };
+
+  const vapiRefused = save.error instanceof ApiError && (save.error.code === "vapi_error" || save.error.code === "upstream_error");
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-6">
+      <Card title="Basics">
+        <div className="space-y-4">
+          <Field label="Name" value={form.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} error={problems.name} />
+          <TextArea label="Greeting" rows={2} maxLength={1000} value={form.greeting} onChange={(e) => set({ greeting: e.target.value })} error={problems.greeting} />
+          <TextArea label="Business description" rows={4} maxLength={5000} value={form.businessDescription} onChange={(e) => set({ businessDescription: e.target.value })} error={problems.businessDescription} />
+          <TextArea label="Policies" rows={4} maxLength={5000} value={form.policies} onChange={(e) => set({ policies: e.target.value })} error={problems.policies} />
+          <TextArea
+            label="Extra instructions (advanced)"
+            rows={3}
+            maxLength={5000}
+            value={form.systemPrompt}
+            onChange={(e) => set({ systemPrompt: e.target.value })}
+            error={problems.systemPrompt}
+            hint="Added to what Agentline tells the model. Leave empty unless you need it."
+          />
+        </div>
+      </Card>
+      <Card title="FAQ">
+        <FaqEditor value={form.faq} onChange={(faq) => set({ faq })} problems={problems} />
+      </Card>
+      <Card title="Voice">
+        <VoicePicker value={form.voice} onChange={(voice) => set({ voice })} />
+        {problems.voice && <p role="alert" className="mt-2 text-sm text-red-700">{problems.voice}</p>}
+      </Card>
+      <Card title="Calls">
+        <div className="space-y-4">
+          <Field
+            label="Transfer to a person at"
+            type="tel"
+            value={form.transferNumber}
+            onChange={(e) => set({ transferNumber: e.target.value })}
+            error={problems.transferNumber}
+            hint="Optional. When a caller asks for a person, the receptionist transfers them here (+14155550123)."
+          />
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.sheetsLogging} onChange={(e) => set({ sheetsLogging: e.target.checked })} />
+            Log every call to my Google Sheet
+          </label>
+          <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
+            <option value="all">every call</option>
+            <option value="important">important calls (booked, follow-up needed, refused)</option>
+            <option value="none">no calls</option>
+          </Select>
+        </div>
+      </Card>
+      <Card title="Hours and booking">
+        <div className="space-y-4">
+          <label className="flex items-center gap-2 text-sm font-medium">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.booking.enabled} onChange={(e) => setBooking({ enabled: e.target.checked })} />
+            Callers can book appointments in my Google Calendar
+          </label>
+          <div className="grid gap-4 sm:grid-cols-2">
+            {NUMBER_FIELDS.map(([key, label, min, max]) => (
+              <Field
+                key={key}
+                label={label}
+                type="number"
+                inputMode="numeric"
+                min={min}
+                max={max}
+                value={Number.isNaN(form.booking[key]) ? "" : String(form.booking[key])}
+                onChange={(e) => setBooking({ [key]: e.target.value === "" ? Number.NaN : Number(e.target.value) })}
+                error={problems[`booking.${key}`]}
+              />
+            ))}
+            <Select label="Timezone of these hours" value={form.booking.timezone} onChange={(e) => setBooking({ timezone: e.target.value })} error={problems["booking.timezone"]}>
+              {timezones(form.booking.timezone).map((zone) => (
+                <option key={zone}>{zone}</option>
+              ))}
+            </Select>
+          </div>
+          <HoursEditor value={form.booking.businessHours} onChange={(businessHours) => setBooking({ businessHours })} problems={problems} />
+        </div>
+      </Card>
+      <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-slate-50/95 px-4 py-3">
+        {save.error && (
+          <div className="w-full">
+            <Alert>
+              {vapiRefused ? <>Nothing was saved. {save.error.message}</> : (server.general ?? "Some settings need fixing; see the messages above.")}
+            </Alert>
+          </div>
+        )}
+        <Button type="submit" pending={save.isPending} pendingLabel="Saving…" disabled={!dirty}>
+          Save changes
+        </Button>
+        <span className="text-sm text-slate-600" role="status">
+          {save.isPending ? "Saving to Vapi…" : dirty ? "Unsaved changes" : save.isSuccess ? "All changes saved" : "No changes"}
+        </span>
+        {dirty && !save.isPending && (
+          <Button variant="ghost" onClick={() => setForm(initial)}>
+            Discard
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+/** Buying a number, shared by onboarding and the numbers screen: the area-code field, its checks, the purchase (one at a time). */
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { FormEvent } from "react";
+import { client, unwrap } from "../lib/api";
+import { problemsFromError, useProblems } from "../lib/forms";
+import { keys } from "../lib/queries";
+import { Field } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
+
+export function useBuyNumber(onBought: () => void | Promise<void>) {
+  const queryClient = useQueryClient();
+  const [areaCode, setAreaCode] = useState("");
+  const local = useProblems();
+  const buy = useSingleFlightMutation({
+    mutationFn: (agentId: string | null) =>
+      unwrap(client["phone-numbers"].$post({ json: { agentId, ...(areaCode.trim() ? { areaCode: areaCode.trim() } : {}) } })),
+    onSuccess: async () => {
+      setAreaCode("");
+      await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
+      await onBought();
+    },
+  });
+  const server = problemsFromError(buy.error, ["areaCode", "agentId"]);
+  const submit = (agentId: string | null) => (event: FormEvent) => {
+    event.preventDefault();
+    if (areaCode.trim() && !/^[2-9]\d{2}$/.test(areaCode.trim())) return local.set({ areaCode: "Enter a 3-digit US area code such as 415, or leave it empty." });
+    if (!buy.isPending) buy.mutate(agentId);
+  };
+  const areaCodeField = (className?: string) => (
+    <Field
+      label="Area code (optional)"
+      inputMode="numeric"
+      maxLength={3}
+      value={areaCode}
+      onChange={(event) => {
+        setAreaCode(event.target.value);
+        local.clear("areaCode");
+      }}
+      error={local.problems.areaCode ?? server.fields.areaCode}
+      hint="Leave empty for any available US number."
+      className={className}
+    />
+  );
+  return { buy, server, submit, areaCodeField };
+}

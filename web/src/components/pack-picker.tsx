@@ -1,0 +1,51 @@
+/** Credit packs with a Buy button each: creates a Stripe Checkout session and leaves for its page (one at a time). */
+import { useQuery } from "@tanstack/react-query";
+import { client, unwrap } from "../lib/api";
+import { formatMoney } from "../lib/format";
+import { packsQuery } from "../lib/queries";
+import { QueryState } from "./query-state";
+import { Alert, Button } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
+
+export function PackPicker() {
+  const packs = useQuery(packsQuery);
+  const checkout = useSingleFlightMutation({
+    mutationFn: (packId: string) => unwrap(client.billing.checkout.$post({ json: { packId } })),
+    // Stay pending while the browser leaves for Stripe: no second session from a second click.
+    onSuccess: (answer) => new Promise<never>(() => window.location.assign(answer.url)),
+  });
+  return (
+    <QueryState query={packs} isEmpty={(data) => data.packs.length === 0} empty="No credit packs are on sale right now.">
+      {(data) => (
+        <div>
+          <ul className="grid gap-3 sm:grid-cols-3">
+            {data.packs.map((pack) => (
+              <li key={pack.id} className="flex flex-col rounded-lg border border-slate-200 p-4">
+                <h3 className="font-semibold">{pack.name}</h3>
+                <p className="mt-1 text-2xl font-bold">{pack.credits.toLocaleString()} credits</p>
+                <p className="text-sm text-slate-600">
+                  {formatMoney(pack.priceCents, pack.currency)} · about {pack.credits.toLocaleString()} minutes of calls
+                </p>
+                <Button
+                  className="mt-4"
+                  onClick={() => checkout.mutate(pack.id)}
+                  disabled={checkout.isPending || checkout.isSuccess}
+                  pending={(checkout.isPending || checkout.isSuccess) && checkout.variables === pack.id}
+                  pendingLabel="Opening checkout…"
+                  aria-label={`Buy ${pack.name}: ${pack.credits} credits for ${formatMoney(pack.priceCents, pack.currency)}`}
+                >
+                  Buy
+                </Button>
+              </li>
+            ))}
+          </ul>
+          {checkout.error && (
+            <div className="mt-3">
+              <Alert>{checkout.error.message}</Alert>
+            </div>
+          )}
+        </div>
+      )}
+    </QueryState>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Form errors in one place: the client's own checks (shown before any request) and the API's
+ * answer (its per-field `details`, or a code that belongs to one field) side by side, so every
+ * message lands next to the input it is about.
+ */
+import { useState } from "react";
+import { ApiError } from "./api";
+
+export type Problems = Record<string, string>;
+
+/** Codes that are about one field even when the API sends no details. */
+const FIELD_OF_CODE: Record<string, string> = {
+  email_taken: "email",
+  invalid_credentials: "password",
+  invalid_token: "token",
+};
+
+export function problemsFromError(error: unknown, fields: readonly string[]): { fields: Problems; general?: string } {
+  if (!(error instanceof ApiError)) return error ? { fields: {}, general: "Something went wrong. Try again." } : { fields: {} };
+  const found: Problems = {};
+  for (const detail of error.details) {
+    const field = fields.find((name) => detail.path === name || detail.path.startsWith(`${name}.`)) ?? detail.path;
+    found[field] ??= `${humanize(field)} ${detail.message}`;
+  }
+  const codeField = FIELD_OF_CODE[error.code];
+  if (!error.details.length && codeField && fields.includes(codeField)) found[codeField] = error.message;
+  const shownOnAField = Object.keys(found).some((field) => fields.includes(field));
+  return { fields: found, general: shownOnAField ? undefined : error.message };
+}
+
+function humanize(path: string): string {
+  const last = path.split(".").filter((part) => !/^\d+$/.test(part)).pop() ?? path;
+  const words = last.replace(/([A-Z])/g, " $1").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Client-side problems that clear, field by field, as the user edits. */
+export function useProblems() {
+  const [problems, setProblems] = useState<Problems>({});
+  return {
+    problems,
+    set: setProblems,
+    clear: (field: string) => setProblems((current) => (current[field] ? omit(current, field) : current)),
+  };
+}
+
+function omit(record: Problems, key: string): Problems {
+  const { [key]: _removed, ...rest } = record;
+  return rest;
+}
+
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const E164 = /^\+[1-9]\d{6,14}$/;

@@ -1,0 +1,80 @@
+/**
+ * The server state the dashboard reads, as TanStack Query options: one key per resource so a
+ * write invalidates exactly what it changed.
+ */
+import { queryOptions } from "@tanstack/react-query";
+import { client, unwrap } from "./api";
+
+export const keys = {
+  me: ["me"] as const,
+  health: ["health"] as const,
+  agents: ["agents"] as const,
+  agent: (id: string) => ["agents", id] as const,
+  voices: ["voices"] as const,
+  phoneNumbers: ["phone-numbers"] as const,
+  credits: ["credits"] as const,
+  packs: ["packs"] as const,
+  calls: ["calls"] as const,
+  stats: ["stats"] as const,
+  unanswered: ["unanswered"] as const,
+};
+
+export const meQuery = queryOptions({
+  queryKey: keys.me,
+  queryFn: () => unwrap(client.me.$get()),
+  staleTime: 30_000,
+});
+
+export const healthQuery = queryOptions({
+  queryKey: keys.health,
+  queryFn: async () => {
+    // 503 still says which mode the API is in; only the body matters here.
+    const response = await client.health.$get();
+    return (await response.json()) as { ok: boolean; db: string; mode: "production" | "sandbox" | "test" };
+  },
+  staleTime: Infinity,
+});
+
+export const agentsQuery = queryOptions({ queryKey: keys.agents, queryFn: () => unwrap(client.agents.$get()) });
+
+export const agentQuery = (id: string) =>
+  queryOptions({ queryKey: keys.agent(id), queryFn: () => unwrap(client.agents[":id"].$get({ param: { id } })) });
+
+export const voicesQuery = queryOptions({ queryKey: keys.voices, queryFn: () => unwrap(client.voices.$get()), staleTime: Infinity });
+
+export const phoneNumbersQuery = queryOptions({
+  queryKey: keys.phoneNumbers,
+  queryFn: () => unwrap(client["phone-numbers"].$get()),
+});
+
+export const creditsQuery = (cursor?: string) =>
+  queryOptions({
+    queryKey: [...keys.credits, cursor ?? ""],
+    queryFn: () => unwrap(client.credits.$get({ query: cursor ? { cursor } : {} })),
+  });
+
+export const packsQuery = queryOptions({ queryKey: keys.packs, queryFn: () => unwrap(client.billing.packs.$get()), staleTime: Infinity });
+
+export type CallStatusFilter = "scheduled" | "queued" | "ringing" | "in-progress" | "forwarding" | "ended" | "refused";
+export type CallFilters = { agentId?: string; status?: CallStatusFilter; from?: string; to?: string; cursor?: string };
+
+const defined = <T extends Record<string, unknown>>(record: T) =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== "")) as Partial<T>;
+
+export const callsQuery = (filters: CallFilters, refetchInterval?: number) =>
+  queryOptions({
+    queryKey: [...keys.calls, "list", filters],
+    queryFn: () => unwrap(client.calls.$get({ query: { limit: "20", ...defined(filters) } })),
+    refetchInterval,
+  });
+
+export const callQuery = (id: string) =>
+  queryOptions({ queryKey: [...keys.calls, "detail", id], queryFn: () => unwrap(client.calls[":id"].$get({ param: { id } })) });
+
+/** The last 30 days in the owner's timezone (the API's default range), quiet days as zeros. */
+export const statsQuery = queryOptions({ queryKey: keys.stats, queryFn: () => unwrap(client.stats.$get({ query: {} })) });
+
+export const unansweredQuery = queryOptions({
+  queryKey: keys.unanswered,
+  queryFn: () => unwrap(client.insights.unanswered.$get({ query: {} })),
+});

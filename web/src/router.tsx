@@ -1,0 +1,114 @@
+/**
+ * Code-defined routes, each screen split into its own chunk (`.lazy`), so the first load is the
+ * shell and the screen it opens. Screens behind `_app` need a session: without one the user is
+ * sent to /login with `next` set to where they were, and comes back there after signing in.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { isUnauthenticated } from "./lib/api";
+import { meQuery } from "./lib/queries";
+import { AppLayout } from "./components/app-layout";
+import { AuthLayout } from "./components/auth-layout";
+import { NotFound, RouteError } from "./components/route-states";
+
+type Context = { queryClient: QueryClient };
+
+const str = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+
+const rootRoute = createRootRouteWithContext<Context>()({ component: Outlet, notFoundComponent: NotFound });
+
+const authLayout = createRoute({ getParentRoute: () => rootRoute, id: "auth", component: AuthLayout });
+
+const loginRoute = createRoute({
+  getParentRoute: () => authLayout,
+  path: "/login",
+  validateSearch: (search: Record<string, unknown>) => ({ next: str(search.next), reason: str(search.reason) }),
+}).lazy(() => import("./routes/login").then((m) => m.Route));
+
+const signupRoute = createRoute({ getParentRoute: () => authLayout, path: "/signup" }).lazy(() => import("./routes/signup").then((m) => m.Route));
+
+const forgotRoute = createRoute({ getParentRoute: () => authLayout, path: "/forgot-password" }).lazy(() =>
+  import("./routes/forgot-password").then((m) => m.Route),
+);
+
+const resetRoute = createRoute({
+  getParentRoute: () => authLayout,
+  path: "/reset-password",
+  validateSearch: (search: Record<string, unknown>) => ({ token: str(search.token) }),
+}).lazy(() => import("./routes/reset-password").then((m) => m.Route));
+
+const appLayout = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  component: AppLayout,
+  errorComponent: RouteError,
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(meQuery);
+    } catch (error) {
+      if (isUnauthenticated(error)) throw redirect({ to: "/login", search: { next: location.href, reason: undefined } });
+      throw error;
+    }
+  },
+});
+
+const page = <P extends string>(path: P) => createRoute({ getParentRoute: () => appLayout, path });
+
+const overviewRoute = page("/").lazy(() => import("./routes/overview").then((m) => m.Route));
+const onboardingRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/onboarding",
+  validateSearch: (search: Record<string, unknown>) => ({ step: str(search.step) }),
+}).lazy(() => import("./routes/onboarding").then((m) => m.Route));
+const agentsRoute = page("/agents").lazy(() => import("./routes/agents").then((m) => m.Route));
+const agentRoute = page("/agents/$agentId").lazy(() => import("./routes/agent").then((m) => m.Route));
+const numbersRoute = page("/numbers").lazy(() => import("./routes/numbers").then((m) => m.Route));
+const callsRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/calls",
+  validateSearch: (search: Record<string, unknown>) => ({
+    agentId: str(search.agentId),
+    status: str(search.status),
+    from: str(search.from),
+    to: str(search.to),
+    cursor: str(search.cursor),
+  }),
+}).lazy(() => import("./routes/calls").then((m) => m.Route));
+const callRoute = page("/calls/$callId").lazy(() => import("./routes/call").then((m) => m.Route));
+const billingRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/billing",
+  validateSearch: (search: Record<string, unknown>) => ({ checkout: str(search.checkout), cursor: str(search.cursor) }),
+}).lazy(() => import("./routes/billing").then((m) => m.Route));
+const integrationsRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/integrations",
+  validateSearch: (search: Record<string, unknown>) => ({ google: str(search.google), reason: str(search.reason) }),
+}).lazy(() => import("./routes/integrations").then((m) => m.Route));
+const settingsRoute = page("/settings").lazy(() => import("./routes/settings").then((m) => m.Route));
+
+const routeTree = rootRoute.addChildren([
+  authLayout.addChildren([loginRoute, signupRoute, forgotRoute, resetRoute]),
+  appLayout.addChildren([
+    overviewRoute,
+    onboardingRoute,
+    agentsRoute,
+    agentRoute,
+    numbersRoute,
+    callsRoute,
+    callRoute,
+    billingRoute,
+    integrationsRoute,
+    settingsRoute,
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", defaultPendingMs: 300 });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}

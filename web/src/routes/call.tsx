@@ -1,0 +1,109 @@
+/** One call: who, when, how long, credits charged, what was booked, the summary, structured data, recording and transcript. */
+import { useQuery } from "@tanstack/react-query";
+import { createLazyRoute, Link, useParams } from "@tanstack/react-router";
+import type { ReactNode } from "react";
+import { CallStatusBadge, isLive } from "../components/call-status";
+import { QueryState } from "../components/query-state";
+import { Transcript } from "../components/transcript";
+import { Alert, Card, focusRing, PageHeader } from "../components/ui";
+import type { CallDetail } from "../lib/contract";
+import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
+import { agentsQuery, callQuery } from "../lib/queries";
+
+export const Route = createLazyRoute("/app/calls/$callId")({ component: CallPage });
+
+function CallPage() {
+  const { callId } = useParams({ from: "/app/calls/$callId" });
+  const call = useQuery({ ...callQuery(callId), refetchInterval: (query) => (query.state.data && isLive(query.state.data.call.status) ? 3000 : false) });
+  return (
+    <>
+      <Link to="/calls" search={{ agentId: undefined, status: undefined, from: undefined, to: undefined, cursor: undefined }} className={`text-sm text-indigo-700 underline ${focusRing}`}>
+        ← All calls
+      </Link>
+      <QueryState query={call} loadingLabel="Loading the call…">
+        {(data) => <CallView call={data.call} />}
+      </QueryState>
+    </>
+  );
+}
+
+function CallView({ call }: { call: CallDetail }) {
+  const timeZone = useTimezone();
+  const agents = useQuery(agentsQuery);
+  const agent = agents.data?.agents.find((candidate) => candidate.id === call.agentId);
+  const booked = call.events.filter((event) => event.kind === "booked" || event.kind === "moved" || event.kind === "cancelled");
+  const problems = call.events.filter((event) => event.kind === "tool_failed" || event.kind === "refused");
+  return (
+    <div className="mt-2 space-y-6">
+      <PageHeader title={`Call from ${call.callerName ?? (call.customerNumber ? formatPhone(call.customerNumber) : "an unknown number")}`} description={formatDateTime(call.startedAt, timeZone)} actions={<CallStatusBadge status={call.status} />} />
+      <dl className="grid gap-3 sm:grid-cols-4">
+        <Fact label="Agent">{agent?.name ?? "—"}</Fact>
+        <Fact label="Duration">{formatDuration(call.durationSeconds)}</Fact>
+        <Fact label="Credits charged">{call.creditsCharged ?? "—"}</Fact>
+        <Fact label="Ended because">{call.endedReason?.replace(/[-_]/g, " ") ?? "—"}</Fact>
+      </dl>
+      {call.refusedReason && <Alert tone="warning">This call was not answered: {call.refusedReason.replace(/_/g, " ")}.</Alert>}
+      {booked.length > 0 && (
+        <Card title="Booked">
+          <ul className="space-y-1 text-sm">
+            {booked.map((event, index) => (
+              <li key={index}>
+                <span className="font-medium capitalize">{event.kind}</span>
+                {event.start ? ` for ${formatDateTime(event.start, timeZone)}` : ""}: {event.detail}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      {problems.length > 0 && (
+        <Card title="What went wrong">
+          <ul className="space-y-1 text-sm">
+            {problems.map((event, index) => (
+              <li key={index}>
+                {formatDateTime(event.at, timeZone)}: {event.detail}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      <Card title="Summary">
+        <p className="text-sm whitespace-pre-line">{call.summary || "No summary for this call."}</p>
+      </Card>
+      {call.structuredData && Object.keys(call.structuredData).length > 0 && (
+        <Card title="What the receptionist noted">
+          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[12rem_1fr]">
+            {Object.entries(call.structuredData).map(([key, value]) => (
+              <div key={key} className="contents">
+                <dt className="font-medium text-slate-600">{key.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase())}</dt>
+                <dd>{describe(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+      )}
+      <Card title="Recording">
+        {call.recordingUrl ? <audio controls preload="none" src={call.recordingUrl} className="w-full" aria-label="Call recording" /> : <p className="text-sm text-slate-500">No recording for this call.</p>}
+      </Card>
+      <Card title="Transcript">
+        <Transcript messages={call.messages} transcript={call.transcript} />
+      </Card>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-3">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-1 font-medium">{children}</dd>
+    </div>
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (Array.isArray(value)) return value.length ? value.map(describe).join("; ") : "—";
+  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${describe(v)}`).join(", ");
+  return String(value);
+}

@@ -1,0 +1,56 @@
+
+import { createLazyRoute, Link } from "@tanstack/react-router";
+import { useState } from "react";
+import type { FormEvent } from "react";
+import { AuthHeading } from "../components/auth-layout";
+import { Alert, Button, Field, focusRing } from "../components/ui";
+import { client, unwrap } from "../lib/api";
+import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
+
+export const Route = createLazyRoute("/auth/forgot-password")({ component: ForgotPassword });
+
+function ForgotPassword() {
+  const [email, setEmail] = useState("");
+  const local = useProblems();
+  const request = useSingleFlightMutation({ mutationFn: () => unwrap(client.auth["password-reset"].$post({ json: { email: email.trim() } })) });
+  const server = problemsFromError(request.error, ["email"]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!EMAIL.test(email.trim())) return local.set({ email: "Enter the email address of your account." });
+    if (!request.isPending) request.mutate();
+  };
+
+  return (
+    <>
+      <AuthHeading title="Reset your password" description="We'll e-mail you a link to choose a new one." />
+      {request.isSuccess ? (
+        <Alert tone="success">If {email.trim()} has an account, a reset link is on its way. It works once, for a limited time.</Alert>
+      ) : (
+        <form onSubmit={submit} noValidate className="space-y-4">
+          <Field
+            label="Email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(event) => {
+              setEmail(event.target.value);
+              local.clear("email");
+            }}
+            error={local.problems.email ?? server.fields.email}
+          />
+          {server.general && <Alert>{server.general}</Alert>}
+          <Button type="submit" className="w-full" pending={request.isPending} pendingLabel="Sending…">
+            Send reset link
+          </Button>
+        </form>
+      )}
+      <p className="mt-6 text-sm">
+        <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>
+          Back to sign in
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useState } from "react";
+import type { FormEvent } from "react";
+import { AuthHeading } from "../components/auth-layout";
+import { Alert, Button, Field, focusRing } from "../components/ui";
+import { client, unwrap } from "../lib/api";
+import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
+import { keys } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
+
+export const Route = createLazyRoute("/auth/login")({ component: Login });
+
+/** Only a path on this site: never an open redirect to another origin. */
+export function safeNext(next: string | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+function Login() {
+  const search = useSearch({ from: "/auth/login" });
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const local = useProblems();
+  const login = useSingleFlightMutation({
+    mutationFn: (body: { email: string; password: string }) => unwrap(client.auth.login.$post({ json: body })),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.me });
+      await navigate({ href: safeNext(search.next) });
+    },
+  });
+  const server = problemsFromError(login.error, ["email", "password"]);
+  const problem = (field: string) => local.problems[field] ?? server.fields[field];
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found: Record<string, string> = {};
+    if (!EMAIL.test(email.trim())) found.email = "Enter your email address, like you@business.com.";
+    if (!password) found.password = "Enter your password.";
+    local.set(found);
+    if (Object.keys(found).length === 0 && !login.isPending) login.mutate({ email: email.trim(), password });
+  };
+
+  return (
+    <>
+      <AuthHeading title="Sign in" description="Run your AI receptionist." />
+      {search.reason === "expired" && (
+        <div className="mb-4">
+          <Alert tone="info">Your session has ended. Sign in again to pick up where you were.</Alert>
+        </div>
+      )}
+      {search.reason === "signed-out" && (
+        <div className="mb-4">
+          <Alert tone="info">You are signed out.</Alert>
+        </div>
+      )}
+      <form onSubmit={submit} noValidate className="space-y-4">
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(event) => {
+            setEmail(event.target.value);
+            local.clear("email");
+          }}
+          error={problem("email")}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(event) => {
+            setPassword(event.target.value);
+            local.clear("password");
+          }}
+          error={problem("password")}
+        />
+        {server.general && <Alert>{server.general}</Alert>}
+        <Button type="submit" className="w-full" pending={login.isPending} pendingLabel="Signing in…">
+          Sign in
+        </Button>
+      </form>
+      <div className="mt-6 flex flex-wrap justify-between gap-2 text-sm">
+        <Link to="/forgot-password" className={`text-indigo-700 underline ${focusRing}`}>
+          Forgot your password?
+        </Link>
+        <Link to="/signup" className={`text-indigo-700 underline ${focusRing}`}>
+          Create an account
+        </Link>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Onboarding: one flow from "describe your business" to a receptionist answering a number.
+ * Each step saves as it goes (the agent is created after the script step and patched after),
+ * so a reload, Google's consent screen or Stripe's checkout page lose nothing.
+ */
+import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router";
+import { DescribeStep, HoursStep, ScriptStep, VoiceStep } from "../components/onboarding-agent-steps";
+import { CreditsStep, DoneStep, GoogleStep, NumberStep } from "../components/onboarding-launch-steps";
+import { useDraft } from "../lib/onboarding-state";
+
+export const Route = createLazyRoute("/app/onboarding")({ component: Onboarding });
+
+const STEPS = [
+  { key: "business", label: "Your business" },
+  { key: "script", label: "Greeting & FAQ" },
+  { key: "voice", label: "Voice" },
+  { key: "hours", label: "Hours & booking" },
+  { key: "google", label: "Google" },
+  { key: "number", label: "Phone number" },
+  { key: "credits", label: "Credits" },
+  { key: "done", label: "Done" },
+] as const;
+
+type StepKey = (typeof STEPS)[number]["key"];
+
+function Onboarding() {
+  const search = useSearch({ from: "/app/onboarding" });
+  const navigate = useNavigate();
+  const [draft, setDraft] = useDraft();
+  const requested = STEPS.find((step) => step.key === search.step)?.key;
+  // Steps after "script" need the agent; without one, start at the beginning.
+  const current: StepKey = requested && (draft.agentId || requested === "business" || requested === "script") ? requested : "business";
+  const index = STEPS.findIndex((step) => step.key === current);
+  const go = (step: StepKey) => {
+    void navigate({ to: "/onboarding", search: { step } });
+    window.scrollTo({ top: 0 });
+  };
+  const next = () => go(STEPS[Math.min(index + 1, STEPS.length - 1)]?.key ?? "done");
+  const props = { draft, setDraft, next, back: () => go(STEPS[Math.max(index - 1, 0)]?.key ?? "business") };
+
+  return (
+    <div className="mx-auto max-w-3xl">
+      <p className="text-sm font-medium text-indigo-700">
+        Step {index + 1} of {STEPS.length}
+      </p>
+      <ol className="mt-2 mb-6 flex gap-1" aria-label="Setup progress">
+        {STEPS.map((step, i) => (
+          <li key={step.key} className="flex-1" aria-current={i === index ? "step" : undefined}>
+            <span className={`block h-1.5 rounded-full ${i <= index ? "bg-indigo-600" : "bg-slate-200"}`} />
+            <span className="sr-only">
+              {step.label}
+              {i < index ? " (done)" : i === index ? " (current)" : ""}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {current === "business" && <DescribeStep {...props} />}
+      {current === "script" && <ScriptStep {...props} />}
+      {current === "voice" && <VoiceStep {...props} />}
+      {current === "hours" && <HoursStep {...props} />}
+      {current === "google" && <GoogleStep {...props} />}
+      {current === "number" && <NumberStep {...props} />}
+      {current === "credits" && <CreditsStep {...props} />}
+      {current === "done" && <DoneStep {...props} />}
+    </div>
+  );
+}
