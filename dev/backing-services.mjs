@@ -18,7 +18,8 @@ const LOCAL_DATABASE_HOST = "db.agentline.local";
  * @typedef {Awaited<ReturnType<typeof startStandIns>>} StandIns
  * @typedef {Awaited<ReturnType<typeof openDatabase>>} Database
  * @typedef {{ services: ServiceRow[], workerVars: Record<string, string>, standIns: StandIns,
- *   database: Database | null, neonHttp: { url: string, password: string } | null, close: () => Promise<void> }} BackingServices
+ *   database: Database | null, neonHttp: { url: string, password: string, readonly requestsReceived: number } | null,
+ *   close: () => Promise<void> }} BackingServices
  *   `services`: what is real and what is a stand-in, for the start-up banner; `workerVars`: every
  *   variable the worker needs (the developer's `vars` included); `database` is null when the
  *   worker talks to Neon itself.
@@ -101,7 +102,18 @@ async function startDatabase({ vars, dataDir, services, workerVars, cleanups }) 
   const migrations = count ? ` (applied ${count} migration${count === 1 ? "" : "s"})` : "";
   services.push({ name: "database", kind: database.kind === "pglite" ? "local" : "real", detail: `${where}, via ${neonHttp.url}${migrations}` });
   const freshDatabase = count > 0 && applied[0] === readJournal()?.[0]?.tag;
-  return { database, neonHttp: { url: neonHttp.url, password: neonHttp.password }, freshDatabase };
+  return {
+    database,
+    neonHttp: {
+      url: neonHttp.url,
+      password: neonHttp.password,
+      /** One per database round trip: `npm run bench` counts them per request. */
+      get requestsReceived() {
+        return neonHttp.requestsReceived;
+      },
+    },
+    freshDatabase,
+  };
 }
 
 /** The stand-ins to start: those whose service has neither a base-URL override nor a real key. */

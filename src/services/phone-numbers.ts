@@ -13,7 +13,7 @@ import { foundOr404, notFound, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
 import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
-import { webhookCredentialId } from "../integrations/vapi/credential";
+import { webhookCredentialId } from "./vapi-credential";
 import type { Logger } from "../lib/logger";
 import { sqlState } from "../lib/sql-state";
 import { webhookServer } from "./assistant";
