@@ -16,7 +16,7 @@ describe("describeError", () => {
     expect(describeError(error)).toEqual({
       errorName: "Error",
       error: "Failed query: select 1",
-      cause: "Error: Error connecting to database: Network connection lost.",
+      cause: { errorName: "Error", error: "Error connecting to database: Network connection lost." },
     });
   });
 });
