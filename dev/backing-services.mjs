@@ -70,7 +70,6 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
       const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
       services.push({ name, kind: "stand-in", detail: smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url });
     }
-    services.push(googleRow(vars));
     // With every service real there is nothing sandboxed to badge.
     if (!standInNames.length) ours.AGENTLINE_MODE = "production";
     const workerVars = { ...standIns.bindings, ...vars, ...ours };
@@ -128,11 +127,4 @@ function pickStandIns(/** @type {Record<string, string>} */ vars, /** @type {Ser
     else names.push(definition.name);
   }
   return names;
-}
-
-/** Google has no stand-in: Calendar and Sheets work only with a real OAuth client. */
-function googleRow(/** @type {Record<string, string>} */ vars) {
-  if (vars.GOOGLE_OAUTH_BASE_URL) return /** @type {ServiceRow} */ ({ name: "google", kind: "override", detail: `GOOGLE_OAUTH_BASE_URL=${vars.GOOGLE_OAUTH_BASE_URL}` });
-  if (vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET) return /** @type {ServiceRow} */ ({ name: "google", kind: "real", detail: "GOOGLE_CLIENT_ID is set" });
-  return /** @type {ServiceRow} */ ({ name: "google", kind: "off", detail: "no stand-in; set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET for Calendar and Sheets" });
 }

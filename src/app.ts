@@ -17,6 +17,7 @@ import { billingRoutes } from "./routes/billing";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
+import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
@@ -42,7 +43,7 @@ export function createApp() {
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes).route("/api", sandboxApiRoutes);
+    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes);
 }
 
 export const app = createApp();

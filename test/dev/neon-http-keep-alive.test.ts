@@ -1,66 +1,50 @@
 /**
- * The local Neon-HTTP endpoint must not close an idle keep-alive connection on its own: workerd
- * reuses pooled connections, and one closed by the server at the moment of reuse fails the
- * query with "Network connection lost" (50 logins in flight did this under `npm run bench`,
- * when Node's default 5-second keep-alive timeout ran out while the isolate was busy).
+ * The local endpoint keeps idle connections open far longer than Node's default 5 s (issue #10
+ * item 11): a worker isolate busy with scrypt during a burst of sign-ins leaves its pooled
+ * connections idle for seconds, and a connection the server closed meanwhile failed the next
+ * query with "Network connection lost" (8 of 40 concurrent logins answered 500). Clients learn
+ * the idle timeout from the `Keep-Alive` header, so that is what is checked, without waiting.
  */
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../dev/db/backend.mjs";
-import { startNeonHttp } from "../../dev/db/neon-http.mjs";
+import http from "node:http";
+import { describe, expect, it } from "vitest";
+import { IDLE_KEEP_ALIVE_MS } from "../../dev/db/neon-http.mjs";
+import { backendCases, useNeonEndpoint } from "./backends";
 
-// Node closes an idle connection about a second after its 5 s keepAliveTimeout.
-const IDLE_LONGER_THAN_NODE_DEFAULT_MS = 7000;
-let database: Awaited<ReturnType<typeof openDatabase>>;
-let endpoint: Awaited<ReturnType<typeof startNeonHttp>>;
+const pglite = backendCases.find((backend) => backend.name === "pglite") ?? backendCases[0]!;
 
-beforeAll(async () => {
-  database = await openDatabase({ dataDir: null });
-  endpoint = await startNeonHttp({ pool: database.pool, kind: database.kind });
+describe("Neon HTTP endpoint: keep-alive", () => {
+  const suite = useNeonEndpoint(pglite);
+
+  it("announces and keeps a long idle timeout on reused connections", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const query = () =>
+      new Promise<{ status: number; keepAlive: string | undefined; socket: unknown }>((resolve, reject) => {
+        const body = JSON.stringify({ query: "select 1 as one", params: [] });
+        const request = http.request(
+          suite.url,
+          {
+            agent,
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "neon-connection-string": `postgresql://agentline:${encodeURIComponent(suite.password)}@db.neon-http.test/agentline`,
+            },
+          },
+          (response) => {
+            response.resume();
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, keepAlive: response.headers["keep-alive"] as string | undefined, socket: request.socket }));
+          },
+        );
+        request.on("error", reject);
+        request.end(body);
+      });
+    const first = await query();
+    const second = await query();
+    agent.destroy();
+    expect(first.status).toBe(200);
+    expect(first.keepAlive).toBe(`timeout=${IDLE_KEEP_ALIVE_MS / 1000}`);
+    expect(IDLE_KEEP_ALIVE_MS).toBeGreaterThanOrEqual(5 * 60 * 1000);
+    // The same socket served both: connections are reused, not closed after each answer.
+    expect(second.socket).toBe(first.socket);
+  });
 });
-
-afterAll(async () => {
-  await endpoint?.close();
-  await database?.close();
-});
-
-describe("local Neon-HTTP endpoint keep-alive", () => {
-  it("answers a second query on a connection left idle longer than Node's default keep-alive", async () => {
-    const socket = net.connect(endpoint.port, "127.0.0.1");
-    await new Promise((resolve) => socket.once("connect", resolve));
-    let received = "";
-    socket.on("data", (chunk) => (received += chunk));
-    const closed = new Promise((resolve) => socket.once("close", () => resolve("closed")));
-
-    socket.write(sqlRequest(1));
-    await until(() => received.includes('"rowCount":1'));
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, IDLE_LONGER_THAN_NODE_DEFAULT_MS))]);
-    expect(socket.destroyed).toBe(false);
-
-    received = "";
-    socket.write(sqlRequest(2));
-    await until(() => received.includes('"rowCount":1'));
-    expect(received).toMatch(/^HTTP\/1\.1 200/);
-    socket.destroy();
-  }, 15_000);
-});
-
-function sqlRequest(value: number) {
-  const body = JSON.stringify({ query: `select ${value} as n`, params: [] });
-  const connectionString = endpoint.connectionString("db.agentline.local");
-  return [
-    "POST /sql HTTP/1.1",
-    `Host: 127.0.0.1:${endpoint.port}`,
-    "Connection: keep-alive",
-    "Content-Type: application/json",
-    `Neon-Connection-String: ${connectionString}`,
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    "",
-    body,
-  ].join("\r\n");
-}
-
-async function until(check: () => boolean) {
-  for (let attempt = 0; attempt < 200 && !check(); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
-  expect(check()).toBe(true);
-}
