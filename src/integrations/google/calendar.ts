@@ -4,9 +4,10 @@
  * read, patched and deleted. Answers are parsed with zod; failures become GoogleApiError.
  * The client never refreshes tokens itself: the connection service hands it a fresh one.
  */
-import { calendar, type calendar_v3 } from "@googleapis/calendar";
-import { OAuth2Client } from "google-auth-library";
+import type { calendar_v3 } from "@googleapis/calendar";
+import type { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
+import { googleSdk } from "./sdk";
 import { GoogleApiError, googleCall, platformFetch } from "./errors";
 
 export interface GoogleApiAccess {
@@ -16,14 +17,16 @@ export interface GoogleApiAccess {
 }
 
 /** A client authorised with one access token, pointed at GOOGLE_API_BASE_URL when set. */
-export function bearer(access: GoogleApiAccess): OAuth2Client {
+export async function bearer(access: GoogleApiAccess): Promise<OAuth2Client> {
+  const { OAuth2Client } = await googleSdk();
   const auth = new OAuth2Client({ transporterOptions: { fetchImplementation: platformFetch } });
   auth.setCredentials({ access_token: access.accessToken, token_type: "Bearer" });
   return auth;
 }
 
-function client(access: GoogleApiAccess): calendar_v3.Calendar {
-  return calendar({ version: "v3", auth: bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
+async function client(access: GoogleApiAccess): Promise<calendar_v3.Calendar> {
+  const { calendar } = await googleSdk();
+  return calendar({ version: "v3", auth: await bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
 }
 
 export const requestOptions = (access: GoogleApiAccess) => ({ fetchImplementation: platformFetch, retry: false, ...(access.signal ? { signal: access.signal } : {}) });
@@ -60,8 +63,8 @@ export interface BusyPeriod {
 
 /** Busy periods of one calendar in [from, to); a calendar Google cannot read is `not_found`. */
 export async function freeBusy(access: GoogleApiAccess, calendarId: string, from: Date, to: Date): Promise<BusyPeriod[]> {
-  const response = await googleCall(() =>
-    client(access).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: [{ id: calendarId }] } }, requestOptions(access)),
+  const response = await googleCall(async () =>
+    (await client(access)).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: [{ id: calendarId }] } }, requestOptions(access)),
   );
   const entry = freeBusySchema.parse(response.data).calendars[calendarId];
   if (!entry || entry.errors?.length) {
@@ -83,8 +86,8 @@ export interface NewEvent {
 }
 
 export async function insertEvent(access: GoogleApiAccess, calendarId: string, event: NewEvent): Promise<CalendarEvent> {
-  const response = await googleCall(() =>
-    client(access).events.insert(
+  const response = await googleCall(async () =>
+    (await client(access)).events.insert(
       {
         calendarId,
         sendUpdates: event.attendeeEmail ? "all" : "none",
@@ -105,7 +108,7 @@ export async function insertEvent(access: GoogleApiAccess, calendarId: string, e
 }
 
 export async function getEvent(access: GoogleApiAccess, calendarId: string, eventId: string): Promise<CalendarEvent> {
-  const response = await googleCall(() => client(access).events.get({ calendarId, eventId }, requestOptions(access)));
+  const response = await googleCall(async () => (await client(access)).events.get({ calendarId, eventId }, requestOptions(access)));
   return eventSchema.parse(response.data);
 }
 
@@ -116,8 +119,8 @@ export async function listEvents(
   query: { from: Date; to: Date; privateProperties?: Record<string, string>; maxResults?: number },
 ): Promise<CalendarEvent[]> {
   const filters = Object.entries(query.privateProperties ?? {}).map(([key, value]) => `${key}=${value}`);
-  const response = await googleCall(() =>
-    client(access).events.list(
+  const response = await googleCall(async () =>
+    (await client(access)).events.list(
       {
         calendarId,
         timeMin: query.from.toISOString(),
@@ -134,8 +137,8 @@ export async function listEvents(
 }
 
 export async function moveEvent(access: GoogleApiAccess, calendarId: string, eventId: string, start: Date, end: Date, timeZone: string, notify: boolean) {
-  const response = await googleCall(() =>
-    client(access).events.patch(
+  const response = await googleCall(async () =>
+    (await client(access)).events.patch(
       {
         calendarId,
         eventId,
@@ -151,7 +154,7 @@ export async function moveEvent(access: GoogleApiAccess, calendarId: string, eve
 /** Deletes the event; one already gone counts as deleted. */
 export async function deleteEvent(access: GoogleApiAccess, calendarId: string, eventId: string, notify: boolean): Promise<void> {
   try {
-    await googleCall(() => client(access).events.delete({ calendarId, eventId, sendUpdates: notify ? "all" : "none" }, requestOptions(access)));
+    await googleCall(async () => (await client(access)).events.delete({ calendarId, eventId, sendUpdates: notify ? "all" : "none" }, requestOptions(access)));
   } catch (error) {
     if (error instanceof GoogleApiError && error.kind === "not_found") return;
     throw error;

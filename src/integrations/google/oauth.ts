@@ -5,8 +5,9 @@
  * one other host (the stand-in). Each call takes an AbortSignal: the voice tools need Google to
  * answer well inside Vapi's deadline.
  */
-import { OAuth2Client } from "google-auth-library";
+import type { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
+import { googleSdk } from "./sdk";
 import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { googleCall, platformFetch } from "./errors";
@@ -63,8 +64,9 @@ function endpoints(base: string | undefined) {
   };
 }
 
-export function oauthClient(settings: GoogleSettings, signal?: AbortSignal): OAuth2Client {
+export async function oauthClient(settings: GoogleSettings, signal?: AbortSignal): Promise<OAuth2Client> {
   const { userinfo: _userinfo, ...urls } = endpoints(settings.oauthBaseUrl);
+  const { OAuth2Client } = await googleSdk();
   return new OAuth2Client({
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
@@ -76,7 +78,7 @@ export function oauthClient(settings: GoogleSettings, signal?: AbortSignal): OAu
 
 /** The consent screen's URL and the PKCE verifier to keep until the callback. */
 export async function consentUrl(settings: GoogleSettings, state: string) {
-  const client = oauthClient(settings);
+  const client = await oauthClient(settings);
   const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
   const url = client.generateAuthUrl({
     access_type: "offline",
@@ -116,26 +118,26 @@ function toIssued(raw: unknown): IssuedTokens {
 }
 
 export async function exchangeCode(settings: GoogleSettings, code: string, codeVerifier: string, signal?: AbortSignal) {
-  const { tokens } = await googleCall(() => oauthClient(settings, signal).getToken({ code, codeVerifier, redirect_uri: settings.redirectUri }));
+  const { tokens } = await googleCall(async () => (await oauthClient(settings, signal)).getToken({ code, codeVerifier, redirect_uri: settings.redirectUri }));
   return toIssued(tokens);
 }
 
 export async function refreshAccessToken(settings: GoogleSettings, refreshToken: string, signal?: AbortSignal) {
-  const client = oauthClient(settings, signal);
+  const client = await oauthClient(settings, signal);
   client.setCredentials({ refresh_token: refreshToken });
   const { credentials } = await googleCall(() => client.refreshAccessToken());
   return toIssued({ ...credentials, refresh_token: credentials.refresh_token === refreshToken ? null : credentials.refresh_token });
 }
 
 export async function revokeToken(settings: GoogleSettings, token: string, signal?: AbortSignal) {
-  await googleCall(() => oauthClient(settings, signal).revokeToken(token));
+  await googleCall(async () => (await oauthClient(settings, signal)).revokeToken(token));
 }
 
 const userinfoAnswer = z.object({ email: z.string().min(1), sub: z.string().optional() });
 
 /** The connected account's e-mail, from OpenID Connect userinfo. */
 export async function fetchAccountEmail(settings: GoogleSettings, accessToken: string, signal?: AbortSignal): Promise<string> {
-  const client = oauthClient(settings, signal);
+  const client = await oauthClient(settings, signal);
   client.setCredentials({ access_token: accessToken });
   const response = await googleCall(() => client.request({ url: endpoints(settings.oauthBaseUrl).userinfo, method: "GET" }));
   return userinfoAnswer.parse(response.data).email;

@@ -3,21 +3,23 @@
  * log spreadsheet with its header row, append rows, read them back. Failures become
  * GoogleApiError (a deleted spreadsheet is `not_found`).
  */
-import { sheets, type sheets_v4 } from "@googleapis/sheets";
+import type { sheets_v4 } from "@googleapis/sheets";
 import { z } from "zod";
+import { googleSdk } from "./sdk";
 import { bearer, type GoogleApiAccess, requestOptions } from "./calendar";
 import { googleCall } from "./errors";
 
-function client(access: GoogleApiAccess): sheets_v4.Sheets {
-  return sheets({ version: "v4", auth: bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
+async function client(access: GoogleApiAccess): Promise<sheets_v4.Sheets> {
+  const { sheets } = await googleSdk();
+  return sheets({ version: "v4", auth: await bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
 }
 
 const quoteSheet = (title: string) => `'${title.replace(/'/g, "''")}'`;
 
 /** A new spreadsheet whose one sheet starts with the `header` row, in one request (no half-made sheet). */
 export async function createSpreadsheet(access: GoogleApiAccess, title: string, sheetTitle: string, header: string[]) {
-  const created = await googleCall(() =>
-    client(access).spreadsheets.create(
+  const created = await googleCall(async () =>
+    (await client(access)).spreadsheets.create(
       {
         requestBody: {
           properties: { title },
@@ -40,8 +42,8 @@ export const spreadsheetUrlOf = (spreadsheetId: string) => `https://docs.google.
 
 /** Appends rows below the sheet's last row; values are taken as typed (RAW), never as formulas. */
 export async function appendRows(access: GoogleApiAccess, spreadsheetId: string, sheetTitle: string, rows: (string | number)[][]) {
-  const response = await googleCall(() =>
-    client(access).spreadsheets.values.append(
+  const response = await googleCall(async () =>
+    (await client(access)).spreadsheets.values.append(
       {
         spreadsheetId,
         range: `${quoteSheet(sheetTitle)}!A1`,
@@ -59,6 +61,6 @@ export async function appendRows(access: GoogleApiAccess, spreadsheetId: string,
 export async function readRows(access: GoogleApiAccess, spreadsheetId: string, range: string): Promise<string[][]> {
   const [sheet, cells] = range.split("!");
   const a1 = `${quoteSheet(sheet ?? range)}${cells ? `!${cells}` : ""}`;
-  const response = await googleCall(() => client(access).spreadsheets.values.get({ spreadsheetId, range: a1 }, requestOptions(access)));
+  const response = await googleCall(async () => (await client(access)).spreadsheets.values.get({ spreadsheetId, range: a1 }, requestOptions(access)));
   return z.object({ values: z.array(z.array(z.string())).optional().nullable() }).parse(response.data).values ?? [];
 }
