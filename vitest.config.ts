@@ -57,7 +57,7 @@ export default defineConfig({
             },
           },
           include: ["test/**/*.test.ts"],
-          exclude: ["test/dev/**"],
+          exclude: ["test/dev/**", "test/architecture.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           // An unexpected console.error fails the test (test/support/console-trap.ts).
           setupFiles: ["./test/support/console-trap.ts"],
@@ -72,7 +72,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/dev/**/*.test.ts"],
+          include: ["test/dev/**/*.test.ts", "test/architecture.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 export function parseCliArgs(options, usage) {
   try {
     const { values } = parseArgs({ options: { ...options, help: { type: "boolean", short: "h" } } });
-    if (values.help) {
+    // The generic options type cannot know about the `help` flag added here.
+    if ("help" in values && values.help) {
       console.log(usage);
       process.exit(0);
     }

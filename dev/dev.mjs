@@ -23,7 +23,7 @@ const fileVars = readDevVars(path.join(ROOT, ".dev.vars"));
 const vars = { ...fileVars, ...pickDefined(process.env, Object.keys(fileVars).concat(["DATABASE_URL"])) };
 /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
 let stack;
-/** @type {Promise<unknown> | undefined} */
+/** @type {ReturnType<typeof startStack> | undefined} */
 let starting;
 const startup = new AbortController();
 let stopping = false;

@@ -55,6 +55,22 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A setting the feature needs, or 503 `service_not_configured` naming it (DESIGN §8: a missing
+ * key is not a boot error, only the features that need it are unavailable).
+ *
+ * @example const key = requireSetting(config.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "payments");
+ */
+export function requireSetting(value: string | undefined, variable: string, feature: string): string {
+  if (value) return value;
+  throw notConfigured(variable, feature);
+}
+
+/** The 503 `requireSetting` throws, for code that has already checked the value itself. */
+export function notConfigured(variable: string, feature: string): AppError {
+  return new AppError("service_not_configured", `This server is not configured for ${feature}: ${variable} is not set.`, { variable });
+}
+
 export function errorBody(code: ErrorCode, message: string, requestId?: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }), ...(requestId ? { requestId } : {}) } };
 }

@@ -213,13 +213,12 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
   });
 }
 
-/** The registry entry (dev/stand-ins/index.mjs). */
+/** @type {import("./index.mjs").StandInDefinition} The registry entry (dev/stand-ins/index.mjs). */
 export const vapiStandIn = {
   name: "vapi",
   overrideVariable: "VAPI_BASE_URL",
   realKeyVariable: "VAPI_API_KEY",
   start: ({ dataDir } = {}) => startVapiStandIn({ dataDir }),
-  /** @param {{ url: string }} running */
   bindings: (running) => ({
     VAPI_BASE_URL: running.url,
     VAPI_API_KEY: VAPI_SANDBOX_API_KEY,

@@ -7,7 +7,10 @@
  * character, line breaks included; a multi-line field allows tab, LF and CR and nothing else.
  */
 import { z } from "zod";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../services/passwords";
+
+/** The password length rule; services/passwords.ts re-exports it (lib/ imports nothing above it). */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
 export const SINGLE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$/;

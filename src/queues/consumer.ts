@@ -1,13 +1,18 @@
 /**
  * The side-effects queue consumer. Each message is parsed, handled and acked on its own; a
- * failure retries that message alone with exponential backoff; after the last attempt the
- * queue moves it to the dead-letter queue, whose consumer logs it with its reason.
+ * failure retries that message alone with exponential backoff; after the last attempt it is
+ * forwarded to the dead-letter queue with its reason, whose consumer logs it. A message no retry
+ * can help — unknown type, malformed body, no handler, `PermanentFailure` — is dead-lettered at
+ * once (Unkey's `worker.ts`: a closed set of types, the rest refused).
  */
 import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
+import { deadLetterReason, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
+
+export { type DeadLetter, PermanentFailure } from "./dead-letter";
 
 export const DEAD_LETTER_QUEUE = "agentline-side-effects-dlq";
 /** wrangler.toml's max_retries (5) plus the first delivery: the attempt after which the queue dead-letters. */
@@ -34,9 +39,8 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(MAX_RETRY_SECONDS, BASE_RETRY_SECONDS * 2 ** Math.max(0, attempts - 1));
 }
 
-export class PermanentFailure extends Error {
-  override name = "PermanentFailure";
-}
+/** Every type the union declares; anything else is refused without a retry. */
+export const KNOWN_MESSAGE_TYPES: readonly string[] = sideEffectMessageSchema.options.map((option) => option.shape.type.value);
 
 export function createQueueConsumer(handlers: SideEffectHandlers) {
   return async function consumeSideEffects(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
@@ -54,25 +58,27 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
     const context: SideEffectContext = { env, config, db, logger };
     for (const message of batch.messages) {
       const parsed = sideEffectMessageSchema.safeParse(message.body);
-      if (!parsed.success) {
-        logger.error("malformed side effect dropped", { messageId: message.id, issues: parsed.error.issues.length });
-        message.ack();
+      const handler = parsed.success ? (handlers[parsed.data.type] as SideEffectHandler<SideEffectMessage["type"]> | undefined) : undefined;
+      if (!parsed.success || !handler) {
+        // No retry can make this message handleable: refuse it now.
+        const reason = parsed.success
+          ? `no handler for message type "${parsed.data.type}"`
+          : rejectionReason(message.body, KNOWN_MESSAGE_TYPES, parsed.error.issues);
+        logger.warn("side effect refused; dead-lettered", { messageId: message.id, reason, body: summarize(message.body) });
+        if (await forwardToDeadLetters(env, message, reason, logger)) message.ack();
+        else message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         continue;
       }
-      const handler = handlers[parsed.data.type] as SideEffectHandler<SideEffectMessage["type"]> | undefined;
       try {
-        if (!handler) throw new Error(`no handler for ${parsed.data.type}`);
         await handler(parsed.data, { ...context, logger: logger.child({ messageId: message.id, type: parsed.data.type }) });
         message.ack();
       } catch (error) {
         // Mail servers quote the address they refused: keep addresses out of the log.
         const reason = String(describeError(error).error).replace(/[^\s<>@"]+@[^\s<>@"]+/g, "[address]");
-        // On the last attempt the queue would dead-letter the message without saying why:
-        // forward it with its reason instead (falling back to the queue's own move).
-        if (message.attempts >= MAX_DELIVERY_ATTEMPTS && env.SIDE_EFFECTS_DLQ) {
-          const letter: DeadLetter = { ...parsed.data, deadLetter: { reason, attempts: message.attempts, failedAt: new Date().toISOString() } };
-          const forwarded = await env.SIDE_EFFECTS_DLQ.send(letter).then(() => true, () => false);
-          if (forwarded) {
+        // On the last attempt (or a permanent failure) the queue would dead-letter the message
+        // without saying why: forward it with its reason instead (falling back to the queue's own move).
+        if (message.attempts >= MAX_DELIVERY_ATTEMPTS || error instanceof PermanentFailure) {
+          if (await forwardToDeadLetters(env, message, reason, logger)) {
             logger.warn("side effect failed for the last time; dead-lettered", { messageId: message.id, type: parsed.data.type, attempts: message.attempts, reason });
             message.ack();
             continue;
@@ -85,17 +91,3 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
   };
 }
 
-/** A message forwarded to the dead-letter queue, with why it failed. */
-export type DeadLetter = SideEffectMessage & { deadLetter: { reason: string; attempts: number; failedAt: string } };
-
-function deadLetterReason(body: unknown): string | undefined {
-  const reason = (body as { deadLetter?: { reason?: unknown } } | null)?.deadLetter?.reason;
-  return typeof reason === "string" ? reason : undefined;
-}
-
-/** What a dead letter was about, without its personal data. */
-function summarize(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== "object") return { kind: typeof body };
-  const { type, idempotencyKey } = body as Record<string, unknown>;
-  return { type, idempotencyKey };
-}

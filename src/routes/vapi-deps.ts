@@ -5,9 +5,9 @@
  */
 import type { Context } from "hono";
 import type { HonoEnv } from "../env";
-import type { VapiClient } from "../integrations/vapi/client";
+import type { Services } from "../services/create-services";
 
-export function lazyVapi(c: Context<HonoEnv>): () => VapiClient {
+export function lazyVapi(c: Context<HonoEnv>): Services["lazyVapi"] {
   return c.var.services.lazyVapi;
 }
 

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Config } from "../env";
 import { AppError } from "../errors";
-import { type ChatOptions, chatCompletion } from "../integrations/openrouter/client";
+import { type ChatOptions, chatCompletion, requireOpenRouter } from "../integrations/openrouter/client";
 import { LIMITS } from "./agents-schemas";
 import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./agents-prompts";
 
@@ -28,6 +28,11 @@ const faqAnswerSchema = z.object({
 export type Generated = { faq: { question: string; answer: string }[] } | { text: string };
 
 type GenerateConfig = Parameters<typeof chatCompletion>[0] & Pick<Config, "OPENROUTER_MODEL">;
+
+/** 503 `service_not_configured` without a model to ask: the route checks before it counts a request. */
+export function requireGenerator(config: GenerateConfig): void {
+  requireOpenRouter(config);
+}
 
 export async function generate(config: GenerateConfig, kind: GenerateKind, facts: BusinessFacts, options: ChatOptions = {}): Promise<Generated> {
   const messages = generationMessages(kind, facts);

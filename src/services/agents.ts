@@ -16,7 +16,7 @@ import { foundOr404, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
 import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
-import { webhookCredentialId } from "../integrations/vapi/credential";
+import { webhookCredentialId } from "./vapi-credential";
 import { describeError, type Logger } from "../lib/logger";
 import { buildAssistant, type AssistantContext } from "./assistant";
 import { normalizeBusinessHours } from "./assistant/business-hours";

@@ -11,8 +11,7 @@
 let nodeCrypto: Promise<typeof import("node:crypto")> | undefined;
 const loadNodeCrypto = () => (nodeCrypto ??= import("node:crypto"));
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../lib/schemas";
 
 export interface ScryptParams {
   N: number;

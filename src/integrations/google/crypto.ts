@@ -24,7 +24,7 @@ export function tokenKeyring(encryptionKeyHex: string): Promise<TokenKeyring> {
   let keyring = keyrings.get(encryptionKeyHex);
   if (!keyring) {
     keyring = crypto.subtle
-      .importKey("raw", decodeHex(encryptionKeyHex.toLowerCase()), { name: "AES-GCM" }, false, ["encrypt", "decrypt"])
+      .importKey("raw", new Uint8Array(decodeHex(encryptionKeyHex.toLowerCase())), { name: "AES-GCM" }, false, ["encrypt", "decrypt"])
       .then((key) => ({ version: CURRENT_KEY_VERSION, keys: new Map([[CURRENT_KEY_VERSION, key]]) }));
     keyrings.set(encryptionKeyHex, keyring);
   }

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { Config } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, requireSetting } from "../../errors";
 
 export const OPENROUTER_TIMEOUT_MS = 15_000;
 const ATTEMPTS = 2;
@@ -47,9 +47,7 @@ const completionSchema = z.object({
 type Attempt = { ok: true; content: string } | { ok: false; retry: boolean; error: AppError };
 
 export function requireOpenRouter(config: OpenRouterConfig): void {
-  if (!config.OPENROUTER_API_KEY) {
-    throw new AppError("service_not_configured", "AI writing is not configured on this server (OPENROUTER_API_KEY is not set).");
-  }
+  requireSetting(config.OPENROUTER_API_KEY, "OPENROUTER_API_KEY", "AI writing");
 }
 
 /** The assistant message's text. */

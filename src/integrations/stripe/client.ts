@@ -7,7 +7,7 @@
  */
 import type Stripe from "stripe";
 import type { Config } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, notConfigured } from "../../errors";
 
 /** Stripe's own recommendation: reject events signed more than five minutes ago (replays). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -29,7 +29,7 @@ async function stripeSdk(): Promise<typeof Stripe> {
 /** The API client, or 503 service_not_configured when STRIPE_SECRET_KEY is missing. */
 export async function stripeClient(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">): Promise<Stripe> {
   const key = config.STRIPE_SECRET_KEY;
-  if (!key) throw new AppError("service_not_configured", "Payments are not configured on this server (STRIPE_SECRET_KEY).");
+  if (!key) throw notConfigured("STRIPE_SECRET_KEY", "payments");
   const cacheKey = `${key}\u0000${config.STRIPE_API_BASE ?? ""}`;
   let client = clients.get(cacheKey);
   if (!client) {

@@ -5,7 +5,7 @@
  */
 import { VapiClient, VapiError, VapiTimeoutError } from "@vapi-ai/server-sdk";
 import type { Config } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, requireSetting } from "../../errors";
 
 export type { VapiClient } from "@vapi-ai/server-sdk";
 
@@ -15,11 +15,8 @@ const TIMEOUT_SECONDS = 20;
 const MAX_RETRIES = 1;
 
 export function createVapiClient(config: Pick<Config, "VAPI_API_KEY" | "VAPI_BASE_URL">): VapiClient {
-  if (!config.VAPI_API_KEY) {
-    throw new AppError("service_not_configured", "Voice agents are not configured on this server (VAPI_API_KEY is not set).");
-  }
   return new VapiClient({
-    token: config.VAPI_API_KEY,
+    token: requireSetting(config.VAPI_API_KEY, "VAPI_API_KEY", "voice agents"),
     baseUrl: config.VAPI_BASE_URL,
     timeoutInSeconds: TIMEOUT_SECONDS,
     maxRetries: MAX_RETRIES,

@@ -1,18 +1,11 @@
 /**
  * Our Vapi webhook credential (VAPI.md "Authentication of incoming messages"): an HMAC plan
- * keyed with VAPI_WEBHOOK_SECRET, so Vapi signs every message to our server URL. Its id comes
- * from VAPI_CREDENTIAL_ID when set; otherwise it is created at first use and kept in
- * `app_settings` ("vapi_credential_id"), so every isolate and every later deploy reuses it.
+ * keyed with VAPI_WEBHOOK_SECRET, so Vapi signs every message to our server URL. Creating it at
+ * Vapi is here; which id we use, and where it is kept, is services/vapi-credential.ts.
  */
-import { eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { appSettings } from "../../db/schema";
-import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import type { VapiClient } from "./client";
 import { vapiFailure, vapiReason } from "./client";
-
-export const CREDENTIAL_SETTING_KEY = "vapi_credential_id";
 
 /** The HMAC plan our webhook verifies: hex(HMAC-SHA256(secret, `${timestamp}.${rawBody}`)). */
 export function webhookCredentialDto(secret: string) {
@@ -31,28 +24,8 @@ export function webhookCredentialDto(secret: string) {
   } as const;
 }
 
-export async function webhookCredentialId(
-  db: Database,
-  vapi: VapiClient,
-  config: Pick<Config, "VAPI_CREDENTIAL_ID" | "VAPI_WEBHOOK_SECRET">,
-): Promise<string> {
-  if (config.VAPI_CREDENTIAL_ID) return config.VAPI_CREDENTIAL_ID;
-  const [stored] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY)).limit(1);
-  if (stored) return stored.value;
-  if (!config.VAPI_WEBHOOK_SECRET) {
-    throw new AppError("service_not_configured", "Voice agents are not configured on this server (VAPI_WEBHOOK_SECRET is not set).");
-  }
-  const created = await createCredential(vapi, config.VAPI_WEBHOOK_SECRET);
-  // Two first uses at once both create one; the first stored wins and the other stays unused at Vapi.
-  const [kept] = await db
-    .insert(appSettings)
-    .values({ key: CREDENTIAL_SETTING_KEY, value: created })
-    .onConflictDoUpdate({ target: appSettings.key, set: { key: sql`excluded.key` } })
-    .returning({ value: appSettings.value });
-  return kept?.value ?? created;
-}
-
-async function createCredential(vapi: VapiClient, secret: string): Promise<string> {
+/** Creates the credential at Vapi and returns its id; a refusal is 502 `vapi_error` with Vapi's reason. */
+export async function createWebhookCredential(vapi: VapiClient, secret: string): Promise<string> {
   // The SDK has no typed call for credentials; its passthrough keeps auth, base URL and retries.
   let response: Response;
   try {

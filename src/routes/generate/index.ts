@@ -2,12 +2,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
-import { requireOpenRouter } from "../../integrations/openrouter/client";
 import { multiLine, singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { LIMITS } from "../../services/agents-schemas";
-import { generate } from "../../services/agents-generate";
+import { generate, requireGenerator } from "../../services/agents-generate";
 import { enforce } from "../../services/rate-limit";
 
 /** Per account: enough to iterate on a few agents, not enough to run up the model bill. */
@@ -25,7 +24,7 @@ const generateSchema = z.strictObject({
 export const generateRoutes = new Hono<HonoEnv>().post("/generate", requireUser(), validate("json", generateSchema), async (c) => {
   const config = c.get("config");
   const { kind, ...facts } = c.req.valid("json");
-  requireOpenRouter(config);
+  requireGenerator(config);
   await enforce(c.get("db"), { key: `generate:user:${c.get("user").id}`, ...GENERATE_LIMIT });
   return c.json(await generate(config, kind, facts), 200);
 });

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
-import { AppError, validationDetails } from "../../errors";
+import { AppError, requireSetting, validationDetails } from "../../errors";
 import { InvalidSignatureError, verifyStripeEvent } from "../../integrations/stripe/client";
 import { stripeEventSchema } from "../../integrations/stripe/events";
 import { handleStripeEvent } from "../../services/billing-webhooks";
@@ -14,13 +14,11 @@ import { handleStripeEvent } from "../../services/billing-webhooks";
 export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", async (c) => {
   const config = c.get("config");
   const logger = c.get("logger");
-  if (!config.STRIPE_WEBHOOK_SECRET) {
-    throw new AppError("service_not_configured", "Stripe webhooks are not configured on this server (STRIPE_WEBHOOK_SECRET).");
-  }
+  const secret = requireSetting(config.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "Stripe webhooks");
   const rawBody = await c.req.text();
   let event;
   try {
-    event = await verifyStripeEvent(rawBody, c.req.header("stripe-signature"), config.STRIPE_WEBHOOK_SECRET);
+    event = await verifyStripeEvent(rawBody, c.req.header("stripe-signature"), secret);
   } catch (error) {
     if (!(error instanceof InvalidSignatureError)) throw error;
     logger.warn("stripe webhook refused", { reason: error.message });

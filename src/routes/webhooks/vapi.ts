@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, requireSetting } from "../../errors";
 import { parseVapiMessage } from "../../integrations/vapi/messages";
 import { verifyVapiRequest } from "../../integrations/vapi/verify";
 import { answerAssistantRequest } from "../../services/calls/assistant-request";
@@ -20,14 +20,12 @@ export const VAPI_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", async (c) => {
   const services = c.var.services;
   const { config, logger } = services;
-  if (!config.VAPI_WEBHOOK_SECRET) {
-    throw new AppError("service_not_configured", "Vapi webhooks are not configured on this server (VAPI_WEBHOOK_SECRET).");
-  }
+  const secret = requireSetting(config.VAPI_WEBHOOK_SECRET, "VAPI_WEBHOOK_SECRET", "Vapi webhooks");
   const rawBody = await c.req.text();
   const auth = await verifyVapiRequest(
     { signature: c.req.header("x-signature"), timestamp: c.req.header("x-timestamp"), legacySecret: c.req.header("x-vapi-secret") },
     rawBody,
-    config.VAPI_WEBHOOK_SECRET,
+    secret,
   );
   if (!auth.ok) {
     logger.warn("vapi webhook refused", { reason: auth.reason });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { agents, appSettings } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";

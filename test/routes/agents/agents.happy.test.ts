@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { describe, expect, it } from "vitest";
 import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import type { AgentJson } from "../../../src/services/agents-view";
 import { agentInput, createAgentVia, weekdayHours } from "../../support/agents";
 import { db } from "../../support/db";

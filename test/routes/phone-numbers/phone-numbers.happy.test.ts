@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appSettings, phoneNumbers } from "../../../src/db/schema";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/integrations/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
@@ -153,7 +153,7 @@ describe("DELETE /api/phone-numbers/:id", () => {
     expect(response.status).toBe(204);
     expect(await vapiRequests(mark, "DELETE", `/phone-number/${number.vapiPhoneNumberId}`)).toHaveLength(1);
     expect(await numberAtVapi(number.vapiPhoneNumberId)).toBeUndefined();
-    expect(await (await call("/api/phone-numbers", { cookie })).json()).toEqual({ phoneNumbers: [] });
+    expect(await (await call("/api/phone-numbers", { cookie })).json()).toEqual({ phoneNumbers: [], nextCursor: null });
   });
 
   it("counts a number Vapi no longer has as released", async () => {
