@@ -30,6 +30,7 @@ const PASSWORD = "bench password, long enough";
 const ASSETS = undefined;
 const started = Date.now();
 
+/** @type {any} */
 const report = { startedAt: new Date(started).toISOString(), secondsPerStep: SECONDS, build: null, floor: null, routes: [], storm: null, budgets: [] };
 
 if (!SKIP.has("build")) {
@@ -62,6 +63,7 @@ try {
   const targets = SKIP.has("routes") ? [] : [...apiTargets(stack.appUrl, reader, loginOwners, PASSWORD), ...(await vapiTargets(stack.appUrl, reader, secret))];
   for (const target of targets) {
     process.stdout.write(`  ${target.name}:`);
+    /** @type {any} */
     const entry = { name: target.name, budget: target.budget, steps: [] };
     for (const inFlight of IN_FLIGHT) {
       const result = await runLoad(stack.appUrl, target, { inFlight, seconds: SECONDS });
