@@ -100,7 +100,7 @@ describe("stand-in state across restarts", () => {
     const third = await boot();
     await expect(third.vapi.assistants.get({ id: assistant.id })).rejects.toMatchObject({ statusCode: 404 });
     await third.backing.close();
-  });
+  }, 180_000); // three PGlite boots: about 40 s on a quiet machine, far more on a busy one
 
   it("ids that name Object.prototype's members are just unknown ids", async () => {
     const { standIns, stripe } = await start(tempDir());

@@ -11,6 +11,14 @@ describe("describeError", () => {
     expect(JSON.stringify(facts)).not.toContain("dana@example.com");
   });
 
+  it("names the cause of a failed query (a lost connection is not a SQL error)", () => {
+    const error = new Error('Failed query: select 1\nparams: secret-value', { cause: new Error("Error connecting to database: Network connection lost.\nparams: x") });
+    expect(describeError(error)).toEqual({
+      errorName: "Error",
+      error: "Failed query: select 1",
+      cause: { errorName: "Error", error: "Error connecting to database: Network connection lost." },
+    });
+  });
 });
 
 describe("logger", () => {
