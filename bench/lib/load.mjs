@@ -20,6 +20,7 @@ import autocannon from "autocannon";
  */
 export async function runLoad(baseUrl, target, { inFlight, seconds }) {
   const times = [];
+  /** @type {Record<string, number>} */
   const statuses = {};
   const instance = autocannon({
     url: baseUrl,

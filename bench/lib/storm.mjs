@@ -28,10 +28,13 @@ export async function runCreditStorm({ appUrl, pool, secret, owners: ownerCount 
     /** @type {Promise<{ accepted: boolean, maxSeconds: number }> | undefined} */
     started: undefined,
     seconds: 0,
+    accepted: false,
   }));
   const events = schedule(calls, reports - uniqueCalls, random);
 
+  /** @type {Record<string, number>} */
   const statuses = {};
+  /** @type {string[]} */
   const problems = [];
   let cursor = 0;
   const began = performance.now();
@@ -79,6 +82,7 @@ export async function runCreditStorm({ appUrl, pool, secret, owners: ownerCount 
 
 /** Starts and reports interleaved with ~OPEN_CALLS calls in progress; duplicates at once or later. */
 function schedule(calls, duplicates, random) {
+  /** @type {{ kind: "start" | "report", call: any, duplicate?: boolean }[]} */
   const events = [];
   const open = [];
   let next = 0;
@@ -127,7 +131,7 @@ async function verify(pool, appUrl, owners, calls, creditsPerMinute) {
     if (row.credit_balance !== expected.get(row.id)) problems.push(`owner ${row.id}: balance ${row.credit_balance}, expected ${expected.get(row.id)}`);
   }
   for (const owner of owners) {
-    const credits = await (await fetch(`${appUrl}/api/credits`, { headers: { cookie: owner.cookie } })).json();
+    const credits = /** @type {{ reserved: number }} */ (await (await fetch(`${appUrl}/api/credits`, { headers: { cookie: owner.cookie } })).json());
     if (credits.reserved !== 0) problems.push(`owner ${owner.userId}: ${credits.reserved} credits still held after every report`);
   }
   const report = await checkLedger(pool);

@@ -69,6 +69,7 @@ function merge(request, built) {
   return { body: built.body, headers: { ...(request.headers ?? {}), ...built.headers } };
 }
 
+/** @returns {Promise<any>} */
 async function post(appUrl, message, secret) {
   const body = JSON.stringify(message);
   const response = await fetch(`${appUrl}/api/webhooks/vapi`, { method: "POST", headers: signVapi(body, secret), body });

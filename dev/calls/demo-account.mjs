@@ -67,7 +67,37 @@ export async function ensureLine(api, { email, password, agentId, number, say })
   }
   const credits = await api.must("/api/credits");
   if (created && credits.balance === 0) await buyCredits(api, email, say);
+  const { user } = await api.must("/api/me");
+  if (!user.google?.connected) await connectSandboxGoogle(api, say);
   return { created, phoneNumber: /** @type {PhoneNumber} */ (phoneNumber) };
+}
+
+/**
+ * Connects the account to Google through the consent page, as the owner would click Allow. Only
+ * the sandbox's Google stand-in is driven this way; with real Google (or none) it says so and
+ * the booking tools answer their spoken fallback.
+ */
+export async function connectSandboxGoogle(api, say) {
+  const start = await fetch(`${api.appUrl}/api/auth/google`, { headers: { cookie: api.cookie }, redirect: "manual" });
+  const consentUrl = start.headers.get("location");
+  if (start.status !== 302 || !consentUrl) return say("Google is not available here: the booking tools will answer their spoken fallback.");
+  const html = await (await fetch(consentUrl)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!action) {
+    return say(`Google is real here: connect it in the dashboard (${api.appUrl}) to let the agent book.`);
+  }
+  const unescape = (value) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  /** @type {[string, string][]} */
+  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((match) => [unescape(match[1] ?? ""), unescape(match[2] ?? "")]);
+  const form = new URLSearchParams(fields);
+  form.set("decision", "allow");
+  const allowed = await fetch(new URL(unescape(action), consentUrl), { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const callback = allowed.headers.get("location");
+  if (!callback) throw new Error(`the Google consent page answered HTTP ${allowed.status}`);
+  const landed = await fetch(callback, { headers: { cookie: api.cookie }, redirect: "manual" });
+  const { user } = await api.must("/api/me");
+  if (!user.google?.connected) throw new Error(`connecting Google failed (the callback answered HTTP ${landed.status})`);
+  say(`Connected the sandbox Google account ${user.google.email}: bookings go to its calendar, calls to its sheet.`);
 }
 
 /** Buys the smallest pack on the sandbox checkout page (the stand-in sends the signed webhook). */
@@ -101,7 +131,8 @@ function demoAgent() {
     ],
     policies: "Appointments can be moved or cancelled up to 24 hours ahead at no charge.",
     booking: { enabled: true, appointmentMinutes: 30, businessHours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, timezone: "America/Chicago" },
-    // The owner gets an e-mail after every call: the sandbox inbox shows each one.
+    // The owner gets an e-mail after every call, and every call is a row in the sheet.
     notify: "all",
+    sheetsLogging: true,
   };
 }
