@@ -123,16 +123,16 @@ function resolveRelative(fromFile: string, specifier: string): string {
 }
 
 /** Every import, re-export and dynamic import of a file, as `src/…` ids or package names. */
-export function importsOf(file: string, source: string): string[] {
+function importsOf(file: string, source: string): string[] {
   return ts.preProcessFile(source, true, true).importedFiles.map(({ fileName }) =>
     fileName.startsWith(".") ? resolveRelative(file, fileName) : fileName,
   );
 }
 
-export type Edge = { from: string; to: string };
+type Edge = { from: string; to: string };
 
 /** The edges that break a rule, each as `from -> to` with the rule's reason. */
-export function violations(edges: Edge[], rules: Rule[] = RULES): { edge: string; why: string }[] {
+function violations(edges: Edge[], rules: Rule[] = RULES): { edge: string; why: string }[] {
   return edges.flatMap(({ from, to }) =>
     rules
       .filter((rule) => rule.from.test(from) && rule.forbid.some((pattern) => pattern.test(to)))
