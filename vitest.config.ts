@@ -1,5 +1,15 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/**
+ * google-auth-library, gaxios and googleapis-common require Node built-ins by bare name
+ * ("querystring", "util"): the dependency optimizer must leave those to workerd (nodejs_compat).
+ */
+const nodeBuiltins = builtinModules.filter((name) => name !== "process").flatMap((name) => [name, `node:${name}`]);
+/** …except `process`, which the pool cannot require from a bundle: the global stands in (test/support/node-process.cjs). */
+const processShim = { find: /^(node:)?process$/, replacement: fileURLToPath(new URL("./test/support/node-process.cjs", import.meta.url)) };
 
 /**
  * Two projects: `worker` runs the worker's tests inside workerd against the local Neon-HTTP
@@ -32,6 +42,7 @@ export default defineConfig({
             },
           })),
         ],
+        resolve: { alias: [processShim] },
         test: {
           name: "worker",
           // Pre-bundle the heavy vendor SDKs once: without it every test file re-imports
@@ -40,7 +51,8 @@ export default defineConfig({
             optimizer: {
               ssr: {
                 enabled: true,
-                include: ["@vapi-ai/server-sdk", "stripe", "worker-mailer", "zod", "drizzle-orm", "hono", "@neondatabase/serverless"],
+                rolldownOptions: { external: nodeBuiltins },
+                include: ["@vapi-ai/server-sdk", "stripe", "worker-mailer", "zod", "drizzle-orm", "hono", "@neondatabase/serverless", "google-auth-library", "@googleapis/calendar", "@googleapis/sheets", "temporal-polyfill"],
               },
             },
           },

@@ -24,15 +24,16 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
  * Starts the app server and resolves once it answers GET /api/ping.
  * @param {{ port: number, vars: Record<string, string>, stateDir: string, assets?: string, kind?: "wrangler" | "vite",
  *   logLevel?: "debug" | "info" | "log" | "warn" | "error", onOutput?: (text: string, stream: "stdout" | "stderr") => void,
- *   readyTimeoutMs?: number, signal?: AbortSignal }} options
+ *   readyTimeoutMs?: number, signal?: AbortSignal, config?: string }} options
  *   `vars` are the worker's variables and secrets; `stateDir` keeps the Durable Object's and
  *   the queue's local state; `assets` is the dashboard folder served next to the API (wrangler);
  *   `kind` "vite" runs dev/vite-server.mjs instead of `wrangler dev`;
  *   `onOutput` receives the server's own output (dropped when absent); aborting `signal` before
- *   the server is ready stops it and rejects.
+ *   the server is ready stops it and rejects. `config`: another wrangler.toml (the bench's bare
+ *   reference worker runs under exactly the same flags).
  * @returns {Promise<AppServer>}
  */
-export async function startAppServer({ port, vars, stateDir, assets, kind = "wrangler", logLevel, onOutput, readyTimeoutMs = 120_000, signal }) {
+export async function startAppServer({ port, vars, stateDir, assets, kind = "wrangler", logLevel, onOutput, readyTimeoutMs = 120_000, signal, config }) {
   const url = `http://127.0.0.1:${port}`;
   // The variables include secrets: a private file rather than the command line, which `ps` shows.
   const varsDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-app-"));
@@ -44,6 +45,7 @@ export async function startAppServer({ port, vars, stateDir, assets, kind = "wra
       : [path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "dev",
           "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir,
           "--show-interactive-dev-session=false"];
+  if (config && kind === "wrangler") args.push("--config", config);
   if (assets && kind === "wrangler") args.push("--assets", assets);
   if (logLevel) args.push("--log-level", logLevel);
   const server = spawnOwned(process.execPath, args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });

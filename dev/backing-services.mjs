@@ -18,7 +18,8 @@ const LOCAL_DATABASE_HOST = "db.agentline.local";
  * @typedef {Awaited<ReturnType<typeof startStandIns>>} StandIns
  * @typedef {Awaited<ReturnType<typeof openDatabase>>} Database
  * @typedef {{ services: ServiceRow[], workerVars: Record<string, string>, standIns: StandIns,
- *   database: Database | null, neonHttp: { url: string, password: string } | null, close: () => Promise<void> }} BackingServices
+ *   database: Database | null, neonHttp: { url: string, password: string, readonly requestsReceived: number } | null,
+ *   close: () => Promise<void> }} BackingServices
  *   `services`: what is real and what is a stand-in, for the start-up banner; `workerVars`: every
  *   variable the worker needs (the developer's `vars` included); `database` is null when the
  *   worker talks to Neon itself.
@@ -69,7 +70,6 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
       const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
       services.push({ name, kind: "stand-in", detail: smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url });
     }
-    services.push(googleRow(vars));
     // With every service real there is nothing sandboxed to badge.
     if (!standInNames.length) ours.AGENTLINE_MODE = "production";
     const workerVars = { ...standIns.bindings, ...vars, ...ours };
@@ -102,7 +102,18 @@ async function startDatabase({ vars, dataDir, services, workerVars, cleanups }) 
   const migrations = count ? ` (applied ${count} migration${count === 1 ? "" : "s"})` : "";
   services.push({ name: "database", kind: database.kind === "pglite" ? "local" : "real", detail: `${where}, via ${neonHttp.url}${migrations}` });
   const freshDatabase = count > 0 && applied[0] === readJournal()?.[0]?.tag;
-  return { database, neonHttp: { url: neonHttp.url, password: neonHttp.password }, freshDatabase };
+  return {
+    database,
+    neonHttp: {
+      url: neonHttp.url,
+      password: neonHttp.password,
+      /** One per database round trip: `npm run bench` counts them per request. */
+      get requestsReceived() {
+        return neonHttp.requestsReceived;
+      },
+    },
+    freshDatabase,
+  };
 }
 
 /** The stand-ins to start: those whose service has neither a base-URL override nor a real key. */
@@ -116,11 +127,4 @@ function pickStandIns(/** @type {Record<string, string>} */ vars, /** @type {Ser
     else names.push(definition.name);
   }
   return names;
-}
-
-/** Google has no stand-in: Calendar and Sheets work only with a real OAuth client. */
-function googleRow(/** @type {Record<string, string>} */ vars) {
-  if (vars.GOOGLE_OAUTH_BASE_URL) return /** @type {ServiceRow} */ ({ name: "google", kind: "override", detail: `GOOGLE_OAUTH_BASE_URL=${vars.GOOGLE_OAUTH_BASE_URL}` });
-  if (vars.GOOGLE_CLIENT_ID && vars.GOOGLE_CLIENT_SECRET) return /** @type {ServiceRow} */ ({ name: "google", kind: "real", detail: "GOOGLE_CLIENT_ID is set" });
-  return /** @type {ServiceRow} */ ({ name: "google", kind: "off", detail: "no stand-in; set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET for Calendar and Sheets" });
 }

@@ -29,7 +29,9 @@ import { assertPortFree } from "./port-check.mjs";
  *   `appServer`: "vite" serves the dashboard's source with hot reload beside the worker
  *   (`npm run dev`); "wrangler" (the default) serves built files, as the tests and bench need.
  *   `signal`: aborting it during start-up stops what has started and rejects.
- * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns, neonHttp: { url: string, password: string } | null,
+ * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns,
+ *   neonHttp: { url: string, password: string, readonly requestsReceived: number } | null,
+ *   database: import("./backing-services.mjs").Database | null,
  *   exited: Promise<number | null>, close: () => Promise<void> }>}
  */
 export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, appServer = "wrangler", logLevel, onOutput, signal } = {}) {
@@ -51,8 +53,8 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
     }
     const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, kind: appServer, logLevel, onOutput, signal });
     cleanups.push(() => app.close());
-    const { services, standIns, neonHttp } = backing;
-    return { appUrl, services, standIns, neonHttp, exited: app.exited, close };
+    const { services, standIns, neonHttp, database } = backing;
+    return { appUrl, services, standIns, neonHttp, database, exited: app.exited, close };
   } catch (error) {
     await close();
     throw error;

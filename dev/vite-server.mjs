@@ -35,7 +35,7 @@ export async function startViteServer({ port, workerVars, persistTo, logLevel = 
         inspectorPort: false,
         config: {
           vars: workerVars,
-          assets: { not_found_handling: "single-page-application", run_worker_first: ["/api/*"] },
+          assets: { not_found_handling: "single-page-application", run_worker_first: ["/api/*", "/sandbox"] },
         },
       }),
     ],

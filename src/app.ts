@@ -17,10 +17,12 @@ import { billingRoutes } from "./routes/billing";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
 import { generateRoutes } from "./routes/generate";
+import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { voicesRoutes } from "./routes/voices";
+import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
 import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
@@ -36,10 +38,12 @@ export function createApp() {
   app.get("/api/ping", (c) => c.body(null, 204));
   app.use("/api/*", init());
   app.use("/api/*", requireSameOrigin());
+  // The sandbox page (sandbox mode only; a 404 everywhere else).
+  app.route("/", sandboxPageRoutes);
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes);
+    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes);
 }
 
 export const app = createApp();

@@ -51,7 +51,8 @@ const booleanFrom = (fallback: boolean) =>
     .pipe(z.enum(["true", "false", "1", "0"], { message: "must be true or false" }))
     .transform((value) => value === "true" || value === "1");
 
-export const configSchema = z.object({
+// Built on first parse (z.lazy), not at startup: docs/decisions/0900-startup-budget.md.
+export const configSchema = z.lazy(() => z.object({
   DATABASE_URL: z
     .string({ message: "is required (a postgres:// connection string)" })
     .trim()
@@ -79,6 +80,8 @@ export const configSchema = z.object({
       .optional(),
   ),
   GOOGLE_OAUTH_BASE_URL: optionalUrl,
+  /** Sandbox only: the SMTP stand-in's inbox (`GET …/messages`), shown on /sandbox. */
+  SANDBOX_INBOX_URL: optionalUrl,
   GOOGLE_API_BASE_URL: optionalUrl,
   SMTP_HOST: optionalText,
   SMTP_PORT: integerFrom(587, 1),
@@ -95,7 +98,7 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   /** "sandbox" when `npm run dev` runs the local stand-ins: the dashboard shows a badge. */
   AGENTLINE_MODE: z.enum(["production", "sandbox", "test"]).optional().default("production"),
-});
+}));
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError, type HonoEnv } from "./env";
 import { describeError } from "./lib/logger";
+import { isDatabaseUnavailable } from "./lib/sql-state";
 
 const STATUS_BY_CODE = {
   bad_request: 400,
@@ -23,6 +24,8 @@ const STATUS_BY_CODE = {
   conflict: 409,
   email_taken: 409,
   slot_taken: 409,
+  google_not_connected: 409,
+  invalid_time: 400,
   invalid_token: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -106,6 +109,10 @@ export const handleError: ErrorHandler<HonoEnv> = (error, c) => {
   }
   const logger = c.get("logger");
   const detail = describeError(error);
+  if (isDatabaseUnavailable(error)) {
+    logger?.error("database unavailable", detail);
+    return render(c, new AppError("database_unavailable", "The database is not answering right now. Please try again in a moment.", undefined, { "Retry-After": "2" }));
+  }
   if (logger) logger.error("unhandled error", detail);
   else console.error(JSON.stringify({ level: "error", msg: "unhandled error", ...detail }));
   return render(c, new AppError("internal_error", "Something went wrong on our side. Please try again."));

@@ -6,9 +6,9 @@ import { handleError, handleNotFound } from "../src/errors";
 import { validate } from "../src/lib/validate";
 import { limitBody } from "../src/middleware/body-limit";
 import { requestContext } from "../src/middleware/request-context";
+import { expectConsoleError } from "./support/console-trap";
 import { envWith, testEnv } from "./support/env";
 import { call, errorOf } from "./support/http";
-import { expectConsoleError } from "./support/console-trap";
 
 /** A tiny app wired like the real one, with routes that exercise each error path. */
 function probeApp() {

@@ -65,7 +65,9 @@ async function openPglite(dataDir) {
     // Loaded lazily so that real-Postgres mode never pays for the WebAssembly build.
     const { PGlite } = await import("@electric-sql/pglite");
     const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-    const db = await PGlite.create(dir);
+    // btree_gist backs the booking exclusion constraint (migrations/0001_google.sql).
+    const { btree_gist } = await import("@electric-sql/pglite/contrib/btree_gist");
+    const db = await PGlite.create(dir, { extensions: { btree_gist } });
     // PGlite is one backend session, and the socket server interleaves connections message by
     // message (it only keeps explicit transactions together), so two live connections could
     // clobber each other's unnamed statement. The pool therefore holds a single connection.

@@ -17,6 +17,9 @@ const ERROR_FIELDS = ["code", "detail", "hint", "position", "internalPosition", 
   "table", "column", "schema", "dataType", "constraint", "file", "line", "routine"];
 const MAX_BODY = 10 * 1024 * 1024;
 
+/** How long an idle keep-alive connection stays open (Node's default, 5 s, is shorter than a busy isolate's pause). */
+export const IDLE_KEEP_ALIVE_MS = 10 * 60 * 1000;
+
 class HttpError extends Error {
   /** @param {number} status @param {string} message */
   constructor(status, message) {
@@ -52,6 +55,10 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1", 
         res.end();
       });
   });
+  // A worker isolate busy with scrypt (a burst of sign-ins blocks it for seconds) leaves its
+  // pooled connections idle; Node's default 5 s keep-alive then closes them under the client,
+  // whose next query on one fails with "Network connection lost". Keep idle connections open.
+  server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve(undefined));

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { googleStandIn } from "./google.mjs";
 import { openRouterStandIn } from "./openrouter.mjs";
 import { smtpStandIn } from "./smtp.mjs";
 import { stripeStandIn } from "./stripe.mjs";
@@ -24,7 +25,7 @@ import { vapiStandIn } from "./vapi.mjs";
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn];
 
 /**
  * @param {{ names?: string[], appUrl?: string, dataDir?: string | null, wipe?: boolean, relayWebhooks?: boolean }} [options]

@@ -17,7 +17,7 @@
  *   GET  /__control/relay?waitMs=N     the oldest parked delivery not yet taken (waits up to N ms):
  *                                      {delivery: {id, method, path, headers, body} | null}
  *   POST /__control/relay/<id>         {status, headers?, body?}: answer it; the sender gets that answer
- * An untaken delivery is answered 504 after RELAY_TIMEOUT_MS.
+ * An untaken delivery is answered 504 after 30 s (kit-relay.mjs).
  *
  * Kept state (the convention every stand-in follows, so a restart of `npm run dev` changes
  * nothing a user can see):
@@ -34,18 +34,20 @@
  *   - `startStandIns({ dataDir, wipe: true })` deletes the folder first: `npm run dev` does so
  *     when its database was created afresh, so stand-ins never remember objects our rows don't.
  *   - A file that cannot be read is moved aside (`<name>.json.unreadable-<time>`), not trusted.
+ *   (openState and collection live in kit-state.mjs and are exported from here.)
  *
  * @example
  *   const vapi = await startStandIn({ name: "vapi", routes: [
  *     { method: "POST", path: "/assistant", handle: (req) => ({ status: 201, json: { id: "asst_1" } }) },
  *   ]});
  */
-import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
+import { createRelay } from "./kit-relay.mjs";
+
+export { collection, openState } from "./kit-state.mjs";
 
 /**
- * @typedef {{ seq: number, time: string, method: string, path: string, query: Record<string,string>,
+ * @typedef {{ seq: number, time: string, method: string, path: string, query: Record<string,string>, search: string,
  *   headers: Record<string,string>, rawBody: string, body: unknown }} RecordedRequest
  * @typedef {{ status?: number, json?: unknown, text?: string, html?: string, headers?: Record<string,string> }} StandInResponse
  * @typedef {{ method: string, path: string | RegExp, handle: (req: RecordedRequest & { params: string[] }) => StandInResponse | Promise<StandInResponse> }} Route
@@ -54,7 +56,6 @@ import path from "node:path";
  */
 
 const MAX_RECORDED = 5000;
-const RELAY_TIMEOUT_MS = 30_000;
 
 /**
  * @param {{ name: string, routes: Route[], port?: number, host?: string, state?: () => unknown,
@@ -86,6 +87,8 @@ export async function startStandIn({ name, routes, port = 0, host = "127.0.0.1",
         method: req.method ?? "GET",
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        /** The raw query string, for APIs that repeat a parameter (Google's privateExtendedProperty). */
+        search: url.search,
         headers: /** @type {Record<string,string>} */ (Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]))),
         rawBody,
         body: parseBody(rawBody, String(req.headers["content-type"] ?? "")),
@@ -161,82 +164,6 @@ export async function startStandIn({ name, routes, port = 0, host = "127.0.0.1",
   };
 }
 
-/**
- * The relay's parked deliveries (see "Relay" above).
- * @typedef {{ id: number, method: string, path: string, headers: Record<string, string>, body: string }} Delivery
- */
-function createRelay() {
-  /** @type {{ delivery: Delivery, taken: boolean, answer: (response: StandInResponse) => void }[]} */
-  const parked = [];
-  /** @type {Set<() => void>} */
-  const waiting = new Set();
-  let nextId = 0;
-
-  /** @param {Omit<Delivery, "id">} request @returns {Promise<StandInResponse>} */
-  function park(request) {
-    return new Promise((resolve) => {
-      const entry = { delivery: { id: ++nextId, ...request }, taken: false, answer: resolve };
-      const timer = setTimeout(() => finish(entry, { status: 504, json: { error: "relay: nobody took this delivery" } }), RELAY_TIMEOUT_MS);
-      timer.unref();
-      entry.answer = (response) => {
-        clearTimeout(timer);
-        resolve(response);
-      };
-      parked.push(entry);
-      for (const wake of waiting) wake();
-    });
-  }
-
-  function finish(entry, response) {
-    const index = parked.indexOf(entry);
-    if (index >= 0) parked.splice(index, 1);
-    entry.answer(response);
-  }
-
-  /** @returns {Promise<StandInResponse>} */
-  async function control(method, url, rawBody) {
-    if (method === "GET" && url.pathname === "/__control/relay") {
-      const deadline = Date.now() + Math.min(Number(url.searchParams.get("waitMs") ?? 0) || 0, RELAY_TIMEOUT_MS);
-      for (;;) {
-        const entry = parked.find((candidate) => !candidate.taken);
-        if (entry) {
-          entry.taken = true;
-          return { json: { delivery: entry.delivery } };
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) return { json: { delivery: null } };
-        await new Promise((resolve) => {
-          const wake = () => {
-            waiting.delete(wake);
-            clearTimeout(timer);
-            resolve(undefined);
-          };
-          const timer = setTimeout(wake, left);
-          waiting.add(wake);
-        });
-      }
-    }
-    const answered = /^\/__control\/relay\/(\d+)$/.exec(url.pathname);
-    if (method === "POST" && answered) {
-      const entry = parked.find((candidate) => candidate.delivery.id === Number(answered[1]));
-      if (!entry) return { status: 404, json: { error: `no parked delivery ${answered[1]}` } };
-      const reply = JSON.parse(rawBody || "{}");
-      finish(entry, { status: Number(reply.status) || 200, headers: reply.headers ?? {}, text: typeof reply.body === "string" ? reply.body : "" });
-      return { json: { ok: true } };
-    }
-    return { status: 404, json: { error: `unknown relay action ${method} ${url.pathname}` } };
-  }
-
-  return {
-    park,
-    control,
-    close() {
-      for (const entry of [...parked]) finish(entry, { status: 503, json: { error: "relay closed" } });
-      for (const wake of [...waiting]) wake();
-    },
-  };
-}
-
 /** @param {string | RegExp} pattern @param {string} path @returns {string[] | null} */
 function matchPath(pattern, path) {
   if (typeof pattern === "string") return pattern === path ? [] : null;
@@ -283,65 +210,4 @@ function send(res, response) {
   }
   res.writeHead(status, headers);
   res.end(status === 204 ? undefined : body);
-}
-
-/**
- * A stand-in's kept state (see "Kept state" above).
- * @template T
- * @param {{ dataDir?: string | null, name: string, initial: () => T }} options
- * @returns {{ data: T, save: () => void, file: string | null }}
- */
-export function openState({ dataDir, name, initial }) {
-  const fresh = initial();
-  if (!dataDir) return { data: fresh, save: () => {}, file: null };
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, `${name}.json`);
-  let data = fresh;
-  if (fs.existsSync(file)) {
-    try {
-      // Fields added since the file was written start from their initial value.
-      data = { ...fresh, ...JSON.parse(fs.readFileSync(file, "utf8")) };
-    } catch (error) {
-      const aside = `${file}.unreadable-${Date.now()}`;
-      fs.renameSync(file, aside);
-      console.warn(`[${name} stand-in] could not read ${file} (${error instanceof Error ? error.message : error}); moved it to ${aside} and started empty`);
-    }
-  }
-  const save = () => {
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(data));
-    fs.renameSync(temporary, file);
-  };
-  return { data, save, file };
-}
-
-/**
- * A Map-like view of one collection of kept state (an object keyed by id) that saves on every
- * change. Mutating a record in place needs `save()` afterwards.
- * @template V
- * @param {Record<string, V>} records
- * @param {() => void} save
- */
-export function collection(records, save) {
-  const has = (/** @type {string} */ id) => Object.hasOwn(records, id);
-  return {
-    has,
-    /** @param {string} id */
-    get: (id) => (has(id) ? records[id] : undefined),
-    /** @param {string} id @param {V} record */
-    set(id, record) {
-      records[id] = record;
-      save();
-      return record;
-    },
-    /** @param {string} id */
-    delete(id) {
-      if (!has(id)) return false;
-      delete records[id];
-      save();
-      return true;
-    },
-    values: () => Object.values(records),
-    save,
-  };
 }

@@ -172,6 +172,8 @@ export const smtpStandIn = {
       SMTP_USER: smtp.username,
       SMTP_PASS: smtp.password,
       SMTP_FROM: "Agentline <no-reply@agentline.local>",
+      // Read by the worker's /sandbox page.
+      SANDBOX_INBOX_URL: `${smtp.url}/messages`,
       SMTP_SECURE: "false",
       SMTP_STARTTLS: "false",
     };

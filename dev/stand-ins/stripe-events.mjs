@@ -9,6 +9,7 @@ import { API_VERSION, now, randomId, signatureHeader } from "./stripe-wire.mjs";
 
 /** Webhook deliveries that fail are retried after these delays (Stripe retries for days). */
 const RETRY_DELAYS_MS = [2_000, 10_000, 30_000];
+const MAX_EVENTS = 1000;
 
 /**
  * @typedef {{ id: string, type: string, payload: string, signature: string, deliveries: { at: string, status?: number, error?: string }[] }} EventRecord
@@ -39,6 +40,8 @@ export function createEvents({ events, save, webhookUrl, webhookSecret }) {
     /** @type {EventRecord} */
     const record = { id: event.id, type, payload: JSON.stringify(event, null, 2), signature: "", deliveries: [] };
     events.push(record);
+    // The newest events are what a test or a developer looks at; the kept file stays small.
+    if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
     save();
     await deliver(record, 0);
     return record;

@@ -29,6 +29,8 @@ import { collection, openState, startStandIn } from "./kit.mjs";
 
 export { nestParams, signatureHeader } from "./stripe-wire.mjs";
 
+const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
 /**
  * What every resource module gets.
  * @typedef {ReturnType<typeof collection<any>>} Collection
@@ -53,7 +55,7 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
       sessions: {},
       charges: {},
       refunds: {},
-      /** @type {{ [key: string]: { fingerprint: string, requestId: string, response: any } }} */
+      /** @type {{ [key: string]: { fingerprint: string, requestId: string, response: any, at: number } }} */
       idempotency: {},
       /** @type {import("./stripe-events.mjs").EventRecord[]} */
       events: [],
@@ -68,6 +70,12 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
     webhookUrl: () => webhookUrl ?? (relayWebhooks ? `${self}/__relay/api/webhooks/stripe` : `${appUrl}/api/webhooks/stripe`),
     webhookSecret: keys.webhookSecret,
   });
+
+  /** Stripe keeps idempotency keys for 24 hours; the kept state must not grow without end either. */
+  function forgetOldKeys() {
+    const cutoff = Date.now() - IDEMPOTENCY_KEY_TTL_MS;
+    for (const [key, entry] of Object.entries(store.data.idempotency)) if (!(entry.at > cutoff)) delete store.data.idempotency[key];
+  }
 
   /** Authentication, form decoding, Idempotency-Key replay and the Request-Id header, for every API route. */
   const api = (handler, { mutating = false } = {}) => (req) => {
@@ -85,7 +93,10 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
     }
     if (seen) return answer(seen.response, { "idempotent-replayed": "true", "original-request": seen.requestId });
     const response = handler({ ...req, requestId }, params);
-    if ((response.status ?? 200) < 500) idempotency.set(key, { fingerprint, requestId, response });
+    if ((response.status ?? 200) < 500) {
+      forgetOldKeys();
+      idempotency.set(key, { fingerprint, requestId, response, at: Date.now() });
+    }
     return answer(response);
   };
 

@@ -55,7 +55,9 @@ export function selfSignedCertificate({ commonName = "Agentline sandbox", days =
   const name = sequence(set(sequence(oid("2.5.4.3"), utf8(commonName))));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] &= 0x7f;
+  // Positive, and with a non-zero first byte: DER forbids a leading zero byte that is not needed
+  // for the sign, and OpenSSL refuses the whole certificate ("illegal padding") for it.
+  serial[0] = (serial[0] & 0x7f) | 0x01;
   const extension = (id, critical, value) => sequence(oid(id), ...(critical ? [boolean(true)] : []), octets(value));
   const extensions = sequence(
     extension("2.5.29.19", true, sequence(boolean(true))), // basicConstraints: CA (its own trust anchor)

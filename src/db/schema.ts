@@ -253,6 +253,9 @@ export const googleConnections = pgTable(
     spreadsheetId: text("spreadsheet_id"),
     calendarId: text("calendar_id"),
     status: text("status", { enum: ["ok", "needs_reconnect"] }).notNull().default("ok"),
+    /** Who is refreshing the access token right now, and until when (one refresh at a time). */
+    refreshLeaseId: text("refresh_lease_id"),
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -312,7 +315,13 @@ export const webhookEvents = pgTable(
   (t) => [primaryKey({ columns: [t.provider, t.eventId] })],
 );
 
-/** Holds a slot while a booking is written to Google, so two callers cannot take it. */
+/**
+ * A booking's claim on its time range, from the moment it is held until it is cancelled. The
+ * exclusion constraint `booking_holds_no_overlap` (migrations/0001_google.sql; drizzle cannot
+ * express it) makes two live ranges of one agent overlapping impossible:
+ * `EXCLUDE USING gist (agent_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&) WHERE (status <> 'cancelled')`.
+ * A `held` row whose expires_at passed belongs to a booking that died half-way and may be taken over.
+ */
 export const bookingHolds = pgTable(
   "booking_holds",
   {
@@ -322,9 +331,21 @@ export const bookingHolds = pgTable(
     endAt: timestamp("end_at", { withTimezone: true }).notNull(),
     googleEventId: text("google_event_id"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    status: text("status", { enum: ["held", "confirmed", "cancelled"] }).notNull().default("held"),
+    /** The caller's key (the Vapi tool-call id): a retried booking answers the same event. */
+    idempotencyKey: text("idempotency_key"),
+    callerPhone: text("caller_phone"),
+    callId: text("call_id"),
     createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("booking_holds_agent_id_start_at_key").on(t.agentId, t.startAt)],
+  (t) => [
+    uniqueIndex("booking_holds_agent_id_idempotency_key_key").on(t.agentId, t.idempotencyKey),
+    uniqueIndex("booking_holds_google_event_id_key").on(t.googleEventId),
+    index("booking_holds_agent_id_caller_phone_idx").on(t.agentId, t.callerPhone),
+    check("booking_holds_status_valid", sql`${t.status} in ('held', 'confirmed', 'cancelled')`),
+    check("booking_holds_range_valid", sql`${t.endAt} > ${t.startAt}`),
+  ],
 );
 
 /** Queue side effects already done (an email sent, a row appended), by idempotency key. */

@@ -10,7 +10,7 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Database } from "../db/client";
+import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings } from "../env";
 import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
@@ -78,6 +78,12 @@ export class CreditAccount extends DurableObject<Bindings> {
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   #services: Services | undefined;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    // The database driver loads on first use (src/db/client.ts); no method runs before it has.
+    void ctx.blockConcurrencyWhile(loadDatabaseDriver);
+  }
 
   async credit(input: CreditInput): Promise<ChangeResult> {
     const parsed = creditInputSchema.parse(input);

@@ -2,7 +2,7 @@
  * Structured JSON log lines. Keys that may carry secrets are masked before anything is
  * written (DESIGN §13: no secret, token, password or full phone number in a log line).
  */
-import { sqlState } from "./sql-state";
+import { sqlState, underlyingError } from "./sql-state";
 
 type Fields = Record<string, unknown>;
 export type Level = "debug" | "info" | "warn" | "error";
@@ -57,14 +57,22 @@ export function createLogger(base: Fields = {}, minLevel: Level = "info"): Logge
 
 /**
  * What may be logged of an error: its name, its message without the parameters that drizzle
- * appends to a failed query (they carry emails, hashes, phone numbers), and the SQLSTATE.
+ * appends to a failed query (they carry emails, hashes, phone numbers), the SQLSTATE, and what
+ * it wraps (`cause`, or the Neon driver's `sourceError`), masked the same way: "Failed query"
+ * alone does not say that the connection was lost.
  */
 export function describeError(error: unknown): Fields {
   const state = sqlState(error);
+  return { ...describeOne(error, 0), ...(state ? { sqlState: state } : {}) };
+}
+
+function describeOne(error: unknown, depth: number): Fields {
   const message = error instanceof Error ? error.message : String(error);
+  const underlying = underlyingError(error);
+  const describable = underlying instanceof Error || typeof (underlying as { message?: unknown } | undefined)?.message === "string";
   return {
     errorName: error instanceof Error ? error.name : typeof error,
     error: message.replace(/\s*\bparams:[\s\S]*$/, ""),
-    ...(state ? { sqlState: state } : {}),
+    ...(describable && depth < 3 ? { cause: describeOne(underlying, depth + 1) } : {}),
   };
 }

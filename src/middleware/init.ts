@@ -4,11 +4,13 @@
  * error surfaces here, as a 500 `config_invalid` naming the variable.
  */
 import type { MiddlewareHandler } from "hono";
+import { loadDatabaseDriver } from "../db/client";
 import type { HonoEnv } from "../env";
 import { createServices } from "../services/create-services";
 
 export function init(): MiddlewareHandler<HonoEnv> {
   return async function initMiddleware(c, next) {
+    await loadDatabaseDriver();
     const services = createServices(c.env, { logger: c.get("logger") });
     c.set("services", services);
     c.set("config", services.config);

@@ -5,7 +5,7 @@
  * can help — unknown type, malformed body, no handler, `PermanentFailure` — is dead-lettered at
  * once (Unkey's `worker.ts`: a closed set of types, the rest refused).
  */
-import type { Database } from "../db/client";
+import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
@@ -53,6 +53,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
       }
       return;
     }
+    await loadDatabaseDriver();
     const { config, db } = createServices(env, { logger });
     const context: SideEffectContext = { env, config, db, logger };
     for (const message of batch.messages) {

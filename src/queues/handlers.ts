@@ -2,8 +2,10 @@
 import { sendCallSummary } from "./call-email";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
+import { sheetsHandlers } from "./sheets";
 
 export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
   "email.call_summary": sendCallSummary,
+  ...sheetsHandlers,
 };

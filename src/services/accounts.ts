@@ -11,7 +11,7 @@ import type { User } from "./sessions";
 
 export const RESET_TOKEN_TTL_MS = 30 * 60 * 1000;
 
-type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status"> | null;
+type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status" | "spreadsheetId"> | null;
 
 /** The user as GET /api/me shows it (DESIGN §12). */
 export function toUserJson(user: User, google: GoogleConnection = null) {
@@ -24,13 +24,18 @@ export function toUserJson(user: User, google: GoogleConnection = null) {
     credits: user.creditBalance,
     lowCreditThreshold: user.lowCreditThreshold,
     createdAt: user.createdAt.toISOString(),
-    google: { connected: google !== null, email: google?.googleEmail ?? null, status: google?.status ?? null },
+    google: {
+      connected: google !== null,
+      email: google?.googleEmail ?? null,
+      status: google?.status ?? null,
+      spreadsheetUrl: google?.spreadsheetId ? `https://docs.google.com/spreadsheets/d/${google.spreadsheetId}/edit` : null,
+    },
   };
 }
 
 export async function loadUserWithGoogle(db: Database, userId: string) {
   const [row] = await db
-    .select({ user: users, google: { googleEmail: googleConnections.googleEmail, status: googleConnections.status } })
+    .select({ user: users, google: { googleEmail: googleConnections.googleEmail, status: googleConnections.status, spreadsheetId: googleConnections.spreadsheetId } })
     .from(users)
     .leftJoin(googleConnections, eq(googleConnections.userId, users.id))
     .where(eq(users.id, userId))

@@ -26,85 +26,100 @@ const required = <T extends z.ZodString>(schema: T) => schema.min(1, { message: 
 const START = /^([01]\d|2[0-3]):[0-5]\d$/;
 const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
-const timeRange = z
-  .strictObject({
-    start: singleLine.regex(START, { message: "must be a time HH:MM between 00:00 and 23:59" }),
-    end: singleLine.regex(END, { message: "must be a time HH:MM between 00:01 and 24:00" }),
-  })
-  .refine((range) => range.start < range.end, { message: "start must be before end", path: ["end"] });
+/**
+ * The schemas are built on first use, not at module scope: zod's construction of them is a
+ * measurable share of the worker's startup (docs/decisions/0900-startup-budget.md), and an
+ * isolate that only answers webhooks never needs them.
+ */
+function buildAgentSchemas() {
+  const timeRange = z
+    .strictObject({
+      start: singleLine.regex(START, { message: "must be a time HH:MM between 00:00 and 23:59" }),
+      end: singleLine.regex(END, { message: "must be a time HH:MM between 00:01 and 24:00" }),
+    })
+    .refine((range) => range.start < range.end, { message: "start must be before end", path: ["end"] });
 
-const dayRanges = z
-  .array(timeRange)
-  .max(LIMITS.rangesPerDay, { message: `at most ${LIMITS.rangesPerDay} ranges a day` })
-  .superRefine((ranges, ctx) => {
-    const sorted = ranges.map((range, index) => ({ ...range, index })).sort((a, b) => a.start.localeCompare(b.start));
-    for (let i = 1; i < sorted.length; i += 1) {
-      const previous = sorted[i - 1];
-      const current = sorted[i];
-      if (previous && current && current.start < previous.end) {
-        ctx.addIssue({
-          code: "custom",
-          path: [current.index],
-          message: `overlaps ${previous.start}–${previous.end}`,
-        });
+  const dayRanges = z
+    .array(timeRange)
+    .max(LIMITS.rangesPerDay, { message: `at most ${LIMITS.rangesPerDay} ranges a day` })
+    .superRefine((ranges, ctx) => {
+      const sorted = ranges.map((range, index) => ({ ...range, index })).sort((a, b) => a.start.localeCompare(b.start));
+      for (let i = 1; i < sorted.length; i += 1) {
+        const previous = sorted[i - 1];
+        const current = sorted[i];
+        if (previous && current && current.start < previous.end) {
+          ctx.addIssue({
+            code: "custom",
+            path: [current.index],
+            message: `overlaps ${previous.start}–${previous.end}`,
+          });
+        }
       }
-    }
+    });
+
+  const businessHoursSchema = z.strictObject(
+    Object.fromEntries(DAYS.map((day) => [day, dayRanges.optional()])) as Record<(typeof DAYS)[number], z.ZodOptional<typeof dayRanges>>,
+  );
+
+  const faqSchema = z
+    .array(z.strictObject({ question: required(line(LIMITS.question)), answer: required(text(LIMITS.answer)) }))
+    .max(LIMITS.faqPairs, { message: `at most ${LIMITS.faqPairs} questions` });
+
+  const voiceSchema = z
+    .strictObject({ provider: singleLine.min(1).max(40), voiceId: singleLine.min(1).max(100) })
+    .refine((voice) => isKnownVoice(voice.provider, voice.voiceId), { message: "must be one of the voices from GET /api/voices" });
+
+  const bookingFields = {
+    enabled: z.boolean(),
+    calendarId: singleLine.min(1).max(255).nullable(),
+    appointmentMinutes: z.number().int().min(5, { message: "must be at least 5" }).max(480, { message: "must be at most 480" }),
+    bufferMinutes: z.number().int().min(0).max(240),
+    minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 14),
+    horizonDays: z.number().int().min(1).max(365),
+    businessHours: businessHoursSchema,
+    timezone: timezoneSchema,
+  };
+
+  /** On create, §12 names enabled, appointmentMinutes, businessHours and timezone; the rest have defaults. */
+  const createBookingSchema = z.strictObject({
+    ...bookingFields,
+    calendarId: bookingFields.calendarId.optional(),
+    bufferMinutes: bookingFields.bufferMinutes.optional(),
+    minNoticeMinutes: bookingFields.minNoticeMinutes.optional(),
+    horizonDays: bookingFields.horizonDays.optional(),
   });
 
-export const businessHoursSchema = z.strictObject(
-  Object.fromEntries(DAYS.map((day) => [day, dayRanges.optional()])) as Record<(typeof DAYS)[number], z.ZodOptional<typeof dayRanges>>,
-);
+  const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
 
-const faqSchema = z
-  .array(z.strictObject({ question: required(line(LIMITS.question)), answer: required(text(LIMITS.answer)) }))
-  .max(LIMITS.faqPairs, { message: `at most ${LIMITS.faqPairs} questions` });
+  const createAgentSchema = z.strictObject({
+    name: required(line(LIMITS.name)),
+    greeting: required(text(LIMITS.greeting)),
+    businessDescription: text(LIMITS.text).optional(),
+    systemPrompt: text(LIMITS.text).optional(),
+    faq: faqSchema.optional(),
+    policies: text(LIMITS.text).optional(),
+    voice: voiceSchema.optional(),
+    transferNumber: e164Schema.nullable().optional(),
+    booking: createBookingSchema.optional(),
+    sheetsLogging: z.boolean().optional(),
+    /** Which calls the owner is e-mailed about (important = booked, follow-up needed, or refused). */
+    notify: z.enum(["all", "important", "none"], { message: "must be all, important or none" }).optional(),
+    status: statusSchema.optional(),
+  });
 
-const voiceSchema = z
-  .strictObject({ provider: singleLine.min(1).max(40), voiceId: singleLine.min(1).max(100) })
-  .refine((voice) => isKnownVoice(voice.provider, voice.voiceId), { message: "must be one of the voices from GET /api/voices" });
+  /** PATCH names only what changes; `booking` merges into the current settings. */
+  const updateAgentSchema = createAgentSchema.partial().extend({
+    booking: z.strictObject(bookingFields).partial().optional(),
+  });
+  return { businessHoursSchema, createAgentSchema, updateAgentSchema };
+}
 
-const bookingFields = {
-  enabled: z.boolean(),
-  calendarId: singleLine.min(1).max(255).nullable(),
-  appointmentMinutes: z.number().int().min(5, { message: "must be at least 5" }).max(480, { message: "must be at most 480" }),
-  bufferMinutes: z.number().int().min(0).max(240),
-  minNoticeMinutes: z.number().int().min(0).max(60 * 24 * 14),
-  horizonDays: z.number().int().min(1).max(365),
-  businessHours: businessHoursSchema,
-  timezone: timezoneSchema,
-};
+let built: ReturnType<typeof buildAgentSchemas> | undefined;
+const agentSchemas = () => (built ??= buildAgentSchemas());
 
-/** On create, §12 names enabled, appointmentMinutes, businessHours and timezone; the rest have defaults. */
-const createBookingSchema = z.strictObject({
-  ...bookingFields,
-  calendarId: bookingFields.calendarId.optional(),
-  bufferMinutes: bookingFields.bufferMinutes.optional(),
-  minNoticeMinutes: bookingFields.minNoticeMinutes.optional(),
-  horizonDays: bookingFields.horizonDays.optional(),
-});
-
-const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
-
-export const createAgentSchema = z.strictObject({
-  name: required(line(LIMITS.name)),
-  greeting: required(text(LIMITS.greeting)),
-  businessDescription: text(LIMITS.text).optional(),
-  systemPrompt: text(LIMITS.text).optional(),
-  faq: faqSchema.optional(),
-  policies: text(LIMITS.text).optional(),
-  voice: voiceSchema.optional(),
-  transferNumber: e164Schema.nullable().optional(),
-  booking: createBookingSchema.optional(),
-  sheetsLogging: z.boolean().optional(),
-  /** Which calls the owner is e-mailed about (important = booked, follow-up needed, or refused). */
-  notify: z.enum(["all", "important", "none"], { message: "must be all, important or none" }).optional(),
-  status: statusSchema.optional(),
-});
-
-/** PATCH names only what changes; `booking` merges into the current settings. */
-export const updateAgentSchema = createAgentSchema.partial().extend({
-  booking: z.strictObject(bookingFields).partial().optional(),
-});
+export const businessHoursSchema = z.lazy(() => agentSchemas().businessHoursSchema);
+export const createAgentSchema = z.lazy(() => agentSchemas().createAgentSchema);
+export const updateAgentSchema = z.lazy(() => agentSchemas().updateAgentSchema);
 
 export type CreateAgentInput = z.infer<typeof createAgentSchema>;
 export type UpdateAgentInput = z.infer<typeof updateAgentSchema>;

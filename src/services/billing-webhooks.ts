@@ -113,7 +113,7 @@ async function refundCharge(ctx: StripeWebhookContext, object: unknown): Promise
   if (!charge.payment_intent) return `ignored: ${charge.id} has no payment intent`;
   let found: Stripe.ApiList<Stripe.Checkout.Session>;
   try {
-    found = await stripeClient(ctx.config).checkout.sessions.list({ payment_intent: charge.payment_intent, limit: 1 });
+    found = await (await stripeClient(ctx.config)).checkout.sessions.list({ payment_intent: charge.payment_intent, limit: 1 });
   } catch (error) {
     throw stripeFailure(error, "find the checkout session of a refunded charge");
   }

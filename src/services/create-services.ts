@@ -12,6 +12,8 @@ import { createDatabase, type Database } from "../db/client";
 import { type Bindings, type Config, loadConfig } from "../env";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
+import type { BookingPort } from "./calls/booking-port";
+import { googleBooking } from "./google/booking-port";
 
 export interface Services {
   env: Bindings;
@@ -22,6 +24,8 @@ export interface Services {
   readonly vapi: VapiClient;
   /** The same client as a thunk, for code that may or may not need it. */
   lazyVapi: () => VapiClient;
+  /** The calendar behind the voice tools: the owner's Google Calendar (services/google). */
+  booking: BookingPort;
 }
 
 export function createServices(env: Bindings, options: { logger?: Logger; component?: string } = {}): Services {
@@ -29,14 +33,16 @@ export function createServices(env: Bindings, options: { logger?: Logger; compon
   const logger = options.logger ?? createLogger(options.component ? { component: options.component } : {}, parseLevel(env.LOG_LEVEL));
   let vapi: VapiClient | undefined;
   const lazyVapi = () => (vapi ??= createVapiClient(config));
+  const db = createDatabase(config);
   return {
     env,
     config,
-    db: createDatabase(config),
+    db,
     logger,
     get vapi() {
       return lazyVapi();
     },
     lazyVapi,
+    booking: googleBooking({ db, config, logger, now: () => new Date() }),
   };
 }

@@ -3,8 +3,13 @@
  * salt, a 32-byte key. The parameters are stored with the hash —
  * `scrypt$<N>$<r>$<p>$<salt b64>$<key b64>` — so they can be raised later and old hashes
  * upgraded at the next successful sign-in.
+ *
+ * node:crypto is imported on first use: a top-level import makes workerd build its Node
+ * streams and process polyfills at startup, ~24 ms of the 50 ms budget, for every isolate
+ * including those that never see a password (docs/decisions/0900-startup-budget.md).
  */
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+let nodeCrypto: Promise<typeof import("node:crypto")> | undefined;
+const loadNodeCrypto = () => (nodeCrypto ??= import("node:crypto"));
 
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../lib/schemas";
 
@@ -18,7 +23,8 @@ export const CURRENT_PARAMS: ScryptParams = { N: 2 ** 15, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 
-function derive(password: string, salt: Buffer, params: ScryptParams, keyLength: number): Promise<Buffer> {
+async function derive(password: string, salt: Buffer, params: ScryptParams, keyLength: number): Promise<Buffer> {
+  const { scrypt } = await loadNodeCrypto();
   return new Promise((resolve, reject) => {
     // scrypt needs 128·N·r bytes; the default 32 MiB cap is exactly N=2^15 and leaves no slack.
     const maxmem = 256 * params.N * params.r;
@@ -29,7 +35,7 @@ function derive(password: string, salt: Buffer, params: ScryptParams, keyLength:
 }
 
 export async function hashPassword(password: string, params: ScryptParams = CURRENT_PARAMS): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
+  const salt = (await loadNodeCrypto()).randomBytes(SALT_BYTES);
   const key = await derive(password, salt, params, KEY_BYTES);
   return ["scrypt", params.N, params.r, params.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
@@ -52,11 +58,11 @@ function parseHash(stored: string): ParsedHash | null {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parseHash(stored);
   if (!parsed || parsed.key.length === 0) {
-    await derive(password, randomBytes(SALT_BYTES), CURRENT_PARAMS, KEY_BYTES);
+    await derive(password, (await loadNodeCrypto()).randomBytes(SALT_BYTES), CURRENT_PARAMS, KEY_BYTES);
     return false;
   }
   const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);
-  return timingSafeEqual(key, parsed.key);
+  return (await loadNodeCrypto()).timingSafeEqual(key, parsed.key);
 }
 
 /** True when the hash was made with weaker parameters than today's. */

@@ -95,4 +95,40 @@ describe("sandbox (npm run dev with no keys)", () => {
     }
     expect(received.length).toBe(1);
   });
+
+  it("connects the sandbox Google account through its consent page and sees slots", async () => {
+    const hours = { mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }], wed: [{ start: "09:00", end: "17:00" }], thu: [{ start: "09:00", end: "17:00" }], fri: [{ start: "09:00", end: "17:00" }] };
+    const agent = await api("/api/agents", {
+      method: "POST",
+      json: { name: "Bookings", greeting: "Hello!", booking: { enabled: true, appointmentMinutes: 30, businessHours: hours, timezone: "America/New_York" } },
+    });
+    expect(agent.status).toBe(201);
+
+    const start = await api("/api/auth/google");
+    expect(start.status).toBe(302);
+    const consentUrl = start.headers.get("location") as string;
+    const page = await fetch(consentUrl);
+    const html = await page.text();
+    expect(html).toContain("owner.sandbox@gmail.com");
+    const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const form = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1] ?? ""), unescape(m[2] ?? "")]));
+    form.set("decision", "allow");
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] as string;
+    const allowed = await fetch(new URL(action, consentUrl), { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const callback = new URL(allowed.headers.get("location") as string);
+    expect(callback.origin).toBe(stack.appUrl);
+    const landed = await api(`${callback.pathname}${callback.search}`);
+    expect(landed.headers.get("location")).toBe(`${stack.appUrl}/integrations?google=connected`);
+
+    const me = await api("/api/me");
+    expect(me.body.user.google).toMatchObject({ connected: true, email: "owner.sandbox@gmail.com", status: "ok", spreadsheetUrl: expect.any(String) });
+
+    const day = new Date(Date.now() + 7 * 86_400_000);
+    while (day.getUTCDay() !== 3) day.setUTCDate(day.getUTCDate() + 1); // a Wednesday a week or more ahead
+    const date = day.toISOString().slice(0, 10);
+    const slots = await api(`/api/google/calendar/availability?agentId=${agent.body.agent.id}&date=${date}`);
+    expect(slots.status).toBe(200);
+    expect(slots.body.slots).toHaveLength(16);
+    expect(slots.body.slots[0].start).toMatch(new RegExp(`^${date}T1[34]:00:00.000Z$`));
+  });
 });

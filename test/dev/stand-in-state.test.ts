@@ -10,6 +10,7 @@ import path from "node:path";
 import { VapiClient } from "@vapi-ai/server-sdk";
 import Stripe from "stripe";
 import { afterEach, describe, expect, it } from "vitest";
+import { startBackingServices } from "../../dev/backing-services.mjs";
 import { startStandIns } from "../../dev/stand-ins/index.mjs";
 import { openState } from "../../dev/stand-ins/kit.mjs";
 
@@ -76,6 +77,47 @@ describe("stand-in state across restarts", () => {
     const second = await start(dataDir, true);
     await expect(second.vapi.assistants.get({ id: assistant.id })).rejects.toMatchObject({ statusCode: 404 });
     expect(await second.vapi.assistants.list()).toEqual([]);
+  });
+
+  it("npm run dev's services: a restart keeps the stand-ins' state; a database created afresh wipes it", async () => {
+    const dataDir = tempDir();
+    const boot = async () => {
+      const backing = await startBackingServices({ appUrl: "http://127.0.0.1:8787", dataDir });
+      const vars = backing.workerVars;
+      const vapi = new VapiClient({ token: vars.VAPI_API_KEY as string, environment: vars.VAPI_BASE_URL as string });
+      return { backing, vapi };
+    };
+    const first = await boot();
+    const assistant = await first.vapi.assistants.create({ name: "Front desk" });
+    await first.backing.close();
+
+    const second = await boot();
+    expect(await second.vapi.assistants.get({ id: assistant.id })).toMatchObject({ id: assistant.id });
+    await second.backing.close();
+
+    // The developer deletes the database (not the whole .data/): the stand-ins start over with it.
+    fs.rmSync(path.join(dataDir, "pglite"), { recursive: true, force: true });
+    const third = await boot();
+    await expect(third.vapi.assistants.get({ id: assistant.id })).rejects.toMatchObject({ statusCode: 404 });
+    await third.backing.close();
+  });
+
+  it("ids that name Object.prototype's members are just unknown ids", async () => {
+    const { standIns, stripe } = await start(tempDir());
+    for (const id of ["__proto__", "constructor", "toString"]) {
+      const vapi = await fetch(`${standIns.bindings.VAPI_BASE_URL}/assistant/${id}`, { headers: { authorization: `Bearer ${standIns.bindings.VAPI_API_KEY}` } });
+      expect(vapi.status).toBe(404);
+      await expect(stripe.customers.retrieve(id)).rejects.toMatchObject({ statusCode: 404 });
+    }
+    // Form keys that would reach Object.prototype in a naive decoder (this process runs the stand-in).
+    const created = await fetch(`${standIns.bindings.STRIPE_API_BASE}/v1/customers`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${standIns.bindings.STRIPE_SECRET_KEY}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "email=proto%40example.test&metadata[__proto__][polluted]=yes&metadata[constructor][prototype][polluted]=yes&metadata[plain]=y",
+    });
+    expect(created.status).toBe(200);
+    expect(((await created.json()) as { metadata: unknown }).metadata).toEqual({ plain: "y" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it("without a data dir, keeps nothing on disk", async () => {

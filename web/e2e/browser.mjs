@@ -45,6 +45,8 @@ export async function newSession(browser, { appUrl, viewport = DESKTOP, shots, p
     /** Screenshot and axe check of the screen as it is now. */
     async screen(name) {
       await page.waitForLoadState("networkidle").catch(() => {});
+      // Screens show real data, not their loading state: wait for every spinner to go.
+      await page.waitForFunction(() => !document.querySelector(".animate-spin"), null, { timeout: 15_000 }).catch(() => {});
       count += 1;
       const file = path.join(shots, `${prefix}-${String(count).padStart(2, "0")}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });

@@ -29,7 +29,10 @@ export function defineJourneys(env) {
       await page.goto("/signup");
       await s.screen("signup");
       await signUp(s, { email: uniqueEmail("onboard") });
-      await onboardToNumber(s);
+      // Google is connected on its stand-in's consent page when the sandbox has one.
+      const google = Boolean(env.app.standIns.google);
+      if (!google) console.log("# the sandbox has no Google stand-in: onboarding skips the Google step");
+      await onboardToNumber(s, { connectGoogle: google });
       await page.getByText("You have no credits yet").waitFor();
       await s.screen("onboarding-credits");
       await page.getByRole("button", { name: /^Buy Starter/ }).click();
@@ -47,26 +50,10 @@ export function defineJourneys(env) {
       assert.match((await number.textContent()) ?? "", /^\+1 \(512\) \d{3}-\d{4}$/);
       await s.screen("onboarding-done");
 
-      // Every other screen, with this owner's real data.
       await page.getByRole("link", { name: "Go to the overview" }).click();
       await page.getByRole("heading", { name: "Overview" }).waitFor();
       assert.equal(await page.getByTestId("overview-credits").textContent(), balance.toLocaleString("en-US"));
       await s.screen("overview");
-      for (const [link, heading, name] of [
-        ["Agents", "Agents", "agents"],
-        ["Phone numbers", "Phone numbers", "numbers"],
-        ["Calls", "Calls", "calls"],
-        ["Integrations", "Integrations", "integrations"],
-        ["Settings", "Settings", "settings"],
-      ]) {
-        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
-        await page.getByRole("heading", { name: heading, exact: true }).waitFor();
-        await s.screen(name);
-      }
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents" }).click();
-      await page.getByRole("link", { name: "Bright Smile Dental" }).click();
-      await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
-      await s.screen("agent-editor");
 
       // A call comes in: live on the overview, then in the list with its transcript, and the balance lower.
       const line = await page.evaluate(async () => {
@@ -101,6 +88,26 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: /Jordan Lee/ }).click();
       await page.getByRole("list", { name: "Transcript" }).getByText("Do you do keratin treatments?").waitFor();
       await s.screen("call-detail");
+
+      // Every other screen, with this owner's real data (the call, the purchase and its debit).
+      for (const [link, heading, name] of [
+        ["Agents", "Agents", "agents"],
+        ["Phone numbers", "Phone numbers", "numbers"],
+        ["Calls", "Calls", "calls"],
+        ["Credits", "Credits", "credits"],
+        ["Integrations", "Integrations", "integrations"],
+        ["Settings", "Settings", "settings"],
+      ]) {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+        await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+        await s.screen(name);
+      }
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents" }).click();
+      await page.getByRole("link", { name: "Bright Smile Dental" }).click();
+      await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
+      await s.screen("agent-editor");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credits" }).click();
+      await page.getByRole("cell", { name: "-4", exact: true }).waitFor();
       assert.deepEqual(s.problems.filter((p) => !/Failed to load resource/.test(p)), []);
     }
   });
@@ -108,11 +115,29 @@ export function defineJourneys(env) {
   journey("log in and out, a wrong password, forgot password through the sandbox inbox, session expiry returns to the page", "auth", DESKTOP, async (s) => {
     const { page } = s;
     {
+      // A first visit to a signed-in page: sent to log in (and back afterwards), not told a session expired.
+      await page.goto("/agents");
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      assert.equal(new URL(page.url()).searchParams.get("next"), "/agents");
+      assert.equal(await page.getByText("Your session has ended").count(), 0);
+      await s.screen("login");
       const { email, password } = await signUp(s, { email: uniqueEmail("auth") });
       await page.goto("/");
       await page.getByRole("button", { name: "Sign out" }).first().click();
       await page.getByText("You are signed out.").waitFor();
       await s.screen("signed-out");
+
+      // The API's answer next to the field it is about.
+      await page.getByRole("link", { name: "Create an account" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("another password");
+      await page.getByRole("button", { name: "Create account" }).click();
+      const taken = page.getByRole("textbox", { name: "Email" });
+      await page.getByText("An account with that email already exists").waitFor();
+      assert.equal(await taken.getAttribute("aria-invalid"), "true");
+      await s.screen("signup-email-taken");
+      await page.getByRole("link", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
 
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("not the password");
@@ -209,13 +234,37 @@ export function defineJourneys(env) {
       const stored = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent.greeting, created.agent.id);
       assert.equal(stored, "Thanks for calling!", "a refused change leaves the agent as it was");
 
+      await page.getByLabel("E-mail me after").selectOption("none");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByText("No changes").waitFor();
+      const saved = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent, created.agent.id);
+      assert.equal(saved.greeting, "Hello from the new greeting!");
+      assert.equal(saved.notify, "none");
       await page.getByRole("button", { name: "Pause" }).click();
       await page.getByText("Paused", { exact: true }).first().waitFor();
       await s.screen("editor-paused");
       await page.getByRole("button", { name: "Resume" }).click();
       await page.getByText("Answering", { exact: true }).first().waitFor();
+
+      // Numbers: buy one with no agent, assign it, and release it through the confirmation (Escape cancels).
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
+      await page.getByText("No numbers yet").waitFor();
+      await page.getByRole("button", { name: "Buy number" }).click();
+      const assign = page.getByLabel(/^Agent answering/);
+      await assign.waitFor({ timeout: 30_000 });
+      await assign.selectOption({ label: "Front desk" });
+      await page.getByText("Saved.", { exact: true }).waitFor();
+      const assigned = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers[0].agentId);
+      assert.equal(assigned, created.agent.id);
+      await s.screen("numbers-assigned");
+      await page.getByRole("button", { name: /^Release/ }).click();
+      await page.getByRole("dialog").waitFor();
+      await page.keyboard.press("Escape");
+      await page.getByRole("dialog").waitFor({ state: "detached" });
+      await page.getByRole("button", { name: /^Release/ }).click();
+      await s.screen("numbers-release-confirm");
+      await page.getByRole("dialog").getByRole("button", { name: "Release number" }).click();
+      await page.getByText("No numbers yet").waitFor({ timeout: 30_000 });
     }
   });
 
@@ -235,6 +284,13 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: "Go to the overview" }).click();
       await page.getByRole("heading", { name: "Overview" }).waitFor();
       await s.screen("overview");
+      for (const [link, name] of [["Agents", "agents"], ["Phone numbers", "numbers"], ["Calls", "calls"], ["Credits", "credits"], ["Settings", "settings"]]) {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+        await page.getByRole("heading", { name: link, exact: true }).waitFor();
+        await s.screen(name);
+        const wider = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(wider <= 0, `${link} fits the phone (${wider}px too wide)`);
+      }
     }
   });
 }

@@ -19,7 +19,7 @@ export async function signUp(session, { email, password = "correct horse battery
 }
 
 /** From "describe your business" to a bought number; `screen` names each step's screenshot. */
-export async function onboardToNumber(session, { areaCode = "512", shoot = true } = {}) {
+export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false } = {}) {
   const { page } = session;
   const shot = (name) => (shoot ? session.screen(name) : Promise.resolve());
   await page.getByRole("heading", { name: "Describe your business" }).waitFor();
@@ -48,15 +48,27 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true 
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: "Connect Google" }).waitFor();
   await shot("onboarding-google");
-  await page.getByRole("button", { name: "Skip for now" }).click();
+  if (connectGoogle) {
+    // Google's consent screen (the stand-in's), and back to Integrations, then on with setup.
+    await page.getByRole("link", { name: "Connect Google" }).click();
+    await page.getByRole("button", { name: "Allow" }).click();
+    await page.getByText("Google is connected.").waitFor({ timeout: 30_000 });
+    await shot("integrations-connected");
+    await page.getByRole("link", { name: "Continue setup" }).click();
+  } else {
+    await page.getByRole("button", { name: "Skip for now" }).click();
+  }
   await page.getByRole("heading", { name: "Get a phone number" }).waitFor();
   await page.getByLabel("Area code (optional)").fill("12");
   await page.getByRole("button", { name: "Buy this number" }).click();
   await page.getByText("Enter a 3-digit US area code").waitFor();
   await page.getByLabel("Area code (optional)").fill(areaCode);
   await shot("onboarding-number");
-  await page.getByRole("button", { name: "Buy this number" }).click();
+  // A double click buys one number, not two.
+  await page.getByRole("button", { name: "Buy this number" }).dblclick();
   await page.getByRole("heading", { name: "Credits for calls" }).waitFor({ timeout: 30_000 });
+  const numbers = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers.length);
+  assert.equal(numbers, 1, "one number bought");
 }
 
 /** The newest message to `to` in the SMTP stand-in's inbox whose subject matches, waiting for the queue to send it. */

@@ -8,11 +8,14 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Toaster } from "./components/toaster";
 import { ApiError, isUnauthenticated } from "./lib/api";
+import { keys } from "./lib/queries";
 import { createAppRouter } from "./router";
 import "./styles.css";
 
 function onSessionLost(error: unknown) {
   if (!isUnauthenticated(error)) return;
+  // Never signed in here (a first visit): the route guard sends them to log in, without "expired".
+  if (!queryClient.getQueryData(keys.me)) return;
   const here = router.state.location;
   if (["/login", "/signup", "/forgot-password", "/reset-password"].includes(here.pathname)) return;
   queryClient.clear();

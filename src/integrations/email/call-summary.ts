@@ -5,7 +5,7 @@
  * flattened to one line, so it can never start a line of its own (no fake "From:" or link
  * lines); in the HTML part it is escaped. The subject carries no caller data.
  */
-import { escapeHtml, type RenderedEmail } from "./templates";
+import { escapeHtml, inline, type RenderedEmail } from "./templates";
 
 export interface CallSummaryInput {
   ownerName: string | null;
@@ -21,12 +21,6 @@ export interface CallSummaryInput {
   refusedReason: string | null;
   unansweredQuestions: string[];
   callUrl: string;
-}
-
-/** One line, no control characters, bounded: a user value can never start a line. */
-export function inline(value: string, max = 2000): string {
-  const line = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 const REFUSALS: Record<string, string> = {

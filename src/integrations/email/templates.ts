@@ -18,9 +18,13 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
-/** A user-provided value as one line: control characters and line breaks become one space. */
-export function inline(value: string): string {
-  return value.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s{2,}/g, " ").trim();
+/**
+ * A user-provided value as one bounded line: control characters (C0, DEL, C1 — NEL included) and
+ * Unicode line breaks become one space, so the value can never start a line of its own.
+ */
+export function inline(value: string, max = 2000): string {
+  const line = value.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 const credits = (n: number) => `${n.toLocaleString("en-US")} credit${Math.abs(n) === 1 ? "" : "s"}`;

@@ -1,9 +1,11 @@
 /**
  * The Stripe SDK as the worker uses it: on the fetch HTTP client (no Node http in workerd),
  * pointed at STRIPE_API_BASE when set (the sandbox stand-in), and webhook signatures checked
- * with SubtleCrypto over the raw body (DESIGN §13).
+ * with SubtleCrypto over the raw body (DESIGN §13). The SDK is loaded on first use: evaluating
+ * it costs ~9 ms of startup that an isolate which never touches payments should not pay
+ * (docs/decisions/0900-startup-budget.md).
  */
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import type { Config } from "../../env";
 import { AppError, notConfigured } from "../../errors";
 
@@ -17,14 +19,21 @@ export const WEBHOOK_FUTURE_SKEW_SECONDS = 60;
 
 const clients = new Map<string, Stripe>();
 let cryptoProvider: ReturnType<typeof Stripe.createSubtleCryptoProvider> | undefined;
+let loadedSdk: typeof Stripe | undefined;
+
+async function stripeSdk(): Promise<typeof Stripe> {
+  loadedSdk ??= (await import("stripe")).default;
+  return loadedSdk;
+}
 
 /** The API client, or 503 service_not_configured when STRIPE_SECRET_KEY is missing. */
-export function stripeClient(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">): Stripe {
+export async function stripeClient(config: Pick<Config, "STRIPE_SECRET_KEY" | "STRIPE_API_BASE">): Promise<Stripe> {
   const key = config.STRIPE_SECRET_KEY;
   if (!key) throw notConfigured("STRIPE_SECRET_KEY", "payments");
   const cacheKey = `${key}\u0000${config.STRIPE_API_BASE ?? ""}`;
   let client = clients.get(cacheKey);
   if (!client) {
+    const Stripe = await stripeSdk();
     client = new Stripe(key, {
       httpClient: Stripe.createFetchHttpClient(),
       ...apiBaseOptions(config.STRIPE_API_BASE),
@@ -56,6 +65,7 @@ export class InvalidSignatureError extends Error {
  */
 export async function verifyStripeEvent(rawBody: string, signature: string | undefined, secret: string, receivedAt?: number): Promise<Stripe.Event> {
   if (!signature) throw new InvalidSignatureError("missing Stripe-Signature header");
+  const Stripe = await stripeSdk();
   cryptoProvider ??= Stripe.createSubtleCryptoProvider();
   let event: Stripe.Event;
   try {
@@ -75,10 +85,12 @@ export async function verifyStripeEvent(rawBody: string, signature: string | und
 
 /** A Stripe API failure as the API's error: 502 upstream_error with Stripe's message for the log. */
 export function stripeFailure(error: unknown, what: string): AppError {
-  if (error instanceof Stripe.errors.StripeConnectionError) {
+  // An error from the SDK means the SDK was loaded: before that, nothing here is a StripeError.
+  const Stripe = loadedSdk;
+  if (Stripe && error instanceof Stripe.errors.StripeConnectionError) {
     return new AppError("upstream_error", `Could not reach Stripe to ${what}. Please try again.`);
   }
-  if (error instanceof Stripe.errors.StripeError) {
+  if (Stripe && error instanceof Stripe.errors.StripeError) {
     return new AppError("upstream_error", `Stripe could not ${what}.`, { stripe: { type: error.type, code: error.code, param: error.param } });
   }
   return new AppError("upstream_error", `Stripe could not ${what}.`);

@@ -32,7 +32,7 @@ export const billingRoutes = new Hono<HonoEnv>()
         { path: "packId", message: `must be one of ${config.CREDIT_PACKS.map((p) => p.id).join(", ")}` },
       ]);
     }
-    const stripe = stripeClient(config);
+    const stripe = await stripeClient(config);
     const user = c.get("user");
     await enforce(c.get("db"), { key: `checkout:user:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
     const session = await createCheckoutSession(c.get("db"), stripe, { config, user, pack });

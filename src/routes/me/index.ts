@@ -1,8 +1,6 @@
 /** /api/me: the signed-in user, and the settings they may change. */
-import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { users } from "../../db/schema";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
@@ -10,7 +8,7 @@ import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
 import { creditSummary } from "../../services/credits";
-import { syncFallbackDestinations } from "../../services/phone-numbers";
+import { updateProfile } from "../../services/profile";
 import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z
@@ -35,20 +33,8 @@ export const meRoutes = new Hono<HonoEnv>()
     const db = c.get("db");
     const user = c.get("user");
     const userId = user.id;
-    const body = c.req.valid("json");
-    if (body.phone && body.phone !== user.phone) {
-      // Vapi first: the numbers' fallback must follow the owner's phone, or the change is refused.
-      await syncFallbackDestinations(
-        { db, config: c.get("config"), logger: c.get("logger"), vapi: lazyVapi(c) },
-        userId,
-        body.phone,
-        user.phone,
-      );
-    }
-    await db
-      .update(users)
-      .set({ ...body, updatedAt: new Date() })
-      .where(eq(users.id, userId));
+    // The whole body is valid by now (validate above): Vapi is only touched for a change we can store.
+    await updateProfile({ db, config: c.get("config"), logger: c.get("logger"), vapi: lazyVapi(c) }, user, c.req.valid("json"));
     const row = await loadUserWithGoogle(db, userId);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
     return c.json({ user: toUserJson(row.user, row.google) });

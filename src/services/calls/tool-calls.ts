@@ -19,6 +19,8 @@ import { CALENDAR_FALLBACK, speakable } from "./speech";
 
 /** Vapi waits 20 s (server.timeoutSeconds) for the whole answer; leave room for several calls. */
 export const CALENDAR_TIMEOUT_MS = 8_000;
+/** After this long, later tool calls in the same message are not started. */
+const ANSWER_BUDGET_MS = 11_000;
 /** Tools whose effect must happen once per toolCallId. */
 const ONCE_PER_CALL = new Set(["book_appointment", "cancel_appointment", "move_appointment"]);
 /** Longer than any calendar call can take: an older pending claim belongs to a worker that died. */
@@ -36,8 +38,14 @@ export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage)
   const context = await loadToolContext(deps.db, message);
   const events: CallEvent[] = [];
   const results: ToolResult[] = [];
+  const started = Date.now();
   for (const call of message.toolCallList) {
-    const outcome = await answerOne(deps, context, call, message);
+    // Calls run in order (a booking may follow a check); once the answer's budget is spent, the
+    // rest get the fallback rather than making Vapi's whole answer late.
+    const outcome =
+      Date.now() - started > ANSWER_BUDGET_MS
+        ? { result: CALENDAR_FALLBACK, event: { at: new Date().toISOString(), kind: "tool_failed" as const, tool: call.name, detail: "no time left to ask the calendar" } }
+        : await answerOne(deps, context, call, message);
     if (outcome.event) events.push(outcome.event);
     results.push("error" in outcome ? { name: call.name, toolCallId: call.id, error: speakable(outcome.error) } : { name: call.name, toolCallId: call.id, result: speakable(outcome.result) });
   }

@@ -14,6 +14,13 @@ const config = loadConfig(testEnv);
 const business = JSON.stringify({ businessDescription: "Corner Bikes repairs bicycles in Leeds. Open Monday to Saturday, 9am to 6pm. Parking behind the shop." });
 const user = { role: "user" as const, content: business };
 
+/** The parts of an answer (or refusal) these tests read. */
+interface CompletionAnswer {
+  choices: { finish_reason: string; native_finish_reason: string; message: { content: string } }[];
+  usage: { completion_tokens: number };
+  error: { code: number; message: string; metadata: { raw: string } };
+}
+
 /** POSTs a raw chat-completions body, for what our client never sends. */
 async function rawCompletion(body: Record<string, unknown>) {
   const response = await fetch(`${standInUrl("openrouter")}/chat/completions`, {
@@ -21,7 +28,7 @@ async function rawCompletion(body: Record<string, unknown>) {
     headers: { authorization: `Bearer ${String(testEnv.OPENROUTER_API_KEY)}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "openai/gpt-4o-mini", ...body }),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as CompletionAnswer };
 }
 
 const schemaFormat = (schema: Record<string, unknown>, strict = true): JsonSchemaFormat => ({ type: "json_schema", json_schema: { name: "answer", strict, schema } });
@@ -36,7 +43,7 @@ describe("the OpenRouter stand-in: json_schema answers come from the schema", ()
 
   it("a renamed field in our schema is what comes back, so the parser must follow it", async () => {
     const renamed = structuredClone(FAQ_RESPONSE_FORMAT);
-    const item = (renamed.json_schema.schema as any).properties.faq.items;
+    const item = (renamed.json_schema.schema as { properties: { faq: { items: { properties: unknown; required: string[] } } } }).properties.faq.items;
     item.properties = { q: { type: "string" }, answer: { type: "string" } };
     item.required = ["q", "answer"];
     const content = await chatCompletion(config, { messages: [user], responseFormat: renamed });
@@ -91,7 +98,7 @@ describe("the OpenRouter stand-in: requests the real API takes", () => {
   it("json_object answers a JSON object, and only when the messages ask for JSON", async () => {
     const asked = await rawCompletion({ messages: [{ role: "system", content: "Answer in JSON: an FAQ." }, user], response_format: { type: "json_object" } });
     expect(asked.status).toBe(200);
-    const parsed = JSON.parse(asked.body.choices[0].message.content);
+    const parsed = JSON.parse(asked.body.choices[0]?.message.content ?? "");
     expect(parsed.faq.length).toBeGreaterThan(0);
     const unasked = await rawCompletion({ messages: [user], response_format: { type: "json_object" } });
     expect(unasked.status).toBe(400);
@@ -107,7 +114,7 @@ describe("the OpenRouter stand-in: requests the real API takes", () => {
       ],
     });
     expect(status).toBe(200);
-    expect(body.choices[0].message.content).toContain("Corner Bikes");
+    expect(body.choices[0]?.message.content).toContain("Corner Bikes");
     const bad = await rawCompletion({ messages: [{ role: "user", content: [{ type: "sound", data: "x" }] }] });
     expect(bad.status).toBe(400);
   });
@@ -115,10 +122,10 @@ describe("the OpenRouter stand-in: requests the real API takes", () => {
   it("max_tokens cuts the answer off with finish_reason length", async () => {
     const { body } = await rawCompletion({ messages: [{ role: "system", content: "Write a greeting." }, user], max_tokens: 3 });
     expect(body.choices[0]).toMatchObject({ finish_reason: "length", native_finish_reason: "max_tokens" });
-    expect(body.choices[0].message.content.length).toBeLessThanOrEqual(12);
+    expect(body.choices[0]?.message.content.length).toBeLessThanOrEqual(12);
     expect(body.usage.completion_tokens).toBeLessThanOrEqual(3);
     const whole = await rawCompletion({ messages: [{ role: "system", content: "Write a greeting." }, user], max_tokens: 500 });
-    expect(whole.body.choices[0].finish_reason).toBe("stop");
+    expect(whole.body.choices[0]?.finish_reason).toBe("stop");
   });
 
   it("our client refuses an answer cut off at max_tokens instead of using half of it", async () => {

@@ -91,7 +91,7 @@ describe("the Stripe stand-in", () => {
   });
 
   it("answers every request with a Request-Id and the pinned version, which the SDK reads", async () => {
-    const client = stripeClient(loadConfig(testEnv));
+    const client = await stripeClient(loadConfig(testEnv));
     const session = await client.checkout.sessions.create({
       mode: "payment",
       ui_mode: "hosted_page",
@@ -111,7 +111,7 @@ describe("the Stripe stand-in", () => {
   it("is what the real SDK talks to when STRIPE_API_BASE points at it", async () => {
     expect(apiBaseOptions("http://127.0.0.1:4242")).toEqual({ host: "127.0.0.1", port: 4242, protocol: "http" });
     expect(apiBaseOptions("https://api.stripe.com")).toEqual({ host: "api.stripe.com", port: 443, protocol: "https" });
-    const client = stripeClient(loadConfig(testEnv));
+    const client = await stripeClient(loadConfig(testEnv));
     const customer = await client.customers.create({ email: "sdk@example.test" });
     expect(customer.id).toMatch(/^cus_/);
     await expect(client.checkout.sessions.retrieve("cs_test_missing")).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);

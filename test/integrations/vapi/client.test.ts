@@ -97,7 +97,7 @@ describe("the Vapi stand-in answers as Vapi does", () => {
       const text = await response.text();
       expect(text).not.toContain(String(config.VAPI_WEBHOOK_SECRET));
       const body = JSON.parse(text) as unknown;
-      const credential = (Array.isArray(body) ? body.find((c: { id: string }) => c.id === id) : body) as Record<string, any>;
+      const credential = (Array.isArray(body) ? body.find((c: { id: string }) => c.id === id) : body) as { authenticationPlan: Record<string, unknown> };
       expect(credential).toMatchObject({ id, provider: "webhook", authenticationSession: {}, authenticationPlan: { type: "hmac", algorithm: "sha256" } });
       expect(credential.authenticationPlan).not.toHaveProperty("secretKey");
     }

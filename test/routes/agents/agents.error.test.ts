@@ -7,12 +7,12 @@ import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { assistantAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
-import { expectConsoleError } from "../../support/console-trap";
 
 async function agentRows(userId: string) {
   return db.select().from(agents).where(eq(agents.userId, userId));

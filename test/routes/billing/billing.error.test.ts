@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { expectConsoleError } from "../../support/console-trap";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { stripeStandIn } from "../../support/stripe";
-import { expectConsoleError } from "../../support/console-trap";
 
 const stripe = stripeStandIn();
 afterEach(() => stripe.reset());

@@ -1,32 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { rateLimits } from "../../../src/db/schema";
 import { GENERATE_LIMIT } from "../../../src/routes/generate";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
+import { modelSays } from "../../support/openrouter";
 import { standIn } from "../../support/stand-ins";
-import { expectConsoleError } from "../../support/console-trap";
 
 const openrouter = standIn("openrouter");
 const businessDescription = "Sunny Paws is a dog grooming salon in Portland, open every day from 8am to 4pm.";
 
 function generate(cookie: string, json: Record<string, unknown>, env?: ReturnType<typeof envWith>) {
   return call("/api/generate", { method: "POST", cookie, json: { businessDescription, ...json }, env });
-}
-
-/** A 200 answer from the model with the given assistant content. */
-function modelSays(content: string) {
-  return {
-    path: "/chat/completions",
-    status: 200,
-    body: {
-      id: "gen-test",
-      object: "chat.completion",
-      model: "openai/gpt-4o-mini",
-      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content } }],
-    },
-  };
 }
 
 describe("a model answer we cannot use", () => {
@@ -76,6 +63,15 @@ describe("a model answer we cannot use", () => {
     expect((await generate(cookie, { kind: "greeting" })).status).toBe(502);
     await openrouter.fault(modelSays('"Hi, Sunny Paws here! How can I help?"'));
     expect(await (await generate(cookie, { kind: "greeting" })).json()).toEqual({ text: "Hi, Sunny Paws here! How can I help?" });
+  });
+
+  it("a greeting cut off at max_tokens is refused, not saved half-written", async () => {
+    expectConsoleError(/"code":"upstream_error"/);
+    const { cookie } = await createUser();
+    await openrouter.fault(modelSays("Hi, thanks for calling Sunny Paws! How can I", "length"));
+    const response = await generate(cookie, { kind: "greeting" });
+    expect(response.status).toBe(502);
+    expect((await errorOf(response)).message).toContain("cut off");
   });
 });
 

@@ -1,8 +1,16 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { users } from "../../../src/db/schema";
+import { loadConfig } from "../../../src/env";
+import { createVapiClient } from "../../../src/integrations/vapi/client";
+import { updateProfile } from "../../../src/services/profile";
+import { failingWrites, recordingLogger } from "../../support/agents";
+import { db } from "../../support/db";
+import { testEnv } from "../../support/env";
 import { signUp } from "../../support/accounts";
+import { expectConsoleError } from "../../support/console-trap";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
-import { expectConsoleError } from "../../support/console-trap";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();
@@ -52,5 +60,32 @@ describe("the owner's phone is every number's fallback", () => {
     const response = await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550123" } });
     expect(response.status).toBe(200);
     expect(await vapi.requests(mark)).toHaveLength(0);
+  });
+});
+
+describe("PATCH /api/me is all or nothing", () => {
+  it("a new phone with a bad name is refused before Vapi is touched (issue #10 item 7)", async () => {
+    const owner = await ownerWithNumbers(1);
+    const mark = await vapi.mark();
+    const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone: "+14155550166", name: "Dana\u0000" } });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toMatch(/^name: /);
+    expect(await vapi.requests(mark)).toHaveLength(0);
+    expect((await numberAtVapi(owner.numbers[0]!.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ number: "+14155550100" });
+  });
+
+  it("when our write fails after Vapi moved, Vapi is put back on the phone our row holds", async () => {
+    const owner = await ownerWithNumbers(2);
+    const [user] = await db.select().from(users).where(eq(users.id, owner.user.id));
+    const config = loadConfig(testEnv);
+    const logger = recordingLogger();
+    const deps = { db: failingWrites(db), config, logger, vapi: () => createVapiClient(config) };
+    await expect(updateProfile(deps, user!, { phone: "+14155550155", name: "New Name" })).rejects.toThrow(/Failed query/);
+    for (const number of owner.numbers) {
+      expect((await numberAtVapi(number.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ number: "+14155550100" });
+    }
+    const [after] = await db.select().from(users).where(eq(users.id, owner.user.id));
+    expect(after).toMatchObject({ phone: "+14155550100", name: "Dana Owner" });
+    expect(logger.entries.filter((entry) => entry.level === "error")).toEqual([]);
   });
 });

@@ -5,12 +5,12 @@ import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { buyPhoneNumber } from "../../../src/services/phone-numbers";
 import { failingWrites, recordingLogger } from "../../support/agents";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
-import { expectConsoleError } from "../../support/console-trap";
 
 async function rows(userId: string) {
   return db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));

@@ -154,7 +154,7 @@ describe("the sandbox checkout, end to end through the Stripe stand-in and its o
     const sessionId = url.split("/pay/")[1] as string;
     const { event: completed } = await payOnHostedPage(url, user.email);
     const paymentIntent = (completed.data.object as Stripe.Checkout.Session).payment_intent as string;
-    const stripe = stripeClient(loadConfig(testEnv));
+    const stripe = await stripeClient(loadConfig(testEnv));
 
     // $2.59 of $10.00 refunded: 25.9 credits, so 26 go (rounded, not cut).
     const [refund, first] = await Promise.all([stripe.refunds.create({ payment_intent: paymentIntent, amount: 259 }), passOnWebhook("stripe")]);

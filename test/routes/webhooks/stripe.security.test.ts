@@ -1,13 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { errorOf } from "../../support/http";
 import { checkoutSession, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
-import { expectConsoleError } from "../../support/console-trap";
 
 async function paidEvent() {
   const { user } = await createUser();

@@ -84,6 +84,10 @@ describe("end-of-call-report", () => {
     expect(ledger.filter((row) => row.kind === "call").map((row) => [row.delta, row.callId])).toEqual([[-4, rows[0]?.id]]);
     expect(balance).toBe(26);
     expect(queue.sent.map((m) => m.type).sort()).toEqual(["email.call_summary", "sheets.append_call"]);
+    // Late messages change nothing: a status or a transcript after the report.
+    await deliver(vapiMessage("status-update", line));
+    await deliver(vapiMessage("transcript-final", line));
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", liveTranscript: [], durationSeconds: 185 });
     expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ balance: 26, reserved: 0, available: 26 });
   });
 

@@ -1,5 +1,5 @@
 /** Every setting of an agent in one form; Save sends what changed and shows Vapi's refusal in words. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { checkFaq, checkHours } from "../lib/agent-types";
@@ -11,6 +11,7 @@ import { keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 type Form = {
   name: string;
@@ -22,12 +23,11 @@ type Form = {
   voice: Agent["voice"];
   transferNumber: string;
   sheetsLogging: boolean;
-  notify?: Notify;
+  notify: Notify;
   booking: Agent["booking"] & { appointmentMinutes: number };
 };
 
 function toForm(agent: Agent): Form {
-  const notify = (agent as Agent & { notify?: Notify }).notify;
   return {
     name: agent.name,
     greeting: agent.greeting,
@@ -38,7 +38,7 @@ function toForm(agent: Agent): Form {
     voice: agent.voice,
     transferNumber: agent.transferNumber ?? "",
     sheetsLogging: agent.sheetsLogging,
-    ...(notify ? { notify } : {}),
+    notify: agent.notify,
     booking: agent.booking,
   };
 }
@@ -57,7 +57,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const local = useProblems();
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: () => {
       const { transferNumber, ...rest } = form;
       const json = { ...rest, transferNumber: transferNumber.trim() || null, faq: form.faq.map((item) => ({ question: item.question.trim(), answer: item.answer.trim() })) };
@@ -130,13 +130,11 @@ export function AgentForm({ agent }: { agent: Agent }) {
             <input type="checkbox" className="size-4 accent-indigo-600" checked={form.sheetsLogging} onChange={(e) => set({ sheetsLogging: e.target.checked })} />
             Log every call to my Google Sheet
           </label>
-          {form.notify && (
-            <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
-              <option value="all">every call</option>
-              <option value="important">important calls (booked, follow-up needed, refused)</option>
-              <option value="none">no calls</option>
-            </Select>
-          )}
+          <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
+            <option value="all">every call</option>
+            <option value="important">important calls (booked, follow-up needed, refused)</option>
+            <option value="none">no calls</option>
+          </Select>
         </div>
       </Card>
       <Card title="Hours and booking">

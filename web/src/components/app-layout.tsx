@@ -1,10 +1,11 @@
 /** The signed-in shell: navigation (a row on phones, a sidebar from md up), balance, sandbox badge, sign-out. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
 import { client, unwrap } from "../lib/api";
 import { meQuery } from "../lib/queries";
 import { SandboxBadge } from "./sandbox-badge";
 import { Button, focusRing } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 const NAV = [
   { to: "/", label: "Overview" },
@@ -20,7 +21,7 @@ export function AppLayout() {
   const me = useQuery(meQuery);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const logout = useMutation({
+  const logout = useSingleFlightMutation({
     mutationFn: () => unwrap(client.auth.logout.$post()),
     onSettled: () => {
       queryClient.clear();
@@ -39,8 +40,8 @@ export function AppLayout() {
           </Link>
           <SandboxBadge />
         </div>
-        <nav aria-label="Main" className="overflow-x-auto px-2 pb-2 md:flex-1 md:pb-0">
-          <ul className="flex gap-1 md:flex-col">
+        <nav aria-label="Main" className="px-2 pb-2 md:flex-1 md:pb-0">
+          <ul className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
             {NAV.map((item) => (
               <li key={item.to}>
                 <Link

@@ -1,17 +1,18 @@
 /** Buying a number, shared by onboarding and the numbers screen: the area-code field, its checks, the purchase (one at a time). */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { client, unwrap } from "../lib/api";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { keys } from "../lib/queries";
 import { Field } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export function useBuyNumber(onBought: () => void | Promise<void>) {
   const queryClient = useQueryClient();
   const [areaCode, setAreaCode] = useState("");
   const local = useProblems();
-  const buy = useMutation({
+  const buy = useSingleFlightMutation({
     mutationFn: (agentId: string | null) =>
       unwrap(client["phone-numbers"].$post({ json: { agentId, ...(areaCode.trim() ? { areaCode: areaCode.trim() } : {}) } })),
     onSuccess: async () => {

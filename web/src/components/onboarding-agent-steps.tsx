@@ -1,5 +1,5 @@
 /** Onboarding steps 1–4: describe the business, edit what the AI wrote, pick a voice, set hours and booking. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { DEFAULT_HOURS, checkFaq, checkHours } from "../lib/agent-types";
@@ -12,10 +12,11 @@ import { StepFrame } from "./onboarding-steps-shared";
 import type { StepProps } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
 import { Alert, Button, Field, TextArea } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export function DescribeStep({ draft, setDraft, next }: StepProps) {
   const local = useProblems();
-  const generate = useMutation({
+  const generate = useSingleFlightMutation({
     mutationFn: async () => {
       const facts = { businessDescription: draft.businessDescription.trim(), agentName: draft.businessName.trim() };
       const [greeting, faq, policies] = await Promise.all([
@@ -92,7 +93,7 @@ export function DescribeStep({ draft, setDraft, next }: StepProps) {
 export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
   const queryClient = useQueryClient();
   const local = useProblems();
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: async () => {
       const body = {
         name: draft.businessName.trim().slice(0, 40),
@@ -163,7 +164,7 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
 
 function useAgentPatch(agentId: string, next: () => void) {
   const queryClient = useQueryClient();
-  return useMutation({
+  return useSingleFlightMutation({
     mutationFn: (json: Parameters<(typeof client.agents)[":id"]["$patch"]>[0]["json"]) => unwrap(client.agents[":id"].$patch({ param: { id: agentId }, json })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.agent(agentId), answer);

@@ -1,14 +1,15 @@
 /** Credit packs with a Buy button each: creates a Stripe Checkout session and leaves for its page (one at a time). */
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { client, unwrap } from "../lib/api";
 import { formatMoney } from "../lib/format";
 import { packsQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
 import { Alert, Button } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export function PackPicker() {
   const packs = useQuery(packsQuery);
-  const checkout = useMutation({
+  const checkout = useSingleFlightMutation({
     mutationFn: (packId: string) => unwrap(client.billing.checkout.$post({ json: { packId } })),
     // Stay pending while the browser leaves for Stripe: no second session from a second click.
     onSuccess: (answer) => new Promise<never>(() => window.location.assign(answer.url)),

@@ -1,6 +1,6 @@
 /** "Questions your receptionist couldn't answer", each with "Add to FAQ": write the answer, pick the agent, save. */
 import * as Dialog from "@radix-ui/react-dialog";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { client, unwrap } from "../lib/api";
@@ -10,6 +10,7 @@ import { agentsQuery, keys, unansweredQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export function UnansweredPanel() {
   const questions = useQuery(unansweredQuery);
@@ -53,7 +54,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
   const [agentId, setAgentId] = useState("");
   const [problems, setProblems] = useState<Record<string, string>>({});
   const chosen = agentId || agents.data?.agents[0]?.id || "";
-  const add = useMutation({
+  const add = useSingleFlightMutation({
     mutationFn: async () => {
       // Read the agent fresh so an FAQ edited elsewhere is not overwritten.
       const current = await unwrap(client.agents[":id"].$get({ param: { id: chosen } }));

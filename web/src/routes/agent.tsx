@@ -2,7 +2,7 @@
  * The agent editor: every setting, one Save. A change Vapi refuses leaves the agent as it was
  * and the refusal is shown in words; pause/resume and delete are separate, confirmed actions.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, useNavigate, useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { AgentForm } from "../components/agent-form";
@@ -12,6 +12,7 @@ import { useToast } from "../components/toaster";
 import { Badge, Button, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { agentQuery, keys } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/agents/$agentId")({ component: AgentPage });
 
@@ -22,7 +23,7 @@ function AgentPage() {
   const toast = useToast();
   const navigate = useNavigate();
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const setStatus = useMutation({
+  const setStatus = useSingleFlightMutation({
     mutationFn: (status: "active" | "paused") => unwrap(client.agents[":id"].$patch({ param: { id: agentId }, json: { status } })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.agent(agentId), answer);
@@ -30,7 +31,7 @@ function AgentPage() {
       toast(answer.agent.status === "paused" ? "Paused: callers hear that the line is not taking calls." : "Resumed: your receptionist answers again.");
     },
   });
-  const remove = useMutation({
+  const remove = useSingleFlightMutation({
     mutationFn: () => unwrap(client.agents[":id"].$delete({ param: { id: agentId } })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.agents });

@@ -2,7 +2,7 @@
  * Credits: balance, reserved (held by calls in progress) and available; packs to Stripe
  * Checkout and back; the ledger, page by page; the low-credit warning threshold.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
@@ -15,6 +15,7 @@ import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { creditsQuery, keys, meQuery } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 
@@ -155,7 +156,7 @@ function Threshold() {
   const [value, setValue] = useState<string | null>(null);
   const local = useProblems();
   const shown = value ?? String(me.data?.user.lowCreditThreshold ?? "");
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: (lowCreditThreshold: number) => unwrap(client.me.$patch({ json: { lowCreditThreshold } })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.me, answer);

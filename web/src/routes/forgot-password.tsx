@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+
 import { createLazyRoute, Link } from "@tanstack/react-router";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -6,13 +6,14 @@ import { AuthHeading } from "../components/auth-layout";
 import { Alert, Button, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/forgot-password")({ component: ForgotPassword });
 
 function ForgotPassword() {
   const [email, setEmail] = useState("");
   const local = useProblems();
-  const request = useMutation({ mutationFn: () => unwrap(client.auth["password-reset"].$post({ json: { email: email.trim() } })) });
+  const request = useSingleFlightMutation({ mutationFn: () => unwrap(client.auth["password-reset"].$post({ json: { email: email.trim() } })) });
   const server = problemsFromError(request.error, ["email"]);
 
   const submit = (event: FormEvent) => {

@@ -1,5 +1,5 @@
 /** Google: status, connect, reconnect when Google stopped accepting our token, disconnect, a link to the calls sheet. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/confirm-dialog";
@@ -10,6 +10,7 @@ import { sendJson } from "../lib/api";
 import type { GoogleStatus } from "../lib/contract";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { keys, meQuery } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/integrations")({ component: Integrations });
 
@@ -45,7 +46,7 @@ function GoogleCard({ google }: { google: GoogleStatus }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirm, setConfirm] = useState(false);
-  const disconnect = useMutation({
+  const disconnect = useSingleFlightMutation({
     mutationFn: () => sendJson<void>("POST", "/api/auth/google/disconnect"),
     onSuccess: async () => {
       setConfirm(false);

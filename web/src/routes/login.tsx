@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -7,6 +7,7 @@ import { Alert, Button, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
 import { keys } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/login")({ component: Login });
 
@@ -22,7 +23,7 @@ function Login() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const local = useProblems();
-  const login = useMutation({
+  const login = useSingleFlightMutation({
     mutationFn: (body: { email: string; password: string }) => unwrap(client.auth.login.$post({ json: body })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.me });

@@ -1,5 +1,5 @@
 /** Phone numbers: buy (US), assign to an agent, release; Vapi's activation status shown and refreshed. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/confirm-dialog";
@@ -10,6 +10,7 @@ import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { agentsQuery, keys, phoneNumbersQuery } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 
@@ -80,14 +81,14 @@ function NumberRow({ number }: { number: PhoneNumber }) {
   const toast = useToast();
   const timeZone = useTimezone();
   const [confirm, setConfirm] = useState(false);
-  const assign = useMutation({
+  const assign = useSingleFlightMutation({
     mutationFn: (agentId: string | null) => unwrap(client["phone-numbers"][":id"].$patch({ param: { id: number.id }, json: { agentId } })),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
       toast("Saved.");
     },
   });
-  const release = useMutation({
+  const release = useSingleFlightMutation({
     mutationFn: () => unwrap(client["phone-numbers"][":id"].$delete({ param: { id: number.id } })),
     onSuccess: async () => {
       setConfirm(false);

@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -6,6 +6,7 @@ import { AuthHeading } from "../components/auth-layout";
 import { Alert, Button, buttonClass, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/reset-password")({ component: ResetPassword });
 
@@ -14,7 +15,7 @@ function ResetPassword() {
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
   const local = useProblems();
-  const confirm = useMutation({
+  const confirm = useSingleFlightMutation({
     mutationFn: () => unwrap(client.auth["password-reset"].confirm.$post({ json: { token: token ?? "", newPassword: password } })),
   });
   const server = problemsFromError(confirm.error, ["newPassword", "token"]);

@@ -1,5 +1,5 @@
 /** Settings: name, the owner's phone (callers' fallback), timezone, and the password. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -10,6 +10,7 @@ import { client, unwrap } from "../lib/api";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError, useProblems } from "../lib/forms";
 import { keys, meQuery } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
 
@@ -33,7 +34,7 @@ function Profile({ user }: { user: User }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const local = useProblems();
-  const save = useMutation({
+  const save = useSingleFlightMutation({
     mutationFn: () => unwrap(client.me.$patch({ json: { name: form.name.trim() || null, phone: form.phone.trim() || null, timezone: form.timezone } })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.me, answer);
@@ -92,7 +93,7 @@ function PasswordForm() {
   const [form, setForm] = useState({ currentPassword: "", newPassword: "" });
   const toast = useToast();
   const local = useProblems();
-  const change = useMutation({
+  const change = useSingleFlightMutation({
     mutationFn: () => unwrap(client.auth.password.$post({ json: form })),
     onSuccess: () => {
       setForm({ currentPassword: "", newPassword: "" });

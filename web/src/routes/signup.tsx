@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -8,6 +8,7 @@ import { client, unwrap } from "../lib/api";
 import { browserTimezone } from "../lib/format";
 import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
 import { keys } from "../lib/queries";
+import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/signup")({ component: Signup });
 
@@ -17,7 +18,7 @@ function Signup() {
   const [form, setForm] = useState({ name: "", email: "", password: "" });
   const timezone = browserTimezone();
   const local = useProblems();
-  const signup = useMutation({
+  const signup = useSingleFlightMutation({
     mutationFn: () =>
       unwrap(client.auth.signup.$post({ json: { name: form.name.trim() || undefined, email: form.email.trim(), password: form.password, timezone } })),
     onSuccess: async (answer) => {

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+/**
+ * `npm run simulate:call`: plays a realistic Vapi call against the running app — the
+ * assistant-request, status updates, final transcripts, the tool calls of the script and the
+ * end-of-call report — each signed exactly as Vapi's HMAC webhook credential signs it, and
+ * prints every message with our answer. The call is compressed in time: its report says how
+ * long it lasted (never longer than the maxDurationSeconds our answer allowed).
+ *
+ * The app: APP_URL, else http://127.0.0.1:$PORT (8787). The webhook secret: VAPI_WEBHOOK_SECRET
+ * from the environment or .dev.vars, else the sandbox's. On a fresh sandbox it signs up the demo
+ * account with an agent, a number and credits, and says how to log in.
+ */
+import path from "node:path";
+import { ApiClient, DEMO_EMAIL, DEMO_PASSWORD, ensureLine } from "./calls/demo-account.mjs";
+import { placeCall } from "./calls/place-call.mjs";
+import { SCRIPT_HELP, SCRIPT_NAMES } from "./calls/scripts.mjs";
+import { parseCliArgs } from "./cli-args.mjs";
+import { readDevVars } from "./dev-vars.mjs";
+import { VAPI_SANDBOX_WEBHOOK_SECRET } from "./stand-ins/vapi.mjs";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const USAGE = `usage: npm run simulate:call -- [--script NAME] [--number E164|VAPI_ID] [--agent AGENT_ID] [--caller E164]
+                              [--email EMAIL --password PASSWORD]
+  --script    ${SCRIPT_NAMES.map((name) => `\n    ${name.padEnd(14)} ${SCRIPT_HELP[name]}`).join("")}
+              (default: question)
+  --number    the number called (its E.164 number or Vapi id); default: the account's first number with an agent
+  --agent     call the number of this agent instead
+  --caller    the caller's number (default +15125550147)
+  --email / --password  the account whose number is called (default: the sandbox demo account, created if missing)
+The app: APP_URL, else http://127.0.0.1:$PORT (default 8787).`;
+
+const flags = parseCliArgs(
+  {
+    script: { type: "string", default: "question" },
+    number: { type: "string" },
+    agent: { type: "string" },
+    caller: { type: "string", default: "+15125550147" },
+    email: { type: "string", default: DEMO_EMAIL },
+    password: { type: "string", default: DEMO_PASSWORD },
+  },
+  USAGE,
+);
+if (!SCRIPT_NAMES.includes(/** @type {string} */ (flags.script))) {
+  console.error(`unknown script "${flags.script}"\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const appUrl = (process.env.APP_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(/\/$/, "");
+const secret = process.env.VAPI_WEBHOOK_SECRET ?? readDevVars(path.join(ROOT, ".dev.vars")).VAPI_WEBHOOK_SECRET ?? VAPI_SANDBOX_WEBHOOK_SECRET;
+const say = (line) => console.log(line);
+
+try {
+  const ping = await fetch(`${appUrl}/api/ping`).catch(() => null);
+  if (ping?.status !== 204) throw new Error(`nothing answers at ${appUrl}: start it with \`npm run dev\` (or set APP_URL / PORT)`);
+  const api = new ApiClient(appUrl);
+  const email = /** @type {string} */ (flags.email);
+  const password = /** @type {string} */ (flags.password);
+  const { created, phoneNumber } = await ensureLine(api, { email, password, agentId: flags.agent, number: flags.number, say });
+  if (created) say(`\nThe demo account is ready: log in at ${appUrl} as ${email} / ${password}\n`);
+  await placeCall({ api, appUrl, secret, phoneNumber, caller: /** @type {string} */ (flags.caller), script: /** @type {string} */ (flags.script), say });
+} catch (error) {
+  console.error(`simulate:call: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}

@@ -1,0 +1,159 @@
+/**
+ * Google Calendar v3 through @googleapis/calendar (rootUrl = GOOGLE_API_BASE_URL), reduced to
+ * what booking needs: free/busy, and events inserted, listed by a private extended property,
+ * read, patched and deleted. Answers are parsed with zod; failures become GoogleApiError.
+ * The client never refreshes tokens itself: the connection service hands it a fresh one.
+ */
+import { calendar, type calendar_v3 } from "@googleapis/calendar";
+import { OAuth2Client } from "google-auth-library";
+import { z } from "zod";
+import { GoogleApiError, googleCall, platformFetch } from "./errors";
+
+export interface GoogleApiAccess {
+  accessToken: string;
+  apiBaseUrl: string | undefined;
+  signal?: AbortSignal;
+}
+
+/** A client authorised with one access token, pointed at GOOGLE_API_BASE_URL when set. */
+export function bearer(access: GoogleApiAccess): OAuth2Client {
+  const auth = new OAuth2Client({ transporterOptions: { fetchImplementation: platformFetch } });
+  auth.setCredentials({ access_token: access.accessToken, token_type: "Bearer" });
+  return auth;
+}
+
+function client(access: GoogleApiAccess): calendar_v3.Calendar {
+  return calendar({ version: "v3", auth: bearer(access), ...(access.apiBaseUrl ? { rootUrl: access.apiBaseUrl } : {}) });
+}
+
+export const requestOptions = (access: GoogleApiAccess) => ({ fetchImplementation: platformFetch, retry: false, ...(access.signal ? { signal: access.signal } : {}) });
+
+const dateTime = z.object({ dateTime: z.string().optional().nullable(), date: z.string().optional().nullable(), timeZone: z.string().optional().nullable() });
+
+export const eventSchema = z.object({
+  id: z.string(),
+  status: z.string().optional().nullable(),
+  summary: z.string().optional().nullable(),
+  description: z.string().optional().nullable(),
+  start: dateTime,
+  end: dateTime,
+  htmlLink: z.string().optional().nullable(),
+  transparency: z.string().optional().nullable(),
+  extendedProperties: z.object({ private: z.record(z.string(), z.string()).optional().nullable() }).optional().nullable(),
+});
+export type CalendarEvent = z.infer<typeof eventSchema>;
+
+const freeBusySchema = z.object({
+  calendars: z.record(
+    z.string(),
+    z.object({
+      busy: z.array(z.object({ start: z.string(), end: z.string() })).optional().nullable(),
+      errors: z.array(z.object({ reason: z.string().optional().nullable() })).optional().nullable(),
+    }),
+  ),
+});
+
+export interface BusyPeriod {
+  start: Date;
+  end: Date;
+}
+
+/** Busy periods of one calendar in [from, to); a calendar Google cannot read is `not_found`. */
+export async function freeBusy(access: GoogleApiAccess, calendarId: string, from: Date, to: Date): Promise<BusyPeriod[]> {
+  const response = await googleCall(() =>
+    client(access).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: [{ id: calendarId }] } }, requestOptions(access)),
+  );
+  const entry = freeBusySchema.parse(response.data).calendars[calendarId];
+  if (!entry || entry.errors?.length) {
+    throw new GoogleApiError("not_found", `calendar ${calendarId}: ${entry?.errors?.map((e) => e.reason).join(", ") ?? "missing from the answer"}`, 404);
+  }
+  return (entry.busy ?? []).map((period) => ({ start: new Date(period.start), end: new Date(period.end) }));
+}
+
+export interface NewEvent {
+  /** Our own id (base32hex), so a retried insert cannot create a second event. */
+  id: string;
+  summary: string;
+  description: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  attendeeEmail?: string;
+  privateProperties: Record<string, string>;
+}
+
+export async function insertEvent(access: GoogleApiAccess, calendarId: string, event: NewEvent): Promise<CalendarEvent> {
+  const response = await googleCall(() =>
+    client(access).events.insert(
+      {
+        calendarId,
+        sendUpdates: event.attendeeEmail ? "all" : "none",
+        requestBody: {
+          id: event.id,
+          summary: event.summary,
+          description: event.description,
+          start: { dateTime: event.start.toISOString(), timeZone: event.timeZone },
+          end: { dateTime: event.end.toISOString(), timeZone: event.timeZone },
+          ...(event.attendeeEmail ? { attendees: [{ email: event.attendeeEmail }] } : {}),
+          extendedProperties: { private: event.privateProperties },
+        },
+      },
+      requestOptions(access),
+    ),
+  );
+  return eventSchema.parse(response.data);
+}
+
+export async function getEvent(access: GoogleApiAccess, calendarId: string, eventId: string): Promise<CalendarEvent> {
+  const response = await googleCall(() => client(access).events.get({ calendarId, eventId }, requestOptions(access)));
+  return eventSchema.parse(response.data);
+}
+
+/** Events overlapping [from, to) whose private extended properties match every pair given. */
+export async function listEvents(
+  access: GoogleApiAccess,
+  calendarId: string,
+  query: { from: Date; to: Date; privateProperties?: Record<string, string>; maxResults?: number },
+): Promise<CalendarEvent[]> {
+  const filters = Object.entries(query.privateProperties ?? {}).map(([key, value]) => `${key}=${value}`);
+  const response = await googleCall(() =>
+    client(access).events.list(
+      {
+        calendarId,
+        timeMin: query.from.toISOString(),
+        timeMax: query.to.toISOString(),
+        singleEvents: true,
+        orderBy: "startTime",
+        maxResults: query.maxResults ?? 100,
+        ...(filters.length ? { privateExtendedProperty: filters } : {}),
+      },
+      requestOptions(access),
+    ),
+  );
+  return z.object({ items: z.array(eventSchema).optional().nullable() }).parse(response.data).items ?? [];
+}
+
+export async function moveEvent(access: GoogleApiAccess, calendarId: string, eventId: string, start: Date, end: Date, timeZone: string, notify: boolean) {
+  const response = await googleCall(() =>
+    client(access).events.patch(
+      {
+        calendarId,
+        eventId,
+        sendUpdates: notify ? "all" : "none",
+        requestBody: { start: { dateTime: start.toISOString(), timeZone }, end: { dateTime: end.toISOString(), timeZone } },
+      },
+      requestOptions(access),
+    ),
+  );
+  return eventSchema.parse(response.data);
+}
+
+/** Deletes the event; one already gone counts as deleted. */
+export async function deleteEvent(access: GoogleApiAccess, calendarId: string, eventId: string, notify: boolean): Promise<void> {
+  try {
+    await googleCall(() => client(access).events.delete({ calendarId, eventId, sendUpdates: notify ? "all" : "none" }, requestOptions(access)));
+  } catch (error) {
+    if (error instanceof GoogleApiError && error.kind === "not_found") return;
+    throw error;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Google tokens at rest (DESIGN §3): AES-256-GCM through Web Crypto, a fresh random 96-bit IV per
+ * value, stored as base64url(iv ‖ ciphertext ‖ tag) with the key's version in `key_version`
+ * beside it. The additional data binds a ciphertext to its user and field, so a value copied
+ * into another row (or swapped between the refresh and access columns) fails to decrypt.
+ *
+ * Keys: GOOGLE_ENCRYPTION_KEY is version 1. Rotation adds a version here, encrypts new values
+ * with it and re-encrypts old rows (docs/decisions/0300-google-tokens.md).
+ */
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding, decodeHex } from "@oslojs/encoding";
+
+export const CURRENT_KEY_VERSION = 1;
+const IV_BYTES = 12;
+
+export interface TokenKeyring {
+  version: number;
+  keys: Map<number, CryptoKey>;
+}
+
+const keyrings = new Map<string, Promise<TokenKeyring>>();
+
+/** The keyring for this configuration (imported once per isolate and key). */
+export function tokenKeyring(encryptionKeyHex: string): Promise<TokenKeyring> {
+  let keyring = keyrings.get(encryptionKeyHex);
+  if (!keyring) {
+    keyring = crypto.subtle
+      .importKey("raw", new Uint8Array(decodeHex(encryptionKeyHex.toLowerCase())), { name: "AES-GCM" }, false, ["encrypt", "decrypt"])
+      .then((key) => ({ version: CURRENT_KEY_VERSION, keys: new Map([[CURRENT_KEY_VERSION, key]]) }));
+    keyrings.set(encryptionKeyHex, keyring);
+  }
+  return keyring;
+}
+
+export type TokenField = "refresh_token" | "access_token";
+
+const additionalData = (userId: string, field: TokenField) => new TextEncoder().encode(`agentline:google:${userId}:${field}`);
+
+export async function encryptToken(keyring: TokenKeyring, userId: string, field: TokenField, plaintext: string) {
+  const key = keyring.keys.get(keyring.version);
+  if (!key) throw new Error(`no encryption key version ${keyring.version}`);
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(userId, field) }, key, new TextEncoder().encode(plaintext)),
+  );
+  const out = new Uint8Array(IV_BYTES + sealed.length);
+  out.set(iv);
+  out.set(sealed, IV_BYTES);
+  return { ciphertext: encodeBase64urlNoPadding(out), keyVersion: keyring.version };
+}
+
+export class TokenDecryptionError extends Error {
+  override name = "TokenDecryptionError";
+}
+
+export async function decryptToken(keyring: TokenKeyring, keyVersion: number, userId: string, field: TokenField, ciphertext: string) {
+  const key = keyring.keys.get(keyVersion);
+  if (!key) throw new TokenDecryptionError(`no key for version ${keyVersion}`);
+  try {
+    const bytes = decodeBase64urlIgnorePadding(ciphertext);
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: additionalData(userId, field) },
+      key,
+      bytes.slice(IV_BYTES),
+    );
+    return new TextDecoder().decode(plain);
+  } catch {
+    throw new TokenDecryptionError(`the stored ${field} does not decrypt with key version ${keyVersion}`);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Google (DESIGN §6, §12): connecting the account (`/api/auth/google…`) and the calendar as the
+ * dashboard sees it (`/api/google/calendar/…`). Thin: the rules live in services/google.
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import { agents } from "../../db/schema";
+import { assertId, foundOr404, ownedBy } from "../../db/scope";
+import type { HonoEnv } from "../../env";
+import { requireGoogleSettings } from "../../integrations/google/oauth";
+import { validate } from "../../lib/validate";
+import { requireUser } from "../../middleware/auth";
+import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
+import { completeConnect, disconnect, startConnect } from "../../services/google/connect";
+import type { GoogleDeps } from "../../services/google/results";
+import { SESSION_COOKIE, validateSessionToken } from "../../services/sessions";
+
+const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
+
+async function ownAgent(c: Context<HonoEnv>, agentId: string) {
+  const [row] = await c.get("db").select().from(agents).where(ownedBy(agents, c.get("user").id, assertId(agentId, "agent"))).limit(1);
+  return foundOr404(row, "agent");
+}
+
+const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value), { message: "must not contain control characters" });
+const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a UTC offset" });
+
+const availabilityQuery = z.object({ agentId: z.string(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD" }) });
+const bookBody = z.strictObject({
+  agentId: z.string(),
+  start: instant,
+  name: text(100),
+  phone: z.string().trim().regex(/^\+?[0-9 ()-]{7,20}$/, { message: "must be a phone number" }).optional(),
+  email: z.email().max(254).optional(),
+  notes: text(1000).optional(),
+});
+const appointmentsQuery = z.object({ agentId: z.string(), from: instant.optional(), to: instant.optional() });
+
+export const googleRoutes = new Hono<HonoEnv>()
+  .use("/auth/google/disconnect", requireUser())
+  .use("/google/*", requireUser())
+  .get("/auth/google", requireUser(), async (c) => {
+    const url = await startConnect(deps(c), { userId: c.get("user").id, sessionId: c.get("session").id });
+    return c.redirect(url, 302);
+  })
+  .get("/auth/google/callback", async (c) => {
+    requireGoogleSettings(c.get("config"));
+    const back = (query: string) => c.redirect(`${c.get("config").APP_URL}/integrations?${query}`, 302);
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = token ? await validateSessionToken(c.get("db"), token) : null;
+    if (!session) return back("google=error&reason=signed_out");
+    const query = c.req.query();
+    const result = await completeConnect(deps(c), { sessionId: session.session.id }, { state: query.state, code: query.code, error: query.error });
+    return back(result.ok ? "google=connected" : `google=error&reason=${result.reason}`);
+  })
+  .post("/auth/google/disconnect", async (c) => {
+    await disconnect(deps(c), c.get("user").id);
+    return c.body(null, 204);
+  })
+  .get("/google/calendar/availability", validate("query", availabilityQuery), async (c) => {
+    const { agentId, date } = c.req.valid("query");
+    const result = await getAvailability(deps(c), await ownAgent(c, agentId), { date });
+    if (!result.ok) throw failureError(result);
+    return c.json({ slots: result.slots, timeZone: result.timeZone }, 200);
+  })
+  .post("/google/calendar/book", validate("json", bookBody), async (c) => {
+    const { agentId, ...input } = c.req.valid("json");
+    // A retried request with the same Idempotency-Key answers the same event.
+    const idempotencyKey = `dashboard:${c.req.header("idempotency-key") ?? crypto.randomUUID()}`;
+    const result = await bookAppointment(deps(c), await ownAgent(c, agentId), { ...input, idempotencyKey });
+    if (!result.ok) throw failureError(result);
+    return c.json({ event: result.event }, result.replayed ? 200 : 201);
+  })
+  .get("/google/calendar/appointments", validate("query", appointmentsQuery), async (c) => {
+    const { agentId, from, to } = c.req.valid("query");
+    const result = await listAppointments(deps(c), await ownAgent(c, agentId), { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
+    if (!result.ok) throw failureError(result);
+    return c.json({ appointments: result.appointments }, 200);
+  });

@@ -1,0 +1,29 @@
+/**
+ * The sandbox page (DESIGN §9): in sandbox mode only, `GET /sandbox` shows what the stand-ins
+ * received — the SMTP inbox, the Google Sheets rows and the Calendar events — and
+ * `GET /api/sandbox` answers the same as JSON. Anywhere else (production, tests) both are a
+ * plain 404: the page shows every e-mail of every user, reset links included, which is what a
+ * developer's local sandbox is for and what no deployed server may ever do.
+ */
+import { Hono } from "hono";
+import { type HonoEnv, loadConfig } from "../../env";
+import { AppError } from "../../errors";
+import { readSandbox } from "./read";
+import { renderSandboxPage } from "./page";
+
+function requireSandbox(env: HonoEnv["Bindings"], path: string) {
+  const config = loadConfig(env);
+  if (config.AGENTLINE_MODE !== "sandbox") throw new AppError("not_found", `No route for GET ${path}`);
+  return config;
+}
+
+/** Mounted at "/" (the page) and "/api" (the JSON), outside the API's init and origin checks: both are reads. */
+export const sandboxPageRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) => {
+  const config = requireSandbox(c.env, "/sandbox");
+  return c.html(renderSandboxPage(await readSandbox(config)));
+});
+
+export const sandboxApiRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) => {
+  const config = requireSandbox(c.env, "/api/sandbox");
+  return c.json(await readSandbox(config), 200);
+});

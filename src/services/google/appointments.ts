@@ -1,0 +1,169 @@
+/**
+ * Appointments a caller made, found by the number they call from: our events carry the caller's
+ * phone and the agent's id as private extended properties, and only events matching both (and
+ * this agent's calendar) are ever cancelled or moved, so nobody can touch another caller's
+ * booking. Also the agent's upcoming bookings for the dashboard.
+ */
+import { and, eq, ne } from "drizzle-orm";
+import { bookingHolds } from "../../db/schema";
+import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../integrations/google/calendar";
+import { deadline } from "../../integrations/google/oauth";
+import { sqlState } from "../../lib/sql-state";
+import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
+import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { type GoogleAccess, googleAccess } from "./connection";
+import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
+import { checkStart, rulesOf } from "./slots";
+import { parseStart, speakable } from "./time";
+
+export interface Appointment extends Slot {
+  id: string;
+  name: string | null;
+  phone: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+function toAppointment(event: CalendarEvent): Appointment | null {
+  const start = event.start.dateTime ?? event.start.date;
+  const end = event.end.dateTime ?? event.end.date;
+  if (!start || !end) return null;
+  const props = event.extendedProperties?.private ?? {};
+  return { id: event.id, start: new Date(start).toISOString(), end: new Date(end).toISOString(), name: props[PROPERTY.name] ?? null, phone: props[PROPERTY.phone] ?? null };
+}
+
+/** The agent's bookings between `from` and `to` (default: from now, for the horizon). */
+export async function listAppointments(
+  deps: GoogleDeps,
+  agent: Agent,
+  input: { from?: Date; to?: Date; callerPhone?: string | null } = {},
+  options: GoogleCallOptions = {},
+): Promise<Result<{ appointments: Appointment[] }>> {
+  return guarded(deps, "appointments", async () => {
+    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    return { ok: true, appointments: await findEvents(deps, access, agent, input) };
+  });
+}
+
+async function findEvents(deps: GoogleDeps, access: GoogleAccess, agent: Agent, input: { from?: Date; to?: Date; callerPhone?: string | null }) {
+  const from = input.from ?? deps.now();
+  const to = input.to ?? new Date(from.getTime() + (agent.horizonDays + 1) * DAY_MS);
+  const wanted: Record<string, string> = { [PROPERTY.agent]: agent.id, ...(input.callerPhone ? { [PROPERTY.phone]: input.callerPhone } : {}) };
+  const events = await listEvents(access, calendarIdOf(agent, access), { from, to, privateProperties: wanted, maxResults: 250 });
+  // The filter is Google's; check it again, since a mistake here would hand out someone else's booking.
+  return events
+    .filter((event) => event.status !== "cancelled" && Object.entries(wanted).every(([key, value]) => event.extendedProperties?.private?.[key] === value))
+    .map(toAppointment)
+    .filter((a): a is Appointment => a !== null && new Date(a.start) > deps.now());
+}
+
+/** The caller's one upcoming appointment (at `at`, when given), or the failure to speak. */
+async function callersAppointment(deps: GoogleDeps, access: GoogleAccess, agent: Agent, callerPhone: string | null, at: string | null | undefined): Promise<Result<{ appointment: Appointment }>> {
+  const timeZone = agent.timezone;
+  const now = deps.now();
+  if (!callerPhone) return fail("no_appointment", "I can only change appointments booked from the number you're calling from, and I can't see that number on this call.");
+  const mine = await findEvents(deps, access, agent, { callerPhone });
+  const spoken = (list: Appointment[]) => list.map((a) => speakable(new Date(a.start), timeZone, now)).join(" and ");
+  if (!mine.length) return fail("no_appointment", "I don't see any upcoming appointment booked from this phone number.");
+  if (at) {
+    const when = parseStart(at, timeZone);
+    const match = when && mine.find((a) => new Date(a.start).getTime() === when.getTime());
+    if (match) return { ok: true, appointment: match };
+    return fail("no_appointment", `I don't see an appointment at that time. I have you down for ${spoken(mine)}.`, { choices: mine.map(({ start, end }) => ({ start, end })) });
+  }
+  if (mine.length > 1) return fail("ambiguous", `I see ${mine.length} appointments for you: ${spoken(mine)}. Which one do you mean?`, { choices: mine.map(({ start, end }) => ({ start, end })) });
+  return { ok: true, appointment: mine[0] as Appointment };
+}
+
+export async function cancelAppointment(
+  deps: GoogleDeps,
+  agent: Agent,
+  input: { callerPhone: string | null | undefined; start?: string | null },
+  options: GoogleCallOptions = {},
+): Promise<Result<{ cancelled: Appointment; message: string }>> {
+  const disabled = notBookable(agent);
+  if (disabled) return disabled;
+  return guarded(deps, "cancel", async () => {
+    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.start);
+    if (!found.ok) return found;
+    await deleteEvent(access, calendarIdOf(agent, access), found.appointment.id, true);
+    await deps.db
+      .update(bookingHolds)
+      .set({ status: "cancelled", updatedAt: deps.now() })
+      .where(and(eq(bookingHolds.agentId, agent.id), eq(bookingHolds.googleEventId, found.appointment.id)));
+    return {
+      ok: true,
+      cancelled: found.appointment,
+      message: `Your appointment on ${speakable(new Date(found.appointment.start), agent.timezone, deps.now())} is cancelled.`,
+    };
+  });
+}
+
+export async function moveAppointment(
+  deps: GoogleDeps,
+  agent: Agent,
+  input: { callerPhone: string | null | undefined; from?: string | null; newStart: string },
+  options: GoogleCallOptions = {},
+): Promise<Result<{ appointment: Appointment; previous: Appointment; message: string }>> {
+  const disabled = notBookable(agent);
+  if (disabled) return disabled;
+  const rules = rulesOf(agent);
+  const newStart = parseStart(input.newStart, rules.timeZone);
+  if (!newStart) return fail("invalid_time", "I didn't catch the new time. What day and time would you like instead?", { reason: "invalid" });
+  return guarded(deps, "move", async () => {
+    const now = deps.now();
+    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const calendarId = calendarIdOf(agent, access);
+    const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.from);
+    if (!found.ok) return found;
+    const previous = found.appointment;
+    const check = checkStart(rules, newStart, now);
+    if (!check.ok) return correction(check, await nextOpening(access, calendarId, rules, newStart, now), rules.timeZone, now);
+    const slot = check.slot;
+
+    // Move the hold first: the exclusion constraint refuses a range another booking has.
+    const moved = await moveHold(deps, agent, previous, slot);
+    if (moved === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, slot.end, now), rules.timeZone, now);
+    const buffer = rules.bufferMinutes * 60_000;
+    const restore = () => moveHold(deps, agent, { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() }, { start: new Date(previous.start), end: new Date(previous.end) });
+    try {
+      if (await busyExcept(access, calendarId, new Date(slot.start.getTime() - buffer), new Date(slot.end.getTime() + buffer), previous.id)) {
+        await restore();
+        return spokenSlotTaken(await nextOpening(access, calendarId, rules, slot.end, now), rules.timeZone, now);
+      }
+      const event = await moveEvent(access, calendarId, previous.id, slot.start, slot.end, agent.timezone, true);
+      const appointment = toAppointment(event) ?? { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() };
+      return { ok: true, appointment, previous, message: `Done. Your appointment is now ${speakable(slot.start, rules.timeZone, now)}.` };
+    } catch (error) {
+      await restore().catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** Moves the booking's hold to `slot`; creates it when the booking has none (made before holds, or elsewhere). */
+async function moveHold(deps: GoogleDeps, agent: Agent, appointment: Appointment, slot: { start: Date; end: Date }): Promise<"ok" | "slot_taken"> {
+  try {
+    const updated = await deps.db
+      .update(bookingHolds)
+      .set({ startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+      .where(and(eq(bookingHolds.agentId, agent.id), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
+      .returning({ id: bookingHolds.id });
+    if (!updated.length) {
+      await deps.db.insert(bookingHolds).values({
+        agentId: agent.id,
+        startAt: slot.start,
+        endAt: slot.end,
+        expiresAt: slot.end,
+        status: "confirmed",
+        googleEventId: appointment.id,
+        callerPhone: appointment.phone,
+      });
+    }
+    return "ok";
+  } catch (error) {
+    if (sqlState(error) === "23P01") return "slot_taken";
+    throw error;
+  }
+}

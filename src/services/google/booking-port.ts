@@ -1,0 +1,42 @@
+/**
+ * The Google services as the voice tools' BookingPort (services/calls/booking-port.ts): a
+ * failure the caller should hear (a correction, slot taken, no such booking) becomes a
+ * BookingRefusal with our spoken sentence; not connected or Google failing is an outage, which
+ * the tools answer with their spoken fallback.
+ */
+import type { BookingPort } from "../calls/booking-port";
+import { BookingRefusal } from "../calls/booking-port";
+import { cancelAppointment, moveAppointment } from "./appointments";
+import { getAvailability } from "./availability";
+import { bookAppointment } from "./booking";
+import type { GoogleCallOptions, GoogleDeps, Result } from "./results";
+
+/** Under the tools' own 8 s race, so our deadline fires first and gives holds back cleanly. */
+export const VOICE_TIMEOUT_MS = 7_000;
+
+export class CalendarOutage extends Error {
+  override name = "CalendarOutage";
+}
+
+function settle<T>(result: Result<T>): T {
+  if (result.ok) return result;
+  if (result.code === "google_not_connected" || result.code === "google_unavailable") throw new CalendarOutage(result.code);
+  throw new BookingRefusal(result.message);
+}
+
+export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }): BookingPort {
+  const slot = (s: { start: string; end: string }) => ({ start: s.start, end: s.end });
+  return {
+    availability: async (agent, input) => settle(await getAvailability(deps, agent, input, options)).slots,
+    book: async (agent, input) => {
+      const { event } = settle(await bookAppointment(deps, agent, input, options));
+      return { ...slot(event), eventId: event.id };
+    },
+    cancel: async (agent, input) => slot(settle(await cancelAppointment(deps, agent, input, options)).cancelled),
+    move: async (agent, input) => {
+      const moved = settle(await moveAppointment(deps, agent, { callerPhone: input.callerPhone, from: input.from, newStart: input.to }, options));
+      return { from: slot(moved.previous), to: slot(moved.appointment) };
+    },
+  };
+}
+

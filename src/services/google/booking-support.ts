@@ -1,0 +1,47 @@
+/**
+ * What booking, cancelling and moving share: the private extended properties that mark our
+ * events, the event id derived from a hold, phone normalisation, and the corrections a caller
+ * hears when a time does not work.
+ */
+import { listEvents } from "../../integrations/google/calendar";
+import type { GoogleAccess } from "./connection";
+import { fail, type Failure } from "./results";
+import type { Interval, StartCheck } from "./slots";
+import { slotJson } from "./availability";
+import { speakable } from "./time";
+
+/** Keys of `extendedProperties.private` on the events we create (searchable with privateExtendedProperty). */
+export const PROPERTY = {
+  agent: "agentlineAgentId",
+  booking: "agentlineBookingId",
+  phone: "agentlinePhone",
+  name: "agentlineName",
+  call: "agentlineCallId",
+} as const;
+
+/** Google event ids are base32hex (a–v, 0–9): a UUID without dashes is one. */
+export const eventIdOf = (holdId: string) => `al${holdId.replace(/-/g, "").toLowerCase()}`;
+
+/** "+1 (415) 555-0123" → "+14155550123"; null when there are not enough digits to be a number. */
+export function normalizePhone(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const digits = value.replace(/[^\d]/g, "");
+  if (digits.length < 7 || digits.length > 15) return null;
+  return `${value.trim().startsWith("+") ? "+" : ""}${digits}`;
+}
+
+export function correction(check: Extract<StartCheck, { ok: false }>, next: Interval | undefined, timeZone: string, now: Date): Failure {
+  const tail = next ? `; the next opening is ${speakable(next.start, timeZone, now)}.` : "; I don't see any openings in the next two weeks.";
+  return fail("invalid_time", `${check.message}${tail}`, { reason: check.problem, ...(next ? { nextOpening: slotJson(next) } : {}) });
+}
+
+export function spokenSlotTaken(next: Interval | undefined, timeZone: string, now: Date): Failure {
+  const tail = next ? ` The next opening is ${speakable(next.start, timeZone, now)}.` : "";
+  return fail("slot_taken", `I'm sorry, that time was just taken.${tail}`, next ? { nextOpening: slotJson(next) } : {});
+}
+
+/** Whether any event other than `ownEventId` blocks time in [from, to) on the calendar. */
+export async function busyExcept(access: GoogleAccess, calendarId: string, from: Date, to: Date, ownEventId: string): Promise<boolean> {
+  const events = await listEvents(access, calendarId, { from, to, maxResults: 50 });
+  return events.some((event) => event.id !== ownEventId && event.status !== "cancelled" && event.transparency !== "transparent");
+}

@@ -1,0 +1,217 @@
+/**
+ * Booking one appointment, safely:
+ *  1. the start must be a real slot by the agent's rules, else a spoken correction;
+ *  2. the caller's key (the Vapi tool-call id) makes a retry answer the same event;
+ *  3. the range is held in booking_holds first, whose exclusion constraint makes two
+ *     overlapping live bookings of one agent impossible (a concurrent second gets slot_taken);
+ *  4. Google free/busy is re-checked for the held range;
+ *  5. the event is inserted with our own id (the hold's), so an insert retried after a timeout
+ *     cannot create a second event, then the hold is confirmed.
+ * (docs/decisions/0302-safe-booking.md)
+ */
+import { and, eq, lt, sql } from "drizzle-orm";
+import { bookingHolds } from "../../db/schema";
+import { type CalendarEvent, freeBusy, getEvent, insertEvent } from "../../integrations/google/calendar";
+import { GoogleApiError } from "../../integrations/google/errors";
+import { deadline } from "../../integrations/google/oauth";
+import { sqlState } from "../../lib/sql-state";
+import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
+import { type GoogleAccess, googleAccess } from "./connection";
+import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
+import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
+import { parseStart, speakable } from "./time";
+
+/** A hold whose booking has not finished by then may be taken over by another booking. */
+export const HOLD_TTL_MS = 2 * 60_000;
+
+export interface BookingInput {
+  /** ISO 8601 with an offset; without one it is wall-clock time in the agent's timezone. */
+  start: string;
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  notes?: string | null;
+  /** The Vapi tool-call id (or any key): the same key books once and answers the same event. */
+  idempotencyKey: string;
+  callId?: string | null;
+}
+
+export interface Booked {
+  event: Slot & { id: string };
+  /** True when this key had already booked: nothing new was created. */
+  replayed: boolean;
+  /** "You're booked for Tuesday at 3:30 PM." */
+  message: string;
+}
+
+type Hold = typeof bookingHolds.$inferSelect;
+
+export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: BookingInput, options: GoogleCallOptions = {}): Promise<Result<Booked>> {
+  const disabled = notBookable(agent);
+  if (disabled) return disabled;
+  const rules = rulesOf(agent);
+  const start = parseStart(input.start, rules.timeZone);
+  if (!start) return fail("invalid_time", "I didn't catch the time. What day and time would you like?", { reason: "invalid" });
+  const name = clean(input.name, 100);
+  if (!name) return fail("invalid_time", "May I have your name for the booking?", { reason: "invalid" });
+  const phone = normalizePhone(input.phone);
+  const booked = (hold: Hold, replayed: boolean): Result<Booked> => ({
+    ok: true,
+    event: { id: hold.googleEventId as string, ...slotJson({ start: hold.startAt, end: hold.endAt }) },
+    replayed,
+    message: `You're booked for ${speakable(hold.startAt, rules.timeZone, deps.now())}.`,
+  });
+
+  return guarded(deps, "booking", async () => {
+    const existing = await holdByKey(deps, agent.id, input.idempotencyKey);
+    if (existing && existing.status !== "held") return booked(existing, true);
+    const now = deps.now();
+    const check = checkStart(rules, start, now);
+    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const calendarId = calendarIdOf(agent, access);
+    if (!check.ok) {
+      const after = check.problem === "off_grid" || check.problem === "closed" || check.problem === "outside_hours" ? start : now;
+      return correction(check, await nextOpening(access, calendarId, rules, after, now), rules.timeZone, now);
+    }
+
+    let hold = existing;
+    let created = false;
+    if (!hold) {
+      const taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      if (taken === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
+      ({ hold, created } = taken);
+    }
+    if (!created) {
+      // Another attempt with this key holds the slot: wait for it to finish, or take over a dead one.
+      const settled = hold.expiresAt > now ? await awaitSettled(deps, hold.id) : hold;
+      if (!settled) return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
+      if (settled.status !== "held") return booked(settled, true);
+      hold = settled;
+    }
+    const buffer = rules.bufferMinutes * 60_000;
+    const [from, to] = [new Date(hold.startAt.getTime() - buffer), new Date(hold.endAt.getTime() + buffer)];
+    // A taken-over hold may already have its event: only other events count as busy then.
+    const busy = created ? overlapsBusy(rules, check.slot, await freeBusy(access, calendarId, from, to)) : await busyExcept(access, calendarId, from, to, eventIdOf(hold.id));
+    if (busy) {
+      await releaseHold(deps, hold.id);
+      return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
+    }
+
+    const event = await insertOnce(deps, access, calendarId, agent, hold, { ...input, name, phone });
+    const [confirmed] = await deps.db
+      .update(bookingHolds)
+      .set({ status: "confirmed", googleEventId: event.id, expiresAt: hold.endAt, updatedAt: deps.now() })
+      .where(eq(bookingHolds.id, hold.id))
+      .returning();
+    return booked(confirmed ?? { ...hold, googleEventId: event.id }, !created);
+  });
+}
+
+async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
+  const [row] = await deps.db
+    .select()
+    .from(bookingHolds)
+    .where(and(eq(bookingHolds.agentId, agentId), eq(bookingHolds.idempotencyKey, key)))
+    .limit(1);
+  return row;
+}
+
+/** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
+async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input: BookingInput, now: Date): Promise<{ hold: Hold; created: boolean } | "slot_taken"> {
+  // Holds of bookings that died half-way give their range back.
+  await deps.db
+    .delete(bookingHolds)
+    .where(
+      and(
+        eq(bookingHolds.agentId, agentId),
+        eq(bookingHolds.status, "held"),
+        lt(bookingHolds.expiresAt, now),
+        sql`tstzrange(${bookingHolds.startAt}, ${bookingHolds.endAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
+      ),
+    );
+  try {
+    const [row] = await deps.db
+      .insert(bookingHolds)
+      .values({
+        agentId,
+        startAt: slot.start,
+        endAt: slot.end,
+        expiresAt: new Date(now.getTime() + HOLD_TTL_MS),
+        status: "held",
+        idempotencyKey: input.idempotencyKey,
+        callerPhone: input.phone ?? null,
+        callId: input.callId ?? null,
+      })
+      .returning();
+    if (!row) throw new Error("hold insert returned nothing");
+    return { hold: row, created: true };
+  } catch (error) {
+    const state = sqlState(error);
+    if (state === "23P01") return "slot_taken";
+    if (state === "23505") {
+      const same = await holdByKey(deps, agentId, input.idempotencyKey);
+      if (same) return { hold: same, created: false };
+    }
+    throw error;
+  }
+}
+
+/** Waits for another attempt's hold to be confirmed or released; the row (or undefined when released). */
+async function awaitSettled(deps: GoogleDeps, holdId: string): Promise<Hold | undefined> {
+  let row: Hold | undefined;
+  for (let attempt = 0; attempt < 12; attempt += 1) {
+    [row] = await deps.db.select().from(bookingHolds).where(eq(bookingHolds.id, holdId)).limit(1);
+    if (!row || row.status !== "held") return row;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(500, 50 * 2 ** attempt)));
+  }
+  return row;
+}
+
+async function releaseHold(deps: GoogleDeps, holdId: string) {
+  await deps.db.delete(bookingHolds).where(and(eq(bookingHolds.id, holdId), eq(bookingHolds.status, "held")));
+}
+
+/**
+ * Inserts the event under the hold's id. "Already exists" means an earlier attempt got through:
+ * that event is the answer. A definite refusal gives the hold back; a timeout keeps it, so a
+ * retry with the same key resumes here.
+ */
+async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: string, agent: Agent, hold: Hold, input: BookingInput): Promise<CalendarEvent> {
+  const id = eventIdOf(hold.id);
+  const lines = [
+    `Name: ${input.name}`,
+    input.phone ? `Phone: ${input.phone}` : null,
+    input.email ? `Email: ${clean(input.email, 254)}` : null,
+    input.notes ? `Notes: ${clean(input.notes, 1000)}` : null,
+    input.callId ? `Call: ${clean(input.callId, 100)}` : null,
+    `Booked by ${agent.name} (Agentline)`,
+  ].filter(Boolean);
+  try {
+    return await insertEvent(access, calendarId, {
+      id,
+      summary: `Appointment: ${input.name}`,
+      description: lines.join("\n"),
+      start: hold.startAt,
+      end: hold.endAt,
+      timeZone: agent.timezone,
+      attendeeEmail: input.email ? clean(input.email, 254) : undefined,
+      privateProperties: {
+        [PROPERTY.agent]: agent.id,
+        [PROPERTY.booking]: hold.id,
+        [PROPERTY.name]: input.name,
+        ...(input.phone ? { [PROPERTY.phone]: input.phone } : {}),
+        ...(input.callId ? { [PROPERTY.call]: clean(input.callId, 100) } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof GoogleApiError && error.kind === "conflict") return getEvent(access, calendarId, id);
+    if (error instanceof GoogleApiError && !["timeout", "unavailable", "rate_limited"].includes(error.kind)) await releaseHold(deps, hold.id);
+    throw error;
+  }
+}
+
+/** Caller-given text: no control characters, trimmed, bounded. */
+function clean(value: string | null | undefined, max: number): string {
+  return (value ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/ {2,}/g, " ").trim().slice(0, max);
+}

@@ -1,0 +1,107 @@
+/**
+ * Connecting and disconnecting a user's Google account (DESIGN §6): the OAuth web flow with a
+ * random, single-use, 10-minute `state` bound to the session that started it (only its SHA-256
+ * is stored, in oauth_states) and PKCE S256; the callback's every way of failing ends as a
+ * reason the integrations page can explain.
+ */
+import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
+import { googleConnections, oauthStates } from "../../db/schema";
+import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
+import { GoogleApiError } from "../../integrations/google/errors";
+import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, requireGoogleSettings, revokeToken } from "../../integrations/google/oauth";
+import { generateToken, hashToken } from "../../lib/tokens";
+import { loadConnection, saveConnection } from "./connection";
+import type { GoogleDeps } from "./results";
+import { ensureSpreadsheet } from "./sheets-log";
+
+export const STATE_TTL_MS = 10 * 60_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/** Why a connection attempt ended without a connection (the `reason` of /integrations?google=error). */
+export type ConnectFailure = "access_denied" | "invalid_state" | "missing_refresh_token" | "missing_scopes" | "google_error";
+
+/** The consent screen's URL for this session; the state and PKCE verifier are kept until the callback. */
+export async function startConnect(deps: GoogleDeps, who: { userId: string; sessionId: string }): Promise<string> {
+  const settings = requireGoogleSettings(deps.config);
+  const state = generateToken();
+  const { url, codeVerifier } = await consentUrl(settings, state);
+  const now = deps.now();
+  // Expired states of anyone go; a user has few live ones at a time.
+  await deps.db.delete(oauthStates).where(or(lt(oauthStates.expiresAt, now), and(eq(oauthStates.userId, who.userId), lt(oauthStates.createdAt, new Date(now.getTime() - STATE_TTL_MS)))));
+  await deps.db.insert(oauthStates).values({
+    id: hashToken(state),
+    userId: who.userId,
+    sessionId: who.sessionId,
+    codeVerifier,
+    expiresAt: new Date(now.getTime() + STATE_TTL_MS),
+    createdAt: now,
+  });
+  return url;
+}
+
+/** Spends the state if it is live and was made by this session; its user and verifier, or null. */
+async function consumeState(deps: GoogleDeps, state: string, sessionId: string) {
+  const now = deps.now();
+  const [row] = await deps.db
+    .update(oauthStates)
+    .set({ usedAt: now })
+    .where(and(eq(oauthStates.id, hashToken(state)), eq(oauthStates.sessionId, sessionId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
+    .returning({ userId: oauthStates.userId, codeVerifier: oauthStates.codeVerifier });
+  return row ?? null;
+}
+
+export async function completeConnect(
+  deps: GoogleDeps,
+  who: { sessionId: string },
+  query: { state?: string; code?: string; error?: string },
+): Promise<{ ok: true; email: string } | { ok: false; reason: ConnectFailure }> {
+  const settings = requireGoogleSettings(deps.config);
+  const consumed = query.state ? await consumeState(deps, query.state, who.sessionId) : null;
+  if (!consumed) return { ok: false, reason: "invalid_state" };
+  if (query.error || !query.code) return { ok: false, reason: "access_denied" };
+  const signal = deadline(CONNECT_TIMEOUT_MS);
+  try {
+    const issued = await exchangeCode(settings, query.code, consumed.codeVerifier, signal);
+    if (REQUIRED_SCOPES.some((scope) => !issued.scopes.includes(scope))) {
+      await revokeToken(settings, issued.refreshToken ?? issued.accessToken, signal).catch(() => undefined);
+      return { ok: false, reason: "missing_scopes" };
+    }
+    if (!issued.refreshToken) return { ok: false, reason: "missing_refresh_token" };
+    const email = await fetchAccountEmail(settings, issued.accessToken, signal);
+    const previous = await loadConnection(deps, consumed.userId);
+    const connection = await saveConnection(deps, consumed.userId, { email, scopes: issued.scopes, refreshToken: issued.refreshToken, accessToken: issued.accessToken, expiresInMs: issued.expiresInMs });
+    // The grant this replaces is revoked (never the new one, should Google hand the same back).
+    if (previous?.refreshTokenCiphertext) await revokeStored(deps, previous, issued.refreshToken).catch(() => undefined);
+    // The call log's spreadsheet is made now; if Google fails here the queue makes it later.
+    await ensureSpreadsheet(deps, connection, { accessToken: issued.accessToken, apiBaseUrl: settings.apiBaseUrl, signal }).catch((error: unknown) =>
+      deps.logger.warn("call log spreadsheet not created on connect; the queue will retry", { error: error instanceof Error ? error.message : String(error) }),
+    );
+    return { ok: true, email };
+  } catch (error) {
+    if (error instanceof GoogleApiError) {
+      deps.logger.warn("google connect failed", { kind: error.kind, status: error.status, error: error.message });
+      return { ok: false, reason: "google_error" };
+    }
+    throw error;
+  }
+}
+
+async function revokeStored(deps: GoogleDeps, row: NonNullable<Awaited<ReturnType<typeof loadConnection>>>, keep?: string) {
+  const settings = requireGoogleSettings(deps.config);
+  const keyring = await tokenKeyring(settings.encryptionKey);
+  const token = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
+  if (token !== keep) await revokeToken(settings, token, deadline(CONNECT_TIMEOUT_MS));
+}
+
+/** Revokes the grant at Google (a token Google already forgot is fine) and deletes the row. */
+export async function disconnect(deps: GoogleDeps, userId: string): Promise<void> {
+  const row = await loadConnection(deps, userId);
+  if (!row) return;
+  if (row.refreshTokenCiphertext) {
+    await revokeStored(deps, row).catch((error: unknown) => {
+      // The row goes anyway: the owner asked to disconnect, and Google forgets unused grants.
+      deps.logger.warn("google token not revoked on disconnect", { kind: error instanceof GoogleApiError ? error.kind : "error", error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+  await deps.db.delete(googleConnections).where(eq(googleConnections.id, row.id));
+}

@@ -1,0 +1,184 @@
+/**
+ * A user's Google connection: its tokens stored encrypted, and a fresh access token on demand.
+ *
+ * Refresh happens shortly before expiry, at most once at a time per user across every isolate:
+ * the refresher first takes a short lease on the row with one conditional UPDATE (compare-and-
+ * swap on the lease and on the expiry it saw), so a second request finds the lease taken and
+ * waits for the new token instead of refreshing too (docs/decisions/0301-google-token-refresh.md).
+ * `invalid_grant` marks the connection `needs_reconnect`.
+ */
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { googleConnections } from "../../db/schema";
+import type { GoogleApiAccess } from "../../integrations/google/calendar";
+import { decryptToken, encryptToken, tokenKeyring } from "../../integrations/google/crypto";
+import { GoogleApiError } from "../../integrations/google/errors";
+import { type GoogleSettings, refreshAccessToken, requireGoogleSettings } from "../../integrations/google/oauth";
+import { GoogleNotConnectedError, type GoogleDeps } from "./results";
+
+/** Refresh when the access token has less than this left. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** How long a refresher may hold the lease before another may take over. */
+export const REFRESH_LEASE_MS = 15_000;
+/** How long a request waits for another's refresh before giving up. */
+const WAIT_FOR_REFRESH_MS = 5_000;
+
+export type Connection = typeof googleConnections.$inferSelect;
+
+export async function loadConnection(deps: Pick<GoogleDeps, "db">, userId: string): Promise<Connection | undefined> {
+  const [row] = await deps.db.select().from(googleConnections).where(eq(googleConnections.userId, userId)).limit(1);
+  return row;
+}
+
+/** Stores a fresh connection's tokens, encrypted, replacing any earlier connection of the user. */
+export async function saveConnection(
+  deps: GoogleDeps,
+  userId: string,
+  input: { email: string; scopes: string[]; refreshToken: string; accessToken: string; expiresInMs: number },
+) {
+  const settings = requireGoogleSettings(deps.config);
+  const keyring = await tokenKeyring(settings.encryptionKey);
+  const refresh = await encryptToken(keyring, userId, "refresh_token", input.refreshToken);
+  const access = await encryptToken(keyring, userId, "access_token", input.accessToken);
+  const now = deps.now();
+  const values = {
+    googleEmail: input.email,
+    scopes: input.scopes,
+    refreshTokenCiphertext: refresh.ciphertext,
+    accessTokenCiphertext: access.ciphertext,
+    keyVersion: keyring.version,
+    accessTokenExpiresAt: new Date(now.getTime() + input.expiresInMs),
+    status: "ok" as const,
+    refreshLeaseId: null,
+    refreshLeaseUntil: null,
+    updatedAt: now,
+  };
+  const [row] = await deps.db
+    .insert(googleConnections)
+    .values({ userId, ...values })
+    .onConflictDoUpdate({ target: googleConnections.userId, set: values })
+    .returning();
+  if (!row) throw new Error("google connection upsert returned nothing");
+  return row;
+}
+
+export async function markNeedsReconnect(deps: Pick<GoogleDeps, "db" | "now" | "logger">, userId: string, why: string) {
+  deps.logger.warn("google connection needs reconnecting", { userId, why });
+  await deps.db
+    .update(googleConnections)
+    .set({ status: "needs_reconnect", accessTokenCiphertext: null, accessTokenExpiresAt: null, refreshLeaseId: null, refreshLeaseUntil: null, updatedAt: deps.now() })
+    .where(eq(googleConnections.userId, userId));
+}
+
+const usable = (row: Connection, now: Date) =>
+  row.accessTokenCiphertext !== null && row.accessTokenExpiresAt !== null && row.accessTokenExpiresAt.getTime() - now.getTime() > REFRESH_MARGIN_MS;
+const unexpired = (row: Connection, now: Date) =>
+  row.accessTokenCiphertext !== null && row.accessTokenExpiresAt !== null && row.accessTokenExpiresAt.getTime() > now.getTime() + 10_000;
+
+export interface GoogleAccess extends GoogleApiAccess {
+  connection: Connection;
+  settings: GoogleSettings;
+}
+
+/**
+ * An access token for the user's Google account, refreshed when it is about to expire. Throws
+ * GoogleNotConnectedError when there is no usable connection, GoogleApiError when Google fails.
+ */
+export async function googleAccess(deps: GoogleDeps, userId: string, signal?: AbortSignal): Promise<GoogleAccess> {
+  const settings = requireGoogleSettings(deps.config);
+  const keyring = await tokenKeyring(settings.encryptionKey);
+  const started = Date.now();
+  for (let attempt = 0; ; attempt += 1) {
+    const row = await loadConnection(deps, userId);
+    if (!row) throw new GoogleNotConnectedError("missing");
+    if (row.status !== "ok" || !row.refreshTokenCiphertext) throw new GoogleNotConnectedError("needs_reconnect");
+    const now = deps.now();
+    const grant = async (ciphertext: string, current: Connection): Promise<GoogleAccess> => ({
+      accessToken: await decryptToken(keyring, current.keyVersion, userId, "access_token", ciphertext),
+      apiBaseUrl: settings.apiBaseUrl,
+      signal,
+      connection: current,
+      settings,
+    });
+    if (usable(row, now)) return grant(row.accessTokenCiphertext as string, row);
+
+    const leased = await takeLease(deps, row, now);
+    if (leased) return grant(...(await refreshUnderLease(deps, settings, leased, signal)));
+
+    // Another request is refreshing. A token with a little life left is good enough meanwhile.
+    if (unexpired(row, now)) return grant(row.accessTokenCiphertext as string, row);
+    if (Date.now() - started > WAIT_FOR_REFRESH_MS || signal?.aborted) throw new GoogleApiError("timeout", "another refresh of this Google token did not finish in time");
+    await sleep(Math.min(1000, 50 * 2 ** attempt), signal);
+  }
+}
+
+/** Takes the refresh lease if nobody holds it and the row is as we saw it; the leased row or null. */
+async function takeLease(deps: GoogleDeps, seen: Connection, now: Date) {
+  const leaseId = crypto.randomUUID();
+  const [row] = await deps.db
+    .update(googleConnections)
+    .set({ refreshLeaseId: leaseId, refreshLeaseUntil: new Date(now.getTime() + REFRESH_LEASE_MS) })
+    .where(
+      and(
+        eq(googleConnections.id, seen.id),
+        eq(googleConnections.status, "ok"),
+        or(isNull(googleConnections.refreshLeaseUntil), lt(googleConnections.refreshLeaseUntil, now)),
+        seen.accessTokenExpiresAt ? eq(googleConnections.accessTokenExpiresAt, seen.accessTokenExpiresAt) : isNull(googleConnections.accessTokenExpiresAt),
+      ),
+    )
+    .returning();
+  return row ? { row, leaseId } : null;
+}
+
+async function refreshUnderLease(
+  deps: GoogleDeps,
+  settings: GoogleSettings,
+  { row, leaseId }: { row: Connection; leaseId: string },
+  signal?: AbortSignal,
+): Promise<[string, Connection]> {
+  const keyring = await tokenKeyring(settings.encryptionKey);
+  const release = () =>
+    deps.db
+      .update(googleConnections)
+      .set({ refreshLeaseId: null, refreshLeaseUntil: null })
+      .where(and(eq(googleConnections.id, row.id), eq(googleConnections.refreshLeaseId, leaseId)));
+  let issued;
+  try {
+    const refreshToken = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
+    issued = await refreshAccessToken(settings, refreshToken, signal);
+    // Old rows are re-encrypted with the current key as they are refreshed.
+    const reencrypted = row.keyVersion !== keyring.version || issued.refreshToken ? await encryptToken(keyring, row.userId, "refresh_token", issued.refreshToken ?? refreshToken) : null;
+    const access = await encryptToken(keyring, row.userId, "access_token", issued.accessToken);
+    const [updated] = await deps.db
+      .update(googleConnections)
+      .set({
+        accessTokenCiphertext: access.ciphertext,
+        accessTokenExpiresAt: new Date(deps.now().getTime() + issued.expiresInMs),
+        keyVersion: keyring.version,
+        ...(reencrypted ? { refreshTokenCiphertext: reencrypted.ciphertext } : {}),
+        refreshLeaseId: null,
+        refreshLeaseUntil: null,
+        updatedAt: deps.now(),
+      })
+      .where(and(eq(googleConnections.id, row.id), eq(googleConnections.refreshLeaseId, leaseId)))
+      .returning();
+    // Lost the lease (we were too slow and someone else took over): our token is still valid.
+    return [access.ciphertext, updated ?? { ...row, accessTokenCiphertext: access.ciphertext, keyVersion: keyring.version }];
+  } catch (error) {
+    if (error instanceof GoogleApiError && error.kind === "invalid_grant") {
+      await markNeedsReconnect(deps, row.userId, "refresh token rejected (invalid_grant)");
+      throw new GoogleNotConnectedError("needs_reconnect");
+    }
+    await release().catch(() => undefined);
+    throw error;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

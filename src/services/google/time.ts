@@ -1,0 +1,75 @@
+/**
+ * Calendar arithmetic in the agent's timezone, with the Temporal API (temporal-polyfill): no
+ * offset is ever computed by hand, so DST days and far-away timezones come out right. Times a
+ * caller hears are spoken the way a receptionist says them: "Tuesday at 3:30 PM".
+ */
+import { Temporal } from "temporal-polyfill";
+import { DAYS, DAY_NAMES, type Day } from "../assistant/business-hours";
+
+export { Temporal };
+
+export const toZoned = (instant: Date, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
+export const toDate = (zoned: Temporal.ZonedDateTime) => new Date(zoned.epochMilliseconds);
+
+/** Today's date where the agent is. */
+export const localDate = (instant: Date, timeZone: string) => toZoned(instant, timeZone).toPlainDate();
+
+export const dayOf = (date: Temporal.PlainDate): Day => DAYS[date.dayOfWeek - 1] as Day;
+
+/**
+ * The instant of a wall-clock time on a date. A time that does not exist (the spring-forward gap)
+ * moves forward by the gap's length, as Temporal's "compatible" rule says; "24:00" is the next
+ * day's midnight.
+ */
+export function wallClock(date: Temporal.PlainDate, time: string, timeZone: string): Temporal.ZonedDateTime {
+  if (time === "24:00") return date.add({ days: 1 }).toZonedDateTime({ timeZone });
+  return date.toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(time) });
+}
+
+/** "3:30 PM", "9:00 AM". */
+export function clockTime(zoned: Temporal.ZonedDateTime | Temporal.PlainTime): string {
+  const hour12 = zoned.hour % 12 === 0 ? 12 : zoned.hour % 12;
+  return `${hour12}:${String(zoned.minute).padStart(2, "0")} ${zoned.hour < 12 ? "AM" : "PM"}`;
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/**
+ * "Tuesday at 3:30 PM" within the coming week; "Tuesday, May 14 at 3:30 PM" further out, so a
+ * weekday never names two different days.
+ */
+export function speakable(instant: Date, timeZone: string, now: Date): string {
+  const zoned = toZoned(instant, timeZone);
+  return `${speakableDay(zoned.toPlainDate(), timeZone, now)} at ${clockTime(zoned)}`;
+}
+
+/** "Tuesday" within the coming week, "Tuesday, May 14" further out. */
+export function speakableDay(date: Temporal.PlainDate, timeZone: string, now: Date): string {
+  const days = localDate(now, timeZone).until(date, { largestUnit: "days" }).days;
+  const weekday = DAY_NAMES[dayOf(date)];
+  return days >= 0 && days < 7 ? weekday : `${weekday}, ${MONTHS[date.month - 1]} ${date.day}`;
+}
+
+/** "YYYY-MM-DD" → a PlainDate, or null when it is not a real date. */
+export function parseDate(value: string): Temporal.PlainDate | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  try {
+    return Temporal.PlainDate.from(value, { overflow: "reject" });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A start as callers' tools send it: an ISO 8601 date-time with an offset or Z; one without an
+ * offset is read as wall-clock time in the agent's timezone. Null when unparseable.
+ */
+export function parseStart(value: string, timeZone: string): Date | null {
+  const trimmed = value.trim();
+  try {
+    if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return new Date(Temporal.Instant.from(trimmed).epochMilliseconds);
+    return toDate(Temporal.PlainDateTime.from(trimmed).toZonedDateTime(timeZone));
+  } catch {
+    return null;
+  }
+}

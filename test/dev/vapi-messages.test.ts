@@ -1,0 +1,58 @@
+/**
+ * The messages `npm run simulate:call` and the bench send (dev/calls/vapi-messages.mjs) must be
+ * what the webhook accepts from Vapi: signed so that our verifier takes them, and each parsed as
+ * its own type with the fields the handlers read. And the simulator's scripts produce tool-call
+ * arguments in the shapes the tools declare.
+ */
+import { describe, expect, it } from "vitest";
+import { conversation, SCRIPT_NAMES, zonedDateTime } from "../../dev/calls/scripts.mjs";
+import { assistantRequest, endOfCallReport, finalTranscript, signVapi, statusUpdate, toolCalls } from "../../dev/calls/vapi-messages.mjs";
+import { parseVapiMessage } from "../../src/integrations/vapi/messages";
+import { verifyVapiRequest } from "../../src/integrations/vapi/verify";
+
+const line = { callId: "call-1", phoneNumberId: "pn-1", number: "+14155550100", customer: "+15125550147", assistantId: "asst-1" };
+
+describe("simulated Vapi messages", () => {
+  it("are signed as Vapi's HMAC credential signs them, and only the exact body verifies", async () => {
+    const body = JSON.stringify(assistantRequest(line));
+    const headers = signVapi(body, "s3cret", 1_795_689_000_000);
+    const check = (payload: string, secret: string) =>
+      verifyVapiRequest({ signature: headers["x-signature"], timestamp: headers["x-timestamp"] }, payload, secret, 1_795_689_000_000);
+    expect(await check(body, "s3cret")).toEqual({ ok: true, method: "hmac" });
+    expect((await check(`${body} `, "s3cret")).ok).toBe(false);
+    expect((await check(body, "other")).ok).toBe(false);
+  });
+
+  it("parse as the types the webhook acts on, with the fields its handlers read", () => {
+    const startedAt = new Date("2026-11-26T09:00:00Z");
+    const endedAt = new Date("2026-11-26T09:02:14Z");
+    const messages = [
+      assistantRequest(line),
+      statusUpdate(line, "in-progress"),
+      finalTranscript(line, "user", "Hello"),
+      toolCalls(line, [{ id: "call_x", name: "check_availability", arguments: { date: "2030-05-14" } }]),
+      endOfCallReport(line, { startedAt, endedAt, endedReason: "customer-ended-call", turns: [{ role: "user", text: "Hi" }], summary: "S", structuredData: { appointmentBooked: true } }),
+    ];
+    const parsed = messages.map((message) => parseVapiMessage(message));
+    expect(parsed.map((result) => result.kind)).toEqual(["message", "message", "message", "message", "message"]);
+    const [request, , , tools, report] = parsed.map((result) => (result.kind === "message" ? result.message : null));
+    expect(request).toMatchObject({ type: "assistant-request", call: { id: "call-1", phoneNumberId: "pn-1", customer: { number: "+15125550147" } }, phoneNumber: { id: "pn-1" } });
+    expect(tools).toMatchObject({ toolCallList: [{ id: "call_x", name: "check_availability", arguments: { date: "2030-05-14" } }] });
+    expect(report).toMatchObject({ startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), analysis: { summary: "S", structuredData: { appointmentBooked: true } } });
+  });
+
+  it("every script stays inside its call's allowance and books with offset date-times", () => {
+    for (const script of SCRIPT_NAMES) {
+      const talk = conversation(script, { timezone: "America/Chicago", maxSeconds: 420, callerName: "Jordan Lee" });
+      expect(talk.seconds).toBeLessThanOrEqual(420);
+      for (const tool of talk.tools.flat()) {
+        for (const key of ["start", "from", "to"]) {
+          if (key in tool.arguments) expect(String(tool.arguments[key])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00[+-]\d\d:\d\d$/);
+        }
+      }
+    }
+    expect(zonedDateTime("2030-01-15", "10:00", "America/Chicago")).toBe("2030-01-15T10:00:00-06:00");
+    expect(zonedDateTime("2030-07-15", "10:00", "America/Chicago")).toBe("2030-07-15T10:00:00-05:00");
+    expect(zonedDateTime("2030-07-15", "10:00", "UTC")).toBe("2030-07-15T10:00:00+00:00");
+  });
+});

@@ -1,0 +1,123 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { bookingHolds } from "../../../src/db/schema";
+import { bookAppointment } from "../../../src/services/google";
+import { db } from "../../support/db";
+import { bookingAgent, calendarEvents, connectedUser, google, googleDeps, ownCalendar, putEvent } from "../../support/google";
+
+const NOW = new Date("2030-05-13T12:00:00Z"); // Monday 08:00 in New York
+
+async function setUp(overrides: Parameters<typeof bookingAgent>[1] = {}) {
+  const { user, tokens } = await connectedUser(NOW);
+  const calendarId = await ownCalendar(tokens.accessToken);
+  const agent = await bookingAgent(user.id, { calendarId, ...overrides });
+  return { user, tokens, calendarId, agent, deps: googleDeps(NOW) };
+}
+
+const caller = { name: "Jane Caller", phone: "+14155550100" };
+
+describe("booking", () => {
+  it("books a free slot: the event carries the caller, the call and the phone as a private property, and invites the caller", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const mark = await google.mark();
+    const result = await bookAppointment(deps, agent, { ...caller, email: "jane@example.com", notes: "Haircut\u0007 please", start: "2030-05-14T15:30:00-04:00", idempotencyKey: "call-1:tool-1", callId: "call-1" });
+    expect(result).toMatchObject({ ok: true, replayed: false, event: { start: "2030-05-14T19:30:00.000Z", end: "2030-05-14T20:00:00.000Z" }, message: "You're booked for Tuesday at 3:30 PM." });
+    const [event] = await calendarEvents(tokens.accessToken, calendarId);
+    expect(event?.id).toBe(result.ok && result.event.id);
+    expect(event?.summary).toBe("Appointment: Jane Caller");
+    expect(event?.description).toContain("Phone: +14155550100");
+    expect(event?.description).toContain("Notes: Haircut please");
+    expect(event?.description).toContain("Call: call-1");
+    expect(event?.attendees).toEqual([expect.objectContaining({ email: "jane@example.com" })]);
+    expect(event?.extendedProperties?.private).toMatchObject({ agentlinePhone: "+14155550100", agentlineAgentId: agent.id, agentlineCallId: "call-1" });
+    const [insert] = (await google.requests(mark)).filter((r) => r.method === "POST" && r.path.endsWith("/events"));
+    expect(insert?.query.sendUpdates).toBe("all");
+  });
+
+  it("is idempotent per key: a retried tool call answers the same event and creates nothing", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const input = { ...caller, start: "2030-05-14T10:00:00-04:00", idempotencyKey: "tool-call-7" };
+    const first = await bookAppointment(deps, agent, input);
+    const again = await bookAppointment(deps, agent, input);
+    const parallel = await Promise.all([bookAppointment(deps, agent, input), bookAppointment(deps, agent, input)]);
+    expect(first.ok && again.ok).toBe(true);
+    for (const result of [again, ...parallel]) expect(result).toMatchObject({ ok: true, replayed: true, event: first.ok ? first.event : {} });
+    expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
+  });
+
+  it("many callers racing for one slot: exactly one booking and one event", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => bookAppointment(deps, agent, { name: `Caller ${i}`, phone: `+1415555020${i}`, start: "2030-05-14T11:00:00-04:00", idempotencyKey: `race-${i}` })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["slot_taken", "slot_taken", "slot_taken", "slot_taken"]);
+    expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
+  });
+
+  it("overlapping bookings with different starts cannot both be held (the owner changed the length mid-call)", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp({ appointmentMinutes: 60 });
+    const [a, b] = await Promise.all([
+      bookAppointment(deps, agent, { ...caller, start: "2030-05-14T09:00:00-04:00", idempotencyKey: "long" }),
+      bookAppointment(deps, { ...agent, appointmentMinutes: 30 }, { name: "Bob", phone: "+14155550111", start: "2030-05-14T09:30:00-04:00", idempotencyKey: "short" }),
+    ]);
+    expect([a, b].map((r) => (r.ok ? "booked" : r.code)).sort()).toEqual(["booked", "slot_taken"]);
+    expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
+    // The database itself refuses the overlap, whoever writes.
+    await expect(
+      db.insert(bookingHolds).values({ agentId: agent.id, startAt: new Date("2030-05-14T13:45:00Z"), endAt: new Date("2030-05-14T14:15:00Z"), expiresAt: NOW, status: "confirmed" }),
+    ).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
+  });
+
+  it("re-checks Google at commit time: a slot the owner filled meanwhile is taken, with the next opening", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    await putEvent(tokens.accessToken, calendarId, "2030-05-14T09:00:00-04:00", "2030-05-14T10:00:00-04:00");
+    const result = await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T09:30:00-04:00", idempotencyKey: "k" });
+    expect(result).toMatchObject({ ok: false, code: "slot_taken", message: "I'm sorry, that time was just taken. The next opening is Tuesday at 10:00 AM.", nextOpening: { start: "2030-05-14T14:00:00.000Z" } });
+    // The hold was given back: the next free slot books.
+    expect(await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T10:00:00-04:00", idempotencyKey: "k2" })).toMatchObject({ ok: true });
+  });
+
+  it("takes over the hold of a booking that died half-way (same key resumes, finds its event)", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    await google.fault({ method: "POST", path: "/calendar/v3/calendars/", bodyIncludes: "Appointment", delayMs: 2000 });
+    const first = await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T13:00:00-04:00", idempotencyKey: "slow" }, { timeoutMs: 500 });
+    expect(first).toMatchObject({ ok: false, code: "google_unavailable" });
+    await new Promise((resolve) => setTimeout(resolve, 1800)); // the slow insert lands at Google meanwhile
+    const later = googleDeps(new Date(NOW.getTime() + 3 * 60_000)); // after the hold's TTL
+    const retried = await bookAppointment(later, agent, { ...caller, start: "2030-05-14T13:00:00-04:00", idempotencyKey: "slow" });
+    expect(retried).toMatchObject({ ok: true, replayed: true });
+    expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
+  });
+
+  it("corrects times that are not bookable, in words the agent can say", async () => {
+    const wednesday = new Date("2030-05-15T12:00:00Z"); // Wednesday 08:00 in New York
+    const { agent, tokens } = await setUp({ horizonDays: 14 });
+    void tokens;
+    const deps = googleDeps(wednesday);
+    const book = (start: string) => bookAppointment(deps, agent, { ...caller, start, idempotencyKey: crypto.randomUUID() });
+    expect(await book("2030-05-19T10:00:00-04:00")).toMatchObject({
+      ok: false,
+      code: "invalid_time",
+      reason: "closed",
+      message: "We're closed on Sundays; the next opening is Monday at 9:00 AM.",
+      nextOpening: { start: "2030-05-20T13:00:00.000Z" },
+    });
+    expect(await book("2030-05-14T10:00:00-04:00")).toMatchObject({ reason: "past", message: "That time has already passed; the next opening is Wednesday at 9:00 AM." });
+    expect(await book("2030-05-15T08:30:00-04:00")).toMatchObject({ reason: "too_soon", message: expect.stringMatching(/^We need at least 1 hour's notice for appointments; the next opening is Wednesday at 9:00 AM\.$/) });
+    expect(await book("2030-05-16T18:00:00-04:00")).toMatchObject({ reason: "outside_hours", message: "We're open 9:00 AM to 5:00 PM on Thursdays; the next opening is Friday at 9:00 AM." });
+    expect(await book("2030-05-16T10:10:00-04:00")).toMatchObject({ reason: "off_grid", message: expect.stringMatching(/^Appointments are 30 minutes long and start at set times, such as 10:00 AM or 10:30 AM; the next opening is Thursday at 10:30 AM\.$/) });
+    expect(await book("2030-06-20T10:00:00-04:00")).toMatchObject({ reason: "beyond_horizon", message: expect.stringMatching(/^We only book up to 14 days ahead/) });
+    expect(await book("not a time")).toMatchObject({ code: "invalid_time", reason: "invalid" });
+    // Wall-clock time without an offset is read in the agent's timezone.
+    expect(await book("2030-05-16T11:00:00")).toMatchObject({ ok: true, event: { start: "2030-05-16T15:00:00.000Z" } });
+  });
+
+  it("says not connected when the owner's Google needs reconnecting", async () => {
+    const { agent, deps, user } = await setUp();
+    const { markNeedsReconnect } = await import("../../../src/services/google/connection");
+    await markNeedsReconnect(deps, user.id, "test");
+    expect(await bookAppointment(deps, agent, { ...caller, start: "2030-05-14T10:00:00-04:00", idempotencyKey: "x" })).toMatchObject({ ok: false, code: "google_not_connected" });
+    expect(await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, agent.id))).toHaveLength(0);
+  });
+});
