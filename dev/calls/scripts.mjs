@@ -26,6 +26,7 @@ export const SCRIPT_HELP = {
 export function conversation(script, context) {
   const day = nextWeekday();
   const at = (time) => zonedDateTime(day, time, context.timezone);
+  /** @type {Turn} */
   const greeting = { role: "bot", text: "Hi, thanks for calling! How can I help you today?" };
   const analysis = (summary, data) => ({ summary, structuredData: { callerName: context.callerName, appointmentBooked: false, followUpNeeded: false, unansweredQuestions: [], ...data } });
   switch (script) {

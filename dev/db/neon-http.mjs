@@ -35,13 +35,15 @@ class HttpError extends Error {
  *   Every request must carry `password` in its connection string (a new random one per start
  *   unless given) and a loopback Host header; no CORS headers are sent, so a web page the
  *   developer visits can neither read the database nor reach it through DNS rebinding.
- * @returns {Promise<{ url: string, port: number, password: string,
+ * @returns {Promise<{ url: string, port: number, password: string, readonly requestsReceived: number,
  *   connectionString: (databaseHost: string) => string, close: () => Promise<void> }>}
  */
 export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1", password = newPassword() }) {
   const debug = Boolean(process.env.DEBUG_NEON_HTTP);
   const passwordMatches = createPasswordCheck(password);
+  let requestsReceived = 0;
   const server = http.createServer((req, res) => {
+    requestsReceived++;
     const started = performance.now();
     handle(pool, req, { passwordMatches, boundHost: host })
       .then(({ status, body, headers }) => {
@@ -71,6 +73,10 @@ export async function startNeonHttp({ pool, kind, port = 0, host = "127.0.0.1", 
     password,
     // The host only picks the endpoint on the client side (neonConfig.fetchEndpoint); it is never resolved.
     connectionString: (databaseHost) => `postgresql://agentline:${encodeURIComponent(password)}@${databaseHost}/agentline`,
+    /** Requests received so far: one per database round trip (the bench counts them). */
+    get requestsReceived() {
+      return requestsReceived;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

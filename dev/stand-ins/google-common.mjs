@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 /**
  * @typedef {{ sub: string, email: string, name: string }} Account
  * @typedef {{ accounts: Account[], codes: Record<string, any>, refreshTokens: Record<string, any>,
- *   accessTokens: Record<string, any>, calendars: Record<string, { events: Record<string, any> }>,
+ *   accessTokens: Record<string, any>, calendars: Record<string, { events: Record<string, any>, owner?: string, summary?: string }>,
  *   spreadsheets: Record<string, any> }} GoogleState
  */
 
