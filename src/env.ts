@@ -93,6 +93,8 @@ export const configSchema = z.lazy(() => z.object({
   CREDITS_PER_MINUTE: integerFrom(1, 1),
   MIN_BILLABLE_SECONDS: integerFrom(0),
   LOW_CREDIT_THRESHOLD_DEFAULT: integerFrom(10),
+  /** Phone numbers one account may hold (each one costs us at Vapi). */
+  PHONE_NUMBERS_PER_ACCOUNT: integerFrom(5, 1),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),

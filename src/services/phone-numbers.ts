@@ -6,19 +6,19 @@
  * cannot answer. Vapi numbers are US only.
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { agents, phoneNumbers } from "../db/schema";
 import { foundOr404, notFound, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
 import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { encodeCursor, type KeysetCursor } from "../lib/cursor";
 import { webhookCredentialId } from "./vapi-credential";
 import type { Logger } from "../lib/logger";
 import { sqlState } from "../lib/sql-state";
 import { webhookServer } from "./assistant";
 
-export const PHONE_NUMBER_LIST_LIMIT = 100;
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
 const REFRESH_LIMIT = 10;
 
@@ -45,19 +45,51 @@ export function phoneNumberJson(row: PhoneNumber) {
   };
 }
 
-/** The user's numbers, oldest first; those Vapi is still activating are refreshed from Vapi. */
-export async function listPhoneNumbers(db: Database, userId: string, vapi?: () => VapiClient, logger?: Logger): Promise<PhoneNumber[]> {
-  const rows = await db
-    .select()
+const createdAtMicros = sql<string>`to_char(${phoneNumbers.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * One page of the user's numbers, oldest first, keyset-paginated on (created_at, id)
+ * (DESIGN §12); those Vapi is still activating are refreshed from Vapi.
+ */
+export async function listPhoneNumbers(
+  db: Database,
+  userId: string,
+  page: { limit: number; cursor?: KeysetCursor },
+  vapi?: () => VapiClient,
+  logger?: Logger,
+): Promise<{ items: PhoneNumber[]; nextCursor: string | null }> {
+  const found = await db
+    .select({ row: phoneNumbers, cursorAt: createdAtMicros })
     .from(phoneNumbers)
-    .where(ownedBy(phoneNumbers, userId))
+    .where(
+      and(
+        ownedBy(phoneNumbers, userId),
+        page.cursor ? sql`(${phoneNumbers.createdAt}, ${phoneNumbers.id}) > (${page.cursor.createdAt}::timestamptz, ${page.cursor.id}::uuid)` : undefined,
+      ),
+    )
     .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id))
-    .limit(PHONE_NUMBER_LIST_LIMIT);
-  if (!vapi) return rows;
+    .limit(page.limit + 1);
+  const rows = found.slice(0, page.limit).map((entry) => entry.row);
+  const last = found[page.limit - 1];
+  const nextCursor = found.length > page.limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.row.id }) : null;
+  if (!vapi) return { items: rows, nextCursor };
   const stale = rows.filter((row) => row.status !== "active" || !row.e164).slice(0, REFRESH_LIMIT);
   const fresh = await Promise.all(stale.map((row) => refresh(db, vapi, row, logger)));
   const byId = new Map(fresh.map((row) => [row.id, row]));
-  return rows.map((row) => byId.get(row.id) ?? row);
+  return { items: rows.map((row) => byId.get(row.id) ?? row), nextCursor };
+}
+
+/** Numbers cost us money at Vapi: an account holds at most PHONE_NUMBERS_PER_ACCOUNT (DESIGN §13). */
+async function assertUnderCap(deps: PhoneNumberDeps, userId: string) {
+  const cap = deps.config.PHONE_NUMBERS_PER_ACCOUNT;
+  const [row] = await deps.db.select({ held: count() }).from(phoneNumbers).where(ownedBy(phoneNumbers, userId));
+  if ((row?.held ?? 0) >= cap) {
+    throw new AppError(
+      "conflict",
+      `This account already has ${cap} phone number${cap === 1 ? "" : "s"}, the most it can hold. Release one (DELETE /api/phone-numbers/:id) before buying another.`,
+      { limit: cap },
+    );
+  }
 }
 
 export async function getPhoneNumber(db: Database, userId: string, id: string): Promise<PhoneNumber> {
@@ -95,6 +127,7 @@ export async function buyPhoneNumber(
   input: { agentId?: string | null; areaCode?: string },
 ): Promise<PhoneNumber> {
   if (input.agentId) await assertOwnAgent(deps.db, user.id, input.agentId);
+  await assertUnderCap(deps, user.id);
   const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
   const request: Vapi.CreatePhoneNumbersRequest = {
     provider: "vapi",

@@ -194,6 +194,23 @@ export function defineJourneys(env) {
       // The mobile-first layout keeps "Skip to content" as the first stop on app pages.
       await page.keyboard.press("Tab");
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+
+      // Settings and the low-credit threshold: inline checks, then saved.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+      await page.getByLabel("Your phone").fill("555 0100");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Use the international format").waitFor();
+      await s.screen("settings-invalid-phone");
+      await page.getByLabel("Your phone").fill("+14155550123");
+      await page.getByLabel("Timezone").selectOption("Europe/London");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Settings saved.", { exact: true }).waitFor();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credits" }).click();
+      await page.getByLabel("E-mail me when my balance drops below").fill("25");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await page.getByText("Saved.", { exact: true }).waitFor();
+      const me = await page.evaluate(async () => (await (await fetch("/api/me")).json()).user);
+      assert.deepEqual([me.phone, me.timezone, me.lowCreditThreshold], ["+14155550123", "Europe/London", 25]);
     }
   });
 

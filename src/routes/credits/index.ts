@@ -6,26 +6,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
+import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { creditSummary } from "../../services/credits";
-import { decodeLedgerCursor, listTransactions } from "../../services/credits-history";
+import { listTransactions } from "../../services/credits-history";
 
-const querySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === "") return undefined;
-      const cursor = decodeLedgerCursor(value);
-      if (!cursor) {
-        ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
-        return z.NEVER;
-      }
-      return cursor;
-    }),
-});
+const querySchema = z.object({ limit: limitParam(20), cursor: cursorParam });
 
 export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), validate("query", querySchema), async (c) => {
   const user = c.get("user");

@@ -4,6 +4,8 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
+import { cursorParam, limitParam } from "../../lib/cursor";
+import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import {
@@ -15,20 +17,28 @@ import {
   refresh,
   releasePhoneNumber,
 } from "../../services/phone-numbers";
+import { enforce, type RateLimitRule } from "../../services/rate-limit";
+import { clientIp } from "../auth/limits";
 import { lazyVapi, vapiDeps as deps } from "../vapi-deps";
 
 const agentId = z.uuid({ message: "must be the id of one of your agents" });
 
 const buySchema = z.strictObject({
   agentId: agentId.nullable().optional(),
-  areaCode: z
-    .string()
-    .trim()
+  areaCode: singleLine
     .regex(/^[2-9]\d{2}$/, { message: "must be a 3-digit US area code such as 415 (phone numbers are available in the US only)" })
     .optional(),
 });
 
 const assignSchema = z.strictObject({ agentId: agentId.nullable() });
+
+const listQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
+
+/** Buying costs us money at Vapi: a few a day is what a real business needs. */
+export const purchaseLimits = {
+  perAccount: (userId: string): RateLimitRule => ({ key: `phone-buy:user:${userId}`, limit: 10, windowSeconds: 24 * 3600 }),
+  perIp: (ip: string): RateLimitRule => ({ key: `phone-buy:ip:${ip}`, limit: 20, windowSeconds: 24 * 3600 }),
+};
 
 /** Status refreshes need Vapi; without its key, the stored status is shown. */
 function optionalVapi(c: Context<HonoEnv>) {
@@ -37,11 +47,14 @@ function optionalVapi(c: Context<HonoEnv>) {
 
 export const phoneNumbersRoutes = new Hono<HonoEnv>()
   .use("/phone-numbers/*", requireUser())
-  .get("/phone-numbers", async (c) => {
-    const rows = await listPhoneNumbers(c.get("db"), c.get("user").id, optionalVapi(c), c.get("logger"));
-    return c.json({ phoneNumbers: rows.map(phoneNumberJson) }, 200);
+  .get("/phone-numbers", validate("query", listQuery), async (c) => {
+    const page = await listPhoneNumbers(c.get("db"), c.get("user").id, c.req.valid("query"), optionalVapi(c), c.get("logger"));
+    return c.json({ phoneNumbers: page.items.map(phoneNumberJson), nextCursor: page.nextCursor }, 200);
   })
   .post("/phone-numbers", validate("json", buySchema), async (c) => {
+    // Counted before anything is bought, so a burst of parallel purchases cannot slip past it.
+    await enforce(c.get("db"), purchaseLimits.perAccount(c.get("user").id));
+    await enforce(c.get("db"), purchaseLimits.perIp(clientIp(c)));
     const row = await buyPhoneNumber(deps(c), c.get("user"), c.req.valid("json"));
     return c.json({ phoneNumber: phoneNumberJson(row) }, 201);
   })

@@ -153,7 +153,7 @@ describe("DELETE /api/phone-numbers/:id", () => {
     expect(response.status).toBe(204);
     expect(await vapiRequests(mark, "DELETE", `/phone-number/${number.vapiPhoneNumberId}`)).toHaveLength(1);
     expect(await numberAtVapi(number.vapiPhoneNumberId)).toBeUndefined();
-    expect(await (await call("/api/phone-numbers", { cookie })).json()).toEqual({ phoneNumbers: [] });
+    expect(await (await call("/api/phone-numbers", { cookie })).json()).toEqual({ phoneNumbers: [], nextCursor: null });
   });
 
   it("counts a number Vapi no longer has as released", async () => {

@@ -34,7 +34,7 @@ describe("another user's number", () => {
     const [row] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number.id));
     expect(row?.agentId).toBeNull();
     expect(await numberAtVapi(number.vapiPhoneNumberId)).toBeDefined();
-    expect(await (await call("/api/phone-numbers", { cookie: intruder.cookie })).json()).toEqual({ phoneNumbers: [] });
+    expect(await (await call("/api/phone-numbers", { cookie: intruder.cookie })).json()).toEqual({ phoneNumbers: [], nextCursor: null });
   });
 
   it("an own number cannot be given another user's agent", async () => {

@@ -6,7 +6,8 @@
  */
 import { hc } from "hono/client";
 import type { ClientResponse } from "hono/client";
-import type { AppType } from "../../../src/app";
+// The worker's declarations (npm run typecheck emits them from src/ with web/tsconfig.api.json).
+import type { AppType } from "../../api-types/app";
 
 export const client = hc<AppType>("/", { init: { credentials: "same-origin" } }).api;
 
@@ -65,35 +66,4 @@ export async function unwrap<R extends ClientResponse<unknown, number, string>>(
 
 export function isUnauthenticated(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401 && error.code === "unauthenticated";
-}
-
-/** A GET for endpoints not yet in AppType (DESIGN §12 shapes in ./contract.ts). */
-export async function getJson<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => Boolean(entry[1])));
-  const url = params.size ? `${path}?${params}` : path;
-  let response: Response;
-  try {
-    response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
-  } catch {
-    throw new ApiError(0, "network_error", "Could not reach Agentline. Check your connection and try again.");
-  }
-  if (!response.ok) throw await readError(response);
-  return (await response.json()) as T;
-}
-
-/** A write to an endpoint not yet in AppType. */
-export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, "network_error", "Could not reach Agentline. Check your connection and try again.");
-  }
-  if (!response.ok) throw await readError(response);
-  return (response.status === 204 ? undefined : await response.json()) as T;
 }

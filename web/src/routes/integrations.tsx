@@ -6,8 +6,7 @@ import { ConfirmDialog } from "../components/confirm-dialog";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, buttonClass, Card, PageHeader } from "../components/ui";
-import { sendJson } from "../lib/api";
-import type { GoogleStatus } from "../lib/contract";
+import { client, unwrap } from "../lib/api";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { keys, meQuery } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
@@ -37,17 +36,17 @@ function Integrations() {
           <Alert>Google was not connected{search.reason ? `: ${search.reason.replace(/_/g, " ")}` : ""}. Try again.</Alert>
         </div>
       )}
-      <QueryState query={me}>{(data) => <GoogleCard google={data.user.google as GoogleStatus} />}</QueryState>
+      <QueryState query={me}>{(data) => <GoogleCard google={data.user.google} />}</QueryState>
     </>
   );
 }
 
-function GoogleCard({ google }: { google: GoogleStatus }) {
+function GoogleCard({ google }: { google: { connected: boolean; email: string | null; status: string | null; spreadsheetUrl: string | null } }) {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirm, setConfirm] = useState(false);
   const disconnect = useSingleFlightMutation({
-    mutationFn: () => sendJson<void>("POST", "/api/auth/google/disconnect"),
+    mutationFn: () => unwrap(client.auth.google.disconnect.$post()),
     onSuccess: async () => {
       setConfirm(false);
       await queryClient.invalidateQueries({ queryKey: keys.me });
