@@ -1,6 +1,6 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 /**

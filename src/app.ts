@@ -6,8 +6,6 @@ import { Hono } from "hono";
 import type { HonoEnv } from "./env";
 import { handleError, handleNotFound } from "./errors";
 import { limitBody } from "./middleware/body-limit";
-import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
-import { WEBHOOK_PATH } from "./services/assistant";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
@@ -21,9 +19,11 @@ import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
-import { voicesRoutes } from "./routes/voices";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
+import { voicesRoutes } from "./routes/voices";
 import { webhookRoutes } from "./routes/webhooks";
+import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
+import { WEBHOOK_PATH } from "./services/assistant";
 
 export function createApp() {
   const app = new Hono<HonoEnv>();

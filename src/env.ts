@@ -7,8 +7,8 @@
  */
 import { z } from "zod";
 import { creditPacksVariable } from "./config/packs";
-import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Database } from "./db/client";
+import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Logger } from "./lib/logger";
 import type { SideEffectMessage } from "./queues/messages";
 import type { Services } from "./services/create-services";

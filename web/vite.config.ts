@@ -3,9 +3,10 @@
  * web/dist for Cloudflare Pages; `npm run dev` adds @cloudflare/vite-plugin on top of this file
  * (dev/vite-server.mjs) so the worker answers /api/* on the same URL.
  */
+
+import { fileURLToPath } from "node:url";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 const webRoot = fileURLToPath(new URL(".", import.meta.url));

@@ -7,8 +7,9 @@
  * maxDurationSeconds its hold allowed; a refused call costs nothing) and compared to the
  * database, call by call and owner by owner; then the ledger check runs over everything.
  */
-import { checkLedger } from "../../dev/check-ledger.mjs";
+
 import { assistantRequest, endOfCallReport, signVapi } from "../../dev/calls/vapi-messages.mjs";
+import { checkLedger } from "../../dev/check-ledger.mjs";
 import { seedOwners } from "./seed.mjs";
 
 const OPEN_CALLS = 60;

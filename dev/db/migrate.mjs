@@ -3,9 +3,9 @@
 // is the one drizzle-kit and production deploys agree on.
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 
 // Any fixed 64-bit key works; it only has to be the same in every process that migrates.
 const MIGRATION_LOCK_KEY = "7283916450129387211";

@@ -30,12 +30,12 @@ export function oauthRoutes(state, client) {
       return { status: 400, html: page("Error 400: invalid_request", "<p>Invalid code_challenge_method.</p>") };
     }
     const account = state.accounts[0];
-    const hidden = Object.entries(q).map(([name, value]) => `<input type="hidden" name="${escape(name)}" value="${escape(value)}">`).join("");
-    const scopes = String(q.scope).split(" ").map((scope) => `<li>${escape(scope)}</li>`).join("");
+    const hidden = Object.entries(q).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join("");
+    const scopes = String(q.scope).split(" ").map((scope) => `<li>${escapeHtml(scope)}</li>`).join("");
     return {
       html: page(
         "Sign in with Google (sandbox)",
-        `<p><strong>Agentline</strong> wants to access your Google Account <strong>${escape(account.email)}</strong>:</p><ul>${scopes}</ul>
+        `<p><strong>Agentline</strong> wants to access your Google Account <strong>${escapeHtml(account.email)}</strong>:</p><ul>${scopes}</ul>
 <form method="post" action="/o/oauth2/v2/auth/decision">${hidden}
 <button name="decision" value="deny" type="submit">Deny</button>
 <button name="decision" value="allow" type="submit">Allow</button></form>`,
@@ -142,11 +142,11 @@ export function oauthRoutes(state, client) {
 }
 
 function page(title, body) {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title>
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}</style>
-</head><body><h1>${escape(title)}</h1>${body}</body></html>`;
+</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-function escape(value) {
+function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }

@@ -16,13 +16,14 @@
  * kept by the kit in `<dataDir>/google.json` (kit.mjs "Kept state"), so the sandbox keeps its
  * calendar, spreadsheets and grants across restarts.
  */
+
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { openState, startStandIn } from "./kit.mjs";
 import { calendarRoutes } from "./google-calendar.mjs";
 import { oauthRoutes } from "./google-oauth.mjs";
 import { sheetsRoutes } from "./google-sheets.mjs";
+import { openState, startStandIn } from "./kit.mjs";
 
 /** The OAuth client the sandbox worker is registered as. */
 export const GOOGLE_SANDBOX_CLIENT_ID = "agentline-sandbox.apps.googleusercontent.com";

@@ -11,9 +11,9 @@
  * comes as OpenRouter relays it ("Provider returned error", the provider's text in metadata.raw).
  */
 import { randomBytes } from "node:crypto";
+import { startStandIn } from "./kit.mjs";
 import { answerFromSchema, schemaProblem } from "./openrouter-json-schema.mjs";
 import { greeting, policies, readInput } from "./openrouter-writer.mjs";
-import { startStandIn } from "./kit.mjs";
 
 /** The key the sandbox worker uses; any other key gets OpenRouter's 401. */
 export const OPENROUTER_SANDBOX_API_KEY = "sk-or-v1-sandbox";

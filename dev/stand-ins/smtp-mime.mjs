@@ -13,7 +13,7 @@ export function parseMessage(raw) {
   const { headers, body } = splitEntity(raw);
   const found = { text: /** @type {string | null} */ (null), html: /** @type {string | null} */ (null) };
   collectParts(headers, body, found);
-  return { headers, subject: decodeWords(headers["subject"] ?? ""), ...found };
+  return { headers, subject: decodeWords(headers.subject ?? ""), ...found };
 }
 
 /** @param {string} entity */

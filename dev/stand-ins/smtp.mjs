@@ -140,7 +140,10 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
           return { status: 201, json: { faults: faults.length } };
         },
       },
-      { method: "DELETE", path: "/faults", handle: () => ((faults = []), { json: { ok: true } }) },
+      { method: "DELETE", path: "/faults", handle: () => {
+          faults = [];
+          return { json: { ok: true } };
+        } },
     ],
     state: () => ({ ...ports, certificate: tls.cert, messages: inbox.data.messages.length, faults }),
     onReset: () => {

@@ -30,7 +30,7 @@ function readLineItems(items) {
     if (!CURRENCIES.has(String(data.currency))) return { error: invalid(`${at}[price_data][currency]`, `Invalid currency: ${data.currency}.`) };
     const amount = data.unit_amount ?? data.unit_amount_decimal;
     if (amount === undefined) return { error: missing(`${at}[price_data][unit_amount]`, `Missing required param: ${at}[price_data][unit_amount].`) };
-    if (!/^\d+$/.test(String(amount))) return { error: invalid(`${at}[price_data][unit_amount]`, "Invalid integer: " + amount) };
+    if (!/^\d+$/.test(String(amount))) return { error: invalid(`${at}[price_data][unit_amount]`, `Invalid integer: ${amount}`) };
     if (data.product === undefined && data.product_data === undefined) {
       return { error: missing(`${at}[price_data][product_data]`, `You must specify either \`product\` or \`product_data\` when creating a price.`) };
     }

@@ -11,7 +11,7 @@ export function customerRoutes(ctx) {
     if (unknown) return unknown;
     const metadataError = checkMetadata(params.metadata);
     if (metadataError) return metadataError;
-    if (params.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(params.email)) return invalid("email", "Invalid email address: " + params.email);
+    if (params.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(params.email)) return invalid("email", `Invalid email address: ${params.email}`);
     const customer = {
       id: `cus_${randomId(14)}`,
       object: "customer",

@@ -12,26 +12,26 @@ import { describeDelivery } from "./stripe-events.mjs";
 export function payPageRoutes(ctx) {
   function show(req) {
     const record = ctx.sessions.get(req.params[0]);
-    if (!record) return page(404, "Checkout session not found", `<p>There is no checkout session <code>${escape(req.params[0])}</code>.</p>`);
+    if (!record) return page(404, "Checkout session not found", `<p>There is no checkout session <code>${escapeHtml(req.params[0])}</code>.</p>`);
     const { session, lines } = refreshed(ctx, record);
     if (session.status === "complete") {
-      const back = session.success_url ? `<p><a href="${escape(successUrl(session))}">Return to the merchant</a></p>` : "";
+      const back = session.success_url ? `<p><a href="${escapeHtml(successUrl(session))}">Return to the merchant</a></p>` : "";
       return page(200, "Already paid", `<p>This checkout session has been paid.</p>${back}`);
     }
     if (session.status === "expired") return page(410, "Session expired", "<p>This checkout session has expired.</p>");
     const rows = lines
-      .map((line) => `<tr><td>${escape(line.name)}${line.description ? `<br><small>${escape(line.description)}</small>` : ""}</td><td>× ${line.quantity}</td><td>${money(line.unitAmount * line.quantity, line.currency)}</td></tr>`)
+      .map((line) => `<tr><td>${escapeHtml(line.name)}${line.description ? `<br><small>${escapeHtml(line.description)}</small>` : ""}</td><td>× ${line.quantity}</td><td>${money(line.unitAmount * line.quantity, line.currency)}</td></tr>`)
       .join("");
     const customer = session.customer ? ctx.customers.get(session.customer) : null;
     const email = customer?.email ?? session.customer_email ?? "";
-    const cancel = session.cancel_url ? `<a class="cancel" href="${escape(session.cancel_url)}">Cancel and go back</a>` : "";
+    const cancel = session.cancel_url ? `<a class="cancel" href="${escapeHtml(session.cancel_url)}">Cancel and go back</a>` : "";
     return page(
       200,
       "Sandbox checkout",
       `<p class="badge">Sandbox: no real card is charged</p>
        <table>${rows}<tr class="total"><td>Total</td><td></td><td>${money(session.amount_total, session.currency)}</td></tr></table>
-       <form method="post" action="/pay/${escape(session.id)}">
-         <label>Email <input name="email" type="email" value="${escape(email)}" required></label>
+       <form method="post" action="/pay/${escapeHtml(session.id)}">
+         <label>Email <input name="email" type="email" value="${escapeHtml(email)}" required></label>
          <label>Card number <input name="card" value="4242 4242 4242 4242" readonly></label>
          <button type="submit">Pay ${money(session.amount_total, session.currency)}</button>
        </form>${cancel}`,
@@ -42,7 +42,7 @@ export function payPageRoutes(ctx) {
     const record = ctx.sessions.get(req.params[0]);
     if (!record) return page(404, "Checkout session not found", "<p>No such checkout session.</p>");
     const { session } = refreshed(ctx, record);
-    if (session.status !== "open") return page(409, "Not payable", `<p>This checkout session is ${escape(session.status)}.</p>`);
+    if (session.status !== "open") return page(409, "Not payable", `<p>This checkout session is ${escapeHtml(session.status)}.</p>`);
     const form = new URLSearchParams(req.rawBody);
     const customer = session.customer ? ctx.customers.get(session.customer) : null;
     const charge = newCharge(record, { email: form.get("email") || customer?.email || null, name: customer?.name ?? null });
@@ -55,7 +55,7 @@ export function payPageRoutes(ctx) {
     });
     ctx.sessions.save();
     const event = await ctx.emit("checkout.session.completed", { ...session }, { apiVersion: record.apiVersion });
-    if (!session.success_url) return page(200, "Payment complete", `<p>Paid. Webhook delivery: ${escape(describeDelivery(event))}.</p>`);
+    if (!session.success_url) return page(200, "Payment complete", `<p>Paid. Webhook delivery: ${escapeHtml(describeDelivery(event))}.</p>`);
     return { status: 303, headers: { location: successUrl(session) }, text: "" };
   }
 
@@ -82,17 +82,17 @@ function page(status, title, body) {
   return {
     status,
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(title)} · Stripe stand-in</title>
+<title>${escapeHtml(title)} · Stripe stand-in</title>
 <style>
   body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a2e}
   h1{font-size:1.4rem} table{width:100%;border-collapse:collapse;margin:1rem 0} td{padding:.4rem 0;border-bottom:1px solid #eee}
   td:last-child{text-align:right} .total td{font-weight:600;border-bottom:none} label{display:block;margin:.6rem 0}
   input{width:100%;padding:.5rem;box-sizing:border-box;font:inherit} button{width:100%;padding:.7rem;margin-top:1rem;background:#635bff;color:#fff;border:0;border-radius:6px;font:inherit;font-weight:600;cursor:pointer}
   .badge{display:inline-block;background:#fff4d6;color:#7a5300;padding:.2rem .6rem;border-radius:4px;font-size:.85rem} .cancel{display:block;text-align:center;margin-top:1rem}
-</style></head><body><h1>${escape(title)}</h1>${body}</body></html>`,
+</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
   };
 }
 
-function escape(value) {
+function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }

@@ -46,7 +46,7 @@ export function signatureHeader(payload, secret, timestamp = now()) {
 export function authenticate(header, secretKey) {
   const basic = /^Basic (.+)$/i.exec(header ?? "");
   const match = basic ? [basic[0], Buffer.from(basic[1], "base64").toString("utf8").split(":")[0]] : /^Bearer (.+)$/i.exec(header ?? "");
-  if (!match || !match[1]) {
+  if (!match?.[1]) {
     return stripeError(401, "invalid_request_error", undefined, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').");
   }
   if (match[1] !== secretKey) return stripeError(401, "invalid_request_error", "api_key_invalid", `Invalid API Key provided: ${match[1].slice(0, 8)}${"*".repeat(Math.max(4, match[1].length - 12))}${match[1].slice(-4)}`);

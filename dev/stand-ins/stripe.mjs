@@ -18,6 +18,7 @@
  * delivery results, so a test can replay exactly what was sent.
  */
 import { randomBytes } from "node:crypto";
+import { collection, openState, startStandIn } from "./kit.mjs";
 import { chargeRoutes } from "./stripe-charges.mjs";
 import { checkoutSessionRoutes } from "./stripe-checkout-sessions.mjs";
 import { customerRoutes } from "./stripe-customers.mjs";
@@ -25,7 +26,6 @@ import { createEvents } from "./stripe-events.mjs";
 import { payPageRoutes } from "./stripe-pay-page.mjs";
 import { refundRoutes } from "./stripe-refunds.mjs";
 import { API_VERSION, authenticate, nestParams, randomId, stripeError } from "./stripe-wire.mjs";
-import { collection, openState, startStandIn } from "./kit.mjs";
 
 export { nestParams, signatureHeader } from "./stripe-wire.mjs";
 

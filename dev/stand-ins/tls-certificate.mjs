@@ -40,7 +40,7 @@ function oid(dotted) {
 
 /** @param {Date} date */
 function utcTime(date) {
-  const text = date.toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
+  const text = `${date.toISOString().replace(/[-:T]/g, "").slice(2, 14)}Z`;
   return tlv(0x17, Buffer.from(text, "ascii"));
 }
 

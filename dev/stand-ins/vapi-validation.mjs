@@ -60,7 +60,9 @@ function check(value, spec, path, errors) {
     case "array":
       if (!Array.isArray(value)) return void errors.push(`${path} must be an array`);
       if (spec.max !== undefined && value.length > spec.max) errors.push(`${path} must contain no more than ${spec.max} elements`);
-      value.forEach((item, index) => check(item, spec.items, `${path}.${index}`, errors));
+      value.forEach((item, index) => {
+        check(item, spec.items, `${path}.${index}`, errors);
+      });
       return;
     case "object":
       if (!isObject(value)) return void errors.push(`nested property ${path} must be either object or array`);

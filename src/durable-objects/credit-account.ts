@@ -14,6 +14,7 @@ import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings } from "../env";
 import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
+import { createServices, type Services } from "../services/create-services";
 import {
   type ChangeResult,
   type CreditInput,
@@ -39,7 +40,7 @@ import {
   sqlState,
   writeLedger,
 } from "../services/credits-ledger";
-import { createServices, type Services } from "../services/create-services";
+import { refundInput, refundStatesOf } from "../services/stripe-refunds";
 import {
   callCharge,
   type Hold,
@@ -48,13 +49,12 @@ import {
   nextExpiry,
   type ReserveInput,
   type ReserveResult,
-  reserveInputSchema,
   reservedCredits,
+  reserveInputSchema,
   type SettleInput,
   type SettleResult,
   settleInputSchema,
 } from "./call-holds";
-import { refundInput, refundStatesOf } from "../services/stripe-refunds";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */

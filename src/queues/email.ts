@@ -7,7 +7,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
-import { sendEmail, SmtpNotConfiguredError } from "../integrations/email/mailer";
+import { SmtpNotConfiguredError, sendEmail } from "../integrations/email/mailer";
 import { lowCreditEmail, passwordResetEmail, purchaseReceiptEmail, type RenderedEmail } from "../integrations/email/templates";
 import type { SideEffectContext, SideEffectHandler, SideEffectHandlers } from "./consumer";
 import type { EmailMessage } from "./messages";

@@ -7,8 +7,8 @@ import { z } from "zod";
 import type { Config } from "../env";
 import { AppError } from "../errors";
 import { type ChatOptions, chatCompletion, requireOpenRouter } from "../integrations/openrouter/client";
-import { LIMITS } from "./agents-schemas";
 import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./agents-prompts";
+import { LIMITS } from "./agents-schemas";
 
 export const FAQ_MIN = 5;
 export const FAQ_MAX = 15;

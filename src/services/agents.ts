@@ -15,13 +15,13 @@ import { agents } from "../db/schema";
 import { foundOr404, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
-import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
-import { webhookCredentialId } from "./vapi-credential";
+import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../integrations/vapi/client";
 import { describeError, type Logger } from "../lib/logger";
-import { buildAssistant, type AssistantContext } from "./assistant";
-import { normalizeBusinessHours } from "./assistant/business-hours";
 import type { CreateAgentInput, UpdateAgentInput } from "./agents-schemas";
 import type { Agent } from "./agents-view";
+import { type AssistantContext, buildAssistant } from "./assistant";
+import { normalizeBusinessHours } from "./assistant/business-hours";
+import { webhookCredentialId } from "./vapi-credential";
 
 export const AGENT_LIST_LIMIT = 100;
 

@@ -13,8 +13,8 @@ import type { Bindings, Config } from "../env";
 import { stripeClient, stripeFailure } from "../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../integrations/stripe/events";
 import type { Logger } from "../lib/logger";
-import type { SideEffectMessage } from "../queues/messages";
 import { sqlState } from "../lib/sql-state";
+import type { SideEffectMessage } from "../queues/messages";
 import { creditAccount } from "./credits";
 import { recordRefundState, refundInput } from "./stripe-refunds";
 

@@ -12,12 +12,12 @@ import { agents, phoneNumbers } from "../db/schema";
 import { foundOr404, notFound, ownedBy } from "../db/scope";
 import type { Config } from "../env";
 import { AppError } from "../errors";
-import { deleteAtVapi, isVapiNotFound, vapiFailure, type VapiClient } from "../integrations/vapi/client";
+import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../integrations/vapi/client";
 import { encodeCursor, type KeysetCursor } from "../lib/cursor";
-import { webhookCredentialId } from "./vapi-credential";
 import type { Logger } from "../lib/logger";
 import { sqlState } from "../lib/sql-state";
 import { webhookServer } from "./assistant";
+import { webhookCredentialId } from "./vapi-credential";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
 const REFRESH_LIMIT = 10;

@@ -6,9 +6,9 @@
  */
 import { eq } from "drizzle-orm";
 import { users } from "../db/schema";
+import type { VapiClient } from "../integrations/vapi/client";
 import { describeError } from "../lib/logger";
 import { type PhoneNumberDeps, syncFallbackDestinations } from "./phone-numbers";
-import type { VapiClient } from "../integrations/vapi/client";
 
 export interface ProfileChanges {
   name?: string | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertId, foundOr404, ownedBy } from "../../src/db/scope";
 import { sessions } from "../../src/db/schema";
+import { assertId, foundOr404, ownedBy } from "../../src/db/scope";
 import { AppError } from "../../src/errors";
 import { db } from "../support/db";
 import { createUser } from "../support/factories";

@@ -3,10 +3,10 @@
  * database on the PostgreSQL server TEST_DATABASE_URL names when it is set; and the local
  * Neon-HTTP endpoint on each, reached through the real driver.
  */
-import { neon, neonConfig, type NeonQueryFunction } from "@neondatabase/serverless";
+import { type NeonQueryFunction, neon, neonConfig } from "@neondatabase/serverless";
 import type pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { openDatabase, type Database } from "../../dev/db/backend.mjs";
+import { type Database, openDatabase } from "../../dev/db/backend.mjs";
 import { startNeonHttp } from "../../dev/db/neon-http.mjs";
 import { createScratchDatabase } from "../../dev/db/scratch.mjs";
 
@@ -100,6 +100,7 @@ export function useNeonEndpoint(backend: BackendCase, schema: string[] = []): Ne
 }
 
 /** The error a promise rejects with; fails the test when it resolves. */
+// biome-ignore lint/suspicious/noExplicitAny: callers read whichever error fields their backend sets
 export async function failure(promise: Promise<unknown>): Promise<any> {
   try {
     await promise;

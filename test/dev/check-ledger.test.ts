@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkLedger, formatReport } from "../../dev/check-ledger.mjs";
 import { openDatabase } from "../../dev/db/backend.mjs";
 import { applyMigrations } from "../../dev/db/migrate.mjs";
-import { checkLedger, formatReport } from "../../dev/check-ledger.mjs";
 
 type Database = Awaited<ReturnType<typeof openDatabase>>;
 let database: Database;

@@ -4,7 +4,7 @@
  * command and rowCount, same error properties, and batches that are one transaction.
  * (drizzle-orm/neon-http is in its own file: creating it rewires the driver's type parsers.)
  */
-import { NeonDbError, errorFields } from "@neondatabase/serverless";
+import { errorFields, NeonDbError } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
 import { backendCases, failure, useNeonEndpoint } from "./backends";
 

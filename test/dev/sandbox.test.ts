@@ -110,8 +110,8 @@ describe("sandbox (npm run dev with no keys)", () => {
     const page = await fetch(consentUrl);
     const html = await page.text();
     expect(html).toContain("owner.sandbox@gmail.com");
-    const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    const form = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1] ?? ""), unescape(m[2] ?? "")]));
+    const unescapeHtml = (value: string) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const form = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescapeHtml(m[1] ?? ""), unescapeHtml(m[2] ?? "")]));
     form.set("decision", "allow");
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] as string;
     const allowed = await fetch(new URL(action, consentUrl), { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });

@@ -59,8 +59,14 @@ describe("stand-in kit", () => {
   it("can be slow: a delayed answer arrives after a later, undelayed one", async () => {
     await control("faults", { path: "/things/slow", delayMs: 300 });
     const finished: string[] = [];
-    const slow = fetch(`${standIn.url}/things/slow`).then((r) => (finished.push("slow"), r));
-    const fast = fetch(`${standIn.url}/things/fast`).then((r) => (finished.push("fast"), r));
+    const slow = fetch(`${standIn.url}/things/slow`).then((r) => {
+      finished.push("slow");
+      return r;
+    });
+    const fast = fetch(`${standIn.url}/things/fast`).then((r) => {
+      finished.push("fast");
+      return r;
+    });
     const [slowResponse] = await Promise.all([slow, fast]);
     expect(slowResponse.status).toBe(200);
     expect(finished).toEqual(["fast", "slow"]);

@@ -51,7 +51,7 @@ describe("email through the side-effects queue", () => {
     const [email] = await inbox.waitFor(user.email);
     expect(email?.envelope.to).toEqual([user.email]);
     expect(email?.subject).toBe("Your Agentline credits are running low");
-    expect(email?.headers["from"]).toContain("no-reply@agentline.local");
+    expect(email?.headers.from).toContain("no-reply@agentline.local");
     expect(email?.text).toContain("down to 7 credits, below your warning level of 10 credits");
     expect(email?.text).toContain("Hi Dana <Clinic> & Co,");
     expect(email?.html).toContain("<strong>7 credits</strong>");

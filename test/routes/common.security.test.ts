@@ -77,18 +77,48 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/google/calendar/appointments" },
 ];
 
-/** Answered before any session or Origin is looked at, by design. */
-const EXEMPT = [/^\/api\/ping$/, /^\/api\/webhooks\//];
+/**
+ * Routes of branches not merged when this table was written (Google, issue 8): run once the app
+ * registers them, so the merge does not turn main red; move them into ROUTES then.
+ */
+const PENDING: RouteUnderTest[] = [
+  { method: "GET", path: "/api/auth/google" },
+  { method: "POST", path: "/api/auth/google/disconnect" },
+  { method: "GET", path: "/api/google/calendar/availability?agentId=:id&date=2030-01-07", foreign: foreignAgent },
+  {
+    method: "POST",
+    path: "/api/google/calendar/book",
+    body: { agentId: ":id", start: "2030-01-07T10:00:00-05:00", name: "Intruder" },
+    foreign: foreignAgent,
+  },
+  { method: "GET", path: "/api/google/calendar/appointments?agentId=:id", foreign: foreignAgent },
+];
+
+/**
+ * Answered before any session or Origin is looked at, by design: ping, the signed webhooks, the
+ * OAuth callback (Google redirects the browser there; it checks the session and the state itself)
+ * and the sandbox's JSON (a 404 outside sandbox mode; its own tests).
+ */
+const EXEMPT = [/^\/api\/ping$/, /^\/api\/webhooks\//, /^\/api\/auth\/google\/callback$/, /^\/api\/sandbox$/];
+
+const key = (route: { method: string; path: string }) => `${route.method} ${route.path.split("?")[0]}`;
+const registered = new Set(
+  app.routes
+    .filter((route) => ["GET", "POST", "PATCH", "PUT", "DELETE"].includes(route.method) && route.path.startsWith("/api/"))
+    .map(key),
+);
 
 for (const route of ROUTES) runCommonRouteTests(route);
+for (const route of PENDING) if (registered.has(key(route))) runCommonRouteTests(route);
 
 describe("the table", () => {
   it("covers every route the app registers", () => {
-    const registered = app.routes
-      .filter((route) => ["GET", "POST", "PATCH", "PUT", "DELETE"].includes(route.method))
-      .map((route) => `${route.method} ${route.path}`)
-      .filter((route) => !EXEMPT.some((pattern) => pattern.test(route.split(" ")[1] ?? "")));
-    const covered = new Set(ROUTES.map((route) => `${route.method} ${route.path}`));
-    expect([...new Set(registered)].filter((route) => !covered.has(route))).toEqual([]);
+    const covered = new Set([...ROUTES, ...PENDING].map(key));
+    const missing = [...registered].filter((route) => !covered.has(route) && !EXEMPT.some((pattern) => pattern.test(route.split(" ")[1] ?? "")));
+    expect(missing).toEqual([]);
+  });
+
+  it("names only routes the app registers", () => {
+    expect(ROUTES.map(key).filter((route) => !registered.has(route))).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@ import { assistantSpec, validate } from "../../dev/stand-ins/vapi-validation.mjs
 import {
   type AssistantSource,
   buildAssistant,
-  CALL_STRUCTURED_DATA_SCHEMA,
   buildSystemPrompt,
+  CALL_STRUCTURED_DATA_SCHEMA,
 } from "../../src/services/assistant";
 import { normalizeBusinessHours } from "../../src/services/assistant/business-hours";
 import { systemMessageOf, toolNames, toolsOf } from "../support/vapi";

@@ -23,7 +23,10 @@ export interface ForeignResource {
 
 export interface RouteUnderTest {
   method: Method;
-  /** As registered, e.g. `/api/agents/:id`; `:id` becomes the other user's id (or a fresh UUID). */
+  /**
+   * As registered, e.g. `/api/agents/:id`, with a query if the route needs one; `:id` here and
+   * `":id"` in the body become the other user's id (or a fresh UUID).
+   */
   path: string;
   /** A body the route would accept from its owner, so only the check under test can refuse it. */
   body?: unknown;
@@ -49,7 +52,7 @@ async function send(route: RouteUnderTest, { cookie, origin = APP_ORIGIN, id = c
   const init: RequestInit = { method: route.method, headers };
   if (route.body !== undefined) {
     headers.set("content-type", "application/json");
-    init.body = JSON.stringify(route.body);
+    init.body = JSON.stringify(route.body).replaceAll('":id"', JSON.stringify(id));
   }
   const ctx = createExecutionContext();
   const response = await app.fetch(new Request(`${APP_ORIGIN}${route.path.replace(":id", id)}`, init), testEnv, ctx);

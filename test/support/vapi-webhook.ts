@@ -4,8 +4,9 @@
  * them; posted to our webhook. And a "line" — an owner with credits, an agent and a number —
  * seeded straight into the database, as the agents and numbers routes would leave it.
  */
-import { hmacHex } from "../../src/integrations/vapi/verify";
+
 import { agents, phoneNumbers } from "../../src/db/schema";
+import { hmacHex } from "../../src/integrations/vapi/verify";
 import assistantRequest from "../fixtures/vapi/assistant-request.json";
 import endOfCallReport from "../fixtures/vapi/end-of-call-report.json";
 import endOfCallReportLegacy from "../fixtures/vapi/end-of-call-report-legacy.json";

@@ -59,7 +59,7 @@ export async function newSession(browser, { appUrl, viewport = DESKTOP, shots, p
 export async function checkAccessibility(page, label) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    // @ts-ignore: injected above
+    // @ts-expect-error: injected above
     const result = await window.axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
   });

@@ -5,8 +5,8 @@
  */
 import path from "node:path";
 import { after, before, describe } from "node:test";
-import { launchBrowser, screenshotDir } from "./browser.mjs";
 import { startApp } from "./app.mjs";
+import { launchBrowser, screenshotDir } from "./browser.mjs";
 import { defineJourneys } from "./journeys.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");

@@ -5,11 +5,11 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
-import { isUnauthenticated } from "./lib/api";
-import { meQuery } from "./lib/queries";
 import { AppLayout } from "./components/app-layout";
 import { AuthLayout } from "./components/auth-layout";
 import { NotFound, RouteError } from "./components/route-states";
+import { isUnauthenticated } from "./lib/api";
+import { meQuery } from "./lib/queries";
 
 type Context = { queryClient: QueryClient };
 

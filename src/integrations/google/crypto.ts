@@ -7,7 +7,7 @@
  * Keys: GOOGLE_ENCRYPTION_KEY is version 1. Rotation adds a version here, encrypts new values
  * with it and re-encrypts old rows (docs/decisions/0300-google-tokens.md).
  */
-import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding, decodeHex } from "@oslojs/encoding";
+import { decodeBase64urlIgnorePadding, decodeHex, encodeBase64urlNoPadding } from "@oslojs/encoding";
 
 export const CURRENT_KEY_VERSION = 1;
 const IV_BYTES = 12;

@@ -9,7 +9,9 @@ import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
+import { describeError } from "../../lib/logger";
 import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
+import { hashToken } from "../../lib/tokens";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import {
@@ -24,8 +26,6 @@ import {
 import { verifyPassword } from "../../services/passwords";
 import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
 import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
-import { describeError } from "../../lib/logger";
-import { hashToken } from "../../lib/tokens";
 import { clientIp, limits } from "./limits";
 
 const signupBody = z.object({

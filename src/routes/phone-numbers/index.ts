@@ -1,6 +1,7 @@
 /** `/api/phone-numbers` (DESIGN §12): buy (US only), assign to an agent, release; Vapi's activation status shown. */
-import { Hono } from "hono";
+
 import type { Context } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
@@ -19,7 +20,7 @@ import {
 } from "../../services/phone-numbers";
 import { enforce, type RateLimitRule } from "../../services/rate-limit";
 import { clientIp } from "../auth/limits";
-import { lazyVapi, vapiDeps as deps } from "../vapi-deps";
+import { vapiDeps as deps, lazyVapi } from "../vapi-deps";
 
 const agentId = z.uuid({ message: "must be the id of one of your agents" });
 

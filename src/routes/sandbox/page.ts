@@ -1,13 +1,13 @@
 /** The sandbox page's HTML: three plain tables; every value escaped (e-mail bodies are user text). */
 import type { SandboxView } from "./read";
 
-const escape = (value: string) =>
+const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char);
 
 function table(headers: string[], rows: string[][], empty: string): string {
-  if (!rows.length) return `<p class="empty">${escape(empty)}</p>`;
-  const head = headers.map((header) => `<th>${escape(header)}</th>`).join("");
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join("")}</tr>`).join("");
+  if (!rows.length) return `<p class="empty">${escapeHtml(empty)}</p>`;
+  const head = headers.map((header) => `<th>${escapeHtml(header)}</th>`).join("");
+  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("");
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 

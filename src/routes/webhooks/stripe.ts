@@ -16,7 +16,7 @@ export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", 
   const logger = c.get("logger");
   const secret = requireSetting(config.STRIPE_WEBHOOK_SECRET, "STRIPE_WEBHOOK_SECRET", "Stripe webhooks");
   const rawBody = await c.req.text();
-  let event;
+  let event: Awaited<ReturnType<typeof verifyStripeEvent>>;
   try {
     event = await verifyStripeEvent(rawBody, c.req.header("stripe-signature"), secret);
   } catch (error) {

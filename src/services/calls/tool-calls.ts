@@ -11,11 +11,11 @@ import type { ToolCall, ToolCallsMessage } from "../../integrations/vapi/message
 import { describeError } from "../../lib/logger";
 import type { Agent } from "../agents-view";
 import { type BookingPort, unavailableBooking } from "./booking-port";
-import type { CallDeps } from "./deps";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
+import type { CallDeps } from "./deps";
+import { CALENDAR_FALLBACK, speakable } from "./speech";
 import { loadToolContext } from "./tool-context";
 import { runTool, type ToolOutcome } from "./tool-handlers";
-import { CALENDAR_FALLBACK, speakable } from "./speech";
 
 /** Vapi waits 20 s (server.timeoutSeconds) for the whole answer; leave room for several calls. */
 export const CALENDAR_TIMEOUT_MS = 8_000;

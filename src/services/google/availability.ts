@@ -6,7 +6,7 @@ import { freeBusy } from "../../integrations/google/calendar";
 import { deadline } from "../../integrations/google/oauth";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
-import { bookingWindow, type BookingRules, freeSlots, type Interval, rulesOf } from "./slots";
+import { type BookingRules, bookingWindow, freeSlots, type Interval, rulesOf } from "./slots";
 import { clockTime, parseDate, speakableDay, Temporal, toDate, toZoned, wallClock } from "./time";
 
 export const DEFAULT_TIMEOUT_MS = 8_000;

@@ -4,10 +4,10 @@
  * hears when a time does not work.
  */
 import { listEvents } from "../../integrations/google/calendar";
-import type { GoogleAccess } from "./connection";
-import { fail, type Failure } from "./results";
-import type { Interval, StartCheck } from "./slots";
 import { slotJson } from "./availability";
+import type { GoogleAccess } from "./connection";
+import { type Failure, fail } from "./results";
+import type { Interval, StartCheck } from "./slots";
 import { speakable } from "./time";
 
 /** Keys of `extendedProperties.private` on the events we create (searchable with privateExtendedProperty). */

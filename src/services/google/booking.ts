@@ -16,8 +16,8 @@ import { GoogleApiError } from "../../integrations/google/errors";
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
-import { type GoogleAccess, googleAccess } from "./connection";
 import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
 import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
 import { parseStart, speakable } from "./time";
@@ -223,7 +223,7 @@ async function awaitSettled(deps: GoogleDeps, holdId: string): Promise<Hold | un
   let row: Hold | undefined;
   for (let attempt = 0; attempt < 12; attempt += 1) {
     [row] = await deps.db.select().from(bookingHolds).where(eq(bookingHolds.id, holdId)).limit(1);
-    if (!row || row.status !== "held") return row;
+    if (row?.status !== "held") return row;
     await new Promise((resolve) => setTimeout(resolve, Math.min(500, 50 * 2 ** attempt)));
   }
   return row;

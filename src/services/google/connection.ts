@@ -13,7 +13,7 @@ import type { GoogleApiAccess } from "../../integrations/google/calendar";
 import { decryptToken, encryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { type GoogleSettings, refreshAccessToken, requireGoogleSettings } from "../../integrations/google/oauth";
-import { GoogleNotConnectedError, type GoogleDeps } from "./results";
+import { type GoogleDeps, GoogleNotConnectedError } from "./results";
 
 /** Refresh when the access token has less than this left. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -141,7 +141,7 @@ async function refreshUnderLease(
       .update(googleConnections)
       .set({ refreshLeaseId: null, refreshLeaseUntil: null })
       .where(and(eq(googleConnections.id, row.id), eq(googleConnections.refreshLeaseId, leaseId)));
-  let issued;
+  let issued: Awaited<ReturnType<typeof refreshAccessToken>>;
   try {
     const refreshToken = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
     issued = await refreshAccessToken(settings, refreshToken, signal);

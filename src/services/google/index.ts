@@ -28,7 +28,8 @@
  * `idempotencyKey` is the Vapi tool-call id, so a retried tool call books once and answers the
  * same event. Cancel and move only ever touch bookings made from `callerPhone` for this agent.
  */
-export { getAvailability, type Availability } from "./availability";
-export { bookAppointment, type Booked, type BookingInput } from "./booking";
-export { cancelAppointment, listAppointments, moveAppointment, type Appointment } from "./appointments";
+
+export { type Appointment, cancelAppointment, listAppointments, moveAppointment } from "./appointments";
+export { type Availability, getAvailability } from "./availability";
+export { type Booked, type BookingInput, bookAppointment } from "./booking";
 export { type Agent, type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";

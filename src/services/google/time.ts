@@ -4,7 +4,7 @@
  * caller hears are spoken the way a receptionist says them: "Tuesday at 3:30 PM".
  */
 import { Temporal } from "temporal-polyfill";
-import { DAYS, DAY_NAMES, type Day } from "../assistant/business-hours";
+import { DAY_NAMES, DAYS, type Day } from "../assistant/business-hours";
 
 export { Temporal };
 

@@ -16,7 +16,7 @@ describe("sendEmail over SMTP (worker-mailer)", () => {
     await sendEmail(loadConfig(testEnv), to, email);
     const [received] = await inbox.waitFor(to);
     expect(received).toMatchObject({ subject: "Hello", text: "Plain body", html: "<p>HTML body</p>", envelope: { from: "no-reply@agentline.local", to: [to] } });
-    expect(received?.headers["from"]).toBe('"Agentline" <no-reply@agentline.local>');
+    expect(received?.headers.from).toBe('"Agentline" <no-reply@agentline.local>');
   });
 
   it("fails (does not hang) when the server answers 421 and closes the connection", async () => {

@@ -4,8 +4,8 @@
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { apiBaseOptions, stripeClient } from "../../../src/integrations/stripe/client";
 import { loadConfig } from "../../../src/env";
+import { apiBaseOptions, stripeClient } from "../../../src/integrations/stripe/client";
 import { testEnv } from "../../support/env";
 import { stripeStandIn } from "../../support/stripe";
 

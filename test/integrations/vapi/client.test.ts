@@ -91,7 +91,7 @@ describe("the Vapi stand-in answers as Vapi does", () => {
     const mark = await vapi.mark();
     const id = await webhookCredentialId(db, client, config);
     const [sent] = await vapiRequests(mark, "POST", "/credential");
-    expect((sent?.body as { authenticationPlan: { secretKey: string } }).authenticationPlan.secretKey).toBe(config.VAPI_WEBHOOK_SECRET);
+    expect((sent?.body as { authenticationPlan: { secretKey: string } } | undefined)?.authenticationPlan.secretKey).toBe(config.VAPI_WEBHOOK_SECRET);
     for (const path of ["credential", `credential/${id}`]) {
       const response = await client.fetch(path, { method: "GET" });
       const text = await response.text();

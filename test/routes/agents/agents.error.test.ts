@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
 import type { Vapi } from "@vapi-ai/server-sdk";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, appSettings } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { createAgent, updateAgent } from "../../../src/services/agents";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";

@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
 import type { Vapi } from "@vapi-ai/server-sdk";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import type { AgentJson } from "../../../src/services/agents-view";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi-credential";
 import { agentInput, createAgentVia, weekdayHours } from "../../support/agents";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
@@ -122,7 +122,7 @@ describe("the webhook credential", () => {
     expect(response.status).toBe(201);
     expect(await vapiRequests(mark, "POST", "/credential")).toHaveLength(0);
     const [sent] = await vapiRequests(mark, "POST", "/assistant");
-    expect((sent?.body as Vapi.CreateAssistantDto).server?.credentialId).toBe("cred-from-config");
+    expect((sent?.body as Vapi.CreateAssistantDto | undefined)?.server?.credentialId).toBe("cred-from-config");
   });
 });
 

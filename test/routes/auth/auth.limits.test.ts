@@ -7,7 +7,10 @@ import { logIn, signUp } from "../../support/accounts";
 import { call } from "../../support/http";
 
 const countStatuses = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+  statuses.reduce<Record<number, number>>((counts, status) => {
+    counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  }, {});
 
 describe("login limit under a burst", () => {
   it("40 wrong passwords at once for one account from one IP: at most 10 are judged (401), the rest get 429", async () => {

@@ -41,7 +41,7 @@ describe("POST /api/billing/checkout", () => {
     const sent = await stripe.requests(mark);
     const customerCall = sent.find((r) => r.path === "/v1/customers");
     const sessionCall = sent.find((r) => r.path === "/v1/checkout/sessions");
-    expect(customerCall?.headers["authorization"]).toBe(`Bearer ${String(testEnv.STRIPE_SECRET_KEY)}`);
+    expect(customerCall?.headers.authorization).toBe(`Bearer ${String(testEnv.STRIPE_SECRET_KEY)}`);
     expect(customerCall?.body).toMatchObject({ email: user.email, name: "Ada", "metadata[userId]": user.id });
     expect(sessionCall?.headers["content-type"]).toContain("application/x-www-form-urlencoded");
     expect(sessionCall?.body).toMatchObject({
@@ -60,7 +60,7 @@ describe("POST /api/billing/checkout", () => {
 
     const [stored] = await db.select({ customer: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
     expect(stored?.customer).toMatch(/^cus_/);
-    expect((sessionCall?.body as Record<string, string>)["customer"]).toBe(stored?.customer);
+    expect((sessionCall?.body as Record<string, string> | undefined)?.customer).toBe(stored?.customer);
   });
 
   it("creates the Stripe customer once and reuses it", async () => {
@@ -70,7 +70,7 @@ describe("POST /api/billing/checkout", () => {
     await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "pro" } });
     const sent = await stripe.requests(mark);
     expect(sent.filter((r) => r.path === "/v1/customers")).toHaveLength(1);
-    const sessions = sent.filter((r) => r.path === "/v1/checkout/sessions").map((r) => (r.body as Record<string, string>)["customer"]);
+    const sessions = sent.filter((r) => r.path === "/v1/checkout/sessions").map((r) => (r.body as Record<string, string>).customer);
     expect(sessions).toHaveLength(2);
     expect(sessions[0]).toBe(sessions[1]);
   });
@@ -93,7 +93,7 @@ describe("POST /api/billing/checkout", () => {
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     const state = await stripe.stateNow();
-    const mine = state.customers.filter((customer) => customer.metadata["userId"] === user.id);
+    const mine = state.customers.filter((customer) => customer.metadata.userId === user.id);
     expect(mine).toHaveLength(1);
     const [stored] = await db.select({ customer: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
     expect(stored?.customer).toBe(mine[0]?.id);

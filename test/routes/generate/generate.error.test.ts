@@ -50,7 +50,7 @@ describe("a model answer we cannot use", () => {
   it("an FAQ wrapped in a code fence is still read", async () => {
     const { cookie } = await createUser();
     const pairs = Array.from({ length: 6 }, (_, i) => ({ question: `Question ${i}?`, answer: `Answer ${i}.` }));
-    await openrouter.fault(modelSays("```json\n" + JSON.stringify({ faq: pairs }) + "\n```"));
+    await openrouter.fault(modelSays(`\`\`\`json\n${JSON.stringify({ faq: pairs })}\n\`\`\``));
     const response = await generate(cookie, { kind: "faq" });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ faq: pairs });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { markNeedsReconnect } from "../../../src/services/google/connection";
-import { call, errorOf } from "../../support/http";
 import { bookingAgent, connectedUser, googleDeps, ownCalendar } from "../../support/google";
+import { call, errorOf } from "../../support/http";
 
 // The routes judge by the real clock: book far enough ahead, inside a 365-day horizon.
 function nextWeekday(daysAhead: number, weekday: number) {

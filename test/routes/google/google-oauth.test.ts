@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import { googleConnections, oauthStates } from "../../../src/db/schema";
 import { hashToken } from "../../../src/lib/tokens";
 import { signUp } from "../../support/accounts";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
-import { expectConsoleError } from "../../support/console-trap";
-import { call, errorOf } from "../../support/http";
 import { google, SCOPES } from "../../support/google";
+import { call, errorOf } from "../../support/http";
 
 /** GET /api/auth/google as the signed-in browser: the consent URL it was sent to. */
 async function begin(cookie: string) {

@@ -4,11 +4,11 @@ import { users } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { updateProfile } from "../../../src/services/profile";
+import { signUp } from "../../support/accounts";
 import { failingWrites, recordingLogger } from "../../support/agents";
+import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
-import { signUp } from "../../support/accounts";
-import { expectConsoleError } from "../../support/console-trap";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
-import { createUser } from "../../support/factories";
 import { envWith, testEnv } from "../../support/env";
+import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { vapi } from "../../support/vapi";
 
@@ -14,7 +14,10 @@ const buy = (cookie: string, env = testEnv, headers: Record<string, string> = {}
   call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "415" }, env, headers });
 
 const countStatuses = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((counts, status) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+  statuses.reduce<Record<number, number>>((counts, status) => {
+    counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  }, {});
 
 describe("phone numbers per account", () => {
   it("the cap defaults to 5", () => {

@@ -5,10 +5,10 @@ import { type ToolCallsMessage, toolCallsSchema } from "../../../src/integration
 import type { Agent } from "../../../src/services/agents-view";
 import { type BookingPort, BookingRefusal, type Slot } from "../../../src/services/calls/booking-port";
 import { answerToolCalls, type ToolDeps } from "../../../src/services/calls/tool-calls";
+import { createServices } from "../../../src/services/create-services";
 import { recordingLogger } from "../../support/agents";
 import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
-import { createServices } from "../../../src/services/create-services";
 import { createLine, deliver, type Line, vapiMessage } from "../../support/vapi-webhook";
 
 /** A calendar in memory that behaves as the Google services promise to. */

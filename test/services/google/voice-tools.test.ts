@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents } from "../../../src/db/schema";
-import { toolCallsSchema, type ToolCallsMessage } from "../../../src/integrations/vapi/messages";
+import { type ToolCallsMessage, toolCallsSchema } from "../../../src/integrations/vapi/messages";
 import { answerToolCalls } from "../../../src/services/calls/tool-calls";
 import { createServices } from "../../../src/services/create-services";
 import { saveConnection } from "../../../src/services/google/connection";

@@ -1,8 +1,8 @@
 /** Editors for an agent's FAQ, business hours and voice, shared by onboarding and the agent editor. */
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
-import { DAYS } from "../lib/agent-types";
 import type { Day, FaqItem, Hours } from "../lib/agent-types";
+import { DAYS } from "../lib/agent-types";
 import { voicesQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
 import { Button, Field, TextArea } from "./ui";
@@ -14,6 +14,7 @@ export function FaqEditor({ value, onChange, problems }: { value: FaqItem[]; onC
       <legend className="text-sm font-medium text-slate-700">Frequently asked questions</legend>
       {value.length === 0 && <p className="text-sm text-slate-500">No questions yet. Add the ones callers ask most.</p>}
       {value.map((item, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list (or one edited only by position); items have no id
         <div key={index} className="rounded-md border border-slate-200 p-3">
           <Field
             label={`Question ${index + 1}`}
@@ -127,6 +128,7 @@ export function VoicePicker({ value, onChange }: { value: { provider: string; vo
                     </span>
                   </label>
                   {voice.previewUrl ? (
+                    // biome-ignore lint/a11y/useMediaCaption: a voice sample has no caption file; its name is its label
                     <audio className="mt-2 w-full" controls preload="none" src={voice.previewUrl} aria-label={`Preview of ${voice.name}`} />
                   ) : (
                     <p className="mt-1 text-xs text-slate-600">No preview for this voice</p>

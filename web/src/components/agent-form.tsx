@@ -1,17 +1,17 @@
 /** Every setting of an agent in one form; Save sends what changed and shows Vapi's refusal in words. */
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
-import { checkFaq, checkHours } from "../lib/agent-types";
+import { useMemo, useState } from "react";
 import type { Agent, Notify } from "../lib/agent-types";
+import { checkFaq, checkHours } from "../lib/agent-types";
 import { ApiError, client, unwrap } from "../lib/api";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 type Form = {
   name: string;

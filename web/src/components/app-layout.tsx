@@ -2,10 +2,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
 import { client, unwrap } from "../lib/api";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { meQuery } from "../lib/queries";
 import { SandboxBadge } from "./sandbox-badge";
 import { Button, focusRing } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 const NAV = [
   { to: "/", label: "Overview" },

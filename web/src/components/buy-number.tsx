@@ -1,12 +1,12 @@
 /** Buying a number, shared by onboarding and the numbers screen: the area-code field, its checks, the purchase (one at a time). */
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { client, unwrap } from "../lib/api";
 import { problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 import { Field } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export function useBuyNumber(onBought: () => void | Promise<void>) {
   const queryClient = useQueryClient();

@@ -1,18 +1,18 @@
 /** Onboarding steps 1–4: describe the business, edit what the AI wrote, pick a voice, set hours and booking. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import type { FormEvent } from "react";
-import { DEFAULT_HOURS, checkFaq, checkHours } from "../lib/agent-types";
+import { useState } from "react";
 import type { Hours } from "../lib/agent-types";
+import { checkFaq, checkHours, DEFAULT_HOURS } from "../lib/agent-types";
 import { client, unwrap } from "../lib/api";
 import { problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { agentQuery, keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
-import { StepFrame } from "./onboarding-steps-shared";
 import type { StepProps } from "./onboarding-steps-shared";
+import { StepFrame } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
 import { Alert, Button, Field, TextArea } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export function DescribeStep({ draft, setDraft, next }: StepProps) {
   const local = useProblems();

@@ -2,10 +2,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { client, unwrap } from "../lib/api";
 import { formatMoney } from "../lib/format";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { packsQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
 import { Alert, Button } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export function PackPicker() {
   const packs = useQuery(packsQuery);

@@ -1,6 +1,7 @@
 /** What a screen shows when its route is unknown or its loader failed. */
-import { Link } from "@tanstack/react-router";
+
 import type { ErrorComponentProps } from "@tanstack/react-router";
+import { Link } from "@tanstack/react-router";
 import { Alert, buttonClass } from "./ui";
 
 export function NotFound() {

@@ -1,7 +1,7 @@
 /** "Saved", "Number released": short confirmations on Radix Toast (announced politely to screen readers). */
 import * as Toast from "@radix-ui/react-toast";
-import { createContext, useCallback, useContext, useState } from "react";
 import type { ReactNode } from "react";
+import { createContext, useCallback, useContext, useState } from "react";
 
 type Note = { id: number; text: string; tone: "success" | "error" };
 const ToastContext = createContext<(text: string, tone?: Note["tone"]) => void>(() => {});

@@ -16,7 +16,10 @@ export function toTurns(messages: TranscriptTurn[] | null | undefined, transcrip
   for (const line of (transcript ?? "").split("\n")) {
     const match = /^\s*(AI|Assistant|Bot|User|Customer)\s*:\s*(.*)$/i.exec(line);
     if (match) turns.push({ speaker: /^(user|customer)$/i.test(match[1] ?? "") ? "caller" : "receptionist", text: match[2] ?? "" });
-    else if (line.trim() && turns.length) turns[turns.length - 1]!.text += ` ${line.trim()}`;
+    else if (line.trim() && turns.length) {
+      const last = turns[turns.length - 1];
+      if (last) last.text += ` ${line.trim()}`;
+    }
   }
   return turns;
 }
@@ -27,6 +30,7 @@ export function Transcript({ messages, transcript }: { messages?: TranscriptTurn
   return (
     <ol className="space-y-3" aria-label="Transcript">
       {turns.map((turn, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list (or one edited only by position); items have no id
         <li key={index} className={`flex ${turn.speaker === "caller" ? "justify-end" : "justify-start"}`}>
           <div className={`max-w-[85%] rounded-2xl px-4 py-2 text-sm ${turn.speaker === "caller" ? "rounded-br-sm bg-indigo-600 text-white" : "rounded-bl-sm bg-slate-100 text-slate-900"}`}>
             <span className="sr-only">{turn.speaker === "caller" ? "Caller" : "Receptionist"}: </span>

@@ -1,6 +1,7 @@
 /** The small set of styled building blocks every screen uses: labelled fields, buttons that show progress, alerts. */
-import { useId } from "react";
+
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { useId } from "react";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 

@@ -1,16 +1,16 @@
 /** "Questions your receptionist couldn't answer", each with "Add to FAQ": write the answer, pick the agent, save. */
 import * as Dialog from "@radix-ui/react-dialog";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { client, unwrap } from "../lib/api";
 import type { UnansweredQuestion } from "../lib/contract";
 import { formatDateTime, useTimezone } from "../lib/format";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { agentsQuery, keys, unansweredQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export function UnansweredPanel() {
   const questions = useQuery(unansweredQuery);

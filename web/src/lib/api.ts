@@ -4,8 +4,9 @@
  * `unwrap` turns a non-2xx answer into an ApiError carrying the API's code, message and the
  * per-field details a form shows next to its inputs.
  */
-import { hc } from "hono/client";
+
 import type { ClientResponse } from "hono/client";
+import { hc } from "hono/client";
 // The worker's declarations (npm run typecheck emits them from src/ with web/tsconfig.api.json).
 import type { AppType } from "../../api-types/app";
 
@@ -45,7 +46,7 @@ export async function readError(response: Response): Promise<ApiError> {
   const error = body?.error;
   return new ApiError(
     response.status,
-    error?.code ?? "http_" + response.status,
+    error?.code ?? `http_${response.status}`,
     error?.message ?? `The server answered ${response.status}. Try again in a moment.`,
     asDetails(error?.details),
   );

@@ -4,8 +4,9 @@
  * a double Enter) would otherwise send two requests: two numbers bought, two checkouts, a
  * second sign-up answered "email taken". While one call is in flight, `mutate` does nothing.
  */
-import { useMutation } from "@tanstack/react-query";
+
 import type { UseMutationOptions } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef } from "react";
 
 export function useSingleFlightMutation<TData, TVariables = void>(options: UseMutationOptions<TData, Error, TVariables>) {

@@ -11,8 +11,8 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Badge, Button, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { agentQuery, keys } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { agentQuery, keys } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/agents/$agentId")({ component: AgentPage });
 

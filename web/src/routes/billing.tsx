@@ -4,8 +4,8 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
+import { useEffect, useState } from "react";
 import { PackPicker } from "../components/pack-picker";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
@@ -13,9 +13,9 @@ import { Alert, Button, buttonClass, Card, Field, PageHeader } from "../componen
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { creditsQuery, keys, meQuery } from "../lib/queries";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 

@@ -47,6 +47,7 @@ function CallView({ call }: { call: CallDetail }) {
         <Card title="Booked">
           <ul className="space-y-1 text-sm">
             {booked.map((event, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the call's events never change order
               <li key={index}>
                 <span className="font-medium capitalize">{event.kind}</span>
                 {event.start ? ` for ${formatDateTime(event.start, timeZone)}` : ""}: {event.detail}
@@ -59,6 +60,7 @@ function CallView({ call }: { call: CallDetail }) {
         <Card title="What went wrong">
           <ul className="space-y-1 text-sm">
             {problems.map((event, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the call's events never change order
               <li key={index}>
                 {formatDateTime(event.at, timeZone)}: {event.detail}
               </li>
@@ -82,7 +84,12 @@ function CallView({ call }: { call: CallDetail }) {
         </Card>
       )}
       <Card title="Recording">
-        {call.recordingUrl ? <audio controls preload="none" src={call.recordingUrl} className="w-full" aria-label="Call recording" /> : <p className="text-sm text-slate-500">No recording for this call.</p>}
+        {call.recordingUrl ? (
+          // biome-ignore lint/a11y/useMediaCaption: Vapi gives no caption file; the transcript on this page is the text of the call
+          <audio controls preload="none" src={call.recordingUrl} className="w-full" aria-label="Call recording" />
+        ) : (
+          <p className="text-sm text-slate-500">No recording for this call.</p>
+        )}
       </Card>
       <Card title="Transcript">
         <Transcript messages={call.messages} transcript={call.transcript} />

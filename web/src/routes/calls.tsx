@@ -1,12 +1,12 @@
 /** Calls: filter by agent, status and dates; newest first, a page at a time. */
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { CallStatusBadge } from "../components/call-status";
 import { QueryState } from "../components/query-state";
 import { Button, Card, Field, focusRing, PageHeader, Select } from "../components/ui";
 import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
-import { agentsQuery, callsQuery } from "../lib/queries";
 import type { CallStatusFilter } from "../lib/queries";
-import { CallStatusBadge } from "../components/call-status";
+import { agentsQuery, callsQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/calls")({ component: Calls });
 

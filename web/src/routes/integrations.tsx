@@ -7,9 +7,9 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, buttonClass, Card, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
+import { useSingleFlightMutation } from "../lib/mutation";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { keys, meQuery } from "../lib/queries";
-import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/app/integrations")({ component: Integrations });
 

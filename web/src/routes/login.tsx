@@ -1,19 +1,19 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { AuthHeading } from "../components/auth-layout";
 import { Alert, Button, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
-import { keys } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { keys } from "../lib/queries";
 
 export const Route = createLazyRoute("/auth/login")({ component: Login });
 
 /** Only a path on this site: never an open redirect to another origin. */
 export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
 
 function Login() {

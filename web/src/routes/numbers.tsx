@@ -2,15 +2,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import { useState } from "react";
+import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { useBuyNumber } from "../components/buy-number";
 import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
-import { agentsQuery, keys, phoneNumbersQuery } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { agentsQuery, keys, phoneNumbersQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 

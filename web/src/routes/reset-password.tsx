@@ -1,7 +1,7 @@
 
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { AuthHeading } from "../components/auth-layout";
 import { Alert, Button, buttonClass, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";

@@ -1,16 +1,16 @@
 /** Settings: name, the owner's phone (callers' fallback), timezone, and the password. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError, useProblems } from "../lib/forms";
-import { keys, meQuery } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { keys, meQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
 

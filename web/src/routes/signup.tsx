@@ -1,14 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate } from "@tanstack/react-router";
-import { useState } from "react";
 import type { FormEvent } from "react";
+import { useState } from "react";
 import { AuthHeading } from "../components/auth-layout";
 import { Alert, Button, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { browserTimezone } from "../lib/format";
 import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
-import { keys } from "../lib/queries";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { keys } from "../lib/queries";
 
 export const Route = createLazyRoute("/auth/signup")({ component: Signup });
 
