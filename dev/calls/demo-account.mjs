@@ -86,12 +86,12 @@ export async function connectSandboxGoogle(api, say) {
   if (!action) {
     return say(`Google is real here: connect it in the dashboard (${api.appUrl}) to let the agent book.`);
   }
-  const unescape = (value) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const decodeEntities = (value) => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   /** @type {[string, string][]} */
-  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((match) => [unescape(match[1] ?? ""), unescape(match[2] ?? "")]);
+  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((match) => [decodeEntities(match[1] ?? ""), decodeEntities(match[2] ?? "")]);
   const form = new URLSearchParams(fields);
   form.set("decision", "allow");
-  const allowed = await fetch(new URL(unescape(action), consentUrl), { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const allowed = await fetch(new URL(decodeEntities(action), consentUrl), { method: "POST", body: form, redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" } });
   const callback = allowed.headers.get("location");
   if (!callback) throw new Error(`the Google consent page answered HTTP ${allowed.status}`);
   const landed = await fetch(callback, { headers: { cookie: api.cookie }, redirect: "manual" });

@@ -3,9 +3,10 @@
  * generated Calendar and Sheets clients costs more start-up CPU than the rest of the worker
  * (measured with `wrangler check startup`); requests that never talk to Google should not pay it.
  */
-import type { OAuth2Client, OAuth2ClientOptions } from "google-auth-library";
+
 import type { calendar_v3 } from "@googleapis/calendar";
 import type { sheets_v4 } from "@googleapis/sheets";
+import type { OAuth2Client, OAuth2ClientOptions } from "google-auth-library";
 
 export interface GoogleLibraries {
   newOAuth2Client: (options?: OAuth2ClientOptions) => OAuth2Client;

@@ -44,7 +44,7 @@ export const voicesQuery = queryOptions({ queryKey: keys.voices, queryFn: () => 
 
 export const phoneNumbersQuery = queryOptions({
   queryKey: keys.phoneNumbers,
-  queryFn: () => unwrap(client["phone-numbers"].$get()),
+  queryFn: () => unwrap(client["phone-numbers"].$get({ query: {} })),
 });
 
 export const creditsQuery = (cursor?: string) =>
