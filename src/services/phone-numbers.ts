@@ -6,7 +6,7 @@
  * cannot answer. Vapi numbers are US only.
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { agents, phoneNumbers } from "../db/schema";
 import { foundOr404, notFound, ownedBy } from "../db/scope";
@@ -17,6 +17,7 @@ import { encodeCursor, type KeysetCursor } from "../lib/cursor";
 import type { Logger } from "../lib/logger";
 import { sqlState } from "../lib/sql-state";
 import { webhookServer } from "./assistant";
+import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./phone-number-cap";
 import { webhookCredentialId } from "./vapi-credential";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
@@ -64,6 +65,7 @@ export async function listPhoneNumbers(
     .where(
       and(
         ownedBy(phoneNumbers, userId),
+        notPending,
         page.cursor ? sql`(${phoneNumbers.createdAt}, ${phoneNumbers.id}) > (${page.cursor.createdAt}::timestamptz, ${page.cursor.id}::uuid)` : undefined,
       ),
     )
@@ -79,21 +81,8 @@ export async function listPhoneNumbers(
   return { items: rows.map((row) => byId.get(row.id) ?? row), nextCursor };
 }
 
-/** Numbers cost us money at Vapi: an account holds at most PHONE_NUMBERS_PER_ACCOUNT (DESIGN §13). */
-async function assertUnderCap(deps: PhoneNumberDeps, userId: string) {
-  const cap = deps.config.PHONE_NUMBERS_PER_ACCOUNT;
-  const [row] = await deps.db.select({ held: count() }).from(phoneNumbers).where(ownedBy(phoneNumbers, userId));
-  if ((row?.held ?? 0) >= cap) {
-    throw new AppError(
-      "conflict",
-      `This account already has ${cap} phone number${cap === 1 ? "" : "s"}, the most it can hold. Release one (DELETE /api/phone-numbers/:id) before buying another.`,
-      { limit: cap },
-    );
-  }
-}
-
 export async function getPhoneNumber(db: Database, userId: string, id: string): Promise<PhoneNumber> {
-  const [row] = await db.select().from(phoneNumbers).where(ownedBy(phoneNumbers, userId, id)).limit(1);
+  const [row] = await db.select().from(phoneNumbers).where(and(ownedBy(phoneNumbers, userId, id), notPending)).limit(1);
   return foundOr404(row, "phone number");
 }
 
@@ -127,26 +116,33 @@ export async function buyPhoneNumber(
   input: { agentId?: string | null; areaCode?: string },
 ): Promise<PhoneNumber> {
   if (input.agentId) await assertOwnAgent(deps.db, user.id, input.agentId);
-  await assertUnderCap(deps, user.id);
-  const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
-  const request: Vapi.CreatePhoneNumbersRequest = {
-    provider: "vapi",
-    ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
-    server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
-    ...(user.phone ? { fallbackDestination: { type: "number", number: user.phone } } : {}),
-  };
+  const placeholderId = await reservePhoneNumberSlot(deps.db, user.id, deps.config.PHONE_NUMBERS_PER_ACCOUNT);
+  const freeSlot = () =>
+    releasePhoneNumberSlot(deps.db, user.id, placeholderId).catch(() =>
+      deps.logger.error("could not free a phone-number reservation", { phoneNumberId: placeholderId }),
+    );
   let bought: VapiNumber;
   try {
-    bought = (await deps.vapi.phoneNumbers.create(request)) as VapiNumber;
+    const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
+    const request: Vapi.CreatePhoneNumbersRequest = {
+      provider: "vapi",
+      ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
+      server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
+      ...(user.phone ? { fallbackDestination: { type: "number", number: user.phone } } : {}),
+    };
+    bought = (await deps.vapi.phoneNumbers.create(request).catch((error: unknown) => {
+      throw vapiFailure(error, "provide a phone number");
+    })) as VapiNumber;
   } catch (error) {
-    throw vapiFailure(error, "provide a phone number");
+    await freeSlot();
+    throw error;
   }
   try {
     const now = new Date();
+    // The reservation becomes the number; createdAt restarts so pages order by when it was bought.
     const [row] = await deps.db
-      .insert(phoneNumbers)
-      .values({
-        userId: user.id,
+      .update(phoneNumbers)
+      .set({
         agentId: input.agentId ?? null,
         vapiPhoneNumberId: bought.id,
         e164: bought.number ?? null,
@@ -155,17 +151,19 @@ export async function buyPhoneNumber(
         createdAt: now,
         updatedAt: now,
       })
+      .where(eq(phoneNumbers.id, placeholderId))
       .returning();
-    if (!row) throw new Error("insert returned no row");
+    if (!row) throw new Error("the reserved row is gone");
     return row;
   } catch (error) {
-    // Nothing half-done: a number we cannot record is released again.
+    // Nothing half-done: a number we cannot record is released again, and so is its slot.
     try {
       await deps.vapi.phoneNumbers.delete({ id: bought.id });
     } catch (releaseError) {
       if (!isVapiNotFound(releaseError)) deps.logger.error("could not release an unrecorded Vapi number", { vapiPhoneNumberId: bought.id });
     }
-    deps.logger.error("phone number insert failed after Vapi provided it; number released", {
+    await freeSlot();
+    deps.logger.error("phone number update failed after Vapi provided it; number released", {
       errorName: error instanceof Error ? error.name : typeof error,
     });
     throw new AppError("internal_error", "The phone number could not be saved, so it was released again. Please try again.");
@@ -176,7 +174,7 @@ export async function buyPhoneNumber(
 export async function assignPhoneNumber(db: Database, userId: string, id: string, agentId: string | null): Promise<PhoneNumber> {
   if (agentId) await assertOwnAgent(db, userId, agentId);
   try {
-    const [row] = await db.update(phoneNumbers).set({ agentId, updatedAt: new Date() }).where(ownedBy(phoneNumbers, userId, id)).returning();
+    const [row] = await db.update(phoneNumbers).set({ agentId, updatedAt: new Date() }).where(and(ownedBy(phoneNumbers, userId, id), notPending)).returning();
     return foundOr404(row, "phone number");
   } catch (error) {
     // The agent was deleted between the check and the update (foreign_key_violation).
@@ -189,7 +187,7 @@ export async function assignPhoneNumber(db: Database, userId: string, id: string
 export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, id: string): Promise<void> {
   const row = await getPhoneNumber(deps.db, userId, id);
   await deleteAtVapi(() => deps.vapi.phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
-  await deps.db.delete(phoneNumbers).where(ownedBy(phoneNumbers, userId, id));
+  await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, userId, id), notPending));
 }
 
 /**
@@ -207,7 +205,7 @@ export async function syncFallbackDestinations(
   const rows = await deps.db
     .select({ vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId })
     .from(phoneNumbers)
-    .where(ownedBy(phoneNumbers, userId));
+    .where(and(ownedBy(phoneNumbers, userId), notPending));
   const pointAt = (id: string, number: string) =>
     deps.vapi().phoneNumbers.update({ id, body: { provider: "vapi", fallbackDestination: { type: "number", number } } });
   const done: string[] = [];

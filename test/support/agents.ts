@@ -53,11 +53,15 @@ function rejectingChain(error: Error): unknown {
   return proxy;
 }
 
-/** The same database for reads, while every insert/update/delete fails as a lost connection would. */
-export function failingWrites(db: Database, error: Error = databaseError()): Database {
+/** The same database for reads, while every insert/update/delete (or only `writes`) fails as a lost connection would. */
+export function failingWrites(
+  db: Database,
+  error: Error = databaseError(),
+  writes: readonly ("insert" | "update" | "delete")[] = ["insert", "update", "delete"],
+): Database {
   return new Proxy(db, {
     get(target, property, receiver) {
-      if (property === "insert" || property === "update" || property === "delete") return () => rejectingChain(error);
+      if ((writes as readonly PropertyKey[]).includes(property)) return () => rejectingChain(error);
       return Reflect.get(target, property, receiver);
     },
   });

@@ -62,7 +62,11 @@ const onboardingRoute = createRoute({
 }).lazy(() => import("./routes/onboarding").then((m) => m.Route));
 const agentsRoute = page("/agents").lazy(() => import("./routes/agents").then((m) => m.Route));
 const agentRoute = page("/agents/$agentId").lazy(() => import("./routes/agent").then((m) => m.Route));
-const numbersRoute = page("/numbers").lazy(() => import("./routes/numbers").then((m) => m.Route));
+const numbersRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/numbers",
+  validateSearch: (search: Record<string, unknown>) => ({ cursor: str(search.cursor) }),
+}).lazy(() => import("./routes/numbers").then((m) => m.Route));
 const callsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/calls",

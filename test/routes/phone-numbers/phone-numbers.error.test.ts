@@ -4,7 +4,7 @@ import { phoneNumbers } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { buyPhoneNumber } from "../../../src/services/phone-numbers";
-import { failingWrites, recordingLogger } from "../../support/agents";
+import { databaseError, failingWrites, recordingLogger } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
@@ -48,7 +48,8 @@ describe("buying a number", () => {
     const config = loadConfig(envWith({ VAPI_CREDENTIAL_ID: "cred-db-failure" }));
     const before = (await vapiState()).phoneNumbers.length;
     const mark = await vapi.mark();
-    const deps = { db: failingWrites(db), config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    // Recording the number fails; giving its reserved slot back (a delete) still works.
+    const deps = { db: failingWrites(db, databaseError(), ["update"]), config, logger: recordingLogger(), vapi: createVapiClient(config) };
     await expect(buyPhoneNumber(deps, user, {})).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("released again") });
     expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(1);
     const released = await vapiRequests(mark, "DELETE", "/phone-number/");

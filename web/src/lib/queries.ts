@@ -42,10 +42,18 @@ export const agentQuery = (id: string) =>
 
 export const voicesQuery = queryOptions({ queryKey: keys.voices, queryFn: () => unwrap(client.voices.$get()), staleTime: Infinity });
 
+/** The numbers other screens look up (which number answers an agent): the largest page, 100. */
 export const phoneNumbersQuery = queryOptions({
   queryKey: keys.phoneNumbers,
-  queryFn: () => unwrap(client["phone-numbers"].$get({ query: {} })),
+  queryFn: () => unwrap(client["phone-numbers"].$get({ query: { limit: "100" } })),
 });
+
+/** One page of the numbers screen, oldest first; `nextCursor` opens the next. */
+export const phoneNumbersPageQuery = (cursor?: string) =>
+  queryOptions({
+    queryKey: [...keys.phoneNumbers, "page", cursor ?? ""],
+    queryFn: () => unwrap(client["phone-numbers"].$get({ query: { limit: "20", ...(cursor ? { cursor } : {}) } })),
+  });
 
 export const creditsQuery = (cursor?: string) =>
   queryOptions({

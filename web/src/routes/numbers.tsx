@@ -1,6 +1,6 @@
-/** Phone numbers: buy (US), assign to an agent, release; Vapi's activation status shown and refreshed. */
+/** Phone numbers: buy (US), assign to an agent, release; Vapi's activation status shown and refreshed; a page at a time. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createLazyRoute } from "@tanstack/react-router";
+import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
@@ -10,31 +10,59 @@ import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { agentsQuery, keys, phoneNumbersQuery } from "../lib/queries";
+import { agentsQuery, keys, phoneNumbersPageQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 
-type PhoneNumber = NonNullable<Awaited<ReturnType<NonNullable<typeof phoneNumbersQuery.queryFn>>>>["phoneNumbers"][number];
+type PhoneNumber = NonNullable<Awaited<ReturnType<NonNullable<ReturnType<typeof phoneNumbersPageQuery>["queryFn"]>>>>["phoneNumbers"][number];
 
 function Numbers() {
+  const search = useSearch({ from: "/app/numbers" });
+  const navigate = useNavigate();
   const numbers = useQuery({
-    ...phoneNumbersQuery,
+    ...phoneNumbersPageQuery(search.cursor),
     // Numbers Vapi is still activating are re-read until they are active.
     refetchInterval: (query) => (query.state.data?.phoneNumbers.some((number) => number.status !== "active") ? 4000 : false),
   });
+  const toPage = (cursor: string | undefined) => navigate({ to: "/numbers", search: { cursor } });
   return (
     <>
       <PageHeader title="Phone numbers" description="The numbers your callers dial, and which receptionist answers each." />
       <div className="space-y-6">
         <BuyNumber />
         <Card title="Your numbers">
-          <QueryState query={numbers} isEmpty={(data) => data.phoneNumbers.length === 0} empty="No numbers yet. Buy one above." loadingLabel="Loading numbers…">
+          <QueryState
+            query={numbers}
+            isEmpty={(data) => data.phoneNumbers.length === 0 && !search.cursor}
+            empty="No numbers yet. Buy one above."
+            loadingLabel="Loading numbers…"
+          >
             {(data) => (
-              <ul className="divide-y divide-slate-100">
-                {data.phoneNumbers.map((number) => (
-                  <NumberRow key={number.id} number={number} />
-                ))}
-              </ul>
+              <>
+                {data.phoneNumbers.length === 0 ? (
+                  <p className="py-4 text-sm text-slate-600">No more numbers after the previous page.</p>
+                ) : (
+                  <ul className="divide-y divide-slate-100">
+                    {data.phoneNumbers.map((number) => (
+                      <NumberRow key={number.id} number={number} />
+                    ))}
+                  </ul>
+                )}
+                {(search.cursor || data.nextCursor) && (
+                  <div className="mt-4 flex gap-2">
+                    {search.cursor && (
+                      <Button variant="secondary" onClick={() => toPage(undefined)}>
+                        First numbers
+                      </Button>
+                    )}
+                    {data.nextCursor && (
+                      <Button variant="secondary" onClick={() => toPage(data.nextCursor ?? undefined)}>
+                        More numbers
+                      </Button>
+                    )}
+                  </div>
+                )}
+              </>
             )}
           </QueryState>
         </Card>

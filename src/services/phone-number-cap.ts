@@ -1,0 +1,58 @@
+/**
+ * The per-account phone-number cap (PHONE_NUMBERS_PER_ACCOUNT, DESIGN §13), held strictly even
+ * when purchases run in parallel. Counting rows and then buying at Vapi would let every purchase
+ * in flight pass the same count; instead a purchase first *reserves* its slot: one transaction
+ * (a Neon HTTP batch, READ COMMITTED) takes a per-user advisory lock, clears reservations left
+ * by a purchase that died, and inserts a placeholder row only while the user holds fewer rows
+ * than the cap. The lock is held until commit, so the next purchase's count (a new snapshot per
+ * statement under READ COMMITTED) sees this placeholder. Only then is the number bought at Vapi;
+ * the placeholder becomes the real row, or is deleted when Vapi fails
+ * (docs/decisions/0602-strict-phone-number-cap.md).
+ */
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { phoneNumbers } from "../db/schema";
+import { AppError } from "../errors";
+
+/** A reserved slot: the purchase is under way at Vapi. Such rows are hidden from every reader. */
+export const PENDING_STATUS = "pending";
+
+/** A placeholder this old belongs to a purchase whose worker died; it no longer holds a slot. */
+const ABANDONED_AFTER = "10 minutes";
+
+/** Rows that are real numbers (not a reservation for a purchase in flight). */
+export const notPending = ne(phoneNumbers.status, PENDING_STATUS);
+
+function capReached(cap: number) {
+  return new AppError(
+    "conflict",
+    `This account already has ${cap} phone number${cap === 1 ? "" : "s"}, the most it can hold. Release one (DELETE /api/phone-numbers/:id) before buying another.`,
+    { limit: cap },
+  );
+}
+
+/** Reserves one of the user's slots and returns the placeholder row's id, or throws the cap's 409. */
+export async function reservePhoneNumberSlot(db: Database, userId: string, cap: number): Promise<string> {
+  const placeholder = `pending:${crypto.randomUUID()}`;
+  const [, , inserted] = await db.batch([
+    db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`phone-cap:${userId}`}, 0))`),
+    db.execute(sql`
+      delete from phone_numbers
+      where user_id = ${userId} and status = ${PENDING_STATUS} and created_at < now() - ${ABANDONED_AFTER}::interval`),
+    db.execute(sql`
+      insert into phone_numbers (user_id, vapi_phone_number_id, status)
+      select ${userId}::uuid, ${placeholder}, ${PENDING_STATUS}
+      where (select count(*) from phone_numbers where user_id = ${userId}) < ${cap}
+      returning id`),
+  ]);
+  const id = (inserted.rows[0] as { id?: string } | undefined)?.id;
+  if (!id) throw capReached(cap);
+  return id;
+}
+
+/** Gives a reserved slot back (the purchase failed before anything was kept at Vapi). */
+export async function releasePhoneNumberSlot(db: Database, userId: string, placeholderId: string): Promise<void> {
+  await db
+    .delete(phoneNumbers)
+    .where(and(eq(phoneNumbers.id, placeholderId), eq(phoneNumbers.userId, userId), eq(phoneNumbers.status, PENDING_STATUS)));
+}
