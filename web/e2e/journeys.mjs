@@ -129,6 +129,8 @@ export function defineJourneys(env) {
 
       // The API's answer next to the field it is about.
       await page.getByRole("link", { name: "Create an account" }).click();
+      // The sign-up screen loads lazily: filling before it shows would fill the log-in form's Email.
+      await page.getByRole("button", { name: "Create account" }).waitFor();
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("another password");
       await page.getByRole("button", { name: "Create account" }).click();
