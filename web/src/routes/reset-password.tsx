@@ -1,22 +1,20 @@
 
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
-import { useState } from "react";
 import { AuthHeading } from "../components/auth-layout";
-import { Alert, Button, buttonClass, Field, focusRing } from "../components/ui";
+import { NewPasswordField } from "../components/credential-fields";
+import { Alert, Button, buttonClass, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { problemsFromError, useProblems } from "../lib/forms";
+import { NEW_PASSWORD, problemsFromError, useFormValues } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/reset-password")({ component: ResetPassword });
 
 function ResetPassword() {
   const { token } = useSearch({ from: "/auth/reset-password" });
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const local = useProblems();
+  const form = useFormValues({ newPassword: "", repeat: "" });
   const confirm = useSingleFlightMutation({
-    mutationFn: () => unwrap(client.auth["password-reset"].confirm.$post({ json: { token: token ?? "", newPassword: password } })),
+    mutationFn: () => unwrap(client.auth["password-reset"].confirm.$post({ json: { token: token ?? "", newPassword: form.values.newPassword } })),
   });
   const server = problemsFromError(confirm.error, ["newPassword", "token"]);
 
@@ -34,11 +32,11 @@ function ResetPassword() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { newPassword, repeat } = form.values;
     const found: Record<string, string> = {};
-    if (password.length < 8) found.newPassword = "Use at least 8 characters.";
-    else if (repeat !== password) found.repeat = "The two passwords are not the same.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !confirm.isPending) confirm.mutate();
+    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    else if (repeat !== newPassword) found.repeat = "The two passwords are not the same.";
+    if (form.check(found) && !confirm.isPending) confirm.mutate();
   };
 
   return (
@@ -53,29 +51,8 @@ function ResetPassword() {
         </>
       ) : (
         <form onSubmit={submit} noValidate className="space-y-4">
-          <Field
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-              local.clear("newPassword");
-            }}
-            error={local.problems.newPassword ?? server.fields.newPassword}
-            hint="At least 8 characters."
-          />
-          <Field
-            label="Repeat the new password"
-            type="password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(event) => {
-              setRepeat(event.target.value);
-              local.clear("repeat");
-            }}
-            error={local.problems.repeat}
-          />
+          <NewPasswordField {...form.field("newPassword")} error={form.problem("newPassword", server)} />
+          <NewPasswordField label="Repeat the new password" repeat {...form.field("repeat")} error={form.problems.repeat} />
           {(server.fields.token || server.general) && (
             <Alert>
               {server.fields.token ?? server.general}{" "}
