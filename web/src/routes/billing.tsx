@@ -7,6 +7,7 @@ import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-r
 import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
 import { PackPicker } from "../components/pack-picker";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, buttonClass, Card, Field, PageHeader } from "../components/ui";
@@ -117,18 +118,13 @@ function Billing() {
                     </tbody>
                   </table>
                 </div>
-                <div className="mt-4 flex gap-2">
-                  {search.cursor && (
-                    <Button variant="secondary" onClick={() => navigate({ to: "/billing", search: { checkout: undefined, cursor: undefined } })}>
-                      Newest
-                    </Button>
-                  )}
-                  {data.nextCursor && (
-                    <Button variant="secondary" onClick={() => navigate({ to: "/billing", search: { checkout: undefined, cursor: data.nextCursor ?? undefined } })}>
-                      Older
-                    </Button>
-                  )}
-                </div>
+                <Pager
+                  cursor={search.cursor}
+                  nextCursor={data.nextCursor}
+                  onPage={(cursor) => navigate({ to: "/billing", search: { checkout: undefined, cursor } })}
+                  firstLabel="Newest"
+                  nextLabel="Older"
+                />
               </>
             )}
           </QueryState>

@@ -2,8 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { CallStatusBadge } from "../components/call-status";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
-import { Button, Card, Field, focusRing, PageHeader, Select } from "../components/ui";
+import { Card, Field, focusRing, PageHeader, Select } from "../components/ui";
 import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
 import type { CallStatusFilter } from "../lib/queries";
 import { agentsQuery, callsQuery } from "../lib/queries";
@@ -78,18 +79,13 @@ function Calls() {
                   </li>
                 ))}
               </ul>
-              <div className="mt-4 flex gap-2">
-                {search.cursor && (
-                  <Button variant="secondary" onClick={() => navigate({ to: "/calls", search: { ...search, cursor: undefined } })}>
-                    Newest
-                  </Button>
-                )}
-                {data.nextCursor && (
-                  <Button variant="secondary" onClick={() => navigate({ to: "/calls", search: { ...search, cursor: data.nextCursor ?? undefined } })}>
-                    Older calls
-                  </Button>
-                )}
-              </div>
+              <Pager
+                cursor={search.cursor}
+                nextCursor={data.nextCursor}
+                onPage={(cursor) => navigate({ to: "/calls", search: { ...search, cursor } })}
+                firstLabel="Newest"
+                nextLabel="Older calls"
+              />
             </>
           )}
         </QueryState>

@@ -4,6 +4,7 @@ import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router"
 import { useState } from "react";
 import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui";
@@ -48,20 +49,7 @@ function Numbers() {
                     ))}
                   </ul>
                 )}
-                {(search.cursor || data.nextCursor) && (
-                  <div className="mt-4 flex gap-2">
-                    {search.cursor && (
-                      <Button variant="secondary" onClick={() => toPage(undefined)}>
-                        First numbers
-                      </Button>
-                    )}
-                    {data.nextCursor && (
-                      <Button variant="secondary" onClick={() => toPage(data.nextCursor ?? undefined)}>
-                        More numbers
-                      </Button>
-                    )}
-                  </div>
-                )}
+                <Pager cursor={search.cursor} nextCursor={data.nextCursor} onPage={toPage} firstLabel="First numbers" nextLabel="More numbers" />
               </>
             )}
           </QueryState>
