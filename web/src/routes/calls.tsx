@@ -1,6 +1,7 @@
 /** Calls: filter by agent, status and dates; newest first, a page at a time. */
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { AgentOptions } from "../components/agent-options";
 import { CallStatusBadge } from "../components/call-status";
 import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
@@ -37,11 +38,7 @@ function Calls() {
         <form className="mb-4 grid gap-3 sm:grid-cols-4" onSubmit={(event) => event.preventDefault()} aria-label="Filter calls">
           <Select label="Agent" value={search.agentId ?? ""} onChange={(event) => filter({ agentId: event.target.value || undefined })}>
             <option value="">All agents</option>
-            {agents.data?.agents.map((agent) => (
-              <option key={agent.id} value={agent.id}>
-                {agent.name}
-              </option>
-            ))}
+            <AgentOptions />
           </Select>
           <Select label="Status" value={search.status ?? ""} onChange={(event) => filter({ status: event.target.value || undefined })}>
             <option value="">Any status</option>
