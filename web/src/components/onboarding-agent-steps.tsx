@@ -43,8 +43,7 @@ export function DescribeStep({ draft, setDraft, next }: StepProps) {
     if (!draft.businessName.trim()) found.agentName = "Enter your business's name.";
     else if (draft.businessName.trim().length > 40) found.agentName = "Use at most 40 characters.";
     if (draft.businessDescription.trim().length < 20) found.businessDescription = "Describe the business in at least 20 characters: what you do, where, and for whom.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !generate.isPending) generate.mutate();
+    if (local.check(found) && !generate.isPending) generate.mutate();
   };
 
   return (
@@ -119,8 +118,7 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
     event.preventDefault();
     const found = checkFaq(draft.faq);
     if (!draft.greeting.trim()) found.greeting = "Write what your receptionist says when it answers.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !save.isPending) save.mutate();
+    if (local.check(found) && !save.isPending) save.mutate();
   };
 
   return (
@@ -227,8 +225,7 @@ function HoursForm({ agent, agentId, next, back }: { agent: { booking: { enabled
     const found = checkHours(hours);
     const length = Number(minutes);
     if (!Number.isInteger(length) || length < 5 || length > 480) found["booking.appointmentMinutes"] = "Enter whole minutes between 5 and 480.";
-    local.set(found);
-    if (Object.keys(found).length || save.isPending) return;
+    if (!local.check(found) || save.isPending) return;
     save.mutate({ booking: { enabled, appointmentMinutes: length, businessHours: hours, timezone: saved.timezone } });
   };
 

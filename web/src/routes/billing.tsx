@@ -165,8 +165,9 @@ function Threshold() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const number = Number(shown);
-    if (shown.trim() === "" || !Number.isInteger(number) || number < 0 || number > 1_000_000) return local.set({ lowCreditThreshold: "Enter a whole number of credits, 0 or more." });
-    if (!save.isPending) save.mutate(number);
+    const found: Record<string, string> = {};
+    if (shown.trim() === "" || !Number.isInteger(number) || number < 0 || number > 1_000_000) found.lowCreditThreshold = "Enter a whole number of credits, 0 or more.";
+    if (local.check(found) && !save.isPending) save.mutate(number);
   };
   return (
     <Card title="Low-credit warning">
