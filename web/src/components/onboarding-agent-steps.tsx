@@ -10,7 +10,7 @@ import { useSingleFlightMutation } from "../lib/mutation";
 import { agentQuery, keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
 import type { StepProps } from "./onboarding-steps-shared";
-import { StepFrame } from "./onboarding-steps-shared";
+import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
 import { Alert, Button, Field, TextArea } from "./ui";
 
@@ -147,14 +147,11 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
           hint="Cancellations, payment, what the receptionist must never promise."
         />
         {server.general && <Alert>{server.general}</Alert>}
-        <div className="flex flex-wrap gap-2">
-          <Button variant="secondary" onClick={back} disabled={save.isPending}>
-            Back
-          </Button>
+        <StepActions back={back} busy={save.isPending}>
           <Button type="submit" pending={save.isPending} pendingLabel="Saving your receptionist…">
             {draft.agentId ? "Save and continue" : "Create my receptionist"}
           </Button>
-        </div>
+        </StepActions>
       </form>
     </StepFrame>
   );
@@ -184,14 +181,11 @@ export function VoiceStep({ draft, next, back }: StepProps) {
           <div className="space-y-4">
             <VoicePicker value={voice ?? data.agent.voice} onChange={setVoice} />
             {save.error && <Alert>{save.error.message}</Alert>}
-            <div className="flex flex-wrap gap-2">
-              <Button variant="secondary" onClick={back} disabled={save.isPending}>
-                Back
-              </Button>
+            <StepActions back={back} busy={save.isPending}>
               <Button pending={save.isPending} pendingLabel="Saving…" onClick={() => (voice ? save.mutate({ voice }) : next())}>
                 Continue
               </Button>
-            </div>
+            </StepActions>
           </div>
         )}
       </QueryState>
@@ -253,14 +247,11 @@ function HoursForm({ agent, agentId, next, back }: { agent: { booking: { enabled
         />
       )}
       {server.general && <Alert>{server.general}</Alert>}
-      <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" onClick={back} disabled={save.isPending}>
-          Back
-        </Button>
+      <StepActions back={back} busy={save.isPending}>
         <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
           Continue
         </Button>
-      </div>
+      </StepActions>
     </form>
   );
 }
