@@ -6,16 +6,16 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
+import { ContinueSetup } from "../components/continue-setup";
 import { PackPicker } from "../components/pack-picker";
 import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { Alert, Button, buttonClass, Card, Field, PageHeader } from "../components/ui";
+import { Alert, Button, Card, Field, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { onboardingInProgress } from "../lib/onboarding-state";
 import { creditsQuery, keys, meQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
@@ -47,11 +47,7 @@ function Billing() {
         <div className="mb-4">
           <Alert tone={arrived ? "success" : "info"}>
             {arrived ? "Payment received: your credits are in." : "Payment received. Your credits arrive in a moment…"}
-            {onboardingInProgress() && (
-              <Link to="/onboarding" search={{ step: "done" }} className={buttonClass("primary", "ml-3")}>
-                Continue setup
-              </Link>
-            )}
+            <ContinueSetup step="done" />
           </Alert>
         </div>
       )}
