@@ -1,7 +1,7 @@
 /** Settings: name, the owner's phone (callers' fallback), timezone, and the password. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
-import type { FormEvent } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { NewPasswordField, PasswordField } from "../components/credential-fields";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
@@ -67,16 +67,11 @@ function Profile({ user }: { user: User }) {
             <option key={zone}>{zone}</option>
           ))}
         </Select>
-        {server.general && (
-          <div className="sm:col-span-2">
-            <Alert>{server.general}</Alert>
-          </div>
-        )}
-        <div className="sm:col-span-2">
+        <FormEnd error={server.general}>
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-        </div>
+        </FormEnd>
       </form>
     </Card>
   );
@@ -106,17 +101,26 @@ function PasswordForm() {
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
         <PasswordField label="Current password" {...form.field("currentPassword")} error={form.problem("currentPassword", server)} />
         <NewPasswordField {...form.field("newPassword")} error={form.problem("newPassword", server)} />
-        {server.general && (
-          <div className="sm:col-span-2">
-            <Alert>{server.general}</Alert>
-          </div>
-        )}
-        <div className="sm:col-span-2">
+        <FormEnd error={server.general}>
           <Button type="submit" pending={change.isPending} pendingLabel="Changing…">
             Change password
           </Button>
-        </div>
+        </FormEnd>
       </form>
     </Card>
+  );
+}
+
+/** The last row of a two-column settings form: the API's error that names no field, then the submit button. */
+function FormEnd({ error, children }: { error: string | undefined; children: ReactNode }) {
+  return (
+    <>
+      {error && (
+        <div className="sm:col-span-2">
+          <Alert>{error}</Alert>
+        </div>
+      )}
+      <div className="sm:col-span-2">{children}</div>
+    </>
   );
 }
