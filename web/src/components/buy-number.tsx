@@ -2,7 +2,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { client, unwrap } from "../lib/api";
-import { problemsFromError, useFormValues } from "../lib/forms";
+import { useFormValues } from "../lib/form-values";
+import { problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 import { Field } from "./ui";

@@ -4,7 +4,7 @@
  * hint wiring (aria-invalid, aria-describedby).
  */
 import type { ComponentProps } from "react";
-import { NEW_PASSWORD } from "../lib/forms";
+import { NEW_PASSWORD } from "../lib/form-values";
 import { Field } from "./ui";
 
 type CredentialFieldProps = Omit<ComponentProps<typeof Field>, "type" | "autoComplete" | "label"> & { label?: string };

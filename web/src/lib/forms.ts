@@ -49,35 +49,10 @@ export function useProblems() {
   };
 }
 
-/**
- * A form's text values with their client-side problems: `field(name)` gives an input its value
- * and an onChange that also clears that field's problem; `problem(name, server)` is the message
- * to show beside it, the client's own before the API's.
- */
-export function useFormValues<Values extends Record<string, string>>(initial: Values) {
-  const [values, setValues] = useState(initial);
-  const local = useProblems();
-  return {
-    ...local,
-    values,
-    reset: () => setValues(initial),
-    field: (name: keyof Values & string) => ({
-      value: values[name],
-      onChange: (event: { target: { value: string } }) => {
-        setValues((current) => ({ ...current, [name]: event.target.value }));
-        local.clear(name);
-      },
-    }),
-    problem: (name: keyof Values & string, server: { fields: Problems }) => local.problems[name] ?? server.fields[name],
-  };
-}
-
 function omit(record: Problems, key: string): Problems {
   const { [key]: _removed, ...rest } = record;
   return rest;
 }
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** The API's rule for a new password (PASSWORD_MIN_LENGTH in src/lib/schemas.ts), as every form words it. */
-export const NEW_PASSWORD = { min: 8, hint: "At least 8 characters.", tooShort: "Use at least 8 characters." } as const;
 export const E164 = /^\+[1-9]\d{6,14}$/;

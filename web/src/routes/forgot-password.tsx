@@ -5,7 +5,8 @@ import { AuthHeading } from "../components/auth-layout";
 import { EmailField } from "../components/credential-fields";
 import { Alert, Button, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { EMAIL, problemsFromError, useFormValues } from "../lib/forms";
+import { useFormValues } from "../lib/form-values";
+import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/forgot-password")({ component: ForgotPassword });

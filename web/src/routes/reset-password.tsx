@@ -5,7 +5,8 @@ import { AuthHeading } from "../components/auth-layout";
 import { NewPasswordField } from "../components/credential-fields";
 import { Alert, Button, buttonClass, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, problemsFromError, useFormValues } from "../lib/forms";
+import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/reset-password")({ component: ResetPassword });

@@ -7,8 +7,9 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
+import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
-import { E164, NEW_PASSWORD, problemsFromError, useFormValues } from "../lib/forms";
+import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys, meQuery } from "../lib/queries";
 

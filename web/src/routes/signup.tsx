@@ -5,8 +5,9 @@ import { AuthHeading } from "../components/auth-layout";
 import { EmailField, NewPasswordField } from "../components/credential-fields";
 import { Alert, Button, Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
+import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
 import { browserTimezone } from "../lib/format";
-import { EMAIL, NEW_PASSWORD, problemsFromError, useFormValues } from "../lib/forms";
+import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 
