@@ -6,7 +6,6 @@ import { useState } from "react";
 import { client, unwrap } from "../lib/api";
 import type { UnansweredQuestion } from "../lib/contract";
 import { formatDateTime, useTimezone } from "../lib/format";
-import { useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { agentsQuery, keys, unansweredQuery } from "../lib/queries";
 import { AgentOptions } from "./agent-options";
@@ -54,7 +53,8 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
   const [text, setText] = useState(question.text);
   const [answer, setAnswer] = useState("");
   const [agentId, setAgentId] = useState("");
-  const { problems, check } = useProblems();
+  // Its own state, not useProblems: lib/forms would add a chunk to the overview, the screen after sign-in.
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const chosen = agentId || agents.data?.agents[0]?.id || "";
   const add = useSingleFlightMutation({
     mutationFn: async () => {
@@ -77,7 +77,8 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
     if (!text.trim()) found.question = "Write the question.";
     if (!answer.trim()) found.answer = "Write the answer your receptionist should give.";
     if (!chosen) found.agent = "Create an agent first.";
-    if (check(found) && !add.isPending) add.mutate();
+    setProblems(found);
+    if (Object.keys(found).length === 0 && !add.isPending) add.mutate();
   };
   return (
     <Dialog.Root open onOpenChange={(open) => !open && !add.isPending && onClose()}>
