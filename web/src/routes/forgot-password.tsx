@@ -1,9 +1,9 @@
 
 import { createLazyRoute, Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
+import { AuthForm, EmailField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { EmailField } from "../components/credential-fields";
-import { Alert, Button, focusRing } from "../components/ui";
+import { Alert, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { useFormValues } from "../lib/form-values";
 import { EMAIL, problemsFromError } from "../lib/forms";
@@ -30,13 +30,9 @@ function ForgotPassword() {
       {request.isSuccess ? (
         <Alert tone="success">If {email.trim()} has an account, a reset link is on its way. It works once, for a limited time.</Alert>
       ) : (
-        <form onSubmit={submit} noValidate className="space-y-4">
+        <AuthForm onSubmit={submit} error={server.general} pending={request.isPending} pendingLabel="Sending…" submitLabel="Send reset link">
           <EmailField {...form.field("email")} error={form.problem("email", server)} />
-          {server.general && <Alert>{server.general}</Alert>}
-          <Button type="submit" className="w-full" pending={request.isPending} pendingLabel="Sending…">
-            Send reset link
-          </Button>
-        </form>
+        </AuthForm>
       )}
       <p className="mt-6 text-sm">
         <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>

@@ -1,9 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
+import { AuthForm, EmailField, PasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { EmailField, PasswordField } from "../components/credential-fields";
-import { Alert, Button, focusRing } from "../components/ui";
+import { Alert, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { useFormValues } from "../lib/form-values";
 import { EMAIL, problemsFromError } from "../lib/forms";
@@ -53,14 +53,10 @@ function Login() {
           <Alert tone="info">You are signed out.</Alert>
         </div>
       )}
-      <form onSubmit={submit} noValidate className="space-y-4">
+      <AuthForm onSubmit={submit} error={server.general} pending={login.isPending} pendingLabel="Signing in…" submitLabel="Sign in">
         <EmailField {...form.field("email")} error={form.problem("email", server)} />
         <PasswordField {...form.field("password")} error={form.problem("password", server)} />
-        {server.general && <Alert>{server.general}</Alert>}
-        <Button type="submit" className="w-full" pending={login.isPending} pendingLabel="Signing in…">
-          Sign in
-        </Button>
-      </form>
+      </AuthForm>
       <div className="mt-6 flex flex-wrap justify-between gap-2 text-sm">
         <Link to="/forgot-password" className={`text-indigo-700 underline ${focusRing}`}>
           Forgot your password?

@@ -1,9 +1,9 @@
 
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
+import { AuthForm, NewPasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { NewPasswordField } from "../components/credential-fields";
-import { Alert, Button, buttonClass, focusRing } from "../components/ui";
+import { Alert, buttonClass, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
 import { problemsFromError } from "../lib/forms";
@@ -40,6 +40,16 @@ function ResetPassword() {
     if (form.check(found) && !confirm.isPending) confirm.mutate();
   };
 
+  // A spent or expired link, in words, with the way to a new one.
+  const linkProblem = (server.fields.token || server.general) && (
+    <>
+      {server.fields.token ?? server.general}{" "}
+      <Link to="/forgot-password" className={`underline ${focusRing}`}>
+        Ask for a new link
+      </Link>
+    </>
+  );
+
   return (
     <>
       <AuthHeading title="Choose a new password" />
@@ -51,21 +61,10 @@ function ResetPassword() {
           </Link>
         </>
       ) : (
-        <form onSubmit={submit} noValidate className="space-y-4">
+        <AuthForm onSubmit={submit} error={linkProblem} pending={confirm.isPending} pendingLabel="Saving…" submitLabel="Set new password">
           <NewPasswordField {...form.field("newPassword")} error={form.problem("newPassword", server)} />
           <NewPasswordField label="Repeat the new password" repeat {...form.field("repeat")} error={form.problems.repeat} />
-          {(server.fields.token || server.general) && (
-            <Alert>
-              {server.fields.token ?? server.general}{" "}
-              <Link to="/forgot-password" className={`underline ${focusRing}`}>
-                Ask for a new link
-              </Link>
-            </Alert>
-          )}
-          <Button type="submit" className="w-full" pending={confirm.isPending} pendingLabel="Saving…">
-            Set new password
-          </Button>
-        </form>
+        </AuthForm>
       )}
     </>
   );

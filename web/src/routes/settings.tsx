@@ -2,7 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import type { FormEvent, ReactNode } from "react";
-import { NewPasswordField, PasswordField } from "../components/credential-fields";
+import { NewPasswordField, PasswordField } from "../components/auth-form";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";

@@ -1,9 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate } from "@tanstack/react-router";
 import type { FormEvent } from "react";
+import { AuthForm, EmailField, NewPasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { EmailField, NewPasswordField } from "../components/credential-fields";
-import { Alert, Button, Field, focusRing } from "../components/ui";
+import { Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
 import { browserTimezone } from "../lib/format";
@@ -41,16 +41,12 @@ function Signup() {
   return (
     <>
       <AuthHeading title="Create your account" description="Your AI receptionist answers calls in a few minutes." />
-      <form onSubmit={submit} noValidate className="space-y-4">
+      <AuthForm onSubmit={submit} error={server.general} pending={signup.isPending} pendingLabel="Creating your account…" submitLabel="Create account">
         <Field label="Your name" autoComplete="name" {...form.field("name")} error={form.problem("name", server)} />
         <EmailField {...form.field("email")} error={form.problem("email", server)} />
         <NewPasswordField label="Password" {...form.field("password")} error={form.problem("password", server)} />
         <p className="text-xs text-slate-500">Times will be shown in {timezone}. You can change this in Settings.</p>
-        {server.general && <Alert>{server.general}</Alert>}
-        <Button type="submit" className="w-full" pending={signup.isPending} pendingLabel="Creating your account…">
-          Create account
-        </Button>
-      </form>
+      </AuthForm>
       <p className="mt-6 text-sm">
         Already have an account?{" "}
         <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>
