@@ -42,8 +42,10 @@ console.log("starting the app (wrangler dev, local database, stand-ins) and the 
 // Access logs off: the bench measures requests, not the terminal.
 // The app's warnings and errors are kept, to say why when a step sees an unexpected answer.
 let appLog = "";
+// Wrangler's own log level "warn" as for the bare worker (at "log" wrangler prints a line per
+// request, which cost a third of the floor's throughput), and no DevTools inspector (ADR 0903).
 const stack = await startStack({
-  mode: "test", vars: { LOG_LEVEL: "warn" }, assets: ASSETS,
+  mode: "test", vars: { LOG_LEVEL: "warn" }, assets: ASSETS, logLevel: "warn", inspector: false,
   onOutput: (text) => (appLog = (appLog + text).slice(-20_000)),
 });
 // wrangler runs in its own process group: stop it however this run ends.
