@@ -14,6 +14,7 @@ import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings } from "../env";
 import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "../queues/messages";
+import { refundInput, refundStatesOf } from "../services/billing/refunds";
 import { createServices, type Services } from "../services/create-services";
 import {
   type ChangeResult,
@@ -39,8 +40,7 @@ import {
   loadAccount,
   sqlState,
   writeLedger,
-} from "../services/credits-ledger";
-import { refundInput, refundStatesOf } from "../services/stripe-refunds";
+} from "../services/credits/ledger";
 import {
   callCharge,
   type Hold,

@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
-import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from "../services/sessions";
+import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from "../services/accounts/sessions";
 
 export function requireUser(): MiddlewareHandler<HonoEnv> {
   return async function requireUserMiddleware(c, next) {

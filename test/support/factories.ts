@@ -4,7 +4,7 @@
  */
 import type { users } from "../../src/db/schema";
 import { users as usersTable } from "../../src/db/schema";
-import { createSession, SESSION_COOKIE } from "../../src/services/sessions";
+import { createSession, SESSION_COOKIE } from "../../src/services/accounts/sessions";
 import { db } from "./db";
 
 let counter = 0;

@@ -23,9 +23,9 @@ import {
   resetPasswordWithToken,
   toUserJson,
 } from "../../services/accounts";
-import { verifyPassword } from "../../services/passwords";
+import { verifyPassword } from "../../services/accounts/passwords";
+import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/accounts/sessions";
 import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
-import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
 import { clientIp, limits } from "./limits";
 
 const signupBody = z.object({

@@ -12,10 +12,10 @@ import type { HonoEnv } from "../../env";
 import { requireGoogleSettings } from "../../integrations/google/oauth";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { SESSION_COOKIE, validateSessionToken } from "../../services/accounts/sessions";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
 import { completeConnect, disconnect, startConnect } from "../../services/google/connect";
 import type { GoogleDeps } from "../../services/google/results";
-import { SESSION_COOKIE, validateSessionToken } from "../../services/sessions";
 
 const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
 

@@ -7,8 +7,8 @@ import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+import { updateProfile } from "../../services/accounts/profile";
 import { creditSummary } from "../../services/credits";
-import { updateProfile } from "../../services/profile";
 import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z

@@ -7,16 +7,16 @@
  */
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Database } from "../db/client";
-import { webhookEvents } from "../db/schema";
-import type { Bindings, Config } from "../env";
-import { stripeClient, stripeFailure } from "../integrations/stripe/client";
-import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../integrations/stripe/events";
-import type { Logger } from "../lib/logger";
-import { sqlState } from "../lib/sql-state";
-import type { SideEffectMessage } from "../queues/messages";
-import { creditAccount } from "./credits";
-import { recordRefundState, refundInput } from "./stripe-refunds";
+import type { Database } from "../../db/client";
+import { webhookEvents } from "../../db/schema";
+import type { Bindings, Config } from "../../env";
+import { stripeClient, stripeFailure } from "../../integrations/stripe/client";
+import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../../integrations/stripe/events";
+import type { Logger } from "../../lib/logger";
+import { sqlState } from "../../lib/sql-state";
+import type { SideEffectMessage } from "../../queues/messages";
+import { creditAccount } from "../credits";
+import { recordRefundState, refundInput } from "./refunds";
 
 export interface StripeWebhookContext {
   db: Database;

@@ -8,11 +8,11 @@
  *   if (!(await account.canAcceptCall())) …
  */
 import { z } from "zod";
-import type { CreditAccount } from "../durable-objects/credit-account";
-import type { Bindings } from "../env";
-import type { LedgerEntry } from "./credits-ledger";
+import type { CreditAccount } from "../../durable-objects/credit-account";
+import type { Bindings } from "../../env";
+import type { LedgerEntry } from "./ledger";
 
-export type { CreditKind, LedgerEntry } from "./credits-ledger";
+export type { CreditKind, LedgerEntry } from "./ledger";
 
 const refs = {
   /** Unique across the whole ledger: the same key never changes a balance twice. */

@@ -3,9 +3,9 @@
  * Handlers stay thin; the rules (normalisation, timing, revocation) live here.
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { googleConnections, passwordResetTokens, users } from "../db/schema";
-import { generateToken, hashToken } from "../lib/tokens";
+import type { Database } from "../../db/client";
+import { googleConnections, passwordResetTokens, users } from "../../db/schema";
+import { generateToken, hashToken } from "../../lib/tokens";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { User } from "./sessions";
 

@@ -6,9 +6,9 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import type { Database } from "../db/client";
-import { sessions, users } from "../db/schema";
-import { generateToken, hashToken } from "../lib/tokens";
+import type { Database } from "../../db/client";
+import { sessions, users } from "../../db/schema";
+import { generateToken, hashToken } from "../../lib/tokens";
 
 export const SESSION_COOKIE = "session";
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,9 +1,9 @@
 /** A user's ledger as the dashboard reads it: newest first, keyset-paginated on (created_at, id). */
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { creditTransactions } from "../db/schema";
-import { decodeCursor, encodeCursor, type KeysetCursor } from "../lib/cursor";
-import type { CreditKind } from "./credits-ledger";
+import type { Database } from "../../db/client";
+import { creditTransactions } from "../../db/schema";
+import { decodeCursor, encodeCursor, type KeysetCursor } from "../../lib/cursor";
+import type { CreditKind } from "./ledger";
 
 export type LedgerCursor = KeysetCursor;
 export { decodeCursor as decodeLedgerCursor, encodeCursor as encodeLedgerCursor };

@@ -5,10 +5,10 @@
  * so only the largest one seen per charge matters.
  */
 import { eq, sql } from "drizzle-orm";
-import { formatMoney } from "../config/packs";
-import type { Database } from "../db/client";
-import { stripeRefunds } from "../db/schema";
-import type { RefundInput } from "./credits";
+import { formatMoney } from "../../config/packs";
+import type { Database } from "../../db/client";
+import { stripeRefunds } from "../../db/schema";
+import type { RefundInput } from "../credits";
 
 export interface RefundState {
   chargeId: string;
