@@ -21,7 +21,7 @@ import {
   createPasswordResetToken,
   findResetToken,
   resetPasswordWithToken,
-  toUserJson,
+  userJson,
 } from "../../services/accounts";
 import { verifyPassword } from "../../services/accounts/passwords";
 import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/accounts/sessions";
@@ -50,7 +50,7 @@ export const authRoutes = new Hono<HonoEnv>()
     if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip: clientIp(c) });
     setSessionCookie(c, token, session.expiresAt);
-    return c.json({ user: toUserJson(user) }, 201);
+    return c.json({ user: userJson(user) }, 201);
   })
   .post("/auth/login", validate("json", loginBody), async (c) => {
     const db = c.get("db");
@@ -62,7 +62,7 @@ export const authRoutes = new Hono<HonoEnv>()
     await attempt.release();
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip });
     setSessionCookie(c, token, session.expiresAt);
-    return c.json({ user: toUserJson(user) }, 200);
+    return c.json({ user: userJson(user) }, 200);
   })
   .post("/auth/logout", async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
