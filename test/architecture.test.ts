@@ -73,9 +73,6 @@ const RULES: Rule[] = [
 const ALLOWLIST: Record<string, string> = {
   // Follow-up (createServices): take Stripe from c.var.services like Vapi, instead of building it in the route.
   "src/routes/billing/index -> src/integrations/stripe/client": "billing route builds the Stripe client",
-  // Follow-up (Hardening owns sessions and routes/auth): move setSessionCookie/clearSessionCookie into middleware/.
-  "src/services/accounts/sessions -> hono": "accounts/sessions.ts sets cookies",
-  "src/services/accounts/sessions -> hono/cookie": "accounts/sessions.ts sets cookies",
   // Follow-up (Google, issue 8): the calendar routes load the agent row themselves and check the
   // OAuth settings through the integration; services/google should do both.
   "src/routes/google/index -> src/db/schema": "the Google route reads the agents table",

@@ -5,7 +5,6 @@
  * current-password check give a successful attempt back, so they limit failures only.
  */
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
@@ -14,6 +13,7 @@ import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema 
 import { hashToken } from "../../lib/tokens";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../middleware/session-cookie";
 import {
   authenticate,
   changePassword,
@@ -24,7 +24,7 @@ import {
   userJson,
 } from "../../services/accounts";
 import { verifyPassword } from "../../services/accounts/passwords";
-import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/accounts/sessions";
+import { createSession, invalidateSession, invalidateUserSessions } from "../../services/accounts/sessions";
 import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
 import { clientIp, limits } from "./limits";
 
@@ -65,7 +65,7 @@ export const authRoutes = new Hono<HonoEnv>()
     return c.json({ user: userJson(user) }, 200);
   })
   .post("/auth/logout", async (c) => {
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     if (token) await invalidateSession(c.get("db"), hashToken(token));
     clearSessionCookie(c);
     return c.body(null, 204);

@@ -4,7 +4,6 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import { agents } from "../../db/schema";
 import { assertId, foundOr404, ownedBy } from "../../db/scope";
@@ -12,7 +11,8 @@ import type { HonoEnv } from "../../env";
 import { requireGoogleSettings } from "../../integrations/google/oauth";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { SESSION_COOKIE, validateSessionToken } from "../../services/accounts/sessions";
+import { readSessionCookie } from "../../middleware/session-cookie";
+import { validateSessionToken } from "../../services/accounts/sessions";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
 import { completeConnect, disconnect, startConnect } from "../../services/google/connect";
 import type { GoogleDeps } from "../../services/google/results";
@@ -48,7 +48,7 @@ export const googleRoutes = new Hono<HonoEnv>()
   .get("/auth/google/callback", async (c) => {
     requireGoogleSettings(c.get("config"));
     const back = (query: string) => c.redirect(`${c.get("config").APP_URL}/integrations?${query}`, 302);
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     const session = token ? await validateSessionToken(c.get("db"), token) : null;
     if (!session) return back("google=error&reason=signed_out");
     const query = c.req.query();
