@@ -71,8 +71,6 @@ const RULES: Rule[] = [
  * follow-up. Remove an entry with its fix; an entry that no longer matches fails the test.
  */
 const ALLOWLIST: Record<string, string> = {
-  // Follow-up (createServices): take Stripe from c.var.services like Vapi, instead of building it in the route.
-  "src/routes/billing/index -> src/integrations/stripe/client": "billing route builds the Stripe client",
   // Follow-up (Google, issue 8): the calendar routes load the agent row themselves and check the
   // OAuth settings through the integration; services/google should do both.
   "src/routes/google/index -> src/db/schema": "the Google route reads the agents table",

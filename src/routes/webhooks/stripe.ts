@@ -28,6 +28,6 @@ export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", 
   if (!envelope.success) {
     throw new AppError("bad_request", "The event is not a Stripe event: it needs an id, a type and data.object.", validationDetails(envelope.error));
   }
-  const result = await handleStripeEvent({ db: c.get("db"), env: c.env, config, logger }, event);
+  const result = await handleStripeEvent(c.var.services, event);
   return c.json({ received: true, duplicate: result.duplicate, outcome: result.outcome }, 200);
 });
