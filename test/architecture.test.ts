@@ -71,10 +71,6 @@ const RULES: Rule[] = [
  * follow-up. Remove an entry with its fix; an entry that no longer matches fails the test.
  */
 const ALLOWLIST: Record<string, string> = {
-  // Follow-up (Google, issue 8): the calendar routes load the agent row themselves and check the
-  // OAuth settings through the integration; services/google should do both.
-  "src/routes/google/index -> src/db/schema": "the Google route reads the agents table",
-  "src/routes/google/index -> src/integrations/google/oauth": "the Google route checks OAuth settings itself",
   // Follow-up (the services-into-domain-folders move; Calls edits the Durable Object now): the
   // ledger writes and the credit input schemas are the Durable Object's own, so they move beside
   // it (durable-objects/credit-account/) and services/credits keeps only the stub accessor.
