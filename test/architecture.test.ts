@@ -71,12 +71,6 @@ const RULES: Rule[] = [
  * follow-up. Remove an entry with its fix; an entry that no longer matches fails the test.
  */
 const ALLOWLIST: Record<string, string> = {
-  // Follow-up (the services-into-domain-folders move; Calls edits the Durable Object now): the
-  // ledger writes and the credit input schemas are the Durable Object's own, so they move beside
-  // it (durable-objects/credit-account/) and services/credits keeps only the stub accessor.
-  "src/durable-objects/credit-account -> src/services/credits/index": "the DO reads its input schemas from services/",
-  "src/durable-objects/credit-account -> src/services/credits/ledger": "the DO writes the ledger through services/",
-  "src/durable-objects/credit-account -> src/services/billing/refunds": "the DO reads early refunds through services/",
 };
 
 /** Files on branches not merged yet, allowed until they land (none now; see ALLOWLIST's use). */

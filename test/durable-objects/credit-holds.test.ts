@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Hold } from "../../src/durable-objects/call-holds";
-import { callCharge } from "../../src/durable-objects/call-holds";
+import type { Hold } from "../../src/durable-objects/credit-account/holds";
+import { callCharge } from "../../src/durable-objects/credit-account/holds";
 import { creditAccount } from "../../src/services/credits";
 import { expectLedgerConsistent, storedBalance } from "../support/credits";
 import { testEnv } from "../support/env";

@@ -8,6 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { webhookEvents } from "../../db/schema";
+import { refundInput } from "../../durable-objects/credit-account/early-refunds";
 import type { Config } from "../../env";
 import { stripeFailure } from "../../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../../integrations/stripe/events";
@@ -15,7 +16,7 @@ import { sqlState } from "../../lib/sql-state";
 import type { SideEffectMessage } from "../../queues/messages";
 import type { Services } from "../create-services";
 import { creditAccount } from "../credits";
-import { recordRefundState, refundInput } from "./refunds";
+import { recordRefundState } from "./refunds";
 
 export type StripeWebhookContext = Pick<Services, "db" | "env" | "config" | "logger" | "stripe">;
 

@@ -2,8 +2,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
+import type { CreditKind } from "../../durable-objects/credit-account/ledger";
 import { decodeCursor, encodeCursor, type KeysetCursor } from "../../lib/cursor";
-import type { CreditKind } from "./ledger";
 
 export type LedgerCursor = KeysetCursor;
 export { decodeCursor as decodeLedgerCursor, encodeCursor as encodeLedgerCursor };

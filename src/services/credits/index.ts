@@ -7,89 +7,12 @@
  *   const result = await account.debit({ amount: 3, kind: "call", idempotencyKey: `call:${vapiCallId}`, callId });
  *   if (!(await account.canAcceptCall())) …
  */
-import { z } from "zod";
 import type { CreditAccount } from "../../durable-objects/credit-account";
 import type { Bindings } from "../../env";
-import type { LedgerEntry } from "./ledger";
-
-export type { CreditKind, LedgerEntry } from "./ledger";
-
-const refs = {
-  /** Unique across the whole ledger: the same key never changes a balance twice. */
-  idempotencyKey: z.string().trim().min(1).max(200),
-  stripeCheckoutSessionId: z.string().min(1).max(255).optional(),
-  callId: z.uuid().optional(),
-  description: z.string().max(500).optional(),
-};
-const amount = z.number().int().positive().max(100_000_000);
-
-export const creditInputSchema = z.object({ amount, kind: z.enum(["purchase", "adjustment"]), ...refs });
-
-export const debitInputSchema = z.object({
-  amount,
-  kind: z.enum(["call", "adjustment", "refund"]),
-  ...refs,
-  /**
-   * Take what the balance allows when it is short, instead of refusing: for charges that
-   * already happened (a call that outran the balance, a refund of spent credits).
-   */
-  allowPartial: z.boolean().optional(),
-});
-
-export const refundInputSchema = z.object({
-  stripeCheckoutSessionId: z.string().min(1).max(255),
-  /** Stripe's cumulative refunded amount and the charge's amount, in the smallest unit. */
-  amountRefunded: z.number().int().nonnegative(),
-  amountCharged: z.number().int().positive(),
-  idempotencyKey: refs.idempotencyKey,
-  description: refs.description,
-});
-
-/** A pack bought with a checkout session: credited once, then any refund received earlier is applied. */
-export const purchaseInputSchema = z.object({ amount, ...refs, stripeCheckoutSessionId: z.string().min(1).max(255) });
-
-export type CreditInput = z.input<typeof creditInputSchema>;
-export type PurchaseInput = z.input<typeof purchaseInputSchema>;
-export type DebitInput = z.input<typeof debitInputSchema>;
-export type RefundInput = z.input<typeof refundInputSchema>;
-
-export type ChangeResult =
-  | {
-      ok: true;
-      /** True when the key had been used: nothing changed and `entry` is the first result. */
-      duplicate: boolean;
-      /** The ledger row; null when nothing was there to take (a partial debit at zero). */
-      entry: LedgerEntry | null;
-      /** The balance now. */
-      balance: number;
-      /** Credits asked for but not taken (partial debits only). */
-      shortfall: number;
-      /** True when this change crossed the low-credit threshold and the warning was queued. */
-      lowCreditQueued: boolean;
-    }
-  | { ok: false; reason: "insufficient_credits"; balance: number; requested: number }
-  /** The object's user does not exist (deleted, or a wrong id): nothing was written. */
-  | { ok: false; reason: "no_such_user" };
-
-export type PurchaseResult =
-  /** `refundedCredits`: what refunds recorded before this purchase took back just now. */
-  | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
-  | Extract<ChangeResult, { ok: false }>;
-
-export type RefundResult =
-  | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
-  | { ok: false; reason: "purchase_not_found"; balance: number }
-  | { ok: false; reason: "no_such_user" };
 
 /** The user's CreditAccount stub; `idFromName(userId)` makes it one object per user. */
 export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string): DurableObjectStub<CreditAccount> {
   return env.CREDIT_ACCOUNT.get(env.CREDIT_ACCOUNT.idFromName(userId));
-}
-
-/** Credits a refund takes back: the refunded share of the pack, rounded to the nearest credit. */
-export function refundedShare(credits: number, amountRefunded: number, amountCharged: number): number {
-  if (amountRefunded >= amountCharged) return credits;
-  return Math.round((credits * amountRefunded) / amountCharged);
 }
 
 /**

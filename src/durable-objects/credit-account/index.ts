@@ -10,37 +10,12 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import { type Database, loadDatabaseDriver } from "../db/client";
-import type { Bindings } from "../env";
-import type { Logger } from "../lib/logger";
-import type { SideEffectMessage } from "../queues/messages";
-import { refundInput, refundStatesOf } from "../services/billing/refunds";
-import { createServices, type Services } from "../services/create-services";
-import {
-  type ChangeResult,
-  type CreditInput,
-  creditInputSchema,
-  type DebitInput,
-  debitInputSchema,
-  type PurchaseInput,
-  type PurchaseResult,
-  purchaseInputSchema,
-  type RefundInput,
-  type RefundResult,
-  refundedShare,
-  refundInputSchema,
-} from "../services/credits";
-import {
-  type AccountRow,
-  type CreditKind,
-  findEntry,
-  findPurchase,
-  findPurchaseEntry,
-  type LedgerEntry,
-  loadAccount,
-  sqlState,
-  writeLedger,
-} from "../services/credits/ledger";
+import { type Database, loadDatabaseDriver } from "../../db/client";
+import type { Bindings } from "../../env";
+import type { Logger } from "../../lib/logger";
+import type { SideEffectMessage } from "../../queues/messages";
+import { createServices, type Services } from "../../services/create-services";
+import { refundInput, refundStatesOf } from "./early-refunds";
 import {
   callCharge,
   type Hold,
@@ -54,7 +29,32 @@ import {
   type SettleInput,
   type SettleResult,
   settleInputSchema,
-} from "./call-holds";
+} from "./holds";
+import {
+  type ChangeResult,
+  type CreditInput,
+  creditInputSchema,
+  type DebitInput,
+  debitInputSchema,
+  type PurchaseInput,
+  type PurchaseResult,
+  purchaseInputSchema,
+  type RefundInput,
+  type RefundResult,
+  refundedShare,
+  refundInputSchema,
+} from "./inputs";
+import {
+  type AccountRow,
+  type CreditKind,
+  findEntry,
+  findPurchase,
+  findPurchaseEntry,
+  type LedgerEntry,
+  loadAccount,
+  sqlState,
+  writeLedger,
+} from "./ledger";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
