@@ -19,7 +19,7 @@ import {
   releasePhoneNumber,
 } from "../../services/phone-numbers";
 import { enforce, type RateLimitRule } from "../../services/rate-limit";
-import { clientIp } from "../auth/limits";
+import { clientIp } from "../client-ip";
 import { vapiDeps as deps, lazyVapi } from "../vapi-deps";
 
 const agentId = z.uuid({ message: "must be the id of one of your agents" });

@@ -1,6 +1,5 @@
 /** The rate limits of the account endpoints, in one place. */
-import type { Context } from "hono";
-import type { RateLimitRule } from "../../services/rate-limit";
+import type { RateLimitRule } from "../rate-limit";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -14,8 +13,3 @@ export const limits = {
   resetPerEmail: (email: string): RateLimitRule => ({ key: `reset:email:${email}`, limit: 3, windowSeconds: HOUR }),
   passwordChangeFailures: (userId: string): RateLimitRule => ({ key: `password:user:${userId}`, limit: 10, windowSeconds: 15 * MINUTE }),
 };
-
-/** Cloudflare sets CF-Connecting-IP on every request it forwards; locally there is none. */
-export function clientIp(c: Context): string {
-  return c.req.header("cf-connecting-ip") ?? "local";
-}
