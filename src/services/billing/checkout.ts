@@ -1,0 +1,31 @@
+/**
+ * `POST /api/billing/checkout`'s steps: the pack by its id (400 naming the choices), the Stripe
+ * client (503 without a key, before anything is counted), the per-user limit, then the session.
+ */
+import { AppError } from "../../errors";
+import type { User } from "../accounts/sessions";
+import type { Services } from "../create-services";
+import { enforce } from "../rate-limit";
+import { createCheckoutSession } from ".";
+
+/** Each checkout creates a Stripe session: enough for any buyer, not enough to flood Stripe. */
+const CHECKOUTS_PER_HOUR = 20;
+
+export async function startCheckout(
+  services: Pick<Services, "config" | "db" | "logger" | "stripe">,
+  user: Pick<User, "id" | "email" | "name" | "stripeCustomerId">,
+  packId: string,
+): Promise<{ url: string }> {
+  const { config, db } = services;
+  const pack = config.CREDIT_PACKS.find((candidate) => candidate.id === packId);
+  if (!pack) {
+    throw new AppError("validation_failed", `packId: no pack named "${packId}".`, [
+      { path: "packId", message: `must be one of ${config.CREDIT_PACKS.map((p) => p.id).join(", ")}` },
+    ]);
+  }
+  const stripe = await services.stripe();
+  await enforce(db, { key: `checkout:user:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
+  const session = await createCheckoutSession(db, stripe, { config, user, pack });
+  services.logger.info("checkout session created", { userId: user.id, packId: pack.id, sessionId: session.id });
+  return { url: session.url };
+}
