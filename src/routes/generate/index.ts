@@ -5,12 +5,8 @@ import type { HonoEnv } from "../../env";
 import { multiLine, singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { generate, requireGenerator } from "../../services/agents/generate";
+import { generateForUser } from "../../services/agents/generate";
 import { LIMITS } from "../../services/agents/schemas";
-import { enforce } from "../../services/rate-limit";
-
-/** Per account: enough to iterate on a few agents, not enough to run up the model bill. */
-export const GENERATE_LIMIT = { limit: 30, windowSeconds: 3600 } as const;
 
 const generateSchema = z.strictObject({
   kind: z.enum(["faq", "greeting", "policies"], { message: "must be faq, greeting or policies" }),
@@ -22,9 +18,6 @@ const generateSchema = z.strictObject({
 });
 
 export const generateRoutes = new Hono<HonoEnv>().post("/generate", requireUser(), validate("json", generateSchema), async (c) => {
-  const config = c.get("config");
   const { kind, ...facts } = c.req.valid("json");
-  requireGenerator(config);
-  await enforce(c.get("db"), { key: `generate:user:${c.get("user").id}`, ...GENERATE_LIMIT });
-  return c.json(await generate(config, kind, facts), 200);
+  return c.json(await generateForUser(c.var.services, c.get("user").id, kind, facts), 200);
 });

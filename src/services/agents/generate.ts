@@ -4,9 +4,11 @@
  * within the agent's limits; texts must fit the agent's fields. Anything else is a clear 502.
  */
 import { z } from "zod";
+import type { Database } from "../../db/client";
 import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { type ChatOptions, chatCompletion, requireOpenRouter } from "../../integrations/openrouter/client";
+import { enforce } from "../rate-limit";
 import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./prompts";
 import { LIMITS } from "./schemas";
 
@@ -29,9 +31,17 @@ export type Generated = { faq: { question: string; answer: string }[] } | { text
 
 type GenerateConfig = Parameters<typeof chatCompletion>[0] & Pick<Config, "OPENROUTER_MODEL">;
 
-/** 503 `service_not_configured` without a model to ask: the route checks before it counts a request. */
-export function requireGenerator(config: GenerateConfig): void {
-  requireOpenRouter(config);
+/** Per account: enough to iterate on a few agents, not enough to run up the model bill. */
+export const GENERATE_LIMIT = { limit: 30, windowSeconds: 3600 } as const;
+
+/**
+ * One request of a user: 503 `service_not_configured` without a model to ask (checked before the
+ * request is counted), then the per-account limit, then the model.
+ */
+export async function generateForUser(deps: { config: GenerateConfig; db: Database }, userId: string, kind: GenerateKind, facts: BusinessFacts): Promise<Generated> {
+  requireOpenRouter(deps.config);
+  await enforce(deps.db, { key: `generate:user:${userId}`, ...GENERATE_LIMIT });
+  return generate(deps.config, kind, facts);
 }
 
 export async function generate(config: GenerateConfig, kind: GenerateKind, facts: BusinessFacts, options: ChatOptions = {}): Promise<Generated> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rateLimits } from "../../../src/db/schema";
-import { GENERATE_LIMIT } from "../../../src/routes/generate";
+import { GENERATE_LIMIT } from "../../../src/services/agents/generate";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
