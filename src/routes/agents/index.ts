@@ -7,7 +7,6 @@ import { requireUser } from "../../middleware/auth";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
 import { createAgentSchema, updateAgentSchema } from "../../services/agents/schemas";
 import { agentJson } from "../../services/agents/view";
-import { vapiDeps as deps } from "../vapi-deps";
 
 export const agentsRoutes = new Hono<HonoEnv>()
   // A path, not "*": a sub-app's "*" middleware would cover every /api route once mounted.
@@ -18,7 +17,7 @@ export const agentsRoutes = new Hono<HonoEnv>()
     return c.json({ agents: rows.map(agentJson) }, 200);
   })
   .post("/agents", validate("json", createAgentSchema), async (c) => {
-    const agent = await createAgent(deps(c), c.get("user"), c.req.valid("json"));
+    const agent = await createAgent(c.var.services, c.get("user"), c.req.valid("json"));
     return c.json({ agent: agentJson(agent) }, 201);
   })
   .get("/agents/:id", async (c) => {
@@ -27,10 +26,10 @@ export const agentsRoutes = new Hono<HonoEnv>()
   })
   .patch("/agents/:id", validate("json", updateAgentSchema), async (c) => {
     const id = assertId(c.req.param("id"), "agent");
-    const agent = await updateAgent(deps(c), c.get("user").id, id, c.req.valid("json"));
+    const agent = await updateAgent(c.var.services, c.get("user").id, id, c.req.valid("json"));
     return c.json({ agent: agentJson(agent) }, 200);
   })
   .delete("/agents/:id", async (c) => {
-    await deleteAgent(deps(c), c.get("user").id, assertId(c.req.param("id"), "agent"));
+    await deleteAgent(c.var.services, c.get("user").id, assertId(c.req.param("id"), "agent"));
     return c.body(null, 204);
   });

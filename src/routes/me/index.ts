@@ -2,14 +2,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
 import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { loadUserWithGoogle, userJson } from "../../services/accounts";
-import { updateProfile } from "../../services/accounts/profile";
-import { creditSummary } from "../../services/credits";
-import { lazyVapi } from "../vapi-deps";
+import { showMe, updateMe } from "../../services/accounts/me";
 
 const patchBody = z
   .object({
@@ -24,18 +20,9 @@ const patchBody = z
 export const meRoutes = new Hono<HonoEnv>()
   .use("/me", requireUser())
   .get("/me", async (c) => {
-    const row = await loadUserWithGoogle(c.get("db"), c.get("user").id);
-    if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-    const { reserved, available } = await creditSummary(c.env, row.user.id, row.user.creditBalance);
-    return c.json({ user: { ...userJson(row.user, row.google), reserved, available } });
+    return c.json({ user: await showMe(c.var.services, c.get("user").id) });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
-    const db = c.get("db");
-    const user = c.get("user");
-    const userId = user.id;
     // The whole body is valid by now (validate above): Vapi is only touched for a change we can store.
-    await updateProfile({ db, config: c.get("config"), logger: c.get("logger"), vapi: lazyVapi(c) }, user, c.req.valid("json"));
-    const row = await loadUserWithGoogle(db, userId);
-    if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-    return c.json({ user: userJson(row.user, row.google) });
+    return c.json({ user: await updateMe(c.var.services, c.get("user"), c.req.valid("json")) });
   });
