@@ -10,7 +10,7 @@ import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { unansweredQuestions } from "../../services/calls/insights";
 import { getCall, listCalls } from "../../services/calls/queries";
-import { addDays, callStats, localDate, MAX_STATS_DAYS } from "../../services/calls/stats";
+import { addDays, MAX_STATS_DAYS, userCallStats } from "../../services/calls/stats";
 import { decodeLedgerCursor } from "../../services/credits/history";
 
 /** A moment: a full ISO date-time, or a date meaning its start in UTC. */
@@ -71,11 +71,7 @@ export const callsRoutes = new Hono<HonoEnv>()
       }),
     ),
     async (c) => {
-      const user = c.get("user");
-      const query = c.req.valid("query");
-      const to = query.to ?? (query.from ? addDays(query.from, 29) : localDate(new Date(), user.timezone));
-      const from = query.from ?? addDays(to, -29);
-      return c.json(await callStats(c.get("db"), user.id, user.timezone, { from, to }), 200);
+      return c.json(await userCallStats(c.get("db"), c.get("user"), c.req.valid("query")), 200);
     },
   )
   .get("/insights/unanswered", validate("query", insightsQuery), async (c) => {

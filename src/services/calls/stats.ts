@@ -15,6 +15,20 @@ export interface DayStats {
   credits: number;
 }
 
+/**
+ * The range asked for: a missing end is 29 days after the start, or today in the user's
+ * timezone; a missing start is 29 days before the end (30 days in all).
+ */
+export function statsRange(query: { from?: string; to?: string }, timeZone: string, now: Date): { from: string; to: string } {
+  const to = query.to ?? (query.from ? addDays(query.from, 29) : localDate(now, timeZone));
+  return { from: query.from ?? addDays(to, -29), to };
+}
+
+/** `GET /api/stats` for the signed-in user: their range, in their timezone. */
+export function userCallStats(db: Database, user: { id: string; timezone: string }, query: { from?: string; to?: string }, now = new Date()) {
+  return callStats(db, user.id, user.timezone, statsRange(query, user.timezone, now));
+}
+
 export async function callStats(db: Database, userId: string, timezone: string, range: { from: string; to: string }) {
   const result = await db.execute<{ date: string; calls: number; seconds: number; credits: number }>(sql`
     with days as (
