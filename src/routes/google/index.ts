@@ -10,10 +10,9 @@ import type { HonoEnv } from "../../env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { readSessionCookie } from "../../middleware/session-cookie";
-import { validateSessionToken } from "../../services/accounts/sessions";
 import { getAgent } from "../../services/agents";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
-import { assertGoogleConfigured, completeConnect, disconnect, startConnect } from "../../services/google/connect";
+import { completeConnectForSession, disconnect, startConnect } from "../../services/google/connect";
 import type { GoogleDeps } from "../../services/google/results";
 
 const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
@@ -43,14 +42,9 @@ export const googleRoutes = new Hono<HonoEnv>()
     return c.redirect(url, 302);
   })
   .get("/auth/google/callback", async (c) => {
-    assertGoogleConfigured(c.get("config"));
-    const back = (query: string) => c.redirect(`${c.get("config").APP_URL}/integrations?${query}`, 302);
-    const token = readSessionCookie(c);
-    const session = token ? await validateSessionToken(c.get("db"), token) : null;
-    if (!session) return back("google=error&reason=signed_out");
     const query = c.req.query();
-    const result = await completeConnect(deps(c), { sessionId: session.session.id }, { state: query.state, code: query.code, error: query.error });
-    return back(result.ok ? "google=connected" : `google=error&reason=${result.reason}`);
+    const result = await completeConnectForSession(deps(c), readSessionCookie(c), { state: query.state, code: query.code, error: query.error });
+    return c.redirect(`${c.get("config").APP_URL}/integrations?${result.ok ? "google=connected" : `google=error&reason=${result.reason}`}`, 302);
   })
   .post("/auth/google/disconnect", async (c) => {
     await disconnect(deps(c), c.get("user").id);

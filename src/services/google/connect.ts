@@ -6,11 +6,11 @@
  */
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { googleConnections, oauthStates } from "../../db/schema";
-import type { Config } from "../../env";
 import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, requireGoogleSettings, revokeToken } from "../../integrations/google/oauth";
 import { generateToken, hashToken } from "../../lib/tokens";
+import { validateSessionToken } from "../accounts/sessions";
 import { loadConnection, saveConnection } from "./connection";
 import type { GoogleDeps } from "./results";
 import { ensureSpreadsheet } from "./sheets-log";
@@ -22,11 +22,19 @@ const CONNECT_TIMEOUT_MS = 15_000;
 export type ConnectFailure = "access_denied" | "invalid_state" | "missing_refresh_token" | "missing_scopes" | "google_error";
 
 /**
- * 503 `service_not_configured` unless Google's client and encryption key are set: the callback
- * checks it before it reads the session, so a server without Google says so to everyone.
+ * Google's redirect back to us. 503 `service_not_configured` unless Google's client and encryption
+ * key are set, checked before the session is read, so a server without Google says so to
+ * everyone; then the browser's session (its cookie's token) must be live and the state its own.
  */
-export function assertGoogleConfigured(config: Config): void {
-  requireGoogleSettings(config);
+export async function completeConnectForSession(
+  deps: GoogleDeps,
+  sessionToken: string | undefined,
+  query: { state?: string; code?: string; error?: string },
+): Promise<{ ok: true; email: string } | { ok: false; reason: ConnectFailure | "signed_out" }> {
+  requireGoogleSettings(deps.config);
+  const session = sessionToken ? await validateSessionToken(deps.db, sessionToken) : null;
+  if (!session) return { ok: false, reason: "signed_out" };
+  return completeConnect(deps, { sessionId: session.session.id }, query);
 }
 
 /** The consent screen's URL for this session; the state and PKCE verifier are kept until the callback. */
