@@ -8,8 +8,8 @@
 import { Hono } from "hono";
 import { type HonoEnv, loadConfig } from "../../env";
 import { AppError } from "../../errors";
+import { readSandbox } from "../../services/sandbox/read";
 import { renderSandboxPage } from "./page";
-import { readSandbox } from "./read";
 
 function requireSandbox(env: HonoEnv["Bindings"], path: string) {
   const config = loadConfig(env);

@@ -1,5 +1,5 @@
 /** The sandbox page's HTML: three plain tables; every value escaped (e-mail bodies are user text). */
-import type { SandboxView } from "./read";
+import type { SandboxView } from "../../services/sandbox/read";
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char] ?? char);
