@@ -142,13 +142,6 @@ export async function findPurchase(db: Database, userId: string, checkoutSession
   return row ? { id: row.id, credits: row.delta, refundedCredits: row.refunded } : null;
 }
 
-/** The owner of a checkout session's purchase, if it was credited. */
-export async function purchaseOwner(db: Database, checkoutSessionId: string): Promise<string | null> {
-  const result = await db.execute<{ user_id: string }>(sql`
-    select user_id from credit_transactions where kind = 'purchase' and stripe_checkout_session_id = ${checkoutSessionId}`);
-  return result.rows[0]?.user_id ?? null;
-}
-
 function toEntry(json: EntryJson): LedgerEntry {
   return {
     id: json.id,

@@ -2,6 +2,7 @@
  * `POST /api/billing/checkout`'s steps: the pack by its id (400 naming the choices), the Stripe
  * client (503 without a key, before anything is counted), the per-user limit, then the session.
  */
+import { findPack } from "../../config/packs";
 import { AppError } from "../../errors";
 import type { User } from "../accounts/sessions";
 import type { Services } from "../create-services";
@@ -17,7 +18,7 @@ export async function startCheckout(
   packId: string,
 ): Promise<{ url: string }> {
   const { config, db } = services;
-  const pack = config.CREDIT_PACKS.find((candidate) => candidate.id === packId);
+  const pack = findPack(config.CREDIT_PACKS, packId);
   if (!pack) {
     throw new AppError("validation_failed", `packId: no pack named "${packId}".`, [
       { path: "packId", message: `must be one of ${config.CREDIT_PACKS.map((p) => p.id).join(", ")}` },

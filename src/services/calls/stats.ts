@@ -29,7 +29,7 @@ export function userCallStats(db: Database, user: { id: string; timezone: string
   return callStats(db, user.id, user.timezone, statsRange(query, user.timezone, now));
 }
 
-export async function callStats(db: Database, userId: string, timezone: string, range: { from: string; to: string }) {
+async function callStats(db: Database, userId: string, timezone: string, range: { from: string; to: string }) {
   const result = await db.execute<{ date: string; calls: number; seconds: number; credits: number }>(sql`
     with days as (
       select d::date as date from generate_series(${range.from}::date, ${range.to}::date, interval '1 day') as d

@@ -67,7 +67,7 @@ async function consumeState(deps: GoogleDeps, state: string, sessionId: string) 
   return row ?? null;
 }
 
-export async function completeConnect(
+async function completeConnect(
   deps: GoogleDeps,
   who: { sessionId: string },
   query: { state?: string; code?: string; error?: string },

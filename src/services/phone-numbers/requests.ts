@@ -8,7 +8,7 @@ import { enforce, type RateLimitRule } from "../rate-limit";
 import { buyPhoneNumber, getPhoneNumber, listPhoneNumbers, type PhoneNumber, refresh } from ".";
 
 /** Buying costs us money at Vapi: a few a day is what a real business needs. */
-export const purchaseLimits = {
+const purchaseLimits = {
   perAccount: (userId: string): RateLimitRule => ({ key: `phone-buy:user:${userId}`, limit: 10, windowSeconds: 24 * 3600 }),
   perIp: (ip: string): RateLimitRule => ({ key: `phone-buy:ip:${ip}`, limit: 20, windowSeconds: 24 * 3600 }),
 };
