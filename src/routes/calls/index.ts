@@ -6,12 +6,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
+import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { unansweredQuestions } from "../../services/calls/insights";
 import { getCall, listCalls } from "../../services/calls/queries";
 import { addDays, MAX_STATS_DAYS, userCallStats } from "../../services/calls/stats";
-import { decodeLedgerCursor } from "../../services/credits/history";
 
 /** A moment: a full ISO date-time, or a date meaning its start in UTC. */
 const instant = z
@@ -29,19 +29,8 @@ const listQuery = z.object({
   status: z.enum(["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"]).optional(),
   from: instant,
   to: instant,
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (!value) return undefined;
-      const cursor = decodeLedgerCursor(value);
-      if (!cursor) {
-        ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
-        return z.NEVER;
-      }
-      return cursor;
-    }),
+  limit: limitParam(20),
+  cursor: cursorParam,
 });
 
 const day = z.iso.date({ message: "must be a date YYYY-MM-DD" }).optional();

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { calls } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
-import { encodeLedgerCursor, type LedgerCursor } from "../credits/history";
+import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import { callDetailJson, callJson } from "./view";
 
 export interface CallFilters {
@@ -12,7 +12,7 @@ export interface CallFilters {
   from?: Date;
   to?: Date;
   limit: number;
-  cursor?: LedgerCursor;
+  cursor?: KeysetCursor;
 }
 
 const createdAtMicros = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -37,7 +37,7 @@ export async function listCalls(db: Database, userId: string, filters: CallFilte
   const last = page.at(-1);
   return {
     calls: page.map((row) => callJson(row.call)),
-    nextCursor: rows.length > filters.limit && last ? encodeLedgerCursor({ createdAt: last.cursorAt, id: last.call.id }) : null,
+    nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.call.id }) : null,
   };
 }
 

@@ -3,10 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
-import { decodeCursor, encodeCursor, type KeysetCursor } from "../../lib/cursor";
-
-export type LedgerCursor = KeysetCursor;
-export { decodeCursor as decodeLedgerCursor, encodeCursor as encodeLedgerCursor };
+import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 
 /** A ledger row as GET /api/credits shows it. */
 export interface TransactionJson {
@@ -26,7 +23,7 @@ function transactionJson(row: Omit<TransactionJson, "createdAt"> & { createdAt: 
   return { ...row, createdAt: new Date(row.createdAt).toISOString() };
 }
 
-export async function listTransactions(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: LedgerCursor }) {
+export async function listTransactions(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: KeysetCursor }) {
   const rows = await db
     .select({
       id: creditTransactions.id,
