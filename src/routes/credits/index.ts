@@ -9,14 +9,10 @@ import type { HonoEnv } from "../../env";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { creditSummary } from "../../services/credits";
-import { listTransactions } from "../../services/credits/history";
+import { creditsOverview } from "../../services/credits/history";
 
 const querySchema = z.object({ limit: limitParam(20), cursor: cursorParam });
 
 export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), validate("query", querySchema), async (c) => {
-  const user = c.get("user");
-  const { limit, cursor } = c.req.valid("query");
-  const [page, credits] = await Promise.all([listTransactions(c.get("db"), user.id, { limit, cursor }), creditSummary(c.env, user.id, user.creditBalance)]);
-  return c.json({ ...credits, lowCreditThreshold: user.lowCreditThreshold, transactions: page.items, nextCursor: page.nextCursor }, 200);
+  return c.json(await creditsOverview(c.var.services, c.get("user"), c.req.valid("query")), 200);
 });

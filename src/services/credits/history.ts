@@ -3,7 +3,10 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
+import type { Bindings } from "../../env";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
+import type { User } from "../accounts/sessions";
+import { creditSummary } from ".";
 
 /** A ledger row as GET /api/credits shows it. */
 export interface TransactionJson {
@@ -47,4 +50,14 @@ export async function listTransactions(db: Database, userId: string, { limit, cu
   const last = page.at(-1);
   const items = page.map(transactionJson);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+}
+
+/** `GET /api/credits`: the balance as the API shows it, the warning level and one page of the ledger. */
+export async function creditsOverview(
+  deps: { db: Database; env: Pick<Bindings, "CREDIT_ACCOUNT"> },
+  user: Pick<User, "id" | "creditBalance" | "lowCreditThreshold">,
+  page: { limit: number; cursor?: KeysetCursor },
+) {
+  const [transactions, credits] = await Promise.all([listTransactions(deps.db, user.id, page), creditSummary(deps.env, user.id, user.creditBalance)]);
+  return { ...credits, lowCreditThreshold: user.lowCreditThreshold, transactions: transactions.items, nextCursor: transactions.nextCursor };
 }
