@@ -44,19 +44,18 @@ export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", asyn
   }
   if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.type }, 200);
   const message = parsed.message;
-  const deps = services;
   switch (message.type) {
     case "assistant-request":
-      return c.json(await answerAssistantRequest(deps, message), 200);
+      return c.json(await answerAssistantRequest(services, message), 200);
     case "tool-calls":
-      return c.json(await answerToolCalls(deps, message), 200);
+      return c.json(await answerToolCalls(services, message), 200);
     case "status-update":
-      await recordStatus(deps, message);
+      await recordStatus(services, message);
       return c.json({ received: true }, 200);
     case "end-of-call-report":
-      return c.json({ received: true, outcome: await handleEndOfCallReport(deps, message) }, 200);
+      return c.json({ received: true, outcome: await handleEndOfCallReport(services, message) }, 200);
     default:
-      await recordTranscript(deps, message);
+      await recordTranscript(services, message);
       return c.json({ received: true }, 200);
   }
 });
