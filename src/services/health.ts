@@ -1,6 +1,7 @@
 /** `GET /api/health`'s probe: one real query, which must answer within five seconds. */
 import { sql } from "drizzle-orm";
 import { describeError } from "../lib/logger";
+import { withTimeout } from "../lib/timeout";
 import type { Services } from "./create-services";
 
 const HEALTH_QUERY_TIMEOUT_MS = 5000;
@@ -14,12 +15,4 @@ export async function databaseAnswers(deps: Pick<Services, "db" | "logger">): Pr
     deps.logger.warn("health check failed", describeError(error));
     return false;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,6 +8,7 @@ import type { CallEvent } from "../../db/schema";
 import type { ToolCall } from "../../integrations/vapi/messages";
 import type { Logger } from "../../lib/logger";
 import { describeError } from "../../lib/logger";
+import { withTimeout } from "../../lib/timeout";
 import type { Agent } from "../agents/view";
 import { type BookingPort, BookingRefusal } from "./booking-port";
 import { CALENDAR_FALLBACK, spokenTime, spokenTimes } from "./speech";
@@ -65,7 +66,7 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
     switch (call.name) {
       case "check_availability": {
         const { date } = parsed.data as z.infer<typeof schemas.check_availability>;
-        const slots = await withTimeout(run.booking.availability(run.agent, { date }), run.timeoutMs);
+        const slots = await withCalendarTimeout(run.booking.availability(run.agent, { date }), run.timeoutMs);
         const day = spokenTime(`${date}T12:00:00Z`, "UTC").replace(/ at .*/, "");
         if (!slots.length) return { result: `There are no free times on ${day}. Would another day work?` };
         const shown = slots.slice(0, MAX_SLOTS_SPOKEN).map((slot) => slot.start);
@@ -76,7 +77,7 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
         const args = parsed.data as z.infer<typeof schemas.book_appointment>;
         const phone = args.phone || run.callerPhone;
         if (!phone) return { result: "What phone number can the office reach you on?" };
-        const booked = await withTimeout(
+        const booked = await withCalendarTimeout(
           run.booking.book(run.agent, { ...args, phone, idempotencyKey: call.id, callId: run.vapiCallId }),
           run.timeoutMs,
         );
@@ -86,13 +87,13 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
       case "cancel_appointment": {
         if (!run.callerPhone) return { result: "I can only change bookings made from the phone you're calling from, and I can't see your number. Please call from that phone." };
         const args = parsed.data as z.infer<typeof schemas.cancel_appointment>;
-        const cancelled = await withTimeout(run.booking.cancel(run.agent, { callerPhone: run.callerPhone, start: args.start }), run.timeoutMs);
+        const cancelled = await withCalendarTimeout(run.booking.cancel(run.agent, { callerPhone: run.callerPhone, start: args.start }), run.timeoutMs);
         return { result: `Your appointment on ${spokenTime(cancelled.start, tz)} is cancelled.`, event: event("cancelled", "Cancelled by the caller", cancelled.start) };
       }
       default: {
         if (!run.callerPhone) return { result: "I can only change bookings made from the phone you're calling from, and I can't see your number. Please call from that phone." };
         const args = parsed.data as z.infer<typeof schemas.move_appointment>;
-        const moved = await withTimeout(
+        const moved = await withCalendarTimeout(
           run.booking.move(run.agent, { callerPhone: run.callerPhone, from: args.from, to: args.to, idempotencyKey: call.id }),
           run.timeoutMs,
         );
@@ -114,10 +115,4 @@ class CalendarTimeout extends Error {
   override name = "CalendarTimeout";
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CalendarTimeout(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
+const withCalendarTimeout = <T>(work: Promise<T>, ms: number) => withTimeout(work, ms, (limit) => new CalendarTimeout(`no answer within ${limit} ms`));
