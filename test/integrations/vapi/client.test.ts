@@ -8,6 +8,7 @@ import { CREDENTIAL_SETTING_KEY, webhookCredentialId } from "../../../src/servic
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { vapi, vapiRequests } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 const config = loadConfig(testEnv);
 
@@ -55,7 +56,7 @@ describe("webhookCredentialId", () => {
 
   it("passes on Vapi's refusal to create it", async () => {
     await db.delete(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY));
-    await vapi.fault({ method: "POST", path: "/credential", status: 400, body: { message: ["authenticationPlan.secretKey should not be empty"], error: "Bad Request", statusCode: 400 } });
+    await vapi.fault({ method: "POST", path: "/credential", status: 400, body: vapiError(400, ["authenticationPlan.secretKey should not be empty"]) });
     const local = loadConfig(envWith({}));
     await expect(webhookCredentialId(db, createVapiClient(local), local)).rejects.toMatchObject({
       code: "vapi_error",

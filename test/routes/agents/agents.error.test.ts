@@ -13,6 +13,7 @@ import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { assistantAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 async function agentRows(userId: string) {
   return db.select().from(agents).where(eq(agents.userId, userId));
@@ -41,7 +42,7 @@ describe("when Vapi refuses", () => {
     expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const mark = await vapi.mark();
-    await vapi.fault({ method: "POST", path: "/assistant", status: 503, times: 2, body: { message: "Service Unavailable", statusCode: 503 } });
+    await vapi.fault({ method: "POST", path: "/assistant", status: 503, times: 2, body: vapiError(503, "Service Unavailable") });
     const response = await call("/api/agents", { method: "POST", cookie, json: agentInput() });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("Service Unavailable");
@@ -53,7 +54,7 @@ describe("when Vapi refuses", () => {
     expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
-    await vapi.fault({ method: "PATCH", path: "/assistant/", status: 400, body: { message: ["model.messages.0.content must be a string"], error: "Bad Request", statusCode: 400 } });
+    await vapi.fault({ method: "PATCH", path: "/assistant/", status: 400, body: vapiError(400, ["model.messages.0.content must be a string"]) });
     const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { greeting: "Changed" } });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("model.messages.0.content must be a string");
@@ -65,7 +66,7 @@ describe("when Vapi refuses", () => {
     expectConsoleError(/"code":"vapi_error"/);
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
-    await vapi.fault({ method: "DELETE", path: "/assistant/", status: 409, body: { message: "Assistant is in use by a squad", error: "Conflict", statusCode: 409 } });
+    await vapi.fault({ method: "DELETE", path: "/assistant/", status: 409, body: vapiError(409, "Assistant is in use by a squad") });
     const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("Assistant is in use by a squad");

@@ -10,6 +10,7 @@ import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { assistantAtVapi, systemMessageOf, toolNames, vapi, vapiRequests, vapiState } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -229,7 +230,7 @@ describe("DELETE /api/agents/:id", () => {
   it("counts an assistant Vapi no longer has as already deleted", async () => {
     const { cookie } = await createUser();
     const agent = await createAgentVia(cookie);
-    await vapi.fault({ method: "DELETE", path: `/assistant/${agent.vapiAssistantId}`, status: 404, body: { message: "Not Found", error: "Not Found", statusCode: 404 } });
+    await vapi.fault({ method: "DELETE", path: `/assistant/${agent.vapiAssistantId}`, status: 404, body: vapiError(404, "Not Found") });
     const response = await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(204);
     expect(await db.select().from(agents).where(eq(agents.id, agent.id))).toEqual([]);

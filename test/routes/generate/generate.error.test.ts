@@ -8,6 +8,7 @@ import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { modelSays } from "../../support/openrouter";
 import { standIn } from "../../support/stand-ins";
+import { openRouterError } from "../../support/vendor-errors";
 
 const openrouter = standIn("openrouter");
 const businessDescription = "Sunny Paws is a dog grooming salon in Portland, open every day from 8am to 4pm.";
@@ -80,7 +81,7 @@ describe("when OpenRouter fails", () => {
     expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
-    await openrouter.fault({ path: "/chat/completions", status: 503, times: 2, body: { error: { code: 503, message: "No endpoints available" } } });
+    await openrouter.fault({ path: "/chat/completions", status: 503, times: 2, body: openRouterError(503, "No endpoints available") });
     const response = await generate(cookie, { kind: "faq" });
     expect(response.status).toBe(502);
     const error = await errorOf(response);
@@ -93,7 +94,7 @@ describe("when OpenRouter fails", () => {
     expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
-    await openrouter.fault({ path: "/chat/completions", status: 402, body: { error: { code: 402, message: "Insufficient credits" } } });
+    await openrouter.fault({ path: "/chat/completions", status: 402, body: openRouterError(402, "Insufficient credits") });
     const response = await generate(cookie, { kind: "policies" });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("Insufficient credits");

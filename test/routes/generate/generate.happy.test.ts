@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { standIn } from "../../support/stand-ins";
+import { openRouterError } from "../../support/vendor-errors";
 
 const openrouter = standIn("openrouter");
 
@@ -74,7 +75,7 @@ describe("POST /api/generate", () => {
   it("retries once after a 5xx and then succeeds", async () => {
     const { cookie } = await createUser();
     const mark = await openrouter.mark();
-    await openrouter.fault({ path: "/chat/completions", status: 502, body: { error: { code: 502, message: "Provider returned error" } } });
+    await openrouter.fault({ path: "/chat/completions", status: 502, body: openRouterError(502, "Provider returned error") });
     const response = await generate(cookie, { kind: "greeting" });
     expect(response.status).toBe(200);
     expect(await openrouter.requests(mark)).toHaveLength(2);

@@ -8,6 +8,7 @@ import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { google, SCOPES } from "../../support/google";
 import { call, errorOf } from "../../support/http";
+import { googleOAuthError } from "../../support/vendor-errors";
 
 /** GET /api/auth/google as the signed-in browser: the consent URL it was sent to. */
 async function begin(cookie: string) {
@@ -97,7 +98,7 @@ describe("connecting Google", () => {
     const online = await begin(cookie);
     online.searchParams.set("access_type", "online"); // Google gives no refresh token then
     expect((await callback(await consent(online, "allow"), cookie)).searchParams.get("reason")).toBe("missing_refresh_token");
-    await google.fault({ method: "POST", path: "/token", status: 500, body: { error: "internal_failure" }, times: 5 });
+    await google.fault({ method: "POST", path: "/token", status: 500, body: googleOAuthError("internal_failure"), times: 5 });
     expect((await callback(await consent(await begin(cookie), "allow"), cookie)).searchParams.get("reason")).toBe("google_error");
     await google.reset();
     expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, user.id))).toHaveLength(0);

@@ -11,6 +11,7 @@ import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();
@@ -41,7 +42,7 @@ describe("the owner's phone is every number's fallback", () => {
     expectConsoleError(/"code":"vapi_error"/);
     const owner = await ownerWithNumbers(2);
     const second = owner.numbers[1]!.vapiPhoneNumberId;
-    await vapi.fault({ method: "PATCH", path: `/phone-number/${second}`, status: 400, body: { message: ["fallbackDestination.number must be a valid phone number"], error: "Bad Request", statusCode: 400 } });
+    await vapi.fault({ method: "PATCH", path: `/phone-number/${second}`, status: 400, body: vapiError(400, ["fallbackDestination.number must be a valid phone number"]) });
     const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone: "+14155550177" } });
     expect(response.status).toBe(502);
     const error = await errorOf(response);

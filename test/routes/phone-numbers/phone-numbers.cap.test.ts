@@ -13,6 +13,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { vapi, vapiRequests } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 const CAP_MESSAGE = "This account already has 3 phone numbers, the most it can hold. Release one (DELETE /api/phone-numbers/:id) before buying another.";
 
@@ -45,7 +46,7 @@ describe("the phone-number cap under parallel purchases", () => {
     expectConsoleError(/"code":"vapi_error"/);
     const { cookie, user } = await createUser();
     // A 400 (Vapi's SDK retries 5xx, which would eat the fault).
-    await vapi.fault({ method: "POST", path: "/phone-number", bodyIncludes: '"213"', status: 400, body: { message: "No numbers left", statusCode: 400 }, times: 3 });
+    await vapi.fault({ method: "POST", path: "/phone-number", bodyIncludes: '"213"', status: 400, body: vapiError(400, "No numbers left"), times: 3 });
     const failed = await Promise.all([buy(cookie, "213"), buy(cookie, "213"), buy(cookie, "213")]);
     expect(failed.map((response) => response.status)).toEqual([502, 502, 502]);
     expect(await rowsOf(user.id)).toEqual([]);

@@ -11,6 +11,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 async function rows(userId: string) {
   return db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));
@@ -74,7 +75,7 @@ describe("releasing a number", () => {
     const { user, cookie } = await createUser();
     const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
     const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string; vapiPhoneNumberId: string } };
-    await vapi.fault({ method: "DELETE", path: "/phone-number/", status: 500, times: 2, body: { message: "Internal server error", statusCode: 500 } });
+    await vapi.fault({ method: "DELETE", path: "/phone-number/", status: 500, times: 2, body: vapiError(500, "Internal server error") });
     const response = await call(`/api/phone-numbers/${phoneNumber.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("release the phone number");
@@ -87,7 +88,7 @@ describe("listing numbers", () => {
   it("shows the stored status when Vapi cannot be asked", async () => {
     const { cookie } = await createUser();
     await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
-    await vapi.fault({ method: "GET", path: "/phone-number/", status: 500, times: 2, body: { message: "down", statusCode: 500 } });
+    await vapi.fault({ method: "GET", path: "/phone-number/", status: 500, times: 2, body: vapiError(500, "down") });
     const response = await call("/api/phone-numbers", { cookie });
     expect(response.status).toBe(200);
     const { phoneNumbers: listed } = (await response.json()) as { phoneNumbers: { status: string }[] };

@@ -7,6 +7,7 @@ import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests } from "../../support/vapi";
+import { vapiError } from "../../support/vendor-errors";
 
 interface PhoneNumberJson {
   id: string;
@@ -159,7 +160,7 @@ describe("DELETE /api/phone-numbers/:id", () => {
   it("counts a number Vapi no longer has as released", async () => {
     const { cookie } = await createUser();
     const number = await buy(cookie);
-    await vapi.fault({ method: "DELETE", path: `/phone-number/${number.vapiPhoneNumberId}`, status: 404, body: { message: "Not Found", statusCode: 404 } });
+    await vapi.fault({ method: "DELETE", path: `/phone-number/${number.vapiPhoneNumberId}`, status: 404, body: vapiError(404, "Not Found") });
     const response = await call(`/api/phone-numbers/${number.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(204);
     expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number.id))).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getAvailability } from "../../../src/services/google";
 import { bookingAgent, connectedUser, google, googleDeps, ownCalendar, putEvent } from "../../support/google";
+import { googleApiError } from "../../support/vendor-errors";
 
 const starts = (result: Awaited<ReturnType<typeof getAvailability>>) => (result.ok ? result.slots.map((slot) => slot.start) : result);
 
@@ -107,7 +108,7 @@ describe("availability", () => {
       code: "google_not_connected",
       message: expect.stringMatching(/can't reach the calendar/),
     });
-    await google.fault({ method: "POST", path: "/calendar/v3/freeBusy", status: 503, body: { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } } });
+    await google.fault({ method: "POST", path: "/calendar/v3/freeBusy", status: 503, body: googleApiError(503, "UNAVAILABLE", "The service is currently unavailable.") });
     expect(await getAvailability(googleDeps(now), agent, { date: "2030-05-14" })).toMatchObject({ ok: false, code: "google_unavailable" });
   });
 

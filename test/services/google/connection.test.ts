@@ -7,6 +7,7 @@ import { GoogleNotConnectedError } from "../../../src/services/google/results";
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { config, connectedUser, connectionRow, google, googleDeps } from "../../support/google";
+import { googleOAuthError } from "../../support/vendor-errors";
 
 const NOW = new Date("2030-05-14T12:00:00Z");
 
@@ -76,7 +77,7 @@ describe("google connection tokens", () => {
   it("invalid_grant marks the connection needs_reconnect and later calls do not ask Google again", async () => {
     const { user } = await connectedUser(NOW);
     await expireAccessToken(user.id);
-    await google.fault({ method: "POST", path: "/token", status: 400, body: { error: "invalid_grant", error_description: "Token has been expired or revoked." } });
+    await google.fault({ method: "POST", path: "/token", status: 400, body: googleOAuthError("invalid_grant", "Token has been expired or revoked.") });
     await expect(googleAccess(googleDeps(NOW), user.id)).rejects.toBeInstanceOf(GoogleNotConnectedError);
     const row = await connectionRow(user.id);
     expect(row?.status).toBe("needs_reconnect");
@@ -89,7 +90,7 @@ describe("google connection tokens", () => {
   it("a 5xx during refresh releases the lease so the next request can try again", async () => {
     const { user } = await connectedUser(NOW);
     await expireAccessToken(user.id, new Date(NOW.getTime() - 1000));
-    await google.fault({ method: "POST", path: "/token", status: 503, body: { error: "backend_error" }, times: 10 });
+    await google.fault({ method: "POST", path: "/token", status: 503, body: googleOAuthError("backend_error"), times: 10 });
     await expect(googleAccess(googleDeps(NOW), user.id)).rejects.toMatchObject({ name: "GoogleApiError" });
     await google.reset();
     expect((await connectionRow(user.id))?.refreshLeaseId).toBeNull();
