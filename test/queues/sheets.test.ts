@@ -9,6 +9,7 @@ import { HEADER } from "../../src/services/google/sheets-log";
 import { db } from "../support/db";
 import { testEnv } from "../support/env";
 import { bookingAgent, connectedUser, connectionRow, google } from "../support/google";
+import { googleApiError } from "../support/vendor-errors";
 
 const QUEUE = "agentline-side-effects";
 
@@ -82,7 +83,7 @@ describe("sheets.append_call", () => {
 
   it("retries with backoff when the first append fails, and the retry appends exactly one row", async () => {
     const { user, message, tokens } = await finishedCall();
-    await google.fault({ method: "POST", path: "/v4/spreadsheets/", status: 503, body: { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } } });
+    await google.fault({ method: "POST", path: "/v4/spreadsheets/", status: 503, body: googleApiError(503, "UNAVAILABLE", "The service is currently unavailable.") });
     const first = await consume([message]);
     expect(first.result.retryMessages).toHaveLength(1);
     expect(first.delays).toEqual([10]);
@@ -104,7 +105,7 @@ describe("sheets.append_call", () => {
 
   it("a 401/403 from Sheets marks the connection needs_reconnect and does not retry", async () => {
     const { user, message } = await finishedCall();
-    await google.fault({ method: "POST", path: "/v4/spreadsheets", status: 403, body: { error: { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" } }, times: 5 });
+    await google.fault({ method: "POST", path: "/v4/spreadsheets", status: 403, body: googleApiError(403, "PERMISSION_DENIED", "The caller does not have permission"), times: 5 });
     const { result } = await consume([message]);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toHaveLength(1);
