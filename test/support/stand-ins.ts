@@ -5,7 +5,7 @@
  * @example
  *   const vapi = standIn("vapi");
  *   const mark = await vapi.mark();
- *   await vapi.fault({ method: "POST", path: "/assistant", status: 400, body: { message: ["name must be shorter"] } });
+ *   await vapi.fault({ method: "POST", path: "/assistant", status: 400, body: vapiError(400, ["name must be shorter"]) });
  *   ... act ...
  *   const sent = await vapi.requests(mark);
  */

@@ -8,6 +8,7 @@
 import googleApi from "../fixtures/google/api-error.json";
 import googleOAuth from "../fixtures/google/oauth-error.json";
 import openRouter from "../fixtures/openrouter/error.json";
+import stripe from "../fixtures/stripe/error.json";
 import vapi from "../fixtures/vapi/error.json";
 
 /** A Google API (Calendar, Sheets) error: `{ error: { code, message, status } }`. */
@@ -34,5 +35,12 @@ export function vapiError(statusCode: number, message: string | string[]) {
 export function openRouterError(code: number, message: string) {
   const body = structuredClone(openRouter);
   Object.assign(body.error, { code, message });
+  return body;
+}
+
+/** Stripe's error: `{ error: { type, code, message, param } }`; the example's `param` unless another is given. */
+export function stripeError(type: string, code: string, message: string, param?: string) {
+  const body = structuredClone(stripe);
+  Object.assign(body.error, { type, code, message, ...(param === undefined ? {} : { param }) });
   return body;
 }

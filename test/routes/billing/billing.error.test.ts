@@ -4,6 +4,7 @@ import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { stripeStandIn } from "../../support/stripe";
+import { stripeError } from "../../support/vendor-errors";
 
 const stripe = stripeStandIn();
 afterEach(() => stripe.reset());
@@ -42,7 +43,7 @@ describe("POST /api/billing/checkout: errors", () => {
       method: "POST",
       path: "/v1/checkout/sessions",
       status: 400,
-      body: { error: { type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid integer: abc", param: "line_items[0][price_data][unit_amount]" } },
+      body: stripeError("invalid_request_error", "parameter_invalid_integer", "Invalid integer: abc", "line_items[0][price_data][unit_amount]"),
     });
     const response = await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" } });
     expect(response.status).toBe(502);

@@ -104,7 +104,7 @@ describe("when OpenRouter fails", () => {
   it("an error inside a 200 answer is an error too", async () => {
     expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();
-    await openrouter.fault({ path: "/chat/completions", status: 200, times: 2, body: { error: { code: 500, message: "Upstream provider crashed" } } });
+    await openrouter.fault({ path: "/chat/completions", status: 200, times: 2, body: openRouterError(500, "Upstream provider crashed") });
     const response = await generate(cookie, { kind: "greeting" });
     expect(response.status).toBe(502);
     expect((await errorOf(response)).message).toContain("Upstream provider crashed");

@@ -9,6 +9,7 @@ import { saveConnection } from "../../../src/services/google/connection";
 import { db } from "../../support/db";
 import { calendarEvents, google, googleDeps, issueTokens, ownCalendar, SCOPES } from "../../support/google";
 import { createLine, deliver, type Line, vapiMessage } from "../../support/vapi-webhook";
+import { googleApiError } from "../../support/vendor-errors";
 
 type ToolAnswer = { results: { name: string; toolCallId: string; result?: string; error?: string }[] };
 
@@ -57,7 +58,7 @@ describe("booking tools on Google, through the webhook", () => {
   it("a Google outage gives the spoken fallback, shown on the call; the retry after it books", async () => {
     const { line, live } = await connectedLine();
     const date = tuesdayAhead();
-    await google.fault({ path: "/calendar/", status: 503, body: { error: { code: 503, message: "Backend Error", status: "UNAVAILABLE" } }, times: -1 });
+    await google.fault({ path: "/calendar/", status: 503, body: googleApiError(503, "UNAVAILABLE", "Backend Error"), times: -1 });
     const id = `call_${crypto.randomUUID()}`;
     const body = toolCall(line, id, "book_appointment", { start: `${date}T11:00:00Z`, name: "Jordan Lee" });
     const { status, body: answer } = await deliver<ToolAnswer>(body);
