@@ -10,6 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ApiClient, connectSandboxGoogle } from "../dev/calls/demo-account.mjs";
 import { startStack } from "../dev/stack.mjs";
 import { apiTargets } from "./lib/api-targets.mjs";
 import { measureFloorBudget } from "./lib/floor.mjs";
@@ -64,6 +65,10 @@ try {
   if (!SKIP.has("floor")) report.floor = await measureFloorBudget(stack.appUrl, { seconds: SECONDS, assets: ASSETS });
 
   const [reader] = await seedOwners(pool, [10_000_000]);
+  // The tool calls read the owner's calendar (the Google stand-in), as a connected owner's do.
+  const owner = new ApiClient(stack.appUrl);
+  owner.cookie = reader.cookie;
+  await connectSandboxGoogle(owner, (line) => console.log(`  ${line}`));
   const loginOwners = await seedOwners(pool, Array(Math.max(...IN_FLIGHT)).fill(0), { password: PASSWORD });
   const targets = SKIP.has("routes") ? [] : [...apiTargets(stack.appUrl, reader, loginOwners, PASSWORD), ...(await vapiTargets(stack.appUrl, reader, secret))];
   for (const target of targets) {

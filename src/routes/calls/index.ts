@@ -11,7 +11,7 @@ import { requireUser } from "../../middleware/auth";
 import { unansweredQuestions } from "../../services/calls/insights";
 import { getCall, listCalls } from "../../services/calls/queries";
 import { addDays, callStats, localDate, MAX_STATS_DAYS } from "../../services/calls/stats";
-import { decodeLedgerCursor } from "../../services/credits-history";
+import { decodeLedgerCursor } from "../../services/credits/history";
 
 /** A moment: a full ISO date-time, or a date meaning its start in UTC. */
 const instant = z
