@@ -11,7 +11,6 @@ import { GoogleApiError } from "../integrations/google/errors";
 import { deadline, googleSettings } from "../integrations/google/oauth";
 import { googleAccess, markNeedsReconnect } from "../services/google/connection";
 import { GoogleNotConnectedError } from "../services/google/results";
-import { appendCallRow, callRow, loadCallForLog } from "../services/google/sheets-log";
 import type { SideEffectHandler, SideEffectHandlers } from "./consumer";
 import { claimSideEffect, completeSideEffect, releaseSideEffect } from "./email";
 
@@ -20,6 +19,8 @@ const SHEETS_TIMEOUT_MS = 20_000;
 const appendCall: SideEffectHandler<"sheets.append_call"> = async (message, context) => {
   const { db, config, logger } = context;
   const deps = { db, config, logger, now: () => new Date() };
+  // Loaded on first use, with temporal-polyfill under it: not at isolate start (ADR 0900).
+  const { appendCallRow, callRow, loadCallForLog } = await import("../services/google/sheets-log");
   const found = await loadCallForLog(deps, message.callId);
   if (!found) return logger.info("call log row for a deleted call; skipped", { callId: message.callId });
   if (found.call.sheetLoggedAt) return logger.info("call already in the call log; skipped", { callId: message.callId });

@@ -29,7 +29,20 @@
  * same event. Cancel and move only ever touch bookings made from `callerPhone` for this agent.
  */
 
-export { type Appointment, cancelAppointment, listAppointments, moveAppointment } from "./appointments";
-export { type Availability, getAvailability } from "./availability";
-export { type Booked, type BookingInput, bookAppointment } from "./booking";
+import type * as Appointments from "./appointments";
+import type * as Availability from "./availability";
+import type * as Booking from "./booking";
+
+export type { Appointment } from "./appointments";
+export type { Availability } from "./availability";
+export type { Booked, BookingInput } from "./booking";
 export { type Agent, type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";
+
+// The booking code and temporal-polyfill under it are loaded on the first call, not when the
+// isolate starts (evaluating temporal-polyfill wakes workerd's whole `process` polyfill, ~15 ms):
+// docs/decisions/0900-startup-budget.md. Import these from here, not from their modules.
+export const listAppointments: typeof Appointments.listAppointments = async (...args) => (await import("./appointments")).listAppointments(...args);
+export const cancelAppointment: typeof Appointments.cancelAppointment = async (...args) => (await import("./appointments")).cancelAppointment(...args);
+export const moveAppointment: typeof Appointments.moveAppointment = async (...args) => (await import("./appointments")).moveAppointment(...args);
+export const getAvailability: typeof Availability.getAvailability = async (...args) => (await import("./availability")).getAvailability(...args);
+export const bookAppointment: typeof Booking.bookAppointment = async (...args) => (await import("./booking")).bookAppointment(...args);
