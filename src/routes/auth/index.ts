@@ -28,16 +28,17 @@ import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
 import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
 import { clientIp, limits } from "./limits";
 
-const signupBody = z.object({
+// Request schemas are built on first use (z.lazy), not at startup: docs/decisions/0900.
+const signupBody = z.lazy(() => z.object({
   email: emailSchema,
   password: passwordSchema,
   name: singleLine.min(1).max(100).optional(),
   timezone: timezoneSchema.optional(),
-});
-const loginBody = z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) });
-const passwordBody = z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema });
-const resetRequestBody = z.object({ email: emailSchema });
-const resetConfirmBody = z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema });
+}));
+const loginBody = z.lazy(() => z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) }));
+const passwordBody = z.lazy(() => z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema }));
+const resetRequestBody = z.lazy(() => z.object({ email: emailSchema }));
+const resetConfirmBody = z.lazy(() => z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema }));
 
 const invalidCredentials = () => new AppError("invalid_credentials", "That email and password do not match an account.");
 
