@@ -5,10 +5,12 @@
  * a table, and exits 1 when a budget fails.
  *
  * BENCH_SECONDS (default 3) per load step; BENCH_STARTUP_RUNS (default 5); BENCH_SKIP=build,floor,routes,storm
- * leaves sections out while working on one.
+ * leaves sections out while working on one; BENCH_DATABASE_URL=postgresql://… runs on that (empty) PostgreSQL
+ * database instead of PGlite.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ApiClient, connectSandboxGoogle } from "../dev/calls/demo-account.mjs";
 import { startStack } from "../dev/stack.mjs";
 import { apiTargets } from "./lib/api-targets.mjs";
 import { measureFloorBudget } from "./lib/floor.mjs";
@@ -28,6 +30,8 @@ const PASSWORD = "bench password, long enough";
 // As deployed (ADR 0004): the worker owns /api/* with no assets in front of it; the bare worker
 // gets the same (undefined: no --assets for either).
 const ASSETS = undefined;
+// PostgreSQL instead of the embedded PGlite, whose single connection queues every query at 10 and 50 in flight.
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const started = Date.now();
 
 /** @type {any} */
@@ -42,8 +46,10 @@ console.log("starting the app (wrangler dev, local database, stand-ins) and the 
 // Access logs off: the bench measures requests, not the terminal.
 // The app's warnings and errors are kept, to say why when a step sees an unexpected answer.
 let appLog = "";
+// Wrangler's own log level "warn" as for the bare worker (at "log" wrangler prints a line per
+// request, which cost a third of the floor's throughput), and no DevTools inspector (ADR 0903).
 const stack = await startStack({
-  mode: "test", vars: { LOG_LEVEL: "warn" }, assets: ASSETS,
+  mode: "test", vars: { LOG_LEVEL: "warn", ...(DATABASE_URL ? { DATABASE_URL } : {}) }, assets: ASSETS, logLevel: "warn", inspector: false,
   onOutput: (text) => (appLog = (appLog + text).slice(-20_000)),
 });
 // wrangler runs in its own process group: stop it however this run ends.
@@ -59,6 +65,10 @@ try {
   if (!SKIP.has("floor")) report.floor = await measureFloorBudget(stack.appUrl, { seconds: SECONDS, assets: ASSETS });
 
   const [reader] = await seedOwners(pool, [10_000_000]);
+  // The tool calls read the owner's calendar (the Google stand-in), as a connected owner's do.
+  const owner = new ApiClient(stack.appUrl);
+  owner.cookie = reader.cookie;
+  await connectSandboxGoogle(owner, (line) => console.log(`  ${line}`));
   const loginOwners = await seedOwners(pool, Array(Math.max(...IN_FLIGHT)).fill(0), { password: PASSWORD });
   const targets = SKIP.has("routes") ? [] : [...apiTargets(stack.appUrl, reader, loginOwners, PASSWORD), ...(await vapiTargets(stack.appUrl, reader, secret))];
   for (const target of targets) {

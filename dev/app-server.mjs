@@ -24,27 +24,32 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
  * Starts the app server and resolves once it answers GET /api/ping.
  * @param {{ port: number, vars: Record<string, string>, stateDir: string, assets?: string, kind?: "wrangler" | "vite",
  *   logLevel?: "debug" | "info" | "log" | "warn" | "error", onOutput?: (text: string, stream: "stdout" | "stderr") => void,
- *   readyTimeoutMs?: number, signal?: AbortSignal, config?: string }} options
+ *   readyTimeoutMs?: number, signal?: AbortSignal, config?: string, inspector?: boolean }} options
  *   `vars` are the worker's variables and secrets; `stateDir` keeps the Durable Object's and
  *   the queue's local state; `assets` is the dashboard folder served next to the API (wrangler);
  *   `kind` "vite" runs dev/vite-server.mjs instead of `wrangler dev`;
  *   `onOutput` receives the server's own output (dropped when absent); aborting `signal` before
  *   the server is ready stops it and rejects. `config`: another wrangler.toml (the bench's bare
- *   reference worker runs under exactly the same flags).
+ *   reference worker runs under exactly the same flags). `inspector: false` (wrangler only) runs
+ *   dev/worker-server.mjs: `wrangler dev` without the DevTools inspector, for the bench (ADR 0903).
  * @returns {Promise<AppServer>}
  */
-export async function startAppServer({ port, vars, stateDir, assets, kind = "wrangler", logLevel, onOutput, readyTimeoutMs = 120_000, signal, config }) {
+export async function startAppServer({ port, vars, stateDir, assets, kind = "wrangler", logLevel, onOutput, readyTimeoutMs = 120_000, signal, config, inspector = true }) {
   const url = `http://127.0.0.1:${port}`;
   // The variables include secrets: a private file rather than the command line, which `ps` shows.
   const varsDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-app-"));
   const envFile = path.join(varsDir, "worker.env");
   fs.writeFileSync(envFile, formatDevVars(vars), { mode: 0o600 });
+  const headless = kind === "wrangler" && !inspector;
+  if (headless && assets) throw new Error("startAppServer: inspector: false serves no assets (the bench runs the API alone)");
   const args =
     kind === "vite"
       ? [path.join(ROOT, "dev", "vite-server.mjs"), "--port", String(port), "--env-file", envFile, "--persist-to", stateDir]
-      : [path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "dev",
-          "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir,
-          "--show-interactive-dev-session=false"];
+      : headless
+        ? [path.join(ROOT, "dev", "worker-server.mjs"), "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir]
+        : [path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "dev",
+            "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", stateDir,
+            "--show-interactive-dev-session=false"];
   if (config && kind === "wrangler") args.push("--config", config);
   if (assets && kind === "wrangler") args.push("--assets", assets);
   if (logLevel) args.push("--log-level", logLevel);

@@ -20,7 +20,7 @@ import { assertPortFree } from "./port-check.mjs";
 /**
  * @param {{ port?: number, dataDir?: string | null, mode?: "sandbox" | "test", vars?: Record<string, string>,
  *   assets?: string, appServer?: "wrangler" | "vite", logLevel?: "debug" | "info" | "log" | "warn" | "error",
- *   onOutput?: (text: string, stream: "stdout" | "stderr") => void, signal?: AbortSignal }} [options]
+ *   onOutput?: (text: string, stream: "stdout" | "stderr") => void, signal?: AbortSignal, inspector?: boolean }} [options]
  *   `port`: 0 or absent picks a free one; a taken port fails before anything starts.
  *   `dataDir`: where the database and the app server's state live (`.data` for `npm run dev`);
  *   null keeps the database in memory and the state in a temporary folder removed on close.
@@ -28,13 +28,14 @@ import { assertPortFree } from "./port-check.mjs";
  *   overrides replace stand-ins, and every variable reaches the worker.
  *   `appServer`: "vite" serves the dashboard's source with hot reload beside the worker
  *   (`npm run dev`); "wrangler" (the default) serves built files, as the tests and bench need.
- *   `signal`: aborting it during start-up stops what has started and rejects.
+ *   `signal`: aborting it during start-up stops what has started and rejects. `inspector: false`:
+ *   no DevTools inspector (the bench; ADR 0903).
  * @returns {Promise<{ appUrl: string, services: ServiceRow[], standIns: StandIns,
  *   neonHttp: { url: string, password: string, readonly requestsReceived: number } | null,
  *   database: import("./backing-services.mjs").Database | null,
  *   exited: Promise<number | null>, close: () => Promise<void> }>}
  */
-export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, appServer = "wrangler", logLevel, onOutput, signal } = {}) {
+export async function startStack({ port = 0, dataDir = null, mode = "sandbox", vars = {}, assets, appServer = "wrangler", logLevel, onOutput, signal, inspector } = {}) {
   if (port) await assertPortFree(port);
   else port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
@@ -51,7 +52,7 @@ export async function startStack({ port = 0, dataDir = null, mode = "sandbox", v
       cleanups.push(() => fs.rmSync(temporary, { recursive: true, force: true }));
       stateDir = temporary;
     }
-    const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, kind: appServer, logLevel, onOutput, signal });
+    const app = await startAppServer({ port, vars: backing.workerVars, stateDir, assets, kind: appServer, logLevel, onOutput, signal, inspector });
     cleanups.push(() => app.close());
     const { services, standIns, neonHttp, database } = backing;
     return { appUrl, services, standIns, neonHttp, database, exited: app.exited, close };

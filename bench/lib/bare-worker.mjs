@@ -15,7 +15,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 export async function startBareWorker({ assets }) {
   const port = await freePort();
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-bench-bare-"));
-  const server = await startAppServer({ port, vars: {}, stateDir, assets, logLevel: "warn", config: path.join(ROOT, "bench/bare-worker/wrangler.toml") });
+  const server = await startAppServer({ port, vars: {}, stateDir, assets, logLevel: "warn", inspector: false, config: path.join(ROOT, "bench/bare-worker/wrangler.toml") });
   return {
     url: server.url,
     async close() {

@@ -24,6 +24,11 @@ export async function vapiTargets(appUrl, owner, secret) {
   const answer = await post(appUrl, assistantRequest(ongoing), secret);
   if (!answer.assistantId) throw new Error(`bench assistant-request refused: ${JSON.stringify(answer)}`);
 
+  // The figure is meant to include the calendar read: refuse to measure the spoken fallback.
+  const probe = await post(appUrl, toolCalls(ongoing, [{ id: "call_benchprobe", name: "check_availability", arguments: { date: nextTuesday() } }]), secret);
+  const spoken = probe.results?.[0]?.result ?? "";
+  if (!/\d(:\d\d)? ?[AP]M/.test(spoken)) throw new Error(`bench tool call did not read the calendar: ${JSON.stringify(probe)}`);
+
   const fresh = (build) => () => {
     const body = JSON.stringify(build());
     return { body, headers: signVapi(body, secret) };

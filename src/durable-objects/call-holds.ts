@@ -55,27 +55,75 @@ export type SettleResult =
 
 export const holdKey = (callId: string) => `${PREFIX}${callId}`;
 
-/** Every live hold; ones past their expiry are voided on the way (the alarm may be late). */
-export function liveHolds(kv: SyncKvStorage, now: number): Map<string, Hold> {
-  const holds = new Map<string, Hold>();
-  for (const [key, hold] of kv.list<Hold>({ prefix: PREFIX })) {
-    if (hold.expiresAt <= now) kv.delete(key);
-    else holds.set(key.slice(PREFIX.length), hold);
+/**
+ * The holds, mirrored in memory: storage is read once per object lifetime, not on every call.
+ * Only this object writes its storage, so the mirror cannot go stale; an evicted object starts
+ * with an empty mirror and reads storage again. (Listing storage on each assistant-request cost
+ * time in proportion to the holds open — thousands on a busy account, ADR 0903.)
+ */
+export class HoldBook {
+  readonly #kv: SyncKvStorage;
+  #holds: Map<string, Hold> | undefined;
+
+  constructor(kv: SyncKvStorage) {
+    this.#kv = kv;
   }
-  return holds;
-}
 
-export function reservedCredits(kv: SyncKvStorage, now: number): number {
-  let total = 0;
-  for (const hold of liveHolds(kv, now).values()) total += hold.credits;
-  return total;
-}
+  #all(): Map<string, Hold> {
+    if (!this.#holds) {
+      this.#holds = new Map();
+      for (const [key, hold] of this.#kv.list<Hold>({ prefix: PREFIX })) this.#holds.set(key.slice(PREFIX.length), hold);
+    }
+    return this.#holds;
+  }
 
-/** The earliest expiry among the live holds: when the alarm should next fire. */
-export function nextExpiry(kv: SyncKvStorage, now: number): number | null {
-  let next: number | null = null;
-  for (const hold of liveHolds(kv, now).values()) if (next === null || hold.expiresAt < next) next = hold.expiresAt;
-  return next;
+  /** Every live hold; ones past their expiry are voided on the way (the alarm may be late). */
+  live(now: number): Map<string, Hold> {
+    const holds = this.#all();
+    for (const [callId, hold] of holds) {
+      if (hold.expiresAt <= now) {
+        this.#kv.delete(holdKey(callId));
+        holds.delete(callId);
+      }
+    }
+    return holds;
+  }
+
+  /** How many holds there are, expired ones included. */
+  count(): number {
+    return this.#all().size;
+  }
+
+  get(callId: string, now: number): Hold | undefined {
+    return this.live(now).get(callId);
+  }
+
+  put(callId: string, hold: Hold): void {
+    this.#kv.put(holdKey(callId), hold);
+    this.#all().set(callId, hold);
+  }
+
+  /** Releases the call's hold; answers how many credits it held (0 when there was none). */
+  release(callId: string): number {
+    const holds = this.#all();
+    const credits = holds.get(callId)?.credits ?? 0;
+    this.#kv.delete(holdKey(callId));
+    holds.delete(callId);
+    return credits;
+  }
+
+  reserved(now: number): number {
+    let total = 0;
+    for (const hold of this.live(now).values()) total += hold.credits;
+    return total;
+  }
+
+  /** The earliest expiry among the live holds: when the alarm should next fire. */
+  nextExpiry(now: number): number | null {
+    let next: number | null = null;
+    for (const hold of this.live(now).values()) if (next === null || hold.expiresAt < next) next = hold.expiresAt;
+    return next;
+  }
 }
 
 /** ceil(seconds / 60 × credits per minute); calls under the free threshold cost nothing (DESIGN §4). */

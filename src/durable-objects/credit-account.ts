@@ -44,12 +44,9 @@ import { refundInput, refundStatesOf } from "../services/stripe-refunds";
 import {
   callCharge,
   type Hold,
-  holdKey,
-  liveHolds,
-  nextExpiry,
+  HoldBook,
   type ReserveInput,
   type ReserveResult,
-  reservedCredits,
   reserveInputSchema,
   type SettleInput,
   type SettleResult,
@@ -78,9 +75,11 @@ export class CreditAccount extends DurableObject<Bindings> {
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   #services: Services | undefined;
+  readonly #holds: HoldBook;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
+    this.#holds = new HoldBook(ctx.storage.kv);
     // The database driver loads on first use (src/db/client.ts); no method runs before it has.
     void ctx.blockConcurrencyWhile(loadDatabaseDriver);
   }
@@ -169,17 +168,15 @@ export class CreditAccount extends DurableObject<Bindings> {
     return this.#exclusive(async () => {
       const account = await this.#loaded();
       if (!account) return NO_SUCH_USER;
-      const kv = this.ctx.storage.kv;
       const now = Date.now();
-      const holds = liveHolds(kv, now);
-      const existing = holds.get(parsed.callId);
-      const reserved = [...holds.values()].reduce((sum, hold) => sum + hold.credits, 0);
+      const existing = this.#holds.get(parsed.callId, now);
+      const reserved = this.#holds.reserved(now);
       if (existing) return { ok: true as const, held: existing.credits, duplicate: true, available: account.balance - reserved };
       const available = account.balance - reserved;
       if (available < parsed.minCredits) return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available) };
       const held = Math.min(parsed.maxCredits, available);
       const hold: Hold = { credits: held, expiresAt: now + parsed.expiresInSeconds * 1000 };
-      kv.put(holdKey(parsed.callId), hold);
+      this.#holds.put(parsed.callId, hold);
       await this.#scheduleAlarm(now);
       return { ok: true as const, held, duplicate: false, available: available - held };
     });
@@ -216,9 +213,7 @@ export class CreditAccount extends DurableObject<Bindings> {
         if (!account) return NO_SUCH_USER;
         balance = account.balance;
       }
-      const key = holdKey(parsed.callId);
-      const releasedHold = this.ctx.storage.kv.get<Hold>(key)?.credits ?? 0;
-      this.ctx.storage.kv.delete(key);
+      const releasedHold = this.#holds.release(parsed.callId);
       await this.#scheduleAlarm(Date.now());
       return { ok: true as const, charged, duplicate, balance, releasedHold };
     });
@@ -226,23 +221,22 @@ export class CreditAccount extends DurableObject<Bindings> {
 
   /** Credits held by calls in progress. */
   async reserved(): Promise<number> {
-    return this.#exclusive(async () => reservedCredits(this.ctx.storage.kv, Date.now()));
+    return this.#exclusive(async () => this.#holds.reserved(Date.now()));
   }
 
   /** Voids the holds whose calls never reported, then waits for the next expiry. */
   override async alarm(): Promise<void> {
     await this.#exclusive(async () => {
       const now = Date.now();
-      const before = this.ctx.storage.kv.list({ prefix: "hold:" });
-      const count = [...before].length;
-      const remaining = liveHolds(this.ctx.storage.kv, now).size;
+      const count = this.#holds.count();
+      const remaining = this.#holds.live(now).size;
       if (count > remaining) this.#logger$().info("expired call holds voided", { voided: count - remaining });
       await this.#scheduleAlarm(now);
     });
   }
 
   async #scheduleAlarm(now: number) {
-    const next = nextExpiry(this.ctx.storage.kv, now);
+    const next = this.#holds.nextExpiry(now);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }

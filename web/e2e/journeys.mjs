@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DESKTOP, newSession, PHONE } from "./browser.mjs";
+import { pageThroughNumbers } from "./numbers-paging.mjs";
 import { onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
 import { newCall } from "./vapi-call.mjs";
 
@@ -276,6 +277,7 @@ export function defineJourneys(env) {
       const assigned = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers[0].agentId);
       assert.equal(assigned, created.agent.id);
       await s.screen("numbers-assigned");
+      await pageThroughNumbers(s);
       await page.getByRole("button", { name: /^Release/ }).click();
       await page.getByRole("dialog").waitFor();
       await page.keyboard.press("Escape");

@@ -13,7 +13,11 @@ import { meQuery } from "./lib/queries";
 
 type Context = { queryClient: QueryClient };
 
-const str = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+/** A screen's search params: each named one a non-empty string or absent, anything else dropped. */
+const searchOf =
+  <Name extends string>(...names: Name[]) =>
+  (search: Record<string, unknown>) =>
+    Object.fromEntries(names.map((name) => [name, typeof search[name] === "string" && search[name] ? search[name] : undefined])) as Record<Name, string | undefined>;
 
 const rootRoute = createRootRouteWithContext<Context>()({ component: Outlet, notFoundComponent: NotFound });
 
@@ -22,7 +26,7 @@ const authLayout = createRoute({ getParentRoute: () => rootRoute, id: "auth", co
 const loginRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "/login",
-  validateSearch: (search: Record<string, unknown>) => ({ next: str(search.next), reason: str(search.reason) }),
+  validateSearch: searchOf("next", "reason"),
 }).lazy(() => import("./routes/login").then((m) => m.Route));
 
 const signupRoute = createRoute({ getParentRoute: () => authLayout, path: "/signup" }).lazy(() => import("./routes/signup").then((m) => m.Route));
@@ -34,7 +38,7 @@ const forgotRoute = createRoute({ getParentRoute: () => authLayout, path: "/forg
 const resetRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "/reset-password",
-  validateSearch: (search: Record<string, unknown>) => ({ token: str(search.token) }),
+  validateSearch: searchOf("token"),
 }).lazy(() => import("./routes/reset-password").then((m) => m.Route));
 
 const appLayout = createRoute({
@@ -58,36 +62,30 @@ const overviewRoute = page("/").lazy(() => import("./routes/overview").then((m) 
 const onboardingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/onboarding",
-  validateSearch: (search: Record<string, unknown>) => ({ step: str(search.step) }),
+  validateSearch: searchOf("step"),
 }).lazy(() => import("./routes/onboarding").then((m) => m.Route));
 const agentsRoute = page("/agents").lazy(() => import("./routes/agents").then((m) => m.Route));
 const agentRoute = page("/agents/$agentId").lazy(() => import("./routes/agent").then((m) => m.Route));
 const numbersRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/numbers",
-  validateSearch: (search: Record<string, unknown>) => ({ cursor: str(search.cursor) }),
+  validateSearch: searchOf("cursor"),
 }).lazy(() => import("./routes/numbers").then((m) => m.Route));
 const callsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/calls",
-  validateSearch: (search: Record<string, unknown>) => ({
-    agentId: str(search.agentId),
-    status: str(search.status),
-    from: str(search.from),
-    to: str(search.to),
-    cursor: str(search.cursor),
-  }),
+  validateSearch: searchOf("agentId", "status", "from", "to", "cursor"),
 }).lazy(() => import("./routes/calls").then((m) => m.Route));
 const callRoute = page("/calls/$callId").lazy(() => import("./routes/call").then((m) => m.Route));
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/billing",
-  validateSearch: (search: Record<string, unknown>) => ({ checkout: str(search.checkout), cursor: str(search.cursor) }),
+  validateSearch: searchOf("checkout", "cursor"),
 }).lazy(() => import("./routes/billing").then((m) => m.Route));
 const integrationsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/integrations",
-  validateSearch: (search: Record<string, unknown>) => ({ google: str(search.google), reason: str(search.reason) }),
+  validateSearch: searchOf("google", "reason"),
 }).lazy(() => import("./routes/integrations").then((m) => m.Route));
 const settingsRoute = page("/settings").lazy(() => import("./routes/settings").then((m) => m.Route));
 

@@ -84,8 +84,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
       const value = form.booking[key];
       if (!Number.isInteger(value) || value < min || value > max) found[`booking.${key}`] = `${label}: a whole number from ${min} to ${max}.`;
     }
-    local.set(found);
-    if (Object.keys(found).length === 0 && !save.isPending) save.mutate();
+    if (local.check(found) && !save.isPending) save.mutate();
   };
 
   const vapiRefused = save.error instanceof ApiError && (save.error.code === "vapi_error" || save.error.code === "upstream_error");

@@ -1,22 +1,22 @@
 /** Buying a number, shared by onboarding and the numbers screen: the area-code field, its checks, the purchase (one at a time). */
 import { useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
-import { useState } from "react";
 import { client, unwrap } from "../lib/api";
-import { problemsFromError, useProblems } from "../lib/forms";
+import { useFormValues } from "../lib/form-values";
+import { problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 import { Field } from "./ui";
 
 export function useBuyNumber(onBought: () => void | Promise<void>) {
   const queryClient = useQueryClient();
-  const [areaCode, setAreaCode] = useState("");
-  const local = useProblems();
+  const form = useFormValues({ areaCode: "" });
+  const areaCode = form.values.areaCode;
   const buy = useSingleFlightMutation({
     mutationFn: (agentId: string | null) =>
       unwrap(client["phone-numbers"].$post({ json: { agentId, ...(areaCode.trim() ? { areaCode: areaCode.trim() } : {}) } })),
     onSuccess: async () => {
-      setAreaCode("");
+      form.reset();
       await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
       await onBought();
     },
@@ -24,20 +24,17 @@ export function useBuyNumber(onBought: () => void | Promise<void>) {
   const server = problemsFromError(buy.error, ["areaCode", "agentId"]);
   const submit = (agentId: string | null) => (event: FormEvent) => {
     event.preventDefault();
-    if (areaCode.trim() && !/^[2-9]\d{2}$/.test(areaCode.trim())) return local.set({ areaCode: "Enter a 3-digit US area code such as 415, or leave it empty." });
-    if (!buy.isPending) buy.mutate(agentId);
+    const found: Record<string, string> = {};
+    if (areaCode.trim() && !/^[2-9]\d{2}$/.test(areaCode.trim())) found.areaCode = "Enter a 3-digit US area code such as 415, or leave it empty.";
+    if (form.check(found) && !buy.isPending) buy.mutate(agentId);
   };
   const areaCodeField = (className?: string) => (
     <Field
       label="Area code (optional)"
       inputMode="numeric"
       maxLength={3}
-      value={areaCode}
-      onChange={(event) => {
-        setAreaCode(event.target.value);
-        local.clear("areaCode");
-      }}
-      error={local.problems.areaCode ?? server.fields.areaCode}
+      {...form.field("areaCode")}
+      error={form.problem("areaCode", server)}
       hint="Leave empty for any available US number."
       className={className}
     />

@@ -10,7 +10,7 @@ import { useSingleFlightMutation } from "../lib/mutation";
 import { agentQuery, keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
 import type { StepProps } from "./onboarding-steps-shared";
-import { StepFrame } from "./onboarding-steps-shared";
+import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
 import { Alert, Button, Field, TextArea } from "./ui";
 
@@ -43,8 +43,7 @@ export function DescribeStep({ draft, setDraft, next }: StepProps) {
     if (!draft.businessName.trim()) found.agentName = "Enter your business's name.";
     else if (draft.businessName.trim().length > 40) found.agentName = "Use at most 40 characters.";
     if (draft.businessDescription.trim().length < 20) found.businessDescription = "Describe the business in at least 20 characters: what you do, where, and for whom.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !generate.isPending) generate.mutate();
+    if (local.check(found) && !generate.isPending) generate.mutate();
   };
 
   return (
@@ -119,8 +118,7 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
     event.preventDefault();
     const found = checkFaq(draft.faq);
     if (!draft.greeting.trim()) found.greeting = "Write what your receptionist says when it answers.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !save.isPending) save.mutate();
+    if (local.check(found) && !save.isPending) save.mutate();
   };
 
   return (
@@ -149,14 +147,11 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
           hint="Cancellations, payment, what the receptionist must never promise."
         />
         {server.general && <Alert>{server.general}</Alert>}
-        <div className="flex flex-wrap gap-2">
-          <Button variant="secondary" onClick={back} disabled={save.isPending}>
-            Back
-          </Button>
+        <StepActions back={back} busy={save.isPending}>
           <Button type="submit" pending={save.isPending} pendingLabel="Saving your receptionist…">
             {draft.agentId ? "Save and continue" : "Create my receptionist"}
           </Button>
-        </div>
+        </StepActions>
       </form>
     </StepFrame>
   );
@@ -186,14 +181,11 @@ export function VoiceStep({ draft, next, back }: StepProps) {
           <div className="space-y-4">
             <VoicePicker value={voice ?? data.agent.voice} onChange={setVoice} />
             {save.error && <Alert>{save.error.message}</Alert>}
-            <div className="flex flex-wrap gap-2">
-              <Button variant="secondary" onClick={back} disabled={save.isPending}>
-                Back
-              </Button>
+            <StepActions back={back} busy={save.isPending}>
               <Button pending={save.isPending} pendingLabel="Saving…" onClick={() => (voice ? save.mutate({ voice }) : next())}>
                 Continue
               </Button>
-            </div>
+            </StepActions>
           </div>
         )}
       </QueryState>
@@ -227,8 +219,7 @@ function HoursForm({ agent, agentId, next, back }: { agent: { booking: { enabled
     const found = checkHours(hours);
     const length = Number(minutes);
     if (!Number.isInteger(length) || length < 5 || length > 480) found["booking.appointmentMinutes"] = "Enter whole minutes between 5 and 480.";
-    local.set(found);
-    if (Object.keys(found).length || save.isPending) return;
+    if (!local.check(found) || save.isPending) return;
     save.mutate({ booking: { enabled, appointmentMinutes: length, businessHours: hours, timezone: saved.timezone } });
   };
 
@@ -256,14 +247,11 @@ function HoursForm({ agent, agentId, next, back }: { agent: { booking: { enabled
         />
       )}
       {server.general && <Alert>{server.general}</Alert>}
-      <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" onClick={back} disabled={save.isPending}>
-          Back
-        </Button>
+      <StepActions back={back} busy={save.isPending}>
         <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
           Continue
         </Button>
-      </div>
+      </StepActions>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { clearDraft } from "../lib/onboarding-state";
 import { meQuery, phoneNumbersQuery } from "../lib/queries";
 import { useBuyNumber } from "./buy-number";
 import type { StepProps } from "./onboarding-steps-shared";
-import { StepFrame } from "./onboarding-steps-shared";
+import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { PackPicker } from "./pack-picker";
 import { QueryState } from "./query-state";
 import { Alert, Button, buttonClass, Spinner } from "./ui";
@@ -26,14 +26,11 @@ export function GoogleStep({ next, back }: StepProps) {
           Connect Google
         </a>
       )}
-      <div className="mt-6 flex flex-wrap gap-2">
-        <Button variant="secondary" onClick={back}>
-          Back
-        </Button>
+      <StepActions back={back} className="mt-6">
         <Button variant={google?.connected ? "primary" : "secondary"} onClick={next}>
           {google?.connected ? "Continue" : "Skip for now"}
         </Button>
-      </div>
+      </StepActions>
     </StepFrame>
   );
 }
@@ -50,26 +47,20 @@ export function NumberStep({ draft, next, back }: StepProps) {
           mine ? (
             <div className="space-y-4">
               <Alert tone="success">This receptionist already answers {mine.number ? formatPhone(mine.number) : "a number that is being activated"}.</Alert>
-              <div className="flex gap-2">
-                <Button variant="secondary" onClick={back}>
-                  Back
-                </Button>
+              <StepActions back={back}>
                 <Button onClick={next}>Continue</Button>
-              </div>
+              </StepActions>
             </div>
           ) : (
             <form onSubmit={submit(draft.agentId ?? null)} noValidate className="space-y-4">
               {areaCodeField("max-w-xs")}
               {server.general && <Alert>{server.general}</Alert>}
               {buy.isPending && <Alert tone="info">Buying your number… this can take a few seconds.</Alert>}
-              <div className="flex flex-wrap gap-2">
-                <Button variant="secondary" onClick={back} disabled={buy.isPending}>
-                  Back
-                </Button>
+              <StepActions back={back} busy={buy.isPending}>
                 <Button type="submit" pending={buy.isPending} pendingLabel="Buying…">
                   Buy this number
                 </Button>
-              </div>
+              </StepActions>
             </form>
           )
         }
@@ -93,14 +84,11 @@ export function CreditsStep({ next, back }: StepProps) {
           </div>
         </>
       )}
-      <div className="mt-6 flex flex-wrap gap-2">
-        <Button variant="secondary" onClick={back}>
-          Back
-        </Button>
+      <StepActions back={back} className="mt-6">
         <Button variant={credits > 0 ? "primary" : "secondary"} onClick={next}>
           {credits > 0 ? "Continue" : "Skip for now"}
         </Button>
-      </div>
+      </StepActions>
     </StepFrame>
   );
 }

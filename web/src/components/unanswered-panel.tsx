@@ -8,6 +8,7 @@ import type { UnansweredQuestion } from "../lib/contract";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { agentsQuery, keys, unansweredQuery } from "../lib/queries";
+import { AgentOptions } from "./agent-options";
 import { QueryState } from "./query-state";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
@@ -52,6 +53,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
   const [text, setText] = useState(question.text);
   const [answer, setAnswer] = useState("");
   const [agentId, setAgentId] = useState("");
+  // Its own state, not useProblems: lib/forms would add a chunk to the overview, the screen after sign-in.
   const [problems, setProblems] = useState<Record<string, string>>({});
   const chosen = agentId || agents.data?.agents[0]?.id || "";
   const add = useSingleFlightMutation({
@@ -89,11 +91,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
             <Field label="Question" value={text} maxLength={300} onChange={(e) => setText(e.target.value)} error={problems.question} />
             <TextArea label="Answer" rows={3} maxLength={1000} value={answer} onChange={(e) => setAnswer(e.target.value)} error={problems.answer} />
             <Select label="Agent" value={chosen} onChange={(e) => setAgentId(e.target.value)} error={problems.agent}>
-              {agents.data?.agents.map((agent) => (
-                <option key={agent.id} value={agent.id}>
-                  {agent.name}
-                </option>
-              ))}
+              <AgentOptions />
             </Select>
             {add.error && <Alert>{add.error.message}</Alert>}
             <div className="flex justify-end gap-2">

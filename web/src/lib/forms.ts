@@ -41,6 +41,11 @@ export function useProblems() {
     problems,
     set: setProblems,
     clear: (field: string) => setProblems((current) => (current[field] ? omit(current, field) : current)),
+    /** Shows what the form's own checks `found`; true when there is nothing, so the form may be sent. */
+    check: (found: Problems) => {
+      setProblems(found);
+      return Object.keys(found).length === 0;
+    },
   };
 }
 

@@ -6,15 +6,16 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
+import { ContinueSetup } from "../components/continue-setup";
 import { PackPicker } from "../components/pack-picker";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { Alert, Button, buttonClass, Card, Field, PageHeader } from "../components/ui";
+import { Alert, Button, Card, Field, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { onboardingInProgress } from "../lib/onboarding-state";
 import { creditsQuery, keys, meQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
@@ -46,11 +47,7 @@ function Billing() {
         <div className="mb-4">
           <Alert tone={arrived ? "success" : "info"}>
             {arrived ? "Payment received: your credits are in." : "Payment received. Your credits arrive in a moment…"}
-            {onboardingInProgress() && (
-              <Link to="/onboarding" search={{ step: "done" }} className={buttonClass("primary", "ml-3")}>
-                Continue setup
-              </Link>
-            )}
+            <ContinueSetup step="done" />
           </Alert>
         </div>
       )}
@@ -117,18 +114,13 @@ function Billing() {
                     </tbody>
                   </table>
                 </div>
-                <div className="mt-4 flex gap-2">
-                  {search.cursor && (
-                    <Button variant="secondary" onClick={() => navigate({ to: "/billing", search: { checkout: undefined, cursor: undefined } })}>
-                      Newest
-                    </Button>
-                  )}
-                  {data.nextCursor && (
-                    <Button variant="secondary" onClick={() => navigate({ to: "/billing", search: { checkout: undefined, cursor: data.nextCursor ?? undefined } })}>
-                      Older
-                    </Button>
-                  )}
-                </div>
+                <Pager
+                  cursor={search.cursor}
+                  nextCursor={data.nextCursor}
+                  onPage={(cursor) => navigate({ to: "/billing", search: { checkout: undefined, cursor } })}
+                  firstLabel="Newest"
+                  nextLabel="Older"
+                />
               </>
             )}
           </QueryState>
@@ -169,8 +161,9 @@ function Threshold() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const number = Number(shown);
-    if (shown.trim() === "" || !Number.isInteger(number) || number < 0 || number > 1_000_000) return local.set({ lowCreditThreshold: "Enter a whole number of credits, 0 or more." });
-    if (!save.isPending) save.mutate(number);
+    const found: Record<string, string> = {};
+    if (shown.trim() === "" || !Number.isInteger(number) || number < 0 || number > 1_000_000) found.lowCreditThreshold = "Enter a whole number of credits, 0 or more.";
+    if (local.check(found) && !save.isPending) save.mutate(number);
   };
   return (
     <Card title="Low-credit warning">

@@ -1,9 +1,11 @@
 /** Calls: filter by agent, status and dates; newest first, a page at a time. */
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { AgentOptions } from "../components/agent-options";
 import { CallStatusBadge } from "../components/call-status";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
-import { Button, Card, Field, focusRing, PageHeader, Select } from "../components/ui";
+import { Card, Field, focusRing, PageHeader, Select } from "../components/ui";
 import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
 import type { CallStatusFilter } from "../lib/queries";
 import { agentsQuery, callsQuery } from "../lib/queries";
@@ -36,11 +38,7 @@ function Calls() {
         <form className="mb-4 grid gap-3 sm:grid-cols-4" onSubmit={(event) => event.preventDefault()} aria-label="Filter calls">
           <Select label="Agent" value={search.agentId ?? ""} onChange={(event) => filter({ agentId: event.target.value || undefined })}>
             <option value="">All agents</option>
-            {agents.data?.agents.map((agent) => (
-              <option key={agent.id} value={agent.id}>
-                {agent.name}
-              </option>
-            ))}
+            <AgentOptions />
           </Select>
           <Select label="Status" value={search.status ?? ""} onChange={(event) => filter({ status: event.target.value || undefined })}>
             <option value="">Any status</option>
@@ -78,18 +76,13 @@ function Calls() {
                   </li>
                 ))}
               </ul>
-              <div className="mt-4 flex gap-2">
-                {search.cursor && (
-                  <Button variant="secondary" onClick={() => navigate({ to: "/calls", search: { ...search, cursor: undefined } })}>
-                    Newest
-                  </Button>
-                )}
-                {data.nextCursor && (
-                  <Button variant="secondary" onClick={() => navigate({ to: "/calls", search: { ...search, cursor: data.nextCursor ?? undefined } })}>
-                    Older calls
-                  </Button>
-                )}
-              </div>
+              <Pager
+                cursor={search.cursor}
+                nextCursor={data.nextCursor}
+                onPage={(cursor) => navigate({ to: "/calls", search: { ...search, cursor } })}
+                firstLabel="Newest"
+                nextLabel="Older calls"
+              />
             </>
           )}
         </QueryState>

@@ -1,25 +1,27 @@
 
 import { createLazyRoute, Link } from "@tanstack/react-router";
 import type { FormEvent } from "react";
-import { useState } from "react";
+import { AuthForm, EmailField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { Alert, Button, Field, focusRing } from "../components/ui";
+import { Alert, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
+import { useFormValues } from "../lib/form-values";
+import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/forgot-password")({ component: ForgotPassword });
 
 function ForgotPassword() {
-  const [email, setEmail] = useState("");
-  const local = useProblems();
+  const form = useFormValues({ email: "" });
+  const email = form.values.email;
   const request = useSingleFlightMutation({ mutationFn: () => unwrap(client.auth["password-reset"].$post({ json: { email: email.trim() } })) });
   const server = problemsFromError(request.error, ["email"]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!EMAIL.test(email.trim())) return local.set({ email: "Enter the email address of your account." });
-    if (!request.isPending) request.mutate();
+    const found: Record<string, string> = {};
+    if (!EMAIL.test(email.trim())) found.email = "Enter the email address of your account.";
+    if (form.check(found) && !request.isPending) request.mutate();
   };
 
   return (
@@ -28,23 +30,9 @@ function ForgotPassword() {
       {request.isSuccess ? (
         <Alert tone="success">If {email.trim()} has an account, a reset link is on its way. It works once, for a limited time.</Alert>
       ) : (
-        <form onSubmit={submit} noValidate className="space-y-4">
-          <Field
-            label="Email"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-              local.clear("email");
-            }}
-            error={local.problems.email ?? server.fields.email}
-          />
-          {server.general && <Alert>{server.general}</Alert>}
-          <Button type="submit" className="w-full" pending={request.isPending} pendingLabel="Sending…">
-            Send reset link
-          </Button>
-        </form>
+        <AuthForm onSubmit={submit} error={server.general} pending={request.isPending} pendingLabel="Sending…" submitLabel="Send reset link">
+          <EmailField {...form.field("email")} error={form.problem("email", server)} />
+        </AuthForm>
       )}
       <p className="mt-6 text-sm">
         <Link to="/login" search={{ next: undefined, reason: undefined }} className={`text-indigo-700 underline ${focusRing}`}>

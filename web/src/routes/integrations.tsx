@@ -1,14 +1,14 @@
 /** Google: status, connect, reconnect when Google stopped accepting our token, disconnect, a link to the calls sheet. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
+import { createLazyRoute, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { ContinueSetup } from "../components/continue-setup";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, buttonClass, Card, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { onboardingInProgress } from "../lib/onboarding-state";
 import { keys, meQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/integrations")({ component: Integrations });
@@ -23,11 +23,7 @@ function Integrations() {
         <div className="mb-4">
           <Alert tone="success">
             Google is connected.
-            {onboardingInProgress() && (
-              <Link to="/onboarding" search={{ step: "number" }} className={buttonClass("primary", "ml-3")}>
-                Continue setup
-              </Link>
-            )}
+            <ContinueSetup step="number" />
           </Alert>
         </div>
       )}

@@ -1,11 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
-import { useState } from "react";
+import { AuthForm, EmailField, PasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { Alert, Button, Field, focusRing } from "../components/ui";
+import { Alert, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { EMAIL, problemsFromError, useProblems } from "../lib/forms";
+import { useFormValues } from "../lib/form-values";
+import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 
@@ -20,9 +21,7 @@ function Login() {
   const search = useSearch({ from: "/auth/login" });
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const local = useProblems();
+  const form = useFormValues({ email: "", password: "" });
   const login = useSingleFlightMutation({
     mutationFn: (body: { email: string; password: string }) => unwrap(client.auth.login.$post({ json: body })),
     onSuccess: async () => {
@@ -31,15 +30,14 @@ function Login() {
     },
   });
   const server = problemsFromError(login.error, ["email", "password"]);
-  const problem = (field: string) => local.problems[field] ?? server.fields[field];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { email, password } = form.values;
     const found: Record<string, string> = {};
     if (!EMAIL.test(email.trim())) found.email = "Enter your email address, like you@business.com.";
     if (!password) found.password = "Enter your password.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !login.isPending) login.mutate({ email: email.trim(), password });
+    if (form.check(found) && !login.isPending) login.mutate({ email: email.trim(), password });
   };
 
   return (
@@ -55,34 +53,10 @@ function Login() {
           <Alert tone="info">You are signed out.</Alert>
         </div>
       )}
-      <form onSubmit={submit} noValidate className="space-y-4">
-        <Field
-          label="Email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(event) => {
-            setEmail(event.target.value);
-            local.clear("email");
-          }}
-          error={problem("email")}
-        />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(event) => {
-            setPassword(event.target.value);
-            local.clear("password");
-          }}
-          error={problem("password")}
-        />
-        {server.general && <Alert>{server.general}</Alert>}
-        <Button type="submit" className="w-full" pending={login.isPending} pendingLabel="Signing in…">
-          Sign in
-        </Button>
-      </form>
+      <AuthForm onSubmit={submit} error={server.general} pending={login.isPending} pendingLabel="Signing in…" submitLabel="Sign in">
+        <EmailField {...form.field("email")} error={form.problem("email", server)} />
+        <PasswordField {...form.field("password")} error={form.problem("password", server)} />
+      </AuthForm>
       <div className="mt-6 flex flex-wrap justify-between gap-2 text-sm">
         <Link to="/forgot-password" className={`text-indigo-700 underline ${focusRing}`}>
           Forgot your password?

@@ -2,15 +2,17 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
+import { AgentOptions } from "../components/agent-options";
 import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { agentsQuery, keys, phoneNumbersPageQuery } from "../lib/queries";
+import { keys, phoneNumbersPageQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 
@@ -48,20 +50,7 @@ function Numbers() {
                     ))}
                   </ul>
                 )}
-                {(search.cursor || data.nextCursor) && (
-                  <div className="mt-4 flex gap-2">
-                    {search.cursor && (
-                      <Button variant="secondary" onClick={() => toPage(undefined)}>
-                        First numbers
-                      </Button>
-                    )}
-                    {data.nextCursor && (
-                      <Button variant="secondary" onClick={() => toPage(data.nextCursor ?? undefined)}>
-                        More numbers
-                      </Button>
-                    )}
-                  </div>
-                )}
+                <Pager cursor={search.cursor} nextCursor={data.nextCursor} onPage={toPage} firstLabel="First numbers" nextLabel="More numbers" />
               </>
             )}
           </QueryState>
@@ -72,7 +61,6 @@ function Numbers() {
 }
 
 function BuyNumber() {
-  const agents = useQuery(agentsQuery);
   const toast = useToast();
   const [agentId, setAgentId] = useState("");
   const { buy, server, submit, areaCodeField } = useBuyNumber(() => toast("Number bought. It is being activated."));
@@ -82,11 +70,7 @@ function BuyNumber() {
         {areaCodeField()}
         <Select label="Answered by" value={agentId} onChange={(event) => setAgentId(event.target.value)} error={server.fields.agentId}>
           <option value="">No agent yet</option>
-          {agents.data?.agents.map((agent) => (
-            <option key={agent.id} value={agent.id}>
-              {agent.name}
-            </option>
-          ))}
+          <AgentOptions />
         </Select>
         <div className="sm:pt-6">
           <Button type="submit" pending={buy.isPending} pendingLabel="Buying…" className="w-full">
@@ -104,7 +88,6 @@ function BuyNumber() {
 }
 
 function NumberRow({ number }: { number: PhoneNumber }) {
-  const agents = useQuery(agentsQuery);
   const queryClient = useQueryClient();
   const toast = useToast();
   const timeZone = useTimezone();
@@ -142,11 +125,7 @@ function NumberRow({ number }: { number: PhoneNumber }) {
         error={assign.error?.message}
       >
         <option value="">Nobody (callers hear it is not in service)</option>
-        {agents.data?.agents.map((agent) => (
-          <option key={agent.id} value={agent.id}>
-            {agent.name}
-          </option>
-        ))}
+        <AgentOptions />
       </Select>
       <Button variant="secondary" onClick={() => setConfirm(true)} aria-label={`Release ${label}`}>
         Release

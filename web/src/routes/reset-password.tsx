@@ -1,22 +1,21 @@
 
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
-import { useState } from "react";
+import { AuthForm, NewPasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
-import { Alert, Button, buttonClass, Field, focusRing } from "../components/ui";
+import { Alert, buttonClass, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { problemsFromError, useProblems } from "../lib/forms";
+import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
 export const Route = createLazyRoute("/auth/reset-password")({ component: ResetPassword });
 
 function ResetPassword() {
   const { token } = useSearch({ from: "/auth/reset-password" });
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const local = useProblems();
+  const form = useFormValues({ newPassword: "", repeat: "" });
   const confirm = useSingleFlightMutation({
-    mutationFn: () => unwrap(client.auth["password-reset"].confirm.$post({ json: { token: token ?? "", newPassword: password } })),
+    mutationFn: () => unwrap(client.auth["password-reset"].confirm.$post({ json: { token: token ?? "", newPassword: form.values.newPassword } })),
   });
   const server = problemsFromError(confirm.error, ["newPassword", "token"]);
 
@@ -34,12 +33,22 @@ function ResetPassword() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { newPassword, repeat } = form.values;
     const found: Record<string, string> = {};
-    if (password.length < 8) found.newPassword = "Use at least 8 characters.";
-    else if (repeat !== password) found.repeat = "The two passwords are not the same.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !confirm.isPending) confirm.mutate();
+    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    else if (repeat !== newPassword) found.repeat = "The two passwords are not the same.";
+    if (form.check(found) && !confirm.isPending) confirm.mutate();
   };
+
+  // A spent or expired link, in words, with the way to a new one.
+  const linkProblem = (server.fields.token || server.general) && (
+    <>
+      {server.fields.token ?? server.general}{" "}
+      <Link to="/forgot-password" className={`underline ${focusRing}`}>
+        Ask for a new link
+      </Link>
+    </>
+  );
 
   return (
     <>
@@ -52,42 +61,10 @@ function ResetPassword() {
           </Link>
         </>
       ) : (
-        <form onSubmit={submit} noValidate className="space-y-4">
-          <Field
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-              local.clear("newPassword");
-            }}
-            error={local.problems.newPassword ?? server.fields.newPassword}
-            hint="At least 8 characters."
-          />
-          <Field
-            label="Repeat the new password"
-            type="password"
-            autoComplete="new-password"
-            value={repeat}
-            onChange={(event) => {
-              setRepeat(event.target.value);
-              local.clear("repeat");
-            }}
-            error={local.problems.repeat}
-          />
-          {(server.fields.token || server.general) && (
-            <Alert>
-              {server.fields.token ?? server.general}{" "}
-              <Link to="/forgot-password" className={`underline ${focusRing}`}>
-                Ask for a new link
-              </Link>
-            </Alert>
-          )}
-          <Button type="submit" className="w-full" pending={confirm.isPending} pendingLabel="Saving…">
-            Set new password
-          </Button>
-        </form>
+        <AuthForm onSubmit={submit} error={linkProblem} pending={confirm.isPending} pendingLabel="Saving…" submitLabel="Set new password">
+          <NewPasswordField {...form.field("newPassword")} error={form.problem("newPassword", server)} />
+          <NewPasswordField label="Repeat the new password" repeat {...form.field("repeat")} error={form.problems.repeat} />
+        </AuthForm>
       )}
     </>
   );

@@ -1,14 +1,15 @@
 /** Settings: name, the owner's phone (callers' fallback), timezone, and the password. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
-import type { FormEvent } from "react";
-import { useState } from "react";
+import type { FormEvent, ReactNode } from "react";
+import { NewPasswordField, PasswordField } from "../components/auth-form";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
+import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
-import { E164, problemsFromError, useProblems } from "../lib/forms";
+import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys, meQuery } from "../lib/queries";
 
@@ -30,106 +31,97 @@ function Settings() {
 }
 
 function Profile({ user }: { user: User }) {
-  const [form, setForm] = useState({ name: user.name ?? "", phone: user.phone ?? "", timezone: user.timezone });
+  const form = useFormValues({ name: user.name ?? "", phone: user.phone ?? "", timezone: user.timezone });
   const queryClient = useQueryClient();
   const toast = useToast();
-  const local = useProblems();
   const save = useSingleFlightMutation({
-    mutationFn: () => unwrap(client.me.$patch({ json: { name: form.name.trim() || null, phone: form.phone.trim() || null, timezone: form.timezone } })),
+    mutationFn: ({ name, phone, timezone }: typeof form.values) => unwrap(client.me.$patch({ json: { name: name.trim() || null, phone: phone.trim() || null, timezone } })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.me, answer);
       toast("Settings saved.");
     },
   });
   const server = problemsFromError(save.error, ["name", "phone", "timezone"]);
-  const problem = (field: string) => local.problems[field] ?? server.fields[field];
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { name, phone } = form.values;
     const found: Record<string, string> = {};
-    if (form.name.length > 100) found.name = "Use at most 100 characters.";
-    if (form.phone.trim() && !E164.test(form.phone.trim())) found.phone = "Use the international format, like +14155550123.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !save.isPending) save.mutate();
-  };
-  const update = (field: keyof typeof form) => (event: { target: { value: string } }) => {
-    setForm((current) => ({ ...current, [field]: event.target.value }));
-    local.clear(field);
+    if (name.length > 100) found.name = "Use at most 100 characters.";
+    if (phone.trim() && !E164.test(phone.trim())) found.phone = "Use the international format, like +14155550123.";
+    if (form.check(found) && !save.isPending) save.mutate(form.values);
   };
   return (
     <Card title="Your details">
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
-        <Field label="Name" autoComplete="name" value={form.name} onChange={update("name")} error={problem("name")} />
+        <Field label="Name" autoComplete="name" {...form.field("name")} error={form.problem("name", server)} />
         <Field label="Email" value={user.email} readOnly disabled hint="Your sign-in address." />
         <Field
           label="Your phone"
           type="tel"
           autoComplete="tel"
-          value={form.phone}
-          onChange={update("phone")}
-          error={problem("phone")}
+          {...form.field("phone")}
+          error={form.problem("phone", server)}
           hint="Callers are sent here when your receptionist can't answer (+14155550123)."
         />
-        <Select label="Timezone" value={form.timezone} onChange={update("timezone")} error={problem("timezone")} hint="Every time in the dashboard is shown in this zone.">
-          {timezones(form.timezone).map((zone) => (
+        <Select label="Timezone" {...form.field("timezone")} error={form.problem("timezone", server)} hint="Every time in the dashboard is shown in this zone.">
+          {timezones(form.values.timezone).map((zone) => (
             <option key={zone}>{zone}</option>
           ))}
         </Select>
-        {server.general && (
-          <div className="sm:col-span-2">
-            <Alert>{server.general}</Alert>
-          </div>
-        )}
-        <div className="sm:col-span-2">
+        <FormEnd error={server.general}>
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-        </div>
+        </FormEnd>
       </form>
     </Card>
   );
 }
 
 function PasswordForm() {
-  const [form, setForm] = useState({ currentPassword: "", newPassword: "" });
+  const form = useFormValues({ currentPassword: "", newPassword: "" });
   const toast = useToast();
-  const local = useProblems();
   const change = useSingleFlightMutation({
-    mutationFn: () => unwrap(client.auth.password.$post({ json: form })),
+    mutationFn: (passwords: typeof form.values) => unwrap(client.auth.password.$post({ json: passwords })),
     onSuccess: () => {
-      setForm({ currentPassword: "", newPassword: "" });
+      form.reset();
       toast("Password changed. Your other sessions are signed out.");
     },
   });
   const server = problemsFromError(change.error, ["currentPassword", "newPassword"]);
-  const problem = (field: string) => local.problems[field] ?? server.fields[field];
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    const { currentPassword, newPassword } = form.values;
     const found: Record<string, string> = {};
-    if (!form.currentPassword) found.currentPassword = "Enter your current password.";
-    if (form.newPassword.length < 8) found.newPassword = "Use at least 8 characters.";
-    local.set(found);
-    if (Object.keys(found).length === 0 && !change.isPending) change.mutate();
-  };
-  const update = (field: keyof typeof form) => (event: { target: { value: string } }) => {
-    setForm((current) => ({ ...current, [field]: event.target.value }));
-    local.clear(field);
+    if (!currentPassword) found.currentPassword = "Enter your current password.";
+    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    if (form.check(found) && !change.isPending) change.mutate(form.values);
   };
   return (
     <Card title="Password">
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
-        <Field label="Current password" type="password" autoComplete="current-password" value={form.currentPassword} onChange={update("currentPassword")} error={problem("currentPassword")} />
-        <Field label="New password" type="password" autoComplete="new-password" value={form.newPassword} onChange={update("newPassword")} error={problem("newPassword")} hint="At least 8 characters." />
-        {server.general && (
-          <div className="sm:col-span-2">
-            <Alert>{server.general}</Alert>
-          </div>
-        )}
-        <div className="sm:col-span-2">
+        <PasswordField label="Current password" {...form.field("currentPassword")} error={form.problem("currentPassword", server)} />
+        <NewPasswordField {...form.field("newPassword")} error={form.problem("newPassword", server)} />
+        <FormEnd error={server.general}>
           <Button type="submit" pending={change.isPending} pendingLabel="Changing…">
             Change password
           </Button>
-        </div>
+        </FormEnd>
       </form>
     </Card>
+  );
+}
+
+/** The last row of a two-column settings form: the API's error that names no field, then the submit button. */
+function FormEnd({ error, children }: { error: string | undefined; children: ReactNode }) {
+  return (
+    <>
+      {error && (
+        <div className="sm:col-span-2">
+          <Alert>{error}</Alert>
+        </div>
+      )}
+      <div className="sm:col-span-2">{children}</div>
+    </>
   );
 }
