@@ -11,6 +11,8 @@ import { GoogleApiError } from "../integrations/google/errors";
 import { deadline, googleSettings } from "../integrations/google/oauth";
 import { googleAccess, markNeedsReconnect } from "../services/google/connection";
 import { GoogleNotConnectedError } from "../services/google/results";
+import { appendCallRow, callRow, loadCallForLog } from "../services/google/sheets-log";
+import { loadTemporal } from "../services/google/time";
 import type { SideEffectHandler, SideEffectHandlers } from "./consumer";
 import { claimSideEffect, completeSideEffect, releaseSideEffect } from "./email";
 
@@ -19,8 +21,6 @@ const SHEETS_TIMEOUT_MS = 20_000;
 const appendCall: SideEffectHandler<"sheets.append_call"> = async (message, context) => {
   const { db, config, logger } = context;
   const deps = { db, config, logger, now: () => new Date() };
-  // Loaded on first use, with temporal-polyfill under it: not at isolate start (ADR 0900).
-  const { appendCallRow, callRow, loadCallForLog } = await import("../services/google/sheets-log");
   const found = await loadCallForLog(deps, message.callId);
   if (!found) return logger.info("call log row for a deleted call; skipped", { callId: message.callId });
   if (found.call.sheetLoggedAt) return logger.info("call already in the call log; skipped", { callId: message.callId });
@@ -32,6 +32,7 @@ const appendCall: SideEffectHandler<"sheets.append_call"> = async (message, cont
   let appended = false;
   try {
     const access = await googleAccess(deps, found.call.userId, deadline(SHEETS_TIMEOUT_MS));
+    await loadTemporal(); // the row's date, in the owner's timezone (services/google/time.ts)
     await appendCallRow(deps, access.connection, access, callRow(found), found.call.id);
     appended = true;
     await db.update(calls).set({ sheetLoggedAt: new Date() }).where(and(eq(calls.id, found.call.id), isNull(calls.sheetLoggedAt)));

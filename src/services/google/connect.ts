@@ -12,6 +12,7 @@ import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES,
 import { generateToken, hashToken } from "../../lib/tokens";
 import { loadConnection, saveConnection } from "./connection";
 import type { GoogleDeps } from "./results";
+import { ensureSpreadsheet } from "./sheets-log";
 
 export const STATE_TTL_MS = 10 * 60_000;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -72,8 +73,6 @@ export async function completeConnect(
     // The grant this replaces is revoked (never the new one, should Google hand the same back).
     if (previous?.refreshTokenCiphertext) await revokeStored(deps, previous, issued.refreshToken).catch(() => undefined);
     // The call log's spreadsheet is made now; if Google fails here the queue makes it later.
-    // (sheets-log and temporal-polyfill under it load on first use: ADR 0900.)
-    const { ensureSpreadsheet } = await import("./sheets-log");
     await ensureSpreadsheet(deps, connection, { accessToken: issued.accessToken, apiBaseUrl: settings.apiBaseUrl, signal }).catch((error: unknown) =>
       deps.logger.warn("call log spreadsheet not created on connect; the queue will retry", { error: error instanceof Error ? error.message : String(error) }),
     );

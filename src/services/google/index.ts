@@ -29,20 +29,27 @@
  * same event. Cancel and move only ever touch bookings made from `callerPhone` for this agent.
  */
 
-import type * as Appointments from "./appointments";
-import type * as Availability from "./availability";
-import type * as Booking from "./booking";
+import * as appointments from "./appointments";
+import * as availability from "./availability";
+import * as booking from "./booking";
+import { loadTemporal } from "./time";
 
 export type { Appointment } from "./appointments";
 export type { Availability } from "./availability";
 export type { Booked, BookingInput } from "./booking";
 export { type Agent, type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";
 
-// The booking code and temporal-polyfill under it are loaded on the first call, not when the
-// isolate starts (evaluating temporal-polyfill wakes workerd's whole `process` polyfill, ~15 ms):
-// docs/decisions/0900-startup-budget.md. Import these from here, not from their modules.
-export const listAppointments: typeof Appointments.listAppointments = async (...args) => (await import("./appointments")).listAppointments(...args);
-export const cancelAppointment: typeof Appointments.cancelAppointment = async (...args) => (await import("./appointments")).cancelAppointment(...args);
-export const moveAppointment: typeof Appointments.moveAppointment = async (...args) => (await import("./appointments")).moveAppointment(...args);
-export const getAvailability: typeof Availability.getAvailability = async (...args) => (await import("./availability")).getAvailability(...args);
-export const bookAppointment: typeof Booking.bookAppointment = async (...args) => (await import("./booking")).bookAppointment(...args);
+// Each entry point loads temporal-polyfill on its first call, not when the isolate starts
+// (services/google/time.ts, docs/decisions/0900-startup-budget.md). Call these, not the modules.
+function withTemporal<Args extends unknown[], T>(run: (...args: Args) => Promise<T>) {
+  return async (...args: Args): Promise<T> => {
+    await loadTemporal();
+    return run(...args);
+  };
+}
+
+export const listAppointments = withTemporal(appointments.listAppointments);
+export const cancelAppointment = withTemporal(appointments.cancelAppointment);
+export const moveAppointment = withTemporal(appointments.moveAppointment);
+export const getAvailability = withTemporal(availability.getAvailability);
+export const bookAppointment = withTemporal(booking.bookAppointment);
