@@ -74,8 +74,9 @@ export function speakableDay(date: Temporal.PlainDate, timeZone: string, now: Da
 /** "YYYY-MM-DD" → a PlainDate, or null when it is not a real date. */
 export function parseDate(value: string): Temporal.PlainDate | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const api = temporal(); // outside the try: not loaded is a bug, not an unparseable date
   try {
-    return temporal().PlainDate.from(value, { overflow: "reject" });
+    return api.PlainDate.from(value, { overflow: "reject" });
   } catch {
     return null;
   }
@@ -87,9 +88,10 @@ export function parseDate(value: string): Temporal.PlainDate | null {
  */
 export function parseStart(value: string, timeZone: string): Date | null {
   const trimmed = value.trim();
+  const api = temporal(); // outside the try: not loaded is a bug, not an unparseable start
   try {
-    if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return new Date(temporal().Instant.from(trimmed).epochMilliseconds);
-    return toDate(temporal().PlainDateTime.from(trimmed).toZonedDateTime(timeZone));
+    if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return new Date(api.Instant.from(trimmed).epochMilliseconds);
+    return toDate(api.PlainDateTime.from(trimmed).toZonedDateTime(timeZone));
   } catch {
     return null;
   }
