@@ -5,7 +5,7 @@
  *
  * Runs in the `node` project: it reads files, which workerd cannot.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -66,31 +66,6 @@ const RULES: Rule[] = [
   },
 ];
 
-/**
- * Known violations in files another engineer was editing when this test landed; each names its
- * follow-up. Remove an entry with its fix; an entry that no longer matches fails the test.
- */
-const ALLOWLIST: Record<string, string> = {
-  // Follow-up (createServices): take Stripe from c.var.services like Vapi, instead of building it in the route.
-  "src/routes/billing/index -> src/integrations/stripe/client": "billing route builds the Stripe client",
-  // Follow-up (Hardening owns sessions and routes/auth): move setSessionCookie/clearSessionCookie into middleware/.
-  "src/services/sessions -> hono": "sessions.ts sets cookies",
-  "src/services/sessions -> hono/cookie": "sessions.ts sets cookies",
-  // Follow-up (Google, issue 8): the calendar routes load the agent row themselves and check the
-  // OAuth settings through the integration; services/google should do both.
-  "src/routes/google/index -> src/db/schema": "the Google route reads the agents table",
-  "src/routes/google/index -> src/integrations/google/oauth": "the Google route checks OAuth settings itself",
-  // Follow-up (the services-into-domain-folders move; Calls edits the Durable Object now): the
-  // ledger writes and the credit input schemas are the Durable Object's own, so they move beside
-  // it (durable-objects/credit-account/) and services/credits keeps only the stub accessor.
-  "src/durable-objects/credit-account -> src/services/credits": "the DO reads its input schemas from services/",
-  "src/durable-objects/credit-account -> src/services/credits-ledger": "the DO writes the ledger through services/",
-  "src/durable-objects/credit-account -> src/services/stripe-refunds": "the DO reads early refunds through services/",
-};
-
-/** Files on branches not merged yet, allowed until they land (none now; see ALLOWLIST's use). */
-const PENDING_ALLOWLIST: Record<string, string> = {};
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -99,7 +74,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** `src/a/b` for a file under the repository, without its extension or a trailing /index. */
+/** `src/a/b` for a file under the repository, without its extension (a folder's module keeps its `/index`). */
 function moduleId(path: string): string {
   return relative(ROOT, path).replaceAll("\\", "/").replace(/\.(ts|mts|js|mjs)$/, "");
 }
@@ -144,38 +119,34 @@ function edgesOfSrc(): Edge[] {
 describe("the direction of dependencies in src/", () => {
   const found = violations(edgesOfSrc());
 
-  it("every import follows the layer rules (or is a listed, known follow-up)", () => {
-    const unexpected = found
-      .filter(({ edge }) => !(edge in ALLOWLIST) && !(edge in PENDING_ALLOWLIST))
-      .map(({ edge, why }) => `${edge}: ${why}`);
-    expect(unexpected).toEqual([]);
-  });
-
-  it("every allowlisted violation still exists (remove an entry with its fix)", () => {
-    const edges = new Set(found.map(({ edge }) => edge));
-    const landed = Object.keys(PENDING_ALLOWLIST).filter((edge) => existsSync(join(ROOT, `${edge.split(" -> ")[0]}.ts`)));
-    expect([...Object.keys(ALLOWLIST), ...landed].filter((edge) => !edges.has(edge))).toEqual([]);
+  it("every import follows the layer rules", () => {
+    expect(found.map(({ edge, why }) => `${edge}: ${why}`)).toEqual([]);
   });
 
   it("the checker catches each kind of violation it is meant to", () => {
     const bad: Edge[] = [
-      { from: "src/lib/schemas", to: "src/services/passwords" },
-      { from: "src/services/sessions", to: "hono/cookie" },
+      { from: "src/lib/schemas", to: "src/services/accounts/passwords" },
+      { from: "src/services/accounts/sessions", to: "hono/cookie" },
       { from: "src/integrations/vapi/credential", to: "src/db/schema" },
       { from: "src/integrations/vapi/credential", to: "drizzle-orm" },
       { from: "src/routes/me/index", to: "src/db/schema" },
       { from: "src/routes/generate/index", to: "src/integrations/openrouter/client" },
-      { from: "src/db/client", to: "src/services/credits" },
+      { from: "src/db/client", to: "src/services/credits/index" },
       { from: "src/middleware/auth", to: "src/db/schema" },
+      { from: "src/routes/billing/index", to: "src/integrations/stripe/client" },
+      { from: "src/routes/google/index", to: "src/integrations/google/oauth" },
+      { from: "src/durable-objects/credit-account/index", to: "src/services/credits/index" },
     ];
     expect(violations(bad).map(({ edge }) => edge)).toEqual(bad.map(({ from, to }) => `${from} -> ${to}`));
     const fine: Edge[] = [
-      { from: "src/routes/agents/index", to: "src/services/agents" },
+      { from: "src/routes/agents/index", to: "src/services/agents/index" },
       { from: "src/routes/agents/index", to: "src/db/scope" },
       { from: "src/routes/webhooks/vapi", to: "src/integrations/vapi/verify" },
-      { from: "src/services/agents", to: "src/integrations/vapi/client" },
+      { from: "src/services/agents/index", to: "src/integrations/vapi/client" },
       { from: "src/lib/validate", to: "src/errors" },
-      { from: "src/durable-objects/credit-account", to: "src/services/create-services" },
+      { from: "src/durable-objects/credit-account/index", to: "src/services/create-services" },
+      { from: "src/services/billing/refunds", to: "src/durable-objects/credit-account/early-refunds" },
+      { from: "src/routes/auth/index", to: "src/middleware/session-cookie" },
       { from: "src/middleware/init", to: "src/db/client" },
     ];
     expect(violations(fine)).toEqual([]);
@@ -184,6 +155,6 @@ describe("the direction of dependencies in src/", () => {
   it("reads imports of every form: type-only, re-exports and dynamic", () => {
     const file = join(SRC, "services", "example.ts");
     const source = 'import type { A } from "../db/client";\nexport { B } from "hono";\nconst c = await import("./agents");';
-    expect(importsOf(file, source)).toEqual(["src/db/client", "hono", "src/services/agents"]);
+    expect(importsOf(file, source)).toEqual(["src/db/client", "hono", "src/services/agents/index"]);
   });
 });

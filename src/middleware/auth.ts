@@ -4,14 +4,14 @@
  * cookie so the browser's expiry follows the server's.
  */
 import type { MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
-import { SESSION_COOKIE, setSessionCookie, validateSessionToken } from "../services/sessions";
+import { validateSessionToken } from "../services/accounts/sessions";
+import { readSessionCookie, setSessionCookie } from "./session-cookie";
 
 export function requireUser(): MiddlewareHandler<HonoEnv> {
   return async function requireUserMiddleware(c, next) {
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     const result = token ? await validateSessionToken(c.get("db"), token) : null;
     if (!token || !result) throw new AppError("unauthenticated", "Sign in to continue.");
     c.set("user", result.user);

@@ -7,9 +7,12 @@
  * @example
  *   const services = createServices(env, { logger });
  *   await services.db.select()…;  services.vapi.assistants.create(…);
+ *   const stripe = await services.stripe();
  */
+import type Stripe from "stripe";
 import { createDatabase, type Database } from "../db/client";
 import { type Bindings, type Config, loadConfig } from "../env";
+import { stripeClient } from "../integrations/stripe/client";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
 import type { BookingPort } from "./calls/booking-port";
@@ -24,6 +27,12 @@ export interface Services {
   readonly vapi: VapiClient;
   /** The same client as a thunk, for code that may or may not need it. */
   lazyVapi: () => VapiClient;
+  /**
+   * The Stripe client: the SDK is loaded and the client made on the first call (async, unlike
+   * Vapi's, because the SDK is imported on demand); rejects with 503 `service_not_configured`
+   * without STRIPE_SECRET_KEY.
+   */
+  stripe: () => Promise<Stripe>;
   /** The calendar behind the voice tools: the owner's Google Calendar (services/google). */
   booking: BookingPort;
 }
@@ -43,6 +52,7 @@ export function createServices(env: Bindings, options: { logger?: Logger; compon
       return lazyVapi();
     },
     lazyVapi,
+    stripe: () => stripeClient(config),
     booking: googleBooking({ db, config, logger, now: () => new Date() }),
   };
 }

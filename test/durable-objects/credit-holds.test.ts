@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Hold } from "../../src/durable-objects/call-holds";
-import { callCharge } from "../../src/durable-objects/call-holds";
 import { CreditAccount } from "../../src/durable-objects/credit-account";
+import type { Hold } from "../../src/durable-objects/credit-account/holds";
+import { callCharge } from "../../src/durable-objects/credit-account/holds";
 import { creditAccount } from "../../src/services/credits";
 import { expectLedgerConsistent, storedBalance } from "../support/credits";
 import { testEnv } from "../support/env";

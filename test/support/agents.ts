@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import type { Database } from "../../src/db/client";
 import type { Logger } from "../../src/lib/logger";
-import type { AgentJson } from "../../src/services/agents-view";
+import type { AgentJson } from "../../src/services/agents/view";
 import { call } from "./http";
 
 export function agentInput(overrides: Record<string, unknown> = {}) {

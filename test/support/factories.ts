@@ -4,7 +4,8 @@
  */
 import type { users } from "../../src/db/schema";
 import { users as usersTable } from "../../src/db/schema";
-import { createSession, SESSION_COOKIE } from "../../src/services/sessions";
+import { SESSION_COOKIE } from "../../src/middleware/session-cookie";
+import { createSession } from "../../src/services/accounts/sessions";
 import { db } from "./db";
 
 let counter = 0;

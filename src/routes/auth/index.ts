@@ -5,7 +5,6 @@
  * current-password check give a successful attempt back, so they limit failures only.
  */
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
@@ -14,6 +13,7 @@ import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema 
 import { hashToken } from "../../lib/tokens";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../middleware/session-cookie";
 import {
   authenticate,
   changePassword,
@@ -21,11 +21,11 @@ import {
   createPasswordResetToken,
   findResetToken,
   resetPasswordWithToken,
-  toUserJson,
+  userJson,
 } from "../../services/accounts";
-import { verifyPassword } from "../../services/passwords";
+import { verifyPassword } from "../../services/accounts/passwords";
+import { createSession, invalidateSession, invalidateUserSessions } from "../../services/accounts/sessions";
 import { claimAttempt, enforce, recordHit } from "../../services/rate-limit";
-import { clearSessionCookie, createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE, setSessionCookie } from "../../services/sessions";
 import { clientIp, limits } from "./limits";
 
 // Request schemas are built on first use (z.lazy), not at startup: docs/decisions/0900.
@@ -51,7 +51,7 @@ export const authRoutes = new Hono<HonoEnv>()
     if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip: clientIp(c) });
     setSessionCookie(c, token, session.expiresAt);
-    return c.json({ user: toUserJson(user) }, 201);
+    return c.json({ user: userJson(user) }, 201);
   })
   .post("/auth/login", validate("json", loginBody), async (c) => {
     const db = c.get("db");
@@ -63,10 +63,10 @@ export const authRoutes = new Hono<HonoEnv>()
     await attempt.release();
     const { token, session } = await createSession(db, user.id, { userAgent: c.req.header("user-agent"), ip });
     setSessionCookie(c, token, session.expiresAt);
-    return c.json({ user: toUserJson(user) }, 200);
+    return c.json({ user: userJson(user) }, 200);
   })
   .post("/auth/logout", async (c) => {
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     if (token) await invalidateSession(c.get("db"), hashToken(token));
     clearSessionCookie(c);
     return c.body(null, 204);

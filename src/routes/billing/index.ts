@@ -6,7 +6,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { stripeClient } from "../../integrations/stripe/client";
 import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
@@ -32,7 +31,7 @@ export const billingRoutes = new Hono<HonoEnv>()
         { path: "packId", message: `must be one of ${config.CREDIT_PACKS.map((p) => p.id).join(", ")}` },
       ]);
     }
-    const stripe = await stripeClient(config);
+    const stripe = await c.var.services.stripe();
     const user = c.get("user");
     await enforce(c.get("db"), { key: `checkout:user:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
     const session = await createCheckoutSession(c.get("db"), stripe, { config, user, pack });

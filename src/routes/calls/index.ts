@@ -12,7 +12,7 @@ import { requireUser } from "../../middleware/auth";
 import { unansweredQuestions } from "../../services/calls/insights";
 import { getCall, listCalls } from "../../services/calls/queries";
 import { addDays, callStats, localDate, MAX_STATS_DAYS } from "../../services/calls/stats";
-import { decodeLedgerCursor } from "../../services/credits-history";
+import { decodeLedgerCursor } from "../../services/credits/history";
 
 // Built on the first request that validates one, not at startup (lib/first-use.ts, ADR 0900).
 const built = firstUse(() => {

@@ -10,7 +10,7 @@ import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { creditSummary } from "../../services/credits";
-import { listTransactions } from "../../services/credits-history";
+import { listTransactions } from "../../services/credits/history";
 
 const querySchema = z.object({ limit: limitParam(20), cursor: cursorParam });
 

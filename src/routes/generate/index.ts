@@ -5,8 +5,8 @@ import type { HonoEnv } from "../../env";
 import { multiLine, singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { generate, requireGenerator } from "../../services/agents-generate";
-import { LIMITS } from "../../services/agents-schemas";
+import { generate, requireGenerator } from "../../services/agents/generate";
+import { LIMITS } from "../../services/agents/schemas";
 import { enforce } from "../../services/rate-limit";
 
 /** Per account: enough to iterate on a few agents, not enough to run up the model bill. */

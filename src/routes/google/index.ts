@@ -4,25 +4,22 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { z } from "zod";
-import { agents } from "../../db/schema";
-import { assertId, foundOr404, ownedBy } from "../../db/scope";
+import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
-import { requireGoogleSettings } from "../../integrations/google/oauth";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { readSessionCookie } from "../../middleware/session-cookie";
+import { validateSessionToken } from "../../services/accounts/sessions";
+import { getAgent } from "../../services/agents";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
-import { completeConnect, disconnect, startConnect } from "../../services/google/connect";
+import { assertGoogleConfigured, completeConnect, disconnect, startConnect } from "../../services/google/connect";
 import type { GoogleDeps } from "../../services/google/results";
-import { SESSION_COOKIE, validateSessionToken } from "../../services/sessions";
 
 const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
 
-async function ownAgent(c: Context<HonoEnv>, agentId: string) {
-  const [row] = await c.get("db").select().from(agents).where(ownedBy(agents, c.get("user").id, assertId(agentId, "agent"))).limit(1);
-  return foundOr404(row, "agent");
-}
+/** The signed-in user's agent, else 404 (another user's agent is not found either). */
+const ownAgent = (c: Context<HonoEnv>, agentId: string) => getAgent(c.get("db"), c.get("user").id, assertId(agentId, "agent"));
 
 const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value), { message: "must not contain control characters" });
 const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a UTC offset" });
@@ -47,9 +44,9 @@ export const googleRoutes = new Hono<HonoEnv>()
     return c.redirect(url, 302);
   })
   .get("/auth/google/callback", async (c) => {
-    requireGoogleSettings(c.get("config"));
+    assertGoogleConfigured(c.get("config"));
     const back = (query: string) => c.redirect(`${c.get("config").APP_URL}/integrations?${query}`, 302);
-    const token = getCookie(c, SESSION_COOKIE);
+    const token = readSessionCookie(c);
     const session = token ? await validateSessionToken(c.get("db"), token) : null;
     if (!session) return back("google=error&reason=signed_out");
     const query = c.req.query();

@@ -6,9 +6,9 @@ import { AppError } from "../../errors";
 import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
-import { loadUserWithGoogle, toUserJson } from "../../services/accounts";
+import { loadUserWithGoogle, userJson } from "../../services/accounts";
+import { updateProfile } from "../../services/accounts/profile";
 import { creditSummary } from "../../services/credits";
-import { updateProfile } from "../../services/profile";
 import { lazyVapi } from "../vapi-deps";
 
 const patchBody = z
@@ -27,7 +27,7 @@ export const meRoutes = new Hono<HonoEnv>()
     const row = await loadUserWithGoogle(c.get("db"), c.get("user").id);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
     const { reserved, available } = await creditSummary(c.env, row.user.id, row.user.creditBalance);
-    return c.json({ user: { ...toUserJson(row.user, row.google), reserved, available } });
+    return c.json({ user: { ...userJson(row.user, row.google), reserved, available } });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     const db = c.get("db");
@@ -37,5 +37,5 @@ export const meRoutes = new Hono<HonoEnv>()
     await updateProfile({ db, config: c.get("config"), logger: c.get("logger"), vapi: lazyVapi(c) }, user, c.req.valid("json"));
     const row = await loadUserWithGoogle(db, userId);
     if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-    return c.json({ user: toUserJson(row.user, row.google) });
+    return c.json({ user: userJson(row.user, row.google) });
   });

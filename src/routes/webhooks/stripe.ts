@@ -1,7 +1,7 @@
 /**
  * `POST /api/webhooks/stripe`: the signature is checked over the raw body first (DESIGN §13:
  * `constructEventAsync`, SubtleCrypto, five-minute tolerance) and nothing is written for a bad
- * one; then the event is acted on idempotently (src/services/billing-webhooks.ts). Any failure
+ * one; then the event is acted on idempotently (src/services/billing/webhooks.ts). Any failure
  * after that answers 5xx, so Stripe delivers the event again.
  */
 import { Hono } from "hono";
@@ -9,7 +9,7 @@ import type { HonoEnv } from "../../env";
 import { AppError, requireSetting, validationDetails } from "../../errors";
 import { InvalidSignatureError, verifyStripeEvent } from "../../integrations/stripe/client";
 import { stripeEventSchema } from "../../integrations/stripe/events";
-import { handleStripeEvent } from "../../services/billing-webhooks";
+import { handleStripeEvent } from "../../services/billing/webhooks";
 
 export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", async (c) => {
   const config = c.get("config");
@@ -28,6 +28,6 @@ export const stripeWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/stripe", 
   if (!envelope.success) {
     throw new AppError("bad_request", "The event is not a Stripe event: it needs an id, a type and data.object.", validationDetails(envelope.error));
   }
-  const result = await handleStripeEvent({ db: c.get("db"), env: c.env, config, logger }, event);
+  const result = await handleStripeEvent(c.var.services, event);
   return c.json({ received: true, duplicate: result.duplicate, outcome: result.outcome }, 200);
 });

@@ -2,8 +2,9 @@
  * The tools an agent's assistant gets (`model.tools`): always `endCall`; `transferCall` to the
  * agent's transfer number when it has one; `check_availability`, `book_appointment`,
  * `cancel_appointment` and `move_appointment` when booking is on (a caller may change only a
- * booking made from the number they are calling from; the webhook enforces it). The function tools have no server of their own, so their tool-calls go to the
- * assistant's server URL (our webhook), authenticated by the same credential.
+ * booking made from the number they are calling from; the webhook enforces it). The function
+ * tools have no server of their own, so their tool-calls go to the assistant's server URL (our
+ * webhook), authenticated by the same credential.
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 
@@ -46,84 +47,77 @@ function transferTool(number: string): Vapi.OpenAiModelToolsItem {
   };
 }
 
-function checkAvailabilityTool(timezone: string): Vapi.OpenAiModelToolsItem {
+/**
+ * A function tool as Vapi takes it: what the assistant says while the tool runs, and the
+ * function's name, description and JSON-schema parameters (an object of string properties).
+ */
+function functionTool(tool: {
+  name: string;
+  saying: string;
+  description: string;
+  properties: Record<string, Vapi.JsonSchema>;
+  required: string[];
+}): Vapi.OpenAiModelToolsItem {
   return {
     type: "function",
-    messages: [{ type: "request-start", content: "Let me check the calendar." }],
+    messages: [{ type: "request-start", content: tool.saying }],
     function: {
-      name: CHECK_AVAILABILITY,
-      description: `Lists the free appointment start times on one day, in the business's timezone (${timezone}).`,
-      parameters: {
-        type: "object",
-        properties: {
-          date: { type: "string", description: `The day to check, as YYYY-MM-DD in ${timezone}.` },
-        },
-        required: ["date"],
-      },
+      name: tool.name,
+      description: tool.description,
+      parameters: { type: "object", properties: tool.properties, required: tool.required },
     },
   };
+}
+
+const text = (description: string): Vapi.JsonSchema => ({ type: "string", description });
+
+const isoStart = (timezone: string, what: string): Vapi.JsonSchema =>
+  text(`${what} as an ISO 8601 date-time with the UTC offset of ${timezone}, e.g. 2030-05-14T15:00:00-04:00.`);
+
+function checkAvailabilityTool(timezone: string): Vapi.OpenAiModelToolsItem {
+  return functionTool({
+    name: CHECK_AVAILABILITY,
+    saying: "Let me check the calendar.",
+    description: `Lists the free appointment start times on one day, in the business's timezone (${timezone}).`,
+    properties: { date: text(`The day to check, as YYYY-MM-DD in ${timezone}.`) },
+    required: ["date"],
+  });
 }
 
 function bookAppointmentTool(timezone: string): Vapi.OpenAiModelToolsItem {
-  return {
-    type: "function",
-    messages: [{ type: "request-start", content: "I'm booking that for you now." }],
-    function: {
-      name: BOOK_APPOINTMENT,
-      description: "Books an appointment at a start time that check_availability offered.",
-      parameters: {
-        type: "object",
-        properties: {
-          start: {
-            type: "string",
-            description: `The appointment's start as an ISO 8601 date-time with the UTC offset of ${timezone}, e.g. 2030-05-14T15:00:00-04:00.`,
-          },
-          name: { type: "string", description: "The caller's full name." },
-          phone: { type: "string", description: "A phone number to reach the caller, if different from the one they are calling from." },
-          notes: { type: "string", description: "Anything the business should know, such as the reason for the visit." },
-        },
-        required: ["start", "name"],
-      },
+  return functionTool({
+    name: BOOK_APPOINTMENT,
+    saying: "I'm booking that for you now.",
+    description: "Books an appointment at a start time that check_availability offered.",
+    properties: {
+      start: isoStart(timezone, "The appointment's start"),
+      name: text("The caller's full name."),
+      phone: text("A phone number to reach the caller, if different from the one they are calling from."),
+      notes: text("Anything the business should know, such as the reason for the visit."),
     },
-  };
+    required: ["start", "name"],
+  });
 }
 
-const isoStart = (timezone: string, what: string): Vapi.JsonSchema => ({
-  type: "string" as const,
-  description: `${what} as an ISO 8601 date-time with the UTC offset of ${timezone}, e.g. 2030-05-14T15:00:00-04:00.`,
-});
-
 function cancelAppointmentTool(timezone: string): Vapi.OpenAiModelToolsItem {
-  return {
-    type: "function",
-    messages: [{ type: "request-start", content: "Let me find your booking." }],
-    function: {
-      name: CANCEL_APPOINTMENT,
-      description: "Cancels the caller's own appointment (one booked from the number they are calling from). Confirm the day and time with the caller first.",
-      parameters: {
-        type: "object",
-        properties: { start: isoStart(timezone, "The start of the appointment to cancel, if the caller said which one,") },
-        required: [],
-      },
-    },
-  };
+  return functionTool({
+    name: CANCEL_APPOINTMENT,
+    saying: "Let me find your booking.",
+    description: "Cancels the caller's own appointment (one booked from the number they are calling from). Confirm the day and time with the caller first.",
+    properties: { start: isoStart(timezone, "The start of the appointment to cancel, if the caller said which one,") },
+    required: [],
+  });
 }
 
 function moveAppointmentTool(timezone: string): Vapi.OpenAiModelToolsItem {
-  return {
-    type: "function",
-    messages: [{ type: "request-start", content: "Let me move that for you." }],
-    function: {
-      name: MOVE_APPOINTMENT,
-      description: "Moves the caller's own appointment (booked from the number they are calling from) to a new start time that check_availability offered.",
-      parameters: {
-        type: "object",
-        properties: {
-          to: isoStart(timezone, "The new start"),
-          from: isoStart(timezone, "The start of the appointment to move, if the caller has more than one,"),
-        },
-        required: ["to"],
-      },
+  return functionTool({
+    name: MOVE_APPOINTMENT,
+    saying: "Let me move that for you.",
+    description: "Moves the caller's own appointment (booked from the number they are calling from) to a new start time that check_availability offered.",
+    properties: {
+      to: isoStart(timezone, "The new start"),
+      from: isoStart(timezone, "The start of the appointment to move, if the caller has more than one,"),
     },
-  };
+    required: ["to"],
+  });
 }

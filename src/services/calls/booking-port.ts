@@ -4,7 +4,7 @@
  * A `BookingRefusal` is an answer the agent can speak ("that time is taken", "I can't find a
  * booking from this number"); any other error is an outage and gets the spoken fallback.
  */
-import type { Agent } from "../agents-view";
+import type { Agent } from "../agents/view";
 
 export interface Slot {
   start: string;

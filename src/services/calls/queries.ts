@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { calls } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
-import { encodeLedgerCursor, type LedgerCursor } from "../credits-history";
+import { encodeLedgerCursor, type LedgerCursor } from "../credits/history";
 import { callDetailJson, callJson } from "./view";
 
 export interface CallFilters {

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { CallEvent } from "../../db/schema";
 import type { ToolCall, ToolCallsMessage } from "../../integrations/vapi/messages";
 import { describeError } from "../../lib/logger";
-import type { Agent } from "../agents-view";
+import type { Agent } from "../agents/view";
 import { type BookingPort, unavailableBooking } from "./booking-port";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import type { CallDeps } from "./deps";

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { ToolCallsMessage } from "../../integrations/vapi/messages";
-import type { Agent } from "../agents-view";
+import type { Agent } from "../agents/view";
 
 export type CalendarState = "ok" | "not_connected" | "needs_reconnect";
 

@@ -8,7 +8,7 @@ import type { CallEvent } from "../../db/schema";
 import type { ToolCall } from "../../integrations/vapi/messages";
 import type { Logger } from "../../lib/logger";
 import { describeError } from "../../lib/logger";
-import type { Agent } from "../agents-view";
+import type { Agent } from "../agents/view";
 import { type BookingPort, BookingRefusal } from "./booking-port";
 import { CALENDAR_FALLBACK, spokenTime, spokenTimes } from "./speech";
 import type { CalendarState } from "./tool-context";

@@ -6,6 +6,7 @@
  */
 import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { googleConnections, oauthStates } from "../../db/schema";
+import type { Config } from "../../env";
 import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, requireGoogleSettings, revokeToken } from "../../integrations/google/oauth";
@@ -19,6 +20,14 @@ const CONNECT_TIMEOUT_MS = 15_000;
 
 /** Why a connection attempt ended without a connection (the `reason` of /integrations?google=error). */
 export type ConnectFailure = "access_denied" | "invalid_state" | "missing_refresh_token" | "missing_scopes" | "google_error";
+
+/**
+ * 503 `service_not_configured` unless Google's client and encryption key are set: the callback
+ * checks it before it reads the session, so a server without Google says so to everyone.
+ */
+export function assertGoogleConfigured(config: Config): void {
+  requireGoogleSettings(config);
+}
 
 /** The consent screen's URL for this session; the state and PKCE verifier are kept until the callback. */
 export async function startConnect(deps: GoogleDeps, who: { userId: string; sessionId: string }): Promise<string> {

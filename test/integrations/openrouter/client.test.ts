@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
 import { chatCompletion } from "../../../src/integrations/openrouter/client";
-import { generate } from "../../../src/services/agents-generate";
+import { generate } from "../../../src/services/agents/generate";
 import { testEnv } from "../../support/env";
 import { standIn } from "../../support/stand-ins";
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
 import { chatCompletion, type JsonSchemaFormat } from "../../../src/integrations/openrouter/client";
-import { parseFaq } from "../../../src/services/agents-generate";
-import { FAQ_RESPONSE_FORMAT } from "../../../src/services/agents-prompts";
+import { parseFaq } from "../../../src/services/agents/generate";
+import { FAQ_RESPONSE_FORMAT } from "../../../src/services/agents/prompts";
 import { testEnv } from "../../support/env";
 import { standInUrl } from "../../support/stand-ins";
 

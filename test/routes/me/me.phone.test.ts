@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { users } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
-import { updateProfile } from "../../../src/services/profile";
+import { updateProfile } from "../../../src/services/accounts/profile";
 import { signUp } from "../../support/accounts";
 import { failingWrites, recordingLogger } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";

@@ -6,7 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { phoneNumbers } from "../../../src/db/schema";
-import { PENDING_STATUS, reservePhoneNumberSlot } from "../../../src/services/phone-number-cap";
+import { PENDING_STATUS, reservePhoneNumberSlot } from "../../../src/services/phone-numbers/cap";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";

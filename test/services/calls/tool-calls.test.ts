@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls, googleConnections } from "../../../src/db/schema";
 import { type ToolCallsMessage, toolCallsSchema } from "../../../src/integrations/vapi/messages";
-import type { Agent } from "../../../src/services/agents-view";
+import type { Agent } from "../../../src/services/agents/view";
 import { type BookingPort, BookingRefusal, type Slot } from "../../../src/services/calls/booking-port";
 import { answerToolCalls, type ToolDeps } from "../../../src/services/calls/tool-calls";
 import { createServices } from "../../../src/services/create-services";

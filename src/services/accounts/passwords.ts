@@ -11,7 +11,7 @@
 let nodeCrypto: Promise<typeof import("node:crypto")> | undefined;
 const loadNodeCrypto = () => (nodeCrypto ??= import("node:crypto"));
 
-export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../lib/schemas";
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../lib/schemas";
 
 export interface ScryptParams {
   N: number;

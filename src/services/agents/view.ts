@@ -1,6 +1,6 @@
 /** An agent row as the API shows it (DESIGN §12): camelCase, booking grouped, ISO times. */
-import type { agents } from "../db/schema";
-import { normalizeBusinessHours } from "./assistant/business-hours";
+import type { agents } from "../../db/schema";
+import { normalizeBusinessHours } from "../assistant/business-hours";
 
 export type Agent = typeof agents.$inferSelect;
 

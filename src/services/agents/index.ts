@@ -9,19 +9,19 @@
  *   phone numbers are unassigned by the foreign key (on delete set null).
  */
 import { asc, sql } from "drizzle-orm";
-import { DEFAULT_VOICE } from "../data/voices";
-import type { Database } from "../db/client";
-import { agents } from "../db/schema";
-import { foundOr404, ownedBy } from "../db/scope";
-import type { Config } from "../env";
-import { AppError } from "../errors";
-import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../integrations/vapi/client";
-import { describeError, type Logger } from "../lib/logger";
-import type { CreateAgentInput, UpdateAgentInput } from "./agents-schemas";
-import type { Agent } from "./agents-view";
-import { type AssistantContext, buildAssistant } from "./assistant";
-import { normalizeBusinessHours } from "./assistant/business-hours";
-import { webhookCredentialId } from "./vapi-credential";
+import { DEFAULT_VOICE } from "../../data/voices";
+import type { Database } from "../../db/client";
+import { agents } from "../../db/schema";
+import { foundOr404, ownedBy } from "../../db/scope";
+import type { Config } from "../../env";
+import { AppError } from "../../errors";
+import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
+import { describeError, type Logger } from "../../lib/logger";
+import { type AssistantContext, buildAssistant } from "../assistant";
+import { normalizeBusinessHours } from "../assistant/business-hours";
+import { webhookCredentialId } from "../vapi/credential";
+import type { CreateAgentInput, UpdateAgentInput } from "./schemas";
+import type { Agent } from "./view";
 
 export const AGENT_LIST_LIMIT = 100;
 

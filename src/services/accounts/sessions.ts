@@ -4,13 +4,10 @@
  * an expired session is deleted when it is presented.
  */
 import { and, eq, ne } from "drizzle-orm";
-import type { Context } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
-import type { Database } from "../db/client";
-import { sessions, users } from "../db/schema";
-import { generateToken, hashToken } from "../lib/tokens";
+import type { Database } from "../../db/client";
+import { sessions, users } from "../../db/schema";
+import { generateToken, hashToken } from "../../lib/tokens";
 
-export const SESSION_COOKIE = "session";
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type User = typeof users.$inferSelect;
@@ -71,18 +68,4 @@ export async function invalidateUserSessions(db: Database, userId: string, excep
   await db
     .delete(sessions)
     .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId));
-}
-
-export function setSessionCookie(c: Context, token: string, expiresAt: Date) {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    secure: true,
-    sameSite: "Lax",
-    path: "/",
-    expires: expiresAt,
-  });
-}
-
-export function clearSessionCookie(c: Context) {
-  deleteCookie(c, SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: "Lax", path: "/" });
 }

@@ -10,11 +10,23 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
-import { type Database, loadDatabaseDriver } from "../db/client";
-import type { Bindings } from "../env";
-import type { Logger } from "../lib/logger";
-import type { SideEffectMessage } from "../queues/messages";
-import { createServices, type Services } from "../services/create-services";
+import { type Database, loadDatabaseDriver } from "../../db/client";
+import type { Bindings } from "../../env";
+import type { Logger } from "../../lib/logger";
+import type { SideEffectMessage } from "../../queues/messages";
+import { createServices, type Services } from "../../services/create-services";
+import { refundInput, refundStatesOf } from "./early-refunds";
+import {
+  callCharge,
+  type Hold,
+  HoldBook,
+  type ReserveInput,
+  type ReserveResult,
+  reserveInputSchema,
+  type SettleInput,
+  type SettleResult,
+  settleInputSchema,
+} from "./holds";
 import {
   type ChangeResult,
   type CreditInput,
@@ -28,7 +40,7 @@ import {
   type RefundResult,
   refundedShare,
   refundInputSchema,
-} from "../services/credits";
+} from "./inputs";
 import {
   type AccountRow,
   type CreditKind,
@@ -39,19 +51,7 @@ import {
   loadAccount,
   sqlState,
   writeLedger,
-} from "../services/credits-ledger";
-import { refundInput, refundStatesOf } from "../services/stripe-refunds";
-import {
-  callCharge,
-  type Hold,
-  HoldBook,
-  type ReserveInput,
-  type ReserveResult,
-  reserveInputSchema,
-  type SettleInput,
-  type SettleResult,
-  settleInputSchema,
-} from "./call-holds";
+} from "./ledger";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */

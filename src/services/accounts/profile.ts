@@ -5,10 +5,10 @@
  * Vapi dials and what we show never disagree. The body is validated whole before this runs.
  */
 import { eq } from "drizzle-orm";
-import { users } from "../db/schema";
-import type { VapiClient } from "../integrations/vapi/client";
-import { describeError } from "../lib/logger";
-import { type PhoneNumberDeps, syncFallbackDestinations } from "./phone-numbers";
+import { users } from "../../db/schema";
+import type { VapiClient } from "../../integrations/vapi/client";
+import { describeError } from "../../lib/logger";
+import { type PhoneNumberDeps, syncFallbackDestinations } from "../phone-numbers";
 
 export interface ProfileChanges {
   name?: string | null;

@@ -10,9 +10,9 @@
  * (docs/decisions/0602-strict-phone-number-cap.md).
  */
 import { and, eq, ne, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { phoneNumbers } from "../db/schema";
-import { AppError } from "../errors";
+import type { Database } from "../../db/client";
+import { phoneNumbers } from "../../db/schema";
+import { AppError } from "../../errors";
 
 /** A reserved slot: the purchase is under way at Vapi. Such rows are hidden from every reader. */
 export const PENDING_STATUS = "pending";

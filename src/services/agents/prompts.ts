@@ -5,7 +5,7 @@
  * fixed instructions, and the business description, agent name and tone travel as one JSON
  * object in the user message, which the instructions declare to be data.
  */
-import type { ChatMessage, JsonSchemaFormat } from "../integrations/openrouter/client";
+import type { ChatMessage, JsonSchemaFormat } from "../../integrations/openrouter/client";
 
 export type GenerateKind = "greeting" | "faq" | "policies";
 

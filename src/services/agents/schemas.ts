@@ -4,9 +4,9 @@
  * assembled system prompt a sensible size.
  */
 import { z } from "zod";
-import { isKnownVoice } from "../data/voices";
-import { e164Schema, multiLine, singleLine, timezoneSchema } from "../lib/schemas";
-import { DAYS } from "./assistant/business-hours";
+import { isKnownVoice } from "../../data/voices";
+import { e164Schema, multiLine, singleLine, timezoneSchema } from "../../lib/schemas";
+import { DAYS } from "../assistant/business-hours";
 
 export const LIMITS = {
   name: 40,

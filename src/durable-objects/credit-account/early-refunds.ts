@@ -1,14 +1,14 @@
 /**
- * Refund states Stripe reported, kept so a refund that arrives before its purchase is credited
- * is not lost: the purchase takes it back as it is credited
- * (docs/decisions/0500-refunds-before-purchases.md). Stripe's `amount_refunded` is cumulative,
- * so only the largest one seen per charge matters.
+ * Refunds that arrived before their purchase (docs/decisions/0500-refunds-before-purchases.md):
+ * the Stripe webhook records each refund state (services/billing/refunds.ts); the CreditAccount
+ * reads them here when it credits the purchase and takes them back. `refundInput` is the one
+ * shape of a refund the object is asked to apply, whichever event applies it first.
  */
-import { eq, sql } from "drizzle-orm";
-import { formatMoney } from "../config/packs";
-import type { Database } from "../db/client";
-import { stripeRefunds } from "../db/schema";
-import type { RefundInput } from "./credits";
+import { eq } from "drizzle-orm";
+import { formatMoney } from "../../config/packs";
+import type { Database } from "../../db/client";
+import { stripeRefunds } from "../../db/schema";
+import type { RefundInput } from "./inputs";
 
 export interface RefundState {
   chargeId: string;
@@ -17,21 +17,6 @@ export interface RefundState {
   amountCharged: number;
   amountRefunded: number;
   currency: string;
-}
-
-/** Records a refund state; a state older than the one kept (a smaller cumulative amount) changes nothing. */
-export async function recordRefundState(db: Database, state: RefundState): Promise<void> {
-  await db
-    .insert(stripeRefunds)
-    .values(state)
-    .onConflictDoUpdate({
-      target: stripeRefunds.chargeId,
-      set: {
-        amountRefunded: sql`greatest(${stripeRefunds.amountRefunded}, excluded.amount_refunded)`,
-        amountCharged: sql`excluded.amount_charged`,
-        updatedAt: sql`now()`,
-      },
-    });
 }
 
 /** The refund states recorded for a checkout session. */

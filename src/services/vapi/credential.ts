@@ -4,12 +4,12 @@
  * isolate and every later deploy reuses it. Creating it at Vapi is integrations/vapi/credential.ts.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { appSettings } from "../db/schema";
-import type { Config } from "../env";
-import { requireSetting } from "../errors";
-import type { VapiClient } from "../integrations/vapi/client";
-import { createWebhookCredential } from "../integrations/vapi/credential";
+import type { Database } from "../../db/client";
+import { appSettings } from "../../db/schema";
+import type { Config } from "../../env";
+import { requireSetting } from "../../errors";
+import type { VapiClient } from "../../integrations/vapi/client";
+import { createWebhookCredential } from "../../integrations/vapi/credential";
 
 export const CREDENTIAL_SETTING_KEY = "vapi_credential_id";
 

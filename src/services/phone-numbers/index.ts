@@ -7,18 +7,18 @@
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { agents, phoneNumbers } from "../db/schema";
-import { foundOr404, notFound, ownedBy } from "../db/scope";
-import type { Config } from "../env";
-import { AppError } from "../errors";
-import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../integrations/vapi/client";
-import { encodeCursor, type KeysetCursor } from "../lib/cursor";
-import type { Logger } from "../lib/logger";
-import { sqlState } from "../lib/sql-state";
-import { webhookServer } from "./assistant";
-import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./phone-number-cap";
-import { webhookCredentialId } from "./vapi-credential";
+import type { Database } from "../../db/client";
+import { agents, phoneNumbers } from "../../db/schema";
+import { foundOr404, notFound, ownedBy } from "../../db/scope";
+import type { Config } from "../../env";
+import { AppError } from "../../errors";
+import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
+import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
+import type { Logger } from "../../lib/logger";
+import { sqlState } from "../../lib/sql-state";
+import { webhookServer } from "../assistant";
+import { webhookCredentialId } from "../vapi/credential";
+import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
 const REFRESH_LIMIT = 10;

@@ -1,18 +1,9 @@
 /**
- * Credits as the rest of the app sees them (DESIGN §4): every change of a balance goes through
- * the user's CreditAccount object, reached with `creditAccount(env, userId)`.
- *
- * @example
- *   const account = creditAccount(c.env, user.id);
- *   const result = await account.debit({ amount: 3, kind: "call", idempotencyKey: `call:${vapiCallId}`, callId });
- *   if (!(await account.canAcceptCall())) …
+ * What the CreditAccount object accepts and answers (DESIGN §4): its methods' input schemas,
+ * checked inside the object (a stub's caller is trusted with types only), and their results.
  */
 import { z } from "zod";
-import type { CreditAccount } from "../durable-objects/credit-account";
-import type { Bindings } from "../env";
-import type { LedgerEntry } from "./credits-ledger";
-
-export type { CreditKind, LedgerEntry } from "./credits-ledger";
+import type { LedgerEntry } from "./ledger";
 
 const refs = {
   /** Unique across the whole ledger: the same key never changes a balance twice. */
@@ -81,23 +72,8 @@ export type RefundResult =
   | { ok: false; reason: "purchase_not_found"; balance: number }
   | { ok: false; reason: "no_such_user" };
 
-/** The user's CreditAccount stub; `idFromName(userId)` makes it one object per user. */
-export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string): DurableObjectStub<CreditAccount> {
-  return env.CREDIT_ACCOUNT.get(env.CREDIT_ACCOUNT.idFromName(userId));
-}
-
 /** Credits a refund takes back: the refunded share of the pack, rounded to the nearest credit. */
 export function refundedShare(credits: number, amountRefunded: number, amountCharged: number): number {
   if (amountRefunded >= amountCharged) return credits;
   return Math.round((credits * amountRefunded) / amountCharged);
-}
-
-/**
- * What the API shows of a balance (DESIGN §4): `balance`, `reserved` by calls in progress, and
- * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
- * stored one (the object's cache may lag a write made outside it, never the other way).
- */
-export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string, balance: number) {
-  const reserved = await creditAccount(env, userId).reserved();
-  return { balance, reserved, available: Math.max(0, balance - reserved) };
 }

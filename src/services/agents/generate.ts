@@ -4,11 +4,11 @@
  * within the agent's limits; texts must fit the agent's fields. Anything else is a clear 502.
  */
 import { z } from "zod";
-import type { Config } from "../env";
-import { AppError } from "../errors";
-import { type ChatOptions, chatCompletion, requireOpenRouter } from "../integrations/openrouter/client";
-import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./agents-prompts";
-import { LIMITS } from "./agents-schemas";
+import type { Config } from "../../env";
+import { AppError } from "../../errors";
+import { type ChatOptions, chatCompletion, requireOpenRouter } from "../../integrations/openrouter/client";
+import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./prompts";
+import { LIMITS } from "./schemas";
 
 export const FAQ_MIN = 5;
 export const FAQ_MAX = 15;

@@ -4,12 +4,12 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { CreditPack } from "../config/packs";
-import type { Database } from "../db/client";
-import { users } from "../db/schema";
-import type { Config } from "../env";
-import { stripeFailure } from "../integrations/stripe/client";
-import type { User } from "./sessions";
+import type { CreditPack } from "../../config/packs";
+import type { Database } from "../../db/client";
+import { users } from "../../db/schema";
+import type { Config } from "../../env";
+import { stripeFailure } from "../../integrations/stripe/client";
+import type { User } from "../accounts/sessions";
 
 /**
  * The user's Stripe customer id, creating the customer on first use. `replacing` names a stored

@@ -5,7 +5,7 @@
  * the ledger row, or does nothing at all.
  */
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database } from "../../db/client";
 
 /** created_at as ISO-8601 UTC with microseconds, whatever the session's DateStyle. */
 const ISO_CREATED_AT = sql.raw(`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
@@ -159,4 +159,4 @@ function toEntry(json: EntryJson): LedgerEntry {
   };
 }
 
-export { sqlState } from "../lib/sql-state";
+export { sqlState } from "../../lib/sql-state";

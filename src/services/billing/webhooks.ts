@@ -7,23 +7,18 @@
  */
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Database } from "../db/client";
-import { webhookEvents } from "../db/schema";
-import type { Bindings, Config } from "../env";
-import { stripeClient, stripeFailure } from "../integrations/stripe/client";
-import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../integrations/stripe/events";
-import type { Logger } from "../lib/logger";
-import { sqlState } from "../lib/sql-state";
-import type { SideEffectMessage } from "../queues/messages";
-import { creditAccount } from "./credits";
-import { recordRefundState, refundInput } from "./stripe-refunds";
+import { webhookEvents } from "../../db/schema";
+import { refundInput } from "../../durable-objects/credit-account/early-refunds";
+import type { Config } from "../../env";
+import { stripeFailure } from "../../integrations/stripe/client";
+import { type CheckoutSession, chargeSchema, checkoutSessionSchema, purchaseMetadataSchema } from "../../integrations/stripe/events";
+import { sqlState } from "../../lib/sql-state";
+import type { SideEffectMessage } from "../../queues/messages";
+import type { Services } from "../create-services";
+import { creditAccount } from "../credits";
+import { recordRefundState } from "./refunds";
 
-export interface StripeWebhookContext {
-  db: Database;
-  env: Bindings;
-  config: Config;
-  logger: Logger;
-}
+export type StripeWebhookContext = Pick<Services, "db" | "env" | "config" | "logger" | "stripe">;
 
 export interface StripeWebhookResult {
   duplicate: boolean;
@@ -113,7 +108,7 @@ async function refundCharge(ctx: StripeWebhookContext, object: unknown): Promise
   if (!charge.payment_intent) return `ignored: ${charge.id} has no payment intent`;
   let found: Stripe.ApiList<Stripe.Checkout.Session>;
   try {
-    found = await (await stripeClient(ctx.config)).checkout.sessions.list({ payment_intent: charge.payment_intent, limit: 1 });
+    found = await (await ctx.stripe()).checkout.sessions.list({ payment_intent: charge.payment_intent, limit: 1 });
   } catch (error) {
     throw stripeFailure(error, "find the checkout session of a refunded charge");
   }

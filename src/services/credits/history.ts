@@ -1,14 +1,15 @@
 /** A user's ledger as the dashboard reads it: newest first, keyset-paginated on (created_at, id). */
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { creditTransactions } from "../db/schema";
-import { decodeCursor, encodeCursor, type KeysetCursor } from "../lib/cursor";
-import type { CreditKind } from "./credits-ledger";
+import type { Database } from "../../db/client";
+import { creditTransactions } from "../../db/schema";
+import type { CreditKind } from "../../durable-objects/credit-account/ledger";
+import { decodeCursor, encodeCursor, type KeysetCursor } from "../../lib/cursor";
 
 export type LedgerCursor = KeysetCursor;
 export { decodeCursor as decodeLedgerCursor, encodeCursor as encodeLedgerCursor };
 
-export interface TransactionView {
+/** A ledger row as GET /api/credits shows it. */
+export interface TransactionJson {
   id: string;
   delta: number;
   balanceAfter: number;
@@ -19,6 +20,11 @@ export interface TransactionView {
 }
 
 const createdAtMicros = sql<string>`to_char(${creditTransactions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** `createdAt` arrives as Postgres text with microseconds; the API shows milliseconds like every other time. */
+function transactionJson(row: Omit<TransactionJson, "createdAt"> & { createdAt: string }): TransactionJson {
+  return { ...row, createdAt: new Date(row.createdAt).toISOString() };
+}
 
 export async function listTransactions(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: LedgerCursor }) {
   const rows = await db
@@ -42,6 +48,6 @@ export async function listTransactions(db: Database, userId: string, { limit, cu
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const items: TransactionView[] = page.map((row) => ({ ...row, createdAt: new Date(row.createdAt).toISOString() }));
+  const items = page.map(transactionJson);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
 }

@@ -3,9 +3,9 @@
  * Handlers stay thin; the rules (normalisation, timing, revocation) live here.
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { googleConnections, passwordResetTokens, users } from "../db/schema";
-import { generateToken, hashToken } from "../lib/tokens";
+import type { Database } from "../../db/client";
+import { googleConnections, passwordResetTokens, users } from "../../db/schema";
+import { generateToken, hashToken } from "../../lib/tokens";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { User } from "./sessions";
 
@@ -14,7 +14,7 @@ export const RESET_TOKEN_TTL_MS = 30 * 60 * 1000;
 type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status" | "spreadsheetId"> | null;
 
 /** The user as GET /api/me shows it (DESIGN §12). */
-export function toUserJson(user: User, google: GoogleConnection = null) {
+export function userJson(user: User, google: GoogleConnection = null) {
   return {
     id: user.id,
     email: user.email,

@@ -1,0 +1,26 @@
+/**
+ * Credits as the rest of the app sees them (DESIGN §4): every change of a balance goes through
+ * the user's CreditAccount object, reached with `creditAccount(env, userId)`.
+ *
+ * @example
+ *   const account = creditAccount(c.env, user.id);
+ *   const result = await account.debit({ amount: 3, kind: "call", idempotencyKey: `call:${vapiCallId}`, callId });
+ *   if (!(await account.canAcceptCall())) …
+ */
+import type { CreditAccount } from "../../durable-objects/credit-account";
+import type { Bindings } from "../../env";
+
+/** The user's CreditAccount stub; `idFromName(userId)` makes it one object per user. */
+export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string): DurableObjectStub<CreditAccount> {
+  return env.CREDIT_ACCOUNT.get(env.CREDIT_ACCOUNT.idFromName(userId));
+}
+
+/**
+ * What the API shows of a balance (DESIGN §4): `balance`, `reserved` by calls in progress, and
+ * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
+ * stored one (the object's cache may lag a write made outside it, never the other way).
+ */
+export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string, balance: number) {
+  const reserved = await creditAccount(env, userId).reserved();
+  return { balance, reserved, available: Math.max(0, balance - reserved) };
+}
