@@ -4,7 +4,7 @@
  * the ledger. A hold expires (a Durable Object alarm voids it) when no report settles it.
  */
 import { z } from "zod";
-import { firstUse } from "../lib/first-use";
+import { firstUse } from "../../lib/first-use";
 
 export interface Hold {
   credits: number;
