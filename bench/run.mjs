@@ -42,7 +42,7 @@ if (!SKIP.has("build")) {
   report.build = { bundleGzipBytes: bundleGzipBytes(), startupMs: startupBusyMs(Number(process.env.BENCH_STARTUP_RUNS ?? 5)) };
 }
 
-console.log("starting the app (wrangler dev, local database, stand-ins) and the bare reference worker…");
+console.log("starting the app (wrangler dev without the inspector, local database, stand-ins) and the bare reference worker…");
 // Access logs off: the bench measures requests, not the terminal.
 // The app's warnings and errors are kept, to say why when a step sees an unexpected answer.
 let appLog = "";

@@ -36,6 +36,8 @@ const STATUS_BY_CODE = {
   upstream_error: 502,
   service_not_configured: 503,
   database_unavailable: 503,
+  /** Another delivery of the same webhook is being acted on: retry later. */
+  busy: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -55,7 +55,7 @@ export async function runCreditStorm({ appUrl, pool, secret, owners: ownerCount 
         const { accepted, maxSeconds } = await /** @type {Promise<{ accepted: boolean, maxSeconds: number }>} */ (call.started);
         call.seconds = accepted ? Math.min(call.plannedSeconds, maxSeconds) : 4;
         const endedAt = new Date(Date.now() - 1000);
-        const { status } = await send(appUrl, endOfCallReport(line, {
+        const { status } = await sendReport(appUrl, endOfCallReport(line, {
           startedAt: new Date(endedAt.getTime() - call.seconds * 1000), endedAt,
           endedReason: accepted ? (call.seconds < call.plannedSeconds ? "exceeded-max-duration" : "customer-ended-call") : "assistant-request-returned-error",
           turns: [{ role: "bot", text: "Thanks for calling!" }, { role: "user", text: "Just checking your hours." }],
@@ -139,6 +139,19 @@ async function verify(pool, appUrl, owners, calls, creditsPerMinute) {
   for (const problem of report.problems) problems.push(`db:check-ledger: ${problem.email} balance ${problem.creditBalance}, ledger ${problem.ledgerSum}`);
   return problems;
 }
+
+/**
+ * A report as Vapi delivers it: a 503 `busy` (a duplicate arrived while another delivery of the
+ * same report was acting) is retried after a pause, as Vapi's backoffPlan would.
+ */
+async function sendReport(appUrl, message, secret) {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await send(appUrl, message, secret);
+    if (answer.status !== 503 || answer.body?.error?.code !== "busy" || attempt >= BUSY_RETRIES) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+  }
+}
+const BUSY_RETRIES = 10;
 
 async function send(appUrl, message, secret) {
   const body = JSON.stringify(message);

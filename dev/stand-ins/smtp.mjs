@@ -12,9 +12,11 @@
  *   GET    /messages?to=addr   received messages, oldest first, each parsed into
  *                              {id, envelope: {from, to}, headers, subject, text, html, raw, receivedAt}
  *   DELETE /messages           empty the inbox
- *   POST   /faults             {times?: N (default 1, -1 = until cleared), code?: 451, message?, to?: addr}
- *                              refuse the next N messages (to one recipient, when `to` is given)
- *                              after DATA, with that reply code
+ *   POST   /faults             {times?: N (default 1, -1 = until cleared), code?: 451, message?, to?: addr, stage?}
+ *                              stage "data" (default): refuse the next N messages (to one recipient,
+ *                              when `to` is given) after DATA, with that reply code;
+ *                              stage "connect": answer the next N connections with that code instead
+ *                              of the greeting and close them (a server shutting down: 421)
  *   DELETE /faults             clear scripted refusals
  */
 import { randomBytes } from "node:crypto";
@@ -28,7 +30,7 @@ const MAX_MESSAGES = 2000;
 /**
  * @typedef {{ id: string, receivedAt: string, envelope: { from: string, to: string[] },
  *   headers: Record<string, string>, subject: string, text: string | null, html: string | null, raw: string }} ReceivedMessage
- * @typedef {{ times: number, code: number, message: string, to?: string }} SmtpFault
+ * @typedef {{ times: number, code: number, message: string, to?: string, stage: "data" | "connect" }} SmtpFault
  */
 
 /** @param {{ port?: number, smtpPort?: number, username?: string, password?: string, dataDir?: string | null }} [options] */
@@ -53,6 +55,11 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
     banner: "Agentline sandbox SMTP",
     size: 10 * 1024 * 1024,
     logger: false,
+    onConnect(_session, callback) {
+      const fault = takeFault([], "connect");
+      if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
+      callback();
+    },
     onAuth(auth, _session, callback) {
       if (auth.username === credentials.username && auth.password === credentials.password) return callback(null, { user: auth.username });
       const error = Object.assign(new Error("Invalid username or password"), { responseCode: 535 });
@@ -64,7 +71,7 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
       stream.on("error", callback);
       stream.on("end", () => {
         const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase());
-        const fault = takeFault(recipients);
+        const fault = takeFault(recipients, "data");
         if (fault) return callback(Object.assign(new Error(fault.message), { responseCode: fault.code }));
         const raw = Buffer.concat(chunks).toString("utf8");
         const parsed = parseMessage(raw);
@@ -83,9 +90,9 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
     },
   });
 
-  /** @param {string[]} recipients */
-  function takeFault(recipients) {
-    const index = faults.findIndex((f) => !f.to || recipients.includes(f.to));
+  /** @param {string[]} recipients @param {SmtpFault["stage"]} stage */
+  function takeFault(recipients, stage) {
+    const index = faults.findIndex((f) => f.stage === stage && (stage === "connect" || !f.to || recipients.includes(f.to)));
     if (index < 0) return undefined;
     const fault = /** @type {SmtpFault} */ (faults[index]);
     if (fault.times !== -1 && --fault.times <= 0) faults.splice(index, 1);
@@ -136,6 +143,7 @@ export async function startSmtpStandIn({ port = 0, smtpPort = 0, username = "san
             code: typeof body.code === "number" ? body.code : 451,
             message: typeof body.message === "string" ? body.message : "Requested action aborted: local error in processing",
             ...(typeof body.to === "string" ? { to: body.to.toLowerCase() } : {}),
+            stage: body.stage === "connect" ? "connect" : "data",
           });
           return { status: 201, json: { faults: faults.length } };
         },

@@ -9,7 +9,7 @@ import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
-import { deadLetterReason, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
+import { deadLetterLogFields, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export { type DeadLetter, PermanentFailure } from "./dead-letter";
@@ -47,8 +47,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
     const logger = createLogger({ queue: batch.queue }, parseLevel(env.LOG_LEVEL));
     if (batch.queue === DEAD_LETTER_QUEUE) {
       for (const message of batch.messages) {
-        const reason = deadLetterReason(message.body) ?? "retries exhausted (no reason recorded)";
-        logger.error("side effect dead-lettered", { messageId: message.id, attempts: message.attempts, reason, body: summarize(message.body) });
+        logger.error("side effect dead-lettered", deadLetterLogFields(message));
         message.ack();
       }
       return;

@@ -15,6 +15,8 @@ export interface DeadLetterNote {
   reason: string;
   attempts: number;
   failedAt: string;
+  /** The id the message had on the side-effects queue (the dead-letter queue gives it a new one). */
+  messageId: string;
 }
 
 /** A handler throws this for a failure no retry can fix; the message is dead-lettered at once. */
@@ -54,7 +56,7 @@ export async function forwardToDeadLetters(
 ): Promise<boolean> {
   const queue = env.SIDE_EFFECTS_DLQ as Queue<unknown> | undefined;
   if (!queue) return false;
-  const note: DeadLetterNote = { reason, attempts: message.attempts, failedAt: new Date().toISOString() };
+  const note: DeadLetterNote = { reason, attempts: message.attempts, failedAt: new Date().toISOString(), messageId: message.id };
   const body = message.body;
   const letter = body && typeof body === "object" && !Array.isArray(body) ? { ...body, deadLetter: note } : { body, deadLetter: note };
   return queue.send(letter).then(
@@ -70,6 +72,24 @@ export async function forwardToDeadLetters(
 export function deadLetterReason(body: unknown): string | undefined {
   const reason = (body as { deadLetter?: { reason?: unknown } } | null)?.deadLetter?.reason;
   return typeof reason === "string" ? reason : undefined;
+}
+
+/**
+ * The dead-letter consumer's log line: which message (type, its id on the side-effects queue,
+ * its idempotency key), after how many attempts, and why — without its personal data.
+ */
+export function deadLetterLogFields(message: Message<unknown>): Record<string, unknown> {
+  const note = (message.body as { deadLetter?: Partial<DeadLetterNote> } | null)?.deadLetter;
+  const body = summarize(message.body);
+  return {
+    type: body.type,
+    messageId: typeof note?.messageId === "string" ? note.messageId : message.id,
+    deadLetterMessageId: message.id,
+    idempotencyKey: body.idempotencyKey,
+    attempts: typeof note?.attempts === "number" ? note.attempts : message.attempts,
+    reason: deadLetterReason(message.body) ?? "retries exhausted (no reason recorded)",
+    body,
+  };
 }
 
 /** What a dead letter was about, without its personal data. */

@@ -36,7 +36,7 @@ describe("the side-effects consumer refuses what it cannot handle", () => {
     const { result, deadLetters } = await consume([body], {});
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["msg-0"]);
-    expect(deadLetters).toEqual([{ ...body, deadLetter: { reason: 'unknown message type "sms.send"', attempts: 1, failedAt: expect.any(String) } }]);
+    expect(deadLetters).toEqual([{ ...body, deadLetter: { reason: 'unknown message type "sms.send"', attempts: 1, failedAt: expect.any(String), messageId: "msg-0" } }]);
     expect(String(warnings.mock.calls.at(-1)?.[0])).toContain("side effect refused");
   });
 

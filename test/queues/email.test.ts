@@ -1,33 +1,16 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sideEffects } from "../../src/db/schema";
-import type { Bindings } from "../../src/env";
-import worker from "../../src/index";
 import { DEAD_LETTER_QUEUE, MAX_DELIVERY_ATTEMPTS } from "../../src/queues/consumer";
 import type { SideEffectMessage } from "../../src/queues/messages";
 import { db } from "../support/db";
 import { envWith, testEnv } from "../support/env";
 import { createUser } from "../support/factories";
+import { consumeBatch } from "../support/queues";
 import { smtpInbox } from "../support/smtp";
 
-const QUEUE = "agentline-side-effects";
 const inbox = smtpInbox();
-
-/** Runs one batch through the worker's queue handler, as the Queues runtime would. */
-async function consume(messages: SideEffectMessage[], { attempts = 1, env = testEnv, queue = QUEUE }: { attempts?: number; env?: Bindings; queue?: string } = {}) {
-  const batch = createMessageBatch<SideEffectMessage>(
-    queue,
-    messages.map((body, i) => ({ id: `msg-${crypto.randomUUID()}-${i}`, timestamp: new Date(), attempts, body })),
-  );
-  // getQueueResult reports which messages were retried but not the delay asked for.
-  const retries = batch.messages.map((message) => vi.spyOn(message, "retry"));
-  const ctx = createExecutionContext();
-  const handler: ExportedHandlerQueueHandler<Bindings> = worker.queue;
-  await handler(batch as MessageBatch, env, ctx);
-  const delays = retries.flatMap((spy) => spy.mock.calls.map((call) => call[0]?.delaySeconds));
-  return { batch, delays, result: await getQueueResult(batch, ctx) };
-}
+const consume = consumeBatch;
 
 const lowCredit = (userId: string, balance = 7, threshold = 10): SideEffectMessage => ({
   type: "email.low_credit",
@@ -131,7 +114,7 @@ describe("email through the side-effects queue", () => {
     const { result } = await consume([message], { attempts: MAX_DELIVERY_ATTEMPTS, env: { ...testEnv, SIDE_EFFECTS_DLQ: dlq } });
     expect(result.explicitAcks).toHaveLength(1);
     expect(sent).toEqual([
-      { ...message, deadLetter: { reason: expect.stringContaining("421 Service not available"), attempts: MAX_DELIVERY_ATTEMPTS, failedAt: expect.any(String) } },
+      { ...message, deadLetter: { reason: expect.stringContaining("421 Service not available"), attempts: MAX_DELIVERY_ATTEMPTS, failedAt: expect.any(String), messageId: expect.any(String) } },
     ]);
     expect(JSON.stringify(sent)).not.toContain(user.email);
     expect(await inbox.messages(user.email)).toHaveLength(0);

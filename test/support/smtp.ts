@@ -38,6 +38,9 @@ export function smtpInbox() {
     /** Refuse the next `times` messages to `to` after DATA (-1: until cleared). */
     refuse: (to: string, times = 1, code = 451, message = "Requested action aborted: local error in processing") =>
       request("/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ to, times, code, message }) }),
+    /** Answer the next `times` connections (-1: until cleared) with `code` instead of the greeting, and close them. */
+    refuseConnections: (times = 1, code = 421, message = "Service not available, closing transmission channel") =>
+      request("/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ stage: "connect", times, code, message }) }),
     clearFaults: () => request("/faults", { method: "DELETE" }),
   };
 }

@@ -9,16 +9,20 @@ import { AppError, requireSetting } from "../../errors";
 
 export type { VapiClient } from "@vapi-ai/server-sdk";
 
-/** Long enough for a slow Vapi, short enough that a dashboard request still answers. */
-const TIMEOUT_SECONDS = 20;
-/** The client retries 408/429/5xx with backoff; one retry keeps a request under a minute. */
+/**
+ * The client retries 408/429/5xx once with backoff (a timeout is not retried): with the default
+ * VAPI_TIMEOUT_MS of 15 s per attempt, a dashboard request that calls Vapi answers within about
+ * half a minute, well inside what a browser or Cloudflare's proxy waits (100 s).
+ */
 const MAX_RETRIES = 1;
+/** VAPI_TIMEOUT_MS's default, for a caller that passes a partial config (tests of the client alone). */
+const DEFAULT_TIMEOUT_MS = 15_000;
 
-export function createVapiClient(config: Pick<Config, "VAPI_API_KEY" | "VAPI_BASE_URL">): VapiClient {
+export function createVapiClient(config: Pick<Config, "VAPI_API_KEY" | "VAPI_BASE_URL"> & Partial<Pick<Config, "VAPI_TIMEOUT_MS">>): VapiClient {
   return new VapiClient({
     token: requireSetting(config.VAPI_API_KEY, "VAPI_API_KEY", "voice agents"),
     baseUrl: config.VAPI_BASE_URL,
-    timeoutInSeconds: TIMEOUT_SECONDS,
+    timeoutInSeconds: (config.VAPI_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS) / 1000,
     maxRetries: MAX_RETRIES,
   });
 }
@@ -30,6 +34,19 @@ export async function deleteAtVapi(remove: () => Promise<unknown>, action: strin
   } catch (error) {
     if (!isVapiNotFound(error)) throw vapiFailure(error, action);
   }
+}
+
+/**
+ * The SDK aborts a slow request with the reason "timeout"; fetch rejects with that reason, not
+ * an AbortError (workerd wraps it as `Error("timeout")`), so the SDK reports an unknown failure
+ * whose cause is that reason instead of throwing its VapiTimeoutError.
+ */
+export function isVapiTimeout(error: unknown): boolean {
+  if (error instanceof VapiTimeoutError) return true;
+  if (!(error instanceof VapiError) || error.statusCode !== undefined) return false;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause === "timeout") return true;
+  return cause instanceof Error && (cause.message === "timeout" || cause.name === "TimeoutError" || cause.name === "AbortError");
 }
 
 export function isVapiNotFound(error: unknown): boolean {
@@ -49,7 +66,7 @@ export function vapiReason(body: unknown): string | undefined {
 /** The AppError for a failed Vapi call; `action` completes "Vapi refused to …" / "Vapi failed to …". */
 export function vapiFailure(error: unknown, action: string): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof VapiTimeoutError) {
+  if (isVapiTimeout(error)) {
     return new AppError("vapi_error", `Vapi did not answer in time when asked to ${action}. Nothing was changed; please try again.`);
   }
   if (error instanceof VapiError && error.statusCode !== undefined) {

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
-import { AppError, requireSetting } from "../../errors";
+import { AppError, errorBody, requireSetting } from "../../errors";
 import { parseVapiMessage } from "../../integrations/vapi/messages";
 import { verifyVapiRequest } from "../../integrations/vapi/verify";
 import { answerAssistantRequest } from "../../services/calls/assistant-request";
@@ -53,8 +53,16 @@ export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", asyn
     case "status-update":
       await recordStatus(deps, message);
       return c.json({ received: true }, 200);
-    case "end-of-call-report":
-      return c.json({ received: true, outcome: await handleEndOfCallReport(deps, message) }, 200);
+    case "end-of-call-report": {
+      const outcome = await handleEndOfCallReport(deps, message);
+      if (outcome === "in_progress") {
+        // Not an error of ours: another delivery holds the claim. 5xx so Vapi retries this one.
+        logger.warn("end-of-call report already being acted on; asked Vapi to retry", { vapiCallId: message.call.id });
+        c.header("Retry-After", "30");
+        return c.json(errorBody("busy", "This call's report is being processed by another delivery; retry later.", c.get("requestId")), 503);
+      }
+      return c.json({ received: true, outcome }, 200);
+    }
     default:
       await recordTranscript(deps, message);
       return c.json({ received: true }, 200);

@@ -39,6 +39,11 @@ export class BookingRefusal extends Error {
   }
 }
 
+/** The calendar cannot answer (not connected, needs reconnecting, failing); `message` says why, for the call's record. */
+export class CalendarUnavailable extends Error {
+  override name = "CalendarUnavailable";
+}
+
 /** A calendar that cannot be reached (no Google services on this server yet). */
 export const unavailableBooking: BookingPort = {
   availability: () => Promise.reject(new Error("no calendar service is configured")),

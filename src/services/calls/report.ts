@@ -5,6 +5,9 @@
  * the call, settles the credits through the owner's CreditAccount (once, keyed by the call id)
  * and queues the Sheets row and the owner's call e-mail (keyed by the call, so the consumer
  * does each once). A failure releases the claim and answers 5xx, so Vapi's backoff retries.
+ * A delivery that finds the claim held (another delivery is acting, or died acting less than
+ * CLAIM_TTL ago) is `in_progress`: the route answers 503 so Vapi retries it, and the retry after
+ * the TTL takes a dead claim over. Answering 200 there would lose the report with the dead worker.
  */
 import { sql } from "drizzle-orm";
 import type { EndOfCallReportMessage } from "../../integrations/vapi/messages";
@@ -15,9 +18,9 @@ import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import type { CallDeps } from "./deps";
 import { isImportant } from "./notify";
 
-const CLAIM_TTL_SECONDS = 120;
+export const REPORT_CLAIM_TTL_SECONDS = 120;
 
-export type ReportOutcome = "stored" | "duplicate" | "unknown_call";
+export type ReportOutcome = "stored" | "duplicate" | "unknown_call" | "in_progress";
 
 interface StoredRow extends Record<string, unknown> {
   id: string;
@@ -29,9 +32,10 @@ interface StoredRow extends Record<string, unknown> {
   sheets_logging: boolean | null;
 }
 
-export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage): Promise<ReportOutcome> {
-  const eventId = `end-of-call-report:${message.call.id}`;
-  if (!(await claimEvent(deps.db, "vapi", eventId, CLAIM_TTL_SECONDS)).claimed) return "duplicate";
+export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage, now = new Date()): Promise<ReportOutcome> {
+  const eventId = reportEventId(message.call.id);
+  const claim = await claimEvent(deps.db, "vapi", eventId, REPORT_CLAIM_TTL_SECONDS, now);
+  if (!claim.claimed) return claim.outcome === null ? "in_progress" : "duplicate";
   try {
     const outcome = await act(deps, message);
     await completeEvent(deps.db, "vapi", eventId, outcome);
@@ -41,6 +45,9 @@ export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallRe
     throw error;
   }
 }
+
+/** The `webhook_events` id of a call's report claim. */
+export const reportEventId = (vapiCallId: string) => `end-of-call-report:${vapiCallId}`;
 
 async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<string> {
   const { db, logger } = deps;

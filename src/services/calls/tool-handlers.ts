@@ -9,7 +9,7 @@ import type { ToolCall } from "../../integrations/vapi/messages";
 import type { Logger } from "../../lib/logger";
 import { describeError } from "../../lib/logger";
 import type { Agent } from "../agents/view";
-import { type BookingPort, BookingRefusal } from "./booking-port";
+import { type BookingPort, BookingRefusal, CalendarUnavailable } from "./booking-port";
 import { CALENDAR_FALLBACK, spokenTime, spokenTimes } from "./speech";
 import type { CalendarState } from "./tool-context";
 
@@ -104,7 +104,8 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
     }
   } catch (error) {
     if (error instanceof BookingRefusal) return { result: error.spoken };
-    const reason = error instanceof CalendarTimeout ? "Google Calendar did not answer in time" : "Google Calendar failed";
+    const reason =
+      error instanceof CalendarTimeout ? "Google Calendar did not answer in time" : error instanceof CalendarUnavailable ? error.message : "Google Calendar failed";
     run.logger.warn("booking tool answered with the fallback", { tool: call.name, vapiCallId: run.vapiCallId, reason, ...describeError(error) });
     return { result: CALENDAR_FALLBACK, event: event("tool_failed", reason) };
   }

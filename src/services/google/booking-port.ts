@@ -4,21 +4,32 @@
  * BookingRefusal with our spoken sentence; not connected or Google failing is an outage, which
  * the tools answer with their spoken fallback.
  */
+import type { GoogleFailureKind } from "../../integrations/google/errors";
 import type { BookingPort } from "../calls/booking-port";
-import { BookingRefusal } from "../calls/booking-port";
+import { BookingRefusal, CalendarUnavailable } from "../calls/booking-port";
 import { bookAppointment, cancelAppointment, getAvailability, moveAppointment } from ".";
 import type { GoogleCallOptions, GoogleDeps, Result } from "./results";
 
 /** Under the tools' own 8 s race, so our deadline fires first and gives holds back cleanly. */
 export const VOICE_TIMEOUT_MS = 7_000;
 
-export class CalendarOutage extends Error {
+export class CalendarOutage extends CalendarUnavailable {
   override name = "CalendarOutage";
 }
 
+/** What the call's record says when Google failed, by how it failed. */
+const OUTAGE_DETAIL: Partial<Record<GoogleFailureKind, string>> = {
+  rate_limited: "Google Calendar is rate-limiting our requests (429); the connection is fine",
+  timeout: "Google Calendar did not answer in time",
+  unauthorized: "Google Calendar refused our access (401/403)",
+};
+
 function settle<T>(result: Result<T>): T {
   if (result.ok) return result;
-  if (result.code === "google_not_connected" || result.code === "google_unavailable") throw new CalendarOutage(result.code);
+  if (result.code === "google_not_connected") {
+    throw new CalendarOutage(result.connection === "needs_reconnect" ? "Google Calendar needs reconnecting" : "Google Calendar is not connected");
+  }
+  if (result.code === "google_unavailable") throw new CalendarOutage(OUTAGE_DETAIL[result.googleFailure ?? "unavailable"] ?? "Google Calendar failed");
   throw new BookingRefusal(result.message);
 }
 

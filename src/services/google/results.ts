@@ -7,7 +7,7 @@ import type { Database } from "../../db/client";
 import type { agents } from "../../db/schema";
 import type { Config } from "../../env";
 import { AppError } from "../../errors";
-import { GoogleApiError } from "../../integrations/google/errors";
+import { GoogleApiError, type GoogleFailureKind } from "../../integrations/google/errors";
 import type { Logger } from "../../lib/logger";
 
 export interface GoogleDeps {
@@ -52,6 +52,10 @@ export interface Failure {
   nextOpening?: Slot;
   /** For ambiguous: the caller's upcoming appointments. */
   choices?: Slot[];
+  /** For google_not_connected: never connected, or connected and now needing a reconnect. */
+  connection?: "missing" | "needs_reconnect";
+  /** For google_unavailable: how Google failed (rate_limited, timeout, unavailable, …). */
+  googleFailure?: GoogleFailureKind;
 }
 
 export type Result<T> = ({ ok: true } & T) | Failure;
@@ -77,11 +81,11 @@ export async function guarded<T>(deps: GoogleDeps, what: string, run: () => Prom
   try {
     return await run();
   } catch (error) {
-    if (error instanceof GoogleNotConnectedError) return fail("google_not_connected", NOT_CONNECTED_MESSAGE);
+    if (error instanceof GoogleNotConnectedError) return fail("google_not_connected", NOT_CONNECTED_MESSAGE, { connection: error.state });
     if (error instanceof GoogleApiError) {
-      if (error.kind === "invalid_grant") return fail("google_not_connected", NOT_CONNECTED_MESSAGE);
+      if (error.kind === "invalid_grant") return fail("google_not_connected", NOT_CONNECTED_MESSAGE, { connection: "needs_reconnect" });
       deps.logger.warn(`google ${what} failed`, { kind: error.kind, status: error.status, error: error.message });
-      return fail("google_unavailable", UNAVAILABLE_MESSAGE, { reason: undefined });
+      return fail("google_unavailable", UNAVAILABLE_MESSAGE, { googleFailure: error.kind });
     }
     throw error;
   }
