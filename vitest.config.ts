@@ -1,15 +1,21 @@
+import { readdirSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 /**
- * google-auth-library, gaxios and googleapis-common require Node built-ins by bare name
- * ("querystring", "util"): the dependency optimizer must leave those to workerd (nodejs_compat).
+ * The Node built-ins that google-auth-library, gaxios and googleapis-common require by bare name
+ * ("fs", "querystring", …) are loaded on first require, as in the deployed bundle: wrangler.toml's
+ * [alias] maps each to src/node-builtins/<name>.cjs. The pool does not apply [alias], so the same
+ * table is applied here, read from that folder (test/dev/worker-startup.test.ts checks that
+ * wrangler.toml lists exactly its files).
  */
-const nodeBuiltins = builtinModules.filter((name) => name !== "process").flatMap((name) => [name, `node:${name}`]);
-/** …except `process`, which the pool cannot require from a bundle: the global stands in (test/support/node-process.cjs). */
-const processShim = { find: /^(node:)?process$/, replacement: fileURLToPath(new URL("./test/support/node-process.cjs", import.meta.url)) };
+const lazyBuiltinsDir = fileURLToPath(new URL("./src/node-builtins/", import.meta.url));
+const lazyBuiltins = readdirSync(lazyBuiltinsDir).filter((file) => file.endsWith(".cjs")).map((file) => file.slice(0, -".cjs".length));
+const lazyBuiltinAliases = lazyBuiltins.map((name) => ({ find: new RegExp(`^${name}$`), replacement: `${lazyBuiltinsDir}${name}.cjs` }));
+/** The dependency optimizer leaves every other built-in to workerd (nodejs_compat). */
+const nodeBuiltins = builtinModules.flatMap((name) => (lazyBuiltins.includes(name) ? [`node:${name}`] : [name, `node:${name}`]));
 
 /**
  * Two projects: `worker` runs the worker's tests inside workerd against the local Neon-HTTP
@@ -42,7 +48,7 @@ export default defineConfig({
             },
           })),
         ],
-        resolve: { alias: [processShim] },
+        resolve: { alias: lazyBuiltinAliases },
         test: {
           name: "worker",
           // Pre-bundle the heavy vendor SDKs once: without it every test file re-imports

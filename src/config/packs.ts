@@ -4,17 +4,20 @@
  */
 import { z } from "zod";
 
-export const creditPackSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: "pack id must be lower-case letters, digits, - or _" }),
-  name: z.string().trim().min(1).max(60),
-  credits: z.number().int().positive().max(1_000_000),
-  /** In the currency's smallest unit, as Stripe's unit_amount. */
-  priceCents: z.number().int().positive().max(99_999_999),
-  currency: z
-    .string()
-    .regex(/^[a-zA-Z]{3}$/, { message: "currency must be a three-letter ISO code" })
-    .transform((value) => value.toLowerCase()),
-});
+// Built on first use (the configuration is parsed on a request, not at startup: ADR 0900).
+export const creditPackSchema = z.lazy(() =>
+  z.object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: "pack id must be lower-case letters, digits, - or _" }),
+    name: z.string().trim().min(1).max(60),
+    credits: z.number().int().positive().max(1_000_000),
+    /** In the currency's smallest unit, as Stripe's unit_amount. */
+    priceCents: z.number().int().positive().max(99_999_999),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/, { message: "currency must be a three-letter ISO code" })
+      .transform((value) => value.toLowerCase()),
+  }),
+);
 
 export type CreditPack = z.infer<typeof creditPackSchema>;
 
@@ -24,26 +27,30 @@ export const DEFAULT_CREDIT_PACKS: readonly CreditPack[] = [
   { id: "pro", name: "Pro", credits: 2_000, priceCents: 16_000, currency: "usd" },
 ];
 
-export const creditPacksSchema = z
-  .array(creditPackSchema)
-  .min(1, { message: "must list at least one pack" })
-  .refine((packs) => new Set(packs.map((pack) => pack.id)).size === packs.length, { message: "pack ids must be unique" });
+export const creditPacksSchema = z.lazy(() =>
+  z
+    .array(creditPackSchema)
+    .min(1, { message: "must list at least one pack" })
+    .refine((packs) => new Set(packs.map((pack) => pack.id)).size === packs.length, { message: "pack ids must be unique" }),
+);
 
 /** The zod field for the CREDIT_PACKS variable: JSON text, or unset for the defaults. */
-export const creditPacksVariable = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value, ctx) => {
-    if (!value) return DEFAULT_CREDIT_PACKS.map((pack) => ({ ...pack }));
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be a JSON array of {id, name, credits, priceCents, currency}" });
-      return z.NEVER;
-    }
-  })
-  .pipe(creditPacksSchema);
+export const creditPacksVariable = z.lazy(() =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (!value) return DEFAULT_CREDIT_PACKS.map((pack) => ({ ...pack }));
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON array of {id, name, credits, priceCents, currency}" });
+        return z.NEVER;
+      }
+    })
+    .pipe(creditPacksSchema),
+);
 
 export function findPack(packs: readonly CreditPack[], id: string): CreditPack | undefined {
   return packs.find((pack) => pack.id === id);

@@ -12,6 +12,7 @@ import { deadline, googleSettings } from "../integrations/google/oauth";
 import { googleAccess, markNeedsReconnect } from "../services/google/connection";
 import { GoogleNotConnectedError } from "../services/google/results";
 import { appendCallRow, callRow, loadCallForLog } from "../services/google/sheets-log";
+import { loadTemporal } from "../services/google/time";
 import type { SideEffectHandler, SideEffectHandlers } from "./consumer";
 import { claimSideEffect, completeSideEffect, releaseSideEffect } from "./email";
 
@@ -31,6 +32,7 @@ const appendCall: SideEffectHandler<"sheets.append_call"> = async (message, cont
   let appended = false;
   try {
     const access = await googleAccess(deps, found.call.userId, deadline(SHEETS_TIMEOUT_MS));
+    await loadTemporal(); // the row's date, in the owner's timezone (services/google/time.ts)
     await appendCallRow(deps, access.connection, access, callRow(found), found.call.id);
     appended = true;
     await db.update(calls).set({ sheetLoggedAt: new Date() }).where(and(eq(calls.id, found.call.id), isNull(calls.sheetLoggedAt)));

@@ -4,6 +4,7 @@
  * the ledger. A hold expires (a Durable Object alarm voids it) when no report settles it.
  */
 import { z } from "zod";
+import { firstUse } from "../../lib/first-use";
 
 export interface Hold {
   credits: number;
@@ -13,24 +14,32 @@ export interface Hold {
 
 const PREFIX = "hold:";
 
-export const reserveInputSchema = z.object({
-  /** Vapi's call id: a redelivered assistant-request finds its hold again. */
-  callId: z.string().trim().min(1).max(200),
-  /** The most the call may hold: the agent's call cap in credits. */
-  maxCredits: z.number().int().positive().max(100_000),
-  /** Refuse the call when less than this is available (one minute of talk). */
-  minCredits: z.number().int().positive().max(100_000),
-  /** How long the hold lives without a report: the call cap plus a grace period. */
-  expiresInSeconds: z.number().int().positive().max(7 * 24 * 3600),
+// Built on the first reserve or settle, not at startup (lib/first-use.ts, ADR 0900).
+const built = firstUse(() => {
+  const reserveInputSchema = z.object({
+    /** Vapi's call id: a redelivered assistant-request finds its hold again. */
+    callId: z.string().trim().min(1).max(200),
+    /** The most the call may hold: the agent's call cap in credits. */
+    maxCredits: z.number().int().positive().max(100_000),
+    /** Refuse the call when less than this is available (one minute of talk). */
+    minCredits: z.number().int().positive().max(100_000),
+    /** How long the hold lives without a report: the call cap plus a grace period. */
+    expiresInSeconds: z.number().int().positive().max(7 * 24 * 3600),
+  });
+
+  const settleInputSchema = z.object({
+    callId: z.string().trim().min(1).max(200),
+    /** The call's billed length; the charge is ceil(seconds / 60 × CREDITS_PER_MINUTE). */
+    seconds: z.number().nonnegative().max(7 * 24 * 3600),
+    /** Our calls.id, written on the ledger row. */
+    callRowId: z.uuid().optional(),
+  });
+
+  return { reserveInputSchema, settleInputSchema };
 });
 
-export const settleInputSchema = z.object({
-  callId: z.string().trim().min(1).max(200),
-  /** The call's billed length; the charge is ceil(seconds / 60 × CREDITS_PER_MINUTE). */
-  seconds: z.number().nonnegative().max(7 * 24 * 3600),
-  /** Our calls.id, written on the ledger row. */
-  callRowId: z.uuid().optional(),
-});
+export const reserveInputSchema = z.lazy(() => built().reserveInputSchema);
+export const settleInputSchema = z.lazy(() => built().settleInputSchema);
 
 export type ReserveInput = z.input<typeof reserveInputSchema>;
 export type SettleInput = z.input<typeof settleInputSchema>;

@@ -7,6 +7,7 @@
 import type { calendar_v3 } from "@googleapis/calendar";
 import type { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
+import { firstUse } from "../../lib/first-use";
 import { GoogleApiError, googleCall, platformFetch } from "./errors";
 import { googleLibraries } from "./libraries";
 
@@ -29,30 +30,38 @@ async function client(access: GoogleApiAccess): Promise<calendar_v3.Calendar> {
 
 export const requestOptions = (access: GoogleApiAccess) => ({ fetchImplementation: platformFetch, retry: false, ...(access.signal ? { signal: access.signal } : {}) });
 
-const dateTime = z.object({ dateTime: z.string().optional().nullable(), date: z.string().optional().nullable(), timeZone: z.string().optional().nullable() });
+// Google's answers are parsed with schemas built on first use, not at startup (lib/first-use.ts, ADR 0900).
+const built = firstUse(() => {
+  const dateTime = z.object({ dateTime: z.string().optional().nullable(), date: z.string().optional().nullable(), timeZone: z.string().optional().nullable() });
 
-export const eventSchema = z.object({
-  id: z.string(),
-  status: z.string().optional().nullable(),
-  summary: z.string().optional().nullable(),
-  description: z.string().optional().nullable(),
-  start: dateTime,
-  end: dateTime,
-  htmlLink: z.string().optional().nullable(),
-  transparency: z.string().optional().nullable(),
-  extendedProperties: z.object({ private: z.record(z.string(), z.string()).optional().nullable() }).optional().nullable(),
+  const eventSchema = z.object({
+    id: z.string(),
+    status: z.string().optional().nullable(),
+    summary: z.string().optional().nullable(),
+    description: z.string().optional().nullable(),
+    start: dateTime,
+    end: dateTime,
+    htmlLink: z.string().optional().nullable(),
+    transparency: z.string().optional().nullable(),
+    extendedProperties: z.object({ private: z.record(z.string(), z.string()).optional().nullable() }).optional().nullable(),
+  });
+
+  const freeBusySchema = z.object({
+    calendars: z.record(
+      z.string(),
+      z.object({
+        busy: z.array(z.object({ start: z.string(), end: z.string() })).optional().nullable(),
+        errors: z.array(z.object({ reason: z.string().optional().nullable() })).optional().nullable(),
+      }),
+    ),
+  });
+
+  return { eventSchema, freeBusySchema };
 });
+
+export const eventSchema = z.lazy(() => built().eventSchema);
 export type CalendarEvent = z.infer<typeof eventSchema>;
-
-const freeBusySchema = z.object({
-  calendars: z.record(
-    z.string(),
-    z.object({
-      busy: z.array(z.object({ start: z.string(), end: z.string() })).optional().nullable(),
-      errors: z.array(z.object({ reason: z.string().optional().nullable() })).optional().nullable(),
-    }),
-  ),
-});
+const freeBusySchema = z.lazy(() => built().freeBusySchema);
 
 export interface BusyPeriod {
   start: Date;

@@ -91,12 +91,15 @@ export async function consentUrl(settings: GoogleSettings, state: string) {
   return { url, codeVerifier };
 }
 
-const tokenAnswer = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1).optional().nullable(),
-  expiry_date: z.number().optional().nullable(),
-  scope: z.string().optional().nullable(),
-});
+// Google's answers are parsed with schemas built on first use (z.lazy), not at startup (ADR 0900).
+const tokenAnswer = z.lazy(() =>
+  z.object({
+    access_token: z.string().min(1),
+    refresh_token: z.string().min(1).optional().nullable(),
+    expiry_date: z.number().optional().nullable(),
+    scope: z.string().optional().nullable(),
+  }),
+);
 
 export interface IssuedTokens {
   accessToken: string;
@@ -132,7 +135,7 @@ export async function revokeToken(settings: GoogleSettings, token: string, signa
   await googleCall(async () => (await oauthClient(settings, signal)).revokeToken(token));
 }
 
-const userinfoAnswer = z.object({ email: z.string().min(1), sub: z.string().optional() });
+const userinfoAnswer = z.lazy(() => z.object({ email: z.string().min(1), sub: z.string().optional() }));
 
 /** The connected account's e-mail, from OpenID Connect userinfo. */
 export async function fetchAccountEmail(settings: GoogleSettings, accessToken: string, signal?: AbortSignal): Promise<string> {

@@ -36,13 +36,14 @@ export interface ChatOptions {
 
 type OpenRouterConfig = Pick<Config, "OPENROUTER_API_KEY" | "OPENROUTER_BASE_URL" | "OPENROUTER_MODEL" | "APP_URL">;
 
+// Built on first use (z.lazy), not at startup: docs/decisions/0900.
 /** The part of OpenRouter's answer we read; `error` can arrive even with HTTP 200. */
-const completionSchema = z.object({
+const completionSchema = z.lazy(() => z.object({
   choices: z
     .array(z.object({ message: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() }))
     .optional(),
   error: z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
-});
+}));
 
 type Attempt = { ok: true; content: string } | { ok: false; retry: boolean; error: AppError };
 

@@ -5,119 +5,131 @@
  * are loose: Vapi adds fields often, and an unknown field must never turn a call into a 400.
  */
 import { z } from "zod";
+import { firstUse } from "../../lib/first-use";
 
-/** Bounded by the webhook's body limit; a long call must never turn its report into a 400. */
-const text = z.string();
-const id = z.string().trim().min(1).max(200);
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+// Built on the first webhook, not at startup (lib/first-use.ts, ADR 0900).
+const built = firstUse(() => {
+  /** Bounded by the webhook's body limit; a long call must never turn its report into a 400. */
+  const text = z.string();
+  const id = z.string().trim().min(1).max(200);
+  const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
-const customerSchema = z.looseObject({ number: optional(z.string().max(40)), name: optional(z.string().max(200)) });
+  const customerSchema = z.looseObject({ number: optional(z.string().max(40)), name: optional(z.string().max(200)) });
 
-const callSchema = z.looseObject({
-  id,
-  phoneNumberId: optional(id),
-  assistantId: optional(id),
-  customer: optional(customerSchema),
-  startedAt: optional(z.string()),
-  endedAt: optional(z.string()),
-  status: optional(z.string()),
-});
-
-const envelope = {
-  timestamp: optional(z.number()),
-  call: callSchema,
-  phoneNumber: optional(z.looseObject({ id: optional(id), number: optional(z.string().max(40)) })),
-  customer: optional(customerSchema),
-  assistant: optional(z.looseObject({ id: optional(id), metadata: optional(z.record(z.string(), z.unknown())) })),
-};
-
-export const assistantRequestSchema = z.looseObject({ type: z.literal("assistant-request"), ...envelope });
-
-export const statusUpdateSchema = z.looseObject({
-  type: z.literal("status-update"),
-  ...envelope,
-  status: z.string().trim().min(1).max(40),
-  endedReason: optional(z.string().max(200)),
-});
-
-export const transcriptSchema = z.looseObject({
-  type: z.enum(["transcript", 'transcript[transcriptType="final"]']),
-  ...envelope,
-  role: z.string().trim().min(1).max(40),
-  transcriptType: z.enum(["partial", "final"]),
-  transcript: text,
-});
-
-const artifactSchema = z.looseObject({
-  transcript: optional(text),
-  messages: optional(z.array(z.record(z.string(), z.unknown()))),
-  recordingUrl: optional(z.string().max(4000)),
-  stereoRecordingUrl: optional(z.string().max(4000)),
-  recording: optional(z.looseObject({ mono: optional(z.looseObject({ combinedUrl: optional(z.string().max(4000)) })) })),
-});
-
-export const endOfCallReportSchema = z.looseObject({
-  type: z.literal("end-of-call-report"),
-  ...envelope,
-  endedReason: optional(z.string().max(200)),
-  artifact: optional(artifactSchema),
-  analysis: optional(
-    z.looseObject({
-      summary: optional(text),
-      structuredData: optional(z.record(z.string(), z.unknown())),
-      successEvaluation: optional(z.unknown()),
-    }),
-  ),
-  cost: optional(z.number().nonnegative()),
-  startedAt: optional(z.string()),
-  endedAt: optional(z.string()),
-  durationSeconds: optional(z.number().nonnegative()),
-  durationMs: optional(z.number().nonnegative()),
-  // Older payloads carry these at the top of the message.
-  summary: optional(text),
-  transcript: optional(text),
-  recordingUrl: optional(z.string().max(4000)),
-});
-
-const argumentsSchema = z
-  .union([z.string().max(20_000), z.record(z.string(), z.unknown())])
-  .nullish()
-  .transform((value, ctx): Record<string, unknown> => {
-    if (value === null || value === undefined || value === "") return {};
-    if (typeof value !== "string") return value;
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: "custom", message: "tool-call arguments must be a JSON object" });
-    return z.NEVER;
-  });
-
-const toolCallSchema = z
-  .looseObject({
+  const callSchema = z.looseObject({
     id,
-    type: optional(z.string()),
-    function: optional(z.looseObject({ name: z.string().trim().min(1).max(100), arguments: argumentsSchema })),
-    name: optional(z.string().trim().min(1).max(100)),
-    arguments: argumentsSchema,
-  })
-  .transform((call, ctx) => {
-    const name = call.function?.name ?? call.name;
-    if (!name) {
-      ctx.addIssue({ code: "custom", message: "a tool call needs a function name" });
-      return z.NEVER;
-    }
-    const args = call.function && Object.keys(call.function.arguments).length ? call.function.arguments : call.arguments;
-    return { id: call.id, name, arguments: args };
+    phoneNumberId: optional(id),
+    assistantId: optional(id),
+    customer: optional(customerSchema),
+    startedAt: optional(z.string()),
+    endedAt: optional(z.string()),
+    status: optional(z.string()),
   });
 
-export const toolCallsSchema = z.looseObject({
-  type: z.literal("tool-calls"),
-  ...envelope,
-  toolCallList: z.array(toolCallSchema).min(1).max(20),
+  const envelope = {
+    timestamp: optional(z.number()),
+    call: callSchema,
+    phoneNumber: optional(z.looseObject({ id: optional(id), number: optional(z.string().max(40)) })),
+    customer: optional(customerSchema),
+    assistant: optional(z.looseObject({ id: optional(id), metadata: optional(z.record(z.string(), z.unknown())) })),
+  };
+
+  const assistantRequestSchema = z.looseObject({ type: z.literal("assistant-request"), ...envelope });
+
+  const statusUpdateSchema = z.looseObject({
+    type: z.literal("status-update"),
+    ...envelope,
+    status: z.string().trim().min(1).max(40),
+    endedReason: optional(z.string().max(200)),
+  });
+
+  const transcriptSchema = z.looseObject({
+    type: z.enum(["transcript", 'transcript[transcriptType="final"]']),
+    ...envelope,
+    role: z.string().trim().min(1).max(40),
+    transcriptType: z.enum(["partial", "final"]),
+    transcript: text,
+  });
+
+  const artifactSchema = z.looseObject({
+    transcript: optional(text),
+    messages: optional(z.array(z.record(z.string(), z.unknown()))),
+    recordingUrl: optional(z.string().max(4000)),
+    stereoRecordingUrl: optional(z.string().max(4000)),
+    recording: optional(z.looseObject({ mono: optional(z.looseObject({ combinedUrl: optional(z.string().max(4000)) })) })),
+  });
+
+  const endOfCallReportSchema = z.looseObject({
+    type: z.literal("end-of-call-report"),
+    ...envelope,
+    endedReason: optional(z.string().max(200)),
+    artifact: optional(artifactSchema),
+    analysis: optional(
+      z.looseObject({
+        summary: optional(text),
+        structuredData: optional(z.record(z.string(), z.unknown())),
+        successEvaluation: optional(z.unknown()),
+      }),
+    ),
+    cost: optional(z.number().nonnegative()),
+    startedAt: optional(z.string()),
+    endedAt: optional(z.string()),
+    durationSeconds: optional(z.number().nonnegative()),
+    durationMs: optional(z.number().nonnegative()),
+    // Older payloads carry these at the top of the message.
+    summary: optional(text),
+    transcript: optional(text),
+    recordingUrl: optional(z.string().max(4000)),
+  });
+
+  const argumentsSchema = z
+    .union([z.string().max(20_000), z.record(z.string(), z.unknown())])
+    .nullish()
+    .transform((value, ctx): Record<string, unknown> => {
+      if (value === null || value === undefined || value === "") return {};
+      if (typeof value !== "string") return value;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: "tool-call arguments must be a JSON object" });
+      return z.NEVER;
+    });
+
+  const toolCallSchema = z
+    .looseObject({
+      id,
+      type: optional(z.string()),
+      function: optional(z.looseObject({ name: z.string().trim().min(1).max(100), arguments: argumentsSchema })),
+      name: optional(z.string().trim().min(1).max(100)),
+      arguments: argumentsSchema,
+    })
+    .transform((call, ctx) => {
+      const name = call.function?.name ?? call.name;
+      if (!name) {
+        ctx.addIssue({ code: "custom", message: "a tool call needs a function name" });
+        return z.NEVER;
+      }
+      const args = call.function && Object.keys(call.function.arguments).length ? call.function.arguments : call.arguments;
+      return { id: call.id, name, arguments: args };
+    });
+
+  const toolCallsSchema = z.looseObject({
+    type: z.literal("tool-calls"),
+    ...envelope,
+    toolCallList: z.array(toolCallSchema).min(1).max(20),
+  });
+
+  return { assistantRequestSchema, statusUpdateSchema, transcriptSchema, endOfCallReportSchema, toolCallsSchema };
 });
+
+export const assistantRequestSchema = z.lazy(() => built().assistantRequestSchema);
+export const statusUpdateSchema = z.lazy(() => built().statusUpdateSchema);
+export const transcriptSchema = z.lazy(() => built().transcriptSchema);
+export const endOfCallReportSchema = z.lazy(() => built().endOfCallReportSchema);
+export const toolCallsSchema = z.lazy(() => built().toolCallsSchema);
 
 export type AssistantRequestMessage = z.infer<typeof assistantRequestSchema>;
 export type StatusUpdateMessage = z.infer<typeof statusUpdateSchema>;

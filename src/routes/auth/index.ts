@@ -22,16 +22,17 @@ import {
 } from "../../services/accounts/auth";
 import { clientIp } from "../client-ip";
 
-const signupBody = z.object({
+// Request schemas are built on first use (z.lazy), not at startup: docs/decisions/0900.
+const signupBody = z.lazy(() => z.object({
   email: emailSchema,
   password: passwordSchema,
   name: singleLine.min(1).max(100).optional(),
   timezone: timezoneSchema.optional(),
-});
-const loginBody = z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) });
-const passwordBody = z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema });
-const resetRequestBody = z.object({ email: emailSchema });
-const resetConfirmBody = z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema });
+}));
+const loginBody = z.lazy(() => z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) }));
+const passwordBody = z.lazy(() => z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema }));
+const resetRequestBody = z.lazy(() => z.object({ email: emailSchema }));
+const resetConfirmBody = z.lazy(() => z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema }));
 
 const client = (c: Context<HonoEnv>): Client => ({ ip: clientIp(c), userAgent: c.req.header("user-agent") });
 

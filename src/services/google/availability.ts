@@ -7,7 +7,7 @@ import { deadline } from "../../integrations/google/oauth";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
 import { type BookingRules, bookingWindow, freeSlots, type Interval, rulesOf } from "./slots";
-import { clockTime, parseDate, speakableDay, Temporal, toDate, toZoned, wallClock } from "./time";
+import { clockTime, comparePlainDates, parseDate, speakableDay, type Temporal, toDate, toZoned, wallClock } from "./time";
 
 export const DEFAULT_TIMEOUT_MS = 8_000;
 /** How far ahead a correction looks for the next opening. */
@@ -58,7 +58,7 @@ export async function slotsBetween(access: GoogleAccess, calendarId: string, rul
   const buffer = rules.bufferMinutes * 60_000;
   const busy = await freeBusy(access, calendarId, new Date(from.getTime() - buffer), new Date(to.getTime() + buffer));
   const slots: Interval[] = [];
-  for (let date = first; Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) slots.push(...freeSlots(rules, date, busy, now));
+  for (let date = first; comparePlainDates(date, last) <= 0; date = date.add({ days: 1 })) slots.push(...freeSlots(rules, date, busy, now));
   return slots;
 }
 
@@ -66,10 +66,10 @@ export async function slotsBetween(access: GoogleAccess, calendarId: string, rul
 export async function nextOpening(access: GoogleAccess, calendarId: string, rules: BookingRules, after: Date, now: Date): Promise<Interval | undefined> {
   const { earliest, lastDate } = bookingWindow(rules, now);
   const from = after > earliest ? after : earliest;
-  const first = Temporal.Instant.fromEpochMilliseconds(from.getTime()).toZonedDateTimeISO(rules.timeZone).toPlainDate();
+  const first = toZoned(from, rules.timeZone).toPlainDate();
   const cap = first.add({ days: NEXT_OPENING_SEARCH_DAYS - 1 });
-  const last = Temporal.PlainDate.compare(cap, lastDate) < 0 ? cap : lastDate;
-  if (Temporal.PlainDate.compare(first, last) > 0) return undefined;
+  const last = comparePlainDates(cap, lastDate) < 0 ? cap : lastDate;
+  if (comparePlainDates(first, last) > 0) return undefined;
   const slots = await slotsBetween(access, calendarId, rules, first, last, now);
   return slots.find((slot) => slot.start >= from);
 }

@@ -7,9 +7,7 @@
 import type { GoogleFailureKind } from "../../integrations/google/errors";
 import type { BookingPort } from "../calls/booking-port";
 import { BookingRefusal, CalendarUnavailable } from "../calls/booking-port";
-import { cancelAppointment, moveAppointment } from "./appointments";
-import { getAvailability } from "./availability";
-import { bookAppointment } from "./booking";
+import { bookAppointment, cancelAppointment, getAvailability, moveAppointment } from ".";
 import type { GoogleCallOptions, GoogleDeps, Result } from "./results";
 
 /** Under the tools' own 8 s race, so our deadline fires first and gives holds back cleanly. */

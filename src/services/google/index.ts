@@ -29,7 +29,27 @@
  * same event. Cancel and move only ever touch bookings made from `callerPhone` for this agent.
  */
 
-export { type Appointment, cancelAppointment, listAppointments, moveAppointment } from "./appointments";
-export { type Availability, getAvailability } from "./availability";
-export { type Booked, type BookingInput, bookAppointment } from "./booking";
+import * as appointments from "./appointments";
+import * as availability from "./availability";
+import * as booking from "./booking";
+import { loadTemporal } from "./time";
+
+export type { Appointment } from "./appointments";
+export type { Availability } from "./availability";
+export type { Booked, BookingInput } from "./booking";
 export { type Agent, type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";
+
+// Each entry point loads temporal-polyfill on its first call, not when the isolate starts
+// (services/google/time.ts, docs/decisions/0900-startup-budget.md). Call these, not the modules.
+function withTemporal<Args extends unknown[], T>(run: (...args: Args) => Promise<T>) {
+  return async (...args: Args): Promise<T> => {
+    await loadTemporal();
+    return run(...args);
+  };
+}
+
+export const listAppointments = withTemporal(appointments.listAppointments);
+export const cancelAppointment = withTemporal(appointments.cancelAppointment);
+export const moveAppointment = withTemporal(appointments.moveAppointment);
+export const getAvailability = withTemporal(availability.getAvailability);
+export const bookAppointment = withTemporal(booking.bookAppointment);

@@ -7,7 +7,7 @@
 import type { BusyPeriod } from "../../integrations/google/calendar";
 import { DAY_NAMES, normalizeBusinessHours, type TimeRange } from "../assistant/business-hours";
 import type { Agent } from "./results";
-import { clockTime, dayOf, localDate, Temporal, toDate, toZoned, wallClock } from "./time";
+import { clockTime, comparePlainDates, dayOf, localDate, plainTime, type Temporal, toDate, toZoned, wallClock } from "./time";
 
 const MINUTE = 60_000;
 
@@ -64,7 +64,7 @@ export function overlapsBusy(rules: BookingRules, slot: Interval, busy: BusyPeri
 /** The day's free slots: on the grid, after the notice, within the horizon, clear of busy time. */
 export function freeSlots(rules: BookingRules, date: Temporal.PlainDate, busy: BusyPeriod[], now: Date): Interval[] {
   const { earliest, lastDate } = bookingWindow(rules, now);
-  if (Temporal.PlainDate.compare(date, lastDate) > 0) return [];
+  if (comparePlainDates(date, lastDate) > 0) return [];
   return gridOf(rules, date).filter((slot) => slot.start >= earliest && !overlapsBusy(rules, slot, busy));
 }
 
@@ -79,7 +79,7 @@ export function checkStart(rules: BookingRules, start: Date, now: Date): StartCh
   const { earliest, lastDate } = bookingWindow(rules, now);
   if (start <= now) return { ok: false, problem: "past", message: "That time has already passed" };
   if (start < earliest) return { ok: false, problem: "too_soon", message: `We need at least ${describeMinutes(rules.minNoticeMinutes)} notice for appointments` };
-  if (Temporal.PlainDate.compare(date, lastDate) > 0) {
+  if (comparePlainDates(date, lastDate) > 0) {
     return { ok: false, problem: "beyond_horizon", message: `We only book up to ${rules.horizonDays} day${rules.horizonDays === 1 ? "" : "s"} ahead` };
   }
   const ranges = rules.hours[day];
@@ -103,7 +103,7 @@ export function checkStart(rules: BookingRules, start: Date, now: Date): StartCh
 }
 
 function describeRanges(ranges: TimeRange[]): string {
-  const spoken = ranges.map((range) => `${clockTime(Temporal.PlainTime.from(range.start === "24:00" ? "00:00" : range.start))} to ${range.end === "24:00" ? "midnight" : clockTime(Temporal.PlainTime.from(range.end))}`);
+  const spoken = ranges.map((range) => `${clockTime(plainTime(range.start === "24:00" ? "00:00" : range.start))} to ${range.end === "24:00" ? "midnight" : clockTime(plainTime(range.end))}`);
   return spoken.length > 1 ? `${spoken.slice(0, -1).join(", ")} and ${spoken.at(-1)}` : (spoken[0] ?? "");
 }
 

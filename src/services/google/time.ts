@@ -3,12 +3,33 @@
  * offset is ever computed by hand, so DST days and far-away timezones come out right. Times a
  * caller hears are spoken the way a receptionist says them: "Tuesday at 3:30 PM".
  */
-import { Temporal } from "temporal-polyfill";
+import type { Temporal } from "temporal-polyfill";
 import { DAY_NAMES, DAYS, type Day } from "../assistant/business-hours";
 
-export { Temporal };
+export type { Temporal };
 
-export const toZoned = (instant: Date, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
+/**
+ * temporal-polyfill is loaded on first use, not at startup: its module scope reads
+ * `globalThis.process`, which makes workerd build its whole `process` polyfill (~15 ms,
+ * docs/decisions/0900-startup-budget.md). Every entry point into the booking and call-log code
+ * awaits `loadTemporal()` once (services/google/index.ts, queues/sheets.ts); a helper called
+ * before that throws, so a forgotten entry point fails loudly in its first test.
+ */
+let loaded: typeof Temporal | undefined;
+
+export async function loadTemporal(): Promise<void> {
+  loaded ??= (await import("temporal-polyfill")).Temporal;
+}
+
+function temporal(): typeof Temporal {
+  if (!loaded) throw new Error("temporal-polyfill is not loaded: await loadTemporal() first (services/google/time.ts)");
+  return loaded;
+}
+
+export const comparePlainDates = (one: Temporal.PlainDate, other: Temporal.PlainDate) => temporal().PlainDate.compare(one, other);
+export const plainTime = (time: string) => temporal().PlainTime.from(time);
+
+export const toZoned = (instant: Date, timeZone: string) => temporal().Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
 export const toDate = (zoned: Temporal.ZonedDateTime) => new Date(zoned.epochMilliseconds);
 
 /** Today's date where the agent is. */
@@ -23,7 +44,7 @@ export const dayOf = (date: Temporal.PlainDate): Day => DAYS[date.dayOfWeek - 1]
  */
 export function wallClock(date: Temporal.PlainDate, time: string, timeZone: string): Temporal.ZonedDateTime {
   if (time === "24:00") return date.add({ days: 1 }).toZonedDateTime({ timeZone });
-  return date.toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from(time) });
+  return date.toZonedDateTime({ timeZone, plainTime: plainTime(time) });
 }
 
 /** "3:30 PM", "9:00 AM". */
@@ -53,8 +74,9 @@ export function speakableDay(date: Temporal.PlainDate, timeZone: string, now: Da
 /** "YYYY-MM-DD" → a PlainDate, or null when it is not a real date. */
 export function parseDate(value: string): Temporal.PlainDate | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const api = temporal(); // outside the try: not loaded is a bug, not an unparseable date
   try {
-    return Temporal.PlainDate.from(value, { overflow: "reject" });
+    return api.PlainDate.from(value, { overflow: "reject" });
   } catch {
     return null;
   }
@@ -66,9 +88,10 @@ export function parseDate(value: string): Temporal.PlainDate | null {
  */
 export function parseStart(value: string, timeZone: string): Date | null {
   const trimmed = value.trim();
+  const api = temporal(); // outside the try: not loaded is a bug, not an unparseable start
   try {
-    if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return new Date(Temporal.Instant.from(trimmed).epochMilliseconds);
-    return toDate(Temporal.PlainDateTime.from(trimmed).toZonedDateTime(timeZone));
+    if (/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) return new Date(api.Instant.from(trimmed).epochMilliseconds);
+    return toDate(api.PlainDateTime.from(trimmed).toZonedDateTime(timeZone));
   } catch {
     return null;
   }

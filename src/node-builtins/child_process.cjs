@@ -1,0 +1,2 @@
+// `require("child_process")`, loaded when first required: see README.md.
+module.exports = globalThis.process.getBuiltinModule("node:child_process");

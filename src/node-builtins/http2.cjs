@@ -1,0 +1,2 @@
+// `require("http2")`, loaded when first required: see README.md.
+module.exports = globalThis.process.getBuiltinModule("node:http2");

@@ -1,0 +1,2 @@
+// `require("os")`, loaded when first required: see README.md.
+module.exports = globalThis.process.getBuiltinModule("node:os");

@@ -1,0 +1,2 @@
+// `require("url")`, loaded when first required: see README.md.
+module.exports = globalThis.process.getBuiltinModule("node:url");

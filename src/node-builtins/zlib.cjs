@@ -1,0 +1,2 @@
+// `require("zlib")`, loaded when first required: see README.md.
+module.exports = globalThis.process.getBuiltinModule("node:zlib");
