@@ -7,6 +7,9 @@
  *   call, the connection marked `needs_reconnect` (its access token dropped) and logged, the
  *   failure on the call as GET /api/calls/:id shows it; the next tool call falls back without
  *   asking Google again.
+ * - invalid_grant with the access token still cached (revoked minutes after connecting): Calendar
+ *   answers 401, the one refresh that follows is refused, and the same call already marks the
+ *   connection `needs_reconnect` instead of paying a failing request on every call for an hour.
  * - 429 (rateLimitExceeded on every Calendar request): the same 200 and fallback, the failure on
  *   the call naming the rate limit and logged with kind `rate_limited`. "Marked" for a 429 means
  *   exactly that — recorded on the call and in the log — and NOT `needs_reconnect`: the grant is
@@ -105,6 +108,28 @@ describe("drill: Google fails during a tool call", () => {
     expect(again.body.results.map((result) => result.result)).toEqual([CALENDAR_FALLBACK, CALENDAR_FALLBACK]);
     expect(await google.requests(mark)).toEqual([]);
     expect(await booked()).toEqual([]);
+  });
+
+  it("invalid_grant with the access token still cached: one refresh on the first 401, the fallback, and needs_reconnect at once", async () => {
+    // Connected just now: the cached access token has most of its hour left when the owner revokes us.
+    const { owner, line, tokens, callJson } = await bookingLine(new Date());
+    const revoked = await fetch(`${google.url}/revoke?token=${encodeURIComponent(tokens.refreshToken)}`, { method: "POST" });
+    expect(revoked.status).toBe(200);
+    warnings();
+    const mark = await google.mark();
+
+    const { body, ids } = checkThenBook(line, tuesdayAhead());
+    const answer = await deliver<ToolAnswer>(body);
+    expect(answer.status).toBe(200);
+    expect(answer.body.results).toEqual([
+      { name: "check_availability", toolCallId: ids.check, result: CALENDAR_FALLBACK },
+      { name: "book_appointment", toolCallId: ids.book, result: CALENDAR_FALLBACK },
+    ]);
+    expect(await connectionRow(owner.user.id)).toMatchObject({ status: "needs_reconnect", accessTokenCiphertext: null });
+    const sent = await google.requests(mark);
+    expect(sent.filter((request) => request.path === "/token")).toHaveLength(1);
+    expect(sent.filter((request) => request.path.startsWith("/calendar/"))).toHaveLength(1);
+    expect((await callJson()).call.events.map((event) => event.detail)).toEqual(["Google Calendar needs reconnecting", "Google Calendar needs reconnecting"]);
   });
 
   it("429: spoken fallback with 200, the rate limit on the call and in the log, the connection left ok; the retry books", async () => {

@@ -112,6 +112,30 @@ describe("sheets.append_call", () => {
     expect((await connectionRow(user.id))?.status).toBe("needs_reconnect");
   });
 
+  it("a 401 with the cached token refreshes it once and appends with the new one (token rotated at Google)", async () => {
+    const { user, message, tokens } = await finishedCall();
+    await google.fault({ method: "POST", path: "/v4/spreadsheets", status: 401, body: googleApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.") });
+    const mark = await google.mark();
+    const { result } = await consume([message]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(result.retryMessages).toEqual([]);
+    expect((await google.requests(mark)).filter((r) => r.path === "/token")).toHaveLength(1);
+    const connection = await connectionRow(user.id);
+    expect(connection?.status).toBe("ok");
+    expect((await sheetRows(tokens.accessToken, connection?.spreadsheetId as string)).filter((row) => row[7] === message.callId)).toHaveLength(1);
+  });
+
+  it("a grant revoked while its token is cached: one refresh, invalid_grant, needs_reconnect, no retry", async () => {
+    const { user, message, tokens } = await finishedCall();
+    expect((await fetch(`${google.url}/revoke?token=${encodeURIComponent(tokens.refreshToken)}`, { method: "POST" })).status).toBe(200);
+    const mark = await google.mark();
+    const { result } = await consume([message]);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect((await google.requests(mark)).filter((r) => r.path === "/token")).toHaveLength(1);
+    expect(await connectionRow(user.id)).toMatchObject({ status: "needs_reconnect", accessTokenCiphertext: null });
+  });
+
   it("recreates a spreadsheet the owner deleted, and logs there", async () => {
     const first = await finishedCall();
     await consume([first.message]);

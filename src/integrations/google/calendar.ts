@@ -8,11 +8,11 @@ import type { calendar_v3 } from "@googleapis/calendar";
 import type { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
 import { firstUse } from "../../lib/first-use";
-import { GoogleApiError, googleCall, platformFetch } from "./errors";
+import { GoogleApiError, googleCall, platformFetch, type RenewableToken } from "./errors";
 import { googleLibraries } from "./libraries";
 
-export interface GoogleApiAccess {
-  accessToken: string;
+/** Read at every request, so a token renewed after a 401 is the one the retry sends. */
+export interface GoogleApiAccess extends RenewableToken {
   apiBaseUrl: string | undefined;
   signal?: AbortSignal;
 }
@@ -72,6 +72,7 @@ export interface BusyPeriod {
 export async function freeBusy(access: GoogleApiAccess, calendarId: string, from: Date, to: Date): Promise<BusyPeriod[]> {
   const response = await googleCall(async () =>
     (await client(access)).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: [{ id: calendarId }] } }, requestOptions(access)),
+    access,
   );
   const entry = freeBusySchema.parse(response.data).calendars[calendarId];
   if (!entry || entry.errors?.length) {
@@ -110,12 +111,13 @@ export async function insertEvent(access: GoogleApiAccess, calendarId: string, e
       },
       requestOptions(access),
     ),
+    access,
   );
   return eventSchema.parse(response.data);
 }
 
 export async function getEvent(access: GoogleApiAccess, calendarId: string, eventId: string): Promise<CalendarEvent> {
-  const response = await googleCall(async () => (await client(access)).events.get({ calendarId, eventId }, requestOptions(access)));
+  const response = await googleCall(async () => (await client(access)).events.get({ calendarId, eventId }, requestOptions(access)), access);
   return eventSchema.parse(response.data);
 }
 
@@ -139,6 +141,7 @@ export async function listEvents(
       },
       requestOptions(access),
     ),
+    access,
   );
   return z.object({ items: z.array(eventSchema).optional().nullable() }).parse(response.data).items ?? [];
 }
@@ -154,6 +157,7 @@ export async function moveEvent(access: GoogleApiAccess, calendarId: string, eve
       },
       requestOptions(access),
     ),
+    access,
   );
   return eventSchema.parse(response.data);
 }
@@ -161,7 +165,7 @@ export async function moveEvent(access: GoogleApiAccess, calendarId: string, eve
 /** Deletes the event; one already gone counts as deleted. */
 export async function deleteEvent(access: GoogleApiAccess, calendarId: string, eventId: string, notify: boolean): Promise<void> {
   try {
-    await googleCall(async () => (await client(access)).events.delete({ calendarId, eventId, sendUpdates: notify ? "all" : "none" }, requestOptions(access)));
+    await googleCall(async () => (await client(access)).events.delete({ calendarId, eventId, sendUpdates: notify ? "all" : "none" }, requestOptions(access)), access);
   } catch (error) {
     if (error instanceof GoogleApiError && error.kind === "not_found") return;
     throw error;

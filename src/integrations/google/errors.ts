@@ -57,8 +57,30 @@ export function classifyGoogleError(error: unknown): GoogleApiError {
   return new GoogleApiError("bad_request", message, status);
 }
 
-/** Runs a Google call, turning whatever it throws into a GoogleApiError. */
-export async function googleCall<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * The token a Calendar/Sheets request is made with. `renew`, when the token came from our cache,
+ * gets a new one after a 401 (the services refresh it once, under the refresh lease, and replace
+ * `accessToken`; a revoked grant throws instead).
+ */
+export interface RenewableToken {
+  accessToken: string;
+  renew?: () => Promise<void>;
+}
+
+/**
+ * Runs a Google call, turning whatever it throws into a GoogleApiError. A 401 with a renewable
+ * token renews it and runs the call once more with the new token; a second 401 is the failure.
+ */
+export async function googleCall<T>(run: () => Promise<T>, token?: RenewableToken): Promise<T> {
+  const used = token?.accessToken;
+  try {
+    return await run();
+  } catch (error) {
+    const failure = classifyGoogleError(error);
+    if (failure.status !== 401 || !token?.renew) throw failure;
+    await token.renew();
+    if (token.accessToken === used) throw failure;
+  }
   try {
     return await run();
   } catch (error) {

@@ -32,6 +32,7 @@ export async function createSpreadsheet(access: GoogleApiAccess, title: string, 
       },
       requestOptions(access),
     ),
+    access,
   );
   const { spreadsheetId, spreadsheetUrl } = z.object({ spreadsheetId: z.string(), spreadsheetUrl: z.string().optional().nullable() }).parse(created.data);
   return { spreadsheetId, spreadsheetUrl: spreadsheetUrl ?? spreadsheetUrlOf(spreadsheetId) };
@@ -52,6 +53,7 @@ export async function appendRows(access: GoogleApiAccess, spreadsheetId: string,
       },
       requestOptions(access),
     ),
+    access,
   );
   return z.object({ updates: z.object({ updatedRange: z.string().optional().nullable() }).optional().nullable() }).parse(response.data);
 }
@@ -60,6 +62,6 @@ export async function appendRows(access: GoogleApiAccess, spreadsheetId: string,
 export async function readRows(access: GoogleApiAccess, spreadsheetId: string, range: string): Promise<string[][]> {
   const [sheet, cells] = range.split("!");
   const a1 = `${quoteSheet(sheet ?? range)}${cells ? `!${cells}` : ""}`;
-  const response = await googleCall(async () => (await client(access)).spreadsheets.values.get({ spreadsheetId, range: a1 }, requestOptions(access)));
+  const response = await googleCall(async () => (await client(access)).spreadsheets.values.get({ spreadsheetId, range: a1 }, requestOptions(access)), access);
   return z.object({ values: z.array(z.array(z.string())).optional().nullable() }).parse(response.data).values ?? [];
 }

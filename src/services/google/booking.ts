@@ -18,7 +18,7 @@ import { sqlState } from "../../lib/sql-state";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
 import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
-import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
+import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, GoogleNotConnectedError, guarded, type Result, type Slot } from "./results";
 import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
 import { parseStart, speakable } from "./time";
 
@@ -267,7 +267,9 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
     });
   } catch (error) {
     if (error instanceof GoogleApiError && error.kind === "conflict") return getEvent(access, calendarId, id);
-    if (error instanceof GoogleApiError && !["timeout", "unavailable", "rate_limited"].includes(error.kind)) await releaseHold(deps, hold.id);
+    // A 401 whose token renewal found the grant revoked is as definite a refusal as a 401 itself.
+    const refused = error instanceof GoogleNotConnectedError || (error instanceof GoogleApiError && !["timeout", "unavailable", "rate_limited"].includes(error.kind));
+    if (refused) await releaseHold(deps, hold.id);
     throw error;
   }
 }

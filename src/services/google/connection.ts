@@ -82,8 +82,28 @@ export interface GoogleAccess extends GoogleApiAccess {
 /**
  * An access token for the user's Google account, refreshed when it is about to expire. Throws
  * GoogleNotConnectedError when there is no usable connection, GoogleApiError when Google fails.
+ * A token from our cache can be renewed once: when Calendar or Sheets answer it with 401 (the
+ * owner revoked us, or Google rotated it), the request refreshes it under the same lease and is
+ * made again; a refused refresh marks the connection needs_reconnect. The refresh and the retry
+ * share the caller's signal, so they fit in the same deadline.
  */
 export async function googleAccess(deps: GoogleDeps, userId: string, signal?: AbortSignal): Promise<GoogleAccess> {
+  const { access, cached } = await acquire(deps, userId, signal);
+  if (!cached) return access;
+  let renewal: Promise<void> | undefined;
+  const rejected = access.connection.accessTokenCiphertext;
+  access.renew = () => {
+    renewal ??= acquire(deps, userId, signal, rejected).then(({ access: renewed }) => {
+      access.accessToken = renewed.accessToken;
+      access.connection = renewed.connection;
+    });
+    return renewal;
+  };
+  return access;
+}
+
+/** The current token, or a refreshed one; never the `rejected` ciphertext (Google answered it 401). */
+async function acquire(deps: GoogleDeps, userId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
   const settings = requireGoogleSettings(deps.config);
   const keyring = await tokenKeyring(settings.encryptionKey);
   const started = Date.now();
@@ -92,20 +112,24 @@ export async function googleAccess(deps: GoogleDeps, userId: string, signal?: Ab
     if (!row) throw new GoogleNotConnectedError("missing");
     if (row.status !== "ok" || !row.refreshTokenCiphertext) throw new GoogleNotConnectedError("needs_reconnect");
     const now = deps.now();
-    const grant = async (ciphertext: string, current: Connection): Promise<GoogleAccess> => ({
-      accessToken: await decryptToken(keyring, current.keyVersion, userId, "access_token", ciphertext),
-      apiBaseUrl: settings.apiBaseUrl,
-      signal,
-      connection: current,
-      settings,
+    const grant = async (ciphertext: string, current: Connection, cached: boolean) => ({
+      access: {
+        accessToken: await decryptToken(keyring, current.keyVersion, userId, "access_token", ciphertext),
+        apiBaseUrl: settings.apiBaseUrl,
+        signal,
+        connection: current,
+        settings,
+      } satisfies GoogleAccess,
+      cached,
     });
-    if (usable(row, now)) return grant(row.accessTokenCiphertext as string, row);
+    const fresh = row.accessTokenCiphertext !== rejected;
+    if (fresh && usable(row, now)) return grant(row.accessTokenCiphertext as string, row, true);
 
     const leased = await takeLease(deps, row, now);
-    if (leased) return grant(...(await refreshUnderLease(deps, settings, leased, signal)));
+    if (leased) return grant(...(await refreshUnderLease(deps, settings, leased, signal)), false);
 
     // Another request is refreshing. A token with a little life left is good enough meanwhile.
-    if (unexpired(row, now)) return grant(row.accessTokenCiphertext as string, row);
+    if (fresh && unexpired(row, now)) return grant(row.accessTokenCiphertext as string, row, true);
     if (Date.now() - started > WAIT_FOR_REFRESH_MS || signal?.aborted) throw new GoogleApiError("timeout", "another refresh of this Google token did not finish in time");
     await sleep(Math.min(1000, 50 * 2 ** attempt), signal);
   }
