@@ -3,10 +3,13 @@
  * token before its expiry): the request refreshes it once, under the refresh lease, and is made
  * again; a refused refresh marks the connection needs_reconnect; a second 401 is a failure.
  */
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { bookingHolds } from "../../../src/db/schema";
 import { bookAppointment, getAvailability } from "../../../src/services/google";
 import { bookingAgent, calendarEvents, connectedUser, connectionRow, google, googleDeps, ownCalendar } from "../../support/google";
-import { googleApiError } from "../../support/vendor-errors";
+import { db } from "../../support/db";
+import { googleApiError, googleOAuthError } from "../../support/vendor-errors";
 
 const NOW = new Date("2030-05-13T12:00:00Z"); // Monday 08:00 in New York
 const UNAUTHENTICATED = googleApiError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
@@ -59,6 +62,16 @@ describe("a cached Google token answered with 401", () => {
     expect(await refreshes(mark)).toHaveLength(1);
     expect(await freeBusyRequests(mark)).toHaveLength(1);
     expect(await connectionRow(user.id)).toMatchObject({ status: "needs_reconnect", accessTokenCiphertext: null });
+  });
+
+  it("a booking whose insert meets a revoked grant gives its hold back", async () => {
+    const { user, calendarId, agent, deps } = await setUp();
+    await google.fault({ method: "POST", path: `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`, status: 401, body: UNAUTHENTICATED });
+    await google.fault({ method: "POST", path: "/token", status: 400, body: googleOAuthError("invalid_grant", "Token has been expired or revoked.") });
+    const result = await bookAppointment(deps, agent, { name: "Jane Caller", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "renewal-2" });
+    expect(result).toMatchObject({ ok: false, code: "google_not_connected", connection: "needs_reconnect" });
+    expect(await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, agent.id))).toEqual([]);
+    expect((await connectionRow(user.id))?.status).toBe("needs_reconnect");
   });
 
   it("a second 401 after the refresh is a failure, not another refresh", async () => {
