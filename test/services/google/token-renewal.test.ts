@@ -7,8 +7,8 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { bookingHolds } from "../../../src/db/schema";
 import { bookAppointment, getAvailability } from "../../../src/services/google";
-import { bookingAgent, calendarEvents, connectedUser, connectionRow, google, googleDeps, ownCalendar } from "../../support/google";
 import { db } from "../../support/db";
+import { bookingAgent, calendarEvents, connectedUser, connectionRow, google, googleDeps, ownCalendar } from "../../support/google";
 import { googleApiError, googleOAuthError } from "../../support/vendor-errors";
 
 const NOW = new Date("2030-05-13T12:00:00Z"); // Monday 08:00 in New York
