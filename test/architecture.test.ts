@@ -21,7 +21,7 @@ interface Rule {
   why: string;
 }
 
-const ABOVE_DB = "services|routes|middleware|integrations|queues|durable-objects|app|index";
+const ABOVE_DB = "services|routes|middleware|integrations|queues|scheduled|durable-objects|app|index";
 const RULES: Rule[] = [
   { from: /^src\/(config|data)\//, forbid: [/^src\//], why: "config/ and data/ are leaves: they import nothing of ours" },
   // errors.ts is the error model every layer throws; lib/validate needs its hook.
@@ -34,7 +34,7 @@ const RULES: Rule[] = [
   },
   {
     from: /^src\/services\//,
-    forbid: [/^src\/(routes|middleware|app|index)\b/, /^hono\b/, /^@hono\//],
+    forbid: [/^src\/(routes|middleware|app|index|scheduled)\b/, /^hono\b/, /^@hono\//],
     why: "services don't know HTTP: no Hono, no routes or middleware (cookies belong in middleware or the route)",
   },
   {
@@ -57,6 +57,7 @@ const RULES: Rule[] = [
     why: "middleware uses services, not what is below them",
   },
   { from: /^src\/queues\/messages$/, forbid: [/^src\//], why: "the message union is a leaf every producer imports" },
+  { from: /^src\/scheduled\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "the Cron Trigger handler is an entry point like queues/, without HTTP" },
   { from: /^src\/queues\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "queue handlers are entry points like routes, without HTTP" },
   {
     // createServices is the composition root the Durable Object builds its clients with.

@@ -8,6 +8,10 @@
  * have no numbers (Vapi's 400), so the "none available" path can be tried.
  *
  * State for tests: `GET /__control/state` → {assistants, phoneNumbers, credentials}.
+ * `GET /assistant` pages as Vapi's does: newest first, `limit` (default 100, at most 1000) and
+ * the createdAt/updatedAt filters `…Gt`, `…Lt`, `…Ge`, `…Le` (ISO times). A test may date an
+ * assistant it creates with the stand-in-only header `x-stand-in-created-at` (an ISO time), so
+ * a sweep can be tried with a fixed clock.
  */
 import { randomUUID } from "node:crypto";
 import { collection, openState, startStandIn } from "./kit.mjs";
@@ -32,6 +36,8 @@ const ASSISTANT_DEFAULTS = {
   clientMessages: ["conversation-update", "function-call", "hang", "model-output", "speech-update", "status-update", "transfer-update", "transcript", "tool-calls", "user-interrupted", "voice-input", "workflow.node.started", "assistant.started"],
   serverMessages: ["conversation-update", "end-of-call-report", "function-call", "hang", "speech-update", "status-update", "tool-calls", "transfer-destination-request", "handoff-destination-request", "user-interrupted", "assistant.started"],
 };
+/** The list filters' suffixes (Vapi's ListAssistantsRequest). */
+const COMPARISONS = { Gt: (a, b) => a > b, Lt: (a, b) => a < b, Ge: (a, b) => a >= b, Le: (a, b) => a <= b };
 /** Area codes handed out when the buyer has no preference. */
 const DEFAULT_AREA_CODES = ["415", "628", "646", "312", "512", "206"];
 
@@ -83,10 +89,32 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
   function createAssistant(req) {
     const errors = validate(req.body, assistantSpec);
     if (errors.length) return badRequest(errors);
-    const now = stamp();
+    const dated = req.headers["x-stand-in-created-at"];
+    const now = dated && !Number.isNaN(Date.parse(dated)) ? new Date(dated).toISOString() : stamp();
     const assistant = { id: randomUUID(), orgId: ORG_ID, ...structuredClone(ASSISTANT_DEFAULTS), ...req.body, createdAt: now, updatedAt: now };
     assistants.set(assistant.id, assistant);
     return json(201, assistant);
+  }
+
+  /** GET /assistant: Vapi's ListAssistantsRequest (limit and createdAt/updatedAt bounds), newest first. */
+  function listAssistants(req) {
+    const errors = [];
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 0 || limit > 1000) errors.push("limit must not be greater than 1000", "limit must be an integer number");
+    const bounds = [];
+    for (const field of ["createdAt", "updatedAt"]) {
+      for (const [suffix, keep] of Object.entries(COMPARISONS)) {
+        const value = req.query[field + suffix];
+        if (value === undefined) continue;
+        const time = Date.parse(value);
+        if (Number.isNaN(time)) errors.push(`${field + suffix} must be a valid ISO 8601 date string`);
+        else bounds.push((record) => keep(Date.parse(record[field]), time));
+      }
+    }
+    if (errors.length) return badRequest(errors);
+    const matching = [...assistants.values()].filter((record) => bounds.every((inBounds) => inBounds(record)));
+    matching.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+    return json(200, matching.slice(0, limit));
   }
 
   function updateAssistant(req) {
@@ -184,7 +212,7 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
     port,
     routes: [
       { method: "POST", path: "/assistant", handle: authed(createAssistant) },
-      { method: "GET", path: "/assistant", handle: authed(() => json(200, [...assistants.values()].reverse())) },
+      { method: "GET", path: "/assistant", handle: authed(listAssistants) },
       { method: "GET", path: new RegExp(`^/assistant/${ID}$`), handle: authed(byId(assistants, "Assistant")) },
       { method: "PATCH", path: new RegExp(`^/assistant/${ID}$`), handle: authed(updateAssistant) },
       { method: "DELETE", path: new RegExp(`^/assistant/${ID}$`), handle: authed(deleteById(assistants, "Assistant")) },
