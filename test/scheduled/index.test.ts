@@ -6,14 +6,14 @@ import worker from "../../src/index";
 import { runScheduled } from "../../src/scheduled";
 import { envWith, testEnv } from "../support/env";
 import { assistantAtVapi } from "../support/vapi";
-import { datedAssistant } from "../support/vapi-sweep";
+import { datedAssistant, orphanMetadata } from "../support/vapi-sweep";
 
 /** A day of 2021 no other test dates assistants in: the sweep lists only what is older than its clock. */
 const NOON = new Date(Date.UTC(2021, 5, 1, 12));
 
 describe("scheduled", () => {
   it("sweeps orphaned assistants older than the margin at the trigger's scheduled time", async () => {
-    const orphan = await datedAssistant(new Date(NOON.getTime() - 30 * 60_000), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
+    const orphan = await datedAssistant(new Date(NOON.getTime() - 30 * 60_000), await orphanMetadata());
     const controller = createScheduledController({ scheduledTime: NOON.getTime(), cron: "17 * * * *" });
     const ctx = createExecutionContext();
     const handler: ExportedHandlerScheduledHandler<Bindings> = worker.scheduled;

@@ -4,8 +4,9 @@
  * assistant carries our `metadata.agentId` but no agents row points at it: this deletes it.
  *
  * Safe by construction:
- * - only assistants with our metadata (a UUID `agentId` and a string `userId`) are considered;
- *   anything else in the owner's Vapi org is never touched;
+ * - only assistants with our metadata (UUIDs `agentId` and `userId`) whose user has a row here
+ *   are considered; anything else in the Vapi org (other assistants, another environment's) is
+ *   never touched;
  * - only assistants created before `now - margin` are listed (`createdAtLt`), so an agent being
  *   created right now (assistant made, row not yet written) is never swept;
  * - an agent's row is deleted only after its assistant (services/agents), so "no row" means the
@@ -17,7 +18,7 @@
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { agents } from "../../db/schema";
+import { agents, users } from "../../db/schema";
 import { isVapiNotFound, type VapiClient } from "../../integrations/vapi/client";
 import { describeError, type Logger } from "../../lib/logger";
 
@@ -51,11 +52,12 @@ export interface SweepResult {
   failure?: string;
 }
 
-/** Our agent id, when the assistant carries our metadata; anything else is not ours to judge. */
-export function ourAgentId(assistant: Pick<Vapi.Assistant, "metadata">): string | undefined {
+/** Our agent and user ids, when the assistant carries our metadata; anything else is not ours to judge. */
+export function ourMetadata(assistant: Pick<Vapi.Assistant, "metadata">): { agentId: string; userId: string } | undefined {
   const metadata = assistant.metadata as { agentId?: unknown; userId?: unknown } | undefined;
   if (!metadata || typeof metadata.agentId !== "string" || typeof metadata.userId !== "string") return undefined;
-  return UUID_PATTERN.test(metadata.agentId) ? metadata.agentId.toLowerCase() : undefined;
+  if (!UUID_PATTERN.test(metadata.agentId) || !UUID_PATTERN.test(metadata.userId)) return undefined;
+  return { agentId: metadata.agentId.toLowerCase(), userId: metadata.userId.toLowerCase() };
 }
 
 export async function sweepOrphanedAssistants(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepResult> {
@@ -71,9 +73,9 @@ export async function sweepOrphanedAssistants(deps: SweepDeps, options: SweepOpt
       const assistants = await deps.vapi.assistants.list({ limit: pageSize, createdAtLt: cursor });
       result.examined += assistants.length;
       const orphans = await withoutAgentRow(deps.db, assistants);
-      for (const { assistant, agentId } of orphans) {
+      for (const orphan of orphans) {
         if (result.deleted.length >= maxDeletions) break;
-        await deleteOrphan(deps, assistant, agentId, result);
+        await deleteOrphan(deps, orphan, result);
       }
       const oldest = assistants.at(-1)?.createdAt;
       if (assistants.length < pageSize || !oldest || oldest >= cursor) break;
@@ -87,28 +89,44 @@ export async function sweepOrphanedAssistants(deps: SweepDeps, options: SweepOpt
   return result;
 }
 
-/** The assistants with our metadata whose agent has no row. */
-async function withoutAgentRow(db: Database, assistants: Vapi.Assistant[]) {
+interface Orphan {
+  assistant: Vapi.Assistant;
+  agentId: string;
+  userId: string;
+}
+
+/**
+ * The assistants with our metadata whose agent has no row — and whose user does have one: an
+ * assistant naming a user this database never had (another environment sharing the Vapi org) is
+ * not ours to delete.
+ */
+async function withoutAgentRow(db: Database, assistants: Vapi.Assistant[]): Promise<Orphan[]> {
   const ours = assistants.flatMap((assistant) => {
-    const agentId = ourAgentId(assistant);
-    return agentId ? [{ assistant, agentId }] : [];
+    const metadata = ourMetadata(assistant);
+    return metadata ? [{ assistant, ...metadata }] : [];
   });
   if (ours.length === 0) return [];
-  const rows = await db
+  const agentRows = await db
     .select({ id: agents.id })
     .from(agents)
     .where(inArray(agents.id, [...new Set(ours.map((entry) => entry.agentId))]));
-  const alive = new Set(rows.map((row) => row.id.toLowerCase()));
-  return ours.filter((entry) => !alive.has(entry.agentId));
+  const alive = new Set(agentRows.map((row) => row.id.toLowerCase()));
+  const candidates = ours.filter((entry) => !alive.has(entry.agentId));
+  if (candidates.length === 0) return [];
+  const userRows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(inArray(users.id, [...new Set(candidates.map((entry) => entry.userId))]));
+  const known = new Set(userRows.map((row) => row.id.toLowerCase()));
+  return candidates.filter((entry) => known.has(entry.userId));
 }
 
-async function deleteOrphan(deps: SweepDeps, assistant: Vapi.Assistant, agentId: string, result: SweepResult): Promise<void> {
+async function deleteOrphan(deps: SweepDeps, { assistant, agentId, userId }: Orphan, result: SweepResult): Promise<void> {
   try {
     await deps.vapi.assistants.delete({ id: assistant.id });
   } catch (error) {
     if (!isVapiNotFound(error)) throw error;
   }
-  const userId = String((assistant.metadata as { userId: string }).userId);
   const entry = { assistantId: assistant.id, agentId, userId, createdAt: assistant.createdAt };
   result.deleted.push(entry);
   deps.logger.info("orphaned assistant deleted", entry);

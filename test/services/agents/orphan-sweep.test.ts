@@ -14,7 +14,7 @@ import { testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { bookingAgent } from "../../support/google";
 import { assistantAtVapi, vapi, vapiRequests } from "../../support/vapi";
-import { datedAssistant } from "../../support/vapi-sweep";
+import { datedAssistant, orphanMetadata } from "../../support/vapi-sweep";
 
 const client = () => createVapiClient(loadConfig(testEnv));
 const MINUTE = 60_000;
@@ -36,8 +36,7 @@ afterEach(() => vapi.reset());
 describe("sweepOrphanedAssistants", () => {
   it("deletes an assistant with our metadata and no agent row, once it is older than the margin", async () => {
     const now = testDay();
-    const { user } = await createUser();
-    const orphan = await datedAssistant(minutesBefore(now, 11), { agentId: crypto.randomUUID(), userId: user.id });
+    const orphan = await datedAssistant(minutesBefore(now, 11), await orphanMetadata());
     const { run, logger } = sweep(now);
     const result = await run();
     expect(result.deleted.map((entry) => entry.assistantId)).toContain(orphan.id);
@@ -47,13 +46,13 @@ describe("sweepOrphanedAssistants", () => {
 
   it("keeps an orphan younger than the margin (an agent being created right now)", async () => {
     const now = testDay();
-    const fresh = await datedAssistant(minutesBefore(now, 9), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
+    const fresh = await datedAssistant(minutesBefore(now, 9), await orphanMetadata());
     const result = await sweep(now).run();
     expect(result.deleted.map((entry) => entry.assistantId)).not.toContain(fresh.id);
     expect(await assistantAtVapi(fresh.id)).toBeDefined();
   });
 
-  it("keeps an assistant whose agent has a row, and one without our metadata", async () => {
+  it("keeps an assistant whose agent has a row, one without our metadata, and one of a user this database never had", async () => {
     const now = testDay();
     const { user } = await createUser();
     const agent = await bookingAgent(user.id);
@@ -61,9 +60,10 @@ describe("sweepOrphanedAssistants", () => {
     const foreign = await datedAssistant(minutesBefore(now, 60), { owner: "someone else" });
     const bare = await datedAssistant(minutesBefore(now, 60), undefined);
     const malformed = await datedAssistant(minutesBefore(now, 60), { agentId: "not-a-uuid", userId: user.id });
+    const otherEnvironment = await datedAssistant(minutesBefore(now, 60), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
     const result = await sweep(now).run();
     const deleted = result.deleted.map((entry) => entry.assistantId);
-    for (const kept of [live, foreign, bare, malformed]) {
+    for (const kept of [live, foreign, bare, malformed, otherEnvironment]) {
       expect(deleted).not.toContain(kept.id);
       expect(await assistantAtVapi(kept.id)).toBeDefined();
     }
@@ -71,7 +71,7 @@ describe("sweepOrphanedAssistants", () => {
 
   it("is idempotent: a second run deletes nothing", async () => {
     const now = testDay();
-    const orphan = await datedAssistant(minutesBefore(now, 30), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
+    const orphan = await datedAssistant(minutesBefore(now, 30), await orphanMetadata());
     const first = await sweep(now).run();
     expect(first.deleted.map((entry) => entry.assistantId)).toContain(orphan.id);
     const mark = await vapi.mark();
@@ -83,7 +83,7 @@ describe("sweepOrphanedAssistants", () => {
   it("pages with createdAtLt and limit, and stops at the deletion cap", async () => {
     const now = testDay();
     const orphans = [];
-    for (let i = 0; i < 5; i++) orphans.push(await datedAssistant(minutesBefore(now, 20 + i), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() }));
+    for (let i = 0; i < 5; i++) orphans.push(await datedAssistant(minutesBefore(now, 20 + i), await orphanMetadata()));
     const mark = await vapi.mark();
     const capped = await sweep(now, { pageSize: 2, maxDeletions: 3 }).run();
     expect(capped.deleted).toHaveLength(3);
@@ -97,7 +97,7 @@ describe("sweepOrphanedAssistants", () => {
 
   it("logs a Vapi failure and leaves the orphan for the next run, without throwing", async () => {
     const now = testDay();
-    const orphan = await datedAssistant(minutesBefore(now, 30), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
+    const orphan = await datedAssistant(minutesBefore(now, 30), await orphanMetadata());
     await vapi.fault({ method: "DELETE", path: "/assistant/", status: 500, body: { message: "boom", statusCode: 500 }, times: 2 });
     const { run, logger } = sweep(now);
     const failed = await run();
