@@ -8,9 +8,11 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
 import { createPasswordResetToken } from "../../../src/services/accounts";
 import { issueDeviceToken } from "../../../src/services/accounts/device-cookies";
+import { hashPassword } from "../../../src/services/accounts/passwords";
 import { logIn, signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
+import { createUser } from "../../support/factories";
 import { call, deviceCookieFrom } from "../../support/http";
 
 const countStatuses = (statuses: number[]) =>
@@ -167,6 +169,22 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     expect(device).not.toBeNull();
     expect((await logIn(account.email, "a brand new password")).status).toBe(429);
     expect((await logIn(account.email, "a brand new password", withDevice(device as string))).status).toBe(200);
+  });
+
+  it("40 correct logins at once, each its own owner, half with a device cookie: all 200, each with a new device cookie", async () => {
+    const password = "forty owners at once";
+    const passwordHash = await hashPassword(password);
+    const secret = loadConfig(testEnv).DEVICE_COOKIE_SECRET as string;
+    const owners = await Promise.all(Array.from({ length: 40 }, () => createUser({ passwordHash })));
+    const responses = await Promise.all(
+      owners.map(async ({ user }, i) => {
+        const headers: Record<string, string> = { "cf-connecting-ip": `2001:db8:18:40::${(i + 1).toString(16)}` };
+        if (i % 2 === 0) headers.cookie = `device=${(await issueDeviceToken(secret, user.email)).token}`;
+        return logIn(user.email, password, headers);
+      }),
+    );
+    expect(countStatuses(responses.map((response) => response.status))).toEqual({ 200: 40 });
+    expect(new Set(responses.map(deviceCookieFrom)).size).toBe(40);
   });
 
   it("without DEVICE_COOKIE_SECRET no device cookie is set and logins are limited as strangers' are", async () => {
