@@ -4,6 +4,7 @@
  * startStack (dev/stack.mjs: `npm run dev`, the Node-side tests, the bench) and by the worker
  * tests' global set-up, where vitest-pool-workers runs the worker instead.
  */
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { openDatabase } from "./db/backend.mjs";
 import { applyMigrations, readJournal } from "./db/migrate.mjs";
@@ -50,8 +51,9 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
   try {
     /** @type {ServiceRow[]} */
     const services = [];
+    // A device-cookie key per run unless the developer set one: a restart only makes browsers strangers again (ADR 0010).
     /** @type {Record<string, string>} */
-    const ours = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: mode };
+    const ours = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: mode, DEVICE_COOKIE_SECRET: vars.DEVICE_COOKIE_SECRET || randomBytes(32).toString("hex") };
     const { database, neonHttp, freshDatabase } = await startDatabase({ vars, dataDir, services, workerVars: ours, cleanups });
     signal?.throwIfAborted();
 

@@ -82,6 +82,11 @@ export const configSchema = z.lazy(() => z.object({
       .optional(),
   ),
   GOOGLE_OAUTH_BASE_URL: optionalUrl,
+  /**
+   * HMAC key of the login device cookies (ADR 0010); its own secret, so rotating it only makes
+   * browsers strangers again until their next sign-in. Unset: device cookies are off.
+   */
+  DEVICE_COOKIE_SECRET: optionalText.pipe(z.string().min(32, { message: "must be at least 32 characters (openssl rand -hex 32)" }).optional()),
   /** Sandbox only: the SMTP stand-in's inbox (`GET …/messages`), shown on /sandbox. */
   SANDBOX_INBOX_URL: optionalUrl,
   GOOGLE_API_BASE_URL: optionalUrl,

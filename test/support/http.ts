@@ -47,3 +47,10 @@ export function sessionCookieFrom(response: Response): string {
   if (!match?.[1]) throw new Error(`no session cookie in ${JSON.stringify(setCookie)}`);
   return `session=${match[1]}`;
 }
+
+/** The `device=…` pair of a response's Set-Cookie (the login device cookie, ADR 0010), or null when none was set. */
+export function deviceCookieFrom(response: Response): string | null {
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  const match = /(?:^|,\s*)device=([^;]*)/.exec(setCookie);
+  return match?.[1] ? `device=${match[1]}` : null;
+}

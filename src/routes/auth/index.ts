@@ -1,6 +1,7 @@
 /**
  * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13). The steps
- * and rate limits are services/accounts/auth.ts; here the body is parsed and the cookie set.
+ * and rate limits are services/accounts/auth.ts; here the body is parsed and the cookies set
+ * (the session's, and the device cookie that keeps strangers' failures from locking the owner out).
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -9,6 +10,7 @@ import type { HonoEnv } from "../../env";
 import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
+import { readDeviceCookie, setDeviceCookie } from "../../middleware/device-cookie";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../middleware/session-cookie";
 import { userJson } from "../../services/accounts";
 import {
@@ -34,17 +36,19 @@ const passwordBody = z.lazy(() => z.object({ currentPassword: rawSingleLine.min(
 const resetRequestBody = z.lazy(() => z.object({ email: emailSchema }));
 const resetConfirmBody = z.lazy(() => z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema }));
 
-const client = (c: Context<HonoEnv>): Client => ({ ip: clientIp(c), userAgent: c.req.header("user-agent") });
+const client = (c: Context<HonoEnv>): Client => ({ ip: clientIp(c), userAgent: c.req.header("user-agent"), deviceToken: readDeviceCookie(c) });
 
 export const authRoutes = new Hono<HonoEnv>()
   .post("/auth/signup", validate("json", signupBody), async (c) => {
-    const { user, token, session } = await signUp(c.var.services, c.req.valid("json"), client(c));
+    const { user, token, session, device } = await signUp(c.var.services, c.req.valid("json"), client(c));
     setSessionCookie(c, token, session.expiresAt);
+    setDeviceCookie(c, device);
     return c.json({ user: userJson(user) }, 201);
   })
   .post("/auth/login", validate("json", loginBody), async (c) => {
-    const { user, token, session } = await signIn(c.var.services, c.req.valid("json"), client(c));
+    const { user, token, session, device } = await signIn(c.var.services, c.req.valid("json"), client(c));
     setSessionCookie(c, token, session.expiresAt);
+    setDeviceCookie(c, device);
     return c.json({ user: userJson(user) }, 200);
   })
   .post("/auth/logout", async (c) => {
@@ -63,7 +67,8 @@ export const authRoutes = new Hono<HonoEnv>()
     return c.json({ ok: true, message: "If that email has an account, a reset link is on its way." }, 202);
   })
   .post("/auth/password-reset/confirm", validate("json", resetConfirmBody), async (c) => {
-    await confirmPasswordReset(c.var.services, c.req.valid("json"), client(c));
+    const { device } = await confirmPasswordReset(c.var.services, c.req.valid("json"), client(c));
     clearSessionCookie(c);
+    setDeviceCookie(c, device);
     return c.body(null, 204);
   });

@@ -3,7 +3,9 @@
  * the checks and the session they end in. The route only parses and sets or clears the cookie.
  * Every attempt is counted before it is judged (`claimAttempt`), so parallel requests cannot
  * all slip under a limit; login and the current-password check give a successful attempt back,
- * so they limit failures only.
+ * so they limit failures only. A login from a browser with a valid device cookie for that
+ * account is limited on that device's failures alone (ADR 0010); every way of proving who you
+ * are (sign-up, login, a reset link) hands the browser a fresh device token.
  */
 import { AppError } from "../../errors";
 import { describeError } from "../../lib/logger";
@@ -11,15 +13,20 @@ import { hashToken } from "../../lib/tokens";
 import type { Services } from "../create-services";
 import { claimAttempt, enforce, recordHit } from "../rate-limit";
 import { authenticate, changePassword, createAccount, createPasswordResetToken, findResetToken, resetPasswordWithToken } from ".";
+import { issueDeviceToken, verifyDeviceToken } from "./device-cookies";
 import { limits } from "./limits";
 import { verifyPassword } from "./passwords";
 import { createSession, invalidateSession, invalidateUserSessions, type User } from "./sessions";
 
 type Deps = Pick<Services, "db" | "config">;
-/** Who is asking: the IP every limit is keyed on, and the user agent the session remembers. */
+/**
+ * Who is asking: the IP every stranger's limit is keyed on, the user agent the session
+ * remembers, and the device token the browser carries (its device cookie), if any.
+ */
 export interface Client {
   ip: string;
   userAgent?: string;
+  deviceToken?: string;
 }
 
 const invalidCredentials = () => new AppError("invalid_credentials", "That email and password do not match an account.");
@@ -27,16 +34,42 @@ const invalidCredentials = () => new AppError("invalid_credentials", "That email
 export async function signUp(deps: Deps, input: { email: string; password: string; name?: string; timezone?: string }, client: Client) {
   await enforce(deps.db, limits.signupPerIp(client.ip));
   const user = await createAccount(deps.db, { ...input, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT });
+  // Kept on purpose (ADR 0011): the per-IP limit above, counted before this answer, bounds how fast it can be asked.
   if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
-  return { user, ...(await createSession(deps.db, user.id, client)) };
+  return { user, device: await newDeviceToken(deps.config, user.email), ...(await createSession(deps.db, user.id, client)) };
 }
 
-export async function signIn(deps: Pick<Deps, "db">, { email, password }: { email: string; password: string }, client: Client) {
-  const attempt = await claimAttempt(deps.db, [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(client.ip)]);
+/**
+ * A browser with a valid device cookie for this e-mail is judged on its own failures only;
+ * any other attempt (no cookie, a forged or another account's) is a stranger's, limited per
+ * account and per IP. Either way the attempt is counted before the password is checked.
+ */
+export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, { email, password }: { email: string; password: string }, client: Client) {
+  const device = await trustedDevice(deps, client.deviceToken, email);
+  const rules = device ? [limits.loginFailuresPerDevice(device)] : [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(client.ip)];
+  const attempt = await claimAttempt(deps.db, rules);
   const user = await authenticate(deps.db, email, password);
   if (!user) throw invalidCredentials();
   await attempt.release();
-  return { user, ...(await createSession(deps.db, user.id, client)) };
+  // A new nonce each time: the cookie is rotated, and a device's fresh start is a new counter.
+  return { user, device: await newDeviceToken(deps.config, email), ...(await createSession(deps.db, user.id, client)) };
+}
+
+let warnedNoDeviceSecret = false;
+
+/** The device's nonce, or null for a stranger (and always null without DEVICE_COOKIE_SECRET). */
+async function trustedDevice(deps: Pick<Services, "config" | "logger">, token: string | undefined, email: string) {
+  const secret = deps.config.DEVICE_COOKIE_SECRET;
+  if (!secret) {
+    if (!warnedNoDeviceSecret) deps.logger.warn("DEVICE_COOKIE_SECRET is not set: device cookies are off, and strangers' failed logins can lock an owner out");
+    warnedNoDeviceSecret = true;
+    return null;
+  }
+  return verifyDeviceToken(secret, token, email);
+}
+
+function newDeviceToken(config: Services["config"], email: string) {
+  return config.DEVICE_COOKIE_SECRET ? issueDeviceToken(config.DEVICE_COOKIE_SECRET, email) : Promise.resolve(null);
 }
 
 /** Ends the session the cookie's token names (the session id is the token's hash). */
@@ -84,10 +117,17 @@ export async function requestPasswordReset(deps: Pick<Services, "db" | "config" 
   return { delivery };
 }
 
-export async function confirmPasswordReset(deps: Pick<Deps, "db">, { token, newPassword }: { token: string; newPassword: string }, client: Client) {
+/**
+ * Sets the new password through a live reset link. The browser that used it gets a device
+ * token: owning the mailbox is proof enough, and it is the owner's way back in on a new device
+ * while strangers hold the account's login limit full.
+ */
+export async function confirmPasswordReset(deps: Deps, { token, newPassword }: { token: string; newPassword: string }, client: Client) {
   await enforce(deps.db, limits.resetConfirmPerIp(client.ip));
   // The token first: scrypt runs only for a live token, so made-up tokens cost one indexed read.
   const invalid = () => new AppError("invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
   if (!(await findResetToken(deps.db, token))) throw invalid();
-  if (!(await resetPasswordWithToken(deps.db, token, newPassword))) throw invalid();
+  const user = await resetPasswordWithToken(deps.db, token, newPassword);
+  if (!user) throw invalid();
+  return { device: await newDeviceToken(deps.config, user.email) };
 }

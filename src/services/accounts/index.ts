@@ -114,12 +114,13 @@ export async function createPasswordResetToken(db: Database, email: string, now 
 
 /**
  * Uses a reset token: in one statement, the token (and every other open token of the user)
- * is spent, the password set and every session revoked. Null when the token is unknown,
- * used or expired. Call `findResetToken` first: this hashes the password whatever the token.
+ * is spent, the password set and every session revoked. The user's id and e-mail, or null when
+ * the token is unknown, used or expired. Call `findResetToken` first: this hashes the password
+ * whatever the token.
  */
 export async function resetPasswordWithToken(db: Database, token: string, newPassword: string) {
   const passwordHash = await hashPassword(newPassword);
-  const result = await db.execute<{ user_id: string }>(sql`
+  const result = await db.execute<{ user_id: string; email: string }>(sql`
     with consumed as (
       update ${passwordResetTokens} set used_at = now()
       where id = ${hashToken(token)} and used_at is null and expires_at > now()
@@ -130,10 +131,11 @@ export async function resetPasswordWithToken(db: Database, token: string, newPas
     ), updated as (
       update ${users} set password_hash = ${passwordHash}, updated_at = now()
       where id in (select user_id from consumed)
-      returning id
+      returning id, email
     ), revoked as (
       delete from sessions where user_id in (select id from updated)
     )
-    select id as user_id from updated`);
-  return result.rows[0]?.user_id ?? null;
+    select id as user_id, email from updated`);
+  const row = result.rows[0];
+  return row ? { id: row.user_id, email: row.email } : null;
 }

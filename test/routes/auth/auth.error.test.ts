@@ -90,6 +90,22 @@ describe("login errors and limits", () => {
 });
 
 describe("sign-up rate limit", () => {
+  it("bounds e-mail enumeration (ADR 0011): a 409 email_taken counts against the address's 10 an hour, and the 11th probe is 429 whatever the e-mail", async () => {
+    const taken = await signUp();
+    const ip = `2001:db8:5168::${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    const probe = (email: string) => call("/api/auth/signup", { method: "POST", headers: { "cf-connecting-ip": ip }, json: { email, password: "probing for accounts" } });
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const response = await probe(taken.email);
+      expect(response.status).toBe(409);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    for (const email of [taken.email, uniqueEmail("probe")]) {
+      const limited = await probe(email);
+      expect(limited.status).toBe(429);
+      expect((await errorOf(limited)).code).toBe("rate_limited");
+    }
+  });
+
   it("one address gets 10 sign-ups an hour; the 11th is 429 rate_limited and creates no account", async () => {
     const ip = `2001:db8:5167::${Math.floor(Math.random() * 0xffff).toString(16)}`;
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -1,10 +1,19 @@
 /**
  * Limits under parallel requests (DESIGN §13, issue #10 item 2): every attempt is counted
  * atomically before the password is judged, so a burst gets no more tries than the limit.
+ * Device cookies (issue #18 item 9, ADR 0010): strangers' failures cannot lock out a browser
+ * that has signed in before; it is judged on its own failures.
  */
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/env";
+import { createPasswordResetToken } from "../../../src/services/accounts";
+import { issueDeviceToken } from "../../../src/services/accounts/device-cookies";
+import { hashPassword } from "../../../src/services/accounts/passwords";
 import { logIn, signUp } from "../../support/accounts";
-import { call } from "../../support/http";
+import { db } from "../../support/db";
+import { envWith, testEnv } from "../../support/env";
+import { createUser } from "../../support/factories";
+import { call, deviceCookieFrom } from "../../support/http";
 
 const countStatuses = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((counts, status) => {
@@ -52,5 +61,137 @@ describe("current-password check of POST /api/auth/password under a burst", () =
     expect(countStatuses(responses.map((response) => response.status))).toEqual({ 401: 10, 429: 30 });
     expect((await change(account.password)).status).toBe(429);
     expect((await logIn(account.email, account.password)).status).toBe(200);
+  });
+});
+
+/** The attack from issue #18 item 9: 25 wrong passwords at once, each from its own address, no device cookie. */
+async function lockOut(email: string) {
+  const responses = await Promise.all(
+    Array.from({ length: 25 }, (_, i) => logIn(email, `stranger's guess ${i}`, { "cf-connecting-ip": `2001:db8:18:9::${(i + 1).toString(16)}` })),
+  );
+  expect(countStatuses(responses.map((response) => response.status))).toEqual({ 401: 10, 429: 15 });
+}
+
+async function deviceOf(response: Response) {
+  expect(response.status).toBe(200);
+  const device = deviceCookieFrom(response);
+  if (!device) throw new Error("the login set no device cookie");
+  return device;
+}
+
+const withDevice = (device: string) => ({ cookie: device });
+
+describe("device cookies: strangers cannot lock an owner out", () => {
+  it("after strangers fill the account's limit, the owner's browser still signs in, and its cookie is rotated each time", async () => {
+    const account = await signUp();
+    const fromSignUp = deviceCookieFrom(account.response);
+    const device = await deviceOf(await logIn(account.email, account.password));
+    await lockOut(account.email);
+    // Strangers, even with the right password, wait.
+    expect((await logIn(account.email, account.password)).status).toBe(429);
+    const again = await logIn(account.email, account.password, withDevice(device));
+    const rotated = await deviceOf(again);
+    expect(rotated).not.toBe(device);
+    expect((await logIn(account.email, account.password, withDevice(rotated))).status).toBe(200);
+    // The browser that signed up is trusted too.
+    expect(fromSignUp).not.toBeNull();
+    expect((await logIn(account.email, account.password, withDevice(fromSignUp as string))).status).toBe(200);
+  });
+
+  it("a device cookie of account A does not help for account B", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const deviceOfA = await deviceOf(await logIn(a.email, a.password));
+    await lockOut(b.email);
+    expect((await logIn(b.email, b.password, withDevice(deviceOfA))).status).toBe(429);
+    expect((await logIn(a.email, a.password, withDevice(deviceOfA))).status).toBe(200);
+  });
+
+  it("a forged, tampered, expired or malformed device cookie counts as none", async () => {
+    const account = await signUp();
+    const device = await deviceOf(await logIn(account.email, account.password));
+    const [version, nonce, issuedAt, signature] = device.slice("device=".length).split(".") as [string, string, string, string];
+    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === "a" ? "b" : "a"}${text.slice(at + 1)}`;
+    const secret = loadConfig(testEnv).DEVICE_COOKIE_SECRET as string;
+    const otherKey = await issueDeviceToken("not our key, but just as long as one", account.email);
+    const expired = await issueDeviceToken(secret, account.email, new Date(Date.now() - 181 * 24 * 60 * 60 * 1000));
+    const forgeries = [
+      `${version}.${nonce}.${issuedAt}.${flip(signature, 3)}`,
+      `${version}.${flip(nonce, 3)}.${issuedAt}.${signature}`,
+      `${version}.${nonce}.${Number(issuedAt) + 1}.${signature}`,
+      `v2.${nonce}.${issuedAt}.${signature}`,
+      otherKey.token,
+      expired.token,
+      "garbage",
+      "",
+    ];
+    await lockOut(account.email);
+    for (const forged of forgeries) {
+      expect((await logIn(account.email, account.password, withDevice(`device=${forged}`))).status, forged).toBe(429);
+    }
+    expect((await logIn(account.email, account.password, withDevice(device))).status).toBe(200);
+  });
+
+  it("a device that fails too often is locked on its own (40 at once: 10 judged); the owner's other browser and strangers are not", async () => {
+    const account = await signUp();
+    const guessing = await deviceOf(await logIn(account.email, account.password));
+    const other = await deviceOf(await logIn(account.email, account.password));
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => logIn(account.email, `wrong guess ${i}`, withDevice(guessing))));
+    expect(countStatuses(responses.map((response) => response.status))).toEqual({ 401: 10, 429: 30 });
+    const locked = await logIn(account.email, account.password, withDevice(guessing));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await logIn(account.email, account.password, withDevice(other))).status).toBe(200);
+    // The device's failures were its own: the account's limit for strangers is untouched.
+    expect((await logIn(account.email, account.password)).status).toBe(200);
+  });
+
+  it("the cookie is HttpOnly, Secure, SameSite=Strict, sent only to /api/auth, and lives 180 days", async () => {
+    const account = await signUp();
+    const response = await logIn(account.email, account.password);
+    const cookie = response.headers.getSetCookie().find((line) => line.startsWith("device="));
+    expect(cookie).toMatch(/^device=v1\.[a-z2-7]+\.\d+\.[\w-]+;/);
+    for (const attribute of [/; HttpOnly(;|$)/, /; Secure(;|$)/, /; SameSite=Strict(;|$)/, /; Path=\/api\/auth(;|$)/]) expect(cookie).toMatch(attribute);
+    const expires = new Date(/; Expires=([^;]+)/.exec(cookie ?? "")?.[1] ?? 0).getTime();
+    expect(expires - Date.now()).toBeGreaterThan(179 * 24 * 60 * 60 * 1000);
+    // Signing out ends the session, not the browser's standing.
+    const logout = await call("/api/auth/logout", { method: "POST", cookie: account.cookie });
+    expect(logout.headers.getSetCookie().some((line) => line.startsWith("device="))).toBe(false);
+  });
+
+  it("a reset link gives its browser a device cookie: the owner's way in on a new device while strangers hold the limit full", async () => {
+    const account = await signUp();
+    await lockOut(account.email);
+    const reset = await createPasswordResetToken(db, account.email);
+    const confirm = await call("/api/auth/password-reset/confirm", { method: "POST", json: { token: reset?.token, newPassword: "a brand new password" } });
+    expect(confirm.status).toBe(204);
+    const device = deviceCookieFrom(confirm);
+    expect(device).not.toBeNull();
+    expect((await logIn(account.email, "a brand new password")).status).toBe(429);
+    expect((await logIn(account.email, "a brand new password", withDevice(device as string))).status).toBe(200);
+  });
+
+  it("40 correct logins at once, each its own owner, half with a device cookie: all 200, each with a new device cookie", async () => {
+    const password = "forty owners at once";
+    const passwordHash = await hashPassword(password);
+    const secret = loadConfig(testEnv).DEVICE_COOKIE_SECRET as string;
+    const owners = await Promise.all(Array.from({ length: 40 }, () => createUser({ passwordHash })));
+    const responses = await Promise.all(
+      owners.map(async ({ user }, i) => {
+        const headers: Record<string, string> = { "cf-connecting-ip": `2001:db8:18:40::${(i + 1).toString(16)}` };
+        if (i % 2 === 0) headers.cookie = `device=${(await issueDeviceToken(secret, user.email)).token}`;
+        return logIn(user.email, password, headers);
+      }),
+    );
+    expect(countStatuses(responses.map((response) => response.status))).toEqual({ 200: 40 });
+    expect(new Set(responses.map(deviceCookieFrom)).size).toBe(40);
+  });
+
+  it("without DEVICE_COOKIE_SECRET no device cookie is set and logins are limited as strangers' are", async () => {
+    const account = await signUp();
+    const env = envWith({ DEVICE_COOKIE_SECRET: undefined });
+    const response = await call("/api/auth/login", { method: "POST", json: { email: account.email, password: account.password }, env });
+    expect(response.status).toBe(200);
+    expect(deviceCookieFrom(response)).toBeNull();
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * Device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"; ADR 0010): a
+ * browser that has signed in to an account gets a token that says so, and its later logins to
+ * that account are judged on that device's own failures instead of the account's, so strangers
+ * guessing at an e-mail cannot lock its owner out.
+ *
+ * The token is `v1.<nonce>.<issued at, unix seconds>.<signature>`, the signature an HMAC-SHA-256
+ * with DEVICE_COOKIE_SECRET over the login name (the normalised e-mail), the nonce and the time.
+ * The e-mail itself is not in the cookie: the login attempt supplies it, so a token only verifies
+ * for the account it was issued for, and the cookie tells no one which account that is. Nothing
+ * is stored: the nonce names the device's own failure counter in `rate_limits`.
+ */
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { generateToken } from "../../lib/tokens";
+
+/** Long-lived (it is renewed on every successful login); checked here too, since a stolen cookie ignores Max-Age. */
+export const DEVICE_TOKEN_TTL_SECONDS = 180 * 24 * 60 * 60;
+
+const VERSION = "v1";
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string) {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** What is signed: a fixed label (so no other HMAC of ours can be replayed as one), then each part on its own line. */
+function signedText(email: string, nonce: string, issuedAt: number) {
+  return encoder.encode(`agentline device cookie ${VERSION}\n${email}\n${nonce}\n${issuedAt}`);
+}
+
+/** A fresh token for a browser that has just proved it knows the account's password (or owns its mailbox). */
+export async function issueDeviceToken(secret: string, email: string, now = new Date()) {
+  const nonce = generateToken(16);
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), signedText(email, nonce, issuedAt)));
+  return { token: [VERSION, nonce, issuedAt, encodeBase64urlNoPadding(signature)].join("."), expiresAt: new Date((issuedAt + DEVICE_TOKEN_TTL_SECONDS) * 1000) };
+}
+
+/**
+ * The device's nonce when `token` is a genuine, unexpired token issued for `email`; otherwise
+ * null, and the attempt is a stranger's (malformed, forged, tampered, expired or another account's).
+ */
+export async function verifyDeviceToken(secret: string, token: string | undefined, email: string, now = new Date()): Promise<string | null> {
+  const parts = token?.split(".") ?? [];
+  if (parts.length !== 4) return null;
+  const [version, nonce = "", issuedAtText = "", signatureText = ""] = parts;
+  if (version !== VERSION || !/^[a-z2-7]{20,64}$/.test(nonce) || !/^\d{1,12}$/.test(issuedAtText)) return null;
+  const issuedAt = Number(issuedAtText);
+  const age = Math.floor(now.getTime() / 1000) - issuedAt;
+  if (age < -60 || age > DEVICE_TOKEN_TTL_SECONDS) return null;
+  let signature: Uint8Array;
+  try {
+    signature = decodeBase64urlIgnorePadding(signatureText);
+  } catch {
+    return null;
+  }
+  // subtle.verify compares in constant time.
+  const genuine = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, signedText(email, nonce, issuedAt));
+  return genuine ? nonce : null;
+}
