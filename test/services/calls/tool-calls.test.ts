@@ -13,7 +13,7 @@ import { createLine, deliver, type Line, vapiMessage } from "../../support/vapi-
 
 /** A calendar in memory that behaves as the Google services promise to. */
 function fakeCalendar() {
-  const bookings: { start: string; end: string; phone: string; name: string; key: string; eventId: string }[] = [];
+  const bookings: { start: string; end: string; owner: string | null; phone?: string; name: string; key: string; eventId: string }[] = [];
   let failing: Error | null = null;
   let hanging = false;
   const calls = { book: 0 };
@@ -35,20 +35,20 @@ function fakeCalendar() {
       if (prior) return { start: prior.start, end: prior.end, eventId: prior.eventId };
       const start = new Date(input.start).toISOString();
       if (bookings.some((b) => b.start === start)) throw new BookingRefusal("That time was just taken. Would 3:30 PM work instead?");
-      const booking = { start, end: end(start), phone: input.phone, name: input.name, key: input.idempotencyKey, eventId: `evt_${bookings.length + 1}` };
+      const booking = { start, end: end(start), owner: input.callerPhone, phone: input.phone, name: input.name, key: input.idempotencyKey, eventId: `evt_${bookings.length + 1}` };
       bookings.push(booking);
       return { start, end: booking.end, eventId: booking.eventId };
     },
     async cancel(_agent, { callerPhone, start }) {
       await guard();
-      const index = bookings.findIndex((b) => b.phone === callerPhone && (!start || b.start === new Date(start).toISOString()));
+      const index = bookings.findIndex((b) => b.owner === callerPhone && (!start || b.start === new Date(start).toISOString()));
       if (index < 0) throw new BookingRefusal("I can't find a booking made from the number you're calling from.");
       const [removed] = bookings.splice(index, 1);
       return { start: removed?.start ?? "", end: removed?.end ?? "" };
     },
     async move(_agent, { callerPhone, to }) {
       await guard();
-      const booking = bookings.find((b) => b.phone === callerPhone);
+      const booking = bookings.find((b) => b.owner === callerPhone);
       if (!booking) throw new BookingRefusal("I can't find a booking made from the number you're calling from.");
       const from = { start: booking.start, end: booking.end };
       booking.start = new Date(to).toISOString();
@@ -119,7 +119,7 @@ describe("tool-calls: answers", () => {
     for (const retry of retries) expect(retry.results[0]).toEqual(first.results[0]);
     expect(calendar.bookings).toHaveLength(1);
     expect(calendar.calls.book).toBe(1);
-    expect(calendar.bookings[0]).toMatchObject({ phone: "+15125550147", name: "Jordan Lee" });
+    expect(calendar.bookings[0]).toMatchObject({ owner: "+15125550147", name: "Jordan Lee" });
     expect((await eventsOf(line.vapiCallId)).map((e) => e.kind)).toEqual(["booked"]);
   });
 

@@ -12,7 +12,7 @@ async function setUp() {
   const agent = await bookingAgent(user.id, { calendarId });
   const deps = googleDeps(NOW);
   const book = async (phone: string, start: string, name = "Jane") => {
-    const result = await bookAppointment(deps, agent, { name, phone, start, idempotencyKey: crypto.randomUUID() });
+    const result = await bookAppointment(deps, agent, { name, callerPhone: phone, start, idempotencyKey: crypto.randomUUID() });
     if (!result.ok) throw new Error(result.message);
     return result.event;
   };
@@ -30,7 +30,7 @@ describe("cancel and move", () => {
     expect(events.find((e) => e.id === mine.id)?.status).toBe("cancelled");
     expect(events.find((e) => e.id === theirs.id)?.status).toBe("confirmed");
     // The freed time books again.
-    expect(await bookAppointment(deps, agent, { name: "Sam", phone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "again" })).toMatchObject({ ok: true });
+    expect(await bookAppointment(deps, agent, { name: "Sam", callerPhone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "again" })).toMatchObject({ ok: true });
   });
 
   it("nobody can cancel or move another caller's booking, even naming its exact time", async () => {
@@ -67,7 +67,7 @@ describe("cancel and move", () => {
     expect(result).toMatchObject({ ok: true, appointment: { id: booked.id, start: "2030-05-14T14:30:00.000Z" }, message: "Done. Your appointment is now Tuesday at 10:30 AM." });
     const event = (await calendarEvents(tokens.accessToken, calendarId)).find((e) => e.id === booked.id);
     expect(Date.parse(event?.start.dateTime ?? "")).toBe(Date.parse("2030-05-14T14:30:00Z"));
-    expect(await bookAppointment(deps, agent, { name: "Sam", phone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "old-time" })).toMatchObject({ ok: true });
+    expect(await bookAppointment(deps, agent, { name: "Sam", callerPhone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "old-time" })).toMatchObject({ ok: true });
     const list = await listAppointments(deps, agent);
     expect(list.ok && list.appointments.map((a) => [a.start, a.phone])).toEqual([
       ["2030-05-14T14:00:00.000Z", "+14155550123"],
@@ -84,6 +84,6 @@ describe("cancel and move", () => {
     const event = (await calendarEvents(tokens.accessToken, calendarId)).find((e) => e.id === booked.id);
     expect(Date.parse(event?.start.dateTime ?? "")).toBe(Date.parse("2030-05-14T14:00:00Z"));
     // Its hold stayed too: the old time is still taken.
-    expect(await bookAppointment(deps, agent, { name: "Sam", phone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "x" })).toMatchObject({ ok: false, code: "slot_taken" });
+    expect(await bookAppointment(deps, agent, { name: "Sam", callerPhone: "+14155550123", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "x" })).toMatchObject({ ok: false, code: "slot_taken" });
   });
 });
