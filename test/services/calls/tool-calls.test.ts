@@ -16,7 +16,7 @@ function fakeCalendar() {
   const bookings: { start: string; end: string; owner: string | null; phone?: string; name: string; key: string; eventId: string }[] = [];
   let failing: Error | null = null;
   let hanging = false;
-  const calls = { book: 0 };
+  const calls = { book: 0, availability: 0 };
   const guard = async () => {
     if (hanging) await new Promise(() => undefined);
     if (failing) throw failing;
@@ -25,6 +25,7 @@ function fakeCalendar() {
   const port: BookingPort = {
     async availability(_agent: Agent, { date }) {
       await guard();
+      calls.availability += 1;
       const slots: Slot[] = ["14:00", "14:30", "15:30"].map((t) => ({ start: `${date}T${t}:00.000Z`, end: end(`${date}T${t}:00.000Z`) }));
       return slots.filter((slot) => !bookings.some((b) => b.start === slot.start));
     },
@@ -155,6 +156,53 @@ describe("tool-calls: answers", () => {
     anonymous.call.customer = undefined;
     anonymous.customer = undefined;
     expect((await answerToolCalls(deps, anonymous)).results[0]).toMatchObject({ result: expect.stringMatching(/calling from/) });
+  });
+});
+
+describe("tool-calls: whose call it is (issue 18 items 7, 8)", () => {
+  const spoken = (result: unknown) => JSON.stringify(result);
+
+  it("a call on A's number carrying B's assistant id is refused in a speakable line, logged, and never reads a calendar", async () => {
+    const a = await setUp();
+    const b = await setUp();
+    const check = [{ name: "check_availability", arguments: { date: "2030-05-14" } }];
+    // The call A's number opened at assistant-request, now claiming B's assistant.
+    const known = await answerToolCalls(a.deps, toolMessage({ ...a.line, vapiAssistantId: b.line.vapiAssistantId }, check));
+    // A call we never opened, on A's number with B's assistant.
+    const unknown = await answerToolCalls(a.deps, toolMessage({ ...a.newCall(), vapiAssistantId: b.line.vapiAssistantId }, check));
+    // A's call and assistant, but B's number.
+    const number = await answerToolCalls(a.deps, toolMessage({ ...a.line, vapiPhoneNumberId: b.line.vapiPhoneNumberId }, check));
+    for (const answer of [known, unknown, number]) {
+      expect(answer.results).toHaveLength(1);
+      expect(spoken(answer.results[0])).not.toMatch(/\d:\d\d [AP]M/);
+      expect(spoken(answer.results[0])).not.toMatch(/\\n/);
+    }
+    expect(a.calendar.calls.availability).toBe(0);
+    expect(a.logger.entries.filter((e) => e.level === "warn" && e.msg === "tool call does not match its call's agent; refused").map((e) => e.fields?.mismatch)).toEqual([
+      "assistant",
+      "assistant",
+      "phone_number",
+    ]);
+    // The call's own assistant on its own number still answers.
+    const own = await answerToolCalls(a.deps, toolMessage(a.line, check));
+    expect(own.results[0]).toMatchObject({ result: expect.stringMatching(/9:00 AM/) });
+  });
+
+  it("a booking belongs to the number that called, as recorded when the call was answered; a spoken number is contact data", async () => {
+    const { line, newCall, deps, calendar } = await setUp();
+    const victim = "+15125550999";
+    // The caller (+15125550147) gives someone else's number; a later message even claims it as the caller.
+    const message = toolMessage(line, [{ name: "book_appointment", arguments: { start: "2030-05-14T09:00:00-05:00", name: "Jordan", phone: victim } }]);
+    message.call.customer = { number: victim, name: undefined };
+    message.customer = { number: victim, name: undefined };
+    await answerToolCalls(deps, message);
+    expect(calendar.bookings).toEqual([expect.objectContaining({ owner: "+15125550147", phone: victim })]);
+    // The person whose number was given cannot cancel it; the caller can.
+    const other = { ...newCall(), customer: victim };
+    await deliver(vapiMessage("assistant-request", other));
+    const cancel = await answerToolCalls(deps, toolMessage(other, [{ name: "cancel_appointment", arguments: {} }]));
+    expect(cancel.results[0]).toMatchObject({ result: expect.stringMatching(/can't find a booking/) });
+    expect(calendar.bookings).toHaveLength(1);
   });
 });
 

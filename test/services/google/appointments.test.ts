@@ -48,6 +48,20 @@ describe("cancel and move", () => {
     expect((await calendarEvents(tokens.accessToken, calendarId)).find((e) => e.id === janes.id)?.status).toBe("confirmed");
   });
 
+  it("a booking belongs to the number that called; a number the caller spoke is contact data and grants nothing", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const booked = await bookAppointment(deps, agent, { name: "Jane", callerPhone: JANE, phone: "+1 (415) 555-0666", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "spoken" });
+    if (!booked.ok) throw new Error(booked.message);
+    const event = (await calendarEvents(tokens.accessToken, calendarId)).find((e) => e.id === booked.event.id);
+    expect(event?.extendedProperties?.private).toMatchObject({ agentlinePhone: JANE, agentlineContactPhone: MALLORY });
+    expect(event?.description).toContain(`Phone: ${MALLORY}\nCalled from: ${JANE}`);
+    const list = await listAppointments(deps, agent);
+    expect(list.ok && list.appointments.map((a) => a.phone)).toEqual([MALLORY]);
+    expect(await cancelAppointment(deps, agent, { callerPhone: MALLORY })).toMatchObject({ ok: false, code: "no_appointment" });
+    expect(await moveAppointment(deps, agent, { callerPhone: MALLORY, newStart: "2030-05-14T15:00:00-04:00" })).toMatchObject({ ok: false, code: "no_appointment" });
+    expect(await cancelAppointment(deps, agent, { callerPhone: JANE })).toMatchObject({ ok: true, cancelled: { id: booked.event.id } });
+  });
+
   it("a caller with several bookings is asked which one, and can name it by its time", async () => {
     const { agent, deps, book } = await setUp();
     await book(JANE, "2030-05-14T10:00:00-04:00");

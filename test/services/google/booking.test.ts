@@ -69,6 +69,28 @@ describe("booking", () => {
     ).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
   });
 
+  it("two agents booking into one calendar never double-book: bursts of concurrent bookings from both", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const second = await bookingAgent(agent.userId, { calendarId });
+    const starts = ["09:00", "10:00", "11:00", "12:00"].map((time) => `2030-05-14T${time}:00-04:00`);
+    for (const start of starts) {
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => bookAppointment(deps, i % 2 ? second : agent, { name: `Caller ${i}`, callerPhone: `+1415555030${i}`, start, idempotencyKey: `burst:${start}:${i}` })),
+      );
+      expect(burst.map((r) => (r.ok ? "booked" : r.code)).sort()).toEqual(["booked", ...Array(9).fill("slot_taken")]);
+    }
+    const live = (await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled");
+    expect(live.map((e) => Date.parse(e.start.dateTime)).sort()).toEqual(starts.map(Date.parse).sort());
+    // The database refuses it whoever writes: another agent's overlapping hold on that calendar.
+    const range = { startAt: new Date("2030-05-14T13:15:00Z"), endAt: new Date("2030-05-14T13:45:00Z"), expiresAt: NOW, status: "confirmed" as const };
+    await expect(db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId, ...range })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
+    // Another calendar of the owner, and another owner's calendar of the same id, are other calendars.
+    await db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId: `${calendarId}-other`, ...range });
+    const stranger = await connectedUser(NOW);
+    const theirs = await bookingAgent(stranger.user.id, { calendarId });
+    await db.insert(bookingHolds).values({ agentId: theirs.id, userId: stranger.user.id, calendarId, ...range });
+  });
+
   it("re-checks Google at commit time: a slot the owner filled meanwhile is taken, with the next opening", async () => {
     const { agent, deps, tokens, calendarId } = await setUp();
     await putEvent(tokens.accessToken, calendarId, "2030-05-14T09:00:00-04:00", "2030-05-14T10:00:00-04:00");
