@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { bookingHolds } from "../../../src/db/schema";
 import { bookAppointment, cancelAppointment, listAppointments, moveAppointment } from "../../../src/services/google";
+import { db } from "../../support/db";
 import { bookingAgent, calendarEvents, connectedUser, googleDeps, ownCalendar, putEvent } from "../../support/google";
 
 const NOW = new Date("2030-05-13T12:00:00Z"); // Monday 08:00 in New York
@@ -60,6 +63,23 @@ describe("cancel and move", () => {
     expect(await cancelAppointment(deps, agent, { callerPhone: MALLORY })).toMatchObject({ ok: false, code: "no_appointment" });
     expect(await moveAppointment(deps, agent, { callerPhone: MALLORY, newStart: "2030-05-14T15:00:00-04:00" })).toMatchObject({ ok: false, code: "no_appointment" });
     expect(await cancelAppointment(deps, agent, { callerPhone: JANE })).toMatchObject({ ok: true, cancelled: { id: booked.event.id } });
+  });
+
+  it("a double booking from before migration 0007 is checked by the calendar's rule again when it is moved", async () => {
+    const { agent, deps, tokens, calendarId, book } = await setUp();
+    await book(MALLORY, "2030-05-14T10:00:00-04:00", "Mallory");
+    // Another agent on the same calendar booked 10:00 too, under the old per-agent rule.
+    const other = await bookingAgent(agent.userId, { calendarId });
+    const event = await putEvent(tokens.accessToken, calendarId, "2030-05-14T10:00:00-04:00", "2030-05-14T10:30:00-04:00", {
+      extendedProperties: { private: { agentlineAgentId: other.id, agentlinePhone: JANE } },
+    });
+    const range = { startAt: new Date("2030-05-14T14:00:00Z"), endAt: new Date("2030-05-14T14:30:00Z") };
+    await db.insert(bookingHolds).values({ agentId: other.id, userId: agent.userId, calendarId, ...range, expiresAt: range.endAt, status: "confirmed", googleEventId: event.id, callerPhone: JANE, legacyOverlap: true });
+    // Even "moving" it onto its own time: it overlaps the booking that kept its place.
+    expect(await moveAppointment(deps, other, { callerPhone: JANE, newStart: "2030-05-14T10:00:00-04:00" })).toMatchObject({ ok: false, code: "slot_taken" });
+    expect(await moveAppointment(deps, other, { callerPhone: JANE, newStart: "2030-05-14T11:00:00-04:00" })).toMatchObject({ ok: true });
+    const [hold] = await db.select().from(bookingHolds).where(eq(bookingHolds.googleEventId, event.id));
+    expect(hold).toMatchObject({ legacyOverlap: false, startAt: new Date("2030-05-14T15:00:00Z") });
   });
 
   it("a caller with several bookings is asked which one, and can name it by its time", async () => {
