@@ -317,9 +317,11 @@ export const webhookEvents = pgTable(
 
 /**
  * A booking's claim on its time range, from the moment it is held until it is cancelled. The
- * exclusion constraint `booking_holds_no_overlap` (migrations/0001_google.sql; drizzle cannot
- * express it) makes two live ranges of one agent overlapping impossible:
- * `EXCLUDE USING gist (agent_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&) WHERE (status <> 'cancelled')`.
+ * exclusion constraint `booking_holds_no_overlap` (migrations/0007_booking_holds_per_calendar.sql;
+ * drizzle cannot express it) makes two live ranges on one calendar of one owner overlapping
+ * impossible, whichever agents booked them (docs/decisions/0310):
+ * `EXCLUDE USING gist (user_id WITH =, calendar_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&)
+ *  WHERE (status <> 'cancelled' AND NOT legacy_overlap)`.
  * A `held` row whose expires_at passed belongs to a booking that died half-way and may be taken over.
  */
 export const bookingHolds = pgTable(
@@ -327,13 +329,23 @@ export const bookingHolds = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     agentId: uuid("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    /** The owner of the calendar: with calendarId, the scope of the no-overlap rule. */
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The Google calendar the booking is in (the agent's, else the connection's, else "primary"). */
+    calendarId: text("calendar_id").notNull(),
     startAt: timestamp("start_at", { withTimezone: true }).notNull(),
     endAt: timestamp("end_at", { withTimezone: true }).notNull(),
     googleEventId: text("google_event_id"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     status: text("status", { enum: ["held", "confirmed", "cancelled"] }).notNull().default("held"),
-    /** The caller's key (the Vapi tool-call id): a retried booking answers the same event. */
+    /**
+     * True on a booking that already overlapped an earlier one on its calendar when migration 0007
+     * made the rule per calendar: it stays live but outside the constraint until it is moved.
+     */
+    legacyOverlap: boolean("legacy_overlap").notNull().default(false),
+    /** `<Vapi call id>:<tool-call id>` (or `dashboard:<Idempotency-Key>`): a retried booking answers the same event. */
     idempotencyKey: text("idempotency_key"),
+    /** The number the booking belongs to (the number that called): the only one that may cancel or move it. */
     callerPhone: text("caller_phone"),
     callId: text("call_id"),
     createdAt: createdAt(),

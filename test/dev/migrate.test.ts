@@ -85,6 +85,71 @@ for (const backend of backendCases) {
         await other?.close();
       }
     });
+
+    it("0007 moves the no-overlap rule of booking_holds to the calendar on a database with bookings in it", async () => {
+      // The project's own migrations up to 0006, rows as the old rule let them be, then 0007.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentline-migrations-"));
+      copies.push(dir);
+      fs.cpSync(path.join(ROOT, "migrations"), dir, { recursive: true });
+      const journalPath = path.join(dir, "meta", "_journal.json");
+      const journal = JSON.parse(fs.readFileSync(journalPath, "utf8"));
+      const tag = "0007_booking_holds_per_calendar";
+      fs.writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e: { tag: string }) => e.tag < tag) }));
+      const fresh = await backend.open();
+      try {
+        const { pool } = fresh.db;
+        await applyMigrations(pool, dir);
+        const one = async (text: string, values: unknown[] = []) => (await pool.query(text, values)).rows[0];
+        const user = await one("insert into users (email, password_hash) values ('owner@example.com', 'x') returning id");
+        const other = await one("insert into users (email, password_hash) values ('other@example.com', 'x') returning id");
+        const agent = (userId: string, calendarId: string | null) =>
+          one("insert into agents (user_id, vapi_assistant_id, name, greeting, calendar_id) values ($1, $2, 'Desk', 'Hi', $3) returning id", [userId, crypto.randomUUID(), calendarId]);
+        const [front, back, elsewhere, theirs] = [await agent(user.id, null), await agent(user.id, "primary"), await agent(user.id, "team@example.com"), await agent(other.id, null)];
+        const hold = (agentId: string, start: string, end: string, status: string, createdAt: string) =>
+          one("insert into booking_holds (agent_id, start_at, end_at, expires_at, status, created_at) values ($1, $2, $3, $3, $4, $5) returning id", [agentId, start, end, status, createdAt]);
+        // Two agents of one owner on "primary" (one by default) double-booked 10:00; the old rule allowed it.
+        const first = await hold(front.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "confirmed", "2030-05-01T00:00:00Z");
+        const second = await hold(back.id, "2030-05-14T10:15:00Z", "2030-05-14T10:45:00Z", "confirmed", "2030-05-02T00:00:00Z");
+        const cancelled = await hold(back.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "cancelled", "2030-04-01T00:00:00Z");
+        const otherCalendar = await hold(elsewhere.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "confirmed", "2030-05-03T00:00:00Z");
+        const otherOwner = await hold(theirs.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "confirmed", "2030-05-03T00:00:00Z");
+
+        fs.writeFileSync(journalPath, JSON.stringify(journal));
+        expect(await applyMigrations(pool, dir)).toEqual([tag]);
+        const rows = async () =>
+          Object.fromEntries(
+            (await pool.query("select id, user_id, calendar_id, status, legacy_overlap from booking_holds")).rows.map((r) => [r.id, { userId: r.user_id, calendarId: r.calendar_id, status: r.status, legacyOverlap: r.legacy_overlap }]),
+          );
+        const after = await rows();
+        expect(after).toEqual({
+          [first.id]: { userId: user.id, calendarId: "primary", status: "confirmed", legacyOverlap: false },
+          // Still live (its event is real); outside the rule until it is moved.
+          [second.id]: { userId: user.id, calendarId: "primary", status: "confirmed", legacyOverlap: true },
+          [cancelled.id]: { userId: user.id, calendarId: "primary", status: "cancelled", legacyOverlap: false },
+          [otherCalendar.id]: { userId: user.id, calendarId: "team@example.com", status: "confirmed", legacyOverlap: false },
+          [otherOwner.id]: { userId: other.id, calendarId: "primary", status: "confirmed", legacyOverlap: false },
+        });
+        // The rule now holds across the owner's agents on one calendar.
+        const overlap = await pool
+          .query("insert into booking_holds (agent_id, user_id, calendar_id, start_at, end_at, expires_at) values ($1, $2, 'primary', '2030-05-14T10:20:00Z', '2030-05-14T10:50:00Z', now())", [elsewhere.id, user.id])
+          .catch((err) => err);
+        expect(overlap.code).toBe("23P01");
+
+        // Safe to run again: the statements change nothing the second time.
+        const statements = fs.readFileSync(path.join(dir, `${tag}.sql`), "utf8").split("--> statement-breakpoint");
+        const client = await pool.connect();
+        try {
+          await client.query("begin");
+          for (const statement of statements) await client.query(statement);
+          await client.query("commit");
+        } finally {
+          client.release();
+        }
+        expect(await rows()).toEqual(after);
+      } finally {
+        await fresh.close();
+      }
+    });
   });
 }
 

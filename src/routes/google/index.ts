@@ -61,7 +61,8 @@ export const googleRoutes = new Hono<HonoEnv>()
     const { agentId, ...input } = c.req.valid("json");
     // A retried request with the same Idempotency-Key answers the same event.
     const idempotencyKey = `dashboard:${c.req.header("idempotency-key") ?? crypto.randomUUID()}`;
-    const result = await bookAppointment(deps(c), await ownAgent(c, agentId), { ...input, idempotencyKey });
+    // The owner vouches for the number they type: that caller may cancel or move the booking later.
+    const result = await bookAppointment(deps(c), await ownAgent(c, agentId), { ...input, callerPhone: input.phone, idempotencyKey });
     if (!result.ok) throw failureError(result);
     return c.json({ event: result.event }, result.replayed ? 200 : 201);
   })

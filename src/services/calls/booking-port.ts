@@ -14,10 +14,13 @@ export interface Slot {
 export interface BookInput {
   start: string;
   name: string;
-  phone: string;
+  /** The number that called: the booking is theirs, the only number that may cancel or move it; null when withheld. */
+  callerPhone: string | null;
+  /** A number the caller gave to be reached on: contact data only, it grants nothing. */
+  phone?: string;
   email?: string;
   notes?: string;
-  /** The tool call's id: a retried tool call books once. */
+  /** `<Vapi call id>:<tool-call id>`: a retried tool call books once, another call's same tool-call id never meets it. */
   idempotencyKey: string;
   callId?: string;
 }

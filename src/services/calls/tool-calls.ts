@@ -14,7 +14,7 @@ import { type BookingPort, unavailableBooking } from "./booking-port";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import type { CallDeps } from "./deps";
 import { CALENDAR_FALLBACK, speakable } from "./speech";
-import { loadToolContext } from "./tool-context";
+import { loadToolContext, type ToolContext } from "./tool-context";
 import { runTool, type ToolOutcome } from "./tool-handlers";
 
 /** Vapi waits 20 s (server.timeoutSeconds) for the whole answer; leave room for several calls. */
@@ -36,6 +36,10 @@ export type ToolResult = { name: string; toolCallId: string; result: string } | 
 
 export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage): Promise<{ results: ToolResult[] }> {
   const context = await loadToolContext(deps.db, message);
+  if (context.mismatch) {
+    // Someone else's assistant or number on a call we know: answer nothing from any calendar.
+    deps.logger.warn("tool call does not match its call's agent; refused", { vapiCallId: message.call.id, mismatch: context.mismatch });
+  }
   const events: CallEvent[] = [];
   const results: ToolResult[] = [];
   const started = Date.now();
@@ -57,7 +61,7 @@ export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage)
   return { results };
 }
 
-async function answerOne(deps: ToolDeps, context: Awaited<ReturnType<typeof loadToolContext>>, call: ToolCall, message: ToolCallsMessage): Promise<ToolOutcome> {
+async function answerOne(deps: ToolDeps, context: ToolContext, call: ToolCall, message: ToolCallsMessage): Promise<ToolOutcome> {
   const now = deps.now?.() ?? new Date();
   if (!context.agent) return { error: "This line is not set up to do that. Please call back later." };
   const once = ONCE_PER_CALL.has(call.name);
@@ -72,7 +76,7 @@ async function answerOne(deps: ToolDeps, context: Awaited<ReturnType<typeof load
         agent: context.agent as Agent,
         calendar: context.calendar,
         booking: deps.booking ?? unavailableBooking,
-        callerPhone: message.call.customer?.number ?? message.customer?.number ?? null,
+        callerPhone: context.callerPhone,
         vapiCallId: message.call.id,
         now,
         timeoutMs: deps.calendarTimeoutMs ?? CALENDAR_TIMEOUT_MS,

@@ -75,10 +75,10 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
       }
       case "book_appointment": {
         const args = parsed.data as z.infer<typeof schemas.book_appointment>;
-        const phone = args.phone || run.callerPhone;
-        if (!phone) return { result: "What phone number can the office reach you on?" };
+        if (!args.phone && !run.callerPhone) return { result: "What phone number can the office reach you on?" };
+        // The booking belongs to the number that called; a spoken number is only how to reach them.
         const booked = await withCalendarTimeout(
-          run.booking.book(run.agent, { ...args, phone, idempotencyKey: call.id, callId: run.vapiCallId }),
+          run.booking.book(run.agent, { ...args, phone: args.phone || undefined, callerPhone: run.callerPhone, idempotencyKey: toolCallKey(run.vapiCallId, call.id), callId: run.vapiCallId }),
           run.timeoutMs,
         );
         const when = spokenTime(booked.start, tz);
@@ -94,7 +94,7 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
         if (!run.callerPhone) return { result: "I can only change bookings made from the phone you're calling from, and I can't see your number. Please call from that phone." };
         const args = parsed.data as z.infer<typeof schemas.move_appointment>;
         const moved = await withCalendarTimeout(
-          run.booking.move(run.agent, { callerPhone: run.callerPhone, from: args.from, to: args.to, idempotencyKey: call.id }),
+          run.booking.move(run.agent, { callerPhone: run.callerPhone, from: args.from, to: args.to, idempotencyKey: toolCallKey(run.vapiCallId, call.id) }),
           run.timeoutMs,
         );
         return {
@@ -111,6 +111,9 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
     return { result: CALENDAR_FALLBACK, event: event("tool_failed", reason) };
   }
 }
+
+/** Tool-call ids are only unique within a call (two calls may both send `call_0`): key by both. */
+export const toolCallKey = (vapiCallId: string, toolCallId: string) => `${vapiCallId}:${toolCallId}`;
 
 class CalendarTimeout extends Error {
   override name = "CalendarTimeout";

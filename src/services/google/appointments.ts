@@ -1,8 +1,9 @@
 /**
- * Appointments a caller made, found by the number they call from: our events carry the caller's
- * phone and the agent's id as private extended properties, and only events matching both (and
- * this agent's calendar) are ever cancelled or moved, so nobody can touch another caller's
- * booking. Also the agent's upcoming bookings for the dashboard.
+ * Appointments a caller made, found by the number they call from: our events carry the number
+ * that called (never a number the caller spoke) and the agent's id as private extended
+ * properties, and only events matching both (and this agent's calendar) are ever cancelled or
+ * moved, so nobody can touch another caller's booking. Also the agent's upcoming bookings for
+ * the dashboard.
  */
 import { and, eq, ne } from "drizzle-orm";
 import { bookingHolds } from "../../db/schema";
@@ -10,7 +11,7 @@ import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../in
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
-import { reconcileHolds, retryOnDeadlock } from "./booking";
+import { type HoldPlace, reconcileHolds, retryOnDeadlock } from "./booking";
 import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
@@ -20,6 +21,7 @@ import { parseStart, speakable } from "./time";
 export interface Appointment extends Slot {
   id: string;
   name: string | null;
+  /** The number to reach the caller on: the one they gave, else the number they called from. */
   phone: string | null;
 }
 
@@ -30,7 +32,7 @@ function toAppointment(event: CalendarEvent): Appointment | null {
   const end = event.end.dateTime ?? event.end.date;
   if (!start || !end) return null;
   const props = event.extendedProperties?.private ?? {};
-  return { id: event.id, start: new Date(start).toISOString(), end: new Date(end).toISOString(), name: props[PROPERTY.name] ?? null, phone: props[PROPERTY.phone] ?? null };
+  return { id: event.id, start: new Date(start).toISOString(), end: new Date(end).toISOString(), name: props[PROPERTY.name] ?? null, phone: props[PROPERTY.contactPhone] ?? props[PROPERTY.phone] ?? null };
 }
 
 /** The agent's bookings between `from` and `to` (default: from now, for the horizon). */
@@ -124,11 +126,13 @@ export async function moveAppointment(
     const slot = check.slot;
 
     // Move the hold first: the exclusion constraint refuses a range another booking has.
-    let moved = await moveHold(deps, agent, previous, slot);
-    if (moved === "slot_taken" && (await reconcileHolds(deps, access, calendarId, agent.id, slot))) moved = await moveHold(deps, agent, previous, slot);
+    const place = { agentId: agent.id, userId: agent.userId, calendarId };
+    const owner = normalizePhone(input.callerPhone);
+    let moved = await moveHold(deps, place, previous, owner, slot);
+    if (moved === "slot_taken" && (await reconcileHolds(deps, access, place, slot))) moved = await moveHold(deps, place, previous, owner, slot);
     if (moved === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, slot.end, now), rules.timeZone, now);
     const buffer = rules.bufferMinutes * 60_000;
-    const restore = () => moveHold(deps, agent, { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() }, { start: new Date(previous.start), end: new Date(previous.end) });
+    const restore = () => moveHold(deps, place, { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() }, owner, { start: new Date(previous.start), end: new Date(previous.end) });
     try {
       if (await busyExcept(access, calendarId, new Date(slot.start.getTime() - buffer), new Date(slot.end.getTime() + buffer), previous.id)) {
         await restore();
@@ -144,25 +148,31 @@ export async function moveAppointment(
   });
 }
 
-/** Moves the booking's hold to `slot`; creates it when the booking has none (made before holds, or elsewhere). */
-async function moveHold(deps: GoogleDeps, agent: Agent, appointment: Appointment, slot: { start: Date; end: Date }): Promise<"ok" | "slot_taken"> {
+/**
+ * Moves the booking's hold to `slot` on the calendar it is in now (so the no-overlap rule checks
+ * it there, a pre-0007 overlap included); creates it when the booking has none (made before
+ * holds, or elsewhere), owned by the caller who found it.
+ */
+async function moveHold(deps: GoogleDeps, place: HoldPlace, appointment: Appointment, callerPhone: string | null, slot: { start: Date; end: Date }): Promise<"ok" | "slot_taken"> {
   try {
     const updated = await retryOnDeadlock(() =>
       deps.db
         .update(bookingHolds)
-        .set({ startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
-        .where(and(eq(bookingHolds.agentId, agent.id), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
+        .set({ userId: place.userId, calendarId: place.calendarId, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+        .where(and(eq(bookingHolds.agentId, place.agentId), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
         .returning({ id: bookingHolds.id }),
     );
     if (!updated.length) {
       await deps.db.insert(bookingHolds).values({
-        agentId: agent.id,
+        agentId: place.agentId,
+        userId: place.userId,
+        calendarId: place.calendarId,
         startAt: slot.start,
         endAt: slot.end,
         expiresAt: slot.end,
         status: "confirmed",
         googleEventId: appointment.id,
-        callerPhone: appointment.phone,
+        callerPhone,
       });
     }
     return "ok";

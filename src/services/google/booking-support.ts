@@ -14,7 +14,10 @@ import { speakable } from "./time";
 export const PROPERTY = {
   agent: "agentlineAgentId",
   booking: "agentlineBookingId",
+  /** The number the booking belongs to (the number that called): cancel and move find bookings by it. */
   phone: "agentlinePhone",
+  /** A number the caller gave to be reached on; contact data only. */
+  contactPhone: "agentlineContactPhone",
   name: "agentlineName",
   call: "agentlineCallId",
 } as const;

@@ -1,13 +1,15 @@
 /**
  * Booking one appointment, safely:
  *  1. the start must be a real slot by the agent's rules, else a spoken correction;
- *  2. the caller's key (the Vapi tool-call id) makes a retry answer the same event;
+ *  2. the caller's key (Vapi call id + tool-call id) makes a retry answer the same event;
  *  3. the range is held in booking_holds first, whose exclusion constraint makes two
- *     overlapping live bookings of one agent impossible (a concurrent second gets slot_taken);
+ *     overlapping live bookings on one calendar impossible, whichever of the owner's agents
+ *     made them (a concurrent second gets slot_taken);
  *  4. Google free/busy is re-checked for the held range;
  *  5. the event is inserted with our own id (the hold's), so an insert retried after a timeout
  *     cannot create a second event, then the hold is confirmed.
- * (docs/decisions/0302-safe-booking.md)
+ * The booking belongs to `callerPhone`, the number that called; a spoken `phone` is contact data.
+ * (docs/decisions/0301-safe-booking.md, 0310-booking-safety.md)
  */
 import { and, eq, lt, sql } from "drizzle-orm";
 import { bookingHolds } from "../../db/schema";
@@ -29,10 +31,19 @@ export interface BookingInput {
   /** ISO 8601 with an offset; without one it is wall-clock time in the agent's timezone. */
   start: string;
   name: string;
+  /**
+   * The number the booking belongs to: the only one that may cancel or move it later. For a call,
+   * the number that called (never one the caller spoke); null when withheld (then nobody can).
+   */
+  callerPhone?: string | null;
+  /** A number to reach the caller on, as they gave it: contact data in the event, grants nothing. */
   phone?: string | null;
   email?: string | null;
   notes?: string | null;
-  /** The Vapi tool-call id (or any key): the same key books once and answers the same event. */
+  /**
+   * Unique per booking: `<Vapi call id>:<tool-call id>` from a call (tool-call ids repeat across
+   * calls), `dashboard:<Idempotency-Key>` from the route. The same key books once.
+   */
   idempotencyKey: string;
   callId?: string | null;
 }
@@ -56,6 +67,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
   const name = clean(input.name, 100);
   if (!name) return fail("invalid_time", "May I have your name for the booking?", { reason: "invalid" });
   const phone = normalizePhone(input.phone);
+  const callerPhone = normalizePhone(input.callerPhone);
   const booked = (hold: Hold, replayed: boolean): Result<Booked> => ({
     ok: true,
     event: { id: hold.googleEventId as string, ...slotJson({ start: hold.startAt, end: hold.endAt }) },
@@ -78,10 +90,11 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     let hold = existing;
     let created = false;
     if (!hold) {
-      let taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      const place = { agentId: agent.id, userId: agent.userId, calendarId };
+      let taken = await takeHold(deps, place, check.slot, { ...input, callerPhone }, now);
       // Holds whose events the owner deleted or moved in Google Calendar give the time back.
-      if (taken === "slot_taken" && (await reconcileHolds(deps, access, calendarId, agent.id, check.slot))) {
-        taken = await takeHold(deps, agent.id, check.slot, { ...input, phone }, now);
+      if (taken === "slot_taken" && (await reconcileHolds(deps, access, place, check.slot))) {
+        taken = await takeHold(deps, place, check.slot, { ...input, callerPhone }, now);
       }
       if (taken === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
       ({ hold, created } = taken);
@@ -102,7 +115,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
       return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
     }
 
-    const event = await insertOnce(deps, access, calendarId, agent, hold, { ...input, name, phone });
+    const event = await insertOnce(deps, access, calendarId, agent, hold, { ...input, name, phone, callerPhone });
     const held = hold;
     const [confirmed] = await retryOnDeadlock(() =>
       deps.db
@@ -124,14 +137,22 @@ async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
   return row;
 }
 
+/** Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes. */
+export interface HoldPlace {
+  agentId: string;
+  userId: string;
+  calendarId: string;
+}
+
 /** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
-async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input: BookingInput, now: Date): Promise<{ hold: Hold; created: boolean } | "slot_taken"> {
-  // Holds of bookings that died half-way give their range back.
+async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, input: BookingInput, now: Date): Promise<{ hold: Hold; created: boolean } | "slot_taken"> {
+  const { agentId } = place;
+  // Holds of bookings that died half-way give their range back, whichever agent made them.
   await deps.db
     .delete(bookingHolds)
     .where(
       and(
-        eq(bookingHolds.agentId, agentId),
+        onCalendar(place),
         eq(bookingHolds.status, "held"),
         lt(bookingHolds.expiresAt, now),
         sql`tstzrange(${bookingHolds.startAt}, ${bookingHolds.endAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
@@ -142,12 +163,14 @@ async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input
       .insert(bookingHolds)
       .values({
         agentId,
+        userId: place.userId,
+        calendarId: place.calendarId,
         startAt: slot.start,
         endAt: slot.end,
         expiresAt: new Date(now.getTime() + HOLD_TTL_MS),
         status: "held",
         idempotencyKey: input.idempotencyKey,
-        callerPhone: input.phone ?? null,
+        callerPhone: input.callerPhone ?? null,
         callId: input.callId ?? null,
       })
       .returning());
@@ -164,17 +187,22 @@ async function takeHold(deps: GoogleDeps, agentId: string, slot: Interval, input
   }
 }
 
+/** The holds on one calendar of one owner: the scope of the no-overlap rule. */
+export const onCalendar = (place: Pick<HoldPlace, "userId" | "calendarId">) => and(eq(bookingHolds.userId, place.userId), eq(bookingHolds.calendarId, place.calendarId));
+
 /**
- * Brings the confirmed holds overlapping `slot` in line with Google: an event the owner deleted
- * cancels its hold, one they moved moves it. True when any hold changed.
+ * Brings the confirmed holds on the calendar overlapping `slot` (any agent's: they share the
+ * calendar) in line with Google: an event the owner deleted cancels its hold, one they moved
+ * moves it. True when any hold changed.
  */
-export async function reconcileHolds(deps: GoogleDeps, access: GoogleAccess, calendarId: string, agentId: string, slot: Interval): Promise<boolean> {
+export async function reconcileHolds(deps: GoogleDeps, access: GoogleAccess, place: HoldPlace, slot: Interval): Promise<boolean> {
+  const { calendarId } = place;
   const overlapping = await deps.db
     .select()
     .from(bookingHolds)
     .where(
       and(
-        eq(bookingHolds.agentId, agentId),
+        onCalendar(place),
         eq(bookingHolds.status, "confirmed"),
         sql`tstzrange(${bookingHolds.startAt}, ${bookingHolds.endAt}, '[)') && tstzrange(${slot.start.toISOString()}::timestamptz, ${slot.end.toISOString()}::timestamptz, '[)')`,
       ),
@@ -240,9 +268,11 @@ async function releaseHold(deps: GoogleDeps, holdId: string) {
  */
 async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: string, agent: Agent, hold: Hold, input: BookingInput): Promise<CalendarEvent> {
   const id = eventIdOf(hold.id);
+  const contact = input.phone ?? input.callerPhone;
   const lines = [
     `Name: ${input.name}`,
-    input.phone ? `Phone: ${input.phone}` : null,
+    contact ? `Phone: ${contact}` : null,
+    input.callerPhone && input.callerPhone !== contact ? `Called from: ${input.callerPhone}` : null,
     input.email ? `Email: ${clean(input.email, 254)}` : null,
     input.notes ? `Notes: ${clean(input.notes, 1000)}` : null,
     input.callId ? `Call: ${clean(input.callId, 100)}` : null,
@@ -261,7 +291,9 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
         [PROPERTY.agent]: agent.id,
         [PROPERTY.booking]: hold.id,
         [PROPERTY.name]: input.name,
-        ...(input.phone ? { [PROPERTY.phone]: input.phone } : {}),
+        // Ownership: cancel and move search by this, so it is only ever the number that called.
+        ...(input.callerPhone ? { [PROPERTY.phone]: input.callerPhone } : {}),
+        ...(input.phone ? { [PROPERTY.contactPhone]: input.phone } : {}),
         ...(input.callId ? { [PROPERTY.call]: clean(input.callId, 100) } : {}),
       },
     });

@@ -18,15 +18,17 @@
  * Only bugs and database failures throw. `failureError(failure)` gives a route its AppError.
  *
  *   getAvailability(deps, agent, {date: "YYYY-MM-DD"})            → {slots: [{start, end}], summary, timeZone}
- *   bookAppointment(deps, agent, {start, name, phone?, email?, notes?, idempotencyKey, callId?})
+ *   bookAppointment(deps, agent, {start, name, callerPhone?, phone?, email?, notes?, idempotencyKey, callId?})
  *                                                                  → {event: {id, start, end}, replayed, message}
  *   cancelAppointment(deps, agent, {callerPhone, start?})          → {cancelled, message}
  *   moveAppointment(deps, agent, {callerPhone, from?, newStart})   → {appointment, previous, message}
  *   listAppointments(deps, agent, {from?, to?, callerPhone?})      → {appointments: [{id, start, end, name, phone}]}
  *
  * `start`/`newStart` are ISO 8601 with an offset (or wall-clock time in the agent's timezone);
- * `idempotencyKey` is the Vapi tool-call id, so a retried tool call books once and answers the
- * same event. Cancel and move only ever touch bookings made from `callerPhone` for this agent.
+ * `idempotencyKey` is `<Vapi call id>:<tool-call id>` (tool-call ids repeat across calls), so a
+ * retried tool call books once and answers the same event. `callerPhone` (the number that
+ * called) owns the booking: cancel and move only ever touch bookings made from `callerPhone` for
+ * this agent; `phone` is a contact number and grants nothing (docs/decisions/0310).
  */
 
 import * as appointments from "./appointments";

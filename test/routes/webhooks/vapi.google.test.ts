@@ -84,4 +84,37 @@ describe("booking tools on Google, through the webhook", () => {
     expect(events).toHaveLength(1);
     expect(events[0]?.start).toMatchObject({ dateTime: expect.stringContaining("13:00:00") });
   });
+
+  it("two calls that both send tool-call id call_0 each book their own time (keys are per call)", async () => {
+    const { line, newCall, live } = await connectedLine();
+    const date = tuesdayAhead();
+    const other = { ...newCall(), customer: "+15125550999" };
+    await deliver(vapiMessage("assistant-request", other));
+    const first = await deliver<ToolAnswer>(toolCall(line, "call_0", "book_appointment", { start: `${date}T09:00:00Z`, name: "Jordan Lee" }));
+    const second = await deliver<ToolAnswer>(toolCall(other, "call_0", "book_appointment", { start: `${date}T14:00:00Z`, name: "Sam Park" }));
+    expect(first.body.results[0]?.result).toMatch(/at 9:00 AM, under the name Jordan Lee\.$/);
+    expect(second.body.results[0]?.result).toMatch(/at 2:00 PM, under the name Sam Park\.$/);
+    expect((await live()).map((e) => e.start.dateTime).sort()).toEqual([expect.stringContaining("09:00:00"), expect.stringContaining("14:00:00")]);
+  });
+
+  it("a caller who gives another person's number books under their own; that person cannot cancel or move it", async () => {
+    const { line, newCall, live } = await connectedLine();
+    const date = tuesdayAhead();
+    const victim = "+15125550999";
+    const booked = await deliver<ToolAnswer>(toolCall(line, `call_${crypto.randomUUID()}`, "book_appointment", { start: `${date}T10:00:00Z`, name: "Jordan Lee", phone: victim }));
+    expect(booked.body.results[0]?.result).toMatch(/You're booked/);
+    const [event] = await live();
+    expect(event?.extendedProperties?.private).toMatchObject({ agentlinePhone: "+15125550147", agentlineContactPhone: victim });
+    expect(event?.description).toContain(`Phone: ${victim}`);
+    const other = { ...newCall(), customer: victim };
+    await deliver(vapiMessage("assistant-request", other));
+    const cancel = await deliver<ToolAnswer>(toolCall(other, `call_${crypto.randomUUID()}`, "cancel_appointment", {}));
+    const move = await deliver<ToolAnswer>(toolCall(other, `call_${crypto.randomUUID()}`, "move_appointment", { to: `${date}T15:00:00Z` }));
+    for (const answer of [cancel, move]) expect(answer.body.results[0]?.result).toMatch(/don't see any upcoming appointment booked from this phone number/);
+    expect((await live())[0]?.start).toMatchObject({ dateTime: expect.stringContaining("10:00:00") });
+    // The number that called can.
+    const own = await deliver<ToolAnswer>(toolCall(line, `call_${crypto.randomUUID()}`, "cancel_appointment", {}));
+    expect(own.body.results[0]?.result).toMatch(/is cancelled\.$/);
+    expect(await live()).toHaveLength(0);
+  });
 });

@@ -13,10 +13,10 @@ import { createLine, deliver, type Line, vapiMessage } from "../../support/vapi-
 
 /** A calendar in memory that behaves as the Google services promise to. */
 function fakeCalendar() {
-  const bookings: { start: string; end: string; phone: string; name: string; key: string; eventId: string }[] = [];
+  const bookings: { start: string; end: string; owner: string | null; phone?: string; name: string; key: string; eventId: string }[] = [];
   let failing: Error | null = null;
   let hanging = false;
-  const calls = { book: 0 };
+  const calls = { book: 0, availability: 0 };
   const guard = async () => {
     if (hanging) await new Promise(() => undefined);
     if (failing) throw failing;
@@ -25,6 +25,7 @@ function fakeCalendar() {
   const port: BookingPort = {
     async availability(_agent: Agent, { date }) {
       await guard();
+      calls.availability += 1;
       const slots: Slot[] = ["14:00", "14:30", "15:30"].map((t) => ({ start: `${date}T${t}:00.000Z`, end: end(`${date}T${t}:00.000Z`) }));
       return slots.filter((slot) => !bookings.some((b) => b.start === slot.start));
     },
@@ -35,20 +36,20 @@ function fakeCalendar() {
       if (prior) return { start: prior.start, end: prior.end, eventId: prior.eventId };
       const start = new Date(input.start).toISOString();
       if (bookings.some((b) => b.start === start)) throw new BookingRefusal("That time was just taken. Would 3:30 PM work instead?");
-      const booking = { start, end: end(start), phone: input.phone, name: input.name, key: input.idempotencyKey, eventId: `evt_${bookings.length + 1}` };
+      const booking = { start, end: end(start), owner: input.callerPhone, phone: input.phone, name: input.name, key: input.idempotencyKey, eventId: `evt_${bookings.length + 1}` };
       bookings.push(booking);
       return { start, end: booking.end, eventId: booking.eventId };
     },
     async cancel(_agent, { callerPhone, start }) {
       await guard();
-      const index = bookings.findIndex((b) => b.phone === callerPhone && (!start || b.start === new Date(start).toISOString()));
+      const index = bookings.findIndex((b) => b.owner === callerPhone && (!start || b.start === new Date(start).toISOString()));
       if (index < 0) throw new BookingRefusal("I can't find a booking made from the number you're calling from.");
       const [removed] = bookings.splice(index, 1);
       return { start: removed?.start ?? "", end: removed?.end ?? "" };
     },
     async move(_agent, { callerPhone, to }) {
       await guard();
-      const booking = bookings.find((b) => b.phone === callerPhone);
+      const booking = bookings.find((b) => b.owner === callerPhone);
       if (!booking) throw new BookingRefusal("I can't find a booking made from the number you're calling from.");
       const from = { start: booking.start, end: booking.end };
       booking.start = new Date(to).toISOString();
@@ -119,7 +120,7 @@ describe("tool-calls: answers", () => {
     for (const retry of retries) expect(retry.results[0]).toEqual(first.results[0]);
     expect(calendar.bookings).toHaveLength(1);
     expect(calendar.calls.book).toBe(1);
-    expect(calendar.bookings[0]).toMatchObject({ phone: "+15125550147", name: "Jordan Lee" });
+    expect(calendar.bookings[0]).toMatchObject({ owner: "+15125550147", name: "Jordan Lee" });
     expect((await eventsOf(line.vapiCallId)).map((e) => e.kind)).toEqual(["booked"]);
   });
 
@@ -155,6 +156,53 @@ describe("tool-calls: answers", () => {
     anonymous.call.customer = undefined;
     anonymous.customer = undefined;
     expect((await answerToolCalls(deps, anonymous)).results[0]).toMatchObject({ result: expect.stringMatching(/calling from/) });
+  });
+});
+
+describe("tool-calls: whose call it is (issue 18 items 7, 8)", () => {
+  const spoken = (result: unknown) => JSON.stringify(result);
+
+  it("a call on A's number carrying B's assistant id is refused in a speakable line, logged, and never reads a calendar", async () => {
+    const a = await setUp();
+    const b = await setUp();
+    const check = [{ name: "check_availability", arguments: { date: "2030-05-14" } }];
+    // The call A's number opened at assistant-request, now claiming B's assistant.
+    const known = await answerToolCalls(a.deps, toolMessage({ ...a.line, vapiAssistantId: b.line.vapiAssistantId }, check));
+    // A call we never opened, on A's number with B's assistant.
+    const unknown = await answerToolCalls(a.deps, toolMessage({ ...a.newCall(), vapiAssistantId: b.line.vapiAssistantId }, check));
+    // A's call and assistant, but B's number.
+    const number = await answerToolCalls(a.deps, toolMessage({ ...a.line, vapiPhoneNumberId: b.line.vapiPhoneNumberId }, check));
+    for (const answer of [known, unknown, number]) {
+      expect(answer.results).toHaveLength(1);
+      expect(spoken(answer.results[0])).not.toMatch(/\d:\d\d [AP]M/);
+      expect(spoken(answer.results[0])).not.toMatch(/\\n/);
+    }
+    expect(a.calendar.calls.availability).toBe(0);
+    expect(a.logger.entries.filter((e) => e.level === "warn" && e.msg === "tool call does not match its call's agent; refused").map((e) => e.fields?.mismatch)).toEqual([
+      "assistant",
+      "assistant",
+      "phone_number",
+    ]);
+    // The call's own assistant on its own number still answers.
+    const own = await answerToolCalls(a.deps, toolMessage(a.line, check));
+    expect(own.results[0]).toMatchObject({ result: expect.stringMatching(/9:00 AM/) });
+  });
+
+  it("a booking belongs to the number that called, as recorded when the call was answered; a spoken number is contact data", async () => {
+    const { line, newCall, deps, calendar } = await setUp();
+    const victim = "+15125550999";
+    // The caller (+15125550147) gives someone else's number; a later message even claims it as the caller.
+    const message = toolMessage(line, [{ name: "book_appointment", arguments: { start: "2030-05-14T09:00:00-05:00", name: "Jordan", phone: victim } }]);
+    message.call.customer = { number: victim, name: undefined };
+    message.customer = { number: victim, name: undefined };
+    await answerToolCalls(deps, message);
+    expect(calendar.bookings).toEqual([expect.objectContaining({ owner: "+15125550147", phone: victim })]);
+    // The person whose number was given cannot cancel it; the caller can.
+    const other = { ...newCall(), customer: victim };
+    await deliver(vapiMessage("assistant-request", other));
+    const cancel = await answerToolCalls(deps, toolMessage(other, [{ name: "cancel_appointment", arguments: {} }]));
+    expect(cancel.results[0]).toMatchObject({ result: expect.stringMatching(/can't find a booking/) });
+    expect(calendar.bookings).toHaveLength(1);
   });
 });
 

@@ -14,7 +14,7 @@ async function setUp(overrides: Parameters<typeof bookingAgent>[1] = {}) {
   return { user, tokens, calendarId, agent, deps: googleDeps(NOW) };
 }
 
-const caller = { name: "Jane Caller", phone: "+14155550100" };
+const caller = { name: "Jane Caller", callerPhone: "+14155550100" };
 
 describe("booking", () => {
   it("books a free slot: the event carries the caller, the call and the phone as a private property, and invites the caller", async () => {
@@ -48,7 +48,7 @@ describe("booking", () => {
   it("many callers racing for one slot: exactly one booking and one event", async () => {
     const { agent, deps, tokens, calendarId } = await setUp();
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => bookAppointment(deps, agent, { name: `Caller ${i}`, phone: `+1415555020${i}`, start: "2030-05-14T11:00:00-04:00", idempotencyKey: `race-${i}` })),
+      Array.from({ length: 5 }, (_, i) => bookAppointment(deps, agent, { name: `Caller ${i}`, callerPhone: `+1415555020${i}`, start: "2030-05-14T11:00:00-04:00", idempotencyKey: `race-${i}` })),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["slot_taken", "slot_taken", "slot_taken", "slot_taken"]);
@@ -59,14 +59,36 @@ describe("booking", () => {
     const { agent, deps, tokens, calendarId } = await setUp({ appointmentMinutes: 60 });
     const [a, b] = await Promise.all([
       bookAppointment(deps, agent, { ...caller, start: "2030-05-14T09:00:00-04:00", idempotencyKey: "long" }),
-      bookAppointment(deps, { ...agent, appointmentMinutes: 30 }, { name: "Bob", phone: "+14155550111", start: "2030-05-14T09:30:00-04:00", idempotencyKey: "short" }),
+      bookAppointment(deps, { ...agent, appointmentMinutes: 30 }, { name: "Bob", callerPhone: "+14155550111", start: "2030-05-14T09:30:00-04:00", idempotencyKey: "short" }),
     ]);
     expect([a, b].map((r) => (r.ok ? "booked" : r.code)).sort()).toEqual(["booked", "slot_taken"]);
     expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
     // The database itself refuses the overlap, whoever writes.
     await expect(
-      db.insert(bookingHolds).values({ agentId: agent.id, startAt: new Date("2030-05-14T13:45:00Z"), endAt: new Date("2030-05-14T14:15:00Z"), expiresAt: NOW, status: "confirmed" }),
+      db.insert(bookingHolds).values({ agentId: agent.id, userId: agent.userId, calendarId, startAt: new Date("2030-05-14T13:45:00Z"), endAt: new Date("2030-05-14T14:15:00Z"), expiresAt: NOW, status: "confirmed" }),
     ).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
+  });
+
+  it("two agents booking into one calendar never double-book: bursts of concurrent bookings from both", async () => {
+    const { agent, deps, tokens, calendarId } = await setUp();
+    const second = await bookingAgent(agent.userId, { calendarId });
+    const starts = ["09:00", "10:00", "11:00", "12:00"].map((time) => `2030-05-14T${time}:00-04:00`);
+    for (const start of starts) {
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => bookAppointment(deps, i % 2 ? second : agent, { name: `Caller ${i}`, callerPhone: `+1415555030${i}`, start, idempotencyKey: `burst:${start}:${i}` })),
+      );
+      expect(burst.map((r) => (r.ok ? "booked" : r.code)).sort()).toEqual(["booked", ...Array(9).fill("slot_taken")]);
+    }
+    const live = (await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled");
+    expect(live.map((e) => Date.parse(e.start.dateTime)).sort()).toEqual(starts.map(Date.parse).sort());
+    // The database refuses it whoever writes: another agent's overlapping hold on that calendar.
+    const range = { startAt: new Date("2030-05-14T13:15:00Z"), endAt: new Date("2030-05-14T13:45:00Z"), expiresAt: NOW, status: "confirmed" as const };
+    await expect(db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId, ...range })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
+    // Another calendar of the owner, and another owner's calendar of the same id, are other calendars.
+    await db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId: `${calendarId}-other`, ...range });
+    const stranger = await connectedUser(NOW);
+    const theirs = await bookingAgent(stranger.user.id, { calendarId });
+    await db.insert(bookingHolds).values({ agentId: theirs.id, userId: stranger.user.id, calendarId, ...range });
   });
 
   it("re-checks Google at commit time: a slot the owner filled meanwhile is taken, with the next opening", async () => {
@@ -99,10 +121,10 @@ describe("booking", () => {
     const auth = { authorization: `Bearer ${tokens.accessToken}`, "content-type": "application/json" };
     await fetch(`${events}/${first.event.id}`, { method: "DELETE", headers: auth });
     await fetch(`${events}/${second.event.id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ start: { dateTime: "2030-05-14T16:00:00-04:00" }, end: { dateTime: "2030-05-14T16:30:00-04:00" } }) });
-    expect(await bookAppointment(deps, agent, { name: "Sam", phone: "+14155550123", start: "2030-05-14T14:00:00-04:00", idempotencyKey: "after-delete" })).toMatchObject({ ok: true });
-    expect(await bookAppointment(deps, agent, { name: "Kim", phone: "+14155550124", start: "2030-05-14T15:00:00-04:00", idempotencyKey: "after-move" })).toMatchObject({ ok: true });
+    expect(await bookAppointment(deps, agent, { name: "Sam", callerPhone: "+14155550123", start: "2030-05-14T14:00:00-04:00", idempotencyKey: "after-delete" })).toMatchObject({ ok: true });
+    expect(await bookAppointment(deps, agent, { name: "Kim", callerPhone: "+14155550124", start: "2030-05-14T15:00:00-04:00", idempotencyKey: "after-move" })).toMatchObject({ ok: true });
     // The moved one now holds its new time.
-    expect(await bookAppointment(deps, agent, { name: "Lee", phone: "+14155550125", start: "2030-05-14T16:00:00-04:00", idempotencyKey: "onto-moved" })).toMatchObject({ ok: false, code: "slot_taken" });
+    expect(await bookAppointment(deps, agent, { name: "Lee", callerPhone: "+14155550125", start: "2030-05-14T16:00:00-04:00", idempotencyKey: "onto-moved" })).toMatchObject({ ok: false, code: "slot_taken" });
   });
 
   it("corrects times that are not bookable, in words the agent can say", async () => {
