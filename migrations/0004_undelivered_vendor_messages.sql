@@ -16,4 +16,4 @@ CREATE TABLE IF NOT EXISTS "undelivered_vendor_messages" (
 --> statement-breakpoint
 CREATE UNIQUE INDEX IF NOT EXISTS "undelivered_vendor_messages_provider_body_key" ON "undelivered_vendor_messages" USING btree ("provider","body_sha256");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "undelivered_vendor_messages_pending_call_idx" ON "undelivered_vendor_messages" USING btree ("vapi_call_id") WHERE "undelivered_vendor_messages"."applied_at" is null;--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "calls_unreported_idx" ON "calls" USING btree ("updated_at") WHERE "calls"."report_received_at" is null and "calls"."status" not in ('ended', 'refused');
+CREATE INDEX IF NOT EXISTS "calls_unreported_idx" ON "calls" USING btree ("updated_at") WHERE "calls"."report_received_at" is null and "calls"."status" <> 'refused';

@@ -212,7 +212,7 @@ export const calls = pgTable(
     // Reconciliation's scan: calls whose report never came, least recently looked at first.
     index("calls_unreported_idx")
       .on(t.updatedAt)
-      .where(sql`${t.reportReceivedAt} is null and ${t.status} not in ('ended', 'refused')`),
+      .where(sql`${t.reportReceivedAt} is null and ${t.status} <> 'refused'`),
   ],
 );
 
