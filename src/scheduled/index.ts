@@ -36,7 +36,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     logger.warn("orphaned assistant sweep could not run", describeError(error));
   }
   try {
-    result.reconciliation = await reconcileUnreportedCalls({ ...services, vapi: services.vapi }, { now });
+    result.reconciliation = await reconcileUnreportedCalls(services, { now });
   } catch (error) {
     logger.warn("call reconciliation could not run", describeError(error));
   }

@@ -48,7 +48,7 @@ function vapiCall(line: Line, seconds: number | null) {
 describe("reconciliation: reports lost, duplicated and reordered", () => {
   it("settles every call once, from a kept message or from Vapi; late reports and reruns change nothing", async () => {
     const { owner, newCall } = await createLine({ credits: 100, notify: "none" });
-    const deps = { ...createServices(testEnv), vapi: createServices(testEnv).vapi };
+    const deps = createServices(testEnv);
     const [lost, lostUntimed, duplicated, reordered, kept, vapiDown] = Array.from({ length: 6 }, newCall) as [Line, Line, Line, Line, Line, Line];
     for (const line of [lost, lostUntimed, duplicated, kept, vapiDown]) await deliver(vapiMessage("assistant-request", line));
 
@@ -111,7 +111,7 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
   it("a call whose hold has not expired, or that was refused, is left alone", async () => {
     const { owner, line, newCall } = await createLine({ credits: 0, notify: "none" });
     await deliver(vapiMessage("assistant-request", line));
-    const deps = { ...createServices(testEnv), vapi: createServices(testEnv).vapi };
+    const deps = createServices(testEnv);
     expect((await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id })).examined).toBe(0);
     const fresh = newCall();
     await deliver(vapiMessage("status-update", fresh));
