@@ -119,6 +119,27 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
   });
 });
 
+describe("reconciliation: what Vapi cannot tell us", () => {
+  it("a call Vapi does not know (404) or has not ended is skipped, charged nothing, and tried again on a later run", async () => {
+    const { owner, line, newCall } = await createLine({ credits: 20, notify: "none" });
+    const running = newCall();
+    await deliver(vapiMessage("assistant-request", line));
+    await deliver(vapiMessage("assistant-request", running));
+    await callAtVapi({ ...vapiCall(running, null), status: "in-progress" });
+    const deps = createServices(testEnv);
+    for (let run = 0; run < 2; run++) {
+      const result = await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id, wait: instantly });
+      expect(result.applied).toEqual([]);
+      expect(result.skipped.sort((a, b) => a.reason.localeCompare(b.reason))).toEqual([
+        { vapiCallId: running.vapiCallId, reason: "not_ended:in-progress" },
+        { vapiCallId: line.vapiCallId, reason: "not_found_at_vapi" },
+      ]);
+    }
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "queued", creditsCharged: 0 });
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(20);
+  });
+});
+
 describe("undelivered vendor messages", () => {
   it("a signed report we cannot parse answers 400 and is kept whole, once; a replay that still cannot read it changes nothing", async () => {
     const { line } = await createLine({ notify: "none" });
