@@ -12,6 +12,13 @@
  * the createdAt/updatedAt filters `…Gt`, `…Lt`, `…Ge`, `…Le` (ISO times). A test may date an
  * assistant it creates with the stand-in-only header `x-stand-in-created-at` (an ISO time), so
  * a sweep can be tried with a fixed clock.
+ *
+ * Calls: `GET /call/{id}` answers a call in Vapi's `Call` shape (@vapi-ai/server-sdk 2.0.1:
+ * id, orgId, type, status, endedReason, startedAt, endedAt, cost, assistantId, phoneNumberId,
+ * customer, artifact, analysis, createdAt, updatedAt), or Vapi's 404. The stand-in knows the
+ * calls a test or the simulator told it about with the stand-in-only `PUT /__stand-in/call/{id}`
+ * (body: any fields of a Call; the rest defaults to an ended inbound phone call). To make it
+ * fail, script a fault on `GET /call/{id}` (kit.mjs `POST /__control/faults`).
  */
 import { randomUUID } from "node:crypto";
 import { collection, openState, startStandIn } from "./kit.mjs";
@@ -47,11 +54,19 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
   const store = openState({
     dataDir,
     name: "vapi",
-    initial: () => ({ assistants: /** @type {Collection} */ ({}), phoneNumbers: /** @type {Collection} */ ({}), credentials: /** @type {Collection} */ ({}) }),
+    initial: () => ({
+      assistants: /** @type {Collection} */ ({}),
+      phoneNumbers: /** @type {Collection} */ ({}),
+      credentials: /** @type {Collection} */ ({}),
+      calls: /** @type {Collection} */ ({}),
+    }),
   });
+  // State kept by an older stand-in has no calls yet.
+  store.data.calls ??= {};
   const assistants = collection(store.data.assistants, store.save);
   const phoneNumbers = collection(store.data.phoneNumbers, store.save);
   const credentials = collection(store.data.credentials, store.save);
+  const calls = collection(store.data.calls, store.save);
 
   const json = (status, body) => ({ status, json: body });
   const badRequest = (message) => json(400, { message, error: "Bad Request", statusCode: 400 });
@@ -195,6 +210,30 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
     return json(201, publicCredential(credential));
   }
 
+  /**
+   * A call as the stand-in's Vapi would hold it after it ended (stand-in-only: real Vapi learns
+   * of calls from the phone network). Fields given replace the defaults; `id` is the path's.
+   */
+  function putCall(req) {
+    const [id] = req.params;
+    const body = /** @type {Record<string, unknown>} */ (req.body && typeof req.body === "object" ? req.body : {});
+    const now = stamp();
+    const current = calls.get(id);
+    const record = {
+      type: "inboundPhoneCall",
+      status: "ended",
+      phoneCallProvider: "vapi",
+      phoneCallTransport: "pstn",
+      ...(current ?? { createdAt: now }),
+      ...body,
+      id,
+      orgId: ORG_ID,
+      updatedAt: now,
+    };
+    calls.set(id, record);
+    return json(200, record);
+  }
+
   const byId = (map, what, view = (record) => record) => (req) => {
     const record = map.get(req.params[0]);
     return record ? json(200, view(record)) : notFound(what);
@@ -228,6 +267,8 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
       },
       { method: "PATCH", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(updatePhoneNumber) },
       { method: "DELETE", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(deleteById(phoneNumbers, "Phone Number", publicNumber)) },
+      { method: "GET", path: new RegExp(`^/call/${ID}$`), handle: authed(byId(calls, "Call")) },
+      { method: "PUT", path: new RegExp(`^/__stand-in/call/${ID}$`), handle: putCall },
       { method: "POST", path: "/credential", handle: authed(createCredential) },
       { method: "GET", path: "/credential", handle: authed(() => json(200, [...credentials.values()].reverse().map(publicCredential))) },
       { method: "GET", path: new RegExp(`^/credential/${ID}$`), handle: authed(byId(credentials, "Credential", publicCredential)) },
@@ -237,6 +278,7 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
       assistants: [...assistants.values()],
       phoneNumbers: [...phoneNumbers.values()].map(publicNumber),
       credentials: [...credentials.values()],
+      calls: [...calls.values()],
     }),
   });
 }

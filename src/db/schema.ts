@@ -209,6 +209,10 @@ export const calls = pgTable(
     index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
     index("calls_user_id_created_at_idx").on(t.userId, t.createdAt, t.id),
     check("calls_credits_non_negative", sql`${t.creditsCharged} >= 0`),
+    // Reconciliation's scan: calls whose report never came, least recently looked at first.
+    index("calls_unreported_idx")
+      .on(t.updatedAt)
+      .where(sql`${t.reportReceivedAt} is null and ${t.status} <> 'refused'`),
   ],
 );
 
@@ -357,6 +361,40 @@ export const bookingHolds = pgTable(
     index("booking_holds_agent_id_caller_phone_idx").on(t.agentId, t.callerPhone),
     check("booking_holds_status_valid", sql`${t.status} in ('held', 'confirmed', 'cancelled')`),
     check("booking_holds_range_valid", sql`${t.endAt} > ${t.startAt}`),
+  ],
+);
+
+/**
+ * A signed vendor message we could not parse, kept whole so nothing is lost on a 4xx (ADR 0410):
+ * reconciliation or a replay (services/calls/undelivered.ts) applies it through the normal
+ * handling once our parsing understands it. One row per distinct body (a retried delivery is the
+ * same row); `applied_at` is set when a replay applied it.
+ */
+export const undeliveredVendorMessages = pgTable(
+  "undelivered_vendor_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    provider: text("provider").notNull(),
+    /** `message.type`, when the body has one. */
+    type: text("type"),
+    /** `message.call.id`, when readable: reconciliation looks here before asking Vapi. */
+    vapiCallId: text("vapi_call_id"),
+    rawBody: text("raw_body").notNull(),
+    bodySha256: text("body_sha256").notNull(),
+    /** Why it was refused (the first validation issue, or "invalid_json"). */
+    reason: text("reason").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Replays tried; `last_error` says why the last one did not apply. */
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    /** What the replay's handling answered (e.g. stored, duplicate). */
+    outcome: text("outcome"),
+  },
+  (t) => [
+    uniqueIndex("undelivered_vendor_messages_provider_body_key").on(t.provider, t.bodySha256),
+    index("undelivered_vendor_messages_pending_call_idx").on(t.vapiCallId).where(sql`${t.appliedAt} is null`),
+    check("undelivered_vendor_messages_attempts_non_negative", sql`${t.attempts} >= 0`),
   ],
 );
 

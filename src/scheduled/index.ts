@@ -1,25 +1,46 @@
 /**
  * The Cron Trigger entry point (wrangler.toml `[triggers] crons`): an entry point like the queue
- * consumer, built with createServices. Today it runs one job, the orphaned-assistant sweep
- * (ADR 0104); it never throws, so a failed run only waits for the next one.
+ * consumer, built with createServices. Each run does two jobs, each on its own (one failing
+ * never stops the other): the orphaned-assistant sweep (ADR 0104) and the reconciliation of
+ * calls whose report never came (ADR 0410). It never throws, so a failed run only waits for the
+ * next one.
  */
 import { loadDatabaseDriver } from "../db/client";
 import type { Bindings } from "../env";
 import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
+import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
 
-export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Bindings): Promise<SweepResult | undefined> {
+export interface ScheduledResult {
+  sweep?: SweepResult;
+  reconciliation?: ReconcileResult;
+}
+
+export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Bindings): Promise<ScheduledResult | undefined> {
   const logger = createLogger({ cron: controller.cron }, parseLevel(env.LOG_LEVEL));
+  const now = new Date(controller.scheduledTime);
+  let services: ReturnType<typeof createServices>;
   try {
     await loadDatabaseDriver();
-    const services = createServices(env, { logger });
-    return await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi, logger }, { now: new Date(controller.scheduledTime) });
+    services = createServices(env, { logger });
   } catch (error) {
-    // No Vapi key or no database: nothing to sweep with; say so and wait for the next run.
     logger.warn("scheduled run could not start", describeError(error));
     return undefined;
   }
+  const result: ScheduledResult = {};
+  try {
+    result.sweep = await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi, logger }, { now });
+  } catch (error) {
+    // No Vapi key or no database: nothing to sweep with; say so and wait for the next run.
+    logger.warn("orphaned assistant sweep could not run", describeError(error));
+  }
+  try {
+    result.reconciliation = await reconcileUnreportedCalls(services, { now });
+  } catch (error) {
+    logger.warn("call reconciliation could not run", describeError(error));
+  }
+  return result.sweep || result.reconciliation ? result : undefined;
 }
 
 export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (controller, env) => {

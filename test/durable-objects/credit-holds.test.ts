@@ -92,6 +92,31 @@ describe("CreditAccount: reserve, then settle", () => {
     await expectLedgerConsistent(user.id);
   });
 
+  it("a settled charge never exceeds its hold: 90 credits, 9 holds of 10, 900 s reports charge 10 each", async () => {
+    const { user } = await createUserWithCredits(90);
+    const account = creditAccount(testEnv, user.id);
+    const ids = Array.from({ length: 30 }, callId);
+    const holds = await Promise.all(ids.map((id) => account.reserve(reserveFor(id))));
+    const accepted = ids.filter((_, i) => holds[i]?.ok);
+    expect(accepted).toHaveLength(9);
+    const settled = await Promise.all(accepted.map((id) => account.settle({ callId: id, seconds: 900, maxCredits: 10 })));
+    expect(settled.map((r) => (r.ok ? r.charged : -1))).toEqual(Array(9).fill(10));
+    const { rows, balance } = await expectLedgerConsistent(user.id);
+    expect(rows.filter((row) => row.kind === "call").map((row) => row.delta)).toEqual(Array(9).fill(-10));
+    expect(balance).toBe(0);
+  });
+
+  it("with no live hold the charge is capped at maxCredits; with no length it is the hold (never free)", async () => {
+    const { user } = await createUserWithCredits(50);
+    const account = creditAccount(testEnv, user.id);
+    expect(await account.settle({ callId: callId(), seconds: 3600, maxCredits: 10 })).toMatchObject({ ok: true, charged: 10 });
+    const held = callId();
+    await account.reserve(reserveFor(held, 7));
+    expect(await account.settle({ callId: held, maxCredits: 10 })).toMatchObject({ ok: true, charged: 7, releasedHold: 7 });
+    expect(await account.settle({ callId: callId(), maxCredits: 10 })).toMatchObject({ ok: true, charged: 10, releasedHold: 0 });
+    expect((await expectLedgerConsistent(user.id)).balance).toBe(23);
+  });
+
   it("charges ceil(seconds / 60) credits per minute", () => {
     expect([0, 1, 59, 60, 61, 120, 121].map((s) => callCharge(s, 1, 0))).toEqual([0, 1, 1, 1, 2, 2, 3]);
     expect(callCharge(90, 2, 0)).toBe(3);

@@ -1,4 +1,4 @@
-/** The Cron Trigger entry point (src/scheduled): the worker's `scheduled` runs the sweep and never throws. */
+/** The Cron Trigger entry point (src/scheduled): the worker's `scheduled` runs the sweep and the call reconciliation, and never throws. */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
@@ -22,8 +22,15 @@ describe("scheduled", () => {
     expect(await assistantAtVapi(orphan.id)).toBeUndefined();
   });
 
-  it("does not throw when Vapi is not configured; it waits for the next run", async () => {
+  it("does not throw when Vapi is not configured: the sweep waits for the next run, reconciliation still runs", async () => {
     const result = await runScheduled({ scheduledTime: NOON.getTime(), cron: "17 * * * *" }, envWith({ VAPI_API_KEY: undefined }));
+    expect(result?.sweep).toBeUndefined();
+    // Nothing was opened before NOON 2021, so nothing is due.
+    expect(result?.reconciliation).toEqual({ examined: 0, applied: [], skipped: [] });
+  });
+
+  it("does not throw when nothing can start (no database): it waits for the next run", async () => {
+    const result = await runScheduled({ scheduledTime: NOON.getTime(), cron: "17 * * * *" }, envWith({ DATABASE_URL: undefined }));
     expect(result).toBeUndefined();
   });
 });

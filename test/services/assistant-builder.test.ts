@@ -58,7 +58,7 @@ describe("buildAssistant: the payload", () => {
       url: "https://app.example.com/api/webhooks/vapi",
       credentialId: "cred-123",
       timeoutSeconds: 20,
-      backoffPlan: { type: "exponential", maxRetries: 3, baseDelaySeconds: 1 },
+      backoffPlan: { type: "exponential", maxRetries: 8, baseDelaySeconds: 2 },
     });
     expect(dto.serverMessages).toEqual(["status-update", "end-of-call-report", "tool-calls", 'transcript[transcriptType="final"]']);
   });

@@ -40,6 +40,20 @@ export async function numberAtVapi(id: string): Promise<StoredPhoneNumber | unde
   return (await vapiState()).phoneNumbers.find((number) => number.id === id);
 }
 
+/**
+ * Tells the stand-in about a call, as Vapi would hold it after the call (`GET /call/{id}`
+ * answers it): an ended inbound phone call unless `call` says otherwise.
+ */
+export async function callAtVapi(call: Partial<Vapi.Call> & { id: string }): Promise<Vapi.Call> {
+  const response = await fetch(`${vapi.url}/__stand-in/call/${encodeURIComponent(call.id)}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(call),
+  });
+  if (!response.ok) throw new Error(`vapi stand-in PUT call: ${response.status}`);
+  return (await response.json()) as Vapi.Call;
+}
+
 /** Requests since `mark`, optionally only one method and a path (exact string, or a prefix ending in "/"). */
 export async function vapiRequests(mark: number, method?: string, path?: string): Promise<RecordedRequest[]> {
   const all = await vapi.requests(mark);

@@ -27,13 +27,27 @@ const built = firstUse(() => {
     expiresInSeconds: z.number().int().positive().max(7 * 24 * 3600),
   });
 
-  const settleInputSchema = z.object({
-    callId: z.string().trim().min(1).max(200),
-    /** The call's billed length; the charge is ceil(seconds / 60 × CREDITS_PER_MINUTE). */
-    seconds: z.number().nonnegative().max(7 * 24 * 3600),
-    /** Our calls.id, written on the ledger row. */
-    callRowId: z.uuid().optional(),
-  });
+  const settleInputSchema = z
+    .object({
+      callId: z.string().trim().min(1).max(200),
+      /**
+       * The call's billed length; the charge is ceil(seconds / 60 × CREDITS_PER_MINUTE). Absent
+       * when nothing says how long the call ran: the call is then charged its hold (or
+       * `maxCredits`), never nothing.
+       */
+      seconds: z.number().nonnegative().max(7 * 24 * 3600).optional(),
+      /**
+       * The most any hold for this call could have been (the call cap in credits): the ceiling
+       * when the call has no live hold (its report came first, or the hold expired).
+       */
+      maxCredits: z.number().int().nonnegative().max(100_000).optional(),
+      /** Our calls.id, written on the ledger row. */
+      callRowId: z.uuid().optional(),
+    })
+    .refine((input) => input.seconds !== undefined || input.maxCredits !== undefined, {
+      message: "a call without a length needs maxCredits",
+      path: ["maxCredits"],
+    });
 
   return { reserveInputSchema, settleInputSchema };
 });
@@ -52,6 +66,22 @@ export type ReserveResult =
 export type SettleResult =
   | { ok: true; charged: number; duplicate: boolean; balance: number; releasedHold: number }
   | { ok: false; reason: "no_such_user" };
+
+/**
+ * What a call is charged (DESIGN §4, issue 18.2): its length's price, but never more than its
+ * hold allowed — Vapi ends the call at the `maxDurationSeconds` the hold gave it, so a longer
+ * report is wrong or hostile. With no length, the ceiling itself (never free by omission).
+ * `ceiling` is the live hold, else the call cap; undefined only for an uncapped legacy caller.
+ */
+export function cappedCallCharge(
+  seconds: number | undefined,
+  ceiling: number | undefined,
+  creditsPerMinute: number,
+  minBillableSeconds: number,
+): { charge: number; wanted: number } {
+  const wanted = seconds === undefined ? (ceiling ?? 0) : callCharge(seconds, creditsPerMinute, minBillableSeconds);
+  return { charge: ceiling === undefined ? wanted : Math.min(wanted, ceiling), wanted };
+}
 
 export const holdKey = (callId: string) => `${PREFIX}${callId}`;
 

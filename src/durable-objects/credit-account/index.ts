@@ -17,7 +17,7 @@ import type { SideEffectMessage } from "../../queues/messages";
 import { createServices, type Services } from "../../services/create-services";
 import { refundInput, refundStatesOf } from "./early-refunds";
 import {
-  callCharge,
+  cappedCallCharge,
   type Hold,
   HoldBook,
   type ReserveInput,
@@ -184,14 +184,26 @@ export class CreditAccount extends DurableObject<Bindings> {
 
   /**
    * Debits the call's real charge once (ledger key `call:<vapi call id>`, taking what is left if
-   * the call outran the balance) and releases its hold. A report with no hold (it came first, or
-   * the hold expired) settles the same way.
+   * the call outran the balance) and releases its hold. The charge never exceeds the hold (or,
+   * with no live hold, `maxCredits`); a report longer than that is logged, not billed. A report
+   * with no hold (it came first, or the hold expired) settles the same way.
    */
   async settle(input: SettleInput): Promise<SettleResult> {
     const parsed = settleInputSchema.parse(input);
     const config = this.#services$().config;
-    const charge = callCharge(parsed.seconds, config.CREDITS_PER_MINUTE, config.MIN_BILLABLE_SECONDS);
     return this.#exclusive(async () => {
+      const hold = this.#holds.get(parsed.callId, Date.now());
+      const ceiling = hold?.credits ?? parsed.maxCredits;
+      const { charge, wanted } = cappedCallCharge(parsed.seconds, ceiling, config.CREDITS_PER_MINUTE, config.MIN_BILLABLE_SECONDS);
+      if (wanted > charge) {
+        this.#logger$().warn("call charge capped at what its hold allowed", {
+          vapiCallId: parsed.callId,
+          seconds: parsed.seconds,
+          wantedCredits: wanted,
+          chargedCredits: charge,
+          heldCredits: hold?.credits ?? null,
+        });
+      }
       let charged = 0;
       let duplicate = false;
       let balance: number;
@@ -201,7 +213,7 @@ export class CreditAccount extends DurableObject<Bindings> {
           kind: "call",
           idempotencyKey: `call:${parsed.callId}`,
           callId: parsed.callRowId,
-          description: `Call of ${Math.ceil(parsed.seconds)} s`,
+          description: parsed.seconds === undefined ? "Call of unknown length (charged its hold)" : `Call of ${Math.ceil(parsed.seconds)} s`,
           allowPartial: true,
         });
         if (!result.ok) return NO_SUCH_USER;

@@ -11,8 +11,9 @@ import { parseVapiMessage } from "../../integrations/vapi/messages";
 import { verifyVapiRequest } from "../../integrations/vapi/verify";
 import { answerAssistantRequest } from "../../services/calls/assistant-request";
 import { recordStatus, recordTranscript } from "../../services/calls/live";
-import { handleEndOfCallReport } from "../../services/calls/report";
+import { handleEndOfCallReport, REPORT_CLAIM_TTL_SECONDS } from "../../services/calls/report";
 import { answerToolCalls } from "../../services/calls/tool-calls";
+import { keepUndeliveredVapiMessage } from "../../services/calls/undelivered";
 
 /** A long call's report (transcript, messages, costs) can pass the API's usual 1 MiB. */
 export const VAPI_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -35,12 +36,16 @@ export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", asyn
   try {
     body = JSON.parse(rawBody);
   } catch {
+    await keepUndeliveredVapiMessage(services, rawBody, "invalid_json");
     throw new AppError("invalid_json", "The body is not JSON.");
   }
   const parsed = parseVapiMessage(body);
   if (parsed.kind === "malformed") {
     const first = parsed.issues[0];
-    throw new AppError("validation_failed", first ? `${first.path}: ${first.message}` : "Not a Vapi server message.", parsed.issues);
+    const reason = first ? `${first.path}: ${first.message}` : "Not a Vapi server message.";
+    // Kept whole before the 4xx (ADR 0410): a replay or reconciliation can apply it later.
+    await keepUndeliveredVapiMessage(services, rawBody, reason);
+    throw new AppError("validation_failed", reason, parsed.issues);
   }
   if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.type }, 200);
   const message = parsed.message;
@@ -57,7 +62,7 @@ export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", asyn
       if (outcome === "in_progress") {
         // Not an error of ours: another delivery holds the claim. 5xx so Vapi retries this one.
         logger.warn("end-of-call report already being acted on; asked Vapi to retry", { vapiCallId: message.call.id });
-        c.header("Retry-After", "30");
+        c.header("Retry-After", String(REPORT_CLAIM_TTL_SECONDS));
         return c.json(errorBody("busy", "This call's report is being processed by another delivery; retry later.", c.get("requestId")), 503);
       }
       return c.json({ received: true, outcome }, 200);

@@ -29,8 +29,17 @@ export const SERVER_MESSAGES = [
   'transcript[transcriptType="final"]',
 ] as const satisfies readonly Vapi.CreateAssistantDtoServerMessagesItem[];
 
-/** Vapi retries a failed delivery (e.g. the end-of-call report) with this plan; handlers are idempotent by call id. */
-export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 3, baseDelaySeconds: 1 } as const;
+/** How long Vapi waits for our answer to one delivery (a tool call's deadline too). */
+export const WEBHOOK_TIMEOUT_SECONDS = 20;
+
+/**
+ * Vapi retries a failed delivery (e.g. the end-of-call report) with this plan; handlers are
+ * idempotent by call id. Retries land about 2, 6, 14, 30, 62, 126, 254 and 510 s after the
+ * first failure (exponential from baseDelaySeconds), so they outlast a held report claim
+ * (REPORT_CLAIM_TTL_SECONDS, 30 s) and a database blip of a few minutes (ADR 0410). Within
+ * VAPI.md's limits (maxRetries ≤ 10, baseDelaySeconds ≤ 10).
+ */
+export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 8, baseDelaySeconds: 2 } as const;
 
 /** The structured data Vapi extracts after each call (`analysis.structuredData` on the report). */
 export const CALL_STRUCTURED_DATA_SCHEMA: Vapi.JsonSchema = {
@@ -99,7 +108,7 @@ export function webhookServer(context: AssistantContext, options: { withBackoff?
     credentialId: context.credentialId,
     ...(options.withBackoff
       ? {
-          timeoutSeconds: 20,
+          timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
           // The SDK types `type` as an object; the API takes the plan's name ("fixed" | "exponential").
           backoffPlan: { ...WEBHOOK_BACKOFF, type: WEBHOOK_BACKOFF.type as unknown as Record<string, unknown> },
         }

@@ -1,7 +1,9 @@
 /**
- * Which owner a Vapi message belongs to, as SQL: by the call's phone number, else by its
- * assistant. Used by every upsert of a call row, so a message that arrives before the row exists
- * (Vapi promises no order) still creates it for the right user.
+ * Which owner a Vapi message belongs to, as SQL: the call row assistant-request opened for this
+ * Vapi call id first (the SDK marks everything but `call.id` optional, and a report may carry
+ * only that), else the call's phone number, else its assistant. Used by every upsert of a call
+ * row, so a message that arrives before the row exists (Vapi promises no order) still creates
+ * it for the right user.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { StatusUpdateMessage } from "../../integrations/vapi/messages";
@@ -14,13 +16,15 @@ export function ownerOf(message: Envelope): SQL {
   const phoneNumberId = message.phoneNumber?.id ?? message.call.phoneNumberId ?? null;
   const assistantId = message.call.assistantId ?? message.assistant?.id ?? null;
   const customer = message.call.customer?.number ?? message.customer?.number ?? null;
+  // The joins on number and assistant only matter when we have no row for the call yet.
   return sql`
-    select coalesce(p.user_id, a.user_id) as user_id, coalesce(a.id, p.agent_id) as agent_id, p.id as phone_number_id,
-           ${customer}::text as customer_number
+    select coalesce(c.user_id, p.user_id, a.user_id) as user_id, coalesce(c.agent_id, a.id, p.agent_id) as agent_id,
+           coalesce(c.phone_number_id, p.id) as phone_number_id, coalesce(c.customer_number, ${customer}::text) as customer_number
     from (select 1) as one
-    left join phone_numbers p on p.vapi_phone_number_id = ${phoneNumberId}
-    left join agents a on a.vapi_assistant_id = ${assistantId} and (p.user_id is null or a.user_id = p.user_id)
-    where coalesce(p.user_id, a.user_id) is not null`;
+    left join calls c on c.vapi_call_id = ${message.call.id}
+    left join phone_numbers p on c.id is null and p.vapi_phone_number_id = ${phoneNumberId}
+    left join agents a on c.id is null and a.vapi_assistant_id = ${assistantId} and (p.user_id is null or a.user_id = p.user_id)
+    where coalesce(c.user_id, p.user_id, a.user_id) is not null`;
 }
 
 /** A status's place in a call's life; unknown statuses rank lowest and never overwrite a known one. */

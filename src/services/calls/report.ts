@@ -1,40 +1,69 @@
 /**
  * `end-of-call-report`: acted on exactly once per Vapi call id, however often and however
- * concurrently Vapi delivers it. A claim in `webhook_events` picks one delivery (a claim left
- * by a delivery that died is taken over after CLAIM_TTL); that delivery stores the report on
- * the call, settles the credits through the owner's CreditAccount (once, keyed by the call id)
- * and queues the Sheets row and the owner's call e-mail (keyed by the call, so the consumer
- * does each once). A failure releases the claim and answers 5xx, so Vapi's backoff retries.
- * A delivery that finds the claim held (another delivery is acting, or died acting less than
- * CLAIM_TTL ago) is `in_progress`: the route answers 503 so Vapi retries it, and the retry after
- * the TTL takes a dead claim over. Answering 200 there would lose the report with the dead worker.
+ * concurrently Vapi delivers it. A claim in `webhook_events` picks one delivery; that delivery
+ * stores the report on the call, settles the credits through the owner's CreditAccount (once,
+ * keyed by the call id) and queues the Sheets row and the owner's call e-mail (keyed by the
+ * call, so the consumer does each once). A failure releases the claim and answers 5xx, so
+ * Vapi's backoff retries.
+ *
+ * Retries that land (ADR 0410): a delivery that finds the claim held waits up to
+ * REPORT_WAIT_MS for the holder, and answers its outcome (`duplicate`) when the holder
+ * finishes, or acts itself when the holder released the claim or its claim went stale. Only a
+ * holder still working after the wait makes it `in_progress` (503). A claim is stale after
+ * REPORT_CLAIM_TTL_SECONDS — longer than Vapi waits for one delivery (`server.timeoutSeconds`),
+ * so a live holder is never overtaken, and well inside the assistants' backoff plan
+ * (WEBHOOK_BACKOFF), so the retries of a report whose first delivery died reach the takeover.
+ *
+ * Reconciliation (services/calls/reconcile.ts) applies what Vapi's `GET /call` says through this
+ * same function, so a late real report after it is a duplicate.
  */
 import { sql } from "drizzle-orm";
 import type { EndOfCallReportMessage } from "../../integrations/vapi/messages";
 import type { SideEffectMessage } from "../../queues/messages";
+import { WEBHOOK_TIMEOUT_SECONDS } from "../assistant";
 import { creditAccount } from "../credits";
 import { ownerOf } from "./call-owner";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
-import type { CallDeps } from "./deps";
+import { type CallDeps, callCapCredits } from "./deps";
 import { isImportant } from "./notify";
 
-export const REPORT_CLAIM_TTL_SECONDS = 120;
+/** Vapi gives up on a delivery after WEBHOOK_TIMEOUT_SECONDS; a claim older than that plus a margin belongs to a dead delivery. */
+export const REPORT_CLAIM_TTL_SECONDS = WEBHOOK_TIMEOUT_SECONDS + 10;
+/** How long a duplicate waits for the delivery holding the claim: well under Vapi's timeout. */
+export const REPORT_WAIT_MS = 4_000;
+const REPORT_POLL_MS = 250;
 
 export type ReportOutcome = "stored" | "duplicate" | "unknown_call" | "in_progress";
+
+export interface ReportOptions {
+  /** The worker's clock at arrival (claims are dated by it); a test passes a fixed one. */
+  now?: Date;
+  /** Sleeps between looks at a held claim; a test passes one that returns at once. */
+  wait?: (ms: number) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface StoredRow extends Record<string, unknown> {
   id: string;
   user_id: string;
   status: string;
   refused_reason: string | null;
+  duration_seconds: number | null;
   events: { kind: string }[];
   notify: string | null;
   sheets_logging: boolean | null;
 }
 
-export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage, now = new Date()): Promise<ReportOutcome> {
+export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage, options: ReportOptions | Date = {}): Promise<ReportOutcome> {
+  const { now = new Date(), wait = sleep } = options instanceof Date ? { now: options } : options;
   const eventId = reportEventId(message.call.id);
-  const claim = await claimEvent(deps.db, "vapi", eventId, REPORT_CLAIM_TTL_SECONDS, now);
+  let claim = await claimEvent(deps.db, "vapi", eventId, REPORT_CLAIM_TTL_SECONDS, now);
+  for (let waited = 0; !claim.claimed && claim.outcome === null && waited < REPORT_WAIT_MS; ) {
+    await wait(REPORT_POLL_MS);
+    waited += REPORT_POLL_MS;
+    claim = await claimEvent(deps.db, "vapi", eventId, REPORT_CLAIM_TTL_SECONDS, new Date(now.getTime() + waited));
+  }
   if (!claim.claimed) return claim.outcome === null ? "in_progress" : "duplicate";
   try {
     const outcome = await act(deps, message);
@@ -52,13 +81,19 @@ export const reportEventId = (vapiCallId: string) => `end-of-call-report:${vapiC
 async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<string> {
   const { db, logger } = deps;
   const seconds = durationSeconds(message);
-  const row = await storeReport(deps, message, seconds);
+  const row = await storeReport(deps, message, seconds ?? null);
   if (!row) {
     logger.warn("end-of-call report for an assistant and number we do not have; recorded, not billed", { vapiCallId: message.call.id });
     return "unknown_call";
   }
   const refused = row.status === "refused";
-  const settled = await creditAccount(deps.env, row.user_id).settle({ callId: message.call.id, seconds: refused ? 0 : seconds, callRowId: row.id });
+  // No length anywhere (message, call, our status-update times): the hold's cap, never free.
+  const settled = await creditAccount(deps.env, row.user_id).settle({
+    callId: message.call.id,
+    seconds: refused ? 0 : (row.duration_seconds ?? undefined),
+    maxCredits: callCapCredits(deps.config.CREDITS_PER_MINUTE),
+    callRowId: row.id,
+  });
   const charged = settled.ok ? settled.charged : 0;
   if (charged) await db.execute(sql`update calls set credits_charged = ${charged}, updated_at = now() where id = ${row.id}::uuid`);
   const effects: SideEffectMessage[] = [];
@@ -71,8 +106,12 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   return `settled:${charged}`;
 }
 
-/** Stores everything the report says on the call row (creating it if no earlier message did). */
-async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seconds: number): Promise<StoredRow | undefined> {
+/**
+ * Stores everything the report says on the call row (creating it if no earlier message did).
+ * A report without a length takes it from the times our status updates recorded; still none
+ * leaves `duration_seconds` null (unknown), and the caller bills the hold.
+ */
+async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seconds: number | null): Promise<StoredRow | undefined> {
   const artifact = message.artifact;
   const startedAt = message.startedAt ?? message.call.startedAt ?? null;
   const endedAt = message.endedAt ?? message.call.endedAt ?? null;
@@ -95,25 +134,31 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
         status = case when calls.status = 'refused' then 'refused' else 'ended' end,
         started_at = coalesce(excluded.started_at, calls.started_at),
         ended_at = coalesce(excluded.ended_at, calls.ended_at),
-        duration_seconds = excluded.duration_seconds,
+        duration_seconds = coalesce(excluded.duration_seconds, case
+          when coalesce(excluded.ended_at, calls.ended_at) >= coalesce(excluded.started_at, calls.started_at)
+          then round(extract(epoch from coalesce(excluded.ended_at, calls.ended_at) - coalesce(excluded.started_at, calls.started_at)))::int
+        end),
         ended_reason = coalesce(excluded.ended_reason, calls.ended_reason),
         transcript = excluded.transcript, summary = excluded.summary, recording_url = excluded.recording_url,
         structured_data = excluded.structured_data, messages = excluded.messages, vapi_cost = excluded.vapi_cost,
         customer_number = coalesce(calls.customer_number, excluded.customer_number),
         report_received_at = now(), updated_at = now()
-      returning id, user_id, agent_id, status, refused_reason, events
+      returning id, user_id, agent_id, status, refused_reason, duration_seconds, events
     )
-    select up.id, up.user_id, up.status, up.refused_reason, up.events, a.notify, a.sheets_logging
+    select up.id, up.user_id, up.status, up.refused_reason, up.duration_seconds, up.events, a.notify, a.sheets_logging
     from up left join agents a on a.id = up.agent_id`);
   return result.rows[0];
 }
 
-/** From endedAt − startedAt (VAPI.md); Vapi's own duration fields only when those are missing. */
-export function durationSeconds(message: EndOfCallReportMessage): number {
+/**
+ * From endedAt − startedAt (VAPI.md); Vapi's own duration fields only when those are missing.
+ * Undefined when the message says nothing about the call's length (never 0 by omission).
+ */
+export function durationSeconds(message: EndOfCallReportMessage): number | undefined {
   const started = Date.parse(message.startedAt ?? message.call.startedAt ?? "");
   const ended = Date.parse(message.endedAt ?? message.call.endedAt ?? "");
   if (Number.isFinite(started) && Number.isFinite(ended) && ended >= started) return Math.round((ended - started) / 1000);
   if (message.durationSeconds !== undefined) return Math.round(message.durationSeconds);
   if (message.durationMs !== undefined) return Math.round(message.durationMs / 1000);
-  return 0;
+  return undefined;
 }

@@ -2,13 +2,27 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
 import type { SideEffectMessage } from "../../../src/queues/messages";
+import { creditAccount } from "../../../src/services/credits";
 import { expectLedgerConsistent } from "../../support/credits";
 import { db } from "../../support/db";
-import { bindingsWith, recordingQueue } from "../../support/env";
+import { bindingsWith, recordingQueue, testEnv } from "../../support/env";
 import { call } from "../../support/http";
-import { createLine, deliver, signVapi, vapiMessage } from "../../support/vapi-webhook";
+import { createLine, deliver, type Line, signVapi, type VapiBody, vapiMessage } from "../../support/vapi-webhook";
 
 const callRow = async (vapiCallId: string) => (await db.select().from(calls).where(eq(calls.vapiCallId, vapiCallId)))[0];
+
+/** A message that names its call by id alone (the SDK marks phoneNumber, customer, assistant and the call's other ids optional). */
+function byCallIdOnly(body: VapiBody, line: Line): VapiBody {
+  const { phoneNumber: _n, customer: _c, assistant: _a, call: _call, ...rest } = body.message;
+  return { message: { ...rest, call: { id: line.vapiCallId } } };
+}
+
+/** A report with no timing anywhere: no startedAt/endedAt on the message or the call, no duration fields. */
+function withoutTiming(body: VapiBody): VapiBody {
+  const { startedAt: _s, endedAt: _e, durationSeconds: _d, durationMs: _m, ...rest } = body.message;
+  const { startedAt: _cs, endedAt: _ce, ...call } = rest.call ?? {};
+  return { message: { ...rest, call } };
+}
 
 /** Posts to the webhook with a queue that records what the handlers enqueue. */
 async function deliverRecording(body: unknown, queue = recordingQueue<SideEffectMessage>()) {
@@ -116,6 +130,61 @@ describe("end-of-call-report", () => {
     const c = await deliverRecording(vapiMessage("end-of-call-report", broke.line, { analysis: { structuredData: routine } }));
     expect(c.queue.sent.map((m) => m.type)).toEqual(["email.call_summary"]);
     expect(await callRow(broke.line.vapiCallId)).toMatchObject({ status: "refused", refusedReason: "out_of_credit", creditsCharged: 0 });
+  });
+
+  it("a report whose call carries only its id is stored on the call we opened, charged, and its hold released", async () => {
+    const { owner, line } = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(10);
+    const answer = await deliver<{ outcome: string }>(byCallIdOnly(vapiMessage("end-of-call-report", line), line));
+    expect(answer).toEqual({ status: 200, body: { received: true, outcome: "stored" } });
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", durationSeconds: 185, creditsCharged: 4, summary: expect.stringContaining("keratin") });
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(26);
+  });
+
+  it("status updates and transcripts that name only the call id move the call we opened", async () => {
+    const { line } = await createLine({ notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    await deliver(byCallIdOnly(vapiMessage("status-update", line), line));
+    await deliver(byCallIdOnly(vapiMessage("transcript-final", line), line));
+    const row = await callRow(line.vapiCallId);
+    expect(row).toMatchObject({ status: "in-progress", startedAt: new Date(1795689003456) });
+    expect(row?.liveTranscript).toHaveLength(1);
+  });
+
+  it("a report with no timing is billed from the status updates we saw, else at its hold: never free", async () => {
+    const seen = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", seen.line));
+    await deliver(vapiMessage("status-update", seen.line));
+    await deliver(vapiMessage("status-update-ended", seen.line));
+    await deliver(withoutTiming(vapiMessage("end-of-call-report", seen.line)));
+    // in-progress at …003.456, ended at …190.000: 187 s, 4 credits.
+    expect(await callRow(seen.line.vapiCallId)).toMatchObject({ status: "ended", durationSeconds: 187, creditsCharged: 4 });
+
+    const unseen = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", unseen.line));
+    await deliver(byCallIdOnly(withoutTiming(vapiMessage("end-of-call-report", unseen.line)), unseen.line));
+    expect(await callRow(unseen.line.vapiCallId)).toMatchObject({ status: "ended", durationSeconds: null, creditsCharged: 10 });
+    expect(await creditAccount(testEnv, unseen.owner.user.id).reserved()).toBe(0);
+    expect((await expectLedgerConsistent(unseen.owner.user.id)).balance).toBe(20);
+  });
+
+  it("90 credits, 30 calls at once: 9 accepted, and 900 s reports charge each accepted call at most its hold", async () => {
+    const { owner, newCall } = await createLine({ credits: 90, notify: "none" });
+    const lines = Array.from({ length: 30 }, () => newCall());
+    const answers = await Promise.all(lines.map((l) => deliver<{ assistantId?: string }>(vapiMessage("assistant-request", l))));
+    const accepted = lines.filter((_, i) => answers[i]?.body.assistantId);
+    expect(accepted).toHaveLength(9);
+    // Vapi ended each call at its maxDurationSeconds; these reports claim 15 minutes.
+    const long = { startedAt: "2026-11-26T09:00:00.000Z", endedAt: "2026-11-26T09:15:00.000Z" };
+    await Promise.all(lines.map((l) => deliver(vapiMessage("end-of-call-report", l, long))));
+    const rows = await Promise.all(accepted.map((l) => callRow(l.vapiCallId)));
+    expect(rows.map((row) => row?.creditsCharged)).toEqual(Array(9).fill(10));
+    const { rows: ledger, balance } = await expectLedgerConsistent(owner.user.id);
+    expect(ledger.filter((row) => row.kind === "call").map((row) => row.delta)).toEqual(Array(9).fill(-10));
+    expect(balance).toBe(0);
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
   });
 
   it("a report for an assistant and number we do not have is recorded and answered 200", async () => {
