@@ -17,7 +17,7 @@ describe("simulated Vapi messages", () => {
     const body = JSON.stringify(assistantRequest(line));
     const headers = signVapi(body, "s3cret", 1_795_689_000_000);
     const check = (payload: string, secret: string) =>
-      verifyVapiRequest({ signature: headers["x-signature"], timestamp: headers["x-timestamp"] }, payload, secret, 1_795_689_000_000);
+      verifyVapiRequest({ signature: headers["x-signature"], timestamp: headers["x-timestamp"] }, payload, secret, { nowMs: 1_795_689_000_000 });
     expect(await check(body, "s3cret")).toEqual({ ok: true, method: "hmac" });
     expect((await check(`${body} `, "s3cret")).ok).toBe(false);
     expect((await check(body, "other")).ok).toBe(false);

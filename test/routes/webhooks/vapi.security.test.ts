@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
 import { ledgerOf } from "../../support/credits";
 import { db } from "../../support/db";
+import { envWith } from "../../support/env";
 import { errorOf } from "../../support/http";
 import { createLine, postVapi, signVapi, vapiMessage, webhookSecret } from "../../support/vapi-webhook";
 
@@ -23,6 +24,8 @@ describe("Vapi webhook: authentication", () => {
     ["a future timestamp", (payload) => signVapi(payload, { timestamp: String(Date.now() + 6 * 60_000) })],
     ["a malformed timestamp", async (payload) => ({ ...(await signVapi(payload)), "x-timestamp": "yesterday" })],
     ["a wrong legacy secret", async () => ({ "x-vapi-secret": "guess" })],
+    // The key in the clear with no timestamp: refused unless VAPI_ACCEPT_LEGACY_SECRET=true.
+    ["the right legacy secret, with VAPI_ACCEPT_LEGACY_SECRET off (the default)", async () => ({ "x-vapi-secret": webhookSecret() })],
   ];
 
   for (const [name, headersFor] of refusals) {
@@ -38,13 +41,20 @@ describe("Vapi webhook: authentication", () => {
     });
   }
 
-  it("accepts an HMAC signature with the timestamp in seconds, and the legacy X-Vapi-Secret", async () => {
-    const { line, newCall } = await createLine({ credits: 20 });
+  it("accepts an HMAC signature with the timestamp in seconds", async () => {
+    const { line } = await createLine({ credits: 20 });
     const payload = JSON.stringify(vapiMessage("assistant-request", line));
     const seconds = await signVapi(payload, { timestamp: String(Math.floor(Date.now() / 1000)) });
     expect((await postVapi(payload, { unsigned: true, headers: seconds })).status).toBe(200);
+  });
+
+  it("accepts the legacy X-Vapi-Secret only when VAPI_ACCEPT_LEGACY_SECRET=true, and then only the right one", async () => {
+    const { newCall } = await createLine({ credits: 20 });
+    const legacyOn = envWith({ VAPI_ACCEPT_LEGACY_SECRET: "true" });
     const legacy = JSON.stringify(vapiMessage("assistant-request", newCall()));
-    expect((await postVapi(legacy, { unsigned: true, headers: { "x-vapi-secret": webhookSecret() } })).status).toBe(200);
+    expect((await postVapi(legacy, { unsigned: true, env: legacyOn, headers: { "x-vapi-secret": webhookSecret() } })).status).toBe(200);
+    const guessed = JSON.stringify(vapiMessage("assistant-request", newCall()));
+    expect((await postVapi(guessed, { unsigned: true, env: legacyOn, headers: { "x-vapi-secret": "guess" } })).status).toBe(401);
   });
 });
 
