@@ -65,6 +65,8 @@ export const configSchema = z.lazy(() => z.object({
   VAPI_BASE_URL: optionalUrl.transform((value) => value ?? "https://api.vapi.ai"),
   VAPI_WEBHOOK_SECRET: optionalText,
   VAPI_CREDENTIAL_ID: optionalText,
+  /** The legacy `X-Vapi-Secret` header is the HMAC key in the clear with no timestamp: off unless asked for. */
+  VAPI_ACCEPT_LEGACY_SECRET: booleanFrom(false),
   /** How long one Vapi API request may take (ms); a dashboard request makes at most two. */
   VAPI_TIMEOUT_MS: integerFrom(15_000, 1),
   STRIPE_SECRET_KEY: optionalText,

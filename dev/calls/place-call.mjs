@@ -4,9 +4,17 @@
  */
 import crypto from "node:crypto";
 import { conversation } from "./scripts.mjs";
-import { assistantRequest, endOfCallReport, finalTranscript, signVapi, statusUpdate, toolCalls } from "./vapi-messages.mjs";
+import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "./vapi-messages.mjs";
 
 const MAX_CALLS_UNTIL_REFUSED = 50;
+/**
+ * The report shapes a simulated call picks from. `bare-call` (a report whose `call` is only its
+ * id) is left out while the report handler still needs the number or assistant on the message
+ * to find its call; add it here once reports are matched to the call by its id.
+ */
+const REPORT_SHAPES_SENT = REPORT_SHAPES.filter((shape) => shape !== "bare-call");
+/** @template T @param {readonly T[]} list @returns {T} */
+const pick = (list) => /** @type {T} */ (list[crypto.randomInt(list.length)]);
 
 /**
  * @param {{ api: import("./demo-account.mjs").ApiClient, appUrl: string, secret: string,
@@ -45,9 +53,10 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
     say(answer?.destination ? `The app transfers the caller to ${answer.destination.number}: "${answer.destination.message}"` : `The caller hears: "${answer?.error}"`);
     const endedReason = answer?.destination ? "assistant-forwarded-call" : "assistant-request-returned-error";
     await send(`status-update ended (${endedReason})`, statusUpdate(line, "ended", endedReason));
-    await send("end-of-call-report", endOfCallReport(line, {
+    const shape = pick(REPORT_SHAPES_SENT);
+    await send(`end-of-call-report (${shape})`, endOfCallReport(line, {
       startedAt: started, endedAt: new Date(started.getTime() + 3000), endedReason, turns: [], summary: "The call was not answered by the agent.", structuredData: {},
-    }));
+    }, undefined, shape));
     await showCall(api, line.callId, say);
     return { accepted: false };
   }
@@ -58,19 +67,26 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
 
   await send("status-update in-progress", statusUpdate(line, "in-progress"));
   let toolRound = 0;
+  // Each round of tool calls in another of Vapi's shapes, from a random start.
+  const firstShape = crypto.randomInt(TOOL_CALL_SHAPES.length);
   for (const turn of talk.turns) {
     await send(`transcript (${turn.role === "bot" ? "assistant" : "user"}): "${turn.text}"`, finalTranscript(line, turn.role === "bot" ? "assistant" : "user", turn.text));
     if (turn.role === "user" && talk.tools[toolRound]) {
       const round = talk.tools[toolRound++];
       const calls = round.map((tool) => ({ id: `call_${crypto.randomBytes(12).toString("hex")}`, ...tool }));
-      const reply = await send(`tool-calls ${calls.map((call) => `${call.name}(${JSON.stringify(call.arguments)})`).join(", ")}`, toolCalls(line, calls));
+      const shape = TOOL_CALL_SHAPES[(firstShape + toolRound - 1) % TOOL_CALL_SHAPES.length];
+      const reply = await send(`tool-calls (${shape}) ${calls.map((call) => `${call.name}(${JSON.stringify(call.arguments)})`).join(", ")}`, toolCalls(line, calls, Date.now(), shape));
       for (const result of reply?.results ?? []) say(`  the agent says: "${result.result ?? result.error}"`);
     }
   }
   const seconds = Math.min(talk.seconds, maxSeconds);
   const endedAt = new Date(started.getTime() + seconds * 1000);
   await send(`status-update ended (${talk.endedReason})`, statusUpdate(line, "ended", talk.endedReason));
-  await send(`end-of-call-report (${seconds} s)`, endOfCallReport(line, { startedAt: started, endedAt, endedReason: talk.endedReason, turns: talk.turns, summary: talk.summary, structuredData: talk.structuredData }));
+  const reportShape = pick(REPORT_SHAPES_SENT);
+  await send(
+    `end-of-call-report (${seconds} s, ${reportShape})`,
+    endOfCallReport(line, { startedAt: started, endedAt, endedReason: talk.endedReason, turns: talk.turns, summary: talk.summary, structuredData: talk.structuredData }, undefined, reportShape),
+  );
   await showCall(api, line.callId, say);
   return { accepted: true };
 }

@@ -9,7 +9,7 @@ export type Level = "debug" | "info" | "warn" | "error";
 const LEVEL_RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function parseLevel(value: unknown): Level {
-  return typeof value === "string" && value in LEVEL_RANK ? (value as Level) : "info";
+  return typeof value === "string" && Object.hasOwn(LEVEL_RANK, value) ? (value as Level) : "info";
 }
 
 const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|signature|refresh|access/i;
@@ -20,7 +20,8 @@ export function maskPhone(value: string): string {
 }
 
 function redact(fields: Fields, depth = 0): Fields {
-  const out: Fields = {};
+  // No prototype: a field named "__proto__" (outside text logged as data) stays a field.
+  const out: Fields = Object.create(null);
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_KEY.test(key)) out[key] = "[redacted]";
     else if (typeof value === "string" && PHONE_KEY.test(key) && /^\+?\d{6,}$/.test(value)) out[key] = maskPhone(value);

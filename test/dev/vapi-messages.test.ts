@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { conversation, SCRIPT_NAMES, zonedDateTime } from "../../dev/calls/scripts.mjs";
-import { assistantRequest, endOfCallReport, finalTranscript, signVapi, statusUpdate, toolCalls } from "../../dev/calls/vapi-messages.mjs";
+import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "../../dev/calls/vapi-messages.mjs";
 import { parseVapiMessage } from "../../src/integrations/vapi/messages";
 import { verifyVapiRequest } from "../../src/integrations/vapi/verify";
 
@@ -17,7 +17,7 @@ describe("simulated Vapi messages", () => {
     const body = JSON.stringify(assistantRequest(line));
     const headers = signVapi(body, "s3cret", 1_795_689_000_000);
     const check = (payload: string, secret: string) =>
-      verifyVapiRequest({ signature: headers["x-signature"], timestamp: headers["x-timestamp"] }, payload, secret, 1_795_689_000_000);
+      verifyVapiRequest({ signature: headers["x-signature"], timestamp: headers["x-timestamp"] }, payload, secret, { nowMs: 1_795_689_000_000 });
     expect(await check(body, "s3cret")).toEqual({ ok: true, method: "hmac" });
     expect((await check(`${body} `, "s3cret")).ok).toBe(false);
     expect((await check(body, "other")).ok).toBe(false);
@@ -39,6 +39,33 @@ describe("simulated Vapi messages", () => {
     expect(request).toMatchObject({ type: "assistant-request", call: { id: "call-1", phoneNumberId: "pn-1", customer: { number: "+15125550147" } }, phoneNumber: { id: "pn-1" } });
     expect(tools).toMatchObject({ toolCallList: [{ id: "call_x", name: "check_availability", arguments: { date: "2030-05-14" } }] });
     expect(report).toMatchObject({ startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), analysis: { summary: "S", structuredData: { appointmentBooked: true } } });
+  });
+
+  it("vary the tool-call shapes as Vapi's sources do, and each reads as the same calls", () => {
+    const asked = [
+      { id: "call_a", name: "check_availability", arguments: { date: "2030-05-14" } },
+      { id: "call_b", name: "book_appointment", arguments: { start: "2030-05-14T14:00:00-05:00", name: "Jordan Lee" } },
+    ];
+    const bodies = TOOL_CALL_SHAPES.map((shape) => toolCalls(line, asked, 1_795_689_000_000, shape));
+    expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(TOOL_CALL_SHAPES.length);
+    for (const [index, body] of bodies.entries()) {
+      const parsed = parseVapiMessage(body);
+      expect(parsed.kind === "message" && parsed.message.type === "tool-calls" ? parsed.message.toolCallList : parsed, TOOL_CALL_SHAPES[index]).toEqual(asked);
+    }
+    expect(bodies.at(-1)?.message).not.toHaveProperty("toolCallList");
+  });
+
+  it("vary the report shapes, and each reads with its transcript and its timing", () => {
+    const startedAt = new Date("2026-11-26T09:00:00Z");
+    const endedAt = new Date("2026-11-26T09:02:14Z");
+    const turns = [{ role: "bot" as const, text: "Hi" }, { role: "user" as const, text: "Hello" }];
+    for (const shape of REPORT_SHAPES) {
+      const body = endOfCallReport(line, { startedAt, endedAt, endedReason: "customer-ended-call", turns, summary: "S", structuredData: {} }, undefined, shape);
+      const parsed = parseVapiMessage(body);
+      if (parsed.kind !== "message" || parsed.message.type !== "end-of-call-report") throw new Error(`${shape}: ${JSON.stringify(parsed)}`);
+      expect(parsed.message, shape).toMatchObject({ call: { id: "call-1" }, transcript: "AI: Hi\nUser: Hello", durationSeconds: 134 });
+      if (shape === "bare-call") expect(Object.keys(parsed.message.call)).toEqual(["id"]);
+    }
   });
 
   it("every script stays inside its call's allowance and books with offset date-times", () => {

@@ -6,6 +6,7 @@
  */
 
 import { agents, phoneNumbers } from "../../src/db/schema";
+import type { Bindings } from "../../src/env";
 import { hmacHex } from "../../src/integrations/vapi/verify";
 import assistantRequest from "../fixtures/vapi/assistant-request.json";
 import endOfCallReport from "../fixtures/vapi/end-of-call-report.json";
@@ -62,13 +63,14 @@ export async function signVapi(payload: string, options: { secret?: string; time
   return { "x-timestamp": timestamp, "x-signature": await hmacHex(options.secret ?? webhookSecret(), `${timestamp}.${payload}`) };
 }
 
-export async function postVapi(body: unknown, options: { headers?: Record<string, string>; unsigned?: boolean } = {}) {
+export async function postVapi(body: unknown, options: { headers?: Record<string, string>; unsigned?: boolean; env?: Bindings } = {}) {
   const payload = typeof body === "string" ? body : JSON.stringify(body);
   const signed = options.unsigned ? {} : await signVapi(payload);
   return call("/api/webhooks/vapi", {
     method: "POST",
     body: payload,
     headers: { "content-type": "application/json; charset=utf-8", "user-agent": "Vapi/1.0", ...signed, ...options.headers },
+    ...(options.env ? { env: options.env } : {}),
   });
 }
 

@@ -44,7 +44,7 @@ export function callSummaryEmail(input: CallSummaryInput): RenderedEmail {
     ...(duration ? ([["Length", duration]] as [string, string][]) : []),
   ];
   const notes: string[] = [];
-  if (input.refusedReason) notes.push(REFUSALS[input.refusedReason] ?? "The call was not answered.");
+  if (input.refusedReason) notes.push((Object.hasOwn(REFUSALS, input.refusedReason) ? REFUSALS[input.refusedReason] : undefined) ?? "The call was not answered.");
   for (const booking of input.booked) notes.push(`Booked: ${inline(booking, 300)}`);
   if (input.followUpNeeded) notes.push("The caller would like a call back.");
   const summary = input.summary ? inline(input.summary) : null;

@@ -80,48 +80,26 @@ const built = firstUse(() => {
     summary: optional(text),
     transcript: optional(text),
     recordingUrl: optional(z.string().max(4000)),
-  });
+    // Vapi's examples also put the conversation at the top (`content` rather than `message`).
+    messages: optional(z.array(z.record(z.string(), z.unknown()))),
+  }).transform(normaliseReport);
 
-  const argumentsSchema = z
-    .union([z.string().max(20_000), z.record(z.string(), z.unknown())])
-    .nullish()
-    .transform((value, ctx): Record<string, unknown> => {
-      if (value === null || value === undefined || value === "") return {};
-      if (typeof value !== "string") return value;
-      try {
-        const parsed: unknown = JSON.parse(value);
-        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({ code: "custom", message: "tool-call arguments must be a JSON object" });
-      return z.NEVER;
-    });
-
-  const toolCallSchema = z
+  const toolCallsSchema = z
     .looseObject({
-      id,
-      type: optional(z.string()),
-      function: optional(z.looseObject({ name: z.string().trim().min(1).max(100), arguments: argumentsSchema })),
-      name: optional(z.string().trim().min(1).max(100)),
-      arguments: argumentsSchema,
+      type: z.literal("tool-calls"),
+      ...envelope,
+      // Read entry by entry (readToolCalls), so that one unreadable call is answered on its own.
+      toolCallList: optional(z.array(z.unknown()).max(200)),
+      toolWithToolCallList: optional(z.array(z.unknown()).max(200)),
     })
-    .transform((call, ctx) => {
-      const name = call.function?.name ?? call.name;
-      if (!name) {
-        ctx.addIssue({ code: "custom", message: "a tool call needs a function name" });
+    .transform((message, ctx) => {
+      const toolCallList = readToolCalls(message.toolCallList, message.toolWithToolCallList);
+      if (!toolCallList.length) {
+        ctx.addIssue({ code: "custom", path: ["toolCallList"], message: "has no tool call with an id" });
         return z.NEVER;
       }
-      const args = call.function && Object.keys(call.function.arguments).length ? call.function.arguments : call.arguments;
-      return { id: call.id, name, arguments: args };
+      return { ...message, toolCallList };
     });
-
-  const toolCallsSchema = z.looseObject({
-    type: z.literal("tool-calls"),
-    ...envelope,
-    toolCallList: z.array(toolCallSchema).min(1).max(20),
-  });
-
   return { assistantRequestSchema, statusUpdateSchema, transcriptSchema, endOfCallReportSchema, toolCallsSchema };
 });
 
@@ -136,16 +114,30 @@ export type StatusUpdateMessage = z.infer<typeof statusUpdateSchema>;
 export type TranscriptMessage = z.infer<typeof transcriptSchema>;
 export type EndOfCallReportMessage = z.infer<typeof endOfCallReportSchema>;
 export type ToolCallsMessage = z.infer<typeof toolCallsSchema>;
-export type ToolCall = ToolCallsMessage["toolCallList"][number];
 
-const SCHEMAS = {
-  "assistant-request": assistantRequestSchema,
-  "status-update": statusUpdateSchema,
-  transcript: transcriptSchema,
-  'transcript[transcriptType="final"]': transcriptSchema,
-  "end-of-call-report": endOfCallReportSchema,
-  "tool-calls": toolCallsSchema,
-} as const;
+/**
+ * One tool call as we act on it. `unreadable` says why its arguments or name could not be read
+ * (the model writes `function.arguments` and nothing promises it is JSON): that call is answered
+ * with an `error` result for its id, the others as usual.
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  unreadable?: string;
+}
+
+// A Map, not an object: `type` is outside text, and "__proto__" or "toString" must not find anything.
+const SCHEMAS = new Map<string, z.ZodType<VapiMessage>>([
+  ["assistant-request", assistantRequestSchema],
+  ["status-update", statusUpdateSchema],
+  ["transcript", transcriptSchema],
+  ['transcript[transcriptType="final"]', transcriptSchema],
+  ["end-of-call-report", endOfCallReportSchema],
+  ["tool-calls", toolCallsSchema],
+]);
+/** Messages we only record: without a call to record them on they are nothing to us (the docs' transcript example has none). */
+const RECORD_ONLY = new Set(["transcript", 'transcript[transcriptType="final"]']);
 
 export type VapiMessage = AssistantRequestMessage | StatusUpdateMessage | TranscriptMessage | EndOfCallReportMessage | ToolCallsMessage;
 
@@ -162,11 +154,175 @@ export function parseVapiMessage(body: unknown): ParsedVapiMessage {
   }
   const type = (message as { type?: unknown }).type;
   if (typeof type !== "string" || !type) return { kind: "malformed", issues: [{ path: "message.type", message: "must be a string" }] };
-  const schema = (SCHEMAS as Record<string, z.ZodType<VapiMessage>>)[type];
+  const schema = SCHEMAS.get(type);
   if (!schema) return { kind: "ignored", type: type.slice(0, 60) };
+  if (RECORD_ONLY.has(type) && ownField(message, "call") == null) return { kind: "ignored", type };
   const parsed = schema.safeParse(message);
   if (!parsed.success) {
     return { kind: "malformed", issues: parsed.error.issues.map((issue) => ({ path: ["message", ...issue.path].map(String).join("."), message: issue.message })) };
   }
   return { kind: "message", message: parsed.data };
+}
+
+/** `object[key]` only when it is the object's own property: outside text never reaches Object.prototype. */
+function ownField(object: unknown, key: string): unknown {
+  return object && typeof object === "object" && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+const MAX_TOOL_CALLS = 20;
+const MAX_ARGUMENTS_CHARS = 20_000;
+const MAX_TOOL_NAME_CHARS = 100;
+
+/**
+ * The tool calls of a message, in call order, from wherever Vapi's sources put them (VAPI.md
+ * "Defensive rules"): `toolCallList` when it has entries, else `toolWithToolCallList[].toolCall`.
+ * For each call the name and arguments are taken from the first place that has them:
+ * `function.arguments` (a JSON string or an object), `function.parameters`, `arguments`,
+ * `parameters` at the top of the call, then the same places on the matching
+ * `toolWithToolCallList` entry's `toolCall` (and the entry's own `name` / `function.name`). An
+ * entry's top-level `parameters` is never read: on that entry it is the tool's JSON schema
+ * (custom-tools page) or static values (SDK), not what the model asked for.
+ * An entry without a usable id cannot be answered and is left out.
+ */
+function readToolCalls(toolCallList: unknown[] | undefined, toolWithToolCallList: unknown[] | undefined): ToolCall[] {
+  const wrapped = new Map<string, unknown>();
+  for (const entry of toolWithToolCallList ?? []) {
+    const id = idOf(ownField(ownField(entry, "toolCall"), "id"));
+    if (id && !wrapped.has(id)) wrapped.set(id, entry);
+  }
+  const primary = toolCallList?.length ? toolCallList : (toolWithToolCallList ?? []).map((entry) => ownField(entry, "toolCall"));
+  const calls: ToolCall[] = [];
+  const seen = new Set<string>();
+  for (const raw of primary) {
+    const id = idOf(ownField(raw, "id"));
+    if (!id || seen.has(id)) continue;
+    seen.add(id);
+    const entry = wrapped.get(id);
+    const sources = [raw, ownField(entry, "toolCall")];
+    const name = firstName([...sources.flatMap((source) => [ownField(ownField(source, "function"), "name"), ownField(source, "name")]), ownField(ownField(entry, "function"), "name"), ownField(entry, "name")]);
+    const args = readArguments(sources.flatMap((source) => {
+      const fn = ownField(source, "function");
+      return [ownField(fn, "arguments"), ownField(fn, "parameters"), ownField(source, "arguments"), ownField(source, "parameters")];
+    }));
+    const unreadable =
+      calls.length >= MAX_TOOL_CALLS ? `more than ${MAX_TOOL_CALLS} tool calls in one message` : !name ? "a tool call needs a function name" : "problem" in args ? args.problem : undefined;
+    calls.push(unreadable ? { id, name: name ?? "", arguments: {}, unreadable } : { id, name: name ?? "", arguments: "value" in args ? args.value : {} });
+  }
+  return calls;
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const id = value.trim();
+  return id && id.length <= 200 ? id : undefined;
+}
+
+function firstName(candidates: unknown[]): string | undefined {
+  for (const candidate of candidates) {
+    if (typeof candidate !== "string") continue;
+    const name = candidate.trim();
+    if (name && name.length <= MAX_TOOL_NAME_CHARS) return name;
+  }
+  return undefined;
+}
+
+/** The first candidate with arguments in it; an unreadable one counts only when nothing else is there. */
+function readArguments(candidates: unknown[]): { value: Record<string, unknown> } | { problem: string } | { none: true } {
+  let problem: string | undefined;
+  for (const candidate of candidates) {
+    if (candidate === undefined || candidate === null || candidate === "") continue;
+    const read = readArgumentValue(candidate);
+    if ("problem" in read) problem ??= read.problem;
+    else if (Object.keys(read.value).length) return read;
+  }
+  return problem ? { problem } : { none: true };
+}
+
+function readArgumentValue(value: unknown): { value: Record<string, unknown> } | { problem: string } {
+  if (typeof value === "object" && value && !Array.isArray(value)) return { value: value as Record<string, unknown> };
+  if (typeof value !== "string") return { problem: "tool-call arguments must be a JSON object" };
+  if (value.length > MAX_ARGUMENTS_CHARS) return { problem: "tool-call arguments are too long" };
+  if (!value.trim()) return { value: {} };
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { value: parsed as Record<string, unknown> };
+  } catch {
+    // a half-written string from the model: reported below
+  }
+  return { problem: "tool-call arguments must be a JSON object" };
+}
+
+interface ReportTimingInput {
+  startedAt?: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  durationMs?: number;
+  call: { startedAt?: string; endedAt?: string };
+}
+
+/** Where a report's timing came from; `none` means the report says nothing about how long the call was. */
+export type ReportTimingSource = "message" | "call" | "duration" | "none";
+
+/**
+ * A report as its consumers read it, whatever shape Vapi sent (VAPI.md). Existing fields keep
+ * their names and now hold the resolved values:
+ * - `transcript`: `artifact.transcript`, else the top-level `transcript`, else built from
+ *   `artifact.messages` or the top-level `messages` (each entry's `message`, else `content`);
+ * - `artifact.messages`: the artifact's, else the top-level `messages`;
+ * - `startedAt` / `endedAt`: the message's, else `call.startedAt` / `call.endedAt`;
+ * - `durationSeconds`: from `endedAt − startedAt`, else `durationSeconds` / `durationMs` when
+ *   they are consistent with each other (within a second); undefined when nothing says.
+ * Added: `timingSource` (ReportTimingSource), so a report with no timing is never mistaken for 0 s.
+ */
+function normaliseReport<T extends ReportTimingInput & { artifact?: { transcript?: string; messages?: Record<string, unknown>[] }; transcript?: string; messages?: Record<string, unknown>[] }>(
+  report: T,
+): T & { timingSource: ReportTimingSource } {
+  const messages = report.artifact?.messages?.length ? report.artifact.messages : report.messages?.length ? report.messages : report.artifact?.messages;
+  const transcript = report.artifact?.transcript || report.transcript || transcriptFrom(messages) || report.artifact?.transcript || report.transcript;
+  const fromMessage = report.startedAt !== undefined && report.endedAt !== undefined;
+  const startedAt = report.startedAt ?? report.call.startedAt;
+  const endedAt = report.endedAt ?? report.call.endedAt;
+  const started = Date.parse(startedAt ?? "");
+  const ended = Date.parse(endedAt ?? "");
+  let durationSeconds: number | undefined;
+  let timingSource: ReportTimingSource = "none";
+  if (Number.isFinite(started) && Number.isFinite(ended) && ended >= started) {
+    durationSeconds = (ended - started) / 1000;
+    timingSource = fromMessage ? "message" : "call";
+  } else {
+    const seconds = report.durationSeconds;
+    const fromMs = report.durationMs === undefined ? undefined : report.durationMs / 1000;
+    const consistent = seconds === undefined || fromMs === undefined || Math.abs(seconds - fromMs) <= 1;
+    if (consistent && (seconds ?? fromMs) !== undefined) {
+      durationSeconds = seconds ?? fromMs;
+      timingSource = "duration";
+    }
+  }
+  return {
+    ...report,
+    ...(report.artifact || messages ? { artifact: { ...report.artifact, messages } } : {}),
+    transcript,
+    startedAt,
+    endedAt,
+    durationSeconds,
+    timingSource,
+  };
+}
+
+const SPEAKERS = new Map([
+  ["assistant", "AI"],
+  ["bot", "AI"],
+  ["user", "User"],
+]);
+
+/** "AI: …\nUser: …" as Vapi writes `artifact.transcript`; system prompts and tool traffic left out. */
+function transcriptFrom(messages: Record<string, unknown>[] | undefined): string | undefined {
+  const lines: string[] = [];
+  for (const entry of messages ?? []) {
+    const role = ownField(entry, "role");
+    const speaker = typeof role === "string" ? SPEAKERS.get(role) : undefined;
+    const said = ownField(entry, "message") ?? ownField(entry, "content");
+    if (speaker && typeof said === "string" && said.trim()) lines.push(`${speaker}: ${said.trim()}`);
+  }
+  return lines.length ? lines.join("\n") : undefined;
 }

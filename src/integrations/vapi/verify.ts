@@ -4,7 +4,9 @@
  * - the HMAC credential: `x-signature` = hex(HMAC-SHA256(secret, `${x-timestamp}.${raw body}`)),
  *   with the timestamp within five minutes of now (in seconds or milliseconds: Vapi's unit is
  *   unconfirmed), compared in constant time over the bytes received;
- * - the legacy `X-Vapi-Secret: <secret>` header, compared in constant time.
+ * - the legacy `X-Vapi-Secret: <secret>` header, compared in constant time, only when the
+ *   deployment asks for it (`acceptLegacySecret`, VAPI_ACCEPT_LEGACY_SECRET): it is the key itself
+ *   in the clear with no timestamp, so anyone who sees one request can forge any other.
  */
 const TOLERANCE_SECONDS = 5 * 60;
 const encoder = new TextEncoder();
@@ -17,7 +19,14 @@ export interface VapiAuthHeaders {
   legacySecret?: string | null;
 }
 
-export async function verifyVapiRequest(headers: VapiAuthHeaders, rawBody: string, secret: string, nowMs = Date.now()): Promise<VapiAuthResult> {
+export interface VapiAuthOptions {
+  /** Accept `X-Vapi-Secret: <secret>` (off unless VAPI_ACCEPT_LEGACY_SECRET=true). */
+  acceptLegacySecret?: boolean;
+  nowMs?: number;
+}
+
+export async function verifyVapiRequest(headers: VapiAuthHeaders, rawBody: string, secret: string, options: VapiAuthOptions = {}): Promise<VapiAuthResult> {
+  const nowMs = options.nowMs ?? Date.now();
   if (headers.signature) {
     const timestamp = headers.timestamp?.trim() ?? "";
     if (!/^\d{1,16}$/.test(timestamp)) return { ok: false, reason: "missing or malformed x-timestamp" };
@@ -30,6 +39,7 @@ export async function verifyVapiRequest(headers: VapiAuthHeaders, rawBody: strin
     return timingSafeEqual(given, expected) ? { ok: true, method: "hmac" } : { ok: false, reason: "x-signature does not match" };
   }
   if (headers.legacySecret) {
+    if (!options.acceptLegacySecret) return { ok: false, reason: "x-vapi-secret is not accepted (VAPI_ACCEPT_LEGACY_SECRET is off)" };
     return timingSafeEqual(headers.legacySecret, secret) ? { ok: true, method: "secret" } : { ok: false, reason: "x-vapi-secret does not match" };
   }
   return { ok: false, reason: "no x-signature or x-vapi-secret header" };

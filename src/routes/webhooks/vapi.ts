@@ -1,6 +1,6 @@
 /**
  * `POST /api/webhooks/vapi`: every server message of every call (VAPI.md). Authenticate over the
- * raw body first (HMAC credential or legacy X-Vapi-Secret) — a refused message gets 401 and
+ * raw body first (HMAC credential; the legacy X-Vapi-Secret only with VAPI_ACCEPT_LEGACY_SECRET) — a refused message gets 401 and
  * writes nothing; then parse (400 for a malformed body, 200 and ignored for a type we do not act
  * on); then dispatch. Tool calls always answer 200 with a result per call.
  */
@@ -27,6 +27,7 @@ export const vapiWebhookRoutes = new Hono<HonoEnv>().post("/webhooks/vapi", asyn
     { signature: c.req.header("x-signature"), timestamp: c.req.header("x-timestamp"), legacySecret: c.req.header("x-vapi-secret") },
     rawBody,
     secret,
+    { acceptLegacySecret: config.VAPI_ACCEPT_LEGACY_SECRET },
   );
   if (!auth.ok) {
     logger.warn("vapi webhook refused", { reason: auth.reason });

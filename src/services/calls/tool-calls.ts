@@ -1,6 +1,7 @@
 /**
  * `tool-calls`: answers `{results: [{name, toolCallId, result | error}]}` in call order, always
- * (the route answers 200 whatever happens). Each result is one speakable line. Booking tools
+ * (the route answers 200 whatever happens). Each call is answered on its own: one whose name or
+ * arguments could not be read gets an `error` result for its toolCallId, the others their results. Each result is one speakable line. Booking tools
  * are idempotent by toolCallId (a retried call gets the first answer, from `webhook_events`);
  * every calendar call has a deadline well inside Vapi's 20 s, and a calendar that is missing,
  * needs reconnecting, fails or is slow gives the spoken fallback, logged and shown on the call.
@@ -23,6 +24,8 @@ export const CALENDAR_TIMEOUT_MS = 8_000;
 const ANSWER_BUDGET_MS = 11_000;
 /** Tools whose effect must happen once per toolCallId. */
 const ONCE_PER_CALL = new Set(["book_appointment", "cancel_appointment", "move_appointment"]);
+/** Said back to the model for a call we could not read, so it asks again rather than guessing. */
+const UNREADABLE_CALL = "I couldn't read that request's details. Please ask again with the details spelled out.";
 /** Longer than any calendar call can take: an older pending claim belongs to a worker that died. */
 const TOOL_CLAIM_TTL_SECONDS = 60;
 
@@ -44,6 +47,12 @@ export async function answerToolCalls(deps: ToolDeps, message: ToolCallsMessage)
   const results: ToolResult[] = [];
   const started = Date.now();
   for (const call of message.toolCallList) {
+    if (call.unreadable) {
+      // The model's own mistake, not a fault of ours: warn, and let the model try again.
+      deps.logger.warn("tool call unreadable; answered with an error for that call", { tool: call.name, toolCallId: call.id, vapiCallId: message.call.id, reason: call.unreadable });
+      results.push({ name: call.name, toolCallId: call.id, error: UNREADABLE_CALL });
+      continue;
+    }
     // Calls run in order (a booking may follow a check); once the answer's budget is spent, the
     // rest get the fallback rather than making Vapi's whole answer late.
     const outcome =

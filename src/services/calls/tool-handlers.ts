@@ -41,19 +41,22 @@ const schemas = {
   cancel_appointment: z.object({ start: dateTime.optional() }),
   move_appointment: z.object({ to: dateTime, from: dateTime.optional() }),
 } as const;
+type ToolName = keyof typeof schemas;
 
-const CORRECTIONS: Record<keyof typeof schemas, string> = {
+const CORRECTIONS: Record<ToolName, string> = {
   check_availability: "I need the day as a date, for example 2030-05-14. Which day would you like?",
   book_appointment: "I need the exact start time and the caller's name to book. Could you confirm the time and your name?",
   cancel_appointment: "I couldn't tell which appointment to cancel. What day and time is it?",
   move_appointment: "I need the new day and time for the appointment. When would you like to move it to?",
 };
 
+/** A tool name is outside text: only our own keys count ("constructor" or "__proto__" is no tool). */
+const isToolName = (name: string): name is ToolName => Object.hasOwn(schemas, name);
+
 export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome> {
-  const schema = schemas[call.name as keyof typeof schemas];
-  if (!schema) return { error: "I can't do that on this call." };
-  const parsed = schema.safeParse(call.arguments);
-  if (!parsed.success) return { result: CORRECTIONS[call.name as keyof typeof schemas] };
+  if (!isToolName(call.name)) return { error: "I can't do that on this call." };
+  const parsed = schemas[call.name].safeParse(call.arguments);
+  if (!parsed.success) return { result: CORRECTIONS[call.name] };
   const event = (kind: CallEvent["kind"], detail: string, start?: string): CallEvent => ({ at: run.now.toISOString(), kind, tool: call.name, detail, ...(start ? { start } : {}) });
   if (!run.agent.bookingEnabled) return { result: "I can't book appointments on this line, but I can take a message for the office." };
   if (run.calendar !== "ok") {
