@@ -7,12 +7,6 @@ import { conversation } from "./scripts.mjs";
 import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "./vapi-messages.mjs";
 
 const MAX_CALLS_UNTIL_REFUSED = 50;
-/**
- * The report shapes a simulated call picks from. `bare-call` (a report whose `call` is only its
- * id) is left out while the report handler still needs the number or assistant on the message
- * to find its call; add it here once reports are matched to the call by its id.
- */
-const REPORT_SHAPES_SENT = REPORT_SHAPES.filter((shape) => shape !== "bare-call");
 /** @template T @param {readonly T[]} list @returns {T} */
 const pick = (list) => /** @type {T} */ (list[crypto.randomInt(list.length)]);
 
@@ -53,7 +47,7 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
     say(answer?.destination ? `The app transfers the caller to ${answer.destination.number}: "${answer.destination.message}"` : `The caller hears: "${answer?.error}"`);
     const endedReason = answer?.destination ? "assistant-forwarded-call" : "assistant-request-returned-error";
     await send(`status-update ended (${endedReason})`, statusUpdate(line, "ended", endedReason));
-    const shape = pick(REPORT_SHAPES_SENT);
+    const shape = pick(REPORT_SHAPES);
     await send(`end-of-call-report (${shape})`, endOfCallReport(line, {
       startedAt: started, endedAt: new Date(started.getTime() + 3000), endedReason, turns: [], summary: "The call was not answered by the agent.", structuredData: {},
     }, undefined, shape));
@@ -82,7 +76,7 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
   const seconds = Math.min(talk.seconds, maxSeconds);
   const endedAt = new Date(started.getTime() + seconds * 1000);
   await send(`status-update ended (${talk.endedReason})`, statusUpdate(line, "ended", talk.endedReason));
-  const reportShape = pick(REPORT_SHAPES_SENT);
+  const reportShape = pick(REPORT_SHAPES);
   await send(
     `end-of-call-report (${seconds} s, ${reportShape})`,
     endOfCallReport(line, { startedAt: started, endedAt, endedReason: talk.endedReason, turns: talk.turns, summary: talk.summary, structuredData: talk.structuredData }, undefined, reportShape),
