@@ -6,6 +6,7 @@
  */
 
 import { agents, phoneNumbers } from "../../src/db/schema";
+import type { Bindings } from "../../src/env";
 import { hmacHex } from "../../src/integrations/vapi/verify";
 import assistantRequest from "../fixtures/vapi/assistant-request.json";
 import endOfCallReport from "../fixtures/vapi/end-of-call-report.json";
@@ -17,7 +18,7 @@ import toolCalls from "../fixtures/vapi/tool-calls.json";
 import transcriptFinal from "../fixtures/vapi/transcript-final.json";
 import { db } from "./db";
 import { testEnv } from "./env";
-import { createUserWithCredits } from "./factories";
+import { createPayingUser, createUserWithCredits } from "./factories";
 import { call } from "./http";
 
 const FIXTURES = {
@@ -62,18 +63,19 @@ export async function signVapi(payload: string, options: { secret?: string; time
   return { "x-timestamp": timestamp, "x-signature": await hmacHex(options.secret ?? webhookSecret(), `${timestamp}.${payload}`) };
 }
 
-export async function postVapi(body: unknown, options: { headers?: Record<string, string>; unsigned?: boolean } = {}) {
+export async function postVapi(body: unknown, options: { headers?: Record<string, string>; unsigned?: boolean; env?: Bindings } = {}) {
   const payload = typeof body === "string" ? body : JSON.stringify(body);
   const signed = options.unsigned ? {} : await signVapi(payload);
   return call("/api/webhooks/vapi", {
     method: "POST",
     body: payload,
     headers: { "content-type": "application/json; charset=utf-8", "user-agent": "Vapi/1.0", ...signed, ...options.headers },
+    ...(options.env ? { env: options.env } : {}),
   });
 }
 
-export async function deliver<T = Record<string, unknown>>(body: unknown): Promise<{ status: number; body: T }> {
-  const response = await postVapi(body);
+export async function deliver<T = Record<string, unknown>>(body: unknown, env?: Bindings): Promise<{ status: number; body: T }> {
+  const response = await postVapi(body, env ? { env } : {});
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -87,8 +89,12 @@ export async function createLine(options: {
   bookingEnabled?: boolean;
   timezone?: string;
   withAgent?: boolean;
+  transferNumber?: string | null;
+  /** The owner has completed a purchase, as every owner who could buy a number has (default true). */
+  paid?: boolean;
 } = {}) {
-  const owner = await createUserWithCredits(options.credits ?? 100, { phone: options.ownerPhone ?? null });
+  const create = options.paid === false ? createUserWithCredits : createPayingUser;
+  const owner = await create(options.credits ?? 100, { phone: options.ownerPhone ?? null });
   const vapiAssistantId = `asst-${crypto.randomUUID()}`;
   const vapiPhoneNumberId = `pn-${crypto.randomUUID()}`;
   let agentId: string | null = null;
@@ -104,6 +110,7 @@ export async function createLine(options: {
         notify: options.notify ?? "important",
         sheetsLogging: options.sheetsLogging ?? false,
         bookingEnabled: options.bookingEnabled ?? false,
+        transferNumber: options.transferNumber ?? null,
         timezone: options.timezone ?? "America/Chicago",
         businessHours: { mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }] },
       })
