@@ -30,7 +30,7 @@ export async function createUser(overrides: Partial<typeof users.$inferInsert> =
  * A user who has completed a purchase (so may buy numbers and be forwarded to), holding `credits`
  * afterwards: a purchase of max(credits, 1) through their CreditAccount, the excess spent again.
  */
-export async function createPayingUser(credits = 100, overrides: Partial<typeof users.$inferInsert> = {}) {
+export async function createPayingUser(overrides: Partial<typeof users.$inferInsert> = {}, credits = 100) {
   const created = await createUser(overrides);
   const { recordPurchase } = await import("./credits");
   const bought = Math.max(credits, 1);

@@ -93,8 +93,9 @@ export async function createLine(options: {
   /** The owner has completed a purchase, as every owner who could buy a number has (default true). */
   paid?: boolean;
 } = {}) {
-  const create = options.paid === false ? createUserWithCredits : createPayingUser;
-  const owner = await create(options.credits ?? 100, { phone: options.ownerPhone ?? null });
+  const profile = { phone: options.ownerPhone ?? null };
+  const credits = options.credits ?? 100;
+  const owner = options.paid === false ? await createUserWithCredits(credits, profile) : await createPayingUser(profile, credits);
   const vapiAssistantId = `asst-${crypto.randomUUID()}`;
   const vapiPhoneNumberId = `pn-${crypto.randomUUID()}`;
   let agentId: string | null = null;
