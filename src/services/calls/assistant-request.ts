@@ -26,7 +26,8 @@ export type RefusalReason = "unknown_number" | "no_agent" | "agent_paused" | "ou
 export type AssistantRequestAnswer =
   | {
       assistantId: string;
-      assistantOverrides: { maxDurationSeconds: number; variableValues: Record<string, string>; model?: Vapi.AssistantOverridesModel };
+      /** `model`: Vapi's AssistantOverridesModel, kept opaque here so the route's types stay small. */
+      assistantOverrides: { maxDurationSeconds: number; variableValues: Record<string, string>; model?: Record<string, unknown> };
     }
   | { destination: { type: "number"; number: string; message: string } }
   | { error: string };
@@ -149,7 +150,7 @@ async function forwardDestination(deps: CallDeps, found: CallContext): Promise<s
  * is sent without the transferCall tool. Only then is the agent read (a second statement, off
  * the hot path like the out-of-credit refusal's).
  */
-async function withoutTransferIfRefused(deps: CallDeps, found: CallContext): Promise<Vapi.AssistantOverridesModel | null> {
+async function withoutTransferIfRefused(deps: CallDeps, found: CallContext): Promise<Record<string, unknown> | null> {
   if (!found.transfer_number || !found.agent_id) return null;
   const verdict = found.paid
     ? await judgeDestination(found.transfer_number, deps.config, found.transfer_is_ours)
@@ -159,7 +160,8 @@ async function withoutTransferIfRefused(deps: CallDeps, found: CallContext): Pro
   const [agent] = await deps.db.select().from(agents).where(eq(agents.id, found.agent_id)).limit(1);
   if (!agent) return null;
   const assistant = buildAssistant({ ...agent, transferNumber: null }, { appUrl: deps.config.APP_URL, credentialId: "" });
-  return (assistant.model as Vapi.AssistantOverridesModel | undefined) ?? null;
+  const model: Vapi.AssistantOverridesModel | undefined = assistant.model;
+  return model ? { ...model } : null;
 }
 
 function refusal(forwardTo: string | null): AssistantRequestAnswer {

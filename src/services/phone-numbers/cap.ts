@@ -30,7 +30,7 @@ export const notPending = ne(phoneNumbers.status, PENDING_STATUS);
 function purchaseRequired() {
   return new AppError(
     "payment_required",
-    "Buy a credit pack (POST /api/billing/checkout) before buying a phone number: numbers are for accounts that have completed a purchase.",
+    "Buy a credit pack before buying a phone number: numbers are for accounts that have completed a purchase.",
     { reason: "no_completed_purchase" },
   );
 }
