@@ -104,6 +104,16 @@ export const configSchema = z.lazy(() => z.object({
   LOW_CREDIT_THRESHOLD_DEFAULT: integerFrom(10),
   /** Phone numbers one account may hold (each one costs us at Vapi). */
   PHONE_NUMBERS_PER_ACCOUNT: integerFrom(5, 1),
+  /** Countries (ISO 3166 alpha-2, comma-separated) we forward or transfer calls to (DESIGN §13). */
+  ALLOWED_DESTINATION_COUNTRIES: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : "US,CA"))
+    .transform((value) => value.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, { message: "must be ISO 3166 alpha-2 codes separated by commas, e.g. US,CA" })).min(1)),
+  /** Out-of-credit forwards to the owner's phone per business per UTC day (DESIGN §4); 0 = never forward. */
+  OUT_OF_CREDIT_FORWARDS_PER_DAY: integerFrom(10),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),

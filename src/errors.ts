@@ -26,6 +26,8 @@ const STATUS_BY_CODE = {
   slot_taken: 409,
   google_not_connected: 409,
   invalid_time: 400,
+  /** A number we may not dial or forward to (DESIGN §13: the destination policy). */
+  destination_not_allowed: 400,
   invalid_token: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -237,6 +237,8 @@ export const creditTransactions = pgTable(
       .on(t.stripeCheckoutSessionId)
       .where(sql`${t.kind} = 'purchase'`),
     index("credit_transactions_user_id_created_at_idx").on(t.userId, t.createdAt),
+    // "Has this business ever paid?" (the purchase rule, ADR 0420), asked on assistant-request.
+    index("credit_transactions_user_purchase_idx").on(t.userId).where(sql`${t.kind} = 'purchase'`),
     check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund')`),
     check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
   ],

@@ -43,23 +43,10 @@ describe("sandbox (npm run dev with no keys)", () => {
     expect(cookie).not.toBe("");
   });
 
-  it("generates an FAQ, creates an agent with it, and buys a number for it", async () => {
-    const businessDescription = "Bright Smile Dental, a family dentist in Austin. Cleanings, fillings, whitening; most insurance accepted.";
-    const generated = await api("/api/generate", { method: "POST", json: { kind: "faq", businessDescription } });
-    expect(generated.status).toBe(200);
-    expect(generated.body.faq.length).toBeGreaterThanOrEqual(5);
-
-    const created = await api("/api/agents", {
-      method: "POST",
-      json: { name: "Front desk", greeting: "Thanks for calling Bright Smile Dental!", businessDescription, faq: generated.body.faq },
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.agent.vapiAssistantId).toEqual(expect.any(String));
-
-    const bought = await api("/api/phone-numbers", { method: "POST", json: { agentId: created.body.agent.id, areaCode: "512" } });
-    expect(bought.status).toBe(201);
-    expect(bought.body.phoneNumber).toMatchObject({ agentId: created.body.agent.id });
-    expect(bought.body.phoneNumber.number).toMatch(/^\+1512\d{7}$/);
+  it("cannot buy a number before buying credits (numbers are for accounts that have paid)", async () => {
+    const bought = await api("/api/phone-numbers", { method: "POST", json: { areaCode: "512" } });
+    expect(bought.status).toBe(402);
+    expect(bought.body.error.code).toBe("payment_required");
   });
 
   it("buys a pack on the sandbox checkout page and sees the balance change, with a receipt mailed", async () => {
@@ -94,6 +81,25 @@ describe("sandbox (npm run dev with no keys)", () => {
       if (!received.length) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(received.length).toBe(1);
+  });
+
+  it("generates an FAQ, creates an agent with it, and buys a number for it once credits are bought", async () => {
+    const businessDescription = "Bright Smile Dental, a family dentist in Austin. Cleanings, fillings, whitening; most insurance accepted.";
+    const generated = await api("/api/generate", { method: "POST", json: { kind: "faq", businessDescription } });
+    expect(generated.status).toBe(200);
+    expect(generated.body.faq.length).toBeGreaterThanOrEqual(5);
+
+    const created = await api("/api/agents", {
+      method: "POST",
+      json: { name: "Front desk", greeting: "Thanks for calling Bright Smile Dental!", businessDescription, faq: generated.body.faq },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.agent.vapiAssistantId).toEqual(expect.any(String));
+
+    const bought = await api("/api/phone-numbers", { method: "POST", json: { agentId: created.body.agent.id, areaCode: "512" } });
+    expect(bought.status).toBe(201);
+    expect(bought.body.phoneNumber).toMatchObject({ agentId: created.body.agent.id });
+    expect(bought.body.phoneNumber.number).toMatch(/^\+1512\d{7}$/);
   });
 
   it("connects the sandbox Google account through its consent page and sees slots", async () => {

@@ -18,7 +18,7 @@ describe("CreditAccount: reserve, then settle", () => {
     const [a, b] = await Promise.all([account.reserve(reserveFor(callId())), account.reserve(reserveFor(callId()))]);
     const held = [a, b].map((r) => (r.ok ? r.held : -1)).sort((x, y) => x - y);
     expect(held).toEqual([2, 10]);
-    expect(await account.reserve(reserveFor(callId()))).toEqual({ ok: false, reason: "insufficient_credits", available: 0 });
+    expect(await account.reserve(reserveFor(callId()))).toEqual({ ok: false, reason: "insufficient_credits", available: 0, forward: false });
     expect(await account.reserved()).toBe(12);
     // Holds are not money that moved: the ledger has only the grant.
     expect((await expectLedgerConsistent(user.id)).rows).toHaveLength(1);
@@ -115,6 +115,46 @@ describe("CreditAccount: reserve, then settle", () => {
     expect(await account.settle({ callId: held, maxCredits: 10 })).toMatchObject({ ok: true, charged: 7, releasedHold: 7 });
     expect(await account.settle({ callId: callId(), maxCredits: 10 })).toMatchObject({ ok: true, charged: 10, releasedHold: 0 });
     expect((await expectLedgerConsistent(user.id)).balance).toBe(23);
+  });
+
+  it("a call whose hold was settled or voided opens no second hold (a replayed assistant-request)", async () => {
+    const { user } = await createUserWithCredits(100);
+    const account = creditAccount(testEnv, user.id);
+    const settledCall = callId();
+    expect(await account.reserve(reserveFor(settledCall))).toMatchObject({ ok: true, held: 10 });
+    await account.settle({ callId: settledCall, seconds: 60 });
+    expect(await account.reserve(reserveFor(settledCall))).toEqual({ ok: false, reason: "call_over" });
+    const voidedCall = callId();
+    await account.reserve(reserveFor(voidedCall));
+    await runInDurableObject(account, async (_instance, state) => {
+      const hold = state.storage.kv.get<Hold>(`hold:${voidedCall}`);
+      if (!hold) throw new Error("no hold stored");
+      state.storage.kv.put(`hold:${voidedCall}`, { ...hold, expiresAt: Date.now() - 1 });
+      // A fresh instance over the same storage (the object was evicted) remembers both.
+      const afterEviction = new CreditAccount(state, testEnv);
+      await afterEviction.alarm();
+      expect(await afterEviction.reserve(reserveFor(voidedCall))).toEqual({ ok: false, reason: "call_over" });
+      expect(await afterEviction.reserve(reserveFor(settledCall))).toEqual({ ok: false, reason: "call_over" });
+      expect(await afterEviction.reserved()).toBe(0);
+    });
+  });
+
+  it("out-of-credit forwards: at most forwardsPerDay calls a day, the same call answered the same again", async () => {
+    const { user } = await createUserWithCredits(0);
+    const account = creditAccount(testEnv, user.id);
+    const [a, b, c] = [callId(), callId(), callId()];
+    const refused = (id: string) => account.reserve({ ...reserveFor(id), forwardsPerDay: 2 });
+    expect(await refused(a)).toMatchObject({ ok: false, reason: "insufficient_credits", forward: true });
+    expect(await refused(b)).toMatchObject({ forward: true });
+    expect(await refused(c)).toMatchObject({ forward: false });
+    expect(await refused(a)).toMatchObject({ forward: true });
+    expect(await account.forward({ callId: callId(), forwardsPerDay: 2 })).toEqual({ allowed: false });
+    expect(await account.forward({ callId: b, forwardsPerDay: 2 })).toEqual({ allowed: true });
+    await runInDurableObject(account, async (_instance, state) => {
+      // Yesterday's count does not hold today's calls back.
+      state.storage.kv.put("forwards", { day: "2000-01-01", callIds: [a, b] });
+    });
+    expect(await account.forward({ callId: c, forwardsPerDay: 2 })).toEqual({ allowed: true });
   });
 
   it("charges ceil(seconds / 60) credits per minute", () => {

@@ -15,6 +15,23 @@ export async function grantCredits(userId: string, amount: number, idempotencyKe
   return result;
 }
 
+/**
+ * A completed purchase of `credits` (at least 1), recorded as the Stripe webhook records one
+ * (CreditAccount.creditPurchase): the account may then buy numbers and be forwarded to (DESIGN §4).
+ * `spend` takes that many back at once (an adjustment), for a business that has paid and spent it all.
+ */
+export async function recordPurchase(userId: string, credits = 100, spend = 0) {
+  const account = creditAccount(testEnv, userId);
+  const session = `cs_test_${crypto.randomUUID().replaceAll("-", "")}`;
+  const result = await account.creditPurchase({ amount: credits, idempotencyKey: `test-purchase:${session}`, stripeCheckoutSessionId: session });
+  if (!result.ok) throw new Error("purchase refused");
+  if (spend > 0) {
+    const spent = await account.debit({ amount: spend, kind: "adjustment", idempotencyKey: `test-spend:${session}`, description: "test spend" });
+    if (!spent.ok) throw new Error("spend refused");
+  }
+  return result;
+}
+
 /** The user's ledger, oldest first. */
 export async function ledgerOf(userId: string) {
   return db

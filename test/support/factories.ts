@@ -27,6 +27,18 @@ export async function createUser(overrides: Partial<typeof users.$inferInsert> =
 }
 
 /**
+ * A user who has completed a purchase (so may buy numbers and be forwarded to), holding `credits`
+ * afterwards: a purchase of max(credits, 1) through their CreditAccount, the excess spent again.
+ */
+export async function createPayingUser(overrides: Partial<typeof users.$inferInsert> = {}, credits = 100) {
+  const created = await createUser(overrides);
+  const { recordPurchase } = await import("./credits");
+  const bought = Math.max(credits, 1);
+  await recordPurchase(created.user.id, bought, bought - credits);
+  return { ...created, user: { ...created.user, creditBalance: credits } };
+}
+
+/**
  * A user holding `credits`, granted through their CreditAccount (an adjustment) so the ledger
  * stays exact: never seed `creditBalance` directly, or db:check-ledger fails after the suite.
  */

@@ -18,7 +18,7 @@ import toolCalls from "../fixtures/vapi/tool-calls.json";
 import transcriptFinal from "../fixtures/vapi/transcript-final.json";
 import { db } from "./db";
 import { testEnv } from "./env";
-import { createUserWithCredits } from "./factories";
+import { createPayingUser, createUserWithCredits } from "./factories";
 import { call } from "./http";
 
 const FIXTURES = {
@@ -74,8 +74,8 @@ export async function postVapi(body: unknown, options: { headers?: Record<string
   });
 }
 
-export async function deliver<T = Record<string, unknown>>(body: unknown): Promise<{ status: number; body: T }> {
-  const response = await postVapi(body);
+export async function deliver<T = Record<string, unknown>>(body: unknown, env?: Bindings): Promise<{ status: number; body: T }> {
+  const response = await postVapi(body, env ? { env } : {});
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -89,8 +89,13 @@ export async function createLine(options: {
   bookingEnabled?: boolean;
   timezone?: string;
   withAgent?: boolean;
+  transferNumber?: string | null;
+  /** The owner has completed a purchase, as every owner who could buy a number has (default true). */
+  paid?: boolean;
 } = {}) {
-  const owner = await createUserWithCredits(options.credits ?? 100, { phone: options.ownerPhone ?? null });
+  const profile = { phone: options.ownerPhone ?? null };
+  const credits = options.credits ?? 100;
+  const owner = options.paid === false ? await createUserWithCredits(credits, profile) : await createPayingUser(profile, credits);
   const vapiAssistantId = `asst-${crypto.randomUUID()}`;
   const vapiPhoneNumberId = `pn-${crypto.randomUUID()}`;
   let agentId: string | null = null;
@@ -106,6 +111,7 @@ export async function createLine(options: {
         notify: options.notify ?? "important",
         sheetsLogging: options.sheetsLogging ?? false,
         bookingEnabled: options.bookingEnabled ?? false,
+        transferNumber: options.transferNumber ?? null,
         timezone: options.timezone ?? "America/Chicago",
         businessHours: { mon: [{ start: "09:00", end: "17:00" }], tue: [{ start: "09:00", end: "17:00" }] },
       })

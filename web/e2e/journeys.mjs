@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DESKTOP, newSession, PHONE } from "./browser.mjs";
 import { pageThroughNumbers } from "./numbers-paging.mjs";
-import { onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
+import { buyStarterPack, onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
 import { newCall } from "./vapi-call.mjs";
 
 /** @param {{ browser: import("playwright-core").Browser, app: { appUrl: string, standIns: Record<string,string> }, shots: string }} env */
@@ -33,19 +33,19 @@ export function defineJourneys(env) {
       // Google is connected on its stand-in's consent page when the sandbox has one.
       const google = Boolean(env.app.standIns.google);
       if (!google) console.log("# the sandbox has no Google stand-in: onboarding skips the Google step");
-      await onboardToNumber(s, { connectGoogle: google });
-      await page.getByText("You have no credits yet").waitFor();
-      await s.screen("onboarding-credits");
-      await page.getByRole("button", { name: /^Buy Starter/ }).click();
-      await page.waitForURL(/\/pay\//);
-      await page.screenshot({ path: `${env.shots}/onboarding-stripe-checkout.png` });
-      await page.getByRole("button", { name: /^Pay/ }).click();
-      await page.waitForURL(/\/billing\?checkout=success/);
-      await page.getByText("Payment received: your credits are in.").waitFor({ timeout: 30_000 });
-      const balance = Number((await page.getByTestId("credits-balance").textContent())?.replace(/,/g, ""));
-      assert.ok(balance > 0, `the balance shows the purchase (${balance})`);
-      await s.screen("billing-after-checkout");
-      await page.getByRole("link", { name: "Continue setup" }).click();
+      const balance = await onboardToNumber(s, {
+        connectGoogle: google,
+        atCredits: async () => {
+          await s.screen("onboarding-credits");
+          // Numbers come after credits: the number step says so until a pack is bought.
+          await page.goto("/onboarding?step=number");
+          await page.getByText("A number comes with your first credit pack").waitFor();
+          await s.screen("onboarding-number-needs-credits");
+          await page.getByRole("button", { name: "Back" }).click();
+          await page.getByText("You have no credits yet").waitFor();
+        },
+        onCheckoutPage: () => page.screenshot({ path: `${env.shots}/onboarding-stripe-checkout.png` }),
+      });
       const number = page.getByTestId("receptionist-number");
       await number.waitFor({ timeout: 30_000 });
       assert.match((await number.textContent()) ?? "", /^\+1 \(512\) \d{3}-\d{4}$/);
@@ -266,7 +266,15 @@ export function defineJourneys(env) {
       await page.getByRole("button", { name: "Resume" }).click();
       await page.getByText("Answering", { exact: true }).first().waitFor();
 
-      // Numbers: buy one with no agent, assign it, and release it through the confirmation (Escape cancels).
+      // Numbers: refused until a pack is bought (402, said in words), then buy one with no agent,
+      // assign it, and release it through the confirmation (Escape cancels).
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
+      await page.getByText("No numbers yet").waitFor();
+      await page.getByRole("button", { name: "Buy number" }).click();
+      await page.getByText("Buy a credit pack before buying a phone number").waitFor();
+      await s.screen("numbers-need-credits");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Credits" }).click();
+      await buyStarterPack(s, { shoot: false });
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
       await page.getByText("No numbers yet").waitFor();
       await page.getByRole("button", { name: "Buy number" }).click();
@@ -293,9 +301,7 @@ export function defineJourneys(env) {
     const { page } = s;
     {
       await signUp(s, { email: uniqueEmail("phone") });
-      await onboardToNumber(s, { areaCode: "415" });
-      await s.screen("credits");
-      await page.getByRole("button", { name: "Skip for now" }).click();
+      await onboardToNumber(s, { areaCode: "415", atCredits: () => s.screen("credits") });
       const number = page.getByTestId("receptionist-number");
       await number.waitFor({ timeout: 30_000 });
       assert.match((await number.textContent()) ?? "", /^\+1 \(415\)/);

@@ -18,8 +18,12 @@ export async function signUp(session, { email, password = "correct horse battery
   return { email, password };
 }
 
-/** From "describe your business" to a bought number; `screen` names each step's screenshot. */
-export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false } = {}) {
+/**
+ * From "describe your business" to a bought number, credits first (numbers are for accounts that
+ * have bought a pack, DESIGN §4); `screen` names each step's screenshot. `atCredits` runs on the
+ * credits step before the pack is bought, `onCheckoutPage` on Stripe's page. Answers the balance after the purchase.
+ */
+export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false, atCredits = async () => {}, onCheckoutPage = async () => {} } = {}) {
   const { page } = session;
   const shot = (name) => (shoot ? session.screen(name) : Promise.resolve());
   await page.getByRole("heading", { name: "Describe your business" }).waitFor();
@@ -58,6 +62,11 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
   } else {
     await page.getByRole("button", { name: "Skip for now" }).click();
   }
+  await page.getByRole("heading", { name: "Credits for calls" }).waitFor();
+  await page.getByText("You have no credits yet").waitFor();
+  await atCredits();
+  const balance = await buyStarterPack(session, { shoot, onCheckoutPage });
+  await page.getByRole("link", { name: "Continue setup" }).click();
   await page.getByRole("heading", { name: "Get a phone number" }).waitFor();
   await page.getByLabel("Area code (optional)").fill("12");
   await page.getByRole("button", { name: "Buy this number" }).click();
@@ -66,9 +75,25 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
   await shot("onboarding-number");
   // A double click buys one number, not two.
   await page.getByRole("button", { name: "Buy this number" }).dblclick();
-  await page.getByRole("heading", { name: "Credits for calls" }).waitFor({ timeout: 30_000 });
+  await page.getByText("Your receptionist is live").waitFor({ timeout: 30_000 });
   const numbers = await page.evaluate(async () => (await (await fetch("/api/phone-numbers")).json()).phoneNumbers.length);
   assert.equal(numbers, 1, "one number bought");
+  return balance;
+}
+
+/** The Starter pack bought on the Stripe stand-in's page, back on Credits with the purchase in; answers the balance. */
+export async function buyStarterPack(session, { shoot = true, onCheckoutPage = async () => {} } = {}) {
+  const { page } = session;
+  await page.getByRole("button", { name: /^Buy Starter/ }).click();
+  await page.waitForURL(/\/pay\//);
+  await onCheckoutPage();
+  await page.getByRole("button", { name: /^Pay/ }).click();
+  await page.waitForURL(/\/billing\?checkout=success/);
+  await page.getByText("Payment received: your credits are in.").waitFor({ timeout: 30_000 });
+  const balance = Number((await page.getByTestId("credits-balance").textContent())?.replace(/,/g, ""));
+  assert.ok(balance > 0, `the balance shows the purchase (${balance})`);
+  if (shoot) await session.screen("billing-after-checkout");
+  return balance;
 }
 
 /** The newest message to `to` in the SMTP stand-in's inbox whose subject matches, waiting for the queue to send it. */

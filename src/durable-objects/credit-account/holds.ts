@@ -2,6 +2,10 @@
  * The CreditAccount's holds on calls in progress (DESIGN §4, TigerBeetle's pending transfers):
  * one `hold:<vapi call id>` entry per call in the object's own transactional storage, never in
  * the ledger. A hold expires (a Durable Object alarm voids it) when no report settles it.
+ *
+ * A hold that was released (settled) or voided leaves an `over:<vapi call id>` mark for an hour,
+ * so a replayed or late assistant-request for that call opens no second hold (issue 18 item 3,
+ * ADR 0420): the signature's window is 5 minutes, Vapi's retries are seconds apart.
  */
 import { z } from "zod";
 import { firstUse } from "../../lib/first-use";
@@ -13,6 +17,9 @@ export interface Hold {
 }
 
 const PREFIX = "hold:";
+const OVER_PREFIX = "over:";
+/** How long a finished call's mark outlives its hold. */
+export const OVER_MARK_MS = 60 * 60 * 1000;
 
 // Built on the first reserve or settle, not at startup (lib/first-use.ts, ADR 0900).
 const built = firstUse(() => {
@@ -25,6 +32,16 @@ const built = firstUse(() => {
     minCredits: z.number().int().positive().max(100_000),
     /** How long the hold lives without a report: the call cap plus a grace period. */
     expiresInSeconds: z.number().int().positive().max(7 * 24 * 3600),
+    /**
+     * When given and the call cannot be held, the object also decides whether the caller may be
+     * forwarded (out of credit): at most this many forwards per UTC day (ADR 0420).
+     */
+    forwardsPerDay: z.number().int().nonnegative().max(100_000).optional(),
+  });
+
+  const forwardInputSchema = z.object({
+    callId: z.string().trim().min(1).max(200),
+    forwardsPerDay: z.number().int().nonnegative().max(100_000),
   });
 
   const settleInputSchema = z
@@ -49,18 +66,23 @@ const built = firstUse(() => {
       path: ["maxCredits"],
     });
 
-  return { reserveInputSchema, settleInputSchema };
+  return { reserveInputSchema, settleInputSchema, forwardInputSchema };
 });
 
 export const reserveInputSchema = z.lazy(() => built().reserveInputSchema);
 export const settleInputSchema = z.lazy(() => built().settleInputSchema);
+export const forwardInputSchema = z.lazy(() => built().forwardInputSchema);
 
 export type ReserveInput = z.input<typeof reserveInputSchema>;
 export type SettleInput = z.input<typeof settleInputSchema>;
+export type ForwardInput = z.input<typeof forwardInputSchema>;
 
 export type ReserveResult =
   | { ok: true; held: number; duplicate: boolean; available: number }
-  | { ok: false; reason: "insufficient_credits"; available: number }
+  /** `forward`: whether the caller may be forwarded instead (only when `forwardsPerDay` was given). */
+  | { ok: false; reason: "insufficient_credits"; available: number; forward: boolean }
+  /** The call's hold was settled or voided already: a replay or a late duplicate. */
+  | { ok: false; reason: "call_over" }
   | { ok: false; reason: "no_such_user" };
 
 export type SettleResult =
@@ -94,6 +116,8 @@ export const holdKey = (callId: string) => `${PREFIX}${callId}`;
 export class HoldBook {
   readonly #kv: SyncKvStorage;
   #holds: Map<string, Hold> | undefined;
+  /** Calls whose hold is over (settled or voided), with when the mark itself expires. */
+  #over: Map<string, number> | undefined;
 
   constructor(kv: SyncKvStorage) {
     this.#kv = kv;
@@ -107,6 +131,37 @@ export class HoldBook {
     return this.#holds;
   }
 
+  #overMarks(): Map<string, number> {
+    if (!this.#over) {
+      this.#over = new Map();
+      for (const [key, until] of this.#kv.list<number>({ prefix: OVER_PREFIX })) this.#over.set(key.slice(OVER_PREFIX.length), until);
+    }
+    return this.#over;
+  }
+
+  #markOver(callId: string, now: number): void {
+    const until = now + OVER_MARK_MS;
+    this.#kv.put(`${OVER_PREFIX}${callId}`, until);
+    this.#overMarks().set(callId, until);
+  }
+
+  /** Whether the call's hold was settled or voided within the last hour. */
+  isOver(callId: string, now: number): boolean {
+    const until = this.#overMarks().get(callId);
+    return until !== undefined && until > now;
+  }
+
+  /** Forgets the marks that have expired (run when a hold is opened, so they cannot pile up). */
+  pruneOver(now: number): void {
+    const marks = this.#overMarks();
+    for (const [callId, until] of marks) {
+      if (until <= now) {
+        this.#kv.delete(`${OVER_PREFIX}${callId}`);
+        marks.delete(callId);
+      }
+    }
+  }
+
   /** Every live hold; ones past their expiry are voided on the way (the alarm may be late). */
   live(now: number): Map<string, Hold> {
     const holds = this.#all();
@@ -114,6 +169,7 @@ export class HoldBook {
       if (hold.expiresAt <= now) {
         this.#kv.delete(holdKey(callId));
         holds.delete(callId);
+        this.#markOver(callId, now);
       }
     }
     return holds;
@@ -139,6 +195,7 @@ export class HoldBook {
     const credits = holds.get(callId)?.credits ?? 0;
     this.#kv.delete(holdKey(callId));
     holds.delete(callId);
+    this.#markOver(callId, Date.now());
     return credits;
   }
 

@@ -16,8 +16,11 @@ import type { Logger } from "../../lib/logger";
 import type { SideEffectMessage } from "../../queues/messages";
 import { createServices, type Services } from "../../services/create-services";
 import { refundInput, refundStatesOf } from "./early-refunds";
+import { ForwardBook } from "./forwards";
 import {
   cappedCallCharge,
+  type ForwardInput,
+  forwardInputSchema,
   type Hold,
   HoldBook,
   type ReserveInput,
@@ -76,10 +79,12 @@ export class CreditAccount extends DurableObject<Bindings> {
   #tail: Promise<unknown> = Promise.resolve();
   #services: Services | undefined;
   readonly #holds: HoldBook;
+  readonly #forwards: ForwardBook;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.#holds = new HoldBook(ctx.storage.kv);
+    this.#forwards = new ForwardBook(ctx.storage.kv);
     // The database driver loads on first use (src/db/client.ts); no method runs before it has.
     void ctx.blockConcurrencyWhile(loadDatabaseDriver);
   }
@@ -161,7 +166,9 @@ export class CreditAccount extends DurableObject<Bindings> {
   /**
    * Holds up to `maxCredits` of the *available* balance (balance minus the holds of calls in
    * progress) for a call, or refuses when less than `minCredits` is available. The same call id
-   * again answers its existing hold. An alarm voids the hold when no report settles it.
+   * again answers its existing hold; a call whose hold was settled or voided gets `call_over`
+   * and no second hold (a replay). An alarm voids the hold when no report settles it. Refused
+   * for credit with `forwardsPerDay` given, it also decides the out-of-credit forward (`forward`).
    */
   async reserve(input: ReserveInput): Promise<ReserveResult> {
     const parsed = reserveInputSchema.parse(input);
@@ -172,8 +179,13 @@ export class CreditAccount extends DurableObject<Bindings> {
       const existing = this.#holds.get(parsed.callId, now);
       const reserved = this.#holds.reserved(now);
       if (existing) return { ok: true as const, held: existing.credits, duplicate: true, available: account.balance - reserved };
+      if (this.#holds.isOver(parsed.callId, now)) return { ok: false as const, reason: "call_over" as const };
       const available = account.balance - reserved;
-      if (available < parsed.minCredits) return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available) };
+      if (available < parsed.minCredits) {
+        const forward = parsed.forwardsPerDay !== undefined && this.#forwards.allow(parsed.callId, parsed.forwardsPerDay, now);
+        return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available), forward };
+      }
+      this.#holds.pruneOver(now);
       const held = Math.min(parsed.maxCredits, available);
       const hold: Hold = { credits: held, expiresAt: now + parsed.expiresInSeconds * 1000 };
       this.#holds.put(parsed.callId, hold);
@@ -229,6 +241,16 @@ export class CreditAccount extends DurableObject<Bindings> {
       await this.#scheduleAlarm(Date.now());
       return { ok: true as const, charged, duplicate, balance, releasedHold };
     });
+  }
+
+  /**
+   * Whether a call that is refused for another reason than credit (agent paused, no agent) may be
+   * forwarded to the owner: the same daily bound as the out-of-credit forward, the same call
+   * answered the same way again.
+   */
+  async forward(input: ForwardInput): Promise<{ allowed: boolean }> {
+    const parsed = forwardInputSchema.parse(input);
+    return this.#exclusive(async () => ({ allowed: this.#forwards.allow(parsed.callId, parsed.forwardsPerDay, Date.now()) }));
   }
 
   /** Credits held by calls in progress. */

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import type { VapiClient } from "../../integrations/vapi/client";
 import { describeError } from "../../lib/logger";
+import { assertDestinationAllowed } from "../destinations";
 import { type PhoneNumberDeps, syncFallbackDestinations } from "../phone-numbers";
 
 export interface ProfileChanges {
@@ -21,6 +22,8 @@ type ProfileDeps = Omit<PhoneNumberDeps, "vapi"> & { vapi: () => VapiClient };
 
 export async function updateProfile(deps: ProfileDeps, user: { id: string; phone: string | null }, changes: ProfileChanges): Promise<void> {
   const newPhone = changes.phone && changes.phone !== user.phone ? changes.phone : null;
+  // The owner's phone is where calls are forwarded (out of credit, the numbers' fallback).
+  if (newPhone) await assertDestinationAllowed(deps.db, deps.config, "phone", newPhone);
   if (newPhone) await syncFallbackDestinations(deps, user.id, newPhone, user.phone);
   try {
     await deps.db.update(users).set({ ...changes, updatedAt: new Date() }).where(eq(users.id, user.id));

@@ -19,6 +19,7 @@ import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../.
 import { describeError, type Logger } from "../../lib/logger";
 import { type AssistantContext, buildAssistant } from "../assistant";
 import { normalizeBusinessHours } from "../assistant/business-hours";
+import { assertDestinationAllowed } from "../destinations";
 import { webhookCredentialId } from "../vapi/credential";
 import type { CreateAgentInput, UpdateAgentInput } from "./schemas";
 import type { Agent } from "./view";
@@ -49,6 +50,7 @@ async function assistantContext(deps: AgentDeps): Promise<AssistantContext> {
 }
 
 export async function createAgent(deps: AgentDeps, user: { id: string; timezone: string }, input: CreateAgentInput, now = new Date()): Promise<Agent> {
+  if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
   const booking = input.booking;
   const draft = {
     id: crypto.randomUUID(),
@@ -96,6 +98,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
 
 export async function updateAgent(deps: AgentDeps, userId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
   const current = await getAgent(deps.db, userId, id);
+  if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
   const changes = changesFrom(input);
   const next: Agent = { ...current, ...changes, updatedAt: now };
   const touchesAssistant = Object.keys(changes).some((key) => !LOCAL_ONLY.has(key));

@@ -8,6 +8,9 @@
  * statement under READ COMMITTED) sees this placeholder. Only then is the number bought at Vapi;
  * the placeholder becomes the real row, or is deleted when Vapi fails
  * (docs/decisions/0602-strict-phone-number-cap.md).
+ *
+ * Only a business that has completed a purchase may buy a number (DESIGN §4, ADR 0420): free
+ * accounts cannot spend our Vapi number quota. The same batch checks it, so it costs no round trip.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
@@ -23,6 +26,15 @@ const ABANDONED_AFTER = "10 minutes";
 /** Rows that are real numbers (not a reservation for a purchase in flight). */
 export const notPending = ne(phoneNumbers.status, PENDING_STATUS);
 
+/** 402: numbers (and the forwarding they bring) are for accounts that have bought credits. */
+function purchaseRequired() {
+  return new AppError(
+    "payment_required",
+    "Buy a credit pack before buying a phone number: numbers are for accounts that have completed a purchase.",
+    { reason: "no_completed_purchase" },
+  );
+}
+
 function capReached(cap: number) {
   return new AppError(
     "conflict",
@@ -31,20 +43,26 @@ function capReached(cap: number) {
   );
 }
 
-/** Reserves one of the user's slots and returns the placeholder row's id, or throws the cap's 409. */
+/**
+ * Reserves one of the user's slots and returns the placeholder row's id; throws 402 when the user
+ * has never completed a purchase, or the cap's 409.
+ */
 export async function reservePhoneNumberSlot(db: Database, userId: string, cap: number): Promise<string> {
   const placeholder = `pending:${crypto.randomUUID()}`;
-  const [, , inserted] = await db.batch([
+  const paid = sql`exists (select 1 from credit_transactions where user_id = ${userId} and kind = 'purchase')`;
+  const [, , payment, inserted] = await db.batch([
     db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`phone-cap:${userId}`}, 0))`),
     db.execute(sql`
       delete from phone_numbers
       where user_id = ${userId} and status = ${PENDING_STATUS} and created_at < now() - ${ABANDONED_AFTER}::interval`),
+    db.execute(sql`select ${paid} as paid`),
     db.execute(sql`
       insert into phone_numbers (user_id, vapi_phone_number_id, status)
       select ${userId}::uuid, ${placeholder}, ${PENDING_STATUS}
-      where (select count(*) from phone_numbers where user_id = ${userId}) < ${cap}
+      where (select count(*) from phone_numbers where user_id = ${userId}) < ${cap} and ${paid}
       returning id`),
   ]);
+  if ((payment.rows[0] as { paid?: boolean } | undefined)?.paid !== true) throw purchaseRequired();
   const id = (inserted.rows[0] as { id?: string } | undefined)?.id;
   if (!id) throw capReached(cap);
   return id;

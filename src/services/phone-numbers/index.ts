@@ -17,6 +17,7 @@ import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import type { Logger } from "../../lib/logger";
 import { sqlState } from "../../lib/sql-state";
 import { webhookServer } from "../assistant";
+import { isOwnNumber, judgeDestination } from "../destinations";
 import { webhookCredentialId } from "../vapi/credential";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
 
@@ -123,12 +124,13 @@ export async function buyPhoneNumber(
     );
   let bought: VapiNumber;
   try {
+    const fallback = await allowedFallback(deps, user.phone);
     const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
     const request: Vapi.CreatePhoneNumbersRequest = {
       provider: "vapi",
       ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
       server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
-      ...(user.phone ? { fallbackDestination: { type: "number", number: user.phone } } : {}),
+      ...(fallback ? { fallbackDestination: { type: "number", number: fallback } } : {}),
     };
     bought = (await deps.vapi.phoneNumbers.create(request).catch((error: unknown) => {
       throw vapiFailure(error, "provide a phone number");
@@ -168,6 +170,19 @@ export async function buyPhoneNumber(
     });
     throw new AppError("internal_error", "The phone number could not be saved, so it was released again. Please try again.");
   }
+}
+
+/**
+ * The owner's phone as the new number's fallback, if it still passes the destination policy
+ * (it did when saved; the countries or our own numbers may have changed since). A phone that no
+ * longer passes is left out: the number is still bought, Vapi just hangs up when we cannot answer.
+ */
+async function allowedFallback(deps: PhoneNumberDeps, phone: string | null): Promise<string | null> {
+  if (!phone) return null;
+  const verdict = await judgeDestination(phone, deps.config, await isOwnNumber(deps.db, phone));
+  if (verdict.ok) return phone;
+  deps.logger.warn("the owner's phone fails the destination policy; the number gets no fallback", { rule: verdict.rule });
+  return null;
 }
 
 /** Assign (agentId) or unassign (null): the agent must be the same user's, else 404. */

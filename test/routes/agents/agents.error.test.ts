@@ -1,7 +1,7 @@
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { agents, appSettings } from "../../../src/db/schema";
+import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { createAgent, updateAgent } from "../../../src/services/agents";
@@ -188,6 +188,32 @@ describe("validation", () => {
       expect(await vapiRequests(mark)).toHaveLength(0);
     });
   }
+
+  it("refuses a transfer number the destination policy does not allow, on create and on PATCH (issue 18 item 1)", async () => {
+    const { cookie } = await createUser();
+    // Another business's Agentline number (a valid US number).
+    const e164 = `+1212${200 + Math.floor(Math.random() * 800)}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
+    const owned = await db.insert(phoneNumbers).values({ userId: (await createUser()).user.id, vapiPhoneNumberId: `pn-${crypto.randomUUID()}`, e164, status: "active" }).returning();
+    const cases: [string, string][] = [
+      ["+88213000000", "country_not_allowed"],
+      ["+19005551234", "number_type_not_allowed"],
+      [owned[0]?.e164 ?? "", "own_number"],
+    ];
+    const agent = await createAgentVia(cookie);
+    for (const [transferNumber, rule] of cases) {
+      const mark = await vapi.mark();
+      for (const request of [
+        call("/api/agents", { method: "POST", cookie, json: agentInput({ transferNumber }) }),
+        call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { transferNumber } }),
+      ]) {
+        const response = await request;
+        expect(response.status, transferNumber).toBe(400);
+        expect(await errorOf(response)).toMatchObject({ code: "destination_not_allowed", details: { field: "transferNumber", rule }, message: expect.stringContaining(transferNumber) });
+      }
+      expect(await vapiRequests(mark)).toHaveLength(0);
+    }
+    expect((await (await call(`/api/agents/${agent.id}`, { cookie })).json()) as { agent: { transferNumber: string | null } }).toMatchObject({ agent: { transferNumber: null } });
+  });
 
   it("checks a PATCH the same way, booking fields included", async () => {
     const { cookie } = await createUser();

@@ -7,7 +7,7 @@ import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
 import { agentInput, createAgentVia, weekdayHours } from "../../support/agents";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
-import { createUser } from "../../support/factories";
+import { createPayingUser, createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { assistantAtVapi, systemMessageOf, toolNames, vapi, vapiRequests, vapiState } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
@@ -210,7 +210,7 @@ describe("PATCH /api/agents/:id", () => {
 
 describe("DELETE /api/agents/:id", () => {
   it("deletes the assistant at Vapi, then the agent, and unassigns its numbers", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const agent = await createAgentVia(cookie);
     const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: { agentId: agent.id } });
     expect(bought.status).toBe(201);

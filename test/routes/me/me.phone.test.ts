@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../../src/db/schema";
+import { phoneNumbers, users } from "../../../src/db/schema";
 import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { updateProfile } from "../../../src/services/accounts/profile";
 import { signUp } from "../../support/accounts";
 import { failingWrites, recordingLogger } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
+import { recordPurchase } from "../../support/credits";
 import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
 import { call, errorOf } from "../../support/http";
@@ -15,6 +16,7 @@ import { vapiError } from "../../support/vendor-errors";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();
+  await recordPurchase(account.user.id);
   await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550100" } });
   const numbers: { vapiPhoneNumberId: string }[] = [];
   for (let i = 0; i < count; i++) {
@@ -61,6 +63,28 @@ describe("the owner's phone is every number's fallback", () => {
     const response = await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550123" } });
     expect(response.status).toBe(200);
     expect(await vapi.requests(mark)).toHaveLength(0);
+  });
+});
+
+describe("the owner's phone passes the destination policy (issue 18 item 1)", () => {
+  it("a premium-rate, international or Agentline number is refused with 400 naming the rule, and nothing changes", async () => {
+    const owner = await ownerWithNumbers(1);
+    const [ours] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, owner.user.id));
+    await db.update(phoneNumbers).set({ e164: "+12125550142" }).where(eq(phoneNumbers.id, ours!.id));
+    const cases: [string, string][] = [
+      ["+88213000000", "country_not_allowed"],
+      ["+19005551234", "number_type_not_allowed"],
+      ["+12125550142", "own_number"],
+    ];
+    for (const [phone, rule] of cases) {
+      const mark = await vapi.mark();
+      const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone } });
+      expect(response.status, phone).toBe(400);
+      expect(await errorOf(response)).toMatchObject({ code: "destination_not_allowed", details: { field: "phone", rule }, message: expect.stringContaining(phone) });
+      expect(await vapi.requests(mark)).toHaveLength(0);
+    }
+    const me = (await (await call("/api/me", { cookie: owner.cookie })).json()) as { user: { phone: string } };
+    expect(me.user.phone).toBe("+14155550100");
   });
 });
 

@@ -10,7 +10,7 @@ import { PENDING_STATUS, reservePhoneNumberSlot } from "../../../src/services/ph
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
-import { createUser } from "../../support/factories";
+import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { vapi, vapiRequests } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
@@ -24,7 +24,7 @@ const rowsOf = (userId: string) => db.select().from(phoneNumbers).where(eq(phone
 
 describe("the phone-number cap under parallel purchases", () => {
   it("with the cap at 3, 9 parallel purchases (Vapi slow) end with exactly 3 numbers; the rest get the 409", async () => {
-    const { cookie, user } = await createUser();
+    const { cookie, user } = await createPayingUser();
     // The purchases that reach Vapi wait there, so the others run while they are in flight.
     await vapi.fault({ method: "POST", path: "/phone-number", bodyIncludes: '"212"', delayMs: 300, times: 3 });
     const mark = await vapi.mark();
@@ -44,7 +44,7 @@ describe("the phone-number cap under parallel purchases", () => {
 
   it("a Vapi failure leaves no placeholder and frees the slot", async () => {
     expectConsoleError(/"code":"vapi_error"/);
-    const { cookie, user } = await createUser();
+    const { cookie, user } = await createPayingUser();
     // A 400 (Vapi's SDK retries 5xx, which would eat the fault).
     await vapi.fault({ method: "POST", path: "/phone-number", bodyIncludes: '"213"', status: 400, body: vapiError(400, "No numbers left"), times: 3 });
     const failed = await Promise.all([buy(cookie, "213"), buy(cookie, "213"), buy(cookie, "213")]);
@@ -55,7 +55,7 @@ describe("the phone-number cap under parallel purchases", () => {
   });
 
   it("a reservation in flight holds a slot but is not listed, shown, assignable or releasable", async () => {
-    const { cookie, user } = await createUser();
+    const { cookie, user } = await createPayingUser();
     const pendingId = await reservePhoneNumberSlot(db, user.id, 3);
     expect((await buy(cookie, "214")).status).toBe(201);
     expect((await buy(cookie, "214")).status).toBe(201);
@@ -69,7 +69,7 @@ describe("the phone-number cap under parallel purchases", () => {
   });
 
   it("a reservation abandoned over 10 minutes ago (its worker died) no longer holds a slot", async () => {
-    const { cookie, user } = await createUser();
+    const { cookie, user } = await createPayingUser();
     const stale = await reservePhoneNumberSlot(db, user.id, 1);
     await db.update(phoneNumbers).set({ createdAt: sql`now() - interval '11 minutes'` }).where(eq(phoneNumbers.id, stale));
     expect((await buy(cookie, "215", envWith({ PHONE_NUMBERS_PER_ACCOUNT: "1" }))).status).toBe(201);

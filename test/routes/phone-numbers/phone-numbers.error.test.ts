@@ -8,7 +8,7 @@ import { databaseError, failingWrites, recordingLogger } from "../../support/age
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
-import { createUser } from "../../support/factories";
+import { createPayingUser, createUserWithCredits } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
@@ -18,9 +18,24 @@ async function rows(userId: string) {
 }
 
 describe("buying a number", () => {
+  it("an account that never completed a purchase cannot buy one: 402, and Vapi is never asked (issue 18 item 1)", async () => {
+    // Credits granted by an adjustment are not a purchase: 8 parallel attempts, not one number.
+    const { user, cookie } = await createUserWithCredits(50);
+    const mark = await vapi.mark();
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: i % 2 ? "201" : "409" } })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(8).fill(402));
+    const error = await errorOf(responses[0]!);
+    expect(error).toMatchObject({ code: "payment_required", details: { reason: "no_completed_purchase" } });
+    expect(error.message).toMatch(/Buy a credit pack/);
+    expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(0);
+    expect(await rows(user.id)).toEqual([]);
+  });
+
   for (const areaCode of ["41", "4155", "015", "abc"]) {
     it(`refuses area code ${JSON.stringify(areaCode)}, saying numbers are US only`, async () => {
-      const { cookie } = await createUser();
+      const { cookie } = await createPayingUser();
       const mark = await vapi.mark();
       const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode } });
       expect(response.status).toBe(400);
@@ -34,7 +49,7 @@ describe("buying a number", () => {
 
   it("passes on Vapi's refusal as 502 vapi_error and stores nothing", async () => {
     expectConsoleError(/"code":"vapi_error"/);
-    const { user, cookie } = await createUser();
+    const { user, cookie } = await createPayingUser();
     // The stand-in, like Vapi, has no numbers in 555.
     const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "555" } });
     expect(response.status).toBe(502);
@@ -45,7 +60,7 @@ describe("buying a number", () => {
   });
 
   it("releases the number again when our database cannot record it", async () => {
-    const { user } = await createUser();
+    const { user } = await createPayingUser();
     const config = loadConfig(envWith({ VAPI_CREDENTIAL_ID: "cred-db-failure" }));
     const before = (await vapiState()).phoneNumbers.length;
     const mark = await vapi.mark();
@@ -62,7 +77,7 @@ describe("buying a number", () => {
 
   it("without VAPI_API_KEY is 503 service_not_configured", async () => {
     expectConsoleError(/"code":"service_not_configured"/);
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const response = await call("/api/phone-numbers", { method: "POST", cookie, json: {}, env: envWith({ VAPI_API_KEY: undefined }) });
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe("service_not_configured");
@@ -72,7 +87,7 @@ describe("buying a number", () => {
 describe("releasing a number", () => {
   it("keeps the number when Vapi fails to release it", async () => {
     expectConsoleError(/"code":"vapi_error"/);
-    const { user, cookie } = await createUser();
+    const { user, cookie } = await createPayingUser();
     const bought = await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
     const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string; vapiPhoneNumberId: string } };
     await vapi.fault({ method: "DELETE", path: "/phone-number/", status: 500, times: 2, body: vapiError(500, "Internal server error") });
@@ -86,7 +101,7 @@ describe("releasing a number", () => {
 
 describe("listing numbers", () => {
   it("shows the stored status when Vapi cannot be asked", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     await call("/api/phone-numbers", { method: "POST", cookie, json: {} });
     await vapi.fault({ method: "GET", path: "/phone-number/", status: 500, times: 2, body: vapiError(500, "down") });
     const response = await call("/api/phone-numbers", { cookie });
@@ -96,7 +111,7 @@ describe("listing numbers", () => {
   });
 
   it("validates the assignment body", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const response = await call(`/api/phone-numbers/${crypto.randomUUID()}`, { method: "PATCH", cookie, json: { agentId: "agent-1" } });
     expect(response.status).toBe(400);
     expect((await errorOf(response)).details).toEqual([expect.objectContaining({ path: "agentId" })]);

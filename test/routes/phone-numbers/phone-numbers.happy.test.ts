@@ -4,7 +4,7 @@ import { appSettings, phoneNumbers } from "../../../src/db/schema";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
 import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
-import { createUser } from "../../support/factories";
+import { createPayingUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
@@ -33,7 +33,7 @@ async function credentialId() {
 
 describe("POST /api/phone-numbers", () => {
   it("buys a Vapi number with no assistantId, pointed at our webhook with our credential", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const mark = await vapi.mark();
     const number = await buy(cookie);
 
@@ -58,7 +58,7 @@ describe("POST /api/phone-numbers", () => {
   });
 
   it("asks for the area code, and gives the number the owner's phone as fallback destination", async () => {
-    const { cookie } = await createUser({ phone: "+15125550142" });
+    const { cookie } = await createPayingUser({ phone: "+15125550142" });
     const mark = await vapi.mark();
     const number = await buy(cookie, { areaCode: "415" });
     const [sent] = await vapiRequests(mark, "POST", "/phone-number");
@@ -72,8 +72,17 @@ describe("POST /api/phone-numbers", () => {
     expect(number.areaCode).toBe("415");
   });
 
+  it("an owner's phone that no longer passes the destination policy is not given to Vapi as fallback", async () => {
+    // Saved before the policy existed: a premium-rate number.
+    const { cookie } = await createPayingUser({ phone: "+19005551234" });
+    const mark = await vapi.mark();
+    await buy(cookie);
+    const [sent] = await vapiRequests(mark, "POST", "/phone-number");
+    expect(sent?.body).not.toHaveProperty("fallbackDestination");
+  });
+
   it("can assign the new number to an agent at once, still without an assistantId at Vapi", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const agent = await createAgentVia(cookie);
     const mark = await vapi.mark();
     const number = await buy(cookie, { agentId: agent.id });
@@ -85,7 +94,7 @@ describe("POST /api/phone-numbers", () => {
 
 describe("GET /api/phone-numbers", () => {
   it("lists the user's numbers with Vapi's current status, refreshing those still activating", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const first = await buy(cookie);
     const second = await buy(cookie);
     const mark = await vapi.mark();
@@ -107,7 +116,7 @@ describe("GET /api/phone-numbers", () => {
   });
 
   it("shows a blocked number as Vapi reports it", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const number = await buy(cookie);
     await vapi.fault({
       method: "GET",
@@ -122,7 +131,7 @@ describe("GET /api/phone-numbers", () => {
 
 describe("PATCH /api/phone-numbers/:id", () => {
   it("assigns, re-assigns and unassigns in our row only", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const front = await createAgentVia(cookie, { name: "Front desk" });
     const night = await createAgentVia(cookie, { name: "Night line" });
     const number = await buy(cookie);
@@ -147,7 +156,7 @@ describe("PATCH /api/phone-numbers/:id", () => {
 
 describe("DELETE /api/phone-numbers/:id", () => {
   it("releases the number at Vapi and forgets it", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const number = await buy(cookie);
     const mark = await vapi.mark();
     const response = await call(`/api/phone-numbers/${number.id}`, { method: "DELETE", cookie });
@@ -158,7 +167,7 @@ describe("DELETE /api/phone-numbers/:id", () => {
   });
 
   it("counts a number Vapi no longer has as released", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const number = await buy(cookie);
     await vapi.fault({ method: "DELETE", path: `/phone-number/${number.vapiPhoneNumberId}`, status: 404, body: vapiError(404, "Not Found") });
     const response = await call(`/api/phone-numbers/${number.id}`, { method: "DELETE", cookie });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
 import { envWith, testEnv } from "../../support/env";
-import { createUser } from "../../support/factories";
+import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { vapi } from "../../support/vapi";
 
@@ -26,7 +26,7 @@ describe("phone numbers per account", () => {
 
   it("buying past the cap is 409 with a message that says what to do, and nothing is bought at Vapi", async () => {
     const env = envWith({ PHONE_NUMBERS_PER_ACCOUNT: "2" });
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     expect((await buy(cookie, env)).status).toBe(201);
     expect((await buy(cookie, env)).status).toBe(201);
     const mark = await vapi.mark();
@@ -40,7 +40,7 @@ describe("phone numbers per account", () => {
 
   it("purchases are rate-limited per account, counted before buying: 15 at once buy 10", async () => {
     const env = envWith({ PHONE_NUMBERS_PER_ACCOUNT: "50" });
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const responses = await Promise.all(Array.from({ length: 15 }, () => buy(cookie, env)));
     expect(countStatuses(responses.map((response) => response.status))).toEqual({ 201: 10, 429: 5 });
     const listed = (await (await call("/api/phone-numbers?limit=100", { cookie })).json()) as { phoneNumbers: unknown[] };
@@ -50,7 +50,7 @@ describe("phone numbers per account", () => {
 
 describe("GET /api/phone-numbers pages", () => {
   it("?limit&cursor walks every number once, oldest first, and ends with nextCursor null", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     const bought: string[] = [];
     for (let i = 0; i < 5; i++) bought.push(((await (await buy(cookie)).json()) as { phoneNumber: { id: string } }).phoneNumber.id);
     const seen: string[] = [];
@@ -69,7 +69,7 @@ describe("GET /api/phone-numbers pages", () => {
   });
 
   it("a bad limit or cursor is 400", async () => {
-    const { cookie } = await createUser();
+    const { cookie } = await createPayingUser();
     for (const query of ["limit=0", "limit=101", "cursor=nope", "limit=x"]) {
       expect((await call(`/api/phone-numbers?${query}`, { cookie })).status, query).toBe(400);
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { phoneNumbers } from "../../../src/db/schema";
 import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
-import { createUser } from "../../support/factories";
+import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests } from "../../support/vapi";
 
@@ -15,8 +15,8 @@ async function buy(cookie: string) {
 
 describe("another user's number", () => {
   it("cannot be read, assigned or released: 404, and Vapi is never asked", async () => {
-    const owner = await createUser();
-    const intruder = await createUser();
+    const owner = await createPayingUser();
+    const intruder = await createPayingUser();
     const number = await buy(owner.cookie);
     const intruderAgent = await createAgentVia(intruder.cookie);
     const mark = await vapi.mark();
@@ -38,8 +38,8 @@ describe("another user's number", () => {
   });
 
   it("an own number cannot be given another user's agent", async () => {
-    const owner = await createUser();
-    const other = await createUser();
+    const owner = await createPayingUser();
+    const other = await createPayingUser();
     const number = await buy(owner.cookie);
     const foreignAgent = await createAgentVia(other.cookie);
     const response = await call(`/api/phone-numbers/${number.id}`, { method: "PATCH", cookie: owner.cookie, json: { agentId: foreignAgent.id } });
@@ -50,8 +50,8 @@ describe("another user's number", () => {
   });
 
   it("a number cannot be bought for another user's agent, and nothing is bought", async () => {
-    const owner = await createUser();
-    const other = await createUser();
+    const owner = await createPayingUser();
+    const other = await createPayingUser();
     const foreignAgent = await createAgentVia(other.cookie);
     const mark = await vapi.mark();
     const response = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: { agentId: foreignAgent.id } });

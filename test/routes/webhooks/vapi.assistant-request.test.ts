@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { calls } from "../../../src/db/schema";
+import { calls, phoneNumbers } from "../../../src/db/schema";
 import { grantCredits } from "../../support/credits";
 import { db } from "../../support/db";
+import { envWith } from "../../support/env";
 import { call } from "../../support/http";
 import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
@@ -12,6 +13,13 @@ type Answer = {
   destination?: { type: string; number: string; message: string };
   error?: string;
 };
+
+/** A valid US number (libphonenumber-js) that is one of our numbers: the line's own, renumbered. */
+async function ourNumber(userId: string): Promise<string> {
+  const number = `+1212${200 + Math.floor(Math.random() * 800)}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
+  await db.update(phoneNumbers).set({ e164: number }).where(eq(phoneNumbers.userId, userId));
+  return number;
+}
 
 const callRow = async (vapiCallId: string) => (await db.select().from(calls).where(eq(calls.vapiCallId, vapiCallId)))[0];
 
@@ -90,5 +98,78 @@ describe("assistant-request", () => {
     expect(status).toBe(200);
     expect(body).toEqual({ error: expect.any(String) });
     expect(await callRow(line.vapiCallId)).toBeUndefined();
+  });
+});
+
+describe("assistant-request: a call id we already know (issue 18 item 3)", () => {
+  it("a byte-identical replay after the call was settled opens no hold and is refused", async () => {
+    const { owner, line } = await createLine({ credits: 100 });
+    const request = vapiMessage("assistant-request", line);
+    expect((await deliver<Answer>(request)).body.assistantId).toBe(line.vapiAssistantId);
+    expect((await deliver(vapiMessage("end-of-call-report", line))).status).toBe(200);
+    const settled = await (await call("/api/credits", { cookie: owner.cookie })).json();
+    expect(settled).toMatchObject({ balance: 96, reserved: 0 });
+
+    const replay = await deliver<Answer>(request);
+    expect(replay.body).toEqual({ error: expect.any(String) });
+    expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ balance: 96, reserved: 0, available: 96 });
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended" });
+  });
+
+  it("a replay of a refused call is answered the same way and never gets a hold, even once credits are back", async () => {
+    const { owner, line } = await createLine({ credits: 0, ownerPhone: "+15125550199" });
+    const request = vapiMessage("assistant-request", line);
+    const first = await deliver<Answer>(request);
+    expect(first.body.destination?.number).toBe("+15125550199");
+    await grantCredits(owner.user.id, 50);
+    expect((await deliver<Answer>(request)).body).toEqual(first.body);
+    expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ reserved: 0, available: 50 });
+  });
+});
+
+describe("assistant-request: forwarding only where the destination policy allows (issue 18 item 1)", () => {
+  it("an owner who never completed a purchase is not forwarded, out of credit or paused", async () => {
+    const { line } = await createLine({ credits: 0, ownerPhone: "+15125550199", paid: false });
+    expect((await deliver<Answer>(vapiMessage("assistant-request", line))).body).toEqual({ error: expect.any(String) });
+    const paused = await createLine({ credits: 50, agentStatus: "paused", ownerPhone: "+15125550123", paid: false });
+    expect((await deliver<Answer>(vapiMessage("assistant-request", paused.line))).body).toEqual({ error: expect.any(String) });
+  });
+
+  it("an owner's phone saved before the policy (premium rate, international, Jamaica behind +1, one of our numbers) is not forwarded to", async () => {
+    const ours = await createLine({ credits: 10 });
+    for (const ownerPhone of ["+19005551234", "+88213000000", "+18765550123", await ourNumber(ours.owner.user.id)]) {
+      const { line } = await createLine({ credits: 0, ownerPhone });
+      expect((await deliver<Answer>(vapiMessage("assistant-request", line))).body, ownerPhone).toEqual({ error: expect.any(String) });
+    }
+  });
+
+  it("out-of-credit forwards are bounded per business per day; a redelivery is not counted twice", async () => {
+    const env = envWith({ OUT_OF_CREDIT_FORWARDS_PER_DAY: "2" });
+    const { line, newCall } = await createLine({ credits: 0, ownerPhone: "+15125550199" });
+    const forwarded = { destination: { type: "number", number: "+15125550199", message: expect.any(String) } };
+    expect((await deliver<Answer>(vapiMessage("assistant-request", line), env)).body).toEqual(forwarded);
+    expect((await deliver<Answer>(vapiMessage("assistant-request", line), env)).body).toEqual(forwarded);
+    expect((await deliver<Answer>(vapiMessage("assistant-request", newCall()), env)).body).toEqual(forwarded);
+    expect((await deliver<Answer>(vapiMessage("assistant-request", newCall()), env)).body).toEqual({ error: expect.any(String) });
+    const paused = await createLine({ credits: 50, agentStatus: "paused", ownerPhone: "+15125550123" });
+    const none = envWith({ OUT_OF_CREDIT_FORWARDS_PER_DAY: "0" });
+    expect((await deliver<Answer>(vapiMessage("assistant-request", paused.line), none)).body).toEqual({ error: expect.any(String) });
+  });
+
+  it("a transfer number that no longer passes (now one of our numbers) is taken off this call's tools", async () => {
+    const other = await createLine({ credits: 10 });
+    const { line } = await createLine({ credits: 100, transferNumber: await ourNumber(other.owner.user.id) });
+    const { body } = await deliver<Answer & { assistantOverrides: { model?: { tools?: { type: string }[] } } }>(vapiMessage("assistant-request", line));
+    expect(body.assistantId).toBe(line.vapiAssistantId);
+    expect(body.assistantOverrides.maxDurationSeconds).toBe(600);
+    const tools = body.assistantOverrides.model?.tools?.map((tool) => tool.type);
+    expect(tools).toContain("endCall");
+    expect(tools).not.toContain("transferCall");
+  });
+
+  it("a transfer number that passes leaves the assistant as Vapi has it", async () => {
+    const { line } = await createLine({ credits: 100, transferNumber: "+15125550100" });
+    const { body } = await deliver<Answer>(vapiMessage("assistant-request", line));
+    expect(body.assistantOverrides).toEqual({ maxDurationSeconds: 600, variableValues: { agentName: "Bella's Front Desk" } });
   });
 });

@@ -1,4 +1,7 @@
-/** Onboarding steps 5–8: connect Google, buy a number, buy credits when there are none, and the number to call. */
+/**
+ * Onboarding steps 5–8: connect Google, buy credits, buy a number (only for an account that has
+ * bought credits: DESIGN §4), and the number to call.
+ */
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { formatPhone } from "../lib/format";
@@ -37,8 +40,10 @@ export function GoogleStep({ next, back }: StepProps) {
 
 export function NumberStep({ draft, next, back }: StepProps) {
   const numbers = useQuery(phoneNumbersQuery);
+  const me = useQuery(meQuery);
   const { buy, server, submit, areaCodeField } = useBuyNumber(next);
   const mine = numbers.data?.phoneNumbers.find((number) => number.agentId === draft.agentId);
+  const noCredits = me.data && me.data.user.credits <= 0 && !mine;
 
   return (
     <StepFrame title="Get a phone number" description="A US number your callers dial. Your receptionist answers it.">
@@ -49,6 +54,15 @@ export function NumberStep({ draft, next, back }: StepProps) {
               <Alert tone="success">This receptionist already answers {mine.number ? formatPhone(mine.number) : "a number that is being activated"}.</Alert>
               <StepActions back={back}>
                 <Button onClick={next}>Continue</Button>
+              </StepActions>
+            </div>
+          ) : noCredits ? (
+            <div className="space-y-4">
+              <Alert tone="warning">A number comes with your first credit pack: buy credits first, then pick your number here.</Alert>
+              <StepActions back={back}>
+                <Button variant="secondary" onClick={next}>
+                  Skip for now
+                </Button>
               </StepActions>
             </div>
           ) : (
@@ -78,7 +92,7 @@ export function CreditsStep({ next, back }: StepProps) {
         <Alert tone="success">You have {credits.toLocaleString()} credits. You're ready.</Alert>
       ) : (
         <>
-          <Alert tone="warning">You have no credits yet: callers would hear that the line can't take calls. Buy a pack to start.</Alert>
+          <Alert tone="warning">You have no credits yet. Buy a pack to start: your phone number comes after it, and callers reach your receptionist while you have credits.</Alert>
           <div className="mt-4">
             <PackPicker />
           </div>

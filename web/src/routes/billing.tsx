@@ -47,7 +47,7 @@ function Billing() {
         <div className="mb-4">
           <Alert tone={arrived ? "success" : "info"}>
             {arrived ? "Payment received: your credits are in." : "Payment received. Your credits arrive in a moment…"}
-            <ContinueSetup step="done" />
+            <ContinueSetup step="number" />
           </Alert>
         </div>
       )}

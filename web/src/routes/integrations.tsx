@@ -23,7 +23,7 @@ function Integrations() {
         <div className="mb-4">
           <Alert tone="success">
             Google is connected.
-            <ContinueSetup step="number" />
+            <ContinueSetup step="credits" />
           </Alert>
         </div>
       )}

@@ -16,8 +16,9 @@ const STEPS = [
   { key: "voice", label: "Voice" },
   { key: "hours", label: "Hours & booking" },
   { key: "google", label: "Google" },
-  { key: "number", label: "Phone number" },
+  // Credits before the number: numbers are for accounts that have bought a pack (DESIGN §4).
   { key: "credits", label: "Credits" },
+  { key: "number", label: "Phone number" },
   { key: "done", label: "Done" },
 ] as const;
 
