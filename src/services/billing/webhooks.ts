@@ -118,6 +118,8 @@ async function purchaseOfPayment(ctx: StripeWebhookContext, what: string, paymen
       const charge = await stripe.charges.retrieve(chargeId);
       intent = typeof charge.payment_intent === "string" ? charge.payment_intent : (charge.payment_intent?.id ?? null);
     } catch (error) {
+      // A charge Stripe does not know (another account or mode) is not ours: retrying cannot help.
+      if ((error as { code?: string } | null)?.code === "resource_missing") return { ignored: `ignored: ${what} names a charge Stripe does not know` };
       throw stripeFailure(error, `read the charge of ${what}`);
     }
   }
