@@ -49,7 +49,7 @@ export function callDetailJson(row: CallRow) {
     messages: conversation(row),
     recordingUrl: row.recordingUrl,
     /** What the receptionist noted, typed by the one definition (ADR 0411); keys it does not define are not shown. */
-    structuredData: data,
+    structuredData: row.structuredData && Object.keys(row.structuredData).length > 0 ? data : null,
     unansweredQuestions: data.unansweredQuestions,
     vapiCost: row.vapiCost,
     events: row.events,
