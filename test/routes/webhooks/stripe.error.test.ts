@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { HANDLED_STRIPE_EVENTS } from "../../../src/integrations/stripe/events";
 import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
@@ -94,5 +95,13 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
     expect((await deliverEvent(stripeEvent("refund.updated", pending))).body.outcome).toBe(`refund ${pending.id} is pending; nothing to change`);
     expect((await deliverEvent(stripeEvent("refund.failed", { object: "refund", id: "re_x" }))).body.outcome).toBe("ignored: unreadable refund");
     expect((await deliverEvent(stripeEvent("charge.dispute.closed", { object: "dispute", id: "dp_x" }))).body.outcome).toBe("ignored: unreadable dispute");
+  });
+
+  it("HANDLED_STRIPE_EVENTS, the list the webhook endpoint is created with, is exactly what the webhook acts on", async () => {
+    for (const type of HANDLED_STRIPE_EVENTS) {
+      const { body } = await deliverEvent(stripeEvent(type, { id: "x_unreadable" }));
+      expect(body.outcome, type).not.toBe(`ignored: ${type}`);
+    }
+    expect((await deliverEvent(stripeEvent("charge.dispute.funds_withdrawn", { id: "dp_x" }))).body.outcome).toBe("ignored: charge.dispute.funds_withdrawn");
   });
 });
