@@ -164,7 +164,7 @@ async function refundCharge(ctx: StripeWebhookContext, object: unknown): Promise
   if (!result || (!result.ok && result.reason === "no_such_user")) return `ignored: ${purchase.sessionId} is for a user that does not exist`;
   if (!result.ok) return `recorded the refund of ${charge.id}: ${purchase.sessionId} is not credited yet, and will be credited net of it`;
   const short = result.shortfall ? ` (${result.shortfall} already spent)` : "";
-  if (result.refund < 0) return `took back ${-result.refund} credits for ${charge.id}${short}`;
+  if (result.refund < 0 || (result.refund === 0 && result.shortfall)) return `took back ${-result.refund} credits for ${charge.id}${short}`;
   if (result.refund === 0 && result.dispute === 0) return `refund already recorded for ${charge.id}`;
   return `refund of ${charge.id}: ${describeMoves(result)}`;
 }
