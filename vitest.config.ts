@@ -63,7 +63,7 @@ export default defineConfig({
             },
           },
           include: ["test/**/*.test.ts"],
-          exclude: ["test/dev/**", "test/architecture.test.ts"],
+          exclude: ["test/dev/**", "test/architecture.test.ts", "test/structured-data.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           // An unexpected console.error fails the test (test/support/console-trap.ts).
           setupFiles: ["./test/support/console-trap.ts"],
@@ -78,7 +78,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/dev/**/*.test.ts", "test/architecture.test.ts"],
+          include: ["test/dev/**/*.test.ts", "test/architecture.test.ts", "test/structured-data.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

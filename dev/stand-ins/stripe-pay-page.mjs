@@ -4,8 +4,10 @@
  * (with `request.id` null: nothing in the merchant's API caused it) and redirects to the
  * session's success_url.
  */
+
 import { newCharge } from "./stripe-charges.mjs";
 import { refreshed } from "./stripe-checkout-sessions.mjs";
+import { DISPUTED_CARD, openDispute } from "./stripe-disputes.mjs";
 import { describeDelivery } from "./stripe-events.mjs";
 
 /** @param {import("./stripe.mjs").StripeContext} ctx */
@@ -32,7 +34,8 @@ export function payPageRoutes(ctx) {
        <table>${rows}<tr class="total"><td>Total</td><td></td><td>${money(session.amount_total, session.currency)}</td></tr></table>
        <form method="post" action="/pay/${escapeHtml(session.id)}">
          <label>Email <input name="email" type="email" value="${escapeHtml(email)}" required></label>
-         <label>Card number <input name="card" value="4242 4242 4242 4242" readonly></label>
+         <label>Card number <input name="card" value="4242 4242 4242 4242" inputmode="numeric"></label>
+         <p class="hint">Stripe's test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0259 pays and is then disputed; 4000 0000 0000 5126 pays, and its refunds fail a moment after they succeed.</p>
          <button type="submit">Pay ${money(session.amount_total, session.currency)}</button>
        </form>${cancel}`,
     );
@@ -45,7 +48,8 @@ export function payPageRoutes(ctx) {
     if (session.status !== "open") return page(409, "Not payable", `<p>This checkout session is ${escapeHtml(session.status)}.</p>`);
     const form = new URLSearchParams(req.rawBody);
     const customer = session.customer ? ctx.customers.get(session.customer) : null;
-    const charge = newCharge(record, { email: form.get("email") || customer?.email || null, name: customer?.name ?? null });
+    const card = (form.get("card") ?? "").replace(/[\s-]/g, "");
+    const charge = newCharge(record, { email: form.get("email") || customer?.email || null, name: customer?.name ?? null, card });
     ctx.charges.set(charge.id, charge);
     Object.assign(session, {
       status: "complete",
@@ -55,6 +59,8 @@ export function payPageRoutes(ctx) {
     });
     ctx.sessions.save();
     const event = await ctx.emit("checkout.session.completed", { ...session }, { apiVersion: record.apiVersion });
+    // As in Stripe's test mode, the disputed card's charge is disputed once it has succeeded.
+    if (card === DISPUTED_CARD) void openDispute(ctx, charge, record.apiVersion);
     if (!session.success_url) return page(200, "Payment complete", `<p>Paid. Webhook delivery: ${escapeHtml(describeDelivery(event))}.</p>`);
     return { status: 303, headers: { location: successUrl(session) }, text: "" };
   }
@@ -88,7 +94,7 @@ function page(status, title, body) {
   h1{font-size:1.4rem} table{width:100%;border-collapse:collapse;margin:1rem 0} td{padding:.4rem 0;border-bottom:1px solid #eee}
   td:last-child{text-align:right} .total td{font-weight:600;border-bottom:none} label{display:block;margin:.6rem 0}
   input{width:100%;padding:.5rem;box-sizing:border-box;font:inherit} button{width:100%;padding:.7rem;margin-top:1rem;background:#635bff;color:#fff;border:0;border-radius:6px;font:inherit;font-weight:600;cursor:pointer}
-  .badge{display:inline-block;background:#fff4d6;color:#7a5300;padding:.2rem .6rem;border-radius:4px;font-size:.85rem} .cancel{display:block;text-align:center;margin-top:1rem}
+  .hint{font-size:.8rem;color:#555} .badge{display:inline-block;background:#fff4d6;color:#7a5300;padding:.2rem .6rem;border-radius:4px;font-size:.85rem} .cancel{display:block;text-align:center;margin-top:1rem}
 </style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
   };
 }

@@ -8,11 +8,14 @@
  *   stripe-customers.mjs          POST /v1/customers, GET /v1/customers/:id
  *   stripe-checkout-sessions.mjs  POST /v1/checkout/sessions, GET …/:id, GET …?payment_intent=pi_…
  *   stripe-charges.mjs            GET /v1/charges/:id (charges are made by the hosted page)
- *   stripe-refunds.mjs            POST /v1/refunds (sends charge.refunded)
+ *   stripe-refunds.mjs            POST /v1/refunds (sends charge.refunded; on the 5126 test card the
+ *                                 refund then fails: charge.refund.updated, refund.updated, refund.failed)
+ *   stripe-disputes.mjs           GET/POST /v1/disputes/:id, POST …/close (the 0259 test card's charge is
+ *                                 disputed: charge.dispute.created; closing sends charge.dispute.closed)
  *   stripe-pay-page.mjs           GET/POST /pay/:sessionId, the hosted checkout page and its Pay
  *   stripe-events.mjs             signed webhook delivery to APP_URL/api/webhooks/stripe, retried
  *
- * Kept state (kit.mjs): customers, sessions, charges, refunds, events, idempotency keys and the
+ * Kept state (kit.mjs): customers, sessions, charges, refunds, disputes, events, idempotency keys and the
  * sandbox keys, in .data/stand-ins/stripe.json under `npm run dev`.
  * `GET /__control/state` shows them, every event with its payload, signature header and
  * delivery results, so a test can replay exactly what was sent.
@@ -22,6 +25,7 @@ import { collection, openState, startStandIn } from "./kit.mjs";
 import { chargeRoutes } from "./stripe-charges.mjs";
 import { checkoutSessionRoutes } from "./stripe-checkout-sessions.mjs";
 import { customerRoutes } from "./stripe-customers.mjs";
+import { disputeRoutes } from "./stripe-disputes.mjs";
 import { createEvents } from "./stripe-events.mjs";
 import { payPageRoutes } from "./stripe-pay-page.mjs";
 import { refundRoutes } from "./stripe-refunds.mjs";
@@ -34,7 +38,7 @@ const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * What every resource module gets.
  * @typedef {ReturnType<typeof collection<any>>} Collection
- * @typedef {{ customers: Collection, sessions: Collection, charges: Collection, refunds: Collection,
+ * @typedef {{ customers: Collection, sessions: Collection, charges: Collection, refunds: Collection, disputes: Collection,
  *   api: (handler: (req: any, params: any) => any, options?: { mutating?: boolean }) => (req: any) => any,
  *   emit: ReturnType<typeof createEvents>["emit"], selfUrl: () => string }} StripeContext
  */
@@ -55,12 +59,15 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
       sessions: {},
       charges: {},
       refunds: {},
+      disputes: {},
       /** @type {{ [key: string]: { fingerprint: string, requestId: string, response: any, at: number } }} */
       idempotency: {},
       /** @type {import("./stripe-events.mjs").EventRecord[]} */
       events: [],
     }),
   });
+  // A state file written before disputes existed has none.
+  store.data.disputes ??= {};
   const keys = { secretKey: secretKey ?? store.data.keys.secretKey, webhookSecret: webhookSecret ?? store.data.keys.webhookSecret };
   const idempotency = collection(store.data.idempotency, store.save);
   let self = "";
@@ -106,6 +113,7 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
     sessions: collection(store.data.sessions, store.save),
     charges: collection(store.data.charges, store.save),
     refunds: collection(store.data.refunds, store.save),
+    disputes: collection(store.data.disputes, store.save),
     api,
     emit: events.emit,
     selfUrl: () => self,
@@ -114,12 +122,13 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
   const running = await startStandIn({
     name: "stripe",
     port,
-    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...payPageRoutes(ctx)],
+    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...disputeRoutes(ctx), ...payPageRoutes(ctx)],
     state: () => ({
       customers: ctx.customers.values(),
       sessions: ctx.sessions.values().map((record) => record.session),
       charges: ctx.charges.values(),
       refunds: ctx.refunds.values(),
+      disputes: ctx.disputes.values(),
       events: store.data.events,
     }),
     onReset: () => {

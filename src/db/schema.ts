@@ -223,7 +223,7 @@ export const creditTransactions = pgTable(
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     delta: integer("delta").notNull(),
     balanceAfter: integer("balance_after").notNull(),
-    kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund"] }).notNull(),
+    kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund", "dispute"] }).notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
     stripeCheckoutSessionId: text("stripe_checkout_session_id"),
     callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
@@ -239,7 +239,7 @@ export const creditTransactions = pgTable(
     index("credit_transactions_user_id_created_at_idx").on(t.userId, t.createdAt),
     // "Has this business ever paid?" (the purchase rule, ADR 0420), asked on assistant-request.
     index("credit_transactions_user_purchase_idx").on(t.userId).where(sql`${t.kind} = 'purchase'`),
-    check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund')`),
+    check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund', 'dispute')`),
     check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
   ],
 );
@@ -307,6 +307,41 @@ export const stripeRefunds = pgTable(
     index("stripe_refunds_checkout_session_id_idx").on(t.checkoutSessionId),
     check("stripe_refunds_amounts_valid", sql`${t.amountCharged} > 0 and ${t.amountRefunded} >= 0`),
   ],
+);
+
+/**
+ * Refunds Stripe reported as failed (`refund.failed`, or a refund updated to `failed`): a failed
+ * refund never succeeds later, so a row here is final (docs/decisions/0210-stripe-later-word-wins.md).
+ */
+export const stripeRefundFailures = pgTable(
+  "stripe_refund_failures",
+  {
+    refundId: text("refund_id").primaryKey(),
+    chargeId: text("charge_id").notNull(),
+    checkoutSessionId: text("checkout_session_id").notNull(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("stripe_refund_failures_checkout_session_id_idx").on(t.checkoutSessionId), check("stripe_refund_failures_amount_positive", sql`${t.amount} > 0`)],
+);
+
+/** Disputes of our charges, by Stripe's status; a closed status (won, lost, warning_closed) is never overwritten (ADR 0210). */
+export const stripeDisputes = pgTable(
+  "stripe_disputes",
+  {
+    disputeId: text("dispute_id").primaryKey(),
+    chargeId: text("charge_id").notNull(),
+    checkoutSessionId: text("checkout_session_id").notNull(),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("stripe_disputes_checkout_session_id_idx").on(t.checkoutSessionId), check("stripe_disputes_amount_non_negative", sql`${t.amount} >= 0`)],
 );
 
 /** Idempotency record for incoming webhooks (Stripe events, Vapi end-of-call reports). */

@@ -6,6 +6,7 @@
 import { and, eq } from "drizzle-orm";
 import { agents, calls, users } from "../db/schema";
 import { callSummaryEmail } from "../integrations/email/call-summary";
+import { readCallStructuredData } from "../integrations/vapi/structured-data";
 import { spokenTime } from "../services/calls/speech";
 import type { SideEffectHandler } from "./consumer";
 import { deliverOnce } from "./email";
@@ -23,8 +24,7 @@ export const sendCallSummary: SideEffectHandler<"email.call_summary"> = (message
       return null;
     }
     const { call } = row;
-    const data = call.structuredData ?? {};
-    const unanswered = Array.isArray(data.unansweredQuestions) ? data.unansweredQuestions.filter((q): q is string => typeof q === "string") : [];
+    const data = readCallStructuredData(call.structuredData);
     const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail}, ${spokenTime(event.start ?? "", row.timezone)}`);
     return {
       to: row.email,
@@ -32,15 +32,15 @@ export const sendCallSummary: SideEffectHandler<"email.call_summary"> = (message
         ownerName: row.ownerName,
         agentName: row.agentName ?? "Your agent",
         callerNumber: call.customerNumber,
-        callerName: typeof data.callerName === "string" && data.callerName ? data.callerName : null,
+        callerName: data.callerName,
         startedAt: (call.startedAt ?? call.createdAt).toISOString(),
         timezone: row.timezone,
         durationSeconds: call.durationSeconds,
         summary: call.summary,
-        booked: booked.length ? booked : data.appointmentBooked === true ? ["an appointment (see your calendar)"] : [],
-        followUpNeeded: data.followUpNeeded === true,
+        booked: booked.length ? booked : data.appointmentBooked ? ["an appointment (see your calendar)"] : [],
+        followUpNeeded: data.followUpNeeded,
         refusedReason: call.refusedReason,
-        unansweredQuestions: unanswered,
+        unansweredQuestions: data.unansweredQuestions,
         callUrl: `${context.config.APP_URL}/calls/${call.id}`,
       }),
     };

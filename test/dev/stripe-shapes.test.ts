@@ -82,4 +82,48 @@ describe("the Stripe stand-in's objects match the pinned SDK's types", () => {
     expectShape(refunded.data.object , "Charges.d.ts", "Charge");
     expectShape(await client.charges.retrieve(refund.charge as string), "Charges.d.ts", "Charge");
   });
+
+  /** Buys on the hosted page with one of Stripe's test cards; returns the paid session. */
+  async function payWith(card: string) {
+    const session = await client.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "Starter" } } }],
+      success_url: "http://127.0.0.1:8787/billing",
+    });
+    await fetch(session.url as string, { method: "POST", body: new URLSearchParams({ email: "shape@example.test", card }), redirect: "manual" });
+    return (await client.checkout.sessions.retrieve(session.id)).payment_intent as string;
+  }
+  const eventOf = async (type: string, id: string) => {
+    await expect.poll(() => events.some((event) => event.type === type && JSON.stringify(event.data.object).includes(id))).toBe(true);
+    return events.find((event) => event.type === type && JSON.stringify(event.data.object).includes(id)) as Stripe.Event;
+  };
+
+  it("a refund on the 5126 test card succeeds, then fails: charge.refund.updated, refund.updated, refund.failed carry the failed Refund", async () => {
+    const paymentIntent = await payWith("4000 0000 0000 5126");
+    const refund = await client.refunds.create({ payment_intent: paymentIntent });
+    expect(refund.status).toBe("succeeded");
+    const failed = await eventOf("refund.failed", refund.id);
+    expectShape(failed.data.object, "Refunds.d.ts", "Refund");
+    expect(failed.data.object).toMatchObject({ id: refund.id, status: "failed", failure_reason: "expired_or_canceled_card", payment_intent: paymentIntent });
+    const kinds = events.filter((event) => JSON.stringify(event.data.object).includes(refund.id)).map((event) => event.type);
+    expect(kinds).toEqual(["charge.refund.updated", "refund.updated", "refund.failed"]);
+    expect((await eventOf("charge.refund.updated", refund.id)).data.previous_attributes).toEqual({ status: "succeeded" });
+  });
+
+  it("the 0259 test card's charge is disputed (charge.dispute.created); evidence closes it won or lost (charge.dispute.closed)", async () => {
+    const won = await eventOf("charge.dispute.created", await payWith("4000000000000259"));
+    const dispute = won.data.object as Stripe.Dispute;
+    expectShape(dispute, "Disputes.d.ts", "Dispute");
+    expect(dispute).toMatchObject({ status: "needs_response", amount: 1000, reason: "fraudulent" });
+    expectShape(await client.disputes.retrieve(dispute.id), "Disputes.d.ts", "Dispute");
+    expect((await client.disputes.update(dispute.id, { evidence: { uncategorized_text: "winning_evidence" } })).status).toBe("won");
+    const closed = await eventOf("charge.dispute.closed", dispute.id);
+    expect(closed.data.object).toMatchObject({ id: dispute.id, status: "won" });
+    expectShape(closed.data.object, "Disputes.d.ts", "Dispute");
+
+    const lost = (await eventOf("charge.dispute.created", await payWith("4000000000000259"))).data.object as Stripe.Dispute;
+    expect((await client.disputes.close(lost.id)).status).toBe("lost");
+    expect((await eventOf("charge.dispute.closed", lost.id)).data.object).toMatchObject({ status: "lost" });
+    await expect(client.disputes.update(lost.id, { evidence: { uncategorized_text: "winning_evidence" } })).rejects.toThrow(/already closed/);
+  });
 });

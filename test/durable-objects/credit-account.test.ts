@@ -1,7 +1,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { recordRefundState } from "../../src/services/billing/refunds";
 import { creditAccount } from "../../src/services/credits";
 import { adjustOutsideTheObject, expectLedgerConsistent, grantCredits, ledgerOf, storedBalance } from "../support/credits";
+import { db } from "../support/db";
 import { testEnv } from "../support/env";
 import { createUser } from "../support/factories";
 
@@ -218,10 +220,13 @@ describe("CreditAccount: refunds", () => {
 
   it("two refund events racing take back exactly the refunded share, in either order", async () => {
     const { user, sessionId, account } = await purchased(100);
-    const refund = (amountRefunded: number) =>
-      account.refundPurchase({ stripeCheckoutSessionId: sessionId, amountRefunded, amountCharged: 1000, idempotencyKey: `stripe:refund:ch_1:${amountRefunded}` });
+    // As the webhook does: each refund state is recorded, then the account is asked to settle.
+    const refund = async (amountRefunded: number) => {
+      await recordRefundState(db, { chargeId: `ch_${sessionId}`, checkoutSessionId: sessionId, userId: user.id, amountCharged: 1000, amountRefunded, currency: "usd" });
+      return account.settlePayment({ stripeCheckoutSessionId: sessionId });
+    };
     const results = await Promise.all([refund(1000), refund(300)]);
-    expect(results.map((r) => (r.ok ? r.refundedCredits : -1)).reduce((a, b) => a + b, 0)).toBe(100);
+    expect(results.map((r) => (r.ok ? -r.refund : -1)).reduce((a, b) => a + b, 0)).toBe(100);
     expect(await storedBalance(user.id)).toBe(0);
     await expectLedgerConsistent(user.id);
   });
@@ -233,14 +238,9 @@ describe("CreditAccount: refunds", () => {
     expect(await ledgerOf(user.id)).toHaveLength(1);
   });
 
-  it("a refund of a session never credited is purchase_not_found and changes nothing", async () => {
+  it("settling a session never credited is purchase_not_found and changes nothing", async () => {
     const { user } = await createUser();
-    const result = await creditAccount(testEnv, user.id).refundPurchase({
-      stripeCheckoutSessionId: "cs_test_never",
-      amountRefunded: 500,
-      amountCharged: 1000,
-      idempotencyKey: `stripe:refund:ch_x:${crypto.randomUUID()}`,
-    });
+    const result = await creditAccount(testEnv, user.id).settlePayment({ stripeCheckoutSessionId: "cs_test_never" });
     expect(result).toEqual({ ok: false, reason: "purchase_not_found", balance: 0 });
     expect(await ledgerOf(user.id)).toEqual([]);
   });

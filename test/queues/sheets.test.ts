@@ -38,7 +38,7 @@ async function finishedCall() {
       endedAt: new Date("2030-05-14T03:32:05Z"),
       durationSeconds: 125,
       summary: "=HYPERLINK(\"http://evil\") asked about prices",
-      structuredData: { booked: true },
+      structuredData: { appointmentBooked: true },
       creditsCharged: 3,
     })
     .returning();

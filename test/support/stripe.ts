@@ -4,8 +4,10 @@
  * delivered to our webhook; and the Stripe stand-in's record of what it created and sent.
  */
 import Stripe from "stripe";
+import disputeCreatedFixture from "../fixtures/stripe/charge.dispute.created.json";
 import refundedFixture from "../fixtures/stripe/charge.refunded.json";
 import completedFixture from "../fixtures/stripe/checkout.session.completed.json";
+import refundFailedFixture from "../fixtures/stripe/refund.failed.json";
 import { testEnv } from "./env";
 import { call } from "./http";
 import { standIn } from "./stand-ins";
@@ -54,6 +56,16 @@ export function checkoutSession(input: CheckoutSessionInput) {
 /** A charge as Stripe sends it in charge.* events (test/fixtures/stripe), with the fields a test is about. */
 export function charge(fields: { id?: string; amount?: number; amount_refunded?: number; currency?: string; payment_intent?: string; refunded?: boolean }) {
   return { ...structuredClone(refundedFixture.data.object), id: fields.id ?? randomId("ch_"), ...fields };
+}
+
+/** A Stripe.Refund as `refund.*` and `charge.refund.updated` carry it (test/fixtures/stripe/refund.failed.json). */
+export function refund(fields: { id?: string; amount?: number; charge?: string | null; payment_intent?: string | null; status?: string; currency?: string }) {
+  return { ...structuredClone(refundFailedFixture.data.object), id: fields.id ?? randomId("re_"), ...fields };
+}
+
+/** A Stripe.Dispute as `charge.dispute.*` carries it (test/fixtures/stripe/charge.dispute.created.json). */
+export function dispute(fields: { id?: string; amount?: number; charge?: string; payment_intent?: string | null; status?: string; currency?: string }) {
+  return { ...structuredClone(disputeCreatedFixture.data.object), id: fields.id ?? randomId("dp_"), ...fields };
 }
 
 /** An Event envelope around `object`, as Stripe delivers it (API request id null: made outside the API). */

@@ -15,7 +15,6 @@ import type { Bindings } from "../../env";
 import type { Logger } from "../../lib/logger";
 import type { SideEffectMessage } from "../../queues/messages";
 import { createServices, type Services } from "../../services/create-services";
-import { refundInput, refundStatesOf } from "./early-refunds";
 import { ForwardBook } from "./forwards";
 import {
   cappedCallCharge,
@@ -39,10 +38,9 @@ import {
   type PurchaseInput,
   type PurchaseResult,
   purchaseInputSchema,
-  type RefundInput,
-  type RefundResult,
-  refundedShare,
-  refundInputSchema,
+  type SettlePaymentInput,
+  type SettlePaymentResult,
+  settlePaymentInputSchema,
 } from "./inputs";
 import {
   type AccountRow,
@@ -55,6 +53,7 @@ import {
   sqlState,
   writeLedger,
 } from "./ledger";
+import { paymentDescription, paymentFactsOf, paymentStateKey, paymentTargets } from "./payment-facts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A balance changed outside the object is re-read and the write retried this many times. */
@@ -100,62 +99,73 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   /**
-   * Credits a pack bought with a checkout session, then takes back every refund of that session
-   * recorded before it was credited (a refund can arrive first: Stripe promises no order). The
-   * same runs on every redelivery, so whatever order a purchase and its refunds arrive in, and
-   * however often, the end state is the same (docs/decisions/0500-refunds-before-purchases.md).
+   * Credits a pack bought with a checkout session, then moves it to what Stripe has said about
+   * its payment so far: refunds, failed refunds and disputes recorded before it was credited (an
+   * event can arrive first: Stripe promises no order). The same runs on every redelivery, so
+   * whatever order a purchase and its payment's events arrive in, and however often, the end
+   * state is the same (docs/decisions/0500-refunds-before-purchases.md, 0210-stripe-later-word-wins.md).
    */
   async creditPurchase(input: PurchaseInput): Promise<PurchaseResult> {
     const parsed = purchaseInputSchema.parse(input);
     return this.#exclusive(async () => {
       const credited = await this.#change({ ...parsed, kind: "purchase", delta: parsed.amount });
       if (!credited.ok) return credited;
-      let refundedCredits = 0;
-      for (const state of await refundStatesOf(this.#database(), parsed.stripeCheckoutSessionId)) {
-        if (state.userId !== this.#userId()) continue;
-        const refund = await this.#takeBack(refundInputSchema.parse(refundInput(state)));
-        if (refund.ok && !refund.duplicate) refundedCredits += refund.refundedCredits;
-      }
-      const balance = refundedCredits ? ((await this.#loaded())?.balance ?? credited.balance) : credited.balance;
-      return { ...credited, balance, refundedCredits };
+      const settled = await this.#settlePayment(parsed.stripeCheckoutSessionId);
+      const refundedCredits = settled.ok ? -(settled.refund + settled.dispute) : 0;
+      const balance = settled.ok ? settled.balance : credited.balance;
+      return { ...credited, balance, refundedCredits: Math.max(0, refundedCredits) };
     });
   }
 
   /**
-   * Takes back the credits of a refunded share of a purchase: Stripe reports the cumulative
-   * refunded amount, so what is due is that share minus what earlier refunds already took.
-   * Reading "already refunded" happens inside the lock, so two refund events cannot both take it.
+   * Moves a purchase's refund and dispute rows to what the recorded facts of its payment say
+   * (durable-objects/credit-account/payment-facts.ts): the refunded share not failed, and what is
+   * left of the pack while a dispute is open or lost. Read and written inside the lock, so two
+   * events cannot both take (or give back) the same credits.
    */
-  async refundPurchase(input: RefundInput): Promise<RefundResult> {
-    const parsed = refundInputSchema.parse(input);
-    return this.#exclusive(() => this.#takeBack(parsed));
+  async settlePayment(input: SettlePaymentInput): Promise<SettlePaymentResult> {
+    const parsed = settlePaymentInputSchema.parse(input);
+    return this.#exclusive(() => this.#settlePayment(parsed.stripeCheckoutSessionId));
   }
 
-  async #takeBack(parsed: ReturnType<typeof refundInputSchema.parse>): Promise<RefundResult> {
+  async #settlePayment(checkoutSessionId: string): Promise<SettlePaymentResult> {
     const userId = this.#userId();
-    const prior = await findEntry(this.#database(), parsed.idempotencyKey);
-    if (prior) return { ...(await this.#duplicate(prior.entry, prior.ownerId)), refundedCredits: -prior.entry.delta };
-    const purchase = await findPurchase(this.#database(), userId, parsed.stripeCheckoutSessionId);
+    const db = this.#database();
+    const purchase = await findPurchase(db, userId, checkoutSessionId);
     const account = await this.#loaded();
     if (!account) return NO_SUCH_USER;
     if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
-    const due = refundedShare(purchase.credits, parsed.amountRefunded, parsed.amountCharged) - purchase.refundedCredits;
-    if (due <= 0) {
-      return { ok: true as const, duplicate: false, entry: null, balance: account.balance, shortfall: 0, lowCreditQueued: false, refundedCredits: 0 };
+    const facts = await paymentFactsOf(db, userId, checkoutSessionId);
+    const target = paymentTargets(purchase.credits, facts);
+    const taken = { refund: purchase.refundedCredits, dispute: purchase.disputedCredits };
+    const moved = { refund: 0, dispute: 0 };
+    let shortfall = 0;
+    let balance = account.balance;
+    // Give back before taking, so a refund that failed and a dispute opened at once net out
+    // without a shortfall that the order of the two would decide.
+    const steps: ("refund" | "dispute")[] = [];
+    for (const kind of ["dispute", "refund"] as const) if (taken[kind] > target[kind]) steps.push(kind);
+    for (const kind of ["refund", "dispute"] as const) if (taken[kind] < target[kind]) steps.push(kind);
+    for (const kind of steps) {
+      const delta = taken[kind] - target[kind];
+      const result = await this.#change({
+        delta,
+        kind,
+        idempotencyKey: paymentStateKey(kind, checkoutSessionId, facts),
+        stripeCheckoutSessionId: checkoutSessionId,
+        description: paymentDescription(kind, delta, facts),
+        allowPartial: true,
+      });
+      if (!result.ok) {
+        if (result.reason === "no_such_user") return NO_SUCH_USER;
+        throw new Error("a partial debit cannot be refused");
+      }
+      balance = result.balance;
+      if (result.duplicate) continue;
+      moved[kind] += result.entry?.delta ?? 0;
+      shortfall += result.shortfall;
     }
-    const result = await this.#change({
-      delta: -due,
-      kind: "refund",
-      idempotencyKey: parsed.idempotencyKey,
-      stripeCheckoutSessionId: parsed.stripeCheckoutSessionId,
-      description: parsed.description,
-      allowPartial: true,
-    });
-    if (!result.ok) {
-      if (result.reason === "no_such_user") return NO_SUCH_USER;
-      throw new Error("a partial debit cannot be refused");
-    }
-    return { ...result, refundedCredits: due - result.shortfall };
+    return { ok: true as const, refund: moved.refund, dispute: moved.dispute, shortfall, balance, target };
   }
 
   /** The balance after every change queued before this call (0 for a user that does not exist). */

@@ -27,14 +27,8 @@ export const debitInputSchema = z.object({
   allowPartial: z.boolean().optional(),
 });
 
-export const refundInputSchema = z.object({
-  stripeCheckoutSessionId: z.string().min(1).max(255),
-  /** Stripe's cumulative refunded amount and the charge's amount, in the smallest unit. */
-  amountRefunded: z.number().int().nonnegative(),
-  amountCharged: z.number().int().positive(),
-  idempotencyKey: refs.idempotencyKey,
-  description: refs.description,
-});
+/** A purchase to move to what Stripe has said about its payment (payment-facts.ts). */
+export const settlePaymentInputSchema = z.object({ stripeCheckoutSessionId: z.string().min(1).max(255) });
 
 /** A pack bought with a checkout session: credited once, then any refund received earlier is applied. */
 export const purchaseInputSchema = z.object({ amount, ...refs, stripeCheckoutSessionId: z.string().min(1).max(255) });
@@ -42,7 +36,7 @@ export const purchaseInputSchema = z.object({ amount, ...refs, stripeCheckoutSes
 export type CreditInput = z.input<typeof creditInputSchema>;
 export type PurchaseInput = z.input<typeof purchaseInputSchema>;
 export type DebitInput = z.input<typeof debitInputSchema>;
-export type RefundInput = z.input<typeof refundInputSchema>;
+export type SettlePaymentInput = z.input<typeof settlePaymentInputSchema>;
 
 export type ChangeResult =
   | {
@@ -63,12 +57,22 @@ export type ChangeResult =
   | { ok: false; reason: "no_such_user" };
 
 export type PurchaseResult =
-  /** `refundedCredits`: what refunds recorded before this purchase took back just now. */
+  /** `refundedCredits`: what refunds and disputes recorded before this purchase took back just now. */
   | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
   | Extract<ChangeResult, { ok: false }>;
 
-export type RefundResult =
-  | (Extract<ChangeResult, { ok: true }> & { refundedCredits: number })
+export type SettlePaymentResult =
+  | {
+      ok: true;
+      /** Credits moved just now by refund rows and by dispute rows (negative: taken back; 0: nothing to do). */
+      refund: number;
+      dispute: number;
+      /** Credits the facts say should go but were already spent. */
+      shortfall: number;
+      balance: number;
+      /** What the refunds and the disputes should have taken back in all. */
+      target: { refund: number; dispute: number };
+    }
   | { ok: false; reason: "purchase_not_found"; balance: number }
   | { ok: false; reason: "no_such_user" };
 

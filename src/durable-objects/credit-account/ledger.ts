@@ -10,7 +10,7 @@ import type { Database } from "../../db/client";
 /** created_at as ISO-8601 UTC with microseconds, whatever the session's DateStyle. */
 const ISO_CREATED_AT = sql.raw(`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
-export type CreditKind = "purchase" | "call" | "adjustment" | "refund";
+export type CreditKind = "purchase" | "call" | "adjustment" | "refund" | "dispute";
 
 export interface LedgerEntry {
   id: string;
@@ -130,16 +130,18 @@ export async function findPurchaseEntry(db: Database, checkoutSessionId: string)
   return row ? { entry: toEntry(row), ownerId: row.user_id } : null;
 }
 
-/** A purchase row of this user, by checkout session (the refund's anchor). */
+/** A purchase row of this user, by checkout session (the anchor of its refunds and disputes), with what they took back so far. */
 export async function findPurchase(db: Database, userId: string, checkoutSessionId: string) {
-  const result = await db.execute<{ id: string; delta: number; refunded: number }>(sql`
+  const result = await db.execute<{ id: string; delta: number; refunded: number; disputed: number }>(sql`
     select p.id, p.delta,
       coalesce((select -sum(r.delta) from credit_transactions r
-                where r.user_id = p.user_id and r.kind = 'refund' and r.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as refunded
+                where r.user_id = p.user_id and r.kind = 'refund' and r.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as refunded,
+      coalesce((select -sum(d.delta) from credit_transactions d
+                where d.user_id = p.user_id and d.kind = 'dispute' and d.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as disputed
     from credit_transactions p
     where p.user_id = ${userId}::uuid and p.kind = 'purchase' and p.stripe_checkout_session_id = ${checkoutSessionId}`);
   const row = result.rows[0];
-  return row ? { id: row.id, credits: row.delta, refundedCredits: row.refunded } : null;
+  return row ? { id: row.id, credits: row.delta, refundedCredits: row.refunded, disputedCredits: row.disputed } : null;
 }
 
 function toEntry(json: EntryJson): LedgerEntry {

@@ -2,6 +2,7 @@
  * The parts of Stripe's event objects that billing reads, parsed with zod so that a payload we
  * did not expect is recorded and ignored, not half-handled.
  */
+import type Stripe from "stripe";
 import { z } from "zod";
 import { firstUse } from "../../lib/first-use";
 
@@ -53,13 +54,61 @@ const built = firstUse(() => {
     })
     .loose();
 
-  return { stripeEventSchema, checkoutSessionSchema, purchaseMetadataSchema, chargeSchema };
+  /** Stripe.Refund, as `refund.*` and `charge.refund.updated` carry it. */
+  const refundSchema = z
+    .object({
+      id: z.string().min(1),
+      object: z.literal("refund"),
+      amount: z.number().int().positive(),
+      charge: expandable,
+      payment_intent: expandable,
+      currency: z.string(),
+      status: z.string().nullable().optional(),
+    })
+    .loose();
+
+  /** Stripe.Dispute, as `charge.dispute.*` carries it. */
+  const disputeSchema = z
+    .object({
+      id: z.string().min(1),
+      object: z.literal("dispute"),
+      amount: z.number().int().nonnegative(),
+      charge: expandable,
+      payment_intent: expandable,
+      currency: z.string(),
+      status: z.string().min(1),
+    })
+    .loose();
+
+  return { stripeEventSchema, checkoutSessionSchema, purchaseMetadataSchema, chargeSchema, refundSchema, disputeSchema };
 });
 
 export const stripeEventSchema = z.lazy(() => built().stripeEventSchema);
 export const checkoutSessionSchema = z.lazy(() => built().checkoutSessionSchema);
 export const purchaseMetadataSchema = z.lazy(() => built().purchaseMetadataSchema);
 export const chargeSchema = z.lazy(() => built().chargeSchema);
+export const refundSchema = z.lazy(() => built().refundSchema);
+export const disputeSchema = z.lazy(() => built().disputeSchema);
 
 export type CheckoutSession = z.infer<typeof checkoutSessionSchema>;
 export type Charge = z.infer<typeof chargeSchema>;
+export type Refund = z.infer<typeof refundSchema>;
+export type Dispute = z.infer<typeof disputeSchema>;
+
+/**
+ * Every event type the webhook acts on (services/billing/webhooks.ts): the Stripe webhook
+ * endpoint is created with exactly these (`enabled_events`). Anything else is recorded as ignored.
+ */
+export const HANDLED_STRIPE_EVENTS = [
+  "checkout.session.completed",
+  "checkout.session.async_payment_succeeded",
+  "checkout.session.async_payment_failed",
+  "charge.refunded",
+  "refund.failed",
+  "refund.updated",
+  "charge.refund.updated",
+  "charge.dispute.created",
+  "charge.dispute.closed",
+] as const satisfies readonly Stripe.Event.Type[];
+
+export type HandledStripeEvent = (typeof HANDLED_STRIPE_EVENTS)[number];

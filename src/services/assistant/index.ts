@@ -8,6 +8,7 @@
  *   await vapi.assistants.create(dto);
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
+import { CALL_STRUCTURED_DATA_SCHEMA } from "../../integrations/vapi/structured-data";
 import { buildSystemPrompt, literal, type PromptSource } from "./system-prompt";
 import { buildTools } from "./tools";
 
@@ -41,23 +42,8 @@ export const WEBHOOK_TIMEOUT_SECONDS = 20;
  */
 export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 8, baseDelaySeconds: 2 } as const;
 
-/** The structured data Vapi extracts after each call (`analysis.structuredData` on the report). */
-export const CALL_STRUCTURED_DATA_SCHEMA: Vapi.JsonSchema = {
-  type: "object",
-  properties: {
-    callerName: { type: "string", description: "The caller's name, if they gave it; empty if not." },
-    reasonForCalling: { type: "string", description: "Why the caller called, in one short sentence." },
-    appointmentBooked: { type: "boolean", description: "True only if an appointment was booked on this call." },
-    followUpNeeded: { type: "boolean", description: "True if someone from the business should call the caller back." },
-    unansweredQuestions: {
-      type: "array",
-      items: { type: "string" },
-      description:
-        "Questions the caller asked that the assistant could not answer from what it was told, each as one short question in the caller's words; empty if none.",
-    },
-  },
-  required: ["callerName", "reasonForCalling", "appointmentBooked", "followUpNeeded", "unansweredQuestions"],
-};
+/** The structured data Vapi extracts after each call: defined once, beside its reader (ADR 0411). */
+export { CALL_STRUCTURED_DATA_SCHEMA } from "../../integrations/vapi/structured-data";
 
 /** An agent row as far as the assistant is concerned. */
 export interface AssistantSource extends PromptSource {

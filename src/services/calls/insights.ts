@@ -1,12 +1,15 @@
 /**
  * `GET /api/insights/unanswered`: the questions callers asked that the agent could not answer
- * (`structuredData.unansweredQuestions`), grouped by their normalised text (case, spacing and
+ * (`unansweredQuestions` of the structured data, integrations/vapi/structured-data.ts), grouped by their normalised text (case, spacing and
  * punctuation ignored), most asked first, so the owner can add them to the FAQ.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { STRUCTURED_DATA_KEYS } from "../../integrations/vapi/structured-data";
 
 const MAX_GROUPS = 100;
+/** The key, from the one definition (ADR 0411), as a bound text parameter. */
+const UNANSWERED = STRUCTURED_DATA_KEYS.unansweredQuestions;
 const MAX_CALL_IDS = 20;
 
 export async function unansweredQuestions(db: Database, userId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
@@ -16,7 +19,7 @@ export async function unansweredQuestions(db: Database, userId: string, filters:
              trim(regexp_replace(regexp_replace(lower(q.value), '[^[:alnum:][:space:]]+', '', 'g'), '[[:space:]]+', ' ', 'g')) as norm
       from calls c
       cross join lateral jsonb_array_elements_text(
-        case when jsonb_typeof(c.structured_data->'unansweredQuestions') = 'array' then c.structured_data->'unansweredQuestions' else '[]'::jsonb end
+        case when jsonb_typeof(c.structured_data->${UNANSWERED}) = 'array' then c.structured_data->${UNANSWERED} else '[]'::jsonb end
       ) as q(value)
       where c.user_id = ${userId}::uuid
         ${filters.agentId ? sql`and c.agent_id = ${filters.agentId}::uuid` : sql``}

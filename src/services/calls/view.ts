@@ -1,19 +1,20 @@
 /** A call as the API shows it (DESIGN §12): the list item, and the detail with the conversation. */
 import type { calls } from "../../db/schema";
+import { readCallStructuredData } from "../../integrations/vapi/structured-data";
 
 export type CallRow = typeof calls.$inferSelect;
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 export function callJson(row: CallRow) {
-  const data = row.structuredData ?? {};
+  const data = readCallStructuredData(row.structuredData);
   return {
     id: row.id,
     agentId: row.agentId,
     phoneNumberId: row.phoneNumberId,
     vapiCallId: row.vapiCallId,
     customerNumber: row.customerNumber,
-    callerName: typeof data.callerName === "string" && data.callerName ? data.callerName : null,
+    callerName: data.callerName,
     status: row.status,
     refusedReason: row.refusedReason,
     startedAt: iso(row.startedAt),
@@ -41,15 +42,15 @@ export function conversation(row: CallRow): { role: "assistant" | "user"; text: 
 }
 
 export function callDetailJson(row: CallRow) {
-  const data = row.structuredData ?? {};
-  const unanswered = Array.isArray(data.unansweredQuestions) ? data.unansweredQuestions.filter((q): q is string => typeof q === "string") : [];
+  const data = readCallStructuredData(row.structuredData);
   return {
     ...callJson(row),
     transcript: row.transcript,
     messages: conversation(row),
     recordingUrl: row.recordingUrl,
-    structuredData: row.structuredData,
-    unansweredQuestions: unanswered,
+    /** What the receptionist noted, typed by the one definition (ADR 0411); keys it does not define are not shown. */
+    structuredData: row.structuredData && Object.keys(row.structuredData).length > 0 ? data : null,
+    unansweredQuestions: data.unansweredQuestions,
     vapiCost: row.vapiCost,
     events: row.events,
   };

@@ -11,6 +11,7 @@ import { agents, calls, googleConnections, users } from "../../db/schema";
 import type { GoogleApiAccess } from "../../integrations/google/calendar";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { appendRows, createSpreadsheet, readRows } from "../../integrations/google/sheets";
+import { readCallStructuredData } from "../../integrations/vapi/structured-data";
 import type { Connection } from "./connection";
 import type { GoogleDeps } from "./results";
 import { toZoned } from "./time";
@@ -63,7 +64,7 @@ export function callRow({ call, agentName, timezone }: CallForLog): string[] {
   const zoned = toZoned(when, timezone);
   const date = `${zoned.toPlainDate().toString()} ${String(zoned.hour).padStart(2, "0")}:${String(zoned.minute).padStart(2, "0")}`;
   const seconds = call.durationSeconds ?? 0;
-  const booked = Boolean((call.structuredData as { booked?: unknown } | null)?.booked);
+  const { appointmentBooked: booked } = readCallStructuredData(call.structuredData);
   return [date, agentName ?? "(deleted agent)", call.customerNumber ?? "unknown", `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`, call.summary ?? "", booked ? "yes" : "no", String(call.creditsCharged), call.id];
 }
 

@@ -84,6 +84,15 @@ describe("GET /api/calls/:id", () => {
     });
     expect(body.call.messages.map((m) => m.role)).toEqual(["assistant", "user", "assistant", "user", "assistant"]);
   });
+
+  it("shows the structured data as the one definition reads it (ADR 0411): its keys, typed; no others", async () => {
+    const { user, cookie } = await createUser();
+    const row = await seedCall(user.id, { structuredData: { callerName: "Ana", appointmentBooked: true, booked: "stray", followUpNeeded: "yes" } });
+    const { body } = await get<{ call: { structuredData: unknown; callerName: string | null } }>(`/api/calls/${row.id}`, cookie);
+    expect(body.call.structuredData).toEqual({ callerName: "Ana", reasonForCalling: null, appointmentBooked: true, followUpNeeded: false, unansweredQuestions: [] });
+    const bare = await seedCall(user.id, { structuredData: null });
+    expect((await get<{ call: { structuredData: unknown } }>(`/api/calls/${bare.id}`, cookie)).body.call.structuredData).toBeNull();
+  });
 });
 
 describe("GET /api/stats", () => {

@@ -1,12 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { webhookEvents } from "../../../src/db/schema";
+import { HANDLED_STRIPE_EVENTS } from "../../../src/integrations/stripe/events";
 import { expectConsoleError } from "../../support/console-trap";
 import { ledgerOf, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
-import { charge, checkoutSession, deliverEvent, postWebhook, signEvent, stripeEvent } from "../../support/stripe";
+import { charge, checkoutSession, deliverEvent, dispute, postWebhook, refund, signEvent, stripeEvent } from "../../support/stripe";
 
 const recorded = async (eventId: string) =>
   db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)));
@@ -75,5 +76,32 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
     const { response, body } = await deliverEvent(stripeEvent("charge.refunded", refunded));
     expect(response.status).toBe(200);
     expect(body.outcome).toBe("ignored: ch_unknown_1 is not an Agentline credit purchase");
+  });
+
+  it("a failed refund or a dispute of a payment that is not an Agentline purchase is acknowledged and ignored", async () => {
+    const failed = refund({ id: "re_unknown_1", charge: "ch_unknown_2", payment_intent: "pi_not_ours_2", status: "failed" });
+    expect((await deliverEvent(stripeEvent("refund.failed", failed))).body.outcome).toBe("ignored: the failed refund re_unknown_1 is not an Agentline credit purchase");
+    const opened = dispute({ id: "dp_unknown_1", charge: "ch_unknown_3", payment_intent: "pi_not_ours_3" });
+    const { response, body } = await deliverEvent(stripeEvent("charge.dispute.created", opened));
+    expect(response.status).toBe(200);
+    expect(body.outcome).toBe("ignored: the dispute dp_unknown_1 is not an Agentline credit purchase");
+    // Without a payment intent the charge is read for it; one Stripe does not know is not retried.
+    const bare = refund({ id: "re_unknown_2", charge: "ch_missing_1", payment_intent: null, status: "failed" });
+    expect((await deliverEvent(stripeEvent("refund.failed", bare))).body.outcome).toBe("ignored: the failed refund re_unknown_2 names a charge Stripe does not know");
+  });
+
+  it("a refund updated to anything but failed changes nothing; an unreadable refund or dispute is recorded as ignored", async () => {
+    const pending = refund({ status: "pending", payment_intent: "pi_not_ours_4" });
+    expect((await deliverEvent(stripeEvent("refund.updated", pending))).body.outcome).toBe(`refund ${pending.id} is pending; nothing to change`);
+    expect((await deliverEvent(stripeEvent("refund.failed", { object: "refund", id: "re_x" }))).body.outcome).toBe("ignored: unreadable refund");
+    expect((await deliverEvent(stripeEvent("charge.dispute.closed", { object: "dispute", id: "dp_x" }))).body.outcome).toBe("ignored: unreadable dispute");
+  });
+
+  it("HANDLED_STRIPE_EVENTS, the list the webhook endpoint is created with, is exactly what the webhook acts on", async () => {
+    for (const type of HANDLED_STRIPE_EVENTS) {
+      const { body } = await deliverEvent(stripeEvent(type, { id: "x_unreadable" }));
+      expect(body.outcome, type).not.toBe(`ignored: ${type}`);
+    }
+    expect((await deliverEvent(stripeEvent("charge.dispute.funds_withdrawn", { id: "dp_x" }))).body.outcome).toBe("ignored: charge.dispute.funds_withdrawn");
   });
 });

@@ -9,8 +9,10 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { creditTransactions } from "../../../src/db/schema";
+import { creditAccount } from "../../../src/services/credits";
 import { expectLedgerConsistent, storedBalance } from "../../support/credits";
 import { db } from "../../support/db";
+import { testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { holdWebhook } from "../../support/relay";
@@ -112,5 +114,143 @@ describe("a purchase and its refunds, in every order", () => {
     const { user, sessionId, completed, refunds } = await purchaseWithRefunds([250, undefined]);
     await Promise.all([completed, refunds[1]!, refunds[0]!, completed, refunds[1]!, completed].map(deliver));
     await expectEndState(user.id, sessionId, 0);
+  });
+});
+
+/**
+ * Stripe's later word wins (DESIGN §4, issue 17 item 7, ADR 0210): a refund that fails gives back
+ * what it took, a dispute takes back what is left of the pack and a dispute won gives it back.
+ * The events are the stand-in's, made as Stripe's test mode makes them: the 5126 test card's
+ * refunds fail a moment after they succeed, the 0259 card's charge is disputed.
+ */
+describe("Stripe's later word wins: failed refunds and disputes, in every order", () => {
+  /** Pays for the starter pack on the hosted page with `card`; returns the held completion and what followed it. */
+  async function purchaseWithCard(card: string, followers = 0) {
+    const { user, cookie } = await createUser({ lowCreditThreshold: 0 });
+    const checkout = await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" } });
+    const { url } = (await checkout.json()) as { url: string };
+    const sessionId = url.split("/pay/")[1] as string;
+    const [, completedDelivery] = await Promise.all([fetch(url, { method: "POST", body: new URLSearchParams({ email: user.email, card }), redirect: "manual" }), holdWebhook("stripe")]);
+    const after = [];
+    for (let i = 0; i < followers; i++) after.push({ payload: (await holdWebhook("stripe")).body });
+    const paymentIntent = (JSON.parse(completedDelivery.body) as { data: { object: { payment_intent: string } } }).data.object.payment_intent;
+    return { user, sessionId, paymentIntent, completed: { payload: completedDelivery.body }, after };
+  }
+
+  /** Makes a Stripe API request through the stand-in and holds the `count` events it causes. */
+  async function causing(count: number, request: () => Promise<{ status: number }>) {
+    const [response, first] = await Promise.all([request(), holdWebhook("stripe")]);
+    const held = [first];
+    expect(response.status).toBe(200);
+    for (let i = 1; i < count; i++) held.push(await holdWebhook("stripe"));
+    return held.map((delivery) => ({ type: (JSON.parse(delivery.body) as { type: string }).type, payload: delivery.body }));
+  }
+
+  async function expectKinds(userId: string, sessionId: string, balance: number, sums: { refund: number; dispute: number }) {
+    expect(await storedBalance(userId)).toBe(balance);
+    await expectLedgerConsistent(userId);
+    const rows = await db.select().from(creditTransactions).where(and(eq(creditTransactions.userId, userId), eq(creditTransactions.stripeCheckoutSessionId, sessionId)));
+    const sum = (kind: string) => rows.filter((row) => row.kind === kind).reduce((total, row) => total + row.delta, 0);
+    expect({ purchase: sum("purchase"), refund: sum("refund"), dispute: sum("dispute") }).toEqual({ purchase: 100, ...sums });
+  }
+
+  /** A refund of the whole payment on the 5126 card: charge.refunded, then the three events of its failure. */
+  async function failedRefund() {
+    const bought = await purchaseWithCard("4000 0000 0000 5126");
+    const events = await causing(4, () => stripe.api("POST", "/v1/refunds", { payment_intent: bought.paymentIntent }));
+    expect(events.map((event) => event.type)).toEqual(["charge.refunded", "charge.refund.updated", "refund.updated", "refund.failed"]);
+    const [refunded, chargeRefundUpdated, refundUpdated, failed] = events;
+    return { ...bought, refunded: refunded!, chargeRefundUpdated: chargeRefundUpdated!, refundUpdated: refundUpdated!, failed: failed! };
+  }
+
+  it("a refund that fails gives back what it took: all 6 orders of completion, refund and failure, then all redelivered backwards", async () => {
+    for (const order of orders(["completed", "refunded", "failed"])) {
+      const { user, sessionId, completed, refunded, failed, chargeRefundUpdated, refundUpdated } = await failedRefund();
+      const byName = { completed, refunded, failed };
+      for (const name of [...order, ...[...order].reverse()]) await deliver(byName[name as keyof typeof byName]);
+      // The other two reports of the same failure change nothing more.
+      await deliver(chargeRefundUpdated);
+      await deliver(refundUpdated);
+      // Nothing was taken for good: whatever a refund row took, a refund row gave back.
+      await expectKinds(user.id, sessionId, 100, { refund: 0, dispute: 0 });
+    }
+  });
+
+  it("the failure gives back once, though Stripe reports it three times (charge.refund.updated, refund.updated, refund.failed)", async () => {
+    const { user, sessionId, completed, refunded, failed, chargeRefundUpdated, refundUpdated } = await failedRefund();
+    expect(await deliver(completed)).toBe(`credited 100 credits for ${sessionId}`);
+    expect(await deliver(refunded)).toMatch(/^took back 100 credits for ch_/);
+    expect(await deliver(refundUpdated)).toMatch(/^refund re_\w+ failed: gave back 100 credits$/);
+    expect(await deliver(failed)).toMatch(/^refund re_\w+ failed: nothing to change$/);
+    expect(await deliver(chargeRefundUpdated)).toMatch(/^refund re_\w+ failed: nothing to change$/);
+    await expectKinds(user.id, sessionId, 100, { refund: 0, dispute: 0 });
+  });
+
+  it("a refund of spent credits took only what was left; its failure gives back exactly that", async () => {
+    const { user, completed, refunded, failed } = await failedRefund();
+    await deliver(completed);
+    await creditAccount(testEnv, user.id).debit({ amount: 60, kind: "call", idempotencyKey: `test:${crypto.randomUUID()}` });
+    expect(await deliver(refunded)).toMatch(/^took back 40 credits for ch_\w+ \(60 already spent\)$/);
+    expect(await deliver(failed)).toMatch(/gave back 40 credits$/);
+    expect(await deliver(failed)).toMatch(/gave back 40 credits$/); // Stripe's redelivery is answered from the record
+    expect(await storedBalance(user.id)).toBe(40);
+    await expectLedgerConsistent(user.id);
+  });
+
+  /** The 0259 card's charge, disputed, and the dispute closed by evidence (won) or by accepting it (lost). */
+  async function disputed(outcome: "won" | "lost") {
+    const bought = await purchaseWithCard("4000000000000259", 1);
+    const created = bought.after[0] as { payload: string };
+    const dispute = (JSON.parse(created.payload) as { type: string; data: { object: { id: string } } });
+    expect(dispute.type).toBe("charge.dispute.created");
+    const [closed] = await causing(1, () =>
+      outcome === "won"
+        ? stripe.api("POST", `/v1/disputes/${dispute.data.object.id}`, { "evidence[uncategorized_text]": "winning_evidence" })
+        : stripe.api("POST", `/v1/disputes/${dispute.data.object.id}/close`),
+    );
+    expect(closed).toMatchObject({ type: "charge.dispute.closed" });
+    return { ...bought, created, closed: closed as { payload: string } };
+  }
+
+  it("a dispute won: all 6 orders of completion, dispute opened and dispute closed, redelivered, leave the pack", async () => {
+    for (const order of orders(["completed", "created", "closed"])) {
+      const { user, sessionId, completed, created, closed } = await disputed("won");
+      const byName = { completed, created, closed };
+      for (const name of [...order, ...[...order].reverse()]) await deliver(byName[name as keyof typeof byName]);
+      await expectKinds(user.id, sessionId, 100, { refund: 0, dispute: 0 });
+    }
+  });
+
+  it("a dispute lost: all 6 orders take the pack back once, and it stays taken", async () => {
+    for (const order of orders(["completed", "created", "closed"])) {
+      const { user, sessionId, completed, created, closed } = await disputed("lost");
+      const byName = { completed, created, closed };
+      for (const name of [...order, ...[...order].reverse()]) await deliver(byName[name as keyof typeof byName]);
+      await expectKinds(user.id, sessionId, 0, { refund: 0, dispute: -100 });
+    }
+  });
+
+  it("a dispute opened takes what is left after a partial refund, shown on the ledger as a dispute; won, it gives that back", async () => {
+    const { user, sessionId, paymentIntent, completed, created, closed } = await disputed("won");
+    const [quarter] = await causing(1, () => stripe.api("POST", "/v1/refunds", { payment_intent: paymentIntent, amount: "250" }));
+    expect(await deliver(completed)).toBe(`credited 100 credits for ${sessionId}`);
+    expect(await deliver(quarter as { payload: string })).toMatch(/^took back 25 credits for ch_/);
+    expect(await deliver(created)).toMatch(/^dispute dp_\w+ is needs_response: took back 75 credits$/);
+    expect(await deliver(created)).toMatch(/^dispute dp_\w+ is needs_response: took back 75 credits$/);
+    await expectKinds(user.id, sessionId, 0, { refund: -25, dispute: -75 });
+    const [row] = await db
+      .select()
+      .from(creditTransactions)
+      .where(and(eq(creditTransactions.userId, user.id), eq(creditTransactions.kind, "dispute")));
+    expect(row).toMatchObject({ delta: -75, description: expect.stringMatching(/^Dispute opened/) });
+    expect(await deliver(closed)).toMatch(/^dispute dp_\w+ is won: gave back 75 credits$/);
+    await expectKinds(user.id, sessionId, 75, { refund: -25, dispute: 0 });
+  });
+
+  it("a dispute opened and closed, delivered at the same moment several times over, ends in one state", async () => {
+    const { user, sessionId, completed, created, closed } = await disputed("won");
+    await deliver(completed);
+    await Promise.all([created, closed, created, closed, created].map(deliver));
+    await expectKinds(user.id, sessionId, 100, { refund: 0, dispute: 0 });
   });
 });

@@ -20,7 +20,7 @@ import { creditsQuery, keys, meQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 
-const KIND_LABEL: Record<string, string> = { purchase: "Purchase", call: "Call", adjustment: "Adjustment", refund: "Refund" };
+const KIND_LABEL: Record<string, string> = { purchase: "Purchase", call: "Call", adjustment: "Adjustment", refund: "Refund", dispute: "Dispute" };
 
 function Billing() {
   const search = useSearch({ from: "/app/billing" });
