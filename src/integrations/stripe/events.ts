@@ -4,6 +4,14 @@
  */
 import { z } from "zod";
 import { firstUse } from "../../lib/first-use";
+import handledEvents from "./webhook-events.json";
+
+/**
+ * The Stripe event types billing acts on (services/billing/webhooks.ts), and so exactly the
+ * events our webhook endpoint subscribes to: `npm run deploy` reads the same JSON file
+ * (dev/deploy/stripe-webhook.mjs), so the two cannot drift.
+ */
+export const STRIPE_WEBHOOK_EVENTS: readonly string[] = handledEvents;
 
 // Built on the first Stripe webhook, not at startup (lib/first-use.ts, ADR 0900).
 const built = firstUse(() => {
