@@ -99,6 +99,11 @@ export const configSchema = z.lazy(() => z.object({
   PHONE_NUMBERS_PER_ACCOUNT: integerFrom(5, 1),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
+  /**
+   * Bearer token of the operations API (`/api/ops/*`: dead letters, ADR 1101), compared in
+   * constant time; unset = that API answers 404.
+   */
+  OPS_TOKEN: optionalText.pipe(z.string().min(32, { message: "must be at least 32 characters (openssl rand -hex 32)" }).optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   /** "sandbox" when `npm run dev` runs the local stand-ins: the dashboard shows a badge. */
   AGENTLINE_MODE: z.enum(["production", "sandbox", "test"]).optional().default("production"),
