@@ -73,7 +73,7 @@ try {
 } finally {
   await database?.close().catch(() => {});
 }
-for (const line of formatResults(results, { dryRun })) console.log(line);
+for (const line of formatResults(results)) console.log(line);
 const status = deployStatus(results, { dryRun });
 console.log(`\n${status.line}`);
 process.exit(status.code);

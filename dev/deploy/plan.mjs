@@ -96,8 +96,8 @@ export function errorText(error) {
 
 const MARK = { unchanged: "ok  ", changed: "done", planned: "todo", person: "YOU ", blocked: "wait", failed: "FAIL", "not reached": "    " };
 
-/** @param {StepResult[]} results @param {{ dryRun: boolean }} options @returns {string[]} */
-export function formatResults(results, { dryRun }) {
+/** One line per step (and one per action under it). @param {StepResult[]} results @returns {string[]} */
+export function formatResults(results) {
   const lines = [];
   for (const result of results) {
     lines.push(`[${MARK[result.outcome]}] ${result.title}: ${result.summary}`);

@@ -98,8 +98,8 @@ const cloudflareLogin = {
   },
 };
 
-/** @param {DeployContext} ctx @param {string} what */
-const needsLogin = (ctx, what) => ({ status: /** @type {const} */ ("blocked"), summary: `${what} (checked once you are logged in to Cloudflare)` });
+/** @param {string} what */
+const needsLogin = (what) => ({ status: /** @type {const} */ ("blocked"), summary: `${what} (checked once you are logged in to Cloudflare)` });
 
 /** @type {DeployStep} */
 const queues = {
@@ -107,7 +107,7 @@ const queues = {
   title: "Queues",
   async check(ctx) {
     const wanted = ctx.env.queues;
-    if (!ctx.facts.loggedIn) return needsLogin(ctx, `would create any of ${wanted.join(", ")} that are missing`);
+    if (!ctx.facts.loggedIn) return needsLogin(`would create any of ${wanted.join(", ")} that are missing`);
     const result = await wrangler(ctx, "queues", "list");
     if (result.code !== 0) throw failure(result, "wrangler queues list");
     const missing = wanted.filter((name) => !mentions(result.stdout, name));
@@ -130,7 +130,7 @@ const pagesProject = {
   title: "Pages project",
   async check(ctx) {
     const name = ctx.pagesProject;
-    if (!ctx.facts.loggedIn) return needsLogin(ctx, `would create the Pages project ${name} if missing`);
+    if (!ctx.facts.loggedIn) return needsLogin(`would create the Pages project ${name} if missing`);
     const result = await wrangler(ctx, "pages", "project", "list", "--json");
     if (result.code !== 0) throw failure(result, "wrangler pages project list");
     const projects = /** @type {{ "Project Name"?: string }[]} */ (jsonIn(result.stdout));
@@ -197,7 +197,7 @@ const worker = {
   async check(ctx) {
     const env = ctx.env.name;
     const deploy = `npx wrangler deploy --env ${env} --minify --tag ${workerTag(ctx)}`;
-    if (!ctx.facts.loggedIn) return needsLogin(ctx, `would deploy ${ctx.env.workerName} (${deploy}) unless this version is live`);
+    if (!ctx.facts.loggedIn) return needsLogin(`would deploy ${ctx.env.workerName} (${deploy}) unless this version is live`);
     if (!ctx.facts.secretsComplete) return { status: "blocked", summary: `would deploy ${ctx.env.workerName} once every secret is set`, actions: [deploy] };
     const status = await wrangler(ctx, "deployments", "status", "--env", env, "--json");
     if (status.code === 0) {
@@ -230,7 +230,7 @@ const dashboard = {
       "npx vite build --config web/vite.config.ts && node web/scripts/bundle-budget.mjs web/dist",
       `npx wrangler pages deploy web/dist --project-name ${project} --branch main --commit-hash ${hash} --commit-dirty=true`,
     ];
-    if (!ctx.facts.loggedIn) return needsLogin(ctx, `would build web/ and deploy it to ${project} unless this version is live`);
+    if (!ctx.facts.loggedIn) return needsLogin(`would build web/ and deploy it to ${project} unless this version is live`);
     if (!ctx.facts.pagesProject) return { status: "blocked", summary: `would deploy once the Pages project ${project} exists`, actions };
     const result = await wrangler(ctx, "pages", "deployment", "list", "--project-name", project, "--environment", "production", "--json");
     if (result.code !== 0) throw failure(result, "wrangler pages deployment list");

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { VapiClient } from "@vapi-ai/server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { openDatabase } from "../../dev/db/backend.mjs";
 import { applyDeploy, deployStatus, planDeploy, type StepResult } from "../../dev/deploy/plan.mjs";
 import { DEPLOY_STEPS, type DeployContext, pagesProjectFor, REQUIRED_SECRETS } from "../../dev/deploy/steps.mjs";
@@ -108,6 +109,20 @@ describe("wrangler.toml's deployed environments", () => {
     expect(staging?.vars.ENVIRONMENT_ID).not.toBe(production?.vars.ENVIRONMENT_ID);
     expect(staging?.vars.APP_URL).not.toBe(production?.vars.APP_URL);
     expect(staging?.queues.filter((name) => production?.queues.includes(name))).toEqual([]);
+  });
+
+  it("the deploy reads each environment as wrangler itself does", () => {
+    for (const name of environmentNames(TOML)) {
+      const ours = wranglerEnvironment(TOML, name);
+      const wranglers = unstable_readConfig({ config: path.join(ROOT, "wrangler.toml"), env: name });
+      expect(ours.workerName).toBe(wranglers.name);
+      expect(ours.vars).toEqual(wranglers.vars);
+      const queues = [...wranglers.queues.producers.map((q: { queue: string }) => q.queue), ...wranglers.queues.consumers.flatMap((q: { queue: string; dead_letter_queue?: string }) => [q.queue, q.dead_letter_queue ?? []].flat())];
+      expect([...ours.queues].sort()).toEqual([...new Set(queues)].sort());
+      // The Durable Object migration and the lazy built-ins are inherited from the top level.
+      expect(wranglers.migrations).toHaveLength(1);
+      expect(Object.keys(wranglers.alias ?? {}).length).toBeGreaterThan(0);
+    }
   });
 
   it("the deploy's copies of the worker's webhook path, credential and Stripe events are the worker's", () => {
