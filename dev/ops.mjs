@@ -31,6 +31,20 @@ const COMMANDS = {
       console.log(result.replayed ? `Replayed ${id} (${result.type ?? "message"}): it is on the side-effects queue again.` : `Not sent: ${id} was already replayed at ${result.replayedAt}.`);
     },
   },
+  "reencrypt-google-tokens": {
+    usage: "reencrypt-google-tokens [--limit N]   during a key rotation: move idle Google tokens to the current key",
+    async run({ api, values }) {
+      let total = 0;
+      for (;;) {
+        const result = await api("POST", `google-tokens/reencrypt?limit=${values.limit ?? 200}`);
+        total += result.reencrypted;
+        if (result.reencrypted === 0 || result.remaining === 0) {
+          console.log(`Re-encrypted ${total} connection(s) under key version ${result.keyVersion}; ${result.remaining} left on an older version${result.unreadable ? ` (${result.unreadable} unreadable with the keys given: those owners must reconnect)` : ""}.`);
+          return;
+        }
+      }
+    },
+  },
 };
 
 const USAGE = `usage: npm run ops -- <command> [--env staging|production | --url URL]

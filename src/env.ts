@@ -81,6 +81,15 @@ export const configSchema = z.lazy(() => z.object({
       .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hex characters (32 bytes)" })
       .optional(),
   ),
+  /** GOOGLE_ENCRYPTION_KEY's key version (stored with each row); raised by one at each rotation. */
+  GOOGLE_ENCRYPTION_KEY_VERSION: integerFrom(1, 1),
+  /** During a rotation only: the key of version GOOGLE_ENCRYPTION_KEY_VERSION − 1, for rows not yet re-encrypted. */
+  GOOGLE_ENCRYPTION_KEY_PREVIOUS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hex characters (32 bytes)" })
+      .optional(),
+  ),
   GOOGLE_OAUTH_BASE_URL: optionalUrl,
   /** Sandbox only: the SMTP stand-in's inbox (`GET …/messages`), shown on /sandbox. */
   SANDBOX_INBOX_URL: optionalUrl,
