@@ -2,7 +2,7 @@
  * Dead letters kept and replayed (ADR 1101): the dead-letter consumer keeps each letter in
  * `dead_letters` (whatever the environment's DLQ is called), the ops API lists them behind
  * OPS_TOKEN and replays one once; a replay of a message whose effect already happened is a
- * no-op through the handler's own claim.
+ * no-op through the handler's own claim. The Google key re-encryption pass shares the API.
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
@@ -115,5 +115,14 @@ describe("the operations API", () => {
     const { result } = await consumeBatch([message]);
     expect(result.explicitAcks).toHaveLength(1);
     expect(await inbox.messages(user.email)).toHaveLength(0);
+  });
+
+  it("runs the Google key rotation's re-encryption pass behind the same token", async () => {
+    expect((await call("/api/ops/google-tokens/reencrypt", { method: "POST", headers: auth })).status).toBe(404);
+    expect((await call("/api/ops/google-tokens/reencrypt?limit=0", { method: "POST", env: withToken, headers: auth })).status).toBe(400);
+    const response = await call("/api/ops/google-tokens/reencrypt", { method: "POST", env: withToken, headers: auth });
+    expect(response.status).toBe(200);
+    // The test configuration is key version 1: nothing of version 1 needs moving.
+    expect(await response.json()).toMatchObject({ keyVersion: 1, reencrypted: 0 });
   });
 });
