@@ -9,6 +9,7 @@ import path from "node:path";
 import { openDatabase } from "./db/backend.mjs";
 import { applyMigrations, readJournal } from "./db/migrate.mjs";
 import { startNeonHttp } from "./db/neon-http.mjs";
+import { SANDBOX_OPS_TOKEN } from "./ops/api.mjs";
 import { standInDefinitions, startStandIns } from "./stand-ins/index.mjs";
 
 /** The database host in the worker's connection string; the worker maps it to the local endpoint. */
@@ -54,6 +55,8 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
     // A device-cookie key per run unless the developer set one: a restart only makes browsers strangers again (ADR 0010).
     /** @type {Record<string, string>} */
     const ours = { APP_URL: vars.APP_URL ?? appUrl, AGENTLINE_MODE: mode, DEVICE_COOKIE_SECRET: vars.DEVICE_COOKIE_SECRET || randomBytes(32).toString("hex") };
+    // `npm run ops` works against the local app out of the box (ADR 1101).
+    if (mode === "sandbox") ours.OPS_TOKEN = vars.OPS_TOKEN || SANDBOX_OPS_TOKEN;
     const { database, neonHttp, freshDatabase } = await startDatabase({ vars, dataDir, services, workerVars: ours, cleanups });
     signal?.throwIfAborted();
 

@@ -83,6 +83,15 @@ export const configSchema = z.lazy(() => z.object({
       .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hex characters (32 bytes)" })
       .optional(),
   ),
+  /** GOOGLE_ENCRYPTION_KEY's key version (stored with each row); raised by one at each rotation. */
+  GOOGLE_ENCRYPTION_KEY_VERSION: integerFrom(1, 1),
+  /** During a rotation only: the key of version GOOGLE_ENCRYPTION_KEY_VERSION − 1, for rows not yet re-encrypted. */
+  GOOGLE_ENCRYPTION_KEY_PREVIOUS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { message: "must be 64 hex characters (32 bytes)" })
+      .optional(),
+  ),
   GOOGLE_OAUTH_BASE_URL: optionalUrl,
   /**
    * HMAC key of the login device cookies (ADR 0010); its own secret, so rotating it only makes
@@ -116,6 +125,11 @@ export const configSchema = z.lazy(() => z.object({
   OUT_OF_CREDIT_FORWARDS_PER_DAY: integerFrom(10),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
+  /**
+   * Bearer token of the operations API (`/api/ops/*`: dead letters, ADR 1101), compared in
+   * constant time; unset = that API answers 404.
+   */
+  OPS_TOKEN: optionalText.pipe(z.string().min(32, { message: "must be at least 32 characters (openssl rand -hex 32)" }).optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   /** "sandbox" when `npm run dev` runs the local stand-ins: the dashboard shows a badge. */
   AGENTLINE_MODE: z.enum(["production", "sandbox", "test"]).optional().default("production"),

@@ -67,6 +67,25 @@ export async function applyMigrations(pool, migrationsDir = "migrations") {
 }
 
 /**
+ * The tags a run of applyMigrations would apply now, read without applying anything (the same
+ * test drizzle's migrator makes: journal entries newer than the newest recorded migration).
+ * @param {import("pg").Pool} pool
+ * @param {string} [migrationsDir]
+ * @returns {Promise<string[]>}
+ */
+export async function pendingMigrations(pool, migrationsDir = "migrations") {
+  const journal = readJournal(migrationsDir);
+  if (!journal) return [];
+  const client = await pool.connect();
+  try {
+    const last = await lastAppliedMillis(client);
+    return journal.filter((e) => last === null || last < e.when).map((e) => e.tag);
+  } finally {
+    client.release();
+  }
+}
+
+/**
  * created_at of the newest recorded migration, the same test drizzle's migrator uses.
  * @param {import("pg").PoolClient} client
  * @returns {Promise<number | null>}

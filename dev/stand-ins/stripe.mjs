@@ -14,6 +14,7 @@
  *                                 disputed: charge.dispute.created; closing sends charge.dispute.closed)
  *   stripe-pay-page.mjs           GET/POST /pay/:sessionId, the hosted checkout page and its Pay
  *   stripe-events.mjs             signed webhook delivery to APP_URL/api/webhooks/stripe, retried
+ *   stripe-webhook-endpoints.mjs  /v1/webhook_endpoints (create, list, retrieve, update, delete)
  *
  * Kept state (kit.mjs): customers, sessions, charges, refunds, disputes, events, idempotency keys and the
  * sandbox keys, in .data/stand-ins/stripe.json under `npm run dev`.
@@ -29,6 +30,7 @@ import { disputeRoutes } from "./stripe-disputes.mjs";
 import { createEvents } from "./stripe-events.mjs";
 import { payPageRoutes } from "./stripe-pay-page.mjs";
 import { refundRoutes } from "./stripe-refunds.mjs";
+import { webhookEndpointRoutes } from "./stripe-webhook-endpoints.mjs";
 import { API_VERSION, authenticate, nestParams, randomId, stripeError } from "./stripe-wire.mjs";
 
 export { nestParams, signatureHeader } from "./stripe-wire.mjs";
@@ -38,7 +40,7 @@ const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
  * What every resource module gets.
  * @typedef {ReturnType<typeof collection<any>>} Collection
- * @typedef {{ customers: Collection, sessions: Collection, charges: Collection, refunds: Collection, disputes: Collection,
+ * @typedef {{ customers: Collection, sessions: Collection, charges: Collection, refunds: Collection, disputes: Collection, webhookEndpoints: Collection,
  *   api: (handler: (req: any, params: any) => any, options?: { mutating?: boolean }) => (req: any) => any,
  *   emit: ReturnType<typeof createEvents>["emit"], selfUrl: () => string }} StripeContext
  */
@@ -60,6 +62,7 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
       charges: {},
       refunds: {},
       disputes: {},
+      webhookEndpoints: {},
       /** @type {{ [key: string]: { fingerprint: string, requestId: string, response: any, at: number } }} */
       idempotency: {},
       /** @type {import("./stripe-events.mjs").EventRecord[]} */
@@ -68,6 +71,8 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
   });
   // A state file written before disputes existed has none.
   store.data.disputes ??= {};
+  // State kept before webhook endpoints existed in the stand-in has no such key.
+  store.data.webhookEndpoints ??= {};
   const keys = { secretKey: secretKey ?? store.data.keys.secretKey, webhookSecret: webhookSecret ?? store.data.keys.webhookSecret };
   const idempotency = collection(store.data.idempotency, store.save);
   let self = "";
@@ -114,6 +119,7 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
     charges: collection(store.data.charges, store.save),
     refunds: collection(store.data.refunds, store.save),
     disputes: collection(store.data.disputes, store.save),
+    webhookEndpoints: collection(store.data.webhookEndpoints, store.save),
     api,
     emit: events.emit,
     selfUrl: () => self,
@@ -122,13 +128,14 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
   const running = await startStandIn({
     name: "stripe",
     port,
-    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...disputeRoutes(ctx), ...payPageRoutes(ctx)],
+    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...disputeRoutes(ctx), ...payPageRoutes(ctx), ...webhookEndpointRoutes(ctx)],
     state: () => ({
       customers: ctx.customers.values(),
       sessions: ctx.sessions.values().map((record) => record.session),
       charges: ctx.charges.values(),
       refunds: ctx.refunds.values(),
       disputes: ctx.disputes.values(),
+      webhookEndpoints: ctx.webhookEndpoints.values(),
       events: store.data.events,
     }),
     onReset: () => {

@@ -442,6 +442,29 @@ export const sideEffects = pgTable("side_effects", {
   completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Side-effect messages the queue gave up on, as the dead-letter consumer received them
+ * (ADR 1101): `body` is the message as first sent (without its dead-letter note), so a replay
+ * sends exactly that again; `replayed_at` is the once-only claim of a replay.
+ */
+export const deadLetters = pgTable(
+  "dead_letters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Its id on the side-effects queue: the dead-letter queue may deliver one letter twice. */
+    messageId: text("message_id").notNull(),
+    type: text("type"),
+    idempotencyKey: text("idempotency_key"),
+    body: jsonb("body").notNull(),
+    reason: text("reason").notNull(),
+    attempts: integer("attempts").notNull(),
+    failedAt: timestamp("failed_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    replayedAt: timestamp("replayed_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("dead_letters_message_id_key").on(t.messageId), index("dead_letters_created_at_idx").on(t.createdAt)],
+);
+
 /** Small settings the worker learns at run time (e.g. the Vapi webhook credential id). */
 export const appSettings = pgTable("app_settings", {
   key: text("key").primaryKey(),

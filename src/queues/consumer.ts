@@ -9,12 +9,18 @@ import { type Database, loadDatabaseDriver } from "../db/client";
 import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
-import { deadLetterLogFields, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
+import { recordDeadLetters } from "../services/ops/dead-letters";
+import { deadLetterLogFields, deadLetterRecord, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
 import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export { type DeadLetter, PermanentFailure } from "./dead-letter";
 
 export const DEAD_LETTER_QUEUE = "agentline-side-effects-dlq";
+/**
+ * Every environment names its dead-letter queue `<its side-effects queue>-dlq` (wrangler.toml;
+ * test/dev/deploy.test.ts checks it): that is how a batch says it comes from one.
+ */
+export const isDeadLetterQueue = (queue: string) => queue.endsWith("-dlq");
 /** wrangler.toml's max_retries (5) plus the first delivery: the attempt after which the queue dead-letters. */
 export const MAX_DELIVERY_ATTEMPTS = 6;
 const BASE_RETRY_SECONDS = 10;
@@ -45,11 +51,8 @@ export const KNOWN_MESSAGE_TYPES: readonly string[] = sideEffectMessageSchema.op
 export function createQueueConsumer(handlers: SideEffectHandlers) {
   return async function consumeSideEffects(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
     const logger = createLogger({ queue: batch.queue }, parseLevel(env.LOG_LEVEL));
-    if (batch.queue === DEAD_LETTER_QUEUE) {
-      for (const message of batch.messages) {
-        logger.error("side effect dead-lettered", deadLetterLogFields(message));
-        message.ack();
-      }
+    if (isDeadLetterQueue(batch.queue)) {
+      await keepDeadLetters(batch, env, logger);
       return;
     }
     await loadDatabaseDriver();
@@ -90,3 +93,25 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
   };
 }
 
+
+/**
+ * The dead-letter queue's consumer: logs each letter (the alert line, docs/operations.md) and
+ * keeps it in `dead_letters` for `npm run ops -- dead-letters` / `replay` (ADR 1101). When the
+ * database cannot take them the batch is retried (wrangler.toml gives this consumer retries),
+ * so a letter is not lost to a database outage.
+ */
+async function keepDeadLetters(batch: MessageBatch<unknown>, env: Bindings, logger: Logger): Promise<void> {
+  for (const message of batch.messages) logger.error("side effect dead-lettered", deadLetterLogFields(message));
+  try {
+    await loadDatabaseDriver();
+    const { db } = createServices(env, { logger });
+    await recordDeadLetters(db, batch.messages.map(deadLetterRecord));
+    for (const message of batch.messages) message.ack();
+  } catch (error) {
+    logger.error("dead letters could not be kept; retrying", { count: batch.messages.length, ...describeError(error) });
+    for (const message of batch.messages) message.retry({ delaySeconds: DEAD_LETTER_RETRY_SECONDS });
+  }
+}
+
+/** How long the dead-letter consumer waits before it tries the database again. */
+const DEAD_LETTER_RETRY_SECONDS = 60;

@@ -98,3 +98,23 @@ export function summarize(body: unknown): Record<string, unknown> {
   const { type, idempotencyKey } = body as Record<string, unknown>;
   return { type: typeof type === "string" ? type.slice(0, MAX_TYPE_LENGTH) : type, idempotencyKey };
 }
+
+/**
+ * The row a dead letter is kept as (services/ops/dead-letters.ts): the message as first sent
+ * (its dead-letter note taken off, so a replay sends exactly that), why and when it failed.
+ */
+export function deadLetterRecord(message: Message<unknown>) {
+  const fields = deadLetterLogFields(message);
+  const { deadLetter: _note, ...original } = (message.body && typeof message.body === "object" ? message.body : { body: message.body }) as Record<string, unknown> & { deadLetter?: unknown };
+  const note = (message.body as { deadLetter?: Partial<DeadLetterNote> } | null)?.deadLetter;
+  const failedAt = typeof note?.failedAt === "string" && !Number.isNaN(Date.parse(note.failedAt)) ? new Date(note.failedAt) : message.timestamp;
+  return {
+    messageId: String(fields.messageId),
+    type: typeof fields.type === "string" ? fields.type : null,
+    idempotencyKey: typeof fields.idempotencyKey === "string" ? fields.idempotencyKey : null,
+    body: original,
+    reason: String(fields.reason),
+    attempts: Number(fields.attempts),
+    failedAt,
+  };
+}

@@ -126,4 +126,18 @@ describe("the Stripe stand-in's objects match the pinned SDK's types", () => {
     expect((await eventOf("charge.dispute.closed", lost.id)).data.object).toMatchObject({ status: "lost" });
     await expect(client.disputes.update(lost.id, { evidence: { uncategorized_text: "winning_evidence" } })).rejects.toThrow(/already closed/);
   });
+
+  it("webhook endpoints: the secret only on create; list, update and delete in Stripe's shapes", async () => {
+    const created = await client.webhookEndpoints.create({ url: "https://app.example.com/api/webhooks/stripe", enabled_events: ["charge.refunded"], metadata: { environmentId: "production" } });
+    expectShape(created, "WebhookEndpoints.d.ts", "WebhookEndpoint");
+    expect(created.secret).toMatch(/^whsec_/);
+    const listed = await client.webhookEndpoints.list({ limit: 1 });
+    expect(listed.data[0]).toMatchObject({ id: created.id, status: "enabled" });
+    expect(listed.data[0]).not.toHaveProperty("secret");
+    const updated = await client.webhookEndpoints.update(created.id, { enabled_events: ["checkout.session.completed", "charge.refunded"], disabled: true });
+    expectShape(updated, "WebhookEndpoints.d.ts", "WebhookEndpoint");
+    expect(updated).toMatchObject({ status: "disabled", enabled_events: ["checkout.session.completed", "charge.refunded"], metadata: { environmentId: "production" } });
+    expect(await client.webhookEndpoints.del(created.id)).toEqual(expect.objectContaining({ id: created.id, deleted: true }));
+    await expect(client.webhookEndpoints.retrieve(created.id)).rejects.toMatchObject({ statusCode: 404 });
+  });
 });

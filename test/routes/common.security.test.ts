@@ -97,9 +97,10 @@ const PENDING: RouteUnderTest[] = [
 /**
  * Answered before any session or Origin is looked at, by design: ping, the signed webhooks, the
  * OAuth callback (Google redirects the browser there; it checks the session and the state itself)
- * and the sandbox's JSON (a 404 outside sandbox mode; its own tests).
+ * the sandbox's JSON (a 404 outside sandbox mode; its own tests) and the operations API (a bearer
+ * OPS_TOKEN, never a session or cookie; a 404 without it; test/routes/ops).
  */
-const EXEMPT = [/^\/api\/ping$/, /^\/api\/webhooks\//, /^\/api\/auth\/google\/callback$/, /^\/api\/sandbox$/];
+const EXEMPT = [/^\/api\/ping$/, /^\/api\/webhooks\//, /^\/api\/auth\/google\/callback$/, /^\/api\/sandbox$/, /^\/api\/ops\//];
 
 const key = (route: { method: string; path: string }) => `${route.method} ${route.path.split("?")[0]}`;
 const registered = new Set(

@@ -4,8 +4,10 @@
  * beside it. The additional data binds a ciphertext to its user and field, so a value copied
  * into another row (or swapped between the refresh and access columns) fails to decrypt.
  *
- * Keys: GOOGLE_ENCRYPTION_KEY is version 1. Rotation adds a version here, encrypts new values
- * with it and re-encrypts old rows (docs/decisions/0300-google-tokens.md).
+ * Keys: GOOGLE_ENCRYPTION_KEY is version GOOGLE_ENCRYPTION_KEY_VERSION (default 1) and encrypts
+ * every new value; during a rotation GOOGLE_ENCRYPTION_KEY_PREVIOUS is the version before it and
+ * only decrypts, until every row is re-encrypted (a refresh does it; `reencryptGoogleTokens` does
+ * the idle rows; docs/operations.md "Rotating secrets").
  */
 import { decodeBase64urlIgnorePadding, decodeHex, encodeBase64urlNoPadding } from "@oslojs/encoding";
 
@@ -19,14 +21,27 @@ export interface TokenKeyring {
 
 const keyrings = new Map<string, Promise<TokenKeyring>>();
 
-/** The keyring for this configuration (imported once per isolate and key). */
-export function tokenKeyring(encryptionKeyHex: string): Promise<TokenKeyring> {
-  let keyring = keyrings.get(encryptionKeyHex);
+/** A rotation in progress: the current key's version, and the key of the version before it. */
+export interface KeyRotation {
+  encryptionKeyVersion?: number;
+  previousEncryptionKey?: string | undefined;
+}
+
+const importKey = (hex: string) =>
+  crypto.subtle.importKey("raw", new Uint8Array(decodeHex(hex.toLowerCase())), { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+
+/** The keyring for this configuration (imported once per isolate and keys). */
+export function tokenKeyring(encryptionKeyHex: string, rotation: KeyRotation = {}): Promise<TokenKeyring> {
+  const version = rotation.encryptionKeyVersion ?? CURRENT_KEY_VERSION;
+  const previous = version > 1 ? rotation.previousEncryptionKey : undefined;
+  const cacheKey = `${version}:${encryptionKeyHex}:${previous ?? ""}`;
+  let keyring = keyrings.get(cacheKey);
   if (!keyring) {
-    keyring = crypto.subtle
-      .importKey("raw", new Uint8Array(decodeHex(encryptionKeyHex.toLowerCase())), { name: "AES-GCM" }, false, ["encrypt", "decrypt"])
-      .then((key) => ({ version: CURRENT_KEY_VERSION, keys: new Map([[CURRENT_KEY_VERSION, key]]) }));
-    keyrings.set(encryptionKeyHex, keyring);
+    keyring = Promise.all([importKey(encryptionKeyHex), previous ? importKey(previous) : undefined]).then(([current, before]) => ({
+      version,
+      keys: new Map(before ? [[version - 1, before], [version, current]] : [[version, current]]),
+    }));
+    keyrings.set(cacheKey, keyring);
   }
   return keyring;
 }

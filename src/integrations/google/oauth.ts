@@ -24,6 +24,9 @@ export interface GoogleSettings {
   clientId: string;
   clientSecret: string;
   encryptionKey: string;
+  /** GOOGLE_ENCRYPTION_KEY's version, and the key of the version before it during a rotation. */
+  encryptionKeyVersion: number;
+  previousEncryptionKey: string | undefined;
   redirectUri: string;
   oauthBaseUrl: string | undefined;
   /** The Calendar and Sheets clients' rootUrl; undefined = Google's own hosts. */
@@ -37,6 +40,8 @@ export function googleSettings(config: Config): GoogleSettings | null {
     clientId: config.GOOGLE_CLIENT_ID,
     clientSecret: config.GOOGLE_CLIENT_SECRET,
     encryptionKey: config.GOOGLE_ENCRYPTION_KEY,
+    encryptionKeyVersion: config.GOOGLE_ENCRYPTION_KEY_VERSION,
+    previousEncryptionKey: config.GOOGLE_ENCRYPTION_KEY_PREVIOUS,
     redirectUri: `${config.APP_URL}/api/auth/google/callback`,
     oauthBaseUrl: config.GOOGLE_OAUTH_BASE_URL,
     apiBaseUrl: config.GOOGLE_API_BASE_URL,

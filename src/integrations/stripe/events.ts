@@ -98,6 +98,8 @@ export type Dispute = z.infer<typeof disputeSchema>;
 /**
  * Every event type the webhook acts on (services/billing/webhooks.ts): the Stripe webhook
  * endpoint is created with exactly these (`enabled_events`). Anything else is recorded as ignored.
+ * `npm run deploy` (Node, which cannot import this file) reads its copy in webhook-events.json;
+ * test/dev/deploy.test.ts fails when the two differ.
  */
 export const HANDLED_STRIPE_EVENTS = [
   "checkout.session.completed",

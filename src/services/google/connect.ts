@@ -105,7 +105,7 @@ async function completeConnect(
 
 async function revokeStored(deps: GoogleDeps, row: NonNullable<Awaited<ReturnType<typeof loadConnection>>>, keep?: string) {
   const settings = requireGoogleSettings(deps.config);
-  const keyring = await tokenKeyring(settings.encryptionKey);
+  const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const token = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
   if (token !== keep) await revokeToken(settings, token, deadline(CONNECT_TIMEOUT_MS));
 }

@@ -36,7 +36,7 @@ export async function saveConnection(
   input: { email: string; scopes: string[]; refreshToken: string; accessToken: string; expiresInMs: number },
 ) {
   const settings = requireGoogleSettings(deps.config);
-  const keyring = await tokenKeyring(settings.encryptionKey);
+  const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const refresh = await encryptToken(keyring, userId, "refresh_token", input.refreshToken);
   const access = await encryptToken(keyring, userId, "access_token", input.accessToken);
   const now = deps.now();
@@ -105,7 +105,7 @@ export async function googleAccess(deps: GoogleDeps, userId: string, signal?: Ab
 /** The current token, or a refreshed one; never the `rejected` ciphertext (Google answered it 401). */
 async function acquire(deps: GoogleDeps, userId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
   const settings = requireGoogleSettings(deps.config);
-  const keyring = await tokenKeyring(settings.encryptionKey);
+  const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
     const row = await loadConnection(deps, userId);
@@ -159,7 +159,7 @@ async function refreshUnderLease(
   { row, leaseId }: { row: Connection; leaseId: string },
   signal?: AbortSignal,
 ): Promise<[string, Connection]> {
-  const keyring = await tokenKeyring(settings.encryptionKey);
+  const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const release = () =>
     deps.db
       .update(googleConnections)

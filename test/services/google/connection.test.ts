@@ -1,10 +1,13 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { googleConnections } from "../../../src/db/schema";
-import { decryptToken, tokenKeyring } from "../../../src/integrations/google/crypto";
+import { loadConfig } from "../../../src/env";
+import { decryptToken, encryptToken, tokenKeyring } from "../../../src/integrations/google/crypto";
 import { googleAccess, REFRESH_MARGIN_MS } from "../../../src/services/google/connection";
+import { reencryptGoogleTokens } from "../../../src/services/google/reencrypt";
 import { GoogleNotConnectedError } from "../../../src/services/google/results";
 import { db } from "../../support/db";
+import { envWith } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { config, connectedUser, connectionRow, google, googleDeps } from "../../support/google";
 import { googleOAuthError } from "../../support/vendor-errors";
@@ -100,5 +103,45 @@ describe("google connection tokens", () => {
   it("a user without a connection is not connected", async () => {
     const { user } = await createUser();
     await expect(googleAccess(googleDeps(NOW), user.id)).rejects.toMatchObject({ state: "missing" });
+  });
+});
+
+describe("rotating the Google token key", () => {
+  const hexKey = () => Array.from(crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const configWith = (vars: Record<string, string | undefined>) => loadConfig(envWith(vars));
+
+  it("reads rows under the previous key, re-encrypts them under the new one, and then needs only the new key", async () => {
+    // Versions 5 → 6 with keys of this test only: the other tests' rows (version 1) are unreadable
+    // to this keyring and are left exactly as they are.
+    const [oldKey, newKey] = [hexKey(), hexKey()];
+    const { user, tokens } = await connectedUser(NOW);
+    const before = await tokenKeyring(oldKey, { encryptionKeyVersion: 5 });
+    await db
+      .update(googleConnections)
+      .set({
+        refreshTokenCiphertext: (await encryptToken(before, user.id, "refresh_token", tokens.refreshToken)).ciphertext,
+        accessTokenCiphertext: (await encryptToken(before, user.id, "access_token", tokens.accessToken)).ciphertext,
+        keyVersion: 5,
+      })
+      .where(sql`${googleConnections.userId} = ${user.id}::uuid`);
+    const rotating = configWith({ GOOGLE_ENCRYPTION_KEY: newKey, GOOGLE_ENCRYPTION_KEY_VERSION: "6", GOOGLE_ENCRYPTION_KEY_PREVIOUS: oldKey });
+
+    // During the rotation a row not yet moved is still read (with the previous key).
+    expect((await googleAccess({ ...googleDeps(NOW), config: rotating }, user.id)).accessToken).toBe(tokens.accessToken);
+
+    const result = await reencryptGoogleTokens({ db, config: rotating }, { limit: 100_000 });
+    expect(result.keyVersion).toBe(6);
+    expect(result.reencrypted).toBeGreaterThanOrEqual(1);
+    const row = await connectionRow(user.id);
+    expect(row?.keyVersion).toBe(6);
+    const after = await tokenKeyring(newKey, { encryptionKeyVersion: 6 });
+    expect(await decryptToken(after, 6, user.id, "refresh_token", row?.refreshTokenCiphertext as string)).toBe(tokens.refreshToken);
+
+    // The previous key can go: the row is read with the new key alone.
+    const rotated = configWith({ GOOGLE_ENCRYPTION_KEY: newKey, GOOGLE_ENCRYPTION_KEY_VERSION: "6", GOOGLE_ENCRYPTION_KEY_PREVIOUS: undefined });
+    expect((await googleAccess({ ...googleDeps(NOW), config: rotated }, user.id)).accessToken).toBe(tokens.accessToken);
+    // A second pass finds nothing of ours to move.
+    const again = await reencryptGoogleTokens({ db, config: rotating }, { limit: 100_000 });
+    expect(again.reencrypted).toBe(0);
   });
 });

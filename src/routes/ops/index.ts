@@ -1,0 +1,38 @@
+/**
+ * The operations API (ADR 1101), for `npm run ops` against a deployed environment or the local
+ * app; every path behind `requireOpsToken` (404 without OPS_TOKEN):
+ *   GET  /api/ops/dead-letters?limit=N&pending=true   the newest dead letters, without bodies
+ *   POST /api/ops/dead-letters/:id/replay             send one letter's message again, once
+ *   POST /api/ops/google-tokens/reencrypt?limit=N     re-encrypt idle Google tokens under the current key
+ * More subcommands of `ops` add a route here and a service function beside services/ops/.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { assertId } from "../../db/scope";
+import type { HonoEnv } from "../../env";
+import { validate } from "../../lib/validate";
+import { requireOpsToken } from "../../middleware/ops-token";
+import { reencryptGoogleTokens } from "../../services/google/reencrypt";
+import { listDeadLetters, replayDeadLetter } from "../../services/ops/dead-letters";
+
+const batchQuery = z.lazy(() => z.object({ limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(1000).default(200) }));
+const listQuery = z.lazy(() =>
+  z.object({
+    limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(500).default(50),
+    pending: z.enum(["true", "false"]).optional().transform((value) => value === "true"),
+  }),
+);
+
+export const opsRoutes = new Hono<HonoEnv>()
+  .use("/ops/*", requireOpsToken())
+  .get("/ops/dead-letters", validate("query", listQuery), async (c) => {
+    const { limit, pending } = c.req.valid("query");
+    return c.json({ deadLetters: await listDeadLetters(c.get("db"), { limit, pendingOnly: pending }) }, 200);
+  })
+  .post("/ops/dead-letters/:id/replay", async (c) => {
+    const id = assertId(c.req.param("id"), "dead letter");
+    return c.json(await replayDeadLetter({ db: c.get("db"), env: c.env }, id), 200);
+  })
+  .post("/ops/google-tokens/reencrypt", validate("query", batchQuery), async (c) => {
+    return c.json(await reencryptGoogleTokens({ db: c.get("db"), config: c.get("config") }, c.req.valid("query")), 200);
+  });
