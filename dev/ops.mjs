@@ -31,6 +31,33 @@ const COMMANDS = {
       console.log(result.replayed ? `Replayed ${id} (${result.type ?? "message"}): it is on the side-effects queue again.` : `Not sent: ${id} was already replayed at ${result.replayedAt}.`);
     },
   },
+  undelivered: {
+    usage: "undelivered [--pending] [--limit N]    signed Vapi messages we could not parse, kept whole (ADR 0410)",
+    async run({ api, values }) {
+      const query = new URLSearchParams({ limit: String(values.limit ?? 50), ...(values.pending ? { pending: "true" } : {}) });
+      const { messages } = await api("GET", `undelivered?${query}`);
+      if (!messages.length) return console.log("No undelivered messages.");
+      for (const message of messages) {
+        const state = message.appliedAt ? `applied ${message.appliedAt} (${message.outcome})` : `not applied${message.lastError ? `; last replay: ${message.lastError}` : ""}`;
+        console.log(`${message.id}  ${message.receivedAt}  ${message.type ?? "(no type)"}  call ${message.vapiCallId ?? "-"}  ${state}\n    ${message.reason}`);
+      }
+    },
+  },
+  "replay-undelivered": {
+    usage: "replay-undelivered ID                    apply that kept Vapi message through the normal handling (a duplicate changes nothing)",
+    async run({ api, positionals }) {
+      const [id] = positionals;
+      if (!id) throw new UsageError("replay-undelivered needs the message's ID (from `npm run ops -- undelivered`)");
+      const result = await api("POST", `undelivered/${encodeURIComponent(id)}/replay`);
+      const said = {
+        applied: `Applied ${id}: ${result.outcome}.`,
+        already_applied: `Nothing to do: ${id} was already applied (${result.outcome}).`,
+        unreadable: `Still unreadable: ${result.reason}. Deploy a parser that reads it, then replay again.`,
+        busy: `Another delivery of that call's report is being handled; try again in a minute.`,
+      };
+      console.log(said[/** @type {keyof typeof said} */ (result.status)] ?? JSON.stringify(result));
+    },
+  },
   "reencrypt-google-tokens": {
     usage: "reencrypt-google-tokens [--limit N]   during a key rotation: move idle Google tokens to the current key",
     async run({ api, values }) {

@@ -8,7 +8,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeHexLowerCase } from "@oslojs/encoding";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { undeliveredVendorMessages } from "../../db/schema";
 import { parseVapiMessage } from "../../integrations/vapi/messages";
@@ -42,6 +42,42 @@ export async function keepUndeliveredVapiMessage(deps: { db: Database; logger: L
     })
     .onConflictDoNothing();
   deps.logger.warn("vapi message we could not parse kept for replay", { type, vapiCallId, reason: reason.slice(0, MAX_REASON_CHARS) });
+}
+
+export interface UndeliveredSummary {
+  id: string;
+  provider: string;
+  type: string | null;
+  vapiCallId: string | null;
+  reason: string;
+  receivedAt: string;
+  attempts: number;
+  lastError: string | null;
+  appliedAt: string | null;
+  outcome: string | null;
+}
+
+/** The newest kept messages first, without their bodies (a transcript holds personal data), for `npm run ops`. */
+export async function listUndelivered(db: Database, options: { limit: number; pendingOnly?: boolean }): Promise<UndeliveredSummary[]> {
+  const t = undeliveredVendorMessages;
+  const rows = await db
+    .select({
+      id: t.id,
+      provider: t.provider,
+      type: t.type,
+      vapiCallId: t.vapiCallId,
+      reason: t.reason,
+      receivedAt: t.receivedAt,
+      attempts: t.attempts,
+      lastError: t.lastError,
+      appliedAt: t.appliedAt,
+      outcome: t.outcome,
+    })
+    .from(t)
+    .where(options.pendingOnly ? isNull(t.appliedAt) : undefined)
+    .orderBy(desc(t.receivedAt), desc(t.id))
+    .limit(options.limit);
+  return rows.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString(), appliedAt: row.appliedAt?.toISOString() ?? null }));
 }
 
 /** The kept messages for a call not applied yet, oldest first. */

@@ -6,14 +6,17 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { deadLetters, sideEffects } from "../../../src/db/schema";
+import { calls, deadLetters, sideEffects } from "../../../src/db/schema";
 import type { SideEffectMessage } from "../../../src/queues/messages";
+import { keepUndeliveredVapiMessage, undeliveredForCall } from "../../../src/services/calls/undelivered";
+import { createServices } from "../../../src/services/create-services";
 import { db } from "../../support/db";
-import { bindingsWith, envWith, recordingQueue } from "../../support/env";
+import { bindingsWith, envWith, recordingQueue, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { consumeBatch } from "../../support/queues";
 import { smtpInbox } from "../../support/smtp";
+import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
 const inbox = smtpInbox();
 
@@ -124,5 +127,34 @@ describe("the operations API", () => {
     expect(response.status).toBe(200);
     // The test configuration is key version 1: nothing of version 1 needs moving.
     expect(await response.json()).toMatchObject({ keyVersion: 1, reencrypted: 0 });
+  });
+});
+
+describe("undelivered Vapi messages through the operations API (ADR 0410)", () => {
+  it("lists what we could not parse without its body, and a replay applies it once", async () => {
+    const { line } = await createLine({ credits: 20, notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    // A report an older parser refused: kept whole by the webhook's 400.
+    const refused = vapiMessage("end-of-call-report", line, { artifact: { messages: "not a list" } });
+    expect((await deliver(refused)).status).toBe(400);
+    const listed = await call("/api/ops/undelivered?pending=true", { env: withToken, headers: auth });
+    expect(listed.status).toBe(200);
+    const { messages } = (await listed.json()) as { messages: Record<string, unknown>[] };
+    const mine = messages.find((entry) => entry.vapiCallId === line.vapiCallId);
+    expect(mine).toMatchObject({ provider: "vapi", type: "end-of-call-report", appliedAt: null });
+    expect(mine).not.toHaveProperty("rawBody");
+    const replay = (id: string) => call(`/api/ops/undelivered/${id}/replay`, { env: withToken, headers: auth, method: "POST" });
+    // Still unreadable by this parser: nothing changes, the attempt is counted.
+    expect(await (await replay(String(mine?.id))).json()).toMatchObject({ status: "unreadable" });
+    expect((await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId)))[0]?.status).not.toBe("ended");
+    expect((await replay(crypto.randomUUID())).status).toBe(404);
+    expect((await call(`/api/ops/undelivered/${String(mine?.id)}/replay`, { method: "POST" })).status).toBe(404);
+
+    // One that this parser reads (kept by an older one): applied once, then nothing more to do.
+    await keepUndeliveredVapiMessage(createServices(testEnv), JSON.stringify(vapiMessage("end-of-call-report", line)), "kept by an older parser");
+    const [readable] = await undeliveredForCall(db, line.vapiCallId);
+    expect(await (await replay(readable ?? "")).json()).toEqual({ status: "applied", outcome: "stored" });
+    expect(await (await replay(readable ?? "")).json()).toEqual({ status: "already_applied", outcome: "stored" });
+    expect((await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId)))[0]).toMatchObject({ status: "ended", creditsCharged: 4 });
   });
 });
