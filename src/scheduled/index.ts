@@ -14,7 +14,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   try {
     await loadDatabaseDriver();
     const services = createServices(env, { logger });
-    return await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi, logger }, { now: new Date(controller.scheduledTime) });
+    return await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi, logger, environmentId: services.config.ENVIRONMENT_ID }, { now: new Date(controller.scheduledTime) });
   } catch (error) {
     // No Vapi key or no database: nothing to sweep with; say so and wait for the next run.
     logger.warn("scheduled run could not start", describeError(error));

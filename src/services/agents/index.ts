@@ -45,7 +45,11 @@ export async function getAgent(db: Database, userId: string, id: string): Promis
 }
 
 async function assistantContext(deps: AgentDeps): Promise<AssistantContext> {
-  return { appUrl: deps.config.APP_URL, credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config) };
+  return {
+    appUrl: deps.config.APP_URL,
+    credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config),
+    environmentId: deps.config.ENVIRONMENT_ID,
+  };
 }
 
 export async function createAgent(deps: AgentDeps, user: { id: string; timezone: string }, input: CreateAgentInput, now = new Date()): Promise<Agent> {
@@ -72,6 +76,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     timezone: booking?.timezone ?? user.timezone,
     sheetsLogging: input.sheetsLogging ?? false,
     notify: input.notify ?? ("important" as const),
+    recordingEnabled: input.recordingEnabled ?? true,
     status: input.status ?? ("active" as const),
     createdAt: now,
     updatedAt: now,
@@ -139,7 +144,7 @@ export async function deleteAgent(deps: AgentDeps, userId: string, id: string): 
 /** The columns an input sets; `booking` merges into the current settings. */
 function changesFrom(input: UpdateAgentInput): Partial<Agent> {
   const changes: Partial<Agent> = {};
-  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "notify", "status"] as const;
+  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "notify", "recordingEnabled", "status"] as const;
   for (const key of plain) {
     if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
   }
