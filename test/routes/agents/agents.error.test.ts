@@ -6,7 +6,7 @@ import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
-import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
+import { agentInput, createAgentVia, databaseError, failingWrites, lostResponses, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
@@ -96,6 +96,39 @@ describe("when our database fails after Vapi succeeded", () => {
     const logged = JSON.stringify(logger.entries);
     expect(logged).toContain("assistant deleted");
     expect(logged).not.toContain("SECRET-PARAMS");
+  });
+
+  it("create whose insert committed but whose answer was lost keeps the agent and its assistant (read back before deleting)", async () => {
+    const { user } = await createUser();
+    const logger = recordingLogger();
+    const mark = await vapi.mark();
+    const deps = { db: lostResponses(db), config, logger, vapi: createVapiClient(config) };
+    const agent = await createAgent(deps, user, agentInput());
+
+    expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
+    const [row] = await agentRows(user.id);
+    expect(row).toEqual(agent);
+    expect(await assistantAtVapi(row?.vapiAssistantId ?? "")).toMatchObject({ metadata: { agentId: agent.id } });
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: "warn", msg: "agent insert answered an error but the row was written; kept" }));
+  });
+
+  it("create whose insert and read-back both fail leaves the assistant to the hourly sweep, and says so", async () => {
+    const { user } = await createUser();
+    const logger = recordingLogger();
+    const mark = await vapi.mark();
+    const down = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property === "insert" || property === "select") return failingWrites(target, databaseError(), ["insert"]).insert;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const deps = { db: down, config, logger, vapi: createVapiClient(config) };
+    await expect(createAgent(deps, user, agentInput())).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("Reload your agents") });
+    expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
+    const [created] = await vapiRequests(mark, "POST", "/assistant");
+    expect(created).toBeDefined();
+    expect(await agentRows(user.id)).toEqual([]);
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringContaining("left to the sweep") }));
   });
 
   it("update puts the assistant back as the stored row describes it", async () => {
