@@ -80,7 +80,7 @@ export function lostResponses(db: Database, error: Error = databaseError(), writ
         const chain: unknown = new Proxy(() => undefined, {
           get(_target, name) {
             if (name === "then") {
-              return async (ok?: (value: unknown) => unknown, fail?: (reason: unknown) => unknown) => {
+              return async (_ok?: (value: unknown) => unknown, fail?: (reason: unknown) => unknown) => {
                 let outcome: unknown = error;
                 try {
                   const write = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
