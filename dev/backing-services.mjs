@@ -75,8 +75,9 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
       const smtpPort = /** @type {{ smtpPort?: number }} */ (service).smtpPort;
       services.push({ name, kind: "stand-in", detail: smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url });
     }
-    // With every service real there is nothing sandboxed to badge.
-    if (!standInNames.length) ours.AGENTLINE_MODE = "production";
+    // With every service real there is nothing sandboxed to badge; it is still this machine, not
+    // production (whose refusals of local endpoints would stop it: src/env.ts).
+    if (!standInNames.length) ours.AGENTLINE_MODE = "development";
     const workerVars = { ...standIns.bindings, ...vars, ...ours };
     return { services, workerVars, standIns, database, neonHttp, close };
   } catch (error) {

@@ -131,9 +131,87 @@ export const configSchema = z.lazy(() => z.object({
    */
   OPS_TOKEN: optionalText.pipe(z.string().min(32, { message: "must be at least 32 characters (openssl rand -hex 32)" }).optional()),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
-  /** "sandbox" when `npm run dev` runs the local stand-ins: the dashboard shows a badge. */
-  AGENTLINE_MODE: z.enum(["production", "sandbox", "test"]).optional().default("production"),
-}));
+  /**
+   * Where this worker runs. "production" (the default, and what every deployed environment sets,
+   * staging too) turns on the refusals of productionProblems(); "sandbox" when `npm run dev` runs
+   * the local stand-ins (the dashboard shows a badge); "development" when it runs every service
+   * for real on this machine; "test" under vitest.
+   */
+  AGENTLINE_MODE: z.enum(["production", "development", "sandbox", "test"]).optional().default("production"),
+  /**
+   * This deployment's name at the vendors (DESIGN §5, §8): stamped on every object we create at
+   * Vapi (metadata `environmentId`, and the name), so environments sharing one Vapi org never
+   * touch each other's objects. Required in production; "local" elsewhere.
+   */
+  ENVIRONMENT_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(ENVIRONMENT_ID_PATTERN, { message: "must be 1-16 lowercase letters, digits or dashes, starting with a letter or digit (e.g. production, staging)" })
+      .optional(),
+  ),
+})
+  .superRefine((config, ctx) => {
+    if (config.AGENTLINE_MODE !== "production") return;
+    for (const [variable, message] of productionProblems(config)) ctx.addIssue({ code: "custom", path: [variable], message });
+  })
+  .transform((config) => ({ ...config, ENVIRONMENT_ID: config.ENVIRONMENT_ID ?? LOCAL_ENVIRONMENT_ID })));
+
+/** ENVIRONMENT_ID outside production; production must name its own. */
+export const LOCAL_ENVIRONMENT_ID = "local";
+/** Short enough to prefix a Vapi name (at most 40 characters) and still leave the name readable. */
+const ENVIRONMENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
+
+/** Base-URL overrides of the vendors: in production none may point at this machine (a stand-in). */
+const VENDOR_URL_VARIABLES = ["VAPI_BASE_URL", "STRIPE_API_BASE", "OPENROUTER_BASE_URL", "GOOGLE_OAUTH_BASE_URL", "GOOGLE_API_BASE_URL"] as const;
+
+/** localhost, 127.0.0.0/8, ::1, 0.0.0.0 and *.local / *.localhost names (the dev tools' db.agentline.local). */
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return (
+    host === "localhost" ||
+    host === "::1" ||
+    host === "0.0.0.0" ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    /(^|\.)(localhost|local)$/.test(host)
+  );
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What must never reach production (DESIGN §7d), each as [variable, why]: sandbox mode (the
+ * sandbox inbox, a vendor pointed at a local stand-in), a local database endpoint, an http
+ * APP_URL, no ENVIRONMENT_ID.
+ */
+function productionProblems(config: {
+  APP_URL: string;
+  DATABASE_URL: string;
+  NEON_FETCH_ENDPOINT?: string;
+  SANDBOX_INBOX_URL?: string;
+  ENVIRONMENT_ID?: string;
+  [variable: string]: unknown;
+}): [string, string][] {
+  const problems: [string, string][] = [];
+  const refuse = (variable: string, message: string) => problems.push([variable, `${message} (AGENTLINE_MODE is production)`]);
+  if (!config.ENVIRONMENT_ID) refuse("ENVIRONMENT_ID", "is required in production: this deployment's name at the vendors, e.g. production or staging");
+  if (!config.APP_URL.startsWith("https://")) refuse("APP_URL", "must be an https:// origin in production");
+  if (config.NEON_FETCH_ENDPOINT) refuse("NEON_FETCH_ENDPOINT", "must be unset in production: it sends every query to a local Neon-HTTP endpoint");
+  const databaseHost = hostOf(config.DATABASE_URL.replace(/^postgres(ql)?:/, "http:"));
+  if (databaseHost && isLocalHost(databaseHost)) refuse("DATABASE_URL", `points at a local database (${databaseHost}); production uses Neon`);
+  if (config.SANDBOX_INBOX_URL) refuse("SANDBOX_INBOX_URL", "is sandbox mode only and must be unset in production");
+  for (const variable of VENDOR_URL_VARIABLES) {
+    const value = config[variable];
+    const host = typeof value === "string" ? hostOf(value) : undefined;
+    if (host && isLocalHost(host)) refuse(variable, `points at a local stand-in (${host}): sandbox mode must not reach production`);
+  }
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { HonoEnv } from "../src/env";
+import { type Bindings, ConfigError, type HonoEnv, loadConfig } from "../src/env";
 import { handleError, handleNotFound } from "../src/errors";
 import { validate } from "../src/lib/validate";
 import { limitBody } from "../src/middleware/body-limit";
@@ -142,6 +142,78 @@ describe("configuration", () => {
     expect(error.code).toBe("config_invalid");
     expect(error.message).toMatch(/GOOGLE_ENCRYPTION_KEY must be 64 hex characters/);
     expect(error.message).toMatch(/CREDITS_PER_MINUTE must be a whole number/);
+  });
+});
+
+/** The test bindings as a deployed worker would have them: Neon, https, no stand-ins, an environment id. */
+const deployed = (overrides: Record<string, string | undefined> = {}) =>
+  envWith({
+    AGENTLINE_MODE: "production",
+    ENVIRONMENT_ID: "production",
+    APP_URL: "https://app.example.com",
+    DATABASE_URL: "postgresql://agentline:secret@ep-calm-sea-123456.us-east-2.aws.neon.tech/agentline?sslmode=require",
+    NEON_FETCH_ENDPOINT: undefined,
+    SANDBOX_INBOX_URL: undefined,
+    VAPI_BASE_URL: undefined,
+    STRIPE_API_BASE: undefined,
+    OPENROUTER_BASE_URL: undefined,
+    GOOGLE_OAUTH_BASE_URL: undefined,
+    GOOGLE_API_BASE_URL: undefined,
+    ...overrides,
+  });
+
+function problemsOf(bindings: Bindings): string[] {
+  try {
+    loadConfig(bindings);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("configuration in production (DESIGN §7d)", () => {
+  it("accepts a deployed configuration and keeps its ENVIRONMENT_ID; outside production the id defaults to local", () => {
+    expect(problemsOf(deployed())).toEqual([]);
+    expect(loadConfig(deployed({ ENVIRONMENT_ID: "staging" })).ENVIRONMENT_ID).toBe("staging");
+    expect(loadConfig(testEnv).ENVIRONMENT_ID).toBe("local");
+    // Unset means production: a deploy that forgets AGENTLINE_MODE is checked all the same.
+    expect(problemsOf(deployed({ AGENTLINE_MODE: undefined, APP_URL: "http://app.example.com" }))).toEqual([expect.stringMatching(/^APP_URL must be an https/)]);
+  });
+
+  it("refuses, naming the variable, a missing ENVIRONMENT_ID, an http APP_URL, a local database endpoint and sandbox mode", () => {
+    const cases: [Record<string, string | undefined>, string][] = [
+      [{ ENVIRONMENT_ID: undefined }, "ENVIRONMENT_ID is required in production"],
+      [{ ENVIRONMENT_ID: "" }, "ENVIRONMENT_ID is required in production"],
+      [{ APP_URL: "http://app.example.com" }, "APP_URL must be an https:// origin"],
+      [{ NEON_FETCH_ENDPOINT: "http://127.0.0.1:4444/sql" }, "NEON_FETCH_ENDPOINT must be unset in production"],
+      [{ DATABASE_URL: "postgres://agentline:agentline@127.0.0.1:5432/postgres" }, "DATABASE_URL points at a local database (127.0.0.1)"],
+      [{ DATABASE_URL: "postgres://postgres@localhost/agentline" }, "DATABASE_URL points at a local database (localhost)"],
+      [{ DATABASE_URL: "postgres://u:p@db.agentline.local/agentline" }, "DATABASE_URL points at a local database (db.agentline.local)"],
+      [{ SANDBOX_INBOX_URL: "http://127.0.0.1:2525/messages" }, "SANDBOX_INBOX_URL is sandbox mode only"],
+      [{ VAPI_BASE_URL: "http://127.0.0.1:4010" }, "VAPI_BASE_URL points at a local stand-in (127.0.0.1)"],
+      [{ GOOGLE_OAUTH_BASE_URL: "http://localhost:4020" }, "GOOGLE_OAUTH_BASE_URL points at a local stand-in (localhost)"],
+    ];
+    for (const [overrides, expected] of cases) {
+      expect(problemsOf(deployed(overrides)), JSON.stringify(overrides)).toEqual([expect.stringContaining(expected)]);
+    }
+    // What the worker tests run with (stand-ins, local database, http) is refused as a whole.
+    const everything = problemsOf(envWith({ AGENTLINE_MODE: "production", ENVIRONMENT_ID: undefined })).map((problem) => problem.split(" ")[0]);
+    expect(everything).toEqual(expect.arrayContaining(["ENVIRONMENT_ID", "APP_URL", "NEON_FETCH_ENDPOINT", "DATABASE_URL", "VAPI_BASE_URL"]));
+    expect(problemsOf(deployed({ ENVIRONMENT_ID: "Prod Env!" }))).toEqual([expect.stringMatching(/^ENVIRONMENT_ID must be 1-16 lowercase/)]);
+  });
+
+  it("a request to a worker so configured is 500 config_invalid naming the variable", async () => {
+    expectConsoleError(/Invalid configuration: APP_URL must be an https/);
+    const response = await call("/api/health", { env: deployed({ APP_URL: "http://app.example.com" }) });
+    expect(response.status).toBe(500);
+    const error = await errorOf(response);
+    expect(error.code).toBe("config_invalid");
+    expect(error.message).toContain("APP_URL");
+  });
+
+  it("local modes (development, sandbox, test) keep their local endpoints", () => {
+    for (const mode of ["development", "sandbox", "test"]) expect(problemsOf(envWith({ AGENTLINE_MODE: mode }))).toEqual([]);
   });
 });
 

@@ -1,13 +1,19 @@
 /**
  * Google's OAuth 2.0 endpoints for a web server app, as the stand-in serves them:
  *
- *   GET  /o/oauth2/v2/auth            the consent page: the sandbox account, the scopes, Allow and Deny
+ *   GET  /o/oauth2/v2/auth            the consent page: the sandbox account (or the one `login_hint` names,
+ *                                     made on first use), the scopes, Allow and Deny
  *   POST /o/oauth2/v2/auth/decision   the page's buttons: redirect to redirect_uri with ?code&state&scope
  *                                     (Allow) or ?error=access_denied&state (Deny)
  *   POST /token                       grant_type=authorization_code (client secret, redirect_uri and the
  *                                     PKCE S256 verifier checked; codes single-use, 10 minutes) or
  *                                     grant_type=refresh_token; errors `{error, error_description}`
- *   POST /revoke                      ?token= or form token=; revokes the grant (refresh and access tokens)
+ *   POST /revoke                      ?token= or form token=; ends the whole grant the token belongs to:
+ *                                     every refresh and access token of that account for this client
+ *                                     (Google: revoking one token removes the app's access; RFC 7009
+ *                                     §2.1 "other tokens based on the same authorization grant"). A
+ *                                     second consent while a grant is live joins that grant, so
+ *                                     revoking an old refresh token also ends a newer one.
  *   GET  /v1/userinfo                 OpenID Connect userinfo for the bearer token
  */
 import { createHash } from "node:crypto";
@@ -20,6 +26,18 @@ const oauthError = (status, error, description) => ({ status, json: { error, err
 
 /** @param {import("./google-common.mjs").GoogleState} state @param {{ clientId: string, clientSecret: string }} client */
 export function oauthRoutes(state, client) {
+  /** The account signing in: the one `login_hint` (an e-mail) names, made on first use, else the sandbox's. */
+  function accountFor(loginHint) {
+    if (typeof loginHint !== "string" || !loginHint.includes("@")) return state.accounts[0];
+    const email = loginHint.trim().toLowerCase();
+    let account = state.accounts.find((a) => a.email === email);
+    if (!account) {
+      account = { sub: `1042${createHash("sha256").update(email).digest("hex").replace(/\D/g, "").padEnd(17, "0").slice(0, 17)}`, email, name: email.split("@")[0] };
+      state.accounts.push(account);
+    }
+    return account;
+  }
+
   function consentPage(req) {
     const q = req.query;
     if (q.client_id !== client.clientId) return { status: 401, html: page("Error 401: invalid_client", "<p>The OAuth client was not found.</p>") };
@@ -29,7 +47,7 @@ export function oauthRoutes(state, client) {
     if (q.code_challenge && q.code_challenge_method !== "S256") {
       return { status: 400, html: page("Error 400: invalid_request", "<p>Invalid code_challenge_method.</p>") };
     }
-    const account = state.accounts[0];
+    const account = accountFor(q.login_hint);
     const hidden = Object.entries(q).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join("");
     const scopes = String(q.scope).split(" ").map((scope) => `<li>${escapeHtml(scope)}</li>`).join("");
     return {
@@ -52,7 +70,7 @@ export function oauthRoutes(state, client) {
     } else {
       const code = `4/0${randomId(24)}`;
       state.codes[code] = {
-        sub: state.accounts[0].sub,
+        sub: accountFor(form.login_hint).sub,
         redirectUri: form.redirect_uri,
         scopes: String(form.scope).split(" "),
         codeChallenge: form.code_challenge ?? null,
@@ -110,16 +128,19 @@ export function oauthRoutes(state, client) {
     return oauthError(400, "unsupported_grant_type", `Invalid grant_type: ${form.grant_type ?? ""}`);
   }
 
+  /** Ends the account's grant to this client: every refresh token revoked, every access token gone. */
   function revoke(req) {
     const form = /** @type {Record<string, string>} */ (typeof req.body === "object" && req.body ? req.body : {});
     const value = req.query.token ?? form.token;
     const refresh = state.refreshTokens[value];
     const access = state.accessTokens[value];
-    const refreshToken = refresh ? value : access?.refreshToken;
     if ((!refresh || refresh.revoked) && !access) return oauthError(400, "invalid_token", "Token expired or revoked");
-    if (refreshToken && state.refreshTokens[refreshToken]) state.refreshTokens[refreshToken].revoked = true;
+    const sub = refresh ? refresh.sub : access.sub;
+    for (const grant of Object.values(state.refreshTokens)) {
+      if (grant.sub === sub) grant.revoked = true;
+    }
     for (const [key, grant] of Object.entries(state.accessTokens)) {
-      if (key === value || (refreshToken && grant.refreshToken === refreshToken)) delete state.accessTokens[key];
+      if (grant.sub === sub) delete state.accessTokens[key];
     }
     return { json: {} };
   }

@@ -329,7 +329,15 @@ export const assistantSpec = obj({
   metadata: open(),
   backgroundSpeechDenoisingPlan: any(),
   analysisPlan,
-  artifactPlan: any(),
+  // ArtifactPlan: its switches are booleans (recordingEnabled defaults to true at Vapi).
+  artifactPlan: open({
+    recordingEnabled: bool(),
+    videoRecordingEnabled: bool(),
+    fullMessageHistoryEnabled: bool(),
+    pcapEnabled: bool(),
+    loggingEnabled: bool(),
+    recordingFormat: str({ enum: ["wav;l16", "mp3"] }),
+  }),
   startSpeakingPlan: any(),
   stopSpeakingPlan: any(),
   monitorPlan: any(),

@@ -130,6 +130,8 @@ export const agents = pgTable(
     sheetsLogging: boolean("sheets_logging").notNull().default(false),
     /** Which calls the owner is e-mailed about: all, important (booked, follow-up, refused) or none. */
     notify: text("notify", { enum: ["all", "important", "none"] }).notNull().default("important"),
+    /** Vapi records the calls (artifactPlan.recordingEnabled); the first words say so (ADR 0121). */
+    recordingEnabled: boolean("recording_enabled").notNull().default(true),
     status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -61,8 +61,9 @@ async function bookingLine(connectedAt: Date) {
     expect(response.status).toBe(200);
     return (await response.json()) as CallJson;
   };
-  // Read the calendar as the owner would, with a grant of its own (the drill may revoke the agent's).
-  const viewer = (await issueTokens()).accessToken;
+  // Read the calendar as another Google account: revoking the agent's token ends every token of
+  // its account (one grant per account and client, as at Google), and the drill may revoke it.
+  const viewer = (await issueTokens(SCOPES, "calendar-viewer@example.test")).accessToken;
   const booked = async () => (await calendarEvents(viewer, calendarId)).filter((event) => event.status !== "cancelled");
   return { ...created, tokens, callJson, booked };
 }

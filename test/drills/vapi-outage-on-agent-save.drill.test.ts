@@ -80,7 +80,7 @@ describe("drill: Vapi fails on agent update", () => {
     const agent = await createAgentVia(cookie);
     const [before] = await agentRows(user.id);
     const atVapi = await assistantAtVapi(agent.vapiAssistantId);
-    expect(atVapi?.firstMessage).toBe(agent.greeting);
+    expect(atVapi?.firstMessage).toBe(agent.firstMessage);
     return { user, cookie, agent, before, atVapi };
   }
 

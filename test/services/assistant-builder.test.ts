@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The Vapi stand-in's payload checks (Vapi's DTO rules): every built assistant must pass them.
 import { assistantSpec, validate } from "../../dev/stand-ins/vapi-validation.mjs";
+import { LIMITS } from "../../src/services/agents/schemas";
 import {
   type AssistantSource,
   buildAssistant,
@@ -10,7 +11,7 @@ import {
 import { normalizeBusinessHours } from "../../src/services/assistant/business-hours";
 import { systemMessageOf, toolNames, toolsOf } from "../support/vapi";
 
-const context = { appUrl: "https://app.example.com", credentialId: "cred-123" };
+const context = { appUrl: "https://app.example.com", credentialId: "cred-123", environmentId: "production" };
 
 function agent(overrides: Partial<AssistantSource> = {}): AssistantSource {
   return {
@@ -32,6 +33,7 @@ function agent(overrides: Partial<AssistantSource> = {}): AssistantSource {
     horizonDays: 30,
     businessHours: normalizeBusinessHours({ mon: [{ start: "09:00", end: "17:00" }], sat: [{ start: "10:00", end: "14:00" }] }),
     timezone: "America/Chicago",
+    recordingEnabled: true,
     ...overrides,
   };
 }
@@ -39,8 +41,8 @@ function agent(overrides: Partial<AssistantSource> = {}): AssistantSource {
 describe("buildAssistant: the payload", () => {
   it("greets with the agent's greeting and carries everything in one system message", () => {
     const dto = buildAssistant(agent(), context);
-    expect(dto.firstMessage).toBe("Hi, thanks for calling Bella Hair Studio!");
-    expect(dto.name).toBe("Bella's Front Desk");
+    expect(dto.firstMessage).toBe("You're speaking with an AI assistant, and this call is recorded. Hi, thanks for calling Bella Hair Studio!");
+    expect(dto.name).toBe("[production] Bella's Front Desk");
     const model = dto.model as { provider: string; model: string; messages: { role: string }[] };
     expect(model.provider).toBe("openai");
     expect(model.messages).toHaveLength(1);
@@ -73,7 +75,14 @@ describe("buildAssistant: the payload", () => {
     expect(schema?.properties?.unansweredQuestions).toMatchObject({ type: "array", items: { type: "string" } });
     expect(schema?.properties?.appointmentBooked?.type).toBe("boolean");
     expect(schema?.properties?.followUpNeeded?.type).toBe("boolean");
-    expect(dto.metadata).toEqual({ agentId: agent().id, userId: agent().userId });
+    expect(dto.metadata).toEqual({ agentId: agent().id, userId: agent().userId, environmentId: "production" });
+  });
+
+  it("names the assistant after its environment, within Vapi's 40 characters", () => {
+    const dto = buildAssistant(agent({ name: "A".repeat(40) }), { ...context, environmentId: "staging" });
+    expect(dto.name).toBe(`[staging] ${"A".repeat(30)}`);
+    expect(dto.name?.length).toBe(40);
+    expect(dto.metadata).toMatchObject({ environmentId: "staging" });
   });
 
   it("uses the agent's voice", () => {
@@ -87,6 +96,32 @@ describe("buildAssistant: the payload", () => {
         expect(validate(JSON.parse(JSON.stringify(dto)), assistantSpec)).toEqual([]);
       }
     }
+  });
+});
+
+describe("buildAssistant: consent (ADR 0121)", () => {
+  it("says first that the caller speaks with an AI and that the call is recorded, then the owner's greeting", () => {
+    const dto = buildAssistant(agent(), context);
+    expect(dto.firstMessage?.startsWith("You're speaking with an AI assistant, and this call is recorded. ")).toBe(true);
+    expect(dto.firstMessage?.endsWith("Hi, thanks for calling Bella Hair Studio!")).toBe(true);
+    expect(dto.artifactPlan).toEqual({ recordingEnabled: true });
+  });
+
+  it("with recording off, Vapi does not record and the first words say only that it is an AI", () => {
+    const dto = buildAssistant(agent({ recordingEnabled: false }), context);
+    expect(dto.artifactPlan).toEqual({ recordingEnabled: false });
+    expect(dto.firstMessage).toBe("You're speaking with an AI assistant. Hi, thanks for calling Bella Hair Studio!");
+  });
+
+  it("no greeting can push the disclosure out: the longest accepted greeting still fits Vapi's limit", () => {
+    const longest = "x".repeat(LIMITS.greeting);
+    for (const recordingEnabled of [true, false]) {
+      const dto = buildAssistant(agent({ greeting: longest, recordingEnabled }), context);
+      expect(dto.firstMessage?.endsWith(longest)).toBe(true);
+      expect(validate(JSON.parse(JSON.stringify(dto)), assistantSpec)).toEqual([]);
+    }
+    // A row older than the limit is cut at the end, never at the disclosure.
+    expect(buildAssistant(agent({ greeting: "y".repeat(1000) }), context).firstMessage).toMatch(/^You're speaking with an AI assistant, and this call is recorded\. y+$/);
   });
 });
 
@@ -186,7 +221,7 @@ describe("buildSystemPrompt", () => {
     );
     const prompt = systemMessageOf(dto);
     expect(prompt).toContain("Prices: { { secret }} and { % if x %}");
-    expect(dto.firstMessage).toBe("Hello { {customer.number}}");
+    expect(dto.firstMessage).toBe("You're speaking with an AI assistant, and this call is recorded. Hello { {customer.number}}");
     expect(prompt.match(/\{\{/g)).toHaveLength(2);
   });
 

@@ -68,6 +68,44 @@ export function failingWrites(
 }
 
 /**
+ * The same database, but each insert (or each of `writes`) is carried out and then answers
+ * `error`: a commit whose response was lost on the way back.
+ */
+export function lostResponses(db: Database, error: Error = databaseError(), writes: readonly ("insert" | "update" | "delete")[] = ["insert"]): Database {
+  return new Proxy(db, {
+    get(target, property, receiver) {
+      if (!(writes as readonly PropertyKey[]).includes(property)) return Reflect.get(target, property, receiver);
+      return (...first: unknown[]) => {
+        const calls: [PropertyKey, unknown[]][] = [];
+        const chain: unknown = new Proxy(() => undefined, {
+          get(_target, name) {
+            if (name === "then") {
+              return async (_ok?: (value: unknown) => unknown, fail?: (reason: unknown) => unknown) => {
+                let outcome: unknown = error;
+                try {
+                  const write = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+                  let query = write.apply(target, first) as Record<PropertyKey, (...args: unknown[]) => unknown>;
+                  for (const [method, args] of calls) query = query[method]?.(...args) as typeof query;
+                  await (query as unknown as Promise<unknown>);
+                } catch (failed) {
+                  outcome = failed;
+                }
+                return fail ? fail(outcome) : Promise.reject(outcome);
+              };
+            }
+            return (...args: unknown[]) => {
+              calls.push([name, args]);
+              return chain;
+            };
+          },
+        });
+        return chain;
+      };
+    },
+  });
+}
+
+/**
  * The same database, but `hook` runs just before each update executes: a way to let "another
  * request" change a row between our read and our write.
  */

@@ -22,14 +22,18 @@ export function googleDeps(now: Date | (() => Date)): GoogleDeps {
 
 export const SCOPES = "openid email https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.events.freebusy https://www.googleapis.com/auth/spreadsheets";
 
-/** Clicks Allow on the stand-in's consent page (as a browser would) and exchanges the code. */
-export async function issueTokens(scope = SCOPES) {
+/**
+ * Clicks Allow on the stand-in's consent page (as a browser would) and exchanges the code: as
+ * the sandbox account, or as the account `loginHint` names (a grant of its own: revoking any
+ * token of an account ends every token of it, as at Google).
+ */
+export async function issueTokens(scope = SCOPES, loginHint?: string) {
   const redirectUri = `${config.APP_URL}/api/auth/google/callback`;
   const decision = await fetch(`${google.url}/o/oauth2/v2/auth/decision`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: config.GOOGLE_CLIENT_ID as string, redirect_uri: redirectUri, response_type: "code", scope, access_type: "offline", decision: "allow" }),
+    body: new URLSearchParams({ client_id: config.GOOGLE_CLIENT_ID as string, redirect_uri: redirectUri, response_type: "code", scope, access_type: "offline", decision: "allow", ...(loginHint ? { login_hint: loginHint } : {}) }),
   });
   const code = new URL(decision.headers.get("location") as string).searchParams.get("code") as string;
   const token = await fetch(`${google.url}/token`, {

@@ -13,8 +13,11 @@ export async function datedAssistant(createdAt: Date, metadata: Record<string, u
   return (await response.json()) as { id: string; createdAt: string };
 }
 
-/** Our metadata for an agent that has no row, of a user that has one: what a timed-out create leaves behind. */
-export async function orphanMetadata(): Promise<{ agentId: string; userId: string }> {
+/**
+ * Our metadata for an agent that has no row, of a user that has one, stamped with the test
+ * environment ("local"): what a timed-out create leaves behind.
+ */
+export async function orphanMetadata(environmentId = "local"): Promise<{ agentId: string; userId: string; environmentId: string }> {
   const { user } = await createUser();
-  return { agentId: crypto.randomUUID(), userId: user.id };
+  return { agentId: crypto.randomUUID(), userId: user.id, environmentId };
 }

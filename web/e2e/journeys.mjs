@@ -260,6 +260,21 @@ export function defineJourneys(env) {
       const saved = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent, created.agent.id);
       assert.equal(saved.greeting, "Hello from the new greeting!");
       assert.equal(saved.notify, "none");
+
+      // Consent: the editor shows exactly what callers hear first; recording off reaches Vapi.
+      const firstWords = page.getByTestId("first-words");
+      assert.equal(await firstWords.textContent(), saved.firstMessage);
+      assert.equal(saved.firstMessage, "You're speaking with an AI assistant, and this call is recorded. Hello from the new greeting!");
+      await page.getByLabel(/^Record calls/).uncheck();
+      assert.equal(await firstWords.textContent(), "You're speaking with an AI assistant. Hello from the new greeting!");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.getByText("Unsaved changes").waitFor({ state: "detached" });
+      await page.getByText("Saving to Vapi…").waitFor({ state: "detached" });
+      const unrecorded = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent, created.agent.id);
+      assert.deepEqual([unrecorded.recordingEnabled, unrecorded.firstMessage], [false, await firstWords.textContent()]);
+      const atVapi = (await (await fetch(`${vapi}/__control/state`)).json()).assistants.find((assistant) => assistant.id === unrecorded.vapiAssistantId);
+      assert.deepEqual([atVapi?.artifactPlan, atVapi?.firstMessage], [{ recordingEnabled: false }, unrecorded.firstMessage]);
+      await s.screen("editor-recording-off");
       await page.getByRole("button", { name: "Pause" }).click();
       await page.getByText("Paused", { exact: true }).first().waitFor();
       await s.screen("editor-paused");

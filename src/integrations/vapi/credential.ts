@@ -7,11 +7,14 @@ import { AppError } from "../../errors";
 import type { VapiClient } from "./client";
 import { vapiFailure, vapiReason } from "./client";
 
-/** The HMAC plan our webhook verifies: hex(HMAC-SHA256(secret, `${timestamp}.${rawBody}`)). */
-export function webhookCredentialDto(secret: string) {
+/**
+ * The HMAC plan our webhook verifies: hex(HMAC-SHA256(secret, `${timestamp}.${rawBody}`)), named
+ * for its environment (ADR 0120): "Agentline webhook (staging)", at most 36 of Vapi's 40 characters.
+ */
+export function webhookCredentialDto(secret: string, environmentId: string) {
   return {
     provider: "webhook",
-    name: "Agentline webhook",
+    name: `Agentline webhook (${environmentId})`.slice(0, 40),
     authenticationPlan: {
       type: "hmac",
       secretKey: secret,
@@ -25,14 +28,14 @@ export function webhookCredentialDto(secret: string) {
 }
 
 /** Creates the credential at Vapi and returns its id; a refusal is 502 `vapi_error` with Vapi's reason. */
-export async function createWebhookCredential(vapi: VapiClient, secret: string): Promise<string> {
+export async function createWebhookCredential(vapi: VapiClient, secret: string, environmentId: string): Promise<string> {
   // The SDK has no typed call for credentials; its passthrough keeps auth, base URL and retries.
   let response: Response;
   try {
     response = await vapi.fetch("credential", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(webhookCredentialDto(secret)),
+      body: JSON.stringify(webhookCredentialDto(secret, environmentId)),
     });
   } catch (error) {
     throw vapiFailure(error, "create the webhook credential");

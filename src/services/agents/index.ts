@@ -1,14 +1,16 @@
 /**
  * Agents, kept in step with their Vapi assistants (DESIGN §5). Our row is the source of truth
  * and there are no half-states:
- * - create: assistant first, then the row; if the row cannot be written, the assistant is
- *   deleted again. If Vapi refuses, nothing is stored and the user gets Vapi's reason.
+ * - create: assistant first, then the row; if the insert fails, the row is read back (the insert
+ *   may have committed with its answer lost): a row found is the agent; no row, and the assistant
+ *   is deleted again; no answer either, and the assistant is left to the hourly sweep. If Vapi
+ *   refuses, nothing is stored and the user gets Vapi's reason.
  * - update: assistant first (with the complete new payload), then the row; if the row cannot be
  *   written, the assistant is put back as the old row describes it.
  * - delete: assistant first (a 404 there means it is already gone), then the row; the row's
  *   phone numbers are unassigned by the foreign key (on delete set null).
  */
-import { asc, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { DEFAULT_VOICE } from "../../data/voices";
 import type { Database } from "../../db/client";
 import { agents } from "../../db/schema";
@@ -46,7 +48,11 @@ export async function getAgent(db: Database, userId: string, id: string): Promis
 }
 
 async function assistantContext(deps: AgentDeps): Promise<AssistantContext> {
-  return { appUrl: deps.config.APP_URL, credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config) };
+  return {
+    appUrl: deps.config.APP_URL,
+    credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config),
+    environmentId: deps.config.ENVIRONMENT_ID,
+  };
 }
 
 export async function createAgent(deps: AgentDeps, user: { id: string; timezone: string }, input: CreateAgentInput, now = new Date()): Promise<Agent> {
@@ -74,6 +80,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     timezone: booking?.timezone ?? user.timezone,
     sheetsLogging: input.sheetsLogging ?? false,
     notify: input.notify ?? ("important" as const),
+    recordingEnabled: input.recordingEnabled ?? true,
     status: input.status ?? ("active" as const),
     createdAt: now,
     updatedAt: now,
@@ -90,9 +97,31 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     if (!row) throw new Error("insert returned no row");
     return row;
   } catch (error) {
+    // The insert may have committed with only its answer lost: read back before deleting, or
+    // the stored agent would point at an assistant we deleted.
+    const stored = await readBack(deps.db, draft.id);
+    if (stored === "unknown") {
+      // Neither answer is known: keep the assistant. If no row exists, the hourly sweep deletes it (ADR 0104).
+      deps.logger.error("agent insert failed after Vapi created its assistant and the row could not be read back; assistant left to the sweep", { agentId: draft.id, assistantId, ...describeError(error) });
+      throw new AppError("internal_error", "The agent could not be saved. Reload your agents before trying again.");
+    }
+    if (stored) {
+      deps.logger.warn("agent insert answered an error but the row was written; kept", { agentId: draft.id, ...describeError(error) });
+      return stored;
+    }
     await deleteAssistantQuietly(deps, assistantId, draft.id);
     deps.logger.error("agent insert failed after Vapi created its assistant; assistant deleted", { agentId: draft.id, ...describeError(error) });
     throw new AppError("internal_error", "The agent could not be saved, so nothing was created. Please try again.");
+  }
+}
+
+/** The agent row by id after a failed insert: the row, null when there is none, or "unknown" when the read fails too. */
+async function readBack(db: Database, id: string): Promise<Agent | null | "unknown"> {
+  try {
+    const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+    return row ?? null;
+  } catch {
+    return "unknown";
   }
 }
 
@@ -142,7 +171,7 @@ export async function deleteAgent(deps: AgentDeps, userId: string, id: string): 
 /** The columns an input sets; `booking` merges into the current settings. */
 function changesFrom(input: UpdateAgentInput): Partial<Agent> {
   const changes: Partial<Agent> = {};
-  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "notify", "status"] as const;
+  const plain = ["name", "greeting", "businessDescription", "systemPrompt", "faq", "policies", "transferNumber", "sheetsLogging", "notify", "recordingEnabled", "status"] as const;
   for (const key of plain) {
     if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
   }

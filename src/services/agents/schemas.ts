@@ -1,16 +1,17 @@
 /**
  * Input schemas of /api/agents (DESIGN §12). Limits keep every agent within what Vapi accepts
- * (an assistant name of at most 40 characters, a first message of at most 1000) and keep the
- * assembled system prompt a sensible size.
+ * (an assistant name of at most 40 characters, a first message of at most 1000 with our AI and
+ * recording disclosure before the greeting) and keep the assembled system prompt a sensible size.
  */
 import { z } from "zod";
 import { isKnownVoice } from "../../data/voices";
 import { e164Schema, multiLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { DAYS } from "../assistant/business-hours";
+import { DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX } from "../assistant/disclosure";
 
 export const LIMITS = {
   name: 40,
-  greeting: 1000,
+  greeting: FIRST_MESSAGE_MAX - DISCLOSURE_MAX_LENGTH,
   text: 5000,
   faqPairs: 50,
   question: 300,
@@ -104,6 +105,8 @@ function buildAgentSchemas() {
     sheetsLogging: z.boolean().optional(),
     /** Which calls the owner is e-mailed about (important = booked, follow-up needed, or refused). */
     notify: z.enum(["all", "important", "none"], { message: "must be all, important or none" }).optional(),
+    /** Whether Vapi records the calls (default true); the disclosure callers hear follows it. */
+    recordingEnabled: z.boolean().optional(),
     status: statusSchema.optional(),
   });
 

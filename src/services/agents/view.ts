@@ -1,6 +1,8 @@
 /** An agent row as the API shows it (DESIGN §12): camelCase, booking grouped, ISO times. */
 import type { agents } from "../../db/schema";
 import { normalizeBusinessHours } from "../assistant/business-hours";
+import { firstWords } from "../assistant/disclosure";
+import { literal } from "../assistant/system-prompt";
 
 export type Agent = typeof agents.$inferSelect;
 
@@ -28,6 +30,11 @@ export function agentJson(agent: Agent) {
     },
     sheetsLogging: agent.sheetsLogging,
     notify: agent.notify,
+    recordingEnabled: agent.recordingEnabled,
+    /** What callers are told before the greeting (DESIGN §12): always that it is an AI, and whether it records. */
+    disclosure: { ai: true as const, recording: agent.recordingEnabled },
+    /** Exactly what callers hear first: the disclosure, then the greeting (ADR 0121). */
+    firstMessage: firstWords({ greeting: literal(agent.greeting), recordingEnabled: agent.recordingEnabled }),
     vapiAssistantId: agent.vapiAssistantId,
     createdAt: agent.createdAt.toISOString(),
     updatedAt: agent.updatedAt.toISOString(),

@@ -9,9 +9,11 @@
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { CALL_STRUCTURED_DATA_SCHEMA } from "../../integrations/vapi/structured-data";
+import { firstWords } from "./disclosure";
 import { buildSystemPrompt, literal, type PromptSource } from "./system-prompt";
 import { buildTools } from "./tools";
 
+export { callerDisclosure, firstWords } from "./disclosure";
 export { buildSystemPrompt } from "./system-prompt";
 export { BOOK_APPOINTMENT, CANCEL_APPOINTMENT, CHECK_AVAILABILITY, MOVE_APPOINTMENT } from "./tools";
 
@@ -52,6 +54,8 @@ export interface AssistantSource extends PromptSource {
   greeting: string;
   voiceProvider: string;
   voiceId: string;
+  /** Vapi records the call (artifactPlan) and the first words say so (ADR 0121). */
+  recordingEnabled: boolean;
 }
 
 export interface AssistantContext {
@@ -59,12 +63,26 @@ export interface AssistantContext {
   appUrl: string;
   /** The Vapi webhook credential (HMAC) that signs every message to our server URL. */
   credentialId: string;
+  /** ENVIRONMENT_ID: stamped on the assistant's metadata and name (ADR 0120). */
+  environmentId: string;
+}
+
+/** Vapi's limit on names (assistants, phone numbers, credentials: CreateAssistantDto and the stand-in). */
+export const VAPI_NAME_MAX = 40;
+
+/**
+ * A name as Vapi shows it in the dashboard, led by the environment so people sharing one Vapi
+ * org see whose an object is: "[staging] Bella's Front Desk", cut to Vapi's 40 characters.
+ */
+export function vapiName(environmentId: string, name: string): string {
+  return `[${environmentId}] ${name}`.slice(0, VAPI_NAME_MAX).trim();
 }
 
 export function buildAssistant(agent: AssistantSource, context: AssistantContext): Vapi.CreateAssistantDto {
   return {
-    name: agent.name.slice(0, 40),
-    firstMessage: literal(agent.greeting),
+    name: vapiName(context.environmentId, agent.name),
+    // The AI (and recording) disclosure first, then the owner's greeting (ADR 0121).
+    firstMessage: firstWords({ greeting: literal(agent.greeting), recordingEnabled: agent.recordingEnabled }),
     firstMessageMode: "assistant-speaks-first",
     maxDurationSeconds: MAX_CALL_SECONDS,
     endCallMessage: "Thank you for calling. Goodbye!",
@@ -83,12 +101,14 @@ export function buildAssistant(agent: AssistantSource, context: AssistantContext
       summaryPlan: { enabled: true },
       structuredDataPlan: { enabled: true, schema: CALL_STRUCTURED_DATA_SCHEMA },
     },
-    metadata: { agentId: agent.id, userId: agent.userId },
+    artifactPlan: { recordingEnabled: agent.recordingEnabled },
+    // `environmentId` is what the orphan sweep and the deploy's checks select by (ADR 0120).
+    metadata: { agentId: agent.id, userId: agent.userId, environmentId: context.environmentId },
   };
 }
 
 /** Our webhook as a Vapi `server`: used by assistants (with a retry plan) and phone numbers. */
-export function webhookServer(context: AssistantContext, options: { withBackoff?: boolean } = {}): Vapi.Server {
+export function webhookServer(context: Pick<AssistantContext, "appUrl" | "credentialId">, options: { withBackoff?: boolean } = {}): Vapi.Server {
   return {
     url: `${context.appUrl}${WEBHOOK_PATH}`,
     credentialId: context.credentialId,

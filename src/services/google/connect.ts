@@ -79,16 +79,22 @@ async function completeConnect(
   const signal = deadline(CONNECT_TIMEOUT_MS);
   try {
     const issued = await exchangeCode(settings, query.code, consumed.codeVerifier, signal);
+    const previous = await loadConnection(deps, consumed.userId);
     if (REQUIRED_SCOPES.some((scope) => !issued.scopes.includes(scope))) {
-      await revokeToken(settings, issued.refreshToken ?? issued.accessToken, signal).catch(() => undefined);
+      // The partial grant is dropped, unless a connection we keep may share it (same account:
+      // revoking would end that one too, ADR 0300).
+      if (!previous?.refreshTokenCiphertext) await revokeToken(settings, issued.refreshToken ?? issued.accessToken, signal).catch(() => undefined);
       return { ok: false, reason: "missing_scopes" };
     }
     if (!issued.refreshToken) return { ok: false, reason: "missing_refresh_token" };
     const email = await fetchAccountEmail(settings, issued.accessToken, signal);
-    const previous = await loadConnection(deps, consumed.userId);
     const connection = await saveConnection(deps, consumed.userId, { email, scopes: issued.scopes, refreshToken: issued.refreshToken, accessToken: issued.accessToken, expiresInMs: issued.expiresInMs });
-    // The grant this replaces is revoked (never the new one, should Google hand the same back).
-    if (previous?.refreshTokenCiphertext) await revokeStored(deps, previous, issued.refreshToken).catch(() => undefined);
+    // Google keeps one grant per account and client, and revoking any token of it ends all of
+    // it (ADR 0300): the old token of the same account is the new token's grant, so it is left
+    // alone. Only a grant of another account, which this connection no longer uses, is revoked.
+    if (previous?.refreshTokenCiphertext && !sameAccount(previous.googleEmail, email)) {
+      await revokeStored(deps, previous, issued.refreshToken).catch(() => undefined);
+    }
     // The call log's spreadsheet is made now; if Google fails here the queue makes it later.
     await ensureSpreadsheet(deps, connection, { accessToken: issued.accessToken, apiBaseUrl: settings.apiBaseUrl, signal }).catch((error: unknown) =>
       deps.logger.warn("call log spreadsheet not created on connect; the queue will retry", { error: error instanceof Error ? error.message : String(error) }),
@@ -101,6 +107,11 @@ async function completeConnect(
     }
     throw error;
   }
+}
+
+/** Google e-mail addresses compare without case. */
+function sameAccount(stored: string | null, email: string): boolean {
+  return stored !== null && stored.trim().toLowerCase() === email.trim().toLowerCase();
 }
 
 async function revokeStored(deps: GoogleDeps, row: NonNullable<Awaited<ReturnType<typeof loadConnection>>>, keep?: string) {

@@ -16,7 +16,7 @@ import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../.
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import type { Logger } from "../../lib/logger";
 import { sqlState } from "../../lib/sql-state";
-import { webhookServer } from "../assistant";
+import { vapiName, webhookServer } from "../assistant";
 import { isOwnNumber, judgeDestination } from "../destinations";
 import { webhookCredentialId } from "../vapi/credential";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
@@ -128,6 +128,8 @@ export async function buyPhoneNumber(
     const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
     const request: Vapi.CreatePhoneNumbersRequest = {
       provider: "vapi",
+      // Vapi numbers carry no metadata; the name says whose environment bought it (ADR 0120).
+      name: vapiName(deps.config.ENVIRONMENT_ID, "Agentline number"),
       ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
       server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
       ...(fallback ? { fallbackDestination: { type: "number", number: fallback } } : {}),

@@ -16,13 +16,13 @@ export const CREDENTIAL_SETTING_KEY = "vapi_credential_id";
 export async function webhookCredentialId(
   db: Database,
   vapi: VapiClient,
-  config: Pick<Config, "VAPI_CREDENTIAL_ID" | "VAPI_WEBHOOK_SECRET">,
+  config: Pick<Config, "VAPI_CREDENTIAL_ID" | "VAPI_WEBHOOK_SECRET" | "ENVIRONMENT_ID">,
 ): Promise<string> {
   if (config.VAPI_CREDENTIAL_ID) return config.VAPI_CREDENTIAL_ID;
   const [stored] = await db.select({ value: appSettings.value }).from(appSettings).where(eq(appSettings.key, CREDENTIAL_SETTING_KEY)).limit(1);
   if (stored) return stored.value;
   const secret = requireSetting(config.VAPI_WEBHOOK_SECRET, "VAPI_WEBHOOK_SECRET", "voice agents");
-  const created = await createWebhookCredential(vapi, secret);
+  const created = await createWebhookCredential(vapi, secret, config.ENVIRONMENT_ID);
   // Two first uses at once both create one; the first stored wins and the other stays unused at Vapi.
   const [kept] = await db
     .insert(appSettings)

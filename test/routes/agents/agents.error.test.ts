@@ -6,7 +6,7 @@ import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
-import { agentInput, createAgentVia, failingWrites, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
+import { agentInput, createAgentVia, databaseError, failingWrites, lostResponses, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
@@ -98,6 +98,39 @@ describe("when our database fails after Vapi succeeded", () => {
     expect(logged).not.toContain("SECRET-PARAMS");
   });
 
+  it("create whose insert committed but whose answer was lost keeps the agent and its assistant (read back before deleting)", async () => {
+    const { user } = await createUser();
+    const logger = recordingLogger();
+    const mark = await vapi.mark();
+    const deps = { db: lostResponses(db), config, logger, vapi: createVapiClient(config) };
+    const agent = await createAgent(deps, user, agentInput());
+
+    expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
+    const [row] = await agentRows(user.id);
+    expect(row).toEqual(agent);
+    expect(await assistantAtVapi(row?.vapiAssistantId ?? "")).toMatchObject({ metadata: { agentId: agent.id } });
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: "warn", msg: "agent insert answered an error but the row was written; kept" }));
+  });
+
+  it("create whose insert and read-back both fail leaves the assistant to the hourly sweep, and says so", async () => {
+    const { user } = await createUser();
+    const logger = recordingLogger();
+    const mark = await vapi.mark();
+    const down = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property === "insert" || property === "select") return failingWrites(target, databaseError(), ["insert"]).insert;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const deps = { db: down, config, logger, vapi: createVapiClient(config) };
+    await expect(createAgent(deps, user, agentInput())).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("Reload your agents") });
+    expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
+    const [created] = await vapiRequests(mark, "POST", "/assistant");
+    expect(created).toBeDefined();
+    expect(await agentRows(user.id)).toEqual([]);
+    expect(logger.entries).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringContaining("left to the sweep") }));
+  });
+
   it("update puts the assistant back as the stored row describes it", async () => {
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
@@ -106,8 +139,8 @@ describe("when our database fails after Vapi succeeded", () => {
     await expect(updateAgent(deps, user.id, agent.id, { greeting: "Never saved" })).rejects.toMatchObject({ code: "internal_error" });
 
     const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
-    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual(["Never saved", agent.greeting]);
-    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe(agent.greeting);
+    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual([expect.stringMatching(/ Never saved$/), agent.firstMessage]);
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe(agent.firstMessage);
     expect((await agentRows(user.id))[0]?.greeting).toBe(agent.greeting);
   });
 });
@@ -125,7 +158,7 @@ describe("when another request changes the agent at the same time", () => {
     await expect(updateAgent(deps, user.id, agent.id, { greeting: "My edit" })).rejects.toMatchObject({ code: "conflict", status: 409 });
 
     const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
-    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual(["My edit", "The other edit"]);
+    expect(patches.map((p) => (p.body as Vapi.CreateAssistantDto).firstMessage)).toEqual([expect.stringMatching(/ My edit$/), expect.stringMatching(/ The other edit$/)]);
     expect((await agentRows(user.id))[0]?.greeting).toBe("The other edit");
   });
 });

@@ -24,7 +24,9 @@ describe("POST /api/agents", () => {
 
     const [sent] = await vapiRequests(mark, "POST", "/assistant");
     const payload = sent?.body as Vapi.CreateAssistantDto;
-    expect(payload.firstMessage).toBe("Hi, thanks for calling Bella Hair Studio! How can I help?");
+    // The AI and recording disclosure comes first, then the owner's greeting (ADR 0121).
+    expect(payload.firstMessage).toBe("You're speaking with an AI assistant, and this call is recorded. Hi, thanks for calling Bella Hair Studio! How can I help?");
+    expect(payload.artifactPlan).toEqual({ recordingEnabled: true });
     expect(systemMessageOf(payload)).toContain("Bella Hair Studio is a hair salon in downtown Austin.");
     expect(systemMessageOf(payload)).toContain("Q: Do you take walk-ins?");
     expect(toolNames(payload)).toEqual(["endCall"]);
@@ -33,10 +35,10 @@ describe("POST /api/agents", () => {
     expect(payload.server).toMatchObject({ url: "http://127.0.0.1:8787/api/webhooks/vapi", backoffPlan: { type: "exponential" } });
     expect(payload.analysisPlan?.summaryPlan).toEqual({ enabled: true });
     expect(payload.analysisPlan?.structuredDataPlan?.schema?.properties).toHaveProperty("appointmentBooked");
-    expect(payload.metadata).toEqual({ agentId: agent.id, userId: user.id });
+    expect(payload.metadata).toEqual({ agentId: agent.id, userId: user.id, environmentId: "local" });
     expect(payload.voice).toEqual({ provider: "vapi", voiceId: "Elliot" });
 
-    expect(await assistantAtVapi(agent.vapiAssistantId)).toMatchObject({ name: "Bella's Front Desk", metadata: { agentId: agent.id } });
+    expect(await assistantAtVapi(agent.vapiAssistantId)).toMatchObject({ name: "[local] Bella's Front Desk", metadata: { agentId: agent.id, environmentId: "local" } });
     expect(agent).toEqual({
       id: expect.any(String),
       name: "Bella's Front Desk",
@@ -60,6 +62,9 @@ describe("POST /api/agents", () => {
       },
       sheetsLogging: false,
       notify: "important",
+      recordingEnabled: true,
+      disclosure: { ai: true, recording: true },
+      firstMessage: "You're speaking with an AI assistant, and this call is recorded. Hi, thanks for calling Bella Hair Studio! How can I help?",
       vapiAssistantId: expect.any(String),
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
@@ -98,7 +103,7 @@ describe("the webhook credential", () => {
     expect(created).toHaveLength(1);
     expect(created[0]?.body).toEqual({
       provider: "webhook",
-      name: "Agentline webhook",
+      name: "Agentline webhook (local)",
       authenticationPlan: {
         type: "hmac",
         secretKey: testEnv.VAPI_WEBHOOK_SECRET,
@@ -149,6 +154,41 @@ describe("GET /api/agents", () => {
 });
 
 describe("PATCH /api/agents/:id", () => {
+  it("turning recording off reaches Vapi's artifact plan, and the first words stop saying the call is recorded", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, { greeting: "Thanks for calling Bella!" });
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.artifactPlan).toEqual({ recordingEnabled: true });
+
+    const off = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { recordingEnabled: false } });
+    expect(off.status).toBe(200);
+    const { agent: updated } = (await off.json()) as { agent: AgentJson };
+    expect(updated).toMatchObject({
+      recordingEnabled: false,
+      disclosure: { ai: true, recording: false },
+      firstMessage: "You're speaking with an AI assistant. Thanks for calling Bella!",
+      greeting: "Thanks for calling Bella!",
+    });
+    const atVapi = await assistantAtVapi(agent.vapiAssistantId);
+    expect(atVapi?.artifactPlan).toEqual({ recordingEnabled: false });
+    expect(atVapi?.firstMessage).toBe(updated.firstMessage);
+
+    // A greeting that tries to drop the disclosure still comes after it.
+    const greeting = "This is not an AI and nothing is recorded. Hi!";
+    await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { greeting, recordingEnabled: true } });
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe(`You're speaking with an AI assistant, and this call is recorded. ${greeting}`);
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.artifactPlan).toEqual({ recordingEnabled: true });
+  });
+
+  it("refuses a recordingEnabled that is not a boolean, changing nothing", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const mark = await vapi.mark();
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { recordingEnabled: "no" } });
+    expect(response.status).toBe(400);
+    expect(await vapiRequests(mark, "PATCH")).toEqual([]);
+    expect(((await (await call(`/api/agents/${agent.id}`, { cookie })).json()) as { agent: AgentJson }).agent.recordingEnabled).toBe(true);
+  });
+
   it("patches the assistant with the full new payload, then the row", async () => {
     const { cookie } = await createUser();
     const agent = await createAgentVia(cookie);
@@ -171,13 +211,13 @@ describe("PATCH /api/agents/:id", () => {
     const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
     expect(patches).toHaveLength(1);
     const payload = patches[0]?.body as Vapi.CreateAssistantDto;
-    expect(payload.firstMessage).toBe("Hello from Bella!");
+    expect(payload.firstMessage).toBe("You're speaking with an AI assistant, and this call is recorded. Hello from Bella!");
     expect(systemMessageOf(payload)).toContain("Q: Is there parking?");
     expect(systemMessageOf(payload)).not.toContain("walk-ins");
     expect(toolNames(payload)).toEqual(["endCall", "transferCall", "function:check_availability", "function:book_appointment", "function:cancel_appointment", "function:move_appointment"]);
     expect(payload.server?.credentialId).toEqual(expect.any(String));
     expect(payload.analysisPlan?.structuredDataPlan?.enabled).toBe(true);
-    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe("Hello from Bella!");
+    expect((await assistantAtVapi(agent.vapiAssistantId))?.firstMessage).toBe("You're speaking with an AI assistant, and this call is recorded. Hello from Bella!");
   });
 
   it("removes tools when they are turned off", async () => {

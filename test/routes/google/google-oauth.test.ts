@@ -1,12 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { googleConnections, oauthStates } from "../../../src/db/schema";
+import { decryptToken, tokenKeyring } from "../../../src/integrations/google/crypto";
 import { hashToken } from "../../../src/lib/tokens";
 import { signUp } from "../../support/accounts";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
-import { google, SCOPES } from "../../support/google";
+import { config, connectionRow, google, issueTokens, SCOPES } from "../../support/google";
 import { call, errorOf } from "../../support/http";
 import { googleOAuthError } from "../../support/vendor-errors";
 
@@ -36,6 +37,81 @@ async function callback(redirect: URL, cookie?: string) {
   expect(response.status).toBe(302);
   return new URL(response.headers.get("location") as string);
 }
+
+/** Consent as a given Google account (the stand-in's `login_hint`), so this test's grant is its own. */
+async function consentAs(cookie: string, email: string, scope?: string) {
+  const consentUrl = await begin(cookie);
+  consentUrl.searchParams.set("login_hint", email);
+  return callback(await consent(consentUrl, "allow", scope), cookie);
+}
+
+/** The refresh token we keep for the user, decrypted. */
+async function storedRefreshToken(userId: string): Promise<string> {
+  const [row] = await db.select().from(googleConnections).where(eq(googleConnections.userId, userId));
+  const keyring = await tokenKeyring(config.GOOGLE_ENCRYPTION_KEY as string);
+  return decryptToken(keyring, row?.keyVersion ?? 1, userId, "refresh_token", row?.refreshTokenCiphertext as string);
+}
+
+/** What Google's token endpoint answers a refresh with that token. */
+async function refreshWith(refreshToken: string): Promise<number> {
+  const response = await fetch(`${google.url}/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: config.GOOGLE_CLIENT_ID as string, client_secret: config.GOOGLE_CLIENT_SECRET as string }),
+  });
+  return response.status;
+}
+
+describe("reconnecting Google (one grant per account and client: revoking any token ends it all)", () => {
+  it("with the same account, the old token is not revoked, so the new grant keeps working", async () => {
+    const { cookie, user } = await signUp();
+    const email = `same-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    expect((await consentAs(cookie, email)).searchParams.get("google")).toBe("connected");
+    const first = await storedRefreshToken(user.id);
+    const mark = await google.mark();
+    expect((await consentAs(cookie, email)).searchParams.get("google")).toBe("connected");
+    const second = await storedRefreshToken(user.id);
+    expect(second).not.toBe(first);
+    expect((await google.requests(mark)).filter((r) => r.path === "/revoke")).toEqual([]);
+    expect(await refreshWith(second)).toBe(200);
+    expect(await connectionRow(user.id)).toMatchObject({ googleEmail: email, status: "ok" });
+  });
+
+  it("with another account, the old account's grant is revoked and the new one works", async () => {
+    const { cookie, user } = await signUp();
+    const before = `before-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const after = `after-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    await consentAs(cookie, before);
+    const old = await storedRefreshToken(user.id);
+    const mark = await google.mark();
+    expect((await consentAs(cookie, after)).searchParams.get("google")).toBe("connected");
+    const revokes = (await google.requests(mark)).filter((r) => r.path === "/revoke");
+    expect(revokes.map((r) => r.query.token ?? (r.body as { token?: string } | undefined)?.token)).toEqual([old]);
+    expect(await refreshWith(old)).toBe(400);
+    expect(await refreshWith(await storedRefreshToken(user.id))).toBe(200);
+    expect(await connectionRow(user.id)).toMatchObject({ googleEmail: after, status: "ok" });
+  });
+
+  it("a reconnect that comes back without the scopes leaves the working connection's grant alone", async () => {
+    const { cookie, user } = await signUp();
+    const email = `partial-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    await consentAs(cookie, email);
+    const working = await storedRefreshToken(user.id);
+    expect((await consentAs(cookie, email, "openid email")).searchParams.get("reason")).toBe("missing_scopes");
+    expect(await storedRefreshToken(user.id)).toBe(working);
+    expect(await refreshWith(working)).toBe(200);
+  });
+
+  it("the stand-in models Google: revoking an older token of an account also ends the newer one", async () => {
+    const email = `grant-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const older = (await issueTokens(SCOPES, email)).refreshToken;
+    const newer = (await issueTokens(SCOPES, email)).refreshToken;
+    const otherAccount = (await issueTokens(SCOPES, `other-${email}`)).refreshToken;
+    expect((await fetch(`${google.url}/revoke?token=${encodeURIComponent(older)}`, { method: "POST" })).status).toBe(200);
+    expect(await refreshWith(newer)).toBe(400);
+    expect(await refreshWith(otherAccount)).toBe(200);
+  });
+});
 
 describe("connecting Google", () => {
   it("runs the OAuth flow end to end: consent with PKCE and state, tokens stored encrypted, call log made, /api/me reports it", async () => {

@@ -42,6 +42,8 @@ describe("POST /api/phone-numbers", () => {
     expect(credential).toEqual(expect.any(String));
     expect(sent?.body).toEqual({
       provider: "vapi",
+      // Vapi numbers have no metadata: the name says which environment bought it (ADR 0120).
+      name: "[local] Agentline number",
       server: { url: "http://127.0.0.1:8787/api/webhooks/vapi", credentialId: credential },
     });
     expect(number).toEqual({

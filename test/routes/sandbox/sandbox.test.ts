@@ -14,7 +14,7 @@ const sandboxEnv = () => envWith({ AGENTLINE_MODE: "sandbox", SANDBOX_INBOX_URL:
 
 describe("GET /sandbox", () => {
   it("is a 404 outside sandbox mode, page and JSON alike", async () => {
-    for (const env of [testEnv, envWith({ AGENTLINE_MODE: "production", SANDBOX_INBOX_URL: `${standInUrl("smtp")}/messages` })]) {
+    for (const env of [testEnv, envWith({ AGENTLINE_MODE: "development", SANDBOX_INBOX_URL: `${standInUrl("smtp")}/messages` })]) {
       for (const path of ["/sandbox", "/api/sandbox"]) {
         const response = await call(path, { env });
         expect(response.status).toBe(404);

@@ -28,7 +28,7 @@ const minutesBefore = (now: Date, minutes: number) => new Date(now.getTime() - m
 
 function sweep(now: Date, options: { maxDeletions?: number; pageSize?: number } = {}) {
   const logger = recordingLogger();
-  return { logger, run: () => sweepOrphanedAssistants({ db, vapi: client(), logger }, { now, ...options }) };
+  return { logger, run: () => sweepOrphanedAssistants({ db, vapi: client(), logger, environmentId: "local" }, { now, ...options }) };
 }
 
 afterEach(() => vapi.reset());
@@ -56,17 +56,71 @@ describe("sweepOrphanedAssistants", () => {
     const now = testDay();
     const { user } = await createUser();
     const agent = await bookingAgent(user.id);
-    const live = await datedAssistant(minutesBefore(now, 60), { agentId: agent.id, userId: user.id });
+    const live = await datedAssistant(minutesBefore(now, 60), { agentId: agent.id, userId: user.id, environmentId: "local" });
     const foreign = await datedAssistant(minutesBefore(now, 60), { owner: "someone else" });
     const bare = await datedAssistant(minutesBefore(now, 60), undefined);
-    const malformed = await datedAssistant(minutesBefore(now, 60), { agentId: "not-a-uuid", userId: user.id });
-    const otherEnvironment = await datedAssistant(minutesBefore(now, 60), { agentId: crypto.randomUUID(), userId: crypto.randomUUID() });
+    const malformed = await datedAssistant(minutesBefore(now, 60), { agentId: "not-a-uuid", userId: user.id, environmentId: "local" });
+    const otherEnvironment = await datedAssistant(minutesBefore(now, 60), { agentId: crypto.randomUUID(), userId: crypto.randomUUID(), environmentId: "local" });
     const result = await sweep(now).run();
     const deleted = result.deleted.map((entry) => entry.assistantId);
     for (const kept of [live, foreign, bare, malformed, otherEnvironment]) {
       expect(deleted).not.toContain(kept.id);
       expect(await assistantAtVapi(kept.id)).toBeDefined();
     }
+  });
+
+  it("keeps another environment's assistant that shares our user ids; deletes our own orphan beside it", async () => {
+    const now = testDay();
+    // A staging deployment on a Neon branch of this database: same users, its own agents.
+    const staging = await datedAssistant(minutesBefore(now, 30), await orphanMetadata("staging"));
+    const ours = await datedAssistant(minutesBefore(now, 30), await orphanMetadata());
+    const result = await sweep(now).run();
+    const deleted = result.deleted.map((entry) => entry.assistantId);
+    expect(deleted).toContain(ours.id);
+    expect(await assistantAtVapi(ours.id)).toBeUndefined();
+    expect(deleted).not.toContain(staging.id);
+    expect(await assistantAtVapi(staging.id)).toBeDefined();
+  });
+
+  it("never deletes an assistant without the environment stamp, and names them in one log line per run", async () => {
+    const now = testDay();
+    const { agentId, userId } = await orphanMetadata();
+    const unstamped = [
+      await datedAssistant(minutesBefore(now, 30), { agentId, userId }),
+      await datedAssistant(minutesBefore(now, 40), { agentId: crypto.randomUUID(), userId }),
+    ];
+    const { run, logger } = sweep(now);
+    const result = await run();
+    for (const kept of unstamped) {
+      expect(result.deleted.map((entry) => entry.assistantId)).not.toContain(kept.id);
+      expect(await assistantAtVapi(kept.id)).toBeDefined();
+    }
+    expect(result.unstamped).toBe(2);
+    const lines = logger.entries.filter((entry) => entry.msg.startsWith("assistants with our metadata but no environment stamp kept"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.fields).toMatchObject({ count: 2, assistantIds: unstamped.map((assistant) => assistant.id) });
+  });
+
+  it("keeps an assistant whose id an agents row holds, whatever its metadata names", async () => {
+    const now = testDay();
+    const { user } = await createUser();
+    // Its metadata names an agent we do not have, yet a row points at it (e.g. an agent re-linked by hand).
+    const held = await datedAssistant(minutesBefore(now, 30), { agentId: crypto.randomUUID(), userId: user.id, environmentId: "local" });
+    await bookingAgent(user.id, { vapiAssistantId: held.id });
+    const result = await sweep(now).run();
+    expect(result.deleted.map((entry) => entry.assistantId)).not.toContain(held.id);
+    expect(await assistantAtVapi(held.id)).toBeDefined();
+  });
+
+  it("checks createdAt itself: an orphan younger than the margin survives a list that ignored createdAtLt", async () => {
+    const now = testDay();
+    const young = await datedAssistant(minutesBefore(now, 2), await orphanMetadata());
+    // The list answers as if its filter had been dropped: the young assistant is on it.
+    await vapi.fault({ method: "GET", path: "/assistant", status: 200, body: [await assistantAtVapi(young.id)] });
+    const result = await sweep(now).run();
+    expect(result.examined).toBe(1);
+    expect(result.deleted).toEqual([]);
+    expect(await assistantAtVapi(young.id)).toBeDefined();
   });
 
   it("is idempotent: a second run deletes nothing", async () => {

@@ -2,6 +2,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { useMemo, useState } from "react";
+// The worker's own wording of the disclosure, so the preview is word for word what callers hear.
+import { DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX, firstWords } from "../../../src/services/assistant/disclosure";
 import type { Agent, Notify } from "../lib/agent-types";
 import { checkFaq, checkHours } from "../lib/agent-types";
 import { ApiError, client, unwrap } from "../lib/api";
@@ -24,6 +26,7 @@ type Form = {
   transferNumber: string;
   sheetsLogging: boolean;
   notify: Notify;
+  recordingEnabled: boolean;
   booking: Agent["booking"] & { appointmentMinutes: number };
 };
 
@@ -39,6 +42,7 @@ function toForm(agent: Agent): Form {
     transferNumber: agent.transferNumber ?? "",
     sheetsLogging: agent.sheetsLogging,
     notify: agent.notify,
+    recordingEnabled: agent.recordingEnabled,
     booking: agent.booking,
   };
 }
@@ -94,7 +98,21 @@ export function AgentForm({ agent }: { agent: Agent }) {
       <Card title="Basics">
         <div className="space-y-4">
           <Field label="Name" value={form.name} maxLength={40} onChange={(e) => set({ name: e.target.value })} error={problems.name} />
-          <TextArea label="Greeting" rows={2} maxLength={1000} value={form.greeting} onChange={(e) => set({ greeting: e.target.value })} error={problems.greeting} />
+          <TextArea
+            label="Greeting"
+            rows={2}
+            maxLength={FIRST_MESSAGE_MAX - DISCLOSURE_MAX_LENGTH}
+            value={form.greeting}
+            onChange={(e) => set({ greeting: e.target.value })}
+            error={problems.greeting}
+            hint="Callers always hear first that they are speaking with an AI assistant (and, when calls are recorded, that this call is)."
+          />
+          <figure className="rounded-md border border-slate-200 bg-white p-3">
+            <figcaption className="text-sm font-medium text-slate-700">What callers hear first</figcaption>
+            <blockquote className="mt-1 text-sm text-slate-800" data-testid="first-words">
+              {firstWords({ greeting: form.greeting, recordingEnabled: form.recordingEnabled })}
+            </blockquote>
+          </figure>
           <TextArea label="Business description" rows={4} maxLength={5000} value={form.businessDescription} onChange={(e) => set({ businessDescription: e.target.value })} error={problems.businessDescription} />
           <TextArea label="Policies" rows={4} maxLength={5000} value={form.policies} onChange={(e) => set({ policies: e.target.value })} error={problems.policies} />
           <TextArea
@@ -128,6 +146,10 @@ export function AgentForm({ agent }: { agent: Agent }) {
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" className="size-4 accent-indigo-600" checked={form.sheetsLogging} onChange={(e) => set({ sheetsLogging: e.target.checked })} />
             Log every call to my Google Sheet
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.recordingEnabled} onChange={(e) => set({ recordingEnabled: e.target.checked })} />
+            Record calls (callers are told at the start of each call)
           </label>
           <Select label="E-mail me after" value={form.notify} onChange={(e) => set({ notify: e.target.value as Notify })}>
             <option value="all">every call</option>

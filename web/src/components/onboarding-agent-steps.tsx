@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { useState } from "react";
+import { callerDisclosure, DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX } from "../../../src/services/assistant/disclosure";
 import type { Hours } from "../lib/agent-types";
 import { checkFaq, checkHours, DEFAULT_HOURS } from "../lib/agent-types";
 import { client, unwrap } from "../lib/api";
@@ -127,14 +128,14 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
         <TextArea
           label="Greeting"
           rows={2}
-          maxLength={1000}
+          maxLength={FIRST_MESSAGE_MAX - DISCLOSURE_MAX_LENGTH}
           value={draft.greeting}
           onChange={(event) => {
             setDraft({ greeting: event.target.value });
             local.clear("greeting");
           }}
           error={problems.greeting}
-          hint="The first thing callers hear."
+          hint={`Callers first hear "${callerDisclosure({ recordingEnabled: true })}", then this greeting. Recording can be turned off in the agent's settings.`}
         />
         <FaqEditor value={draft.faq} onChange={(faq) => setDraft({ faq })} problems={problems} />
         <TextArea

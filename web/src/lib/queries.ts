@@ -30,7 +30,7 @@ export const healthQuery = queryOptions({
   queryFn: async () => {
     // 503 still says which mode the API is in; only the body matters here.
     const response = await client.health.$get();
-    return (await response.json()) as { ok: boolean; db: string; mode: "production" | "sandbox" | "test" };
+    return (await response.json()) as { ok: boolean; db: string; mode: "production" | "development" | "sandbox" | "test" };
   },
   staleTime: Infinity,
 });
