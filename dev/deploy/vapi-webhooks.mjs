@@ -19,11 +19,12 @@ const MAX_PAGES = 50;
  * The credential the worker creates (src/integrations/vapi/credential.ts webhookCredentialDto;
  * the test keeps them equal).
  * @param {string} secret
+ * @param {string} environmentId
  */
-export function webhookCredentialDto(secret) {
+export function webhookCredentialDto(secret, environmentId) {
   return {
     provider: "webhook",
-    name: "Agentline webhook",
+    name: `Agentline webhook (${environmentId})`.slice(0, 40),
     authenticationPlan: {
       type: "hmac",
       secretKey: secret,
@@ -82,7 +83,7 @@ export const vapiCredentialStep = {
     const pool = /** @type {import("pg").Pool} */ (await ctx.database());
     const secret = ctx.inputs.VAPI_WEBHOOK_SECRET;
     if (!secret) throw new Error("VAPI_WEBHOOK_SECRET is not given to this run: it is the credential's HMAC key");
-    const response = await vapi.fetch("credential", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(webhookCredentialDto(secret)) });
+    const response = await vapi.fetch("credential", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(webhookCredentialDto(secret, ctx.env.vars.ENVIRONMENT_ID ?? ctx.env.name)) });
     const body = /** @type {{ id?: unknown } | undefined} */ (await response.json().catch(() => undefined));
     if (!response.ok || typeof body?.id !== "string") throw new Error(`Vapi refused the webhook credential (${response.status}): ${JSON.stringify(body).slice(0, 300)}`);
     // The one we just made replaces a stored id that Vapi no longer has.

@@ -127,7 +127,7 @@ describe("wrangler.toml's deployed environments", () => {
 
   it("the deploy's copies of the worker's webhook path, credential and Stripe events are the worker's", () => {
     expect(VAPI_WEBHOOK_PATH).toBe(WEBHOOK_PATH);
-    expect(webhookCredentialDto("k")).toEqual(workerCredentialDto("k"));
+    expect(webhookCredentialDto("k", "staging")).toEqual(workerCredentialDto("k", "staging"));
     expect(handledStripeEvents()).toEqual([...HANDLED_STRIPE_EVENTS]);
   });
 });

@@ -159,7 +159,7 @@ async function withoutTransferIfRefused(deps: CallDeps, found: CallContext): Pro
   deps.logger.warn("the agent's transfer number fails the destination policy; this call has no transfer tool", { agentId: found.agent_id, rule: verdict.rule });
   const [agent] = await deps.db.select().from(agents).where(eq(agents.id, found.agent_id)).limit(1);
   if (!agent) return null;
-  const assistant = buildAssistant({ ...agent, transferNumber: null }, { appUrl: deps.config.APP_URL, credentialId: "" });
+  const assistant = buildAssistant({ ...agent, transferNumber: null }, { appUrl: deps.config.APP_URL, credentialId: "", environmentId: deps.config.ENVIRONMENT_ID });
   const model: Vapi.AssistantOverridesModel | undefined = assistant.model;
   return model ? { ...model } : null;
 }
