@@ -114,7 +114,8 @@ for (const backend of backendCases) {
         const otherCalendar = await hold(elsewhere.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "confirmed", "2030-05-03T00:00:00Z");
         const otherOwner = await hold(theirs.id, "2030-05-14T10:00:00Z", "2030-05-14T10:30:00Z", "confirmed", "2030-05-03T00:00:00Z");
 
-        fs.writeFileSync(journalPath, JSON.stringify(journal));
+        // 0007 alone (later migrations are not what this test is about).
+        fs.writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e: { tag: string }) => e.tag <= tag) }));
         expect(await applyMigrations(pool, dir)).toEqual([tag]);
         const rows = async () =>
           Object.fromEntries(

@@ -46,7 +46,7 @@ interface Send {
 
 /** One request straight into the app, with exactly the Origin and cookie given (unlike `call`). */
 async function send(route: RouteUnderTest, { cookie, origin = APP_ORIGIN, id = crypto.randomUUID() }: Send): Promise<Response> {
-  const headers = new Headers({ "cf-connecting-ip": `2001:db8::${Math.floor(Math.random() * 0xffff).toString(16)}` });
+  const headers = new Headers({ "cf-connecting-ip": `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}::1` });
   if (cookie) headers.set("cookie", cookie);
   if (origin !== null) headers.set("origin", origin);
   const init: RequestInit = { method: route.method, headers };

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/env";
+import { rateLimitKeyOfIp } from "../../../src/routes/client-ip";
 import { createPasswordResetToken } from "../../../src/services/accounts";
 import { issueDeviceToken } from "../../../src/services/accounts/device-cookies";
 import { hashPassword } from "../../../src/services/accounts/passwords";
@@ -39,7 +40,7 @@ describe("login limit under a burst", () => {
   it("40 wrong passwords at once for one account from 40 IPs: exactly 10 are judged (401), 30 get 429", async () => {
     const account = await signUp();
     const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => logIn(account.email, `wrong guess ${i}`, { "cf-connecting-ip": `2001:db8:41::${i + 1}` })),
+      Array.from({ length: 40 }, (_, i) => logIn(account.email, `wrong guess ${i}`, { "cf-connecting-ip": `2001:db8:41:${(i + 1).toString(16)}::1` })),
     );
     expect(countStatuses(responses.map((response) => response.status))).toEqual({ 401: 10, 429: 30 });
   });
@@ -67,7 +68,7 @@ describe("current-password check of POST /api/auth/password under a burst", () =
 /** The attack from issue #18 item 9: 25 wrong passwords at once, each from its own address, no device cookie. */
 async function lockOut(email: string) {
   const responses = await Promise.all(
-    Array.from({ length: 25 }, (_, i) => logIn(email, `stranger's guess ${i}`, { "cf-connecting-ip": `2001:db8:18:9::${(i + 1).toString(16)}` })),
+    Array.from({ length: 25 }, (_, i) => logIn(email, `stranger's guess ${i}`, { "cf-connecting-ip": `2001:db8:18${(i + 1).toString(16).padStart(2, "0")}::9` })),
   );
   expect(countStatuses(responses.map((response) => response.status))).toEqual({ 401: 10, 429: 15 });
 }
@@ -178,7 +179,7 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     const owners = await Promise.all(Array.from({ length: 40 }, () => createUser({ passwordHash })));
     const responses = await Promise.all(
       owners.map(async ({ user }, i) => {
-        const headers: Record<string, string> = { "cf-connecting-ip": `2001:db8:18:40::${(i + 1).toString(16)}` };
+        const headers: Record<string, string> = { "cf-connecting-ip": `2001:db8:40${(i + 1).toString(16).padStart(2, "0")}::1` };
         if (i % 2 === 0) headers.cookie = `device=${(await issueDeviceToken(secret, user.email)).token}`;
         return logIn(user.email, password, headers);
       }),
@@ -193,5 +194,27 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     const response = await call("/api/auth/login", { method: "POST", json: { email: account.email, password: account.password }, env });
     expect(response.status).toBe(200);
     expect(deviceCookieFrom(response)).toBeNull();
+  });
+});
+
+describe("per-IP limits count an IPv6 client as its /64", () => {
+  it("keys an address by its /64, an IPv4-mapped one by its IPv4 address, anything else as sent", () => {
+    expect(rateLimitKeyOfIp("2001:db8:41:7::1")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:DB8:41:7:ffff:ffff:ffff:ffff")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:0db8:0041:0007:0:0:0:9")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitKeyOfIp("::1")).toBe("0:0:0:0::/64");
+    expect(rateLimitKeyOfIp("::ffff:203.0.113.9")).toBe("203.0.113.9");
+    expect(rateLimitKeyOfIp("0:0:0:0:0:ffff:203.0.113.9")).toBe("203.0.113.9");
+    expect(rateLimitKeyOfIp("203.0.113.9")).toBe("203.0.113.9");
+    expect(rateLimitKeyOfIp("not:an::ip::at all")).toBe("not:an::ip::at all");
+  });
+
+  it("sign-ups from eleven addresses of one /64 are one client: the 11th is 429", async () => {
+    const prefix = `2001:db8:64:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    const signUpFrom = (i: number) =>
+      call("/api/auth/signup", { method: "POST", headers: { "cf-connecting-ip": `${prefix}::${(i + 1).toString(16)}` }, json: { email: `slash64-${crypto.randomUUID()}@example.test`, password: "one subscriber, many addresses" } });
+    for (let i = 0; i < 10; i++) expect((await signUpFrom(i)).status).toBe(201);
+    expect((await signUpFrom(10)).status).toBe(429);
   });
 });
