@@ -10,8 +10,8 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../../bindings";
 import { type Database, loadDatabaseDriver } from "../../db/client";
-import type { Bindings } from "../../env";
 import type { Logger } from "../../lib/logger";
 import type { SideEffectMessage } from "../../queues/messages";
 import { createServices, type Services } from "../../services/create-services";
