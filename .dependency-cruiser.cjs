@@ -31,9 +31,9 @@ const layers = [
   },
   {
     name: "errors-is-a-leaf",
-    comment: "errors.ts is the error model every layer throws: it imports nothing of ours (middleware/error-handler renders it)",
+    comment: "errors.ts is the error model every layer throws: it imports nothing of ours, nor Hono (middleware/error-handler renders it)",
     from: { path: "^src/errors\\.ts$" },
-    to: { path: "^src/" },
+    to: { path: `^src/|${HONO}` },
   },
   {
     name: "messages-is-a-leaf",

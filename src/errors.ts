@@ -3,8 +3,6 @@
  * body `{"error": {"code", "message", "details"?, "requestId"}}`. A leaf every layer throws from;
  * middleware/error-handler.ts renders it, never a stack.
  */
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-
 const STATUS_BY_CODE = {
   bad_request: 400,
   validation_failed: 400,
@@ -37,12 +35,14 @@ const STATUS_BY_CODE = {
   /** Another delivery of the same webhook is being acted on: retry later. */
   busy: 503,
   upstream_timeout: 504,
-} as const satisfies Record<string, ContentfulStatusCode>;
+} as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
+/** The statuses an error answers with (each has a body, so Hono's `c.json` takes them). */
+export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
 
 export class AppError extends Error {
-  readonly status: ContentfulStatusCode;
+  readonly status: ErrorStatus;
   constructor(
     readonly code: ErrorCode,
     message: string,

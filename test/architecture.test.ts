@@ -77,6 +77,7 @@ describe("the direction of dependencies in src/", () => {
       ["src/config/env.ts", "src/lib/logger.ts"],
       ["src/data/voices.ts", "src/config/packs.ts"],
       ["src/errors.ts", "src/hono-env.ts"],
+      ["src/errors.ts", "node_modules/hono/dist/types/utils/http-status.d.ts"],
       ["src/queues/messages.ts", "src/db/schema.ts"],
       ["src/bindings.ts", "src/durable-objects/credit-account/index.ts"],
       ["src/services/create-services.ts", "src/hono-env.ts"],
