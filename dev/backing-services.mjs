@@ -76,7 +76,7 @@ export async function startBackingServices({ appUrl, dataDir = null, mode = "san
       services.push({ name, kind: "stand-in", detail: smtpPort ? `SMTP on 127.0.0.1:${smtpPort}; inbox at ${service.url}/messages` : service.url });
     }
     // With every service real there is nothing sandboxed to badge; it is still this machine, not
-    // production (whose refusals of local endpoints would stop it: src/env.ts).
+    // production (whose refusals of local endpoints would stop it: src/config/env.ts).
     if (!standInNames.length) ours.AGENTLINE_MODE = "development";
     const workerVars = { ...standIns.bindings, ...vars, ...ours };
     return { services, workerVars, standIns, database, neonHttp, close };

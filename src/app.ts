@@ -3,9 +3,9 @@
  * handler and one not-found handler. `AppType` lets the dashboard use Hono's typed client.
  */
 import { Hono } from "hono";
-import type { HonoEnv } from "./env";
-import { handleError, handleNotFound } from "./errors";
+import type { HonoEnv } from "./hono-env";
 import { limitBody } from "./middleware/body-limit";
+import { handleError, handleNotFound } from "./middleware/error-handler";
 import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";

@@ -1,14 +1,8 @@
 /**
- * The closed set of error codes and the one place that renders them (DESIGN §13):
- * `{"error": {"code", "message", "details"?, "requestId"}}`, never a stack.
+ * The error model (DESIGN §13): the closed set of error codes, their statuses, AppError and the
+ * body `{"error": {"code", "message", "details"?, "requestId"}}`. A leaf every layer throws from;
+ * middleware/error-handler.ts renders it, never a stack.
  */
-import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ConfigError, type HonoEnv } from "./env";
-import { describeError } from "./lib/logger";
-import { isDatabaseUnavailable } from "./lib/sql-state";
-
 const STATUS_BY_CODE = {
   bad_request: 400,
   validation_failed: 400,
@@ -41,12 +35,14 @@ const STATUS_BY_CODE = {
   /** Another delivery of the same webhook is being acted on: retry later. */
   busy: 503,
   upstream_timeout: 504,
-} as const satisfies Record<string, ContentfulStatusCode>;
+} as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
+/** The statuses an error answers with (each has a body, so Hono's `c.json` takes them). */
+export type ErrorStatus = (typeof STATUS_BY_CODE)[ErrorCode];
 
 export class AppError extends Error {
-  readonly status: ContentfulStatusCode;
+  readonly status: ErrorStatus;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -83,44 +79,3 @@ export function errorBody(code: ErrorCode, message: string, requestId?: string, 
 export function validationDetails(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
 }
-
-function render(c: Context<HonoEnv>, error: AppError) {
-  for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
-  return c.json(errorBody(error.code, error.message, c.get("requestId"), error.details), error.status);
-}
-
-export const handleError: ErrorHandler<HonoEnv> = (error, c) => {
-  if (error instanceof AppError) {
-    if (error.status >= 500) c.get("logger")?.error("request failed", { code: error.code, error: error.message });
-    return render(c, error);
-  }
-  if (error instanceof ConfigError) {
-    c.get("logger").error(error.message);
-    return render(c, new AppError("config_invalid", error.message, { problems: error.problems }));
-  }
-  if (error instanceof HTTPException) {
-    const code: ErrorCode =
-      error.status === 413
-        ? "payload_too_large"
-        : error.status === 401
-          ? "unauthenticated"
-          : /malformed json/i.test(error.message)
-            ? "invalid_json"
-            : error.status === 415 || /content-type/i.test(error.message)
-              ? "unsupported_media_type"
-              : "bad_request";
-    return render(c, new AppError(code, error.message || "Bad request"));
-  }
-  const logger = c.get("logger");
-  const detail = describeError(error);
-  if (isDatabaseUnavailable(error)) {
-    logger?.error("database unavailable", detail);
-    return render(c, new AppError("database_unavailable", "The database is not answering right now. Please try again in a moment.", undefined, { "Retry-After": "2" }));
-  }
-  if (logger) logger.error("unhandled error", detail);
-  else console.error(JSON.stringify({ level: "error", msg: "unhandled error", ...detail }));
-  return render(c, new AppError("internal_error", "Something went wrong on our side. Please try again."));
-};
-
-export const handleNotFound: NotFoundHandler<HonoEnv> = (c) =>
-  render(c, new AppError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

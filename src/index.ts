@@ -1,6 +1,6 @@
 /** The worker: the API (fetch), the side-effects consumer (queue), the Cron Trigger (scheduled) and the Durable Objects. */
 import { app } from "./app";
-import type { Bindings } from "./env";
+import type { Bindings } from "./bindings";
 import { createQueueConsumer } from "./queues/consumer";
 import { sideEffectHandlers } from "./queues/handlers";
 import { scheduled } from "./scheduled";

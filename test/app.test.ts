@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type Bindings, ConfigError, type HonoEnv, loadConfig } from "../src/env";
-import { handleError, handleNotFound } from "../src/errors";
+import type { Bindings } from "../src/bindings";
+import { ConfigError, loadConfig } from "../src/config/env";
+import type { HonoEnv } from "../src/hono-env";
 import { validate } from "../src/lib/validate";
 import { limitBody } from "../src/middleware/body-limit";
+import { handleError, handleNotFound } from "../src/middleware/error-handler";
 import { requestContext } from "../src/middleware/request-context";
 import { expectConsoleError } from "./support/console-trap";
 import { envWith, testEnv } from "./support/env";

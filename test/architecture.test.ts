@@ -1,162 +1,129 @@
 /**
- * The direction of dependencies in src/ (issue 13, STYLE.md): routes → services → integrations,
- * db, Durable Objects, queues. Read from the source files' import lines (type-only imports and
- * re-exports count too: a layer should not even know the names of the one above it).
+ * The direction of dependencies in src/ (docs/decisions/1000-dependency-direction.md). The rules
+ * live once, in .dependency-cruiser.cjs, which `npm run lint` runs; this test runs the same
+ * check under `npm test`, and checks that each rule catches the kind of import it is meant to
+ * (a rule whose pattern has drifted would otherwise pass in silence).
  *
- * Runs in the `node` project: it reads files, which workerd cannot.
+ * Runs in the `node` project: it reads files and starts dependency-cruiser, which workerd cannot.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import ts from "typescript";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const SRC = join(ROOT, "src");
+const CONFIG = join(ROOT, ".dependency-cruiser.cjs");
 
+interface PathCondition {
+  path?: string;
+  pathNot?: string;
+  circular?: boolean;
+}
 interface Rule {
-  /** Which importing files (as `src/…` without extension) the rule is about. */
-  from: RegExp;
-  /** Imports they may not have: `src/…` paths without extension, or package names. */
-  forbid: RegExp[];
-  why: string;
+  name: string;
+  comment: string;
+  from: PathCondition;
+  to: PathCondition;
+}
+interface Dependency {
+  resolved: string;
+  dependencyTypes: string[];
+}
+interface Cruise {
+  modules: { source: string; dependencies: Dependency[] }[];
+  summary: { violations: { rule: { name: string }; from: string; to: string; cycle?: { name: string }[] }[] };
 }
 
-const ABOVE_DB = "services|routes|middleware|integrations|queues|scheduled|durable-objects|app|index";
-const RULES: Rule[] = [
-  { from: /^src\/(config|data)\//, forbid: [/^src\//], why: "config/ and data/ are leaves: they import nothing of ours" },
-  // errors.ts is the error model every layer throws; lib/validate needs its hook.
-  { from: /^src\/lib\//, forbid: [/^src\/(?!lib\/|errors$)/], why: "lib/ imports nothing above it (only lib/ and errors)" },
-  { from: /^src\/db\//, forbid: [new RegExp(`^src/(${ABOVE_DB})\\b`)], why: "db/ knows only the tables" },
-  {
-    from: /^src\/integrations\//,
-    forbid: [/^src\/(db|services|routes|middleware|queues|durable-objects|app|index)\b/, /^drizzle-orm\b/, /^hono\b/, /^@hono\//],
-    why: "integrations talk to a vendor: never to our tables (db/, drizzle) nor to the layers above",
-  },
-  {
-    from: /^src\/services\//,
-    forbid: [/^src\/(routes|middleware|app|index|scheduled)\b/, /^hono\b/, /^@hono\//],
-    why: "services don't know HTTP: no Hono, no routes or middleware (cookies belong in middleware or the route)",
-  },
-  {
-    // db/scope's assertId only checks an id's syntax; routes/webhooks verify and parse the vendor's
-    // request with the integration's verify/schema modules (STYLE.md: verify raw body → parse → act).
-    from: /^src\/routes\/(?!webhooks\/)/,
-    forbid: [/^src\/(db\/(?!scope$)|integrations\/|durable-objects\/|queues\/)/, /^drizzle-orm\b/],
-    why: "routes call services; they don't reach the database, vendors, Durable Objects or queues themselves",
-  },
-  {
-    from: /^src\/routes\/webhooks\//,
-    forbid: [/^src\/(db\/(?!scope$)|durable-objects\/|queues\/)/],
-    why: "webhook routes verify and parse, then call services",
-  },
-  { from: /^src\/middleware\//, forbid: [/^src\/routes\//], why: "middleware runs before routes and knows none of them" },
-  {
-    // init builds the request's services (createServices): like it, a composition root.
-    from: /^src\/middleware\/(?!init$)/,
-    forbid: [/^src\/(db|integrations|durable-objects|queues)\//],
-    why: "middleware uses services, not what is below them",
-  },
-  { from: /^src\/queues\/messages$/, forbid: [/^src\//], why: "the message union is a leaf every producer imports" },
-  { from: /^src\/scheduled\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "the Cron Trigger handler is an entry point like queues/, without HTTP" },
-  { from: /^src\/queues\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "queue handlers are entry points like routes, without HTTP" },
-  {
-    // createServices is the composition root the Durable Object builds its clients with.
-    from: /^src\/durable-objects\//,
-    forbid: [/^src\/(routes|middleware|integrations|app)\b/, /^src\/services\/(?!create-services$)/, /^hono\b/],
-    why: "Durable Objects sit below services",
-  },
-];
+const rules: Rule[] = createRequire(import.meta.url)(CONFIG).forbidden;
+const layerRules = rules.filter((rule) => !rule.to.circular);
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith(".d.ts") ? [path] : [];
+/** dependency-cruiser's reading of a path condition: matches `path` (if any) and not `pathNot`. */
+function meets(condition: PathCondition, path: string): boolean {
+  if (condition.path !== undefined && !new RegExp(condition.path).test(path)) return false;
+  if (condition.pathNot !== undefined && new RegExp(condition.pathNot).test(path)) return false;
+  return true;
+}
+
+/** The layer rules an edge breaks, by name. */
+function broken(from: string, to: string): string[] {
+  return layerRules.filter((rule) => meets(rule.from, from) && meets(rule.to, to)).map((rule) => rule.name);
+}
+
+function cruiseSrc(): Cruise {
+  const depcruise = join(ROOT, "node_modules/dependency-cruiser/bin/dependency-cruise.mjs");
+  const result = spawnSync(process.execPath, [depcruise, "src", "--config", CONFIG, "--output-type", "json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
   });
-}
-
-/** `src/a/b` for a file under the repository, without its extension (a folder's module keeps its `/index`). */
-function moduleId(path: string): string {
-  return relative(ROOT, path).replaceAll("\\", "/").replace(/\.(ts|mts|js|mjs)$/, "");
-}
-
-function resolveRelative(fromFile: string, specifier: string): string {
-  const base = resolve(dirname(fromFile), specifier.replace(/\.(js|ts)$/, ""));
-  for (const candidate of [`${base}.ts`, join(base, "index.ts"), base]) {
-    try {
-      if (statSync(candidate).isFile()) return moduleId(candidate);
-    } catch {
-      // try the next candidate
-    }
-  }
-  return moduleId(base);
-}
-
-/** Every import, re-export and dynamic import of a file, as `src/…` ids or package names. */
-function importsOf(file: string, source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map(({ fileName }) =>
-    fileName.startsWith(".") ? resolveRelative(file, fileName) : fileName,
-  );
-}
-
-type Edge = { from: string; to: string };
-
-/** The edges that break a rule, each as `from -> to` with the rule's reason. */
-function violations(edges: Edge[], rules: Rule[] = RULES): { edge: string; why: string }[] {
-  return edges.flatMap(({ from, to }) =>
-    rules
-      .filter((rule) => rule.from.test(from) && rule.forbid.some((pattern) => pattern.test(to)))
-      .map((rule) => ({ edge: `${from} -> ${to}`, why: rule.why })),
-  );
-}
-
-function edgesOfSrc(): Edge[] {
-  return sourceFiles(SRC).flatMap((file) => {
-    const from = moduleId(file);
-    return importsOf(file, readFileSync(file, "utf8")).map((to) => ({ from, to }));
-  });
+  if (!result.stdout) throw new Error(`dependency-cruiser printed nothing: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Cruise;
 }
 
 describe("the direction of dependencies in src/", () => {
-  const found = violations(edgesOfSrc());
+  const cruise = cruiseSrc();
 
-  it("every import follows the layer rules", () => {
-    expect(found.map(({ edge, why }) => `${edge}: ${why}`)).toEqual([]);
+  it("has no import circle and no import against the layer rules", () => {
+    const found = cruise.summary.violations.map(({ rule, from, to, cycle }) =>
+      cycle ? `${rule.name}: ${[from, ...cycle.map((step) => step.name)].join(" -> ")}` : `${rule.name}: ${from} -> ${to}`,
+    );
+    expect(found).toEqual([]);
   });
 
-  it("the checker catches each kind of violation it is meant to", () => {
-    const bad: Edge[] = [
-      { from: "src/lib/schemas", to: "src/services/accounts/passwords" },
-      { from: "src/services/accounts/sessions", to: "hono/cookie" },
-      { from: "src/integrations/vapi/credential", to: "src/db/schema" },
-      { from: "src/integrations/vapi/credential", to: "drizzle-orm" },
-      { from: "src/routes/me/index", to: "src/db/schema" },
-      { from: "src/routes/health/index", to: "drizzle-orm" },
-      { from: "src/routes/generate/index", to: "src/integrations/openrouter/client" },
-      { from: "src/db/client", to: "src/services/credits/index" },
-      { from: "src/middleware/auth", to: "src/db/schema" },
-      { from: "src/routes/billing/index", to: "src/integrations/stripe/client" },
-      { from: "src/routes/google/index", to: "src/integrations/google/oauth" },
-      { from: "src/durable-objects/credit-account/index", to: "src/services/credits/index" },
+  it("each layer rule catches the kind of import it is meant to", () => {
+    const hono = "node_modules/hono/dist/types/helper/cookie/index.d.ts";
+    const drizzle = "node_modules/drizzle-orm/index.d.ts";
+    const bad: [string, string][] = [
+      ["src/config/env.ts", "src/lib/logger.ts"],
+      ["src/data/voices.ts", "src/config/packs.ts"],
+      ["src/errors.ts", "src/hono-env.ts"],
+      ["src/errors.ts", "node_modules/hono/dist/types/utils/http-status.d.ts"],
+      ["src/queues/messages.ts", "src/db/schema.ts"],
+      ["src/bindings.ts", "src/durable-objects/credit-account/index.ts"],
+      ["src/services/create-services.ts", "src/hono-env.ts"],
+      ["src/lib/schemas.ts", "src/services/accounts/passwords.ts"],
+      ["src/services/accounts/sessions.ts", hono],
+      ["src/integrations/vapi/credential.ts", "src/db/schema.ts"],
+      ["src/integrations/vapi/credential.ts", drizzle],
+      ["src/routes/me/index.ts", "src/db/schema.ts"],
+      ["src/routes/health/index.ts", drizzle],
+      ["src/routes/generate/index.ts", "src/integrations/openrouter/client.ts"],
+      ["src/db/client.ts", "src/services/credits/index.ts"],
+      ["src/middleware/auth.ts", "src/db/schema.ts"],
+      ["src/middleware/auth.ts", "src/routes/auth/index.ts"],
+      ["src/routes/billing/index.ts", "src/integrations/stripe/client.ts"],
+      ["src/routes/webhooks/stripe.ts", "src/queues/messages.ts"],
+      ["src/queues/email.ts", hono],
+      ["src/scheduled/index.ts", "src/app.ts"],
+      ["src/durable-objects/credit-account/index.ts", "src/services/credits/index.ts"],
+      ["src/durable-objects/credit-account/index.ts", "src/services/create-services.ts"],
     ];
-    expect(violations(bad).map(({ edge }) => edge)).toEqual(bad.map(({ from, to }) => `${from} -> ${to}`));
-    const fine: Edge[] = [
-      { from: "src/routes/agents/index", to: "src/services/agents/index" },
-      { from: "src/routes/agents/index", to: "src/db/scope" },
-      { from: "src/routes/webhooks/vapi", to: "src/integrations/vapi/verify" },
-      { from: "src/services/agents/index", to: "src/integrations/vapi/client" },
-      { from: "src/lib/validate", to: "src/errors" },
-      { from: "src/durable-objects/credit-account/index", to: "src/services/create-services" },
-      { from: "src/services/billing/refunds", to: "src/durable-objects/credit-account/early-refunds" },
-      { from: "src/routes/auth/index", to: "src/middleware/session-cookie" },
-      { from: "src/middleware/init", to: "src/db/client" },
+    expect(bad.filter(([from, to]) => broken(from, to).length === 0).map(([from, to]) => `${from} -> ${to}`)).toEqual([]);
+    const fine: [string, string][] = [
+      ["src/config/env.ts", "src/config/packs.ts"],
+      ["src/bindings.ts", "src/queues/messages.ts"],
+      ["src/routes/agents/index.ts", "src/hono-env.ts"],
+      ["src/middleware/error-handler.ts", "src/hono-env.ts"],
+      ["src/app.ts", "src/hono-env.ts"],
+      ["src/routes/agents/index.ts", "src/services/agents/index.ts"],
+      ["src/routes/agents/index.ts", "src/db/scope.ts"],
+      ["src/routes/webhooks/vapi.ts", "src/integrations/vapi/verify.ts"],
+      ["src/services/agents/index.ts", "src/integrations/vapi/client.ts"],
+      ["src/lib/validate.ts", "src/errors.ts"],
+      ["src/durable-objects/credit-account/core.ts", "src/config/env.ts"],
+      ["src/services/billing/refunds.ts", "src/durable-objects/credit-account/early-refunds.ts"],
+      ["src/routes/auth/index.ts", "src/middleware/session-cookie.ts"],
+      ["src/middleware/init.ts", "src/db/client.ts"],
     ];
-    expect(violations(fine)).toEqual([]);
+    expect(fine.flatMap(([from, to]) => broken(from, to).map((name) => `${name}: ${from} -> ${to}`))).toEqual([]);
   });
 
   it("reads imports of every form: type-only, re-exports and dynamic", () => {
-    const file = join(SRC, "services", "example.ts");
-    const source = 'import type { A } from "../db/client";\nexport { B } from "hono";\nconst c = await import("./agents");';
-    expect(importsOf(file, source)).toEqual(["src/db/client", "hono", "src/services/agents/index"]);
+    const edges = new Map(cruise.modules.map((module) => [module.source, module.dependencies]));
+    const typesOf = (from: string, to: string) =>
+      (edges.get(from) ?? []).filter((dependency) => dependency.resolved === to).flatMap((dependency) => dependency.dependencyTypes);
+    expect(typesOf("src/app.ts", "src/hono-env.ts")).toContain("type-only");
+    expect(typesOf("src/index.ts", "src/durable-objects/credit-account/index.ts")).toContain("export");
+    expect(typesOf("src/services/google/time.ts", "node_modules/temporal-polyfill/index.d.ts")).toContain("dynamic-import");
   });
 });

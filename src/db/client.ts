@@ -10,7 +10,7 @@
  * after that `createDatabase` is synchronous as before.
  */
 import type { NeonHttpDatabase } from "drizzle-orm/neon-http";
-import type { Config } from "../env";
+import type { Config } from "../config/env";
 import * as schema from "./schema";
 
 export type Database = NeonHttpDatabase<typeof schema>;

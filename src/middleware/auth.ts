@@ -4,8 +4,8 @@
  * cookie so the browser's expiry follows the server's.
  */
 import type { MiddlewareHandler } from "hono";
-import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
+import type { HonoEnv } from "../hono-env";
 import { validateSessionToken } from "../services/accounts/sessions";
 import { readSessionCookie, setSessionCookie } from "./session-cookie";
 

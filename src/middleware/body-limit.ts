@@ -8,8 +8,8 @@
  * mid-request" (ADR 0600), so the body is finished rather than abandoned.
  */
 import type { MiddlewareHandler } from "hono";
-import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
+import type { HonoEnv } from "../hono-env";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** How much of an oversized streamed body is read and dropped before giving up on it. */

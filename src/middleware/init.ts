@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { loadDatabaseDriver } from "../db/client";
-import type { HonoEnv } from "../env";
+import type { HonoEnv } from "../hono-env";
 import { createServices } from "../services/create-services";
 
 export function init(): MiddlewareHandler<HonoEnv> {

@@ -4,8 +4,8 @@
  * missing token is 401.
  */
 import type { MiddlewareHandler } from "hono";
-import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
+import type { HonoEnv } from "../hono-env";
 import { constantTimeEqual } from "../lib/constant-time";
 
 export function requireOpsToken(): MiddlewareHandler<HonoEnv> {

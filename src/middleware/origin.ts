@@ -5,8 +5,8 @@
  * a bearer token, never a cookie, so no other site can make a browser send it.
  */
 import type { MiddlewareHandler } from "hono";
-import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
+import type { HonoEnv } from "../hono-env";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

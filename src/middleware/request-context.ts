@@ -3,7 +3,7 @@
  * sent a sane one), a logger bound to it, and one access-log line with status and duration.
  */
 import type { MiddlewareHandler } from "hono";
-import type { HonoEnv } from "../env";
+import type { HonoEnv } from "../hono-env";
 import { createLogger, parseLevel } from "../lib/logger";
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,128}$/;

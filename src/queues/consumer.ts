@@ -5,8 +5,10 @@
  * can help — unknown type, malformed body, no handler, `PermanentFailure` — is dead-lettered at
  * once (Unkey's `worker.ts`: a closed set of types, the rest refused).
  */
+
+import type { Bindings } from "../bindings";
+import type { Config } from "../config/env";
 import { type Database, loadDatabaseDriver } from "../db/client";
-import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
 import { recordDeadLetters } from "../services/ops/dead-letters";

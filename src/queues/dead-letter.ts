@@ -5,7 +5,7 @@
  * retry can help: a type we do not know, a body that does not parse, a type with no handler, or
  * a handler's `PermanentFailure`.
  */
-import type { Bindings } from "../env";
+import type { Bindings } from "../bindings";
 import type { Logger } from "../lib/logger";
 import type { SideEffectMessage } from "./messages";
 

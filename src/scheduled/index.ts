@@ -5,8 +5,9 @@
  * calls whose report never came (ADR 0410). It never throws, so a failed run only waits for the
  * next one.
  */
+
+import type { Bindings } from "../bindings";
 import { loadDatabaseDriver } from "../db/client";
-import type { Bindings } from "../env";
 import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";

@@ -10,8 +10,9 @@
  *   const stripe = await services.stripe();
  */
 import type Stripe from "stripe";
+import type { Bindings } from "../bindings";
+import { type Config, loadConfig } from "../config/env";
 import { createDatabase, type Database } from "../db/client";
-import { type Bindings, type Config, loadConfig } from "../env";
 import { stripeClient } from "../integrations/stripe/client";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";

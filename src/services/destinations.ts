@@ -14,8 +14,8 @@
  * request's one statement and this module only judges.
  */
 import { sql } from "drizzle-orm";
+import type { Config } from "../config/env";
 import type { Database } from "../db/client";
-import type { Config } from "../env";
 import { AppError } from "../errors";
 
 export type DestinationRule = "invalid_number" | "country_not_allowed" | "number_type_not_allowed" | "own_number";

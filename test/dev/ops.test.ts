@@ -13,7 +13,9 @@ const LETTER = { id: "5f0c7c1e-1c1e-4c1e-8c1e-1c1e1c1e1c1e", messageId: "m1", ty
 
 function runOps(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ["dev/ops.mjs", ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env } });
+    // A cast: worker-configuration.d.ts types process.env as the worker sees it (its vars set), not a bare child's.
+    const childEnv = { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv;
+    const child = spawn(process.execPath, ["dev/ops.mjs", ...args], { cwd: ROOT, env: childEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

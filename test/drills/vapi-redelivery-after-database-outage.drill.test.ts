@@ -12,8 +12,8 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { Bindings } from "../../src/bindings";
 import { calls } from "../../src/db/schema";
-import type { Bindings } from "../../src/env";
 import type { SideEffectMessage } from "../../src/queues/messages";
 import { creditAccount } from "../../src/services/credits";
 import { expectConsoleError } from "../support/console-trap";

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { Bindings } from "../../src/bindings";
 import { calls } from "../../src/db/schema";
-import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
 import type { SideEffectMessage } from "../../src/queues/messages";
 import { db } from "../support/db";

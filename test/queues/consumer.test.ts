@@ -4,7 +4,7 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Bindings } from "../../src/env";
+import type { Bindings } from "../../src/bindings";
 import { createQueueConsumer, KNOWN_MESSAGE_TYPES, PermanentFailure, type SideEffectHandlers } from "../../src/queues/consumer";
 import { recordingQueue, testEnv } from "../support/env";
 

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Bindings } from "../../src/bindings";
 import { calls, googleConnections } from "../../src/db/schema";
-import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
 import type { SideEffectMessage } from "../../src/queues/messages";
 import { HEADER } from "../../src/services/google/sheets-log";

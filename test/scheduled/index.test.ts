@@ -1,7 +1,7 @@
 /** The Cron Trigger entry point (src/scheduled): the worker's `scheduled` runs the sweep and the call reconciliation, and never throws. */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Bindings } from "../../src/env";
+import type { Bindings } from "../../src/bindings";
 import worker from "../../src/index";
 import { runScheduled } from "../../src/scheduled";
 import { envWith, testEnv } from "../support/env";

@@ -1,6 +1,7 @@
 /** The test database, through the same driver and endpoint the worker uses. */
+
+import { loadConfig } from "../../src/config/env";
 import { createDatabase, type Database, loadDatabaseDriver } from "../../src/db/client";
-import { loadConfig } from "../../src/env";
 import { testEnv } from "./env";
 
 await loadDatabaseDriver();

@@ -1,6 +1,6 @@
 /** The bindings the worker runs with in tests, plus helpers to build variants of them. */
 import { env } from "cloudflare:workers";
-import type { Bindings } from "../../src/env";
+import type { Bindings } from "../../src/bindings";
 
 export const testEnv = env as unknown as Bindings;
 

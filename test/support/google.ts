@@ -3,8 +3,8 @@
  * by a browser and our worker, agents that take bookings, and a connected user.
  */
 import { eq } from "drizzle-orm";
+import { loadConfig } from "../../src/config/env";
 import { agents, googleConnections } from "../../src/db/schema";
-import { loadConfig } from "../../src/env";
 import { createLogger } from "../../src/lib/logger";
 import type { Agent, GoogleDeps } from "../../src/services/google";
 import { saveConnection } from "../../src/services/google/connection";

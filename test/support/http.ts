@@ -1,7 +1,7 @@
 /** Calls the worker's fetch handler in-process, with the test bindings or a variant of them. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { app } from "../../src/app";
-import type { Bindings } from "../../src/env";
+import type { Bindings } from "../../src/bindings";
 import { testEnv } from "./env";
 
 export const APP_ORIGIN = "http://127.0.0.1:8787";

@@ -5,7 +5,7 @@
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { vi } from "vitest";
-import type { Bindings } from "../../src/env";
+import type { Bindings } from "../../src/bindings";
 import worker from "../../src/index";
 import type { SideEffectMessage } from "../../src/queues/messages";
 import { testEnv } from "./env";

@@ -5,8 +5,8 @@
  * seeded straight into the database, as the agents and numbers routes would leave it.
  */
 
+import type { Bindings } from "../../src/bindings";
 import { agents, phoneNumbers } from "../../src/db/schema";
-import type { Bindings } from "../../src/env";
 import { hmacHex } from "../../src/integrations/vapi/verify";
 import assistantRequest from "../fixtures/vapi/assistant-request.json";
 import endOfCallReport from "../fixtures/vapi/end-of-call-report.json";

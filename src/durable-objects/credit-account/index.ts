@@ -10,11 +10,11 @@
  * retried rather than overwritten.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { Bindings } from "../../bindings";
 import { type Database, loadDatabaseDriver } from "../../db/client";
-import type { Bindings } from "../../env";
 import type { Logger } from "../../lib/logger";
 import type { SideEffectMessage } from "../../queues/messages";
-import { createServices, type Services } from "../../services/create-services";
+import { type AccountCore, createAccountCore } from "./core";
 import { ForwardBook } from "./forwards";
 import {
   cappedCallCharge,
@@ -76,7 +76,7 @@ export class CreditAccount extends DurableObject<Bindings> {
   /** The cached account; undefined until loaded, and again after any write whose fate is unknown. */
   #account: AccountRow | undefined;
   #tail: Promise<unknown> = Promise.resolve();
-  #services: Services | undefined;
+  #core: AccountCore | undefined;
   readonly #holds: HoldBook;
   readonly #forwards: ForwardBook;
 
@@ -185,7 +185,7 @@ export class CreditAccount extends DurableObject<Bindings> {
     return this.#exclusive(async () => {
       const account = await this.#loaded();
       if (!account) return NO_SUCH_USER;
-      const now = Date.now();
+      const now = this.#now();
       const existing = this.#holds.get(parsed.callId, now);
       const reserved = this.#holds.reserved(now);
       if (existing) return { ok: true as const, held: existing.credits, duplicate: true, available: account.balance - reserved };
@@ -212,9 +212,9 @@ export class CreditAccount extends DurableObject<Bindings> {
    */
   async settle(input: SettleInput): Promise<SettleResult> {
     const parsed = settleInputSchema.parse(input);
-    const config = this.#services$().config;
+    const config = this.#core$().config;
     return this.#exclusive(async () => {
-      const hold = this.#holds.get(parsed.callId, Date.now());
+      const hold = this.#holds.get(parsed.callId, this.#now());
       const ceiling = hold?.credits ?? parsed.maxCredits;
       const { charge, wanted } = cappedCallCharge(parsed.seconds, ceiling, config.CREDITS_PER_MINUTE, config.MIN_BILLABLE_SECONDS);
       if (wanted > charge) {
@@ -248,7 +248,7 @@ export class CreditAccount extends DurableObject<Bindings> {
         balance = account.balance;
       }
       const releasedHold = this.#holds.release(parsed.callId);
-      await this.#scheduleAlarm(Date.now());
+      await this.#scheduleAlarm(this.#now());
       return { ok: true as const, charged, duplicate, balance, releasedHold };
     });
   }
@@ -260,18 +260,18 @@ export class CreditAccount extends DurableObject<Bindings> {
    */
   async forward(input: ForwardInput): Promise<{ allowed: boolean }> {
     const parsed = forwardInputSchema.parse(input);
-    return this.#exclusive(async () => ({ allowed: this.#forwards.allow(parsed.callId, parsed.forwardsPerDay, Date.now()) }));
+    return this.#exclusive(async () => ({ allowed: this.#forwards.allow(parsed.callId, parsed.forwardsPerDay, this.#now()) }));
   }
 
   /** Credits held by calls in progress. */
   async reserved(): Promise<number> {
-    return this.#exclusive(async () => this.#holds.reserved(Date.now()));
+    return this.#exclusive(async () => this.#holds.reserved(this.#now()));
   }
 
   /** Voids the holds whose calls never reported, then waits for the next expiry. */
   override async alarm(): Promise<void> {
     await this.#exclusive(async () => {
-      const now = Date.now();
+      const now = this.#now();
       const count = this.#holds.count();
       const remaining = this.#holds.live(now).size;
       if (count > remaining) this.#logger$().info("expired call holds voided", { voided: count - remaining });
@@ -423,16 +423,20 @@ export class CreditAccount extends DurableObject<Bindings> {
     return userId;
   }
 
-  #services$(): Services {
-    this.#services ??= createServices(this.env, { component: "credit-account" });
-    return this.#services;
+  #core$(): AccountCore {
+    this.#core ??= createAccountCore(this.env);
+    return this.#core;
+  }
+
+  #now(): number {
+    return this.#core$().now();
   }
 
   #database(): Database {
-    return this.#services$().db;
+    return this.#core$().db;
   }
 
   #logger$(): Logger {
-    return this.#services$().logger;
+    return this.#core$().logger;
   }
 }

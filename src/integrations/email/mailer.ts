@@ -3,7 +3,7 @@
  * when SMTP_SECURE, else STARTTLS when SMTP_STARTTLS and the server offers it.
  */
 import { LogLevel, WorkerMailer } from "worker-mailer";
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 import type { RenderedEmail } from "./templates";
 
 export type SmtpConfig = Pick<Config, "SMTP_HOST" | "SMTP_PORT" | "SMTP_USER" | "SMTP_PASS" | "SMTP_FROM" | "SMTP_SECURE" | "SMTP_STARTTLS">;

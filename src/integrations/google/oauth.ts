@@ -7,7 +7,7 @@
  */
 import type { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 import { AppError } from "../../errors";
 import { googleCall, platformFetch } from "./errors";
 import { googleLibraries } from "./libraries";

@@ -5,7 +5,7 @@
  * `upstream_error` or 504 `upstream_timeout`. A missing key is 503 `service_not_configured`.
  */
 import { z } from "zod";
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 import { AppError, requireSetting } from "../../errors";
 
 export const OPENROUTER_TIMEOUT_MS = 15_000;

@@ -6,7 +6,7 @@
  * (docs/decisions/0900-startup-budget.md).
  */
 import type Stripe from "stripe";
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 import { AppError, notConfigured } from "../../errors";
 
 /** Stripe's own recommendation: reject events signed more than five minutes ago (replays). */

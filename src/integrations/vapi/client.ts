@@ -4,7 +4,7 @@
  * `vapi_error` carrying Vapi's own reason; a missing key is 503 `service_not_configured`.
  */
 import { VapiClient, VapiError, VapiTimeoutError } from "@vapi-ai/server-sdk";
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 import { AppError, requireSetting } from "../../errors";
 
 export type { VapiClient } from "@vapi-ai/server-sdk";

@@ -1,7 +1,7 @@
 /** `/api/agents` (DESIGN §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
 import { Hono } from "hono";
 import { assertId } from "../../db/scope";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";

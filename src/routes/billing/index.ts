@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";

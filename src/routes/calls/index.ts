@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { firstUse } from "../../lib/first-use";
 import { validate } from "../../lib/validate";

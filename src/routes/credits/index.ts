@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";

@@ -1,7 +1,7 @@
 /** `POST /api/generate`: an AI-written greeting, FAQ or policies from a business description. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { multiLine, singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { readSessionCookie } from "../../middleware/session-cookie";

@@ -3,7 +3,7 @@
  * app.ts, before init.) `mode` is "sandbox" when the stand-ins answer: the dashboard shows a badge.
  */
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { databaseAnswers } from "../../services/health";
 
 export const healthRoutes = new Hono<HonoEnv>().get("/health", async (c) => {

@@ -1,7 +1,7 @@
 /** /api/me: the signed-in user, and the settings they may change. */
 import { Hono } from "hono";
 import { z } from "zod";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";

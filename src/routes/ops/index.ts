@@ -11,8 +11,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { assertId } from "../../db/scope";
-import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
+import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireOpsToken } from "../../middleware/ops-token";
 import { listUndelivered, replayUndelivered } from "../../services/calls/undelivered";

@@ -6,8 +6,9 @@
  * developer's local sandbox is for and what no deployed server may ever do.
  */
 import { Hono } from "hono";
-import { type HonoEnv, loadConfig } from "../../env";
+import { loadConfig } from "../../config/env";
 import { AppError } from "../../errors";
+import type { HonoEnv } from "../../hono-env";
 import { readSandbox } from "../../services/sandbox/read";
 import { renderSandboxPage } from "./page";
 

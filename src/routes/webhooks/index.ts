@@ -1,6 +1,6 @@
 /** Webhooks from the services we use; each authenticates by its own signature, not a session. */
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
+import type { HonoEnv } from "../../hono-env";
 import { stripeWebhookRoutes } from "./stripe";
 import { vapiWebhookRoutes } from "./vapi";
 

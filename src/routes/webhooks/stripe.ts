@@ -5,8 +5,8 @@
  * after that answers 5xx, so Stripe delivers the event again.
  */
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
 import { AppError, requireSetting, validationDetails } from "../../errors";
+import type { HonoEnv } from "../../hono-env";
 import { InvalidSignatureError, verifyStripeEvent } from "../../integrations/stripe/client";
 import { stripeEventSchema } from "../../integrations/stripe/events";
 import { handleStripeEvent } from "../../services/billing/webhooks";

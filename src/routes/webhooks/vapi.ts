@@ -5,8 +5,8 @@
  * on); then dispatch. Tool calls always answer 200 with a result per call.
  */
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
 import { AppError, errorBody, requireSetting } from "../../errors";
+import type { HonoEnv } from "../../hono-env";
 import { parseVapiMessage } from "../../integrations/vapi/messages";
 import { verifyVapiRequest } from "../../integrations/vapi/verify";
 import { answerAssistantRequest } from "../../services/calls/assistant-request";

@@ -4,8 +4,8 @@
  * within the agent's limits; texts must fit the agent's fields. Anything else is a clear 502.
  */
 import { z } from "zod";
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
-import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { type ChatOptions, chatCompletion, requireOpenRouter } from "../../integrations/openrouter/client";
 import { enforce } from "../rate-limit";

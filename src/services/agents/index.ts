@@ -11,11 +11,11 @@
  *   phone numbers are unassigned by the foreign key (on delete set null).
  */
 import { asc, eq, sql } from "drizzle-orm";
+import type { Config } from "../../config/env";
 import { DEFAULT_VOICE } from "../../data/voices";
 import type { Database } from "../../db/client";
 import { agents } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
-import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
 import { describeError, type Logger } from "../../lib/logger";

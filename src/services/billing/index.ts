@@ -4,10 +4,10 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { Config } from "../../config/env";
 import type { CreditPack } from "../../config/packs";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema";
-import type { Config } from "../../env";
 import { stripeFailure } from "../../integrations/stripe/client";
 import type { User } from "../accounts/sessions";
 

@@ -7,8 +7,8 @@
  */
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { Config } from "../../config/env";
 import { webhookEvents } from "../../db/schema";
-import type { Config } from "../../env";
 import { stripeFailure } from "../../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, disputeSchema, purchaseMetadataSchema, refundSchema } from "../../integrations/stripe/events";
 import { sqlState } from "../../lib/sql-state";

@@ -1,6 +1,8 @@
 /** What the call services need: the bindings (CreditAccount, queue), the database, config and a logger. */
+
+import type { Bindings } from "../../bindings";
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
-import type { Bindings, Config } from "../../env";
 import type { Logger } from "../../lib/logger";
 
 export interface CallDeps {

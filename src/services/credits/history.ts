@@ -1,9 +1,9 @@
 /** A user's ledger as the dashboard reads it: newest first, keyset-paginated on (created_at, id). */
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { Bindings } from "../../bindings";
 import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
-import type { Bindings } from "../../env";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import type { User } from "../accounts/sessions";
 import { creditSummary } from ".";

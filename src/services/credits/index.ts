@@ -7,8 +7,9 @@
  *   const result = await account.debit({ amount: 3, kind: "call", idempotencyKey: `call:${vapiCallId}`, callId });
  *   if (!(await account.canAcceptCall())) …
  */
+
+import type { Bindings } from "../../bindings";
 import type { CreditAccount } from "../../durable-objects/credit-account";
-import type { Bindings } from "../../env";
 
 /** The user's CreditAccount stub; `idFromName(userId)` makes it one object per user. */
 export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string): DurableObjectStub<CreditAccount> {

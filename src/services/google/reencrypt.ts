@@ -6,9 +6,9 @@
  * version, so a refresh that rewrote it meanwhile wins and the row is simply skipped.
  */
 import { and, count, eq, isNull, ne } from "drizzle-orm";
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { googleConnections } from "../../db/schema";
-import type { Config } from "../../env";
 import { decryptToken, encryptToken, TokenDecryptionError, type TokenField, type TokenKeyring, tokenKeyring } from "../../integrations/google/crypto";
 import { requireGoogleSettings } from "../../integrations/google/oauth";
 

@@ -3,9 +3,10 @@
  * exception: `{ok: false, code, message}` where `message` is a sentence the voice agent can say
  * as is. Routes turn a failure into the API's error shape with `failureError`.
  */
+
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import type { agents } from "../../db/schema";
-import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { GoogleApiError, type GoogleFailureKind } from "../../integrations/google/errors";
 import type { Logger } from "../../lib/logger";

@@ -7,9 +7,9 @@
  * handler, queues/email.ts) make a message whose effect did happen a no-op.
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Bindings } from "../../bindings";
 import type { Database } from "../../db/client";
 import { deadLetters } from "../../db/schema";
-import type { Bindings } from "../../env";
 import { AppError } from "../../errors";
 import type { SideEffectMessage } from "../../queues/messages";
 

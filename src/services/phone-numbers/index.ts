@@ -7,10 +7,10 @@
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { agents, phoneNumbers } from "../../db/schema";
 import { foundOr404, notFound, ownedBy } from "../../db/scope";
-import type { Config } from "../../env";
 import { AppError } from "../../errors";
 import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";

@@ -4,7 +4,7 @@
  * (GOOGLE_API_BASE_URL + `/__control/state`). A stand-in that is not running, or a real service
  * in its place, is reported as unavailable rather than failing the page.
  */
-import type { Config } from "../../env";
+import type { Config } from "../../config/env";
 
 const TIMEOUT_MS = 3000;
 

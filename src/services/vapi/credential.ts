@@ -4,9 +4,9 @@
  * isolate and every later deploy reuses it. Creating it at Vapi is integrations/vapi/credential.ts.
  */
 import { eq, sql } from "drizzle-orm";
+import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { appSettings } from "../../db/schema";
-import type { Config } from "../../env";
 import { requireSetting } from "../../errors";
 import type { VapiClient } from "../../integrations/vapi/client";
 import { createWebhookCredential } from "../../integrations/vapi/credential";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { parseAddress, sendEmail } from "../../../src/integrations/email/mailer";
 import { escapeHtml, lowCreditEmail } from "../../../src/integrations/email/templates";
 import { envWith, testEnv } from "../../support/env";

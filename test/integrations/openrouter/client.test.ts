@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { chatCompletion } from "../../../src/integrations/openrouter/client";
 import { generate } from "../../../src/services/agents/generate";
 import { testEnv } from "../../support/env";

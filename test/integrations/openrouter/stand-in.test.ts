@@ -3,7 +3,7 @@
  * schema we send: so a change in our schema or our parsing is caught here, not in production.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { chatCompletion, type JsonSchemaFormat } from "../../../src/integrations/openrouter/client";
 import { parseFaq } from "../../../src/services/agents/generate";
 import { FAQ_RESPONSE_FORMAT } from "../../../src/services/agents/prompts";

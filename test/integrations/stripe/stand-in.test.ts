@@ -4,7 +4,7 @@
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { apiBaseOptions, stripeClient } from "../../../src/integrations/stripe/client";
 import { testEnv } from "../../support/env";
 import { stripeStandIn } from "../../support/stripe";

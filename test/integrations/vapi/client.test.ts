@@ -1,8 +1,8 @@
 import { VapiError, VapiTimeoutError } from "@vapi-ai/server-sdk";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/env";
 import { appSettings } from "../../../src/db/schema";
-import { loadConfig } from "../../../src/env";
 import { createVapiClient, isVapiNotFound, vapiFailure } from "../../../src/integrations/vapi/client";
 import { CREDENTIAL_SETTING_KEY, webhookCredentialId } from "../../../src/services/vapi/credential";
 import { db } from "../../support/db";

@@ -1,8 +1,8 @@
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/env";
 import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
-import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { createAgent, updateAgent } from "../../../src/services/agents";
 import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";

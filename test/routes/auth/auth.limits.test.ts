@@ -5,7 +5,7 @@
  * that has signed in before; it is judged on its own failures.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { rateLimitKeyOfIp } from "../../../src/routes/client-ip";
 import { createPasswordResetToken } from "../../../src/services/accounts";
 import { issueDeviceToken } from "../../../src/services/accounts/device-cookies";

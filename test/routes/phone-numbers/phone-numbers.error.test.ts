@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/env";
 import { phoneNumbers } from "../../../src/db/schema";
-import { loadConfig } from "../../../src/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { buyPhoneNumber } from "../../../src/services/phone-numbers";
 import { databaseError, failingWrites, recordingLogger } from "../../support/agents";

@@ -4,7 +4,7 @@
  * anything is bought, and a list that pages instead of stopping silently (DESIGN §12).
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { envWith, testEnv } from "../../support/env";
 import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";

@@ -3,7 +3,7 @@
  * in sandbox mode, escaped; in any other mode the page and its JSON do not exist.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { sendEmail } from "../../../src/integrations/email/mailer";
 import { envWith, testEnv } from "../../support/env";
 import { call, errorOf } from "../../support/http";

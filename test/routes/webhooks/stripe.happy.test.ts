@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/env";
 import { creditTransactions, webhookEvents } from "../../../src/db/schema";
-import { loadConfig } from "../../../src/env";
 import { stripeClient } from "../../../src/integrations/stripe/client";
 import { creditAccount } from "../../../src/services/credits";
 import { expectLedgerConsistent, ledgerOf, storedBalance } from "../../support/credits";

@@ -5,7 +5,7 @@
  * create at today's date.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/env";
+import { loadConfig } from "../../../src/config/env";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { sweepOrphanedAssistants } from "../../../src/services/agents/orphan-sweep";
 import { recordingLogger } from "../../support/agents";

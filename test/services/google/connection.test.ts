@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../src/config/env";
 import { googleConnections } from "../../../src/db/schema";
-import { loadConfig } from "../../../src/env";
 import { decryptToken, encryptToken, tokenKeyring } from "../../../src/integrations/google/crypto";
 import { googleAccess, REFRESH_MARGIN_MS } from "../../../src/services/google/connection";
 import { reencryptGoogleTokens } from "../../../src/services/google/reencrypt";

@@ -1,25 +1,14 @@
 /**
- * Worker bindings and the configuration parsed from them (DESIGN §8).
+ * The configuration parsed from the worker's bindings (DESIGN §8): the zod schema, `loadConfig`
+ * and the refusals of production. A leaf: it imports nothing of ours but config/, so every layer
+ * may read its configuration without knowing the layers above (docs/decisions/1000).
  *
  * Configuration is parsed once per bindings object with zod; a missing or malformed variable
  * fails with a message that names it. Services whose keys are absent are not an error here:
  * the features that need them answer 503 `service_not_configured` (see `requireSetting` in errors.ts).
  */
 import { z } from "zod";
-import { creditPacksVariable } from "./config/packs";
-import type { Database } from "./db/client";
-import type { CreditAccount } from "./durable-objects/credit-account";
-import type { Logger } from "./lib/logger";
-import type { SideEffectMessage } from "./queues/messages";
-import type { Session, User } from "./services/accounts/sessions";
-import type { Services } from "./services/create-services";
-
-export interface Bindings {
-  CREDIT_ACCOUNT: DurableObjectNamespace<CreditAccount>;
-  SIDE_EFFECTS: Queue<SideEffectMessage>;
-  SIDE_EFFECTS_DLQ?: Queue<SideEffectMessage>;
-  [variable: string]: unknown;
-}
+import { creditPacksVariable } from "./packs";
 
 const optionalText = z
   .string()
@@ -225,7 +214,7 @@ export class ConfigError extends Error {
 const parsedConfigs = new WeakMap<object, Config>();
 
 /** Parses the bindings once per bindings object; throws ConfigError naming each bad variable. */
-export function loadConfig(bindings: Bindings): Config {
+export function loadConfig(bindings: object): Config {
   const cached = parsedConfigs.get(bindings);
   if (cached) return cached;
   const result = configSchema.safeParse(bindings);
@@ -236,21 +225,4 @@ export function loadConfig(bindings: Bindings): Config {
   }
   parsedConfigs.set(bindings, result.data);
   return result.data;
-}
-
-export interface Variables {
-  requestId: string;
-  /** Built once per request by the init middleware (createServices). */
-  services: Services;
-  config: Config;
-  db: Database;
-  logger: Logger;
-  /** Set by requireUser(); read only behind it. */
-  user: User;
-  session: Session;
-}
-
-export interface HonoEnv {
-  Bindings: Bindings;
-  Variables: Variables;
 }
