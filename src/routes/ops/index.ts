@@ -9,7 +9,6 @@
  * More subcommands of `ops` add a route here and a service function beside services/ops/.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
@@ -18,14 +17,7 @@ import { requireOpsToken } from "../../middleware/ops-token";
 import { listUndelivered, replayUndelivered } from "../../services/calls/undelivered";
 import { reencryptGoogleTokens } from "../../services/google/reencrypt";
 import { listDeadLetters, replayDeadLetter } from "../../services/ops/dead-letters";
-
-const batchQuery = z.lazy(() => z.object({ limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(1000).default(200) }));
-const listQuery = z.lazy(() =>
-  z.object({
-    limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(500).default(50),
-    pending: z.enum(["true", "false"]).optional().transform((value) => value === "true"),
-  }),
-);
+import { batchQuery, listQuery } from "./schemas";
 
 export const opsRoutes = new Hono<HonoEnv>()
   .use("/ops/*", requireOpsToken())
