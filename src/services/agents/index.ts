@@ -22,7 +22,7 @@ import { describeError, type Logger } from "../../lib/logger";
 import { type AssistantContext, buildAssistant } from "../assistant";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { assertDestinationAllowed } from "../destinations";
-import { webhookCredentialId } from "../vapi/credential";
+import { webhookCredentialId } from "../vapi/webhook-credential-id";
 import type { CreateAgentInput, UpdateAgentInput } from "./input";
 import type { Agent } from "./view";
 
