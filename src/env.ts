@@ -11,8 +11,8 @@ import type { Database } from "./db/client";
 import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Logger } from "./lib/logger";
 import type { SideEffectMessage } from "./queues/messages";
-import type { Session, User } from "./services/accounts/sessions";
 import type { Services } from "./services/create-services";
+import type { Session, User } from "./services/identity/sessions";
 
 export interface Bindings {
   CREDIT_ACCOUNT: DurableObjectNamespace<CreditAccount>;

@@ -1,6 +1,6 @@
 /**
  * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13). The steps
- * and rate limits are services/accounts/auth.ts; here the body is parsed and the cookies set
+ * and rate limits are services/identity; here the body is parsed and the cookies set
  * (the session's, and the device cookie that keeps strangers' failures from locking the owner out).
  */
 import type { Context } from "hono";
@@ -19,7 +19,7 @@ import {
   signIn,
   signOut,
   signUp,
-} from "../../services/accounts/auth";
+} from "../../services/identity";
 import { clientIp } from "../client-ip";
 import { loginBody, passwordBody, resetConfirmBody, resetRequestBody, signupBody } from "./schemas";
 

@@ -5,7 +5,7 @@ import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
 import type { Bindings } from "../../env";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
-import type { User } from "../accounts/sessions";
+import type { User } from "../identity/sessions";
 import { creditSummary } from ".";
 
 /** A ledger row as GET /api/credits shows it. */
