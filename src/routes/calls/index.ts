@@ -10,14 +10,14 @@ import { requireUser } from "../../middleware/auth";
 import { unansweredQuestions } from "../../services/calls/insights";
 import { getCall, listCalls } from "../../services/calls/queries";
 import { userCallStats } from "../../services/calls/stats";
-import { insightsQuery, listQuery, statsQuery } from "./schemas";
+import { callListQuery, insightsQuery, statsQuery } from "./schemas";
 
 export const callsRoutes = new Hono<HonoEnv>()
   .use("/calls", requireUser())
   .use("/calls/*", requireUser())
   .use("/stats", requireUser())
   .use("/insights/*", requireUser())
-  .get("/calls", validate("query", listQuery), async (c) => {
+  .get("/calls", validate("query", callListQuery), async (c) => {
     return c.json(await listCalls(c.get("db"), c.get("user").id, c.req.valid("query")), 200);
   })
   .get("/calls/:id", async (c) => {

@@ -20,7 +20,7 @@ const built = firstUse(() => {
     .optional();
   const uuid = z.uuid({ message: "must be an agent id" }).optional();
 
-  const listQuery = z.object({
+  const callListQuery = z.object({
     agentId: uuid,
     status: z.enum(["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"]).optional(),
     from: instant,
@@ -38,8 +38,8 @@ const built = firstUse(() => {
   });
   const insightsQuery = z.object({ agentId: uuid, from: instant, to: instant });
 
-  return { listQuery, statsQuery, insightsQuery };
+  return { callListQuery, statsQuery, insightsQuery };
 });
-export const listQuery = z.lazy(() => built().listQuery);
+export const callListQuery = z.lazy(() => built().callListQuery);
 export const statsQuery = z.lazy(() => built().statsQuery);
 export const insightsQuery = z.lazy(() => built().insightsQuery);

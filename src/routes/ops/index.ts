@@ -17,11 +17,11 @@ import { requireOpsToken } from "../../middleware/ops-token";
 import { listUndelivered, replayUndelivered } from "../../services/calls/undelivered";
 import { reencryptGoogleTokens } from "../../services/google/reencrypt";
 import { listDeadLetters, replayDeadLetter } from "../../services/ops/dead-letters";
-import { batchQuery, listQuery } from "./schemas";
+import { batchQuery, opsListQuery } from "./schemas";
 
 export const opsRoutes = new Hono<HonoEnv>()
   .use("/ops/*", requireOpsToken())
-  .get("/ops/dead-letters", validate("query", listQuery), async (c) => {
+  .get("/ops/dead-letters", validate("query", opsListQuery), async (c) => {
     const { limit, pending } = c.req.valid("query");
     return c.json({ deadLetters: await listDeadLetters(c.get("db"), { limit, pendingOnly: pending }) }, 200);
   })
@@ -29,7 +29,7 @@ export const opsRoutes = new Hono<HonoEnv>()
     const id = assertId(c.req.param("id"), "dead letter");
     return c.json(await replayDeadLetter({ db: c.get("db"), env: c.env }, id), 200);
   })
-  .get("/ops/undelivered", validate("query", listQuery), async (c) => {
+  .get("/ops/undelivered", validate("query", opsListQuery), async (c) => {
     const { limit, pending } = c.req.valid("query");
     return c.json({ messages: await listUndelivered(c.get("db"), { limit, pendingOnly: pending }) }, 200);
   })

@@ -7,11 +7,11 @@ import { requireUser } from "../../middleware/auth";
 import { assignPhoneNumber, phoneNumberJson, releasePhoneNumber } from "../../services/phone-numbers";
 import { listOwnPhoneNumbers, purchasePhoneNumber, showPhoneNumber } from "../../services/phone-numbers/requests";
 import { clientIp } from "../client-ip";
-import { assignSchema, buySchema, listQuery } from "./schemas";
+import { assignSchema, buySchema, phoneNumberListQuery } from "./schemas";
 
 export const phoneNumbersRoutes = new Hono<HonoEnv>()
   .use("/phone-numbers/*", requireUser())
-  .get("/phone-numbers", validate("query", listQuery), async (c) => {
+  .get("/phone-numbers", validate("query", phoneNumberListQuery), async (c) => {
     const page = await listOwnPhoneNumbers(c.var.services, c.get("user").id, c.req.valid("query"));
     return c.json({ phoneNumbers: page.items.map(phoneNumberJson), nextCursor: page.nextCursor }, 200);
   })

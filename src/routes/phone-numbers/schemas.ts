@@ -13,10 +13,10 @@ const built = firstUse(() => {
       .optional(),
   });
   const assignSchema = z.strictObject({ agentId: agentId.nullable() });
-  const listQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
-  return { buySchema, assignSchema, listQuery };
+  const phoneNumberListQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
+  return { buySchema, assignSchema, phoneNumberListQuery };
 });
 
 export const buySchema = z.lazy(() => built().buySchema);
 export const assignSchema = z.lazy(() => built().assignSchema);
-export const listQuery = z.lazy(() => built().listQuery);
+export const phoneNumberListQuery = z.lazy(() => built().phoneNumberListQuery);
