@@ -6,8 +6,8 @@ import type { Bindings } from "./bindings";
 import type { Config } from "./config/env";
 import type { Database } from "./db/client";
 import type { Logger } from "./lib/logger";
-import type { Session, User } from "./services/accounts/sessions";
 import type { Services } from "./services/create-services";
+import type { Session, User } from "./services/identity/sessions";
 
 export interface Variables {
   requestId: string;

@@ -61,7 +61,7 @@ export async function seedOwners(pool, credits, { bookingEnabled = true, passwor
   return owners;
 }
 
-/** The format of src/services/accounts/passwords.ts (scrypt N=2^15, r=8, p=1), so the worker's login accepts it. */
+/** The format of src/services/identity/passwords.ts (scrypt N=2^15, r=8, p=1), so the worker's login accepts it. */
 function scryptHash(password) {
   const N = 2 ** 15;
   const salt = crypto.randomBytes(16);

@@ -10,13 +10,13 @@ import { VapiClient } from "@vapi-ai/server-sdk";
 
 /** src/services/assistant's WEBHOOK_PATH (test/dev/deploy.test.ts keeps the two equal). */
 export const VAPI_WEBHOOK_PATH = "/api/webhooks/vapi";
-/** services/vapi/credential.ts's app_settings key: where the worker finds the credential's id. */
+/** services/vapi/webhook-credential-id.ts's app_settings key: where the worker finds the credential's id. */
 export const CREDENTIAL_SETTING_KEY = "vapi_credential_id";
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 50;
 
 /**
- * The credential the worker creates (src/integrations/vapi/credential.ts webhookCredentialDto;
+ * The credential the worker creates (src/integrations/vapi/webhook-credential.ts webhookCredentialDto;
  * the test keeps them equal).
  * @param {string} secret
  * @param {string} environmentId

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 
-/** The password length rule; services/accounts/passwords.ts re-exports it (lib/ imports nothing above it). */
+/** The password length rule; services/identity/passwords.ts re-exports it (lib/ imports nothing above it). */
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 

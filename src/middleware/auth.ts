@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../errors";
 import type { HonoEnv } from "../hono-env";
-import { validateSessionToken } from "../services/accounts/sessions";
+import { validateSessionToken } from "../services/identity/sessions";
 import { readSessionCookie, setSessionCookie } from "./session-cookie";
 
 export function requireUser(): MiddlewareHandler<HonoEnv> {

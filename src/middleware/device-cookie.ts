@@ -1,7 +1,7 @@
 /**
  * The device cookie (ADR 0010): HttpOnly, Secure, SameSite=Strict, sent only to /api/auth, for
  * 180 days, replaced on every successful sign-in. It holds the token of
- * services/accounts/device-cookies.ts; this module only reads and writes it, so the services
+ * services/identity/device-cookies.ts; this module only reads and writes it, so the services
  * never touch HTTP. Sign-out leaves it: it marks the browser, not the session.
  */
 import type { Context } from "hono";

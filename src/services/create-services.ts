@@ -17,7 +17,7 @@ import { stripeClient } from "../integrations/stripe/client";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
 import type { BookingPort } from "./calls/booking-port";
-import { googleBooking } from "./google/booking-port";
+import { googleBooking } from "./google/voice-booking";
 
 export interface Services {
   env: Bindings;

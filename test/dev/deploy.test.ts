@@ -20,7 +20,7 @@ import { environmentNames, wranglerEnvironment } from "../../dev/deploy/wrangler
 import { startStripeStandIn } from "../../dev/stand-ins/stripe.mjs";
 import { startVapiStandIn, VAPI_SANDBOX_API_KEY } from "../../dev/stand-ins/vapi.mjs";
 import { HANDLED_STRIPE_EVENTS } from "../../src/integrations/stripe/events";
-import { webhookCredentialDto as workerCredentialDto } from "../../src/integrations/vapi/credential";
+import { webhookCredentialDto as workerCredentialDto } from "../../src/integrations/vapi/webhook-credential";
 import { WEBHOOK_PATH } from "../../src/services/assistant";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -255,7 +255,7 @@ describe("npm run deploy: plan → apply", () => {
     expect(first.results.find((result) => result.id === "secrets")?.actions).toEqual(["npx wrangler secret put STRIPE_WEBHOOK_SECRET --env production"]);
     expect(first.status.code).toBe(3);
     expect([...cloudflare.state.queues]).toEqual(env.queues);
-    // The worker finds the credential where services/vapi/credential.ts looks.
+    // The worker finds the credential where services/vapi/webhook-credential-id.ts looks.
     const { rows } = await database.pool.query("select value from app_settings where key = 'vapi_credential_id'");
     const credentialId = rows[0]?.value as string;
     expect(credentialId).toBeTruthy();

@@ -51,6 +51,9 @@ function cases(): Case[] {
     ...["businessDescription", "agentName", "tone"].map((field) => ({ method: "POST", path: "/api/generate", body: generate, field, needsUser: true })),
     { method: "POST", path: "/api/phone-numbers", body: { areaCode: "415" }, field: "areaCode", needsUser: true },
     { method: "POST", path: "/api/billing/checkout", body: { packId: "starter" }, field: "packId", needsUser: true },
+    ...["name", "notes"].map((field) => ({
+      method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane", notes: "Back door" }, field, needsUser: true,
+    })),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The Vapi stand-in's payload checks (Vapi's DTO rules): every built assistant must pass them.
 import { assistantSpec, validate } from "../../dev/stand-ins/vapi-validation.mjs";
-import { LIMITS } from "../../src/services/agents/schemas";
+import { LIMITS } from "../../src/services/agents/limits";
 import {
   type AssistantSource,
   buildAssistant,

@@ -5,7 +5,7 @@
 import type { users } from "../../src/db/schema";
 import { users as usersTable } from "../../src/db/schema";
 import { SESSION_COOKIE } from "../../src/middleware/session-cookie";
-import { createSession } from "../../src/services/accounts/sessions";
+import { createSession } from "../../src/services/identity/sessions";
 import { db } from "./db";
 
 let counter = 0;

@@ -5,8 +5,8 @@ import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
-import { createAgentSchema, updateAgentSchema } from "../../services/agents/schemas";
 import { agentJson } from "../../services/agents/view";
+import { createAgentSchema, updateAgentSchema } from "./schemas";
 
 export const agentsRoutes = new Hono<HonoEnv>()
   // A path, not "*": a sub-app's "*" middleware would cover every /api route once mounted.

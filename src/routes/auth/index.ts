@@ -1,13 +1,11 @@
 /**
  * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13). The steps
- * and rate limits are services/accounts/auth.ts; here the body is parsed and the cookies set
+ * and rate limits are services/identity; here the body is parsed and the cookies set
  * (the session's, and the device cookie that keeps strangers' failures from locking the owner out).
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { HonoEnv } from "../../hono-env";
-import { emailSchema, passwordSchema, rawSingleLine, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { readDeviceCookie, setDeviceCookie } from "../../middleware/device-cookie";
@@ -21,20 +19,9 @@ import {
   signIn,
   signOut,
   signUp,
-} from "../../services/accounts/auth";
+} from "../../services/identity";
 import { clientIp } from "../client-ip";
-
-// Request schemas are built on first use (z.lazy), not at startup: docs/decisions/0900.
-const signupBody = z.lazy(() => z.object({
-  email: emailSchema,
-  password: passwordSchema,
-  name: singleLine.min(1).max(100).optional(),
-  timezone: timezoneSchema.optional(),
-}));
-const loginBody = z.lazy(() => z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) }));
-const passwordBody = z.lazy(() => z.object({ currentPassword: rawSingleLine.min(1, { message: "is required" }).max(1024), newPassword: passwordSchema }));
-const resetRequestBody = z.lazy(() => z.object({ email: emailSchema }));
-const resetConfirmBody = z.lazy(() => z.object({ token: singleLine.min(16).max(128), newPassword: passwordSchema }));
+import { loginBody, passwordBody, resetConfirmBody, resetRequestBody, signupBody } from "./schemas";
 
 const client = (c: Context<HonoEnv>): Client => ({ ip: clientIp(c), userAgent: c.req.header("user-agent"), deviceToken: readDeviceCookie(c) });
 

@@ -3,14 +3,11 @@
  * ({packId} → {url} of a Stripe Checkout page for it). Credits arrive with the webhook.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { HonoEnv } from "../../hono-env";
-import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { startCheckout } from "../../services/billing/checkout";
-
-const checkoutSchema = z.object({ packId: singleLine.min(1).max(40) });
+import { checkoutSchema } from "./schemas";
 
 export const billingRoutes = new Hono<HonoEnv>()
   .get("/billing/packs", (c) => {

@@ -4,14 +4,11 @@
  * arrive.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { HonoEnv } from "../../hono-env";
-import { cursorParam, limitParam } from "../../lib/cursor";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { creditsOverview } from "../../services/credits/history";
-
-const querySchema = z.object({ limit: limitParam(20), cursor: cursorParam });
+import { querySchema } from "./schemas";
 
 export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), validate("query", querySchema), async (c) => {
   return c.json(await creditsOverview(c.var.services, c.get("user"), c.req.valid("query")), 200);

@@ -4,7 +4,6 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
@@ -14,26 +13,12 @@ import { getAgent } from "../../services/agents";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
 import { completeConnectForSession, disconnect, startConnect } from "../../services/google/connect";
 import type { GoogleDeps } from "../../services/google/results";
+import { appointmentsQuery, availabilityQuery, bookBody } from "./schemas";
 
 const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
 
 /** The signed-in user's agent, else 404 (another user's agent is not found either). */
 const ownAgent = (c: Context<HonoEnv>, agentId: string) => getAgent(c.get("db"), c.get("user").id, assertId(agentId, "agent"));
-
-const text = (max: number) => z.string().trim().min(1).max(max).refine((value) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value), { message: "must not contain control characters" });
-const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a UTC offset" });
-
-// Request schemas are built on first use (z.lazy), not at startup: docs/decisions/0900.
-const availabilityQuery = z.lazy(() => z.object({ agentId: z.string(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD" }) }));
-const bookBody = z.lazy(() => z.strictObject({
-  agentId: z.string(),
-  start: instant,
-  name: text(100),
-  phone: z.string().trim().regex(/^\+?[0-9 ()-]{7,20}$/, { message: "must be a phone number" }).optional(),
-  email: z.email().max(254).optional(),
-  notes: text(1000).optional(),
-}));
-const appointmentsQuery = z.lazy(() => z.object({ agentId: z.string(), from: instant.optional(), to: instant.optional() }));
 
 export const googleRoutes = new Hono<HonoEnv>()
   .use("/auth/google/disconnect", requireUser())

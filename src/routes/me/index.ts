@@ -1,21 +1,10 @@
 /** /api/me: the signed-in user, and the settings they may change. */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { HonoEnv } from "../../hono-env";
-import { e164Schema, singleLine, timezoneSchema } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { showMe, updateMe } from "../../services/accounts/me";
-
-const patchBody = z
-  .object({
-    name: singleLine.min(1).max(100).nullable().optional(),
-    phone: e164Schema.nullable().optional(),
-    timezone: timezoneSchema.optional(),
-    lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
-  })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one of name, phone, timezone, lowCreditThreshold." });
+import { patchBody } from "./schemas";
 
 export const meRoutes = new Hono<HonoEnv>()
   .use("/me", requireUser())

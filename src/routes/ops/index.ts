@@ -9,7 +9,6 @@
  * More subcommands of `ops` add a route here and a service function beside services/ops/.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { assertId } from "../../db/scope";
 import { AppError } from "../../errors";
 import type { HonoEnv } from "../../hono-env";
@@ -18,18 +17,11 @@ import { requireOpsToken } from "../../middleware/ops-token";
 import { listUndelivered, replayUndelivered } from "../../services/calls/undelivered";
 import { reencryptGoogleTokens } from "../../services/google/reencrypt";
 import { listDeadLetters, replayDeadLetter } from "../../services/ops/dead-letters";
-
-const batchQuery = z.lazy(() => z.object({ limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(1000).default(200) }));
-const listQuery = z.lazy(() =>
-  z.object({
-    limit: z.coerce.number({ message: "must be a whole number" }).int().min(1).max(500).default(50),
-    pending: z.enum(["true", "false"]).optional().transform((value) => value === "true"),
-  }),
-);
+import { batchQuery, opsListQuery } from "./schemas";
 
 export const opsRoutes = new Hono<HonoEnv>()
   .use("/ops/*", requireOpsToken())
-  .get("/ops/dead-letters", validate("query", listQuery), async (c) => {
+  .get("/ops/dead-letters", validate("query", opsListQuery), async (c) => {
     const { limit, pending } = c.req.valid("query");
     return c.json({ deadLetters: await listDeadLetters(c.get("db"), { limit, pendingOnly: pending }) }, 200);
   })
@@ -37,7 +29,7 @@ export const opsRoutes = new Hono<HonoEnv>()
     const id = assertId(c.req.param("id"), "dead letter");
     return c.json(await replayDeadLetter({ db: c.get("db"), env: c.env }, id), 200);
   })
-  .get("/ops/undelivered", validate("query", listQuery), async (c) => {
+  .get("/ops/undelivered", validate("query", opsListQuery), async (c) => {
     const { limit, pending } = c.req.valid("query");
     return c.json({ messages: await listUndelivered(c.get("db"), { limit, pendingOnly: pending }) }, 200);
   })

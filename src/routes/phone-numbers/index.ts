@@ -1,33 +1,17 @@
 /** `/api/phone-numbers` (DESIGN §12): buy (US only), assign to an agent, release; Vapi's activation status shown. */
-
 import { Hono } from "hono";
-import { z } from "zod";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
-import { cursorParam, limitParam } from "../../lib/cursor";
-import { singleLine } from "../../lib/schemas";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { assignPhoneNumber, phoneNumberJson, releasePhoneNumber } from "../../services/phone-numbers";
 import { listOwnPhoneNumbers, purchasePhoneNumber, showPhoneNumber } from "../../services/phone-numbers/requests";
 import { clientIp } from "../client-ip";
-
-const agentId = z.uuid({ message: "must be the id of one of your agents" });
-
-const buySchema = z.strictObject({
-  agentId: agentId.nullable().optional(),
-  areaCode: singleLine
-    .regex(/^[2-9]\d{2}$/, { message: "must be a 3-digit US area code such as 415 (phone numbers are available in the US only)" })
-    .optional(),
-});
-
-const assignSchema = z.strictObject({ agentId: agentId.nullable() });
-
-const listQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
+import { assignSchema, buySchema, phoneNumberListQuery } from "./schemas";
 
 export const phoneNumbersRoutes = new Hono<HonoEnv>()
   .use("/phone-numbers/*", requireUser())
-  .get("/phone-numbers", validate("query", listQuery), async (c) => {
+  .get("/phone-numbers", validate("query", phoneNumberListQuery), async (c) => {
     const page = await listOwnPhoneNumbers(c.var.services, c.get("user").id, c.req.valid("query"));
     return c.json({ phoneNumbers: page.items.map(phoneNumberJson), nextCursor: page.nextCursor }, 200);
   })

@@ -9,8 +9,8 @@ import type { Database } from "../../db/client";
 import { AppError } from "../../errors";
 import { type ChatOptions, chatCompletion, requireOpenRouter } from "../../integrations/openrouter/client";
 import { enforce } from "../rate-limit";
+import { LIMITS } from "./limits";
 import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./prompts";
-import { LIMITS } from "./schemas";
 
 export const FAQ_MIN = 5;
 export const FAQ_MAX = 15;

@@ -22,8 +22,8 @@ import { describeError, type Logger } from "../../lib/logger";
 import { type AssistantContext, buildAssistant } from "../assistant";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { assertDestinationAllowed } from "../destinations";
-import { webhookCredentialId } from "../vapi/credential";
-import type { CreateAgentInput, UpdateAgentInput } from "./schemas";
+import { webhookCredentialId } from "../vapi/webhook-credential-id";
+import type { CreateAgentInput, UpdateAgentInput } from "./input";
 import type { Agent } from "./view";
 
 export const AGENT_LIST_LIMIT = 100;

@@ -4,8 +4,8 @@
  */
 import { findPack } from "../../config/packs";
 import { AppError } from "../../errors";
-import type { User } from "../accounts/sessions";
 import type { Services } from "../create-services";
+import type { User } from "../identity/sessions";
 import { enforce } from "../rate-limit";
 import { createCheckoutSession } from ".";
 

@@ -9,7 +9,7 @@ import type { CreditPack } from "../../config/packs";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema";
 import { stripeFailure } from "../../integrations/stripe/client";
-import type { User } from "../accounts/sessions";
+import type { User } from "../identity/sessions";
 
 /**
  * The user's Stripe customer id, creating the customer on first use. `replacing` names a stored

@@ -1,15 +1,12 @@
 /**
  * What the booking tools need from the calendar, as a small interface: the Google services
- * (src/services/google, issue #8) implement it; tests and a server without Google use others.
+ * (src/services/google, through services/google/voice-booking.ts) implement it; tests and a server
+ * without Google use others.
  * A `BookingRefusal` is an answer the agent can speak ("that time is taken", "I can't find a
  * booking from this number"); any other error is an outage and gets the spoken fallback.
  */
 import type { Agent } from "../agents/view";
-
-export interface Slot {
-  start: string;
-  end: string;
-}
+import type { Slot } from "../google/results";
 
 export interface BookInput {
   start: string;

@@ -20,7 +20,7 @@ export interface DayStats {
  * timezone; a missing start is 29 days before the end (30 days in all).
  */
 export function statsRange(query: { from?: string; to?: string }, timeZone: string, now: Date): { from: string; to: string } {
-  const to = query.to ?? (query.from ? addDays(query.from, 29) : localDate(now, timeZone));
+  const to = query.to ?? (query.from ? addDays(query.from, 29) : localIsoDate(now, timeZone));
   return { from: query.from ?? addDays(to, -29), to };
 }
 
@@ -60,7 +60,7 @@ async function callStats(db: Database, userId: string, timezone: string, range: 
 const minutes = (seconds: number) => Math.round(seconds / 6) / 10;
 
 /** Today's date in `timeZone`, as YYYY-MM-DD. */
-export function localDate(now: Date, timeZone: string): string {
+export function localIsoDate(now: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 

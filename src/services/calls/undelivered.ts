@@ -20,7 +20,7 @@ import { handleEndOfCallReport, type ReportOptions } from "./report";
 const MAX_REASON_CHARS = 500;
 
 /** What a replay did: applied (with the handling's outcome), not yet readable, or nothing to do. */
-export type ReplayResult =
+export type UndeliveredReplay =
   | { status: "applied"; outcome: string }
   | { status: "already_applied"; outcome: string | null }
   | { status: "unreadable"; reason: string }
@@ -94,7 +94,7 @@ export async function undeliveredForCall(db: Database, vapiCallId: string): Prom
  * Replays one kept message through the normal handling. An assistant-request or tool call
  * cannot be answered after the call (the caller is gone): it is marked applied as `expired`.
  */
-export async function replayUndelivered(deps: CallDeps, id: string, options: ReportOptions = {}): Promise<ReplayResult> {
+export async function replayUndelivered(deps: CallDeps, id: string, options: ReportOptions = {}): Promise<UndeliveredReplay> {
   const [row] = await deps.db.select().from(undeliveredVendorMessages).where(eq(undeliveredVendorMessages.id, id));
   if (!row) return { status: "not_found" };
   if (row.appliedAt) return { status: "already_applied", outcome: row.outcome };
@@ -144,7 +144,7 @@ export async function replayUndelivered(deps: CallDeps, id: string, options: Rep
   return { status: "applied", outcome };
 }
 
-async function failed(db: Database, id: string, reason: string): Promise<ReplayResult> {
+async function failed(db: Database, id: string, reason: string): Promise<UndeliveredReplay> {
   await touch(db, id, reason);
   return { status: "unreadable", reason };
 }

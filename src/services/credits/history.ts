@@ -5,7 +5,7 @@ import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
-import type { User } from "../accounts/sessions";
+import type { User } from "../identity/sessions";
 import { creditSummary } from ".";
 
 /** A ledger row as GET /api/credits shows it. */

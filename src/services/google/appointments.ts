@@ -10,13 +10,14 @@ import { bookingHolds } from "../../db/schema";
 import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../integrations/google/calendar";
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
+import type { Agent } from "../agents/view";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
 import { type HoldPlace, reconcileHolds, retryOnDeadlock } from "./booking";
 import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
-import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
+import { fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
 import { checkStart, rulesOf } from "./slots";
-import { parseStart, speakable } from "./time";
+import { parseStart, spokenMoment } from "./time";
 
 export interface Appointment extends Slot {
   id: string;
@@ -66,7 +67,7 @@ async function callersAppointment(deps: GoogleDeps, access: GoogleAccess, agent:
   const now = deps.now();
   if (!callerPhone) return fail("no_appointment", "I can only change appointments booked from the number you're calling from, and I can't see that number on this call.");
   const mine = await findEvents(deps, access, agent, { callerPhone });
-  const spoken = (list: Appointment[]) => list.map((a) => speakable(new Date(a.start), timeZone, now)).join(" and ");
+  const spoken = (list: Appointment[]) => list.map((a) => spokenMoment(new Date(a.start), timeZone, now)).join(" and ");
   if (!mine.length) return fail("no_appointment", "I don't see any upcoming appointment booked from this phone number.");
   if (at) {
     const when = parseStart(at, timeZone);
@@ -98,7 +99,7 @@ export async function cancelAppointment(
     return {
       ok: true,
       cancelled: found.appointment,
-      message: `Your appointment on ${speakable(new Date(found.appointment.start), agent.timezone, deps.now())} is cancelled.`,
+      message: `Your appointment on ${spokenMoment(new Date(found.appointment.start), agent.timezone, deps.now())} is cancelled.`,
     };
   });
 }
@@ -140,7 +141,7 @@ export async function moveAppointment(
       }
       const event = await moveEvent(access, calendarId, previous.id, slot.start, slot.end, agent.timezone, true);
       const appointment = toAppointment(event) ?? { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() };
-      return { ok: true, appointment, previous, message: `Done. Your appointment is now ${speakable(slot.start, rules.timeZone, now)}.` };
+      return { ok: true, appointment, previous, message: `Done. Your appointment is now ${spokenMoment(slot.start, rules.timeZone, now)}.` };
     } catch (error) {
       await restore().catch(() => undefined);
       throw error;

@@ -4,8 +4,9 @@
  */
 import { freeBusy } from "../../integrations/google/calendar";
 import { deadline } from "../../integrations/google/oauth";
+import type { Agent } from "../agents/view";
 import { type GoogleAccess, googleAccess } from "./connection";
-import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
+import { fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
 import { type BookingRules, bookingWindow, freeSlots, type Interval, rulesOf } from "./slots";
 import { clockTime, comparePlainDates, parseDate, speakableDay, type Temporal, toDate, toZoned, wallClock } from "./time";
 

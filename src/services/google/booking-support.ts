@@ -8,7 +8,7 @@ import { slotJson } from "./availability";
 import type { GoogleAccess } from "./connection";
 import { type Failure, fail } from "./results";
 import type { Interval, StartCheck } from "./slots";
-import { speakable } from "./time";
+import { spokenMoment } from "./time";
 
 /** Keys of `extendedProperties.private` on the events we create (searchable with privateExtendedProperty). */
 export const PROPERTY = {
@@ -34,12 +34,12 @@ export function normalizePhone(value: string | null | undefined): string | null 
 }
 
 export function correction(check: Extract<StartCheck, { ok: false }>, next: Interval | undefined, timeZone: string, now: Date): Failure {
-  const tail = next ? `; the next opening is ${speakable(next.start, timeZone, now)}.` : "; I don't see any openings in the next two weeks.";
+  const tail = next ? `; the next opening is ${spokenMoment(next.start, timeZone, now)}.` : "; I don't see any openings in the next two weeks.";
   return fail("invalid_time", `${check.message}${tail}`, { reason: check.problem, ...(next ? { nextOpening: slotJson(next) } : {}) });
 }
 
 export function spokenSlotTaken(next: Interval | undefined, timeZone: string, now: Date): Failure {
-  const tail = next ? ` The next opening is ${speakable(next.start, timeZone, now)}.` : "";
+  const tail = next ? ` The next opening is ${spokenMoment(next.start, timeZone, now)}.` : "";
   return fail("slot_taken", `I'm sorry, that time was just taken.${tail}`, next ? { nextOpening: slotJson(next) } : {});
 }
 

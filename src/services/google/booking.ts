@@ -17,12 +17,13 @@ import { type CalendarEvent, freeBusy, getEvent, insertEvent } from "../../integ
 import { GoogleApiError } from "../../integrations/google/errors";
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
+import type { Agent } from "../agents/view";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
 import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
-import { type Agent, fail, type GoogleCallOptions, type GoogleDeps, GoogleNotConnectedError, guarded, type Result, type Slot } from "./results";
+import { fail, type GoogleCallOptions, type GoogleDeps, GoogleNotConnectedError, guarded, type Result, type Slot } from "./results";
 import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
-import { parseStart, speakable } from "./time";
+import { parseStart, spokenMoment } from "./time";
 
 /** A hold whose booking has not finished by then may be taken over by another booking. */
 export const HOLD_TTL_MS = 2 * 60_000;
@@ -72,7 +73,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     ok: true,
     event: { id: hold.googleEventId as string, ...slotJson({ start: hold.startAt, end: hold.endAt }) },
     replayed,
-    message: `You're booked for ${speakable(hold.startAt, rules.timeZone, deps.now())}.`,
+    message: `You're booked for ${spokenMoment(hold.startAt, rules.timeZone, deps.now())}.`,
   });
 
   return guarded(deps, "booking", async () => {

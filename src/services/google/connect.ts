@@ -10,7 +10,7 @@ import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, requireGoogleSettings, revokeToken } from "../../integrations/google/oauth";
 import { generateToken, hashToken } from "../../lib/tokens";
-import { validateSessionToken } from "../accounts/sessions";
+import { validateSessionToken } from "../identity/sessions";
 import { loadConnection, saveConnection } from "./connection";
 import type { GoogleDeps } from "./results";
 import { ensureSpreadsheet } from "./sheets-log";

@@ -39,7 +39,7 @@ import { loadTemporal } from "./time";
 export type { Appointment } from "./appointments";
 export type { Availability } from "./availability";
 export type { Booked, BookingInput } from "./booking";
-export { type Agent, type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";
+export { type Failure, type FailureCode, failureError, type GoogleCallOptions, type GoogleDeps, type Result, type Slot } from "./results";
 
 // Each entry point loads temporal-polyfill on its first call, not when the isolate starts
 // (services/google/time.ts, docs/decisions/0900-startup-budget.md). Call these, not the modules.

@@ -3,10 +3,8 @@
  * exception: `{ok: false, code, message}` where `message` is a sentence the voice agent can say
  * as is. Routes turn a failure into the API's error shape with `failureError`.
  */
-
 import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
-import type { agents } from "../../db/schema";
 import { AppError } from "../../errors";
 import { GoogleApiError, type GoogleFailureKind } from "../../integrations/google/errors";
 import type { Logger } from "../../lib/logger";
@@ -26,8 +24,6 @@ export interface GoogleCallOptions {
   signal?: AbortSignal;
 }
 
-export type Agent = typeof agents.$inferSelect;
-
 export type FailureCode =
   | "google_not_connected" // no connection, or it needs reconnecting
   | "google_unavailable" // Google failed or timed out
@@ -37,6 +33,7 @@ export type FailureCode =
   | "no_appointment" // the caller has no booking that matches
   | "ambiguous"; // the caller has several bookings; say which
 
+/** A span of time on the calendar, ISO 8601 instants; the booking tools' port (services/calls/booking-port.ts) speaks it too. */
 export interface Slot {
   start: string;
   end: string;

@@ -5,8 +5,8 @@
  * start against the same rules, saying what is wrong with it.
  */
 import type { BusyPeriod } from "../../integrations/google/calendar";
+import type { Agent } from "../agents/view";
 import { DAY_NAMES, normalizeBusinessHours, type TimeRange } from "../assistant/business-hours";
-import type { Agent } from "./results";
 import { clockTime, comparePlainDates, dayOf, localDate, plainTime, type Temporal, toDate, toZoned, wallClock } from "./time";
 
 const MINUTE = 60_000;

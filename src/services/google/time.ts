@@ -59,7 +59,7 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
  * "Tuesday at 3:30 PM" within the coming week; "Tuesday, May 14 at 3:30 PM" further out, so a
  * weekday never names two different days.
  */
-export function speakable(instant: Date, timeZone: string, now: Date): string {
+export function spokenMoment(instant: Date, timeZone: string, now: Date): string {
   const zoned = toZoned(instant, timeZone);
   return `${speakableDay(zoned.toPlainDate(), timeZone, now)} at ${clockTime(zoned)}`;
 }

@@ -18,7 +18,7 @@ import type { Logger } from "../../lib/logger";
 import { sqlState } from "../../lib/sql-state";
 import { vapiName, webhookServer } from "../assistant";
 import { isOwnNumber, judgeDestination } from "../destinations";
-import { webhookCredentialId } from "../vapi/credential";
+import { webhookCredentialId } from "../vapi/webhook-credential-id";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */

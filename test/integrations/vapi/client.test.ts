@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
 import { appSettings } from "../../../src/db/schema";
 import { createVapiClient, isVapiNotFound, vapiFailure } from "../../../src/integrations/vapi/client";
-import { CREDENTIAL_SETTING_KEY, webhookCredentialId } from "../../../src/services/vapi/credential";
+import { CREDENTIAL_SETTING_KEY, webhookCredentialId } from "../../../src/services/vapi/webhook-credential-id";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { vapi, vapiRequests } from "../../support/vapi";

@@ -5,7 +5,7 @@ import { loadConfig } from "../../../src/config/env";
 import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { createAgent, updateAgent } from "../../../src/services/agents";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/webhook-credential-id";
 import { agentInput, createAgentVia, databaseError, failingWrites, lostResponses, racingUpdates, recordingLogger, weekdayHours } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";

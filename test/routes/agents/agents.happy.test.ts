@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, appSettings, phoneNumbers } from "../../../src/db/schema";
 import type { AgentJson } from "../../../src/services/agents/view";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/webhook-credential-id";
 import { agentInput, createAgentVia, weekdayHours } from "../../support/agents";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";

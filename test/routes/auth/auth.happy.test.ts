@@ -67,7 +67,7 @@ describe("sign-up, session, sign-out", () => {
 
   it("upgrades a hash made with weaker parameters at the next sign-in", async () => {
     const account = await signUp();
-    const { hashPassword } = await import("../../../src/services/accounts/passwords");
+    const { hashPassword } = await import("../../../src/services/identity/passwords");
     const weak = await hashPassword(account.password, { N: 2 ** 14, r: 8, p: 1 });
     await db.update(users).set({ passwordHash: weak }).where(eq(users.id, account.user.id));
     expect((await logIn(account.email, account.password)).status).toBe(200);

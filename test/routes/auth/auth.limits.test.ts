@@ -7,9 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
 import { rateLimitKeyOfIp } from "../../../src/routes/client-ip";
-import { createPasswordResetToken } from "../../../src/services/accounts";
-import { issueDeviceToken } from "../../../src/services/accounts/device-cookies";
-import { hashPassword } from "../../../src/services/accounts/passwords";
+import { issueDeviceToken } from "../../../src/services/identity/device-cookies";
+import { hashPassword } from "../../../src/services/identity/passwords";
+import { createPasswordResetToken } from "../../../src/services/identity/reset-tokens";
 import { logIn, signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";

@@ -4,12 +4,12 @@
  */
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../../src/services/accounts/passwords", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../src/services/accounts/passwords")>();
+vi.mock("../../../src/services/identity/passwords", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../src/services/identity/passwords")>();
   return { ...original, hashPassword: vi.fn(original.hashPassword) };
 });
 
-import { hashPassword } from "../../../src/services/accounts/passwords";
+import { hashPassword } from "../../../src/services/identity/passwords";
 import { call, errorOf } from "../../support/http";
 
 describe("password reset confirm: cost", () => {

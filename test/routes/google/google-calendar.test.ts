@@ -74,4 +74,24 @@ describe("calendar routes", () => {
     expect(me.user.google.status).toBe("needs_reconnect");
     expect((await call(`/api/google/calendar/availability?agentId=${agent.id}&date=${date}`)).status).toBe(401);
   });
+
+  it("a booking's name is one line and its notes have no control characters; notes keep their line breaks (DESIGN §13)", async () => {
+    const { cookie, agent, date } = await setUp();
+    const book = (fields: Record<string, string>, hour: string) =>
+      call("/api/google/calendar/book", { method: "POST", cookie, json: { agentId: agent.id, start: `${date}T${hour}:00:00Z`, name: "Jane", ...fields } });
+    for (const name of ["Jane\tCaller", "Jane\nACTION REQUIRED", "Jane\r\nX", "Jane\u0085X", "Jane\u2028X", "Jane\u001bX"]) {
+      const refused = await book({ name }, "09");
+      expect(refused.status, JSON.stringify(name)).toBe(400);
+      expect(await errorOf(refused)).toMatchObject({ code: "validation_failed", message: "name: must be one line of text, without line breaks or control characters" });
+    }
+    for (const notes of ["Back door\u0085please", "bad\u0000value", "ring\u0007twice"]) {
+      const refused = await book({ notes }, "09");
+      expect(refused.status, JSON.stringify(notes)).toBe(400);
+      expect(await errorOf(refused)).toMatchObject({ code: "validation_failed", message: "notes: must be text without control characters (such as NUL)" });
+    }
+    const kept = await book({ notes: "Use the back door.\nRing twice.\tThanks" }, "10");
+    expect(kept.status).toBe(201);
+    const list = (await (await call(`/api/google/calendar/appointments?agentId=${agent.id}`, { cookie })).json()) as { appointments: unknown[] };
+    expect(list.appointments).toHaveLength(1);
+  });
 });

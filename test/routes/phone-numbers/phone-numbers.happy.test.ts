@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { appSettings, phoneNumbers } from "../../../src/db/schema";
-import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/credential";
+import { CREDENTIAL_SETTING_KEY } from "../../../src/services/vapi/webhook-credential-id";
 import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
 import { createPayingUser } from "../../support/factories";

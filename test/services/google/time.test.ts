@@ -4,7 +4,7 @@
  * helpers answer as before.
  */
 import { describe, expect, it } from "vitest";
-import { loadTemporal, parseStart, speakable } from "../../../src/services/google/time";
+import { loadTemporal, parseStart, spokenMoment } from "../../../src/services/google/time";
 
 describe("services/google/time: temporal-polyfill on first use", () => {
   it("refuses to work before loadTemporal(), then answers in the agent's timezone", async () => {
@@ -13,6 +13,6 @@ describe("services/google/time: temporal-polyfill on first use", () => {
     await loadTemporal(); // cheap to await again
     const start = parseStart("2026-03-10T15:30", "America/New_York");
     expect(start?.toISOString()).toBe("2026-03-10T19:30:00.000Z");
-    expect(speakable(start as Date, "America/New_York", new Date("2026-03-09T12:00:00Z"))).toBe("Tuesday at 3:30 PM");
+    expect(spokenMoment(start as Date, "America/New_York", new Date("2026-03-09T12:00:00Z"))).toBe("Tuesday at 3:30 PM");
   });
 });

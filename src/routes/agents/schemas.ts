@@ -1,23 +1,12 @@
 /**
- * Input schemas of /api/agents (DESIGN §12). Limits keep every agent within what Vapi accepts
- * (an assistant name of at most 40 characters, a first message of at most 1000 with our AI and
- * recording disclosure before the greeting) and keep the assembled system prompt a sensible size.
+ * Request schemas of /api/agents (DESIGN §12), from lib/schemas' shared fields and the agent's
+ * LIMITS (services/agents/limits.ts). Their output is what services/agents/input.ts describes.
  */
 import { z } from "zod";
 import { isKnownVoice } from "../../data/voices";
 import { e164Schema, multiLine, singleLine, timezoneSchema } from "../../lib/schemas";
-import { DAYS } from "../assistant/business-hours";
-import { DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX } from "../assistant/disclosure";
-
-export const LIMITS = {
-  name: 40,
-  greeting: FIRST_MESSAGE_MAX - DISCLOSURE_MAX_LENGTH,
-  text: 5000,
-  faqPairs: 50,
-  question: 300,
-  answer: 1000,
-  rangesPerDay: 6,
-} as const;
+import { LIMITS } from "../../services/agents/limits";
+import { DAYS } from "../../services/assistant/business-hours";
 
 /** Names and questions are one line; greetings, descriptions, prompts and answers may span lines. */
 const line = (max: number) => singleLine.max(max, { message: `must be at most ${max} characters` });
@@ -123,6 +112,3 @@ const agentSchemas = () => (built ??= buildAgentSchemas());
 export const businessHoursSchema = z.lazy(() => agentSchemas().businessHoursSchema);
 export const createAgentSchema = z.lazy(() => agentSchemas().createAgentSchema);
 export const updateAgentSchema = z.lazy(() => agentSchemas().updateAgentSchema);
-
-export type CreateAgentInput = z.infer<typeof createAgentSchema>;
-export type UpdateAgentInput = z.infer<typeof updateAgentSchema>;

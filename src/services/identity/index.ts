@@ -1,5 +1,5 @@
 /**
- * The account endpoints' steps (DESIGN §12, §13), one function per endpoint: the rate limits,
+ * Identity: who a person is and how they prove it (DESIGN §12, §13), one function per endpoint: the rate limits,
  * the checks and the session they end in. The route only parses and sets or clears the cookie.
  * Every attempt is counted before it is judged (`claimAttempt`), so parallel requests cannot
  * all slip under a limit; login and the current-password check give a successful attempt back,
@@ -12,11 +12,12 @@ import { describeError } from "../../lib/logger";
 import { hashToken } from "../../lib/tokens";
 import type { Services } from "../create-services";
 import { claimAttempt, enforce, recordHit } from "../rate-limit";
-import { authenticate, changePassword, createAccount, createPasswordResetToken, findResetToken, resetPasswordWithToken } from ".";
 import { issueDeviceToken, verifyDeviceToken } from "./device-cookies";
 import { limits } from "./limits";
 import { verifyPassword } from "./passwords";
+import { createPasswordResetToken, findResetToken, resetPasswordWithToken } from "./reset-tokens";
 import { createSession, invalidateSession, invalidateUserSessions, type User } from "./sessions";
+import { insertUser, setPassword, verifyCredentials } from "./users";
 
 type Deps = Pick<Services, "db" | "config">;
 /**
@@ -33,7 +34,7 @@ const invalidCredentials = () => new AppError("invalid_credentials", "That email
 
 export async function signUp(deps: Deps, input: { email: string; password: string; name?: string; timezone?: string }, client: Client) {
   await enforce(deps.db, limits.signupPerIp(client.ip));
-  const user = await createAccount(deps.db, { ...input, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT });
+  const user = await insertUser(deps.db, { ...input, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT });
   // Kept on purpose (ADR 0011): the per-IP limit above, counted before this answer, bounds how fast it can be asked.
   if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
   return { user, device: await newDeviceToken(deps.config, user.email), ...(await createSession(deps.db, user.id, client)) };
@@ -48,7 +49,7 @@ export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, {
   const device = await trustedDevice(deps, client.deviceToken, email);
   const rules = device ? [limits.loginFailuresPerDevice(device)] : [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(client.ip)];
   const attempt = await claimAttempt(deps.db, rules);
-  const user = await authenticate(deps.db, email, password);
+  const user = await verifyCredentials(deps.db, email, password);
   if (!user) throw invalidCredentials();
   await attempt.release();
   // A new nonce each time: the cookie is rotated, and a device's fresh start is a new counter.
@@ -89,7 +90,7 @@ export async function changeOwnPassword(
     throw new AppError("invalid_credentials", "The current password is not right.", [{ path: "currentPassword", message: "is not right" }]);
   }
   await attempt.release();
-  await changePassword(deps.db, user.id, newPassword);
+  await setPassword(deps.db, user.id, newPassword);
   await invalidateUserSessions(deps.db, user.id, keepSessionId);
 }
 

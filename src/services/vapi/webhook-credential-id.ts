@@ -1,7 +1,7 @@
 /**
  * Which Vapi webhook credential our assistants and numbers name: VAPI_CREDENTIAL_ID when set;
  * otherwise one created at first use and kept in `app_settings` ("vapi_credential_id"), so every
- * isolate and every later deploy reuses it. Creating it at Vapi is integrations/vapi/credential.ts.
+ * isolate and every later deploy reuses it. Creating it at Vapi is integrations/vapi/webhook-credential.ts.
  */
 import { eq, sql } from "drizzle-orm";
 import type { Config } from "../../config/env";
@@ -9,7 +9,7 @@ import type { Database } from "../../db/client";
 import { appSettings } from "../../db/schema";
 import { requireSetting } from "../../errors";
 import type { VapiClient } from "../../integrations/vapi/client";
-import { createWebhookCredential } from "../../integrations/vapi/credential";
+import { createWebhookCredential } from "../../integrations/vapi/webhook-credential";
 
 export const CREDENTIAL_SETTING_KEY = "vapi_credential_id";
 

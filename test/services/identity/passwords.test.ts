@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashPassword, needsRehash, verifyPassword } from "../../../src/services/accounts/passwords";
+import { hashPassword, needsRehash, verifyPassword } from "../../../src/services/identity/passwords";
 
 describe("passwords", () => {
   it("hashes with scrypt N=2^15 r=8 p=1, a 16-byte salt, parameters stored with the hash", async () => {

@@ -1,7 +1,7 @@
 /**
  * Our Vapi webhook credential (VAPI.md "Authentication of incoming messages"): an HMAC plan
  * keyed with VAPI_WEBHOOK_SECRET, so Vapi signs every message to our server URL. Creating it at
- * Vapi is here; which id we use, and where it is kept, is services/vapi/credential.ts.
+ * Vapi is here; which id we use, and where it is kept, is services/vapi/webhook-credential-id.ts.
  */
 import { AppError } from "../../errors";
 import type { VapiClient } from "./client";

@@ -1,0 +1,22 @@
+/** Request schemas of /api/phone-numbers (DESIGN §12): buy (US area codes only), assign, list. Built on first use (lib/first-use.ts, ADR 0900). */
+import { z } from "zod";
+import { cursorParam, limitParam } from "../../lib/cursor";
+import { firstUse } from "../../lib/first-use";
+import { singleLine } from "../../lib/schemas";
+
+const built = firstUse(() => {
+  const agentId = z.uuid({ message: "must be the id of one of your agents" });
+  const buySchema = z.strictObject({
+    agentId: agentId.nullable().optional(),
+    areaCode: singleLine
+      .regex(/^[2-9]\d{2}$/, { message: "must be a 3-digit US area code such as 415 (phone numbers are available in the US only)" })
+      .optional(),
+  });
+  const assignSchema = z.strictObject({ agentId: agentId.nullable() });
+  const phoneNumberListQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
+  return { buySchema, assignSchema, phoneNumberListQuery };
+});
+
+export const buySchema = z.lazy(() => built().buySchema);
+export const assignSchema = z.lazy(() => built().assignSchema);
+export const phoneNumberListQuery = z.lazy(() => built().phoneNumberListQuery);

@@ -1,0 +1,57 @@
+/**
+ * The users table as identity needs it: a new person, their password checked or set. The steps
+ * around these (rate limits, sessions, device tokens) are identity/index.ts.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { passwordResetTokens, users } from "../../db/schema";
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
+
+/** Inserts the user, or returns null when the email is taken. */
+export async function insertUser(
+  db: Database,
+  input: { email: string; password: string; name?: string | null; timezone?: string; lowCreditThreshold: number },
+) {
+  const passwordHash = await hashPassword(input.password);
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: input.email,
+      passwordHash,
+      name: input.name ?? null,
+      timezone: input.timezone ?? "UTC",
+      lowCreditThreshold: input.lowCreditThreshold,
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  return user ?? null;
+}
+
+/**
+ * The user whose email and password match, or null. Takes the same work whether or not the
+ * email exists, and upgrades a hash made with weaker parameters.
+ */
+export async function verifyCredentials(db: Database, email: string, password: string) {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  if (!user) return verifyAgainstDummy(password).then(() => null);
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  if (needsRehash(user.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    await db.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
+    user.passwordHash = passwordHash;
+  }
+  return user;
+}
+
+/**
+ * Sets a new password and, in the same statement, spends every open reset token of the user
+ * (DESIGN §13): a link mailed before the change must not undo it.
+ */
+export async function setPassword(db: Database, userId: string, newPassword: string) {
+  const passwordHash = await hashPassword(newPassword);
+  await db.execute(sql`
+    with spent as (
+      update ${passwordResetTokens} set used_at = now() where user_id = ${userId}::uuid and used_at is null
+    )
+    update ${users} set password_hash = ${passwordHash}, updated_at = now() where id = ${userId}::uuid`);
+}
