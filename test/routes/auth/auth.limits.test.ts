@@ -244,6 +244,16 @@ describe("per-IP limits count an IPv6 client as its /64", () => {
     expect(rateLimitKeyOfIp("not:an::ip::at all")).toBe("not:an::ip::at all");
   });
 
+  it("odd but valid address forms are keyed like their plain form: an IPv4 tail, a hex-written mapped address, brackets", () => {
+    // Mixed notation (RFC 4291 §2.2): the last 32 bits as an IPv4 address; without this each form was its own client.
+    expect(rateLimitKeyOfIp("2001:db8:41:7:c:d:1.2.3.4")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:db8:41:7::1.2.3.4")).toBe("2001:db8:41:7::/64");
+    // An IPv4-mapped address written in hex is that IPv4 client, not the all-zero /64 shared with ::1.
+    expect(rateLimitKeyOfIp("::ffff:cb00:7109")).toBe("203.0.113.9");
+    expect(rateLimitKeyOfIp("[2001:db8:41:7::1]")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:db8:41:7::1.2.3.999")).toBe("2001:db8:41:7::1.2.3.999");
+  });
+
   it("sign-ups from eleven addresses of one /64 are one client: the 11th is 429", async () => {
     const prefix = `2001:db8:64:${Math.floor(Math.random() * 0xffff).toString(16)}`;
     const signUpFrom = (i: number) =>
