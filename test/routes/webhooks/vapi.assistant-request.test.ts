@@ -116,6 +116,16 @@ describe("assistant-request: a call id we already know (issue 18 item 3)", () =>
     expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended" });
   });
 
+  it("50 assistant-requests for one call id at once: one hold, one call row, every answer the same", async () => {
+    const { owner, line } = await createLine({ credits: 15 });
+    const request = vapiMessage("assistant-request", line);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => deliver<Answer>(request)));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+    expect(answers[0]?.body).toMatchObject({ assistantId: line.vapiAssistantId, assistantOverrides: { maxDurationSeconds: 600 } });
+    expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ reserved: 10, available: 5 });
+    expect(await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId))).toHaveLength(1);
+  });
+
   it("a replay of a refused call is answered the same way and never gets a hold, even once credits are back", async () => {
     const { owner, line } = await createLine({ credits: 0, ownerPhone: "+15125550199" });
     const request = vapiMessage("assistant-request", line);
