@@ -21,7 +21,7 @@ interface Rule {
   why: string;
 }
 
-const ABOVE_DB = "services|routes|middleware|integrations|queues|scheduled|durable-objects|app|index";
+const ABOVE_DB = "services|routes|middleware|integrations|queues|side-effects|scheduled|durable-objects|app|index";
 const RULES: Rule[] = [
   { from: /^src\/(config|data)\//, forbid: [/^src\//], why: "config/ and data/ are leaves: they import nothing of ours" },
   // errors.ts is the error model every layer throws; lib/validate needs its hook.
@@ -41,12 +41,12 @@ const RULES: Rule[] = [
     // db/scope's assertId only checks an id's syntax; routes/webhooks verify and parse the vendor's
     // request with the integration's verify/schema modules (STYLE.md: verify raw body → parse → act).
     from: /^src\/routes\/(?!webhooks\/)/,
-    forbid: [/^src\/(db\/(?!scope$)|integrations\/|durable-objects\/|queues\/)/, /^drizzle-orm\b/],
+    forbid: [/^src\/(db\/(?!scope$)|integrations\/|durable-objects\/|queues\/|side-effects\/)/, /^drizzle-orm\b/],
     why: "routes call services; they don't reach the database, vendors, Durable Objects or queues themselves",
   },
   {
     from: /^src\/routes\/webhooks\//,
-    forbid: [/^src\/(db\/(?!scope$)|durable-objects\/|queues\/)/],
+    forbid: [/^src\/(db\/(?!scope$)|durable-objects\/|queues\/|side-effects\/)/],
     why: "webhook routes verify and parse, then call services",
   },
   { from: /^src\/middleware\//, forbid: [/^src\/routes\//], why: "middleware runs before routes and knows none of them" },
@@ -56,7 +56,12 @@ const RULES: Rule[] = [
     forbid: [/^src\/(db|integrations|durable-objects|queues)\//],
     why: "middleware uses services, not what is below them",
   },
-  { from: /^src\/queues\/messages$/, forbid: [/^src\//], why: "the message union is a leaf every producer imports" },
+  { from: /^src\/side-effects\/messages$/, forbid: [/^src\//], why: "the message union is a leaf every producer imports" },
+  {
+    from: /^src\/side-effects\//,
+    forbid: [/^src\/(?!db\/|side-effects\/)/, /^hono\b/],
+    why: "side-effects/ is a leaf below services: the messages and the once-only claims, knowing only the database",
+  },
   { from: /^src\/scheduled\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "the Cron Trigger handler is an entry point like queues/, without HTTP" },
   { from: /^src\/queues\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "queue handlers are entry points like routes, without HTTP" },
   {
@@ -138,6 +143,9 @@ describe("the direction of dependencies in src/", () => {
       { from: "src/routes/billing/index", to: "src/integrations/stripe/client" },
       { from: "src/routes/google/index", to: "src/integrations/google/oauth" },
       { from: "src/durable-objects/credit-account/index", to: "src/services/credits/index" },
+      { from: "src/side-effects/messages", to: "src/db/schema" },
+      { from: "src/side-effects/claims", to: "src/services/ops/dead-letters" },
+      { from: "src/routes/auth/index", to: "src/side-effects/claims" },
     ];
     expect(violations(bad).map(({ edge }) => edge)).toEqual(bad.map(({ from, to }) => `${from} -> ${to}`));
     const fine: Edge[] = [
@@ -150,6 +158,8 @@ describe("the direction of dependencies in src/", () => {
       { from: "src/services/billing/refunds", to: "src/durable-objects/credit-account/early-refunds" },
       { from: "src/routes/auth/index", to: "src/middleware/session-cookie" },
       { from: "src/middleware/init", to: "src/db/client" },
+      { from: "src/services/calls/report", to: "src/side-effects/messages" },
+      { from: "src/side-effects/claims", to: "src/db/client" },
     ];
     expect(violations(fine)).toEqual([]);
   });

@@ -10,8 +10,8 @@ import type { Bindings, Config } from "../env";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices } from "../services/create-services";
 import { recordDeadLetters } from "../services/ops/dead-letters";
+import { type SideEffectMessage, sideEffectMessageSchema } from "../side-effects/messages";
 import { deadLetterLogFields, deadLetterRecord, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
-import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export { type DeadLetter, PermanentFailure } from "./dead-letter";
 

@@ -13,8 +13,8 @@ import { googleAccess, markNeedsReconnect } from "../services/google/connection"
 import { GoogleNotConnectedError } from "../services/google/results";
 import { appendCallRow, callRow, loadCallForLog } from "../services/google/sheets-log";
 import { loadTemporal } from "../services/google/time";
+import { claimSideEffect, completeSideEffect, releaseSideEffect } from "../side-effects/claims";
 import type { SideEffectHandler, SideEffectHandlers } from "./consumer";
-import { claimSideEffect, completeSideEffect, releaseSideEffect } from "./email";
 
 const SHEETS_TIMEOUT_MS = 20_000;
 

@@ -14,7 +14,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../src/db/schema";
 import type { Bindings } from "../../src/env";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { creditAccount } from "../../src/services/credits";
 import { expectConsoleError } from "../support/console-trap";
 import { expectLedgerConsistent } from "../support/credits";

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { calls, googleConnections } from "../../src/db/schema";
 import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { HEADER } from "../../src/services/google/sheets-log";
 import { db } from "../support/db";
 import { testEnv } from "../support/env";

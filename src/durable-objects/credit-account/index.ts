@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type Database, loadDatabaseDriver } from "../../db/client";
 import type { Bindings } from "../../env";
 import type { Logger } from "../../lib/logger";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { createServices, type Services } from "../../services/create-services";
 import { ForwardBook } from "./forwards";
 import {

@@ -19,7 +19,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { EndOfCallReportMessage } from "../../integrations/vapi/messages";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { WEBHOOK_TIMEOUT_SECONDS } from "../assistant";
 import { creditAccount } from "../credits";
 import { ownerOf } from "./call-owner";

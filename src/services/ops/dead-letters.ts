@@ -11,7 +11,7 @@ import type { Database } from "../../db/client";
 import { deadLetters } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { AppError } from "../../errors";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 
 export interface DeadLetterInput {
   messageId: string;

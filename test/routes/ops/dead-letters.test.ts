@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { calls, deadLetters, sideEffects } from "../../../src/db/schema";
-import type { SideEffectMessage } from "../../../src/queues/messages";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { keepUndeliveredVapiMessage, undeliveredForCall } from "../../../src/services/calls/undelivered";
 import { createServices } from "../../../src/services/create-services";
 import { db } from "../../support/db";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
-import type { SideEffectMessage } from "../../../src/queues/messages";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { creditAccount } from "../../../src/services/credits";
 import { expectLedgerConsistent } from "../../support/credits";
 import { db } from "../../support/db";

@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
 import { parseVapiMessage } from "../../../src/integrations/vapi/messages";
-import type { SideEffectMessage } from "../../../src/queues/messages";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { WEBHOOK_BACKOFF, WEBHOOK_TIMEOUT_SECONDS } from "../../../src/services/assistant";
 import { claimEvent, completeEvent, releaseEvent } from "../../../src/services/calls/claims";
 import { handleEndOfCallReport, REPORT_CLAIM_TTL_SECONDS, REPORT_WAIT_MS, reportEventId } from "../../../src/services/calls/report";
