@@ -65,6 +65,12 @@ const RULES: Rule[] = [
   { from: /^src\/scheduled\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "the Cron Trigger handler is an entry point like queues/, without HTTP" },
   { from: /^src\/queues\//, forbid: [/^src\/(routes|middleware|app)\b/, /^hono\b/], why: "queue handlers are entry points like routes, without HTTP" },
   {
+    // db/client only to load the driver and name the database the handlers are given.
+    from: /^src\/queues\//,
+    forbid: [/^src\/(db\/(?!client$)|side-effects\/claims$|integrations\/)/, /^drizzle-orm\b/],
+    why: "queue handlers call services: no SQL, no claims, no vendors of their own",
+  },
+  {
     // createServices is the composition root the Durable Object builds its clients with.
     from: /^src\/durable-objects\//,
     forbid: [/^src\/(routes|middleware|integrations|app)\b/, /^src\/services\/(?!create-services$)/, /^hono\b/],
@@ -146,6 +152,8 @@ describe("the direction of dependencies in src/", () => {
       { from: "src/side-effects/messages", to: "src/db/schema" },
       { from: "src/side-effects/claims", to: "src/services/ops/dead-letters" },
       { from: "src/routes/auth/index", to: "src/side-effects/claims" },
+      { from: "src/queues/sheets", to: "drizzle-orm" },
+      { from: "src/queues/email", to: "src/side-effects/claims" },
     ];
     expect(violations(bad).map(({ edge }) => edge)).toEqual(bad.map(({ from, to }) => `${from} -> ${to}`));
     const fine: Edge[] = [
