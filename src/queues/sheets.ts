@@ -5,9 +5,6 @@
 import { logCallToSheet } from "../services/google/call-log";
 import type { SideEffectHandler, SideEffectHandlers } from "./consumer";
 
-const appendCall: SideEffectHandler<"sheets.append_call"> = async (message, context) => {
-  const { db, config, logger } = context;
-  await logCallToSheet({ db, config, logger, now: () => new Date() }, message.callId, message.type);
-};
+const appendCall: SideEffectHandler<"sheets.append_call"> = (message, context) => logCallToSheet(context, message.callId, message.type);
 
 export const sheetsHandlers = { "sheets.append_call": appendCall } satisfies SideEffectHandlers;

@@ -5,7 +5,7 @@
  */
 import type { Database } from "../../db/client";
 import type { Config } from "../../env";
-import { SmtpNotConfiguredError, sendEmail } from "../../integrations/email/mailer";
+import { type Mailer, SmtpNotConfiguredError } from "../../integrations/email/mailer";
 import type { RenderedEmail } from "../../integrations/email/templates";
 import type { Logger } from "../../lib/logger";
 import { claimSideEffect, completeSideEffect, releaseSideEffect } from "../../side-effects/claims";
@@ -15,6 +15,8 @@ export interface NotificationDeps {
   db: Database;
   config: Config;
   logger: Logger;
+  /** The mailer the composition root (createServices) made. */
+  mailer: () => Mailer;
 }
 
 /** One e-mail and its recipient; null when there is no one left to tell (a deleted account or call). */
@@ -22,7 +24,7 @@ export type Notice = { to: string; email: RenderedEmail } | null;
 
 /** Sends `build()`'s e-mail once per message key; `build` returning null skips it. */
 export async function deliverOnce(deps: NotificationDeps, message: EmailMessage, build: () => Promise<Notice>) {
-  const { db, config, logger } = deps;
+  const { db, config, logger, mailer } = deps;
   if (!config.SMTP_HOST) {
     // Retried, not dropped: once SMTP is configured the queued emails go out.
     logger.warn("email not sent: SMTP is not configured (set SMTP_HOST and the other SMTP_* variables); will retry", { type: message.type });
@@ -36,7 +38,7 @@ export async function deliverOnce(deps: NotificationDeps, message: EmailMessage,
   try {
     const built = await build();
     if (built) {
-      await sendEmail(config, built.to, built.email);
+      await mailer().send(built.to, built.email);
       logger.info("email sent", { idempotencyKey: message.idempotencyKey });
     }
     sent = true;
