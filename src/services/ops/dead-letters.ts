@@ -4,7 +4,7 @@
  * its side-effects message id). A replay claims the row once (`replayed_at`, one conditional
  * UPDATE) and sends the original body to the side-effects queue again; the handlers' own
  * once-only claims (the idempotency key claimed in `side_effects` by every e-mail and sheet-row
- * handler, queues/email.ts) make a message whose effect did happen a no-op.
+ * handler, side-effects/claims.ts) make a message whose effect did happen a no-op.
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
