@@ -10,9 +10,9 @@ import { creditPacksVariable } from "./config/packs";
 import type { Database } from "./db/client";
 import type { CreditAccount } from "./durable-objects/credit-account";
 import type { Logger } from "./lib/logger";
-import type { SideEffectMessage } from "./side-effects/messages";
 import type { Session, User } from "./services/accounts/sessions";
 import type { Services } from "./services/create-services";
+import type { SideEffectMessage } from "./side-effects/messages";
 
 export interface Bindings {
   CREDIT_ACCOUNT: DurableObjectNamespace<CreditAccount>;

@@ -13,8 +13,8 @@ import { DurableObject } from "cloudflare:workers";
 import { type Database, loadDatabaseDriver } from "../../db/client";
 import type { Bindings } from "../../env";
 import type { Logger } from "../../lib/logger";
-import type { SideEffectMessage } from "../../side-effects/messages";
 import { createServices, type Services } from "../../services/create-services";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { ForwardBook } from "./forwards";
 import {
   cappedCallCharge,
