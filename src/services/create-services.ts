@@ -67,7 +67,8 @@ export function createServices(env: Bindings, options: { logger?: Logger; compon
     logger,
     now,
     vapi: once(() => createVapiClient(config)),
-    stripe: once(() => stripeClient(config)),
+    // stripeClient keeps its client per key itself; a once() here would keep a rejection too.
+    stripe: () => stripeClient(config),
     google,
     mailer: once(() => createMailer(config)),
     openrouter: once(() => createOpenRouterClient(config)),
