@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../../bindings";
 import { type Database, loadDatabaseDriver } from "../../db/client";
 import type { Logger } from "../../lib/logger";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { type AccountCore, createAccountCore } from "./core";
 import { ForwardBook } from "./forwards";
 import {

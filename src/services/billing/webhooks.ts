@@ -12,7 +12,7 @@ import { webhookEvents } from "../../db/schema";
 import { stripeFailure } from "../../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, disputeSchema, purchaseMetadataSchema, refundSchema } from "../../integrations/stripe/events";
 import { sqlState } from "../../lib/sql-state";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import type { Services } from "../create-services";
 import { creditAccount } from "../credits";
 import { recordDispute, recordRefundFailure, recordRefundState } from "./refunds";

@@ -30,7 +30,7 @@ export const RECONCILE_MAX_AGE_DAYS = 7;
 
 export interface ReconcileDeps extends CallDeps {
   /** Made on first use: a run whose calls all settle from kept messages needs no Vapi key. */
-  lazyVapi: () => VapiClient;
+  vapi: () => VapiClient;
 }
 
 export interface ReconcileOptions {
@@ -96,7 +96,7 @@ async function fromKeptMessage(deps: CallDeps, vapiCallId: string, options: Reco
 async function fromVapi(deps: ReconcileDeps, vapiCallId: string, options: ReconcileOptions): Promise<Attempt> {
   let vapiCall: Vapi.Call;
   try {
-    vapiCall = await deps.lazyVapi().calls.get({ id: vapiCallId });
+    vapiCall = await deps.vapi().calls.get({ id: vapiCallId });
   } catch (error) {
     if (isVapiNotFound(error)) {
       deps.logger.warn("call reconciliation: Vapi does not know the call", { vapiCallId });
