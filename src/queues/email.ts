@@ -1,5 +1,5 @@
 /**
- * The side-effects consumer's e-mail jobs (DESIGN §7): password reset, low-credit warning,
+ * The side-effects consumer's e-mail jobs (docs/architecture.md §7): password reset, low-credit warning,
  * purchase receipt and the owner's call e-mail. What they say and how they are sent once is
  * services/notifications'; this only routes each message there.
  */

@@ -1,5 +1,5 @@
 /**
- * Google (DESIGN §6, §12): connecting the account (`/api/auth/google…`) and the calendar as the
+ * Google (docs/architecture.md §6, §12): connecting the account (`/api/auth/google…`) and the calendar as the
  * dashboard sees it (`/api/google/calendar/…`). Thin: the rules live in services/google.
  */
 import type { Context } from "hono";

@@ -1,5 +1,5 @@
 /**
- * Agents, kept in step with their Vapi assistants (DESIGN §5). Our row is the source of truth
+ * Agents, kept in step with their Vapi assistants (docs/architecture.md §5). Our row is the source of truth
  * and there are no half-states:
  * - create: assistant first, then the row; if the insert fails, the row is read back (the insert
  *   may have committed with its answer lost): a row found is the agent; no row, and the assistant

@@ -1,5 +1,5 @@
 /**
- * What a verified Stripe event does (DESIGN §4). Idempotent twice over: by event id (the
+ * What a verified Stripe event does (docs/architecture.md §4). Idempotent twice over: by event id (the
  * webhook_events row, written only after the event's work is done, so a failure leaves nothing
  * that claims success and Stripe's retry does the work) and by checkout session (the purchase's
  * ledger key `stripe:checkout:<session id>` and the ledger's unique index on it), so concurrent

@@ -151,7 +151,7 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
 }
 
 /**
- * From endedAt − startedAt (VAPI.md); Vapi's own duration fields only when those are missing.
+ * From endedAt − startedAt (docs/vapi.md); Vapi's own duration fields only when those are missing.
  * Undefined when the message says nothing about the call's length (never 0 by omission).
  */
 export function durationSeconds(message: EndOfCallReportMessage): number | undefined {

@@ -1,5 +1,5 @@
 /**
- * Connecting and disconnecting a user's Google account (DESIGN §6): the OAuth web flow with a
+ * Connecting and disconnecting a user's Google account (docs/architecture.md §6): the OAuth web flow with a
  * random, single-use, 10-minute `state` bound to the session that started it (only its SHA-256
  * is stored, in oauth_states) and PKCE S256; the callback's every way of failing ends as a
  * reason the integrations page can explain.

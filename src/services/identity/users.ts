@@ -45,7 +45,7 @@ export async function verifyCredentials(db: Database, email: string, password: s
 
 /**
  * Sets a new password and, in the same statement, spends every open reset token of the user
- * (DESIGN §13): a link mailed before the change must not undo it.
+ * (docs/architecture.md §13): a link mailed before the change must not undo it.
  */
 export async function setPassword(db: Database, userId: string, newPassword: string) {
   const passwordHash = await hashPassword(newPassword);

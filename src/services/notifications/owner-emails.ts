@@ -1,5 +1,5 @@
 /**
- * What each e-mail message tells its recipient (DESIGN §7): the password reset, the low-credit
+ * What each e-mail message tells its recipient (docs/architecture.md §7): the password reset, the low-credit
  * warning, the purchase receipt and the owner's call e-mail. A message carries only ids and
  * figures; the names, addresses and call details are read here, when it is sent, so a retry says
  * what the account and the call say now.

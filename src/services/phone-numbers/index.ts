@@ -1,5 +1,5 @@
 /**
- * Phone numbers (DESIGN §5): bought from Vapi *without* an assistantId, pointed at our webhook
+ * Phone numbers (docs/architecture.md §5): bought from Vapi *without* an assistantId, pointed at our webhook
  * with our credential, so every call starts with an assistant-request and we pick the agent.
  * Assigning a number to an agent is therefore only our row's business. Each number gets the
  * owner's phone as Vapi's `fallbackDestination`, so a caller still reaches a person when we
@@ -51,7 +51,7 @@ const createdAtMicros = sql<string>`to_char(${phoneNumbers.createdAt} at time zo
 
 /**
  * One page of the user's numbers, oldest first, keyset-paginated on (created_at, id)
- * (DESIGN §12); those Vapi is still activating are refreshed from Vapi.
+ * (docs/architecture.md §12); those Vapi is still activating are refreshed from Vapi.
  */
 export async function listPhoneNumbers(
   db: Database,
