@@ -3,8 +3,8 @@
  * `npm run lint` (`depcruise src`) and by test/architecture.test.ts, which also checks that each
  * rule catches what it is meant to. The one home of these rules.
  *
- * Read: routes → services → integrations, db, Durable Objects, queues; config/, data/, errors.ts
- * and queues/messages.ts are leaves; hono-env.ts (the Hono context) is the top, imported only by
+ * Read: routes → services → integrations, db, Durable Objects, side-effects; config/, data/,
+ * errors.ts and side-effects/messages.ts are leaves; queue handlers call services; hono-env.ts (the Hono context) is the top, imported only by
  * app.ts, middleware/ and routes/. Type-only imports, re-exports and `import()` count too: a
  * layer should not even know the names of the one above it. Paths are as dependency-cruiser
  * resolves them: `src/…/file.ts`, and a package as `node_modules/<name>/…`.
@@ -38,14 +38,20 @@ const layers = [
   {
     name: "messages-is-a-leaf",
     comment: "the message union is a leaf every producer imports",
-    from: { path: "^src/queues/messages\\.ts$" },
+    from: { path: "^src/side-effects/messages\\.ts$" },
     to: { path: "^src/" },
+  },
+  {
+    name: "side-effects-know-only-the-database",
+    comment: "side-effects/ is a leaf below services: the messages and the once-only claims, knowing only the database",
+    from: { path: "^src/side-effects/" },
+    to: { path: `^src/|${HONO}`, pathNot: "^src/(db|side-effects)/" },
   },
   {
     name: "bindings-names-only-the-messages",
     comment: "bindings.ts types the worker's bindings (worker-configuration.d.ts) and their queues' messages, nothing else",
     from: { path: "^src/bindings\\.ts$" },
-    to: { path: "^src/", pathNot: "^src/queues/messages\\.ts$" },
+    to: { path: "^src/", pathNot: "^src/side-effects/messages\\.ts$" },
   },
   {
     name: "hono-env-is-the-top",
@@ -63,7 +69,7 @@ const layers = [
     name: "db-knows-only-the-tables",
     comment: "db/ knows only the tables",
     from: { path: "^src/db/" },
-    to: { path: "^src/(services|routes|middleware|integrations|queues|scheduled|durable-objects)/|^src/(app|index)\\.ts$" },
+    to: { path: "^src/(services|routes|middleware|integrations|queues|side-effects|scheduled|durable-objects)/|^src/(app|index)\\.ts$" },
   },
   {
     name: "integrations-talk-to-a-vendor",
@@ -82,7 +88,7 @@ const layers = [
     name: "routes-call-services",
     comment: "routes call services; they don't reach the database, vendors, Durable Objects or queues themselves",
     from: { path: "^src/routes/", pathNot: "^src/routes/webhooks/" },
-    to: { path: `^src/(db/|integrations/|durable-objects/|queues/)|${DRIZZLE}`, pathNot: "^src/db/scope\\.ts$" },
+    to: { path: `^src/(db/|integrations/|durable-objects/|queues/|side-effects/)|${DRIZZLE}`, pathNot: "^src/db/scope\\.ts$" },
   },
   {
     // Webhook routes verify and parse the vendor's request with the integration's verify/schema
@@ -90,7 +96,7 @@ const layers = [
     name: "webhook-routes-verify-then-call-services",
     comment: "webhook routes verify and parse, then call services",
     from: { path: "^src/routes/webhooks/" },
-    to: { path: "^src/(db/|durable-objects/|queues/)", pathNot: "^src/db/scope\\.ts$" },
+    to: { path: "^src/(db/|durable-objects/|queues/|side-effects/)", pathNot: "^src/db/scope\\.ts$" },
   },
   {
     name: "middleware-knows-no-route",
@@ -116,6 +122,13 @@ const layers = [
     comment: "queue handlers are entry points like routes, without HTTP",
     from: { path: "^src/queues/" },
     to: { path: `^src/(routes|middleware)/|^src/app\\.ts$|${HONO}` },
+  },
+  {
+    // db/client only to load the driver; the handlers are given the batch's services.
+    name: "queues-call-services",
+    comment: "queue handlers call services: no SQL, no claims, no vendors of their own",
+    from: { path: "^src/queues/" },
+    to: { path: `^src/(db/|side-effects/claims\\.ts$|integrations/)|${DRIZZLE}`, pathNot: "^src/db/client\\.ts$" },
   },
   {
     // The object builds its own small core (durable-objects/credit-account/core.ts).

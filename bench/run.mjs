@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the budgets of DESIGN §11 (bench/README.md says how to read each figure).
+ * `npm run bench`: the budgets of docs/architecture.md §11 (bench/README.md says how to read each figure).
  * Latencies and throughput are judged as ratios against the floor (GET /api/ping) measured in
  * the same run, so they mean the same on any machine. Writes bench/results/<time>.json, prints
  * a table, and exits 1 when a budget fails.

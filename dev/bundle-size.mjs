@@ -1,4 +1,4 @@
-/** Prints the worker bundle's gzip size and fails over the budget (DESIGN §11: 1 MiB). */
+/** Prints the worker bundle's gzip size and fails over the budget (docs/architecture.md §11: 1 MiB). */
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run db:check-ledger`: verifies the credit ledger's invariant over the whole database
- * (DESIGN §3): for every user, sum(credit_transactions.delta) = users.credit_balance, and each
+ * (docs/architecture.md §3): for every user, sum(credit_transactions.delta) = users.credit_balance, and each
  * row's balance_after is the previous row's balance_after plus its delta (rows in created_at
  * order; the first row starts from zero). Exits 1 naming every offending user.
  *

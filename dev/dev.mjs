@@ -19,7 +19,7 @@ process.chdir(ROOT);
 const port = Number(process.env.PORT ?? 8787);
 const dataDir = path.resolve(ROOT, process.env.AGENTLINE_DATA_DIR || ".data");
 const fileVars = readDevVars(path.join(ROOT, ".dev.vars"));
-/** The environment wins over .dev.vars, as DESIGN §9 says. */
+/** The environment wins over .dev.vars, as docs/architecture.md §9 says. */
 const vars = { ...fileVars, ...pickDefined(process.env, Object.keys(fileVars).concat(["DATABASE_URL"])) };
 /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
 let stack;

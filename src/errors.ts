@@ -1,5 +1,5 @@
 /**
- * The error model (DESIGN §13): the closed set of error codes, their statuses, AppError and the
+ * The error model (docs/architecture.md §13): the closed set of error codes, their statuses, AppError and the
  * body `{"error": {"code", "message", "details"?, "requestId"}}`. A leaf every layer throws from;
  * middleware/error-handler.ts renders it, never a stack.
  */
@@ -20,7 +20,7 @@ const STATUS_BY_CODE = {
   slot_taken: 409,
   google_not_connected: 409,
   invalid_time: 400,
-  /** A number we may not dial or forward to (DESIGN §13: the destination policy). */
+  /** A number we may not dial or forward to (docs/architecture.md §13: the destination policy). */
   destination_not_allowed: 400,
   invalid_token: 400,
   payload_too_large: 413,
@@ -56,7 +56,7 @@ export class AppError extends Error {
 }
 
 /**
- * A setting the feature needs, or 503 `service_not_configured` naming it (DESIGN §8: a missing
+ * A setting the feature needs, or 503 `service_not_configured` naming it (docs/architecture.md §8: a missing
  * key is not a boot error, only the features that need it are unavailable).
  *
  * @example const key = requireSetting(config.STRIPE_SECRET_KEY, "STRIPE_SECRET_KEY", "payments");

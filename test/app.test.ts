@@ -174,7 +174,7 @@ function problemsOf(bindings: Bindings): string[] {
   return [];
 }
 
-describe("configuration in production (DESIGN §7d)", () => {
+describe("configuration in production (docs/architecture.md §7d)", () => {
   it("accepts a deployed configuration and keeps its ENVIRONMENT_ID; outside production the id defaults to local", () => {
     expect(problemsOf(deployed())).toEqual([]);
     expect(loadConfig(deployed({ ENVIRONMENT_ID: "staging" })).ENVIRONMENT_ID).toBe("staging");

@@ -1,5 +1,5 @@
 /**
- * The floor budget (DESIGN §11): our /api/ping, through every middleware a request passes,
+ * The floor budget (docs/architecture.md §11): our /api/ping, through every middleware a request passes,
  * against a bare one-route Hono worker on the same `wrangler dev` setup. The two are loaded in
  * alternation, round after round, so a neighbour's burst on this shared machine hits both.
  */

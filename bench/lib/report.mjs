@@ -1,5 +1,5 @@
 /**
- * Prints the run as a short table and judges the budgets of DESIGN §11. Every latency and
+ * Prints the run as a short table and judges the budgets of docs/architecture.md §11. Every latency and
  * throughput is shown beside its ratio to the floor (GET /api/ping) at the same load.
  * Returns true when any budget failed.
  */

@@ -1,5 +1,5 @@
 /**
- * The credit storm (DESIGN §11): 1,000 end-of-call reports for 50 owners, 20 requests in
+ * The credit storm (docs/architecture.md §11): 1,000 end-of-call reports for 50 owners, 20 requests in
  * flight, 10% of them delivered twice (at once or later), and calls that overlap — each call
  * starts with an assistant-request that holds credits, so an owner's calls in progress compete
  * for the same balance, and tight balances get calls cut short or refused. The expected balance

@@ -1,5 +1,5 @@
 /**
- * The Vapi webhook routes under load (DESIGN §11): assistant-request and tool-calls
+ * The Vapi webhook routes under load (docs/architecture.md §11): assistant-request and tool-calls
  * (availability) must keep p99 within 3× the floor with at most one and two database round
  * trips; end-of-call-report is measured beside them. Every request is a fresh, correctly
  * signed message (a new call id where the route would otherwise answer "duplicate").

@@ -61,7 +61,7 @@ export async function ensureLine(api, { email, password, agentId, number, say })
       ({ agent } = await api.must("/api/agents", { method: "POST", json: demoAgent() }));
       created = true;
     }
-    // Numbers are for accounts that have completed a purchase (DESIGN §4): credits first.
+    // Numbers are for accounts that have completed a purchase (docs/architecture.md §4): credits first.
     if ((await api.must("/api/credits")).balance === 0) await buyCredits(api, email, say);
     say(`Buying a sandbox number for "${agent.name}".`);
     ({ phoneNumber } = await api.must("/api/phone-numbers", { method: "POST", json: { agentId: agent.id, areaCode: "512" } }));

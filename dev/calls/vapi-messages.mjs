@@ -1,5 +1,5 @@
 /**
- * Vapi server messages as Vapi sends them (shared/VAPI.md; the shapes of test/fixtures/vapi/),
+ * Vapi server messages as Vapi sends them (docs/vapi.md; the shapes of test/fixtures/vapi/),
  * for the call simulator and the bench: `{message: {type, timestamp, call, phoneNumber,
  * customer, …}}`, signed with the HMAC webhook credential — `x-signature` =
  * hex(HMAC-SHA256(secret, `${x-timestamp}.${body}`)), the timestamp in milliseconds.
@@ -62,7 +62,7 @@ export const finalTranscript = (line, role, text, nowMs = Date.now()) =>
   envelope(line, "in-progress", nowMs, { type: 'transcript[transcriptType="final"]', role, transcriptType: "final", transcript: text });
 
 /**
- * Where a tool call's arguments are, as Vapi's own sources show them (shared/VAPI.md "Defensive
+ * Where a tool call's arguments are, as Vapi's own sources show them (docs/vapi.md "Defensive
  * rules", test/fixtures/vendor/vapi/): the simulator rotates through them so the sandbox
  * exercises what production can send.
  * - `sdk-string`: `function.arguments` a JSON string, both lists (the SDK types);

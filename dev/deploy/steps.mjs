@@ -24,7 +24,7 @@ import { vapiCredentialStep, vapiServersStep } from "./vapi-webhooks.mjs";
  * @typedef {import("./plan.mjs").Step<DeployContext>} DeployStep
  */
 
-/** The worker's secrets (DESIGN §8; .dev.vars.example says what each is). */
+/** The worker's secrets (docs/architecture.md §8; .dev.vars.example says what each is). */
 export const REQUIRED_SECRETS = [
   "DATABASE_URL",
   "VAPI_API_KEY",

@@ -1,5 +1,5 @@
 /**
- * The configuration parsed from the worker's bindings (DESIGN §8): the zod schema, `loadConfig`
+ * The configuration parsed from the worker's bindings (docs/architecture.md §8): the zod schema, `loadConfig`
  * and the refusals of production. A leaf: it imports nothing of ours but config/, so every layer
  * may read its configuration without knowing the layers above (docs/decisions/1000).
  *
@@ -102,7 +102,7 @@ export const configSchema = z.lazy(() => z.object({
   LOW_CREDIT_THRESHOLD_DEFAULT: integerFrom(10),
   /** Phone numbers one account may hold (each one costs us at Vapi). */
   PHONE_NUMBERS_PER_ACCOUNT: integerFrom(5, 1),
-  /** Countries (ISO 3166 alpha-2, comma-separated) we forward or transfer calls to (DESIGN §13). */
+  /** Countries (ISO 3166 alpha-2, comma-separated) we forward or transfer calls to (docs/architecture.md §13). */
   ALLOWED_DESTINATION_COUNTRIES: z
     .string()
     .trim()
@@ -110,7 +110,7 @@ export const configSchema = z.lazy(() => z.object({
     .transform((value) => (value ? value : "US,CA"))
     .transform((value) => value.split(",").map((code) => code.trim().toUpperCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, { message: "must be ISO 3166 alpha-2 codes separated by commas, e.g. US,CA" })).min(1)),
-  /** Out-of-credit forwards to the owner's phone per business per UTC day (DESIGN §4); 0 = never forward. */
+  /** Out-of-credit forwards to the owner's phone per business per UTC day (docs/architecture.md §4); 0 = never forward. */
   OUT_OF_CREDIT_FORWARDS_PER_DAY: integerFrom(10),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
@@ -128,7 +128,7 @@ export const configSchema = z.lazy(() => z.object({
    */
   AGENTLINE_MODE: z.enum(["production", "development", "sandbox", "test"]).optional().default("production"),
   /**
-   * This deployment's name at the vendors (DESIGN §5, §8): stamped on every object we create at
+   * This deployment's name at the vendors (docs/architecture.md §5, §8): stamped on every object we create at
    * Vapi (metadata `environmentId`, and the name), so environments sharing one Vapi org never
    * touch each other's objects. Required in production; "local" elsewhere.
    */
@@ -174,7 +174,7 @@ function hostOf(url: string): string | undefined {
 }
 
 /**
- * What must never reach production (DESIGN §7d), each as [variable, why]: sandbox mode (the
+ * What must never reach production (docs/architecture.md §7d), each as [variable, why]: sandbox mode (the
  * sandbox inbox, a vendor pointed at a local stand-in), a local database endpoint, an http
  * APP_URL, no ENVIRONMENT_ID.
  */

@@ -1,5 +1,5 @@
 /**
- * Credit packs are configuration, not code (DESIGN §4): CREDIT_PACKS holds a JSON array of
+ * Credit packs are configuration, not code (docs/architecture.md §4): CREDIT_PACKS holds a JSON array of
  * `{id, name, credits, priceCents, currency}`; when it is unset the defaults below are sold.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * The whole data model (DESIGN §3). Constraints here are the contract: unique keys make
+ * The whole data model (docs/architecture.md §3). Constraints here are the contract: unique keys make
  * handlers idempotent, foreign keys say what a delete takes with it, checks keep rows sane
  * even when a bug slips past validation.
  */
@@ -95,7 +95,7 @@ export const passwordResetTokens = pgTable(
   (t) => [index("password_reset_tokens_user_id_idx").on(t.userId)],
 );
 
-/** Fixed-window counters shared by every isolate (DESIGN §13: never module memory). */
+/** Fixed-window counters shared by every isolate (docs/architecture.md §13: never module memory). */
 export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   windowStart: timestamp("window_start", { withTimezone: true }).notNull(),

@@ -1,5 +1,5 @@
 /**
- * Per-user scoping for every resource the API serves (DESIGN §13): rows are always looked up
+ * Per-user scoping for every resource the API serves (docs/architecture.md §13): rows are always looked up
  * by (user id, row id) together, so another user's id reads as "not found", never as 403.
  */
 import { and, eq, type SQL } from "drizzle-orm";

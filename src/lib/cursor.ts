@@ -1,5 +1,5 @@
 /**
- * Keyset cursors on (created_at, id), the lists' pagination (DESIGN §12): opaque base64url of
+ * Keyset cursors on (created_at, id), the lists' pagination (docs/architecture.md §12): opaque base64url of
  * the last row's created_at (with Postgres's microseconds: a millisecond Date would skip or
  * repeat rows) and id. A cursor that is not one we gave out, or names an impossible instant, is
  * a 400, never a query that Postgres refuses.

@@ -1,6 +1,6 @@
 /**
  * Structured JSON log lines. Keys that may carry secrets are masked before anything is
- * written (DESIGN §13: no secret, token, password or full phone number in a log line).
+ * written (docs/architecture.md §13: no secret, token, password or full phone number in a log line).
  */
 import { sqlState, underlyingError } from "./sql-state";
 

@@ -3,7 +3,7 @@
  *
  * Every string the API takes goes through `singleLine` or `multiLine` (or a schema built on
  * them), because Postgres refuses NUL in text (a 500 otherwise) and a line break in a name lets
- * its owner write lines into our e-mails (DESIGN §13). A single-line field refuses every control
+ * its owner write lines into our e-mails (docs/architecture.md §13). A single-line field refuses every control
  * character, line breaks included; a multi-line field allows tab, LF and CR and nothing else.
  */
 import { z } from "zod";

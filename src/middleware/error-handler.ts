@@ -1,5 +1,5 @@
 /**
- * The one place that renders errors (DESIGN §13): AppError as `{"error": {"code", "message",
+ * The one place that renders errors (docs/architecture.md §13): AppError as `{"error": {"code", "message",
  * "details"?, "requestId"}}`, anything else as 500 `internal_error`, never a stack. The error
  * model itself is src/errors.ts, a leaf; this renderer is typed on the Hono context.
  */

@@ -1,5 +1,5 @@
 /**
- * CSRF defence (DESIGN §13): a state-changing request to the API must carry an Origin equal
+ * CSRF defence (docs/architecture.md §13): a state-changing request to the API must carry an Origin equal
  * to APP_URL's origin, else 403 `bad_origin`. Webhooks are exempt: they authenticate by
  * signature, and their senders send no Origin. So is the operations API (`/api/ops/`): it takes
  * a bearer token, never a cookie, so no other site can make a browser send it.

@@ -1,5 +1,5 @@
 /**
- * The session cookie (DESIGN §13): HttpOnly, Secure, SameSite=Lax, for the whole site. It holds
+ * The session cookie (docs/architecture.md §13): HttpOnly, Secure, SameSite=Lax, for the whole site. It holds
  * the session's random token; services/identity/sessions.ts keeps only the session rows (the
  * token's SHA-256), so the services never touch HTTP.
  */

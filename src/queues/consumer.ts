@@ -5,15 +5,13 @@
  * can help — unknown type, malformed body, no handler, `PermanentFailure` — is dead-lettered at
  * once (Unkey's `worker.ts`: a closed set of types, the rest refused).
  */
-
 import type { Bindings } from "../bindings";
-import type { Config } from "../config/env";
-import { type Database, loadDatabaseDriver } from "../db/client";
+import { loadDatabaseDriver } from "../db/client";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
-import { createServices } from "../services/create-services";
+import { createServices, type Services } from "../services/create-services";
 import { recordDeadLetters } from "../services/ops/dead-letters";
+import { type SideEffectMessage, sideEffectMessageSchema } from "../side-effects/messages";
 import { deadLetterLogFields, deadLetterRecord, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
-import { type SideEffectMessage, sideEffectMessageSchema } from "./messages";
 
 export { type DeadLetter, PermanentFailure } from "./dead-letter";
 
@@ -28,12 +26,8 @@ export const MAX_DELIVERY_ATTEMPTS = 6;
 const BASE_RETRY_SECONDS = 10;
 const MAX_RETRY_SECONDS = 15 * 60;
 
-export interface SideEffectContext {
-  env: Bindings;
-  config: Config;
-  db: Database;
-  logger: Logger;
-}
+/** What a handler is given: the batch's services (createServices), with the message's logger. */
+export type SideEffectContext = Services;
 
 export type SideEffectHandler<T extends SideEffectMessage["type"]> = (
   message: Extract<SideEffectMessage, { type: T }>,
@@ -58,8 +52,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
       return;
     }
     await loadDatabaseDriver();
-    const { config, db } = createServices(env, { logger });
-    const context: SideEffectContext = { env, config, db, logger };
+    const services = createServices(env, { logger });
     for (const message of batch.messages) {
       const parsed = sideEffectMessageSchema.safeParse(message.body);
       const handler = parsed.success ? (handlers[parsed.data.type] as SideEffectHandler<SideEffectMessage["type"]> | undefined) : undefined;
@@ -74,7 +67,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
         continue;
       }
       try {
-        await handler(parsed.data, { ...context, logger: logger.child({ messageId: message.id, type: parsed.data.type }) });
+        await handler(parsed.data, { ...services, logger: logger.child({ messageId: message.id, type: parsed.data.type }) });
         message.ack();
       } catch (error) {
         // Mail servers quote the address they refused: keep addresses out of the log.

@@ -7,7 +7,7 @@
  */
 import type { Bindings } from "../bindings";
 import type { Logger } from "../lib/logger";
-import type { SideEffectMessage } from "./messages";
+import type { SideEffectMessage } from "../side-effects/messages";
 
 /** A message forwarded to the dead-letter queue, with why it failed. */
 export type DeadLetter = SideEffectMessage & { deadLetter: DeadLetterNote };

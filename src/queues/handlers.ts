@@ -1,11 +1,9 @@
 /** Which handler does which side effect; each capability registers its own here. */
-import { sendCallSummary } from "./call-email";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
 import { sheetsHandlers } from "./sheets";
 
 export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
-  "email.call_summary": sendCallSummary,
   ...sheetsHandlers,
 };

@@ -31,7 +31,7 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   }
   const result: ScheduledResult = {};
   try {
-    result.sweep = await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi, logger, environmentId: services.config.ENVIRONMENT_ID }, { now });
+    result.sweep = await sweepOrphanedAssistants({ db: services.db, vapi: services.vapi(), logger, environmentId: services.config.ENVIRONMENT_ID }, { now });
   } catch (error) {
     // No Vapi key or no database: nothing to sweep with; say so and wait for the next run.
     logger.warn("orphaned assistant sweep could not run", describeError(error));

@@ -1,18 +1,24 @@
 /**
- * `createServices(env)`: the one place that builds what a request, a queue batch or a Durable
- * Object needs — the parsed configuration, the database, a logger and the vendor clients. Vendor
- * clients are made on first use, so work that never calls Vapi needs no Vapi key (pausing an
- * agent, an assistant-request). Shape after Unkey's `init` middleware / `ServiceContext`.
+ * `createServices(env)`: the composition root, the one place that builds what a request, a queue
+ * batch, the Cron Trigger or a Durable Object needs — the parsed configuration, the database, a
+ * logger, the clock and every vendor. Each vendor is the same kind of thing: a function that
+ * makes its client (or settings) on the first call and hands back the same one after, so work
+ * that never calls a vendor needs none of its keys (pausing an agent, an assistant-request), and
+ * a missing key is a 503 `service_not_configured` where it is used. Shape after Unkey's `init`
+ * middleware / `ServiceContext`.
  *
  * @example
  *   const services = createServices(env, { logger });
- *   await services.db.select()…;  services.vapi.assistants.create(…);
+ *   await services.db.select()…;  services.vapi().assistants.create(…);
  *   const stripe = await services.stripe();
  */
 import type Stripe from "stripe";
 import type { Bindings } from "../bindings";
 import { type Config, loadConfig } from "../config/env";
 import { createDatabase, type Database } from "../db/client";
+import { createMailer, type Mailer } from "../integrations/email/mailer";
+import { type GoogleSettings, requireGoogleSettings } from "../integrations/google/oauth";
+import { createOpenRouterClient, type OpenRouterClient } from "../integrations/openrouter/client";
 import { stripeClient } from "../integrations/stripe/client";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
@@ -24,36 +30,49 @@ export interface Services {
   config: Config;
   db: Database;
   logger: Logger;
-  /** The Vapi client, made on first read; throws 503 `service_not_configured` without a key. */
-  readonly vapi: VapiClient;
-  /** The same client as a thunk, for code that may or may not need it. */
-  lazyVapi: () => VapiClient;
-  /**
-   * The Stripe client: the SDK is loaded and the client made on the first call (async, unlike
-   * Vapi's, because the SDK is imported on demand); rejects with 503 `service_not_configured`
-   * without STRIPE_SECRET_KEY.
-   */
+  /** The clock every rule is judged by (notice, horizon, token expiry); fixed in tests. */
+  now: () => Date;
+  /** The Vapi client; throws 503 `service_not_configured` without VAPI_API_KEY. */
+  vapi: () => VapiClient;
+  /** The Stripe client (async: the SDK is imported on first use); rejects with 503 without STRIPE_SECRET_KEY. */
   stripe: () => Promise<Stripe>;
+  /** Google's OAuth client and token key settings; throws 503 unless Google is configured. */
+  google: () => GoogleSettings;
+  /** The SMTP mailer owner notifications are sent through. */
+  mailer: () => Mailer;
+  /** The AI writer (OpenRouter); throws 503 without OPENROUTER_API_KEY. */
+  openrouter: () => OpenRouterClient;
   /** The calendar behind the voice tools: the owner's Google Calendar (services/google). */
   booking: BookingPort;
+}
+
+/** `make` run on the first call only; a throw is not kept, so the next call tries again. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 export function createServices(env: Bindings, options: { logger?: Logger; component?: string } = {}): Services {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(options.component ? { component: options.component } : {}, parseLevel(env.LOG_LEVEL));
-  let vapi: VapiClient | undefined;
-  const lazyVapi = () => (vapi ??= createVapiClient(config));
   const db = createDatabase(config);
+  const now = () => new Date();
+  const google = once(() => requireGoogleSettings(config));
   return {
     env,
     config,
     db,
     logger,
-    get vapi() {
-      return lazyVapi();
-    },
-    lazyVapi,
+    now,
+    vapi: once(() => createVapiClient(config)),
+    // stripeClient keeps its client per key itself; a once() here would keep a rejection too.
     stripe: () => stripeClient(config),
-    booking: googleBooking({ db, config, logger, now: () => new Date() }),
+    google,
+    mailer: once(() => createMailer(config)),
+    openrouter: once(() => createOpenRouterClient(config)),
+    booking: googleBooking({ db, config, logger, now, google }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The destination policy (DESIGN §13, docs/decisions/0420-destination-policy.md): the one place
+ * The destination policy (docs/architecture.md §13, docs/decisions/0420-destination-policy.md): the one place
  * that decides whether we may dial a number for a business — an agent's transfer number, the
  * owner's phone (the out-of-credit forward), a phone number's fallback at Vapi. A destination
  * must be

@@ -1,6 +1,6 @@
 /**
  * Fixed-window rate limits kept in Postgres, so they hold across isolates and restarts
- * (DESIGN §13). Each check or hit is one statement.
+ * (docs/architecture.md §13). Each check or hit is one statement.
  *
  * An attempt is always counted (one atomic upsert) *before* it is judged, so a burst of
  * parallel requests cannot all see a count under the limit: at most `limit` of them get past.

@@ -11,7 +11,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEAD_LETTER_QUEUE, MAX_DELIVERY_ATTEMPTS } from "../../src/queues/consumer";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { bindingsWith, envWith, recordingQueue } from "../support/env";
 import { call } from "../support/http";
 import { consumeBatch } from "../support/queues";

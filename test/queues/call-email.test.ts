@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/bindings";
 import { calls } from "../../src/db/schema";
 import worker from "../../src/index";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { db } from "../support/db";
 import { bindingsWith, recordingQueue, testEnv } from "../support/env";
 import { call } from "../support/http";

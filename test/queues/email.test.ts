@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sideEffects } from "../../src/db/schema";
 import { DEAD_LETTER_QUEUE, MAX_DELIVERY_ATTEMPTS } from "../../src/queues/consumer";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { db } from "../support/db";
 import { envWith, testEnv } from "../support/env";
 import { createUser } from "../support/factories";

@@ -1,5 +1,5 @@
 /**
- * Hostile text on every route that takes text (DESIGN §13): a NUL (which Postgres refuses) or
+ * Hostile text on every route that takes text (docs/architecture.md §13): a NUL (which Postgres refuses) or
  * another control character is a 400 naming the field, never a 500; single-line fields refuse
  * line breaks, multi-line fields keep them; a JSON route refuses a body that is not declared
  * JSON with 415; a cursor that is not ours is a 400.

@@ -3,7 +3,7 @@ import { judgeDestination } from "../../src/services/destinations";
 
 const usCa = { ALLOWED_DESTINATION_COUNTRIES: ["US", "CA"] };
 
-describe("the destination policy (DESIGN §13)", () => {
+describe("the destination policy (docs/architecture.md §13)", () => {
   it.each([
     ["+14155550123", "a US landline or mobile"],
     ["+16135550123", "a Canadian number"],

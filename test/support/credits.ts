@@ -17,7 +17,7 @@ export async function grantCredits(userId: string, amount: number, idempotencyKe
 
 /**
  * A completed purchase of `credits` (at least 1), recorded as the Stripe webhook records one
- * (CreditAccount.creditPurchase): the account may then buy numbers and be forwarded to (DESIGN §4).
+ * (CreditAccount.creditPurchase): the account may then buy numbers and be forwarded to (docs/architecture.md §4).
  * `spend` takes that many back at once (an adjustment), for a business that has paid and spent it all.
  */
 export async function recordPurchase(userId: string, credits = 100, spend = 0) {

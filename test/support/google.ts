@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config/env";
 import { agents, googleConnections } from "../../src/db/schema";
+import { requireGoogleSettings } from "../../src/integrations/google/oauth";
 import { createLogger } from "../../src/lib/logger";
 import type { Agent } from "../../src/services/agents/view";
 import type { GoogleDeps } from "../../src/services/google";
@@ -18,7 +19,7 @@ export const google = standIn("google");
 export const config = loadConfig(testEnv);
 
 export function googleDeps(now: Date | (() => Date)): GoogleDeps {
-  return { db, config, logger: createLogger({ test: "google" }, "error"), now: typeof now === "function" ? now : () => now };
+  return { db, config, logger: createLogger({ test: "google" }, "error"), now: typeof now === "function" ? now : () => now, google: () => requireGoogleSettings(config) };
 }
 
 export const SCOPES = "openid email https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.events.freebusy https://www.googleapis.com/auth/spreadsheets";

@@ -7,7 +7,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { vi } from "vitest";
 import type { Bindings } from "../../src/bindings";
 import worker from "../../src/index";
-import type { SideEffectMessage } from "../../src/queues/messages";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
 import { testEnv } from "./env";
 
 export const SIDE_EFFECTS_QUEUE = "agentline-side-effects";

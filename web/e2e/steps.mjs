@@ -20,7 +20,7 @@ export async function signUp(session, { email, password = "correct horse battery
 
 /**
  * From "describe your business" to a bought number, credits first (numbers are for accounts that
- * have bought a pack, DESIGN §4); `screen` names each step's screenshot. `atCredits` runs on the
+ * have bought a pack, docs/architecture.md §4); `screen` names each step's screenshot. `atCredits` runs on the
  * credits step before the pack is bought, `onCheckoutPage` on Stripe's page. Answers the balance after the purchase.
  */
 export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false, atCredits = async () => {}, onCheckoutPage = async () => {} } = {}) {

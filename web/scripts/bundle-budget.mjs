@@ -1,5 +1,5 @@
 /**
- * Prints the dashboard's first-load JavaScript (gzip) and fails over the budget (DESIGN §11:
+ * Prints the dashboard's first-load JavaScript (gzip) and fails over the budget (docs/architecture.md §11:
  * 150 KiB). First load = the entry chunk and every chunk it imports statically (from Vite's
  * manifest), plus the heaviest single screen with its own static imports: whichever page a user
  * opens first, this is the most it downloads. The chart is a dynamic import of the overview and

@@ -1,5 +1,5 @@
 /**
- * The out-of-credit forward counter (DESIGN §4, ADR 0420): a business may have its callers
+ * The out-of-credit forward counter (docs/architecture.md §4, ADR 0420): a business may have its callers
  * forwarded to the owner's phone at most OUT_OF_CREDIT_FORWARDS_PER_DAY times per UTC day, since
  * a forwarded call is paid by us, not by credits. Kept in the CreditAccount's own storage (the
  * object serialises per tenant, and assistant-request calls it anyway): one `forwards` entry with

@@ -1,5 +1,5 @@
 /**
- * The CreditAccount's holds on calls in progress (DESIGN §4, TigerBeetle's pending transfers):
+ * The CreditAccount's holds on calls in progress (docs/architecture.md §4, TigerBeetle's pending transfers):
  * one `hold:<vapi call id>` entry per call in the object's own transactional storage, never in
  * the ledger. A hold expires (a Durable Object alarm voids it) when no report settles it.
  *
@@ -90,7 +90,7 @@ export type SettleResult =
   | { ok: false; reason: "no_such_user" };
 
 /**
- * What a call is charged (DESIGN §4, issue 18.2): its length's price, but never more than its
+ * What a call is charged (docs/architecture.md §4, issue 18.2): its length's price, but never more than its
  * hold allowed — Vapi ends the call at the `maxDurationSeconds` the hold gave it, so a longer
  * report is wrong or hostile. With no length, the ceiling itself (never free by omission).
  * `ceiling` is the live hold, else the call cap; undefined only for an uncapped legacy caller.
@@ -213,7 +213,7 @@ export class HoldBook {
   }
 }
 
-/** ceil(seconds / 60 × credits per minute); calls under the free threshold cost nothing (DESIGN §4). */
+/** ceil(seconds / 60 × credits per minute); calls under the free threshold cost nothing (docs/architecture.md §4). */
 export function callCharge(seconds: number, creditsPerMinute: number, minBillableSeconds: number): number {
   if (seconds <= 0 || seconds < minBillableSeconds) return 0;
   return Math.ceil((seconds * creditsPerMinute) / 60 - 1e-9);

@@ -1,6 +1,6 @@
 /**
  * CreditAccount: one object per user (`idFromName(userId)`), the only code that changes a
- * balance (DESIGN §4). Postgres holds the truth; the object is the lock and a cache.
+ * balance (docs/architecture.md §4). Postgres holds the truth; the object is the lock and a cache.
  *
  * Why an explicit queue: a Durable Object's input gate opens while it awaits a fetch (every
  * Neon HTTP query is one), so two calls would otherwise interleave between "read the balance"
@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../../bindings";
 import { type Database, loadDatabaseDriver } from "../../db/client";
 import type { Logger } from "../../lib/logger";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { type AccountCore, createAccountCore } from "./core";
 import { ForwardBook } from "./forwards";
 import {
@@ -285,7 +285,7 @@ export class CreditAccount extends DurableObject<Bindings> {
     else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
   }
 
-  /** An owner with no credits left takes no calls (DESIGN §4). */
+  /** An owner with no credits left takes no calls (docs/architecture.md §4). */
   async canAcceptCall(): Promise<boolean> {
     return (await this.balance()) > 0;
   }

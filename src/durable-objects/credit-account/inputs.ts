@@ -1,5 +1,5 @@
 /**
- * What the CreditAccount object accepts and answers (DESIGN §4): its methods' input schemas,
+ * What the CreditAccount object accepts and answers (docs/architecture.md §4): its methods' input schemas,
  * checked inside the object (a stub's caller is trusted with types only), and their results.
  */
 import { z } from "zod";

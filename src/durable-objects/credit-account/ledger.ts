@@ -1,5 +1,5 @@
 /**
- * The ledger's SQL (DESIGN §3). Only the CreditAccount object calls the writing half, inside
+ * The ledger's SQL (docs/architecture.md §3). Only the CreditAccount object calls the writing half, inside
  * its lock; every write is ONE statement, because Neon over HTTP has no interactive
  * transactions: it moves users.credit_balance from the balance the object expects and appends
  * the ledger row, or does nothing at all.

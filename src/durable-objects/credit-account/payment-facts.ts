@@ -1,6 +1,6 @@
 /**
  * What Stripe has said about one purchase's payment, and what it means for the pack's credits
- * (DESIGN §4 "Stripe's later word wins", docs/decisions/0210-stripe-later-word-wins.md).
+ * (docs/architecture.md §4 "Stripe's later word wins", docs/decisions/0210-stripe-later-word-wins.md).
  *
  * The webhook records each fact before it asks the CreditAccount (services/billing/refunds.ts):
  * a charge's cumulative refunded amount (`stripe_refunds`, only ever raised), refunds that failed

@@ -1,5 +1,5 @@
 /**
- * The owner's e-mail about one call (DESIGN §5, §7): who called, the summary, what was booked,
+ * The owner's e-mail about one call (docs/architecture.md §5, §7): who called, the summary, what was booked,
  * what the caller asked that the agent could not answer, and a link to the call. Every value
  * that came from a caller or the model is made inert: in the text part it is indented and
  * flattened to one line, so it can never start a line of its own (no fake "From:" or link

@@ -50,6 +50,16 @@ export function parseAddress(value: string): { name?: string; email: string } {
   return { email: value.trim() };
 }
 
+/** What owner notifications are sent through: one e-mail to one address. */
+export interface Mailer {
+  send(to: string, email: RenderedEmail): Promise<void>;
+}
+
+/** A mailer over the configured SMTP server (a send without SMTP_HOST throws SmtpNotConfiguredError). */
+export function createMailer(config: SmtpConfig): Mailer {
+  return { send: (to, email) => sendEmail(config, to, email) };
+}
+
 export async function sendEmail(config: SmtpConfig, to: string, email: RenderedEmail): Promise<void> {
   if (!config.SMTP_HOST) throw new SmtpNotConfiguredError();
   const mailer = await WorkerMailer.connect({

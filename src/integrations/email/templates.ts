@@ -1,9 +1,9 @@
 /**
- * The emails Agentline sends (DESIGN §7), each as a subject, a plain-text part and an HTML part.
+ * The emails Agentline sends (docs/architecture.md §7), each as a subject, a plain-text part and an HTML part.
  * Everything that comes from data is HTML-escaped; subjects carry no user data (no header
  * injection, nothing personal in a mail server's log). Every user-provided value goes through
  * `inline()` and is placed after our own words on its line, so it cannot start a line of its own
- * (DESIGN §7): a name with line breaks stored before input was checked cannot write
+ * (docs/architecture.md §7): a name with line breaks stored before input was checked cannot write
  * "ACTION REQUIRED: …" as a line of a genuine Agentline e-mail.
  */
 import { formatMoney } from "../../config/packs";

@@ -1,5 +1,5 @@
 /**
- * Google tokens at rest (DESIGN §3): AES-256-GCM through Web Crypto, a fresh random 96-bit IV per
+ * Google tokens at rest (docs/architecture.md §3): AES-256-GCM through Web Crypto, a fresh random 96-bit IV per
  * value, stored as base64url(iv ‖ ciphertext ‖ tag) with the key's version in `key_version`
  * beside it. The additional data binds a ciphertext to its user and field, so a value copied
  * into another row (or swapped between the refresh and access columns) fails to decrypt.

@@ -51,6 +51,17 @@ export function requireOpenRouter(config: OpenRouterConfig): void {
   requireSetting(config.OPENROUTER_API_KEY, "OPENROUTER_API_KEY", "AI writing");
 }
 
+/** The AI writer as the composition root hands it out: one chat completion at a time. */
+export interface OpenRouterClient {
+  chat(request: ChatRequest, options?: ChatOptions): Promise<string>;
+}
+
+/** A client for `config`; 503 `service_not_configured` without OPENROUTER_API_KEY. */
+export function createOpenRouterClient(config: OpenRouterConfig): OpenRouterClient {
+  requireOpenRouter(config);
+  return { chat: (request, options) => chatCompletion(config, request, options) };
+}
+
 /** The assistant message's text. */
 export async function chatCompletion(config: OpenRouterConfig, request: ChatRequest, options: ChatOptions = {}): Promise<string> {
   requireOpenRouter(config);

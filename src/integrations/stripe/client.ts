@@ -1,7 +1,7 @@
 /**
  * The Stripe SDK as the worker uses it: on the fetch HTTP client (no Node http in workerd),
  * pointed at STRIPE_API_BASE when set (the sandbox stand-in), and webhook signatures checked
- * with SubtleCrypto over the raw body (DESIGN §13). The SDK is loaded on first use: evaluating
+ * with SubtleCrypto over the raw body (docs/architecture.md §13). The SDK is loaded on first use: evaluating
  * it costs ~9 ms of startup that an isolate which never touches payments should not pay
  * (docs/decisions/0900-startup-budget.md).
  */
@@ -13,7 +13,7 @@ import { AppError, notConfigured } from "../../errors";
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 /**
  * The SDK only refuses old timestamps; one from the future would stay "fresh" for as long as it
- * is ahead (DESIGN §13: no future timestamps). This much clock skew is forgiven.
+ * is ahead (docs/architecture.md §13: no future timestamps). This much clock skew is forgiven.
  */
 export const WEBHOOK_FUTURE_SKEW_SECONDS = 60;
 

@@ -1,5 +1,5 @@
 /**
- * Vapi's server messages (VAPI.md "Incoming messages") as zod schemas that accept the variants
+ * Vapi's server messages (docs/vapi.md "Incoming messages") as zod schemas that accept the variants
  * Vapi sends: tool-call arguments as a JSON string or an object, `name`/`arguments` at the top of
  * a tool call, and the older top-level `summary`/`transcript`/`recordingUrl` of a report. Objects
  * are loose: Vapi adds fields often, and an unknown field must never turn a call into a 400.
@@ -174,7 +174,7 @@ const MAX_ARGUMENTS_CHARS = 20_000;
 const MAX_TOOL_NAME_CHARS = 100;
 
 /**
- * The tool calls of a message, in call order, from wherever Vapi's sources put them (VAPI.md
+ * The tool calls of a message, in call order, from wherever Vapi's sources put them (docs/vapi.md
  * "Defensive rules"): `toolCallList` when it has entries, else `toolWithToolCallList[].toolCall`.
  * For each call the name and arguments are taken from the first place that has them:
  * `function.arguments` (a JSON string or an object), `function.parameters`, `arguments`,
@@ -264,7 +264,7 @@ interface ReportTimingInput {
 export type ReportTimingSource = "message" | "call" | "duration" | "none";
 
 /**
- * A report as its consumers read it, whatever shape Vapi sent (VAPI.md). Existing fields keep
+ * A report as its consumers read it, whatever shape Vapi sent (docs/vapi.md). Existing fields keep
  * their names and now hold the resolved values:
  * - `transcript`: `artifact.transcript`, else the top-level `transcript`, else built from
  *   `artifact.messages` or the top-level `messages` (each entry's `message`, else `content`);

@@ -1,5 +1,5 @@
 /**
- * Authenticates a message from Vapi (VAPI.md "Authentication of incoming messages") before
+ * Authenticates a message from Vapi (docs/vapi.md "Authentication of incoming messages") before
  * anything else reads it. Accepted:
  * - the HMAC credential: `x-signature` = hex(HMAC-SHA256(secret, `${x-timestamp}.${raw body}`)),
  *   with the timestamp within five minutes of now (in seconds or milliseconds: Vapi's unit is

@@ -1,5 +1,5 @@
 /**
- * Our Vapi webhook credential (VAPI.md "Authentication of incoming messages"): an HMAC plan
+ * Our Vapi webhook credential (docs/vapi.md "Authentication of incoming messages"): an HMAC plan
  * keyed with VAPI_WEBHOOK_SECRET, so Vapi signs every message to our server URL. Creating it at
  * Vapi is here; which id we use, and where it is kept, is services/vapi/webhook-credential-id.ts.
  */

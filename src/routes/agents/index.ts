@@ -1,4 +1,4 @@
-/** `/api/agents` (DESIGN §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
+/** `/api/agents` (docs/architecture.md §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
 import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";

@@ -1,5 +1,5 @@
 /**
- * Request schemas of /api/agents (DESIGN §12), from lib/schemas' shared fields and the agent's
+ * Request schemas of /api/agents (docs/architecture.md §12), from lib/schemas' shared fields and the agent's
  * LIMITS (services/agents/limits.ts). Their output is what services/agents/input.ts describes.
  */
 import { z } from "zod";

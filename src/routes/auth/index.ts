@@ -1,5 +1,5 @@
 /**
- * /api/auth: sign-up, sign-in, sign-out, password change and reset (DESIGN §12, §13). The steps
+ * /api/auth: sign-up, sign-in, sign-out, password change and reset (docs/architecture.md §12, §13). The steps
  * and rate limits are services/identity; here the body is parsed and the cookies set
  * (the session's, and the device cookie that keeps strangers' failures from locking the owner out).
  */

@@ -1,5 +1,5 @@
 /**
- * Request schemas of /api/auth (DESIGN §12, §13), from lib/schemas' shared fields. A password
+ * Request schemas of /api/auth (docs/architecture.md §12, §13), from lib/schemas' shared fields. A password
  * being checked is taken as typed (`rawSingleLine`, any length we accept); a new one follows the
  * password rule. Built on first use (z.lazy, ADR 0900).
  */

@@ -1,5 +1,5 @@
 /**
- * The calls API (DESIGN §12), scoped to the signed-in user: `GET /api/calls`, `GET /api/calls/:id`,
+ * The calls API (docs/architecture.md §12), scoped to the signed-in user: `GET /api/calls`, `GET /api/calls/:id`,
  * `GET /api/stats` and `GET /api/insights/unanswered`.
  */
 import { Hono } from "hono";

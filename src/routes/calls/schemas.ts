@@ -1,5 +1,5 @@
 /**
- * Query schemas of the calls API (DESIGN §12): the call list's filters and page, the stats range
+ * Query schemas of the calls API (docs/architecture.md §12): the call list's filters and page, the stats range
  * (at most MAX_STATS_DAYS), the insights filters. Built on the first request that validates one,
  * not at startup (lib/first-use.ts, ADR 0900).
  */

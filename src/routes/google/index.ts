@@ -1,5 +1,5 @@
 /**
- * Google (DESIGN §6, §12): connecting the account (`/api/auth/google…`) and the calendar as the
+ * Google (docs/architecture.md §6, §12): connecting the account (`/api/auth/google…`) and the calendar as the
  * dashboard sees it (`/api/google/calendar/…`). Thin: the rules live in services/google.
  */
 import type { Context } from "hono";
@@ -12,10 +12,10 @@ import { readSessionCookie } from "../../middleware/session-cookie";
 import { getAgent } from "../../services/agents";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
 import { completeConnectForSession, disconnect, startConnect } from "../../services/google/connect";
-import type { GoogleDeps } from "../../services/google/results";
 import { appointmentsQuery, availabilityQuery, bookBody } from "./schemas";
 
-const deps = (c: Context<HonoEnv>): GoogleDeps => ({ db: c.get("db"), config: c.get("config"), logger: c.get("logger"), now: () => new Date() });
+/** The request's services (createServices): the database, the clock and Google's settings, made once. */
+const deps = (c: Context<HonoEnv>) => c.var.services;
 
 /** The signed-in user's agent, else 404 (another user's agent is not found either). */
 const ownAgent = (c: Context<HonoEnv>, agentId: string) => getAgent(c.get("db"), c.get("user").id, assertId(agentId, "agent"));

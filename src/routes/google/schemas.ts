@@ -1,7 +1,7 @@
 /**
- * Request schemas of the calendar routes (DESIGN §12), built from lib/schemas' shared fields so
+ * Request schemas of the calendar routes (docs/architecture.md §12), built from lib/schemas' shared fields so
  * a booking's name is one line and its notes hold no control characters, like every other text
- * the API takes (DESIGN §13). Built on first use (lib/first-use.ts, ADR 0900).
+ * the API takes (docs/architecture.md §13). Built on first use (lib/first-use.ts, ADR 0900).
  */
 import { z } from "zod";
 import { firstUse } from "../../lib/first-use";

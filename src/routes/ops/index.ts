@@ -40,5 +40,5 @@ export const opsRoutes = new Hono<HonoEnv>()
     return c.json(result, 200);
   })
   .post("/ops/google-tokens/reencrypt", validate("query", batchQuery), async (c) => {
-    return c.json(await reencryptGoogleTokens({ db: c.get("db"), config: c.get("config") }, c.req.valid("query")), 200);
+    return c.json(await reencryptGoogleTokens(c.var.services, c.req.valid("query")), 200);
   });

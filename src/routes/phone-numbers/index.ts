@@ -1,4 +1,4 @@
-/** `/api/phone-numbers` (DESIGN §12): buy (US only), assign to an agent, release; Vapi's activation status shown. */
+/** `/api/phone-numbers` (docs/architecture.md §12): buy (US only), assign to an agent, release; Vapi's activation status shown. */
 import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";

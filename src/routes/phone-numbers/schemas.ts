@@ -1,4 +1,4 @@
-/** Request schemas of /api/phone-numbers (DESIGN §12): buy (US area codes only), assign, list. Built on first use (lib/first-use.ts, ADR 0900). */
+/** Request schemas of /api/phone-numbers (docs/architecture.md §12): buy (US area codes only), assign, list. Built on first use (lib/first-use.ts, ADR 0900). */
 import { z } from "zod";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { firstUse } from "../../lib/first-use";

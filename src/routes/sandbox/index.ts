@@ -1,5 +1,5 @@
 /**
- * The sandbox page (DESIGN §9): in sandbox mode only, `GET /sandbox` shows what the stand-ins
+ * The sandbox page (docs/architecture.md §9): in sandbox mode only, `GET /sandbox` shows what the stand-ins
  * received — the SMTP inbox, the Google Sheets rows and the Calendar events — and
  * `GET /api/sandbox` answers the same as JSON. Anywhere else (production, tests) both are a
  * plain 404: the page shows every e-mail of every user, reset links included, which is what a

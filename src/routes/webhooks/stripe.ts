@@ -1,5 +1,5 @@
 /**
- * `POST /api/webhooks/stripe`: the signature is checked over the raw body first (DESIGN §13:
+ * `POST /api/webhooks/stripe`: the signature is checked over the raw body first (docs/architecture.md §13:
  * `constructEventAsync`, SubtleCrypto, five-minute tolerance) and nothing is written for a bad
  * one; then the event is acted on idempotently (src/services/billing/webhooks.ts). Any failure
  * after that answers 5xx, so Stripe delivers the event again.

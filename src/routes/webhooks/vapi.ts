@@ -1,5 +1,5 @@
 /**
- * `POST /api/webhooks/vapi`: every server message of every call (VAPI.md). Authenticate over the
+ * `POST /api/webhooks/vapi`: every server message of every call (docs/vapi.md). Authenticate over the
  * raw body first (HMAC credential; the legacy X-Vapi-Secret only with VAPI_ACCEPT_LEGACY_SECRET) — a refused message gets 401 and
  * writes nothing; then parse (400 for a malformed body, 200 and ignored for a type we do not act
  * on); then dispatch. Tool calls always answer 200 with a result per call.

@@ -10,7 +10,7 @@ import type { User } from "../identity/sessions";
 
 type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status" | "spreadsheetId"> | null;
 
-/** The user as GET /api/me shows it (DESIGN §12). */
+/** The user as GET /api/me shows it (docs/architecture.md §12). */
 export function userJson(user: User, google: GoogleConnection = null) {
   return {
     id: user.id,

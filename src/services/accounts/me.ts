@@ -22,8 +22,8 @@ export async function showMe(deps: Pick<Services, "db" | "env">, userId: string)
 }
 
 /** Changes the settings (all or nothing, Vapi only touched for a change we can store), then the user as it now is. */
-export async function updateMe(deps: Pick<Services, "db" | "config" | "logger" | "lazyVapi">, user: { id: string; phone: string | null }, changes: ProfileChanges) {
-  await updateProfile({ db: deps.db, config: deps.config, logger: deps.logger, vapi: deps.lazyVapi }, user, changes);
+export async function updateMe(deps: Pick<Services, "db" | "config" | "logger" | "vapi">, user: { id: string; phone: string | null }, changes: ProfileChanges) {
+  await updateProfile(deps, user, changes);
   const row = await loadOrSignIn(deps, user.id);
   return userJson(row.user, row.google);
 }

@@ -1,5 +1,5 @@
 /**
- * `PATCH /api/me`'s change, all or nothing (DESIGN §5): when the owner's phone changes, every
+ * `PATCH /api/me`'s change, all or nothing (docs/architecture.md §5): when the owner's phone changes, every
  * number's fallback at Vapi follows it first (a refusal there changes nothing), then our row is
  * written; if that write fails, Vapi is pointed back at the phone our row still holds, so what
  * Vapi dials and what we show never disagree. The body is validated whole before this runs.

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { AppError } from "../../errors";
-import { type ChatOptions, chatCompletion, requireOpenRouter } from "../../integrations/openrouter/client";
+import { type ChatOptions, type chatCompletion, createOpenRouterClient, type OpenRouterClient } from "../../integrations/openrouter/client";
 import { enforce } from "../rate-limit";
 import { LIMITS } from "./limits";
 import { type BusinessFacts, FAQ_RESPONSE_FORMAT, type GenerateKind, generationMessages, MAX_TOKENS } from "./prompts";
@@ -38,19 +38,24 @@ export const GENERATE_LIMIT = { limit: 30, windowSeconds: 3600 } as const;
  * One request of a user: 503 `service_not_configured` without a model to ask (checked before the
  * request is counted), then the per-account limit, then the model.
  */
-export async function generateForUser(deps: { config: GenerateConfig; db: Database }, userId: string, kind: GenerateKind, facts: BusinessFacts): Promise<Generated> {
-  requireOpenRouter(deps.config);
+export async function generateForUser(deps: { db: Database; openrouter: () => OpenRouterClient }, userId: string, kind: GenerateKind, facts: BusinessFacts): Promise<Generated> {
+  const writer = deps.openrouter();
   await enforce(deps.db, { key: `generate:user:${userId}`, ...GENERATE_LIMIT });
-  return generate(deps.config, kind, facts);
+  return generateWith(writer, kind, facts);
 }
 
+/** The same with a writer made for `config` (the stand-in's and the model's own tests). */
 export async function generate(config: GenerateConfig, kind: GenerateKind, facts: BusinessFacts, options: ChatOptions = {}): Promise<Generated> {
+  return generateWith(createOpenRouterClient(config), kind, facts, options);
+}
+
+async function generateWith(writer: OpenRouterClient, kind: GenerateKind, facts: BusinessFacts, options: ChatOptions = {}): Promise<Generated> {
   const messages = generationMessages(kind, facts);
   if (kind === "faq") {
-    const content = await chatCompletion(config, { messages, responseFormat: FAQ_RESPONSE_FORMAT, temperature: 0.4, maxTokens: MAX_TOKENS.faq }, options);
+    const content = await writer.chat({ messages, responseFormat: FAQ_RESPONSE_FORMAT, temperature: 0.4, maxTokens: MAX_TOKENS.faq }, options);
     return { faq: parseFaq(content) };
   }
-  const content = await chatCompletion(config, { messages, temperature: 0.6, maxTokens: MAX_TOKENS[kind] }, options);
+  const content = await writer.chat({ messages, temperature: 0.6, maxTokens: MAX_TOKENS[kind] }, options);
   return { text: cleanText(content, kind === "greeting" ? LIMITS.greeting : LIMITS.text) };
 }
 

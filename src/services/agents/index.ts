@@ -1,5 +1,5 @@
 /**
- * Agents, kept in step with their Vapi assistants (DESIGN §5). Our row is the source of truth
+ * Agents, kept in step with their Vapi assistants (docs/architecture.md §5). Our row is the source of truth
  * and there are no half-states:
  * - create: assistant first, then the row; if the insert fails, the row is read back (the insert
  *   may have committed with its answer lost): a row found is the agent; no row, and the assistant
@@ -32,7 +32,8 @@ export interface AgentDeps {
   db: Database;
   config: Config;
   logger: Logger;
-  vapi: VapiClient;
+  /** Made on first use: changes that never reach the assistant need no Vapi key. */
+  vapi: () => VapiClient;
 }
 
 /** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
@@ -50,7 +51,7 @@ export async function getAgent(db: Database, userId: string, id: string): Promis
 async function assistantContext(deps: AgentDeps): Promise<AssistantContext> {
   return {
     appUrl: deps.config.APP_URL,
-    credentialId: await webhookCredentialId(deps.db, deps.vapi, deps.config),
+    credentialId: await webhookCredentialId(deps.db, deps.vapi(), deps.config),
     environmentId: deps.config.ENVIRONMENT_ID,
   };
 }
@@ -88,7 +89,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
   const context = await assistantContext(deps);
   let assistantId: string;
   try {
-    assistantId = (await deps.vapi.assistants.create(buildAssistant(draft, context))).id;
+    assistantId = (await deps.vapi().assistants.create(buildAssistant(draft, context))).id;
   } catch (error) {
     throw vapiFailure(error, "create the assistant");
   }
@@ -134,7 +135,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
   const context = touchesAssistant ? await assistantContext(deps) : undefined;
   if (context) {
     try {
-      await deps.vapi.assistants.update({ id: current.vapiAssistantId, ...buildAssistant(next, context) });
+      await deps.vapi().assistants.update({ id: current.vapiAssistantId, ...buildAssistant(next, context) });
     } catch (error) {
       throw vapiFailure(error, "update the assistant");
     }
@@ -164,7 +165,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
 
 export async function deleteAgent(deps: AgentDeps, userId: string, id: string): Promise<void> {
   const current = await getAgent(deps.db, userId, id);
-  await deleteAtVapi(() => deps.vapi.assistants.delete({ id: current.vapiAssistantId }), "delete the assistant");
+  await deleteAtVapi(() => deps.vapi().assistants.delete({ id: current.vapiAssistantId }), "delete the assistant");
   await deps.db.delete(agents).where(ownedBy(agents, userId, id));
 }
 
@@ -192,7 +193,7 @@ function changesFrom(input: UpdateAgentInput): Partial<Agent> {
 
 async function deleteAssistantQuietly(deps: AgentDeps, assistantId: string, agentId: string) {
   try {
-    await deps.vapi.assistants.delete({ id: assistantId });
+    await deps.vapi().assistants.delete({ id: assistantId });
   } catch (error) {
     if (!isVapiNotFound(error)) deps.logger.error("could not delete an orphaned Vapi assistant", { agentId, assistantId, ...describeError(error) });
   }
@@ -200,7 +201,7 @@ async function deleteAssistantQuietly(deps: AgentDeps, assistantId: string, agen
 
 async function restoreAssistant(deps: AgentDeps, agent: Agent, context: AssistantContext) {
   try {
-    await deps.vapi.assistants.update({ id: agent.vapiAssistantId, ...buildAssistant(agent, context) });
+    await deps.vapi().assistants.update({ id: agent.vapiAssistantId, ...buildAssistant(agent, context) });
   } catch (error) {
     deps.logger.error("could not restore a Vapi assistant to its stored agent", { agentId: agent.id, ...describeError(error) });
   }

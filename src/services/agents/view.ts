@@ -1,4 +1,4 @@
-/** An agent row as the API shows it (DESIGN §12): camelCase, booking grouped, ISO times. */
+/** An agent row as the API shows it (docs/architecture.md §12): camelCase, booking grouped, ISO times. */
 import type { agents } from "../../db/schema";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { firstWords } from "../assistant/disclosure";
@@ -31,7 +31,7 @@ export function agentJson(agent: Agent) {
     sheetsLogging: agent.sheetsLogging,
     notify: agent.notify,
     recordingEnabled: agent.recordingEnabled,
-    /** What callers are told before the greeting (DESIGN §12): always that it is an AI, and whether it records. */
+    /** What callers are told before the greeting (docs/architecture.md §12): always that it is an AI, and whether it records. */
     disclosure: { ai: true as const, recording: agent.recordingEnabled },
     /** Exactly what callers hear first: the disclosure, then the greeting (ADR 0121). */
     firstMessage: firstWords({ greeting: literal(agent.greeting), recordingEnabled: agent.recordingEnabled }),

@@ -1,6 +1,6 @@
 /**
  * Business hours as the API and the database hold them: `{mon: [{start: "09:00", end: "17:00"}],
- * …, sun: []}` in the agent's timezone, a missing or empty day meaning closed (DESIGN §12).
+ * …, sun: []}` in the agent's timezone, a missing or empty day meaning closed (docs/architecture.md §12).
  * "24:00" is allowed as an end, for hours that run to midnight.
  */
 export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;

@@ -1,5 +1,5 @@
 /**
- * What every caller hears first (DESIGN §7d, ADR 0121): that they are speaking with an AI
+ * What every caller hears first (docs/architecture.md §7d, ADR 0121): that they are speaking with an AI
  * assistant and, when the agent records calls, that the call is recorded; then the owner's own
  * greeting. The disclosure is ours, not the owner's text, so no greeting can leave it out.
  *

@@ -1,5 +1,5 @@
 /**
- * What an agent becomes at Vapi (VAPI.md "Assistant payload"): the whole assistant, built from
+ * What an agent becomes at Vapi (docs/vapi.md "Assistant payload"): the whole assistant, built from
  * our row alone, so create and update send the same complete payload and Vapi never holds
  * anything our row does not say.
  *
@@ -40,7 +40,7 @@ export const WEBHOOK_TIMEOUT_SECONDS = 20;
  * idempotent by call id. Retries land about 2, 6, 14, 30, 62, 126, 254 and 510 s after the
  * first failure (exponential from baseDelaySeconds), so they outlast a held report claim
  * (REPORT_CLAIM_TTL_SECONDS, 30 s) and a database blip of a few minutes (ADR 0410). Within
- * VAPI.md's limits (maxRetries ≤ 10, baseDelaySeconds ≤ 10).
+ * docs/vapi.md's limits (maxRetries ≤ 10, baseDelaySeconds ≤ 10).
  */
 export const WEBHOOK_BACKOFF = { type: "exponential", maxRetries: 8, baseDelaySeconds: 2 } as const;
 

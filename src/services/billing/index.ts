@@ -1,5 +1,5 @@
 /**
- * Buying credits (DESIGN §4): a Stripe Checkout Session for a configured pack, with the user's
+ * Buying credits (docs/architecture.md §4): a Stripe Checkout Session for a configured pack, with the user's
  * Stripe customer created once and reused. The credits themselves arrive with the webhook.
  */
 import { and, eq, isNull } from "drizzle-orm";

@@ -1,5 +1,5 @@
 /**
- * "Has this business paid?" (DESIGN §4, docs/decisions/0420-destination-policy.md): only then may
+ * "Has this business paid?" (docs/architecture.md §4, docs/decisions/0420-destination-policy.md): only then may
  * it buy numbers or have callers forwarded. A business has paid while one of its purchases still
  * stands by what Stripe has said about its money (the facts of services/billing/refunds.ts):
  * not refunded in full (refunds that failed do not count as refunded), and not under a dispute

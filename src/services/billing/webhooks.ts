@@ -1,5 +1,5 @@
 /**
- * What a verified Stripe event does (DESIGN §4). Idempotent twice over: by event id (the
+ * What a verified Stripe event does (docs/architecture.md §4). Idempotent twice over: by event id (the
  * webhook_events row, written only after the event's work is done, so a failure leaves nothing
  * that claims success and Stripe's retry does the work) and by checkout session (the purchase's
  * ledger key `stripe:checkout:<session id>` and the ledger's unique index on it), so concurrent
@@ -12,7 +12,7 @@ import { webhookEvents } from "../../db/schema";
 import { stripeFailure } from "../../integrations/stripe/client";
 import { type CheckoutSession, chargeSchema, checkoutSessionSchema, disputeSchema, purchaseMetadataSchema, refundSchema } from "../../integrations/stripe/events";
 import { sqlState } from "../../lib/sql-state";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import type { Services } from "../create-services";
 import { creditAccount } from "../credits";
 import { recordDispute, recordRefundFailure, recordRefundState } from "./refunds";

@@ -1,5 +1,5 @@
 /**
- * `assistant-request`, the hottest path of the product (DESIGN §5, Vapi's 7.5 s limit): ONE
+ * `assistant-request`, the hottest path of the product (docs/architecture.md §5, Vapi's 7.5 s limit): ONE
  * database statement finds the number, its agent and its owner, whether the owner has ever paid,
  * whether their forwarding numbers are ours, and what we already know of this call, and records
  * the call; then at most ONE CreditAccount call holds the credits the call may spend (or counts
@@ -41,7 +41,7 @@ interface CallContext extends Record<string, unknown> {
   agent_name: string | null;
   owner_phone: string | null;
   transfer_number: string | null;
-  /** The business has a purchase that still stands (services/billing/paid.ts): only then is anything forwarded (DESIGN §4). */
+  /** The business has a purchase that still stands (services/billing/paid.ts): only then is anything forwarded (docs/architecture.md §4). */
   paid: boolean;
   owner_phone_is_ours: boolean;
   transfer_is_ours: boolean;

@@ -19,5 +19,5 @@ export const HOLD_GRACE_SECONDS = 15 * 60;
 /** The most credits one call may hold or be charged: the call cap's price. */
 export const callCapCredits = (creditsPerMinute: number) => Math.ceil((CALL_CAP_SECONDS * creditsPerMinute) / 60);
 
-/** Statuses in the order a call moves through them; a call never moves back (DESIGN §13: any order). */
+/** Statuses in the order a call moves through them; a call never moves back (docs/architecture.md §13: any order). */
 export const STATUS_ORDER = ["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"] as const;

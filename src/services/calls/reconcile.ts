@@ -1,5 +1,5 @@
 /**
- * Reconciliation (DESIGN §4, ADR 0410): calls whose end-of-call report never came are settled
+ * Reconciliation (docs/architecture.md §4, ADR 0410): calls whose end-of-call report never came are settled
  * from what Vapi says, once. Run by the Cron Trigger (src/scheduled).
  *
  * A call qualifies when its hold has expired (opened more than the call cap plus the hold's
@@ -30,7 +30,7 @@ export const RECONCILE_MAX_AGE_DAYS = 7;
 
 export interface ReconcileDeps extends CallDeps {
   /** Made on first use: a run whose calls all settle from kept messages needs no Vapi key. */
-  lazyVapi: () => VapiClient;
+  vapi: () => VapiClient;
 }
 
 export interface ReconcileOptions {
@@ -96,7 +96,7 @@ async function fromKeptMessage(deps: CallDeps, vapiCallId: string, options: Reco
 async function fromVapi(deps: ReconcileDeps, vapiCallId: string, options: ReconcileOptions): Promise<Attempt> {
   let vapiCall: Vapi.Call;
   try {
-    vapiCall = await deps.lazyVapi().calls.get({ id: vapiCallId });
+    vapiCall = await deps.vapi().calls.get({ id: vapiCallId });
   } catch (error) {
     if (isVapiNotFound(error)) {
       deps.logger.warn("call reconciliation: Vapi does not know the call", { vapiCallId });
@@ -116,7 +116,7 @@ async function fromVapi(deps: ReconcileDeps, vapiCallId: string, options: Reconc
   return { from: "vapi", outcome };
 }
 
-/** Vapi's Call as the end-of-call-report it would have sent (the fields VAPI.md's report row lists). */
+/** Vapi's Call as the end-of-call-report it would have sent (the fields docs/vapi.md's report row lists). */
 export function reportFromCall(vapiCall: Vapi.Call): Record<string, unknown> {
   return {
     type: "end-of-call-report",

@@ -19,13 +19,13 @@
  */
 import { sql } from "drizzle-orm";
 import type { EndOfCallReportMessage } from "../../integrations/vapi/messages";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 import { WEBHOOK_TIMEOUT_SECONDS } from "../assistant";
 import { creditAccount } from "../credits";
+import { isImportant } from "../notifications";
 import { ownerOf } from "./call-owner";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import { type CallDeps, callCapCredits } from "./deps";
-import { isImportant } from "./notify";
 
 /** Vapi gives up on a delivery after WEBHOOK_TIMEOUT_SECONDS; a claim older than that plus a margin belongs to a dead delivery. */
 export const REPORT_CLAIM_TTL_SECONDS = WEBHOOK_TIMEOUT_SECONDS + 10;
@@ -151,7 +151,7 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
 }
 
 /**
- * From endedAt − startedAt (VAPI.md); Vapi's own duration fields only when those are missing.
+ * From endedAt − startedAt (docs/vapi.md); Vapi's own duration fields only when those are missing.
  * Undefined when the message says nothing about the call's length (never 0 by omission).
  */
 export function durationSeconds(message: EndOfCallReportMessage): number | undefined {

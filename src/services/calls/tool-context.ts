@@ -3,7 +3,7 @@
  * (our `calls` row by Vapi call id, which holds the agent, the number and the caller), the state
  * of its owner's Google connection, and the number that called. The message's own assistant id
  * and number only have to agree with that row: a call on A's number that carries B's assistant
- * id is refused, never answered from B's calendar (DESIGN §13, docs/decisions/0310).
+ * id is refused, never answered from B's calendar (docs/architecture.md §13, docs/decisions/0310).
  * Without a row (a tool call before or without assistant-request) the number's agent is used,
  * under the same checks.
  */

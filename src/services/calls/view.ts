@@ -1,4 +1,4 @@
-/** A call as the API shows it (DESIGN §12): the list item, and the detail with the conversation. */
+/** A call as the API shows it (docs/architecture.md §12): the list item, and the detail with the conversation. */
 import type { calls } from "../../db/schema";
 import { readCallStructuredData } from "../../integrations/vapi/structured-data";
 

@@ -1,5 +1,5 @@
 /**
- * Credits as the rest of the app sees them (DESIGN §4): every change of a balance goes through
+ * Credits as the rest of the app sees them (docs/architecture.md §4): every change of a balance goes through
  * the user's CreditAccount object, reached with `creditAccount(env, userId)`.
  *
  * @example
@@ -17,7 +17,7 @@ export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: str
 }
 
 /**
- * What the API shows of a balance (DESIGN §4): `balance`, `reserved` by calls in progress, and
+ * What the API shows of a balance (docs/architecture.md §4): `balance`, `reserved` by calls in progress, and
  * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
  * stored one (the object's cache may lag a write made outside it, never the other way).
  */

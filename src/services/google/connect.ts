@@ -1,5 +1,5 @@
 /**
- * Connecting and disconnecting a user's Google account (DESIGN §6): the OAuth web flow with a
+ * Connecting and disconnecting a user's Google account (docs/architecture.md §6): the OAuth web flow with a
  * random, single-use, 10-minute `state` bound to the session that started it (only its SHA-256
  * is stored, in oauth_states) and PKCE S256; the callback's every way of failing ends as a
  * reason the integrations page can explain.
@@ -8,7 +8,7 @@ import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { googleConnections, oauthStates } from "../../db/schema";
 import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
-import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, requireGoogleSettings, revokeToken } from "../../integrations/google/oauth";
+import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, revokeToken } from "../../integrations/google/oauth";
 import { generateToken, hashToken } from "../../lib/tokens";
 import { validateSessionToken } from "../identity/sessions";
 import { loadConnection, saveConnection } from "./connection";
@@ -31,7 +31,7 @@ export async function completeConnectForSession(
   sessionToken: string | undefined,
   query: { state?: string; code?: string; error?: string },
 ): Promise<{ ok: true; email: string } | { ok: false; reason: ConnectFailure | "signed_out" }> {
-  requireGoogleSettings(deps.config);
+  deps.google();
   const session = sessionToken ? await validateSessionToken(deps.db, sessionToken) : null;
   if (!session) return { ok: false, reason: "signed_out" };
   return completeConnect(deps, { sessionId: session.session.id }, query);
@@ -39,7 +39,7 @@ export async function completeConnectForSession(
 
 /** The consent screen's URL for this session; the state and PKCE verifier are kept until the callback. */
 export async function startConnect(deps: GoogleDeps, who: { userId: string; sessionId: string }): Promise<string> {
-  const settings = requireGoogleSettings(deps.config);
+  const settings = deps.google();
   const state = generateToken();
   const { url, codeVerifier } = await consentUrl(settings, state);
   const now = deps.now();
@@ -72,7 +72,7 @@ async function completeConnect(
   who: { sessionId: string },
   query: { state?: string; code?: string; error?: string },
 ): Promise<{ ok: true; email: string } | { ok: false; reason: ConnectFailure }> {
-  const settings = requireGoogleSettings(deps.config);
+  const settings = deps.google();
   const consumed = query.state ? await consumeState(deps, query.state, who.sessionId) : null;
   if (!consumed) return { ok: false, reason: "invalid_state" };
   if (query.error || !query.code) return { ok: false, reason: "access_denied" };
@@ -115,7 +115,7 @@ function sameAccount(stored: string | null, email: string): boolean {
 }
 
 async function revokeStored(deps: GoogleDeps, row: NonNullable<Awaited<ReturnType<typeof loadConnection>>>, keep?: string) {
-  const settings = requireGoogleSettings(deps.config);
+  const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const token = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
   if (token !== keep) await revokeToken(settings, token, deadline(CONNECT_TIMEOUT_MS));

@@ -12,7 +12,7 @@ import { googleConnections } from "../../db/schema";
 import type { GoogleApiAccess } from "../../integrations/google/calendar";
 import { decryptToken, encryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
-import { type GoogleSettings, refreshAccessToken, requireGoogleSettings } from "../../integrations/google/oauth";
+import { type GoogleSettings, refreshAccessToken } from "../../integrations/google/oauth";
 import { type GoogleDeps, GoogleNotConnectedError } from "./results";
 
 /** Refresh when the access token has less than this left. */
@@ -35,7 +35,7 @@ export async function saveConnection(
   userId: string,
   input: { email: string; scopes: string[]; refreshToken: string; accessToken: string; expiresInMs: number },
 ) {
-  const settings = requireGoogleSettings(deps.config);
+  const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const refresh = await encryptToken(keyring, userId, "refresh_token", input.refreshToken);
   const access = await encryptToken(keyring, userId, "access_token", input.accessToken);
@@ -104,7 +104,7 @@ export async function googleAccess(deps: GoogleDeps, userId: string, signal?: Ab
 
 /** The current token, or a refreshed one; never the `rejected` ciphertext (Google answered it 401). */
 async function acquire(deps: GoogleDeps, userId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
-  const settings = requireGoogleSettings(deps.config);
+  const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {

@@ -7,6 +7,7 @@ import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { AppError } from "../../errors";
 import { GoogleApiError, type GoogleFailureKind } from "../../integrations/google/errors";
+import type { GoogleSettings } from "../../integrations/google/oauth";
 import type { Logger } from "../../lib/logger";
 
 export interface GoogleDeps {
@@ -15,6 +16,8 @@ export interface GoogleDeps {
   logger: Logger;
   /** The clock every rule (notice, horizon, token expiry) is judged by; fixed in tests. */
   now: () => Date;
+  /** Google's settings, made once by the composition root (createServices); 503 unless configured. */
+  google: () => GoogleSettings;
 }
 
 /** Per call: the voice tools give Google a deadline well inside Vapi's 20 s. */

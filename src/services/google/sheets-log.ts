@@ -1,5 +1,5 @@
 /**
- * The call log in Google Sheets (DESIGN §6): one spreadsheet per user, "Agentline call log",
+ * The call log in Google Sheets (docs/architecture.md §6): one spreadsheet per user, "Agentline call log",
  * made on connect (or on first use), and one row per finished call, appended by the queue
  * consumer. A row is appended at most once per call: the call's `sheet_logged_at` and a claim in
  * side_effects stop redeliveries, and every row carries the call's id, which is looked up before

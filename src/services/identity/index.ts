@@ -1,5 +1,5 @@
 /**
- * Identity: who a person is and how they prove it (DESIGN §12, §13), one function per endpoint: the rate limits,
+ * Identity: who a person is and how they prove it (docs/architecture.md §12, §13), one function per endpoint: the rate limits,
  * the checks and the session they end in. The route only parses and sets or clears the cookie.
  * Every attempt is counted before it is judged (`claimAttempt`), so parallel requests cannot
  * all slip under a limit; login and the current-password check give a successful attempt back,

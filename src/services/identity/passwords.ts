@@ -1,5 +1,5 @@
 /**
- * Password hashing with scrypt from node:crypto (DESIGN §13): N=2^15, r=8, p=1, a 16-byte
+ * Password hashing with scrypt from node:crypto (docs/architecture.md §13): N=2^15, r=8, p=1, a 16-byte
  * salt, a 32-byte key. The parameters are stored with the hash —
  * `scrypt$<N>$<r>$<p>$<salt b64>$<key b64>` — so they can be raised later and old hashes
  * upgraded at the next successful sign-in.

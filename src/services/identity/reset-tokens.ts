@@ -1,5 +1,5 @@
 /**
- * Password reset links (DESIGN §13): single use, 30 minutes, only the token's hash stored. The
+ * Password reset links (docs/architecture.md §13): single use, 30 minutes, only the token's hash stored. The
  * steps that mail and confirm them, with their rate limits, are identity/index.ts.
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";

@@ -54,7 +54,7 @@ export async function verifyCredentials(db: Database, user: User | null, passwor
 
 /**
  * Sets a new password and, in the same statement, spends every open reset token of the user
- * (DESIGN §13): a link mailed before the change must not undo it.
+ * (docs/architecture.md §13): a link mailed before the change must not undo it.
  */
 /** Returns the new hash (the device cookie of the browser that set it is signed over it). */
 export async function setPassword(db: Database, userId: string, newPassword: string): Promise<string> {

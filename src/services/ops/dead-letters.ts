@@ -4,14 +4,14 @@
  * its side-effects message id). A replay claims the row once (`replayed_at`, one conditional
  * UPDATE) and sends the original body to the side-effects queue again; the handlers' own
  * once-only claims (the idempotency key claimed in `side_effects` by every e-mail and sheet-row
- * handler, queues/email.ts) make a message whose effect did happen a no-op.
+ * handler, side-effects/claims.ts) make a message whose effect did happen a no-op.
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Bindings } from "../../bindings";
 import type { Database } from "../../db/client";
 import { deadLetters } from "../../db/schema";
 import { AppError } from "../../errors";
-import type { SideEffectMessage } from "../../queues/messages";
+import type { SideEffectMessage } from "../../side-effects/messages";
 
 export interface DeadLetterInput {
   messageId: string;

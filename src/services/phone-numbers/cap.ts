@@ -1,5 +1,5 @@
 /**
- * The per-account phone-number cap (PHONE_NUMBERS_PER_ACCOUNT, DESIGN §13), held strictly even
+ * The per-account phone-number cap (PHONE_NUMBERS_PER_ACCOUNT, docs/architecture.md §13), held strictly even
  * when purchases run in parallel. Counting rows and then buying at Vapi would let every purchase
  * in flight pass the same count; instead a purchase first *reserves* its slot: one transaction
  * (a Neon HTTP batch, READ COMMITTED) takes a per-user advisory lock, clears reservations left
@@ -10,8 +10,8 @@
  * (docs/decisions/0602-strict-phone-number-cap.md).
  *
  * Only a business that has completed a purchase that still stands (not refunded in full, not
- * disputed: services/billing/paid.ts) may buy a number (DESIGN §4, ADR 0420): free accounts
- * cannot spend our Vapi number quota. The same batch checks it, so it costs no round trip.
+ * disputed: services/billing/paid.ts) may buy a number (docs/architecture.md §4, ADR 0420): free
+ * accounts cannot spend our Vapi number quota. The same batch checks it, so it costs no round trip.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";

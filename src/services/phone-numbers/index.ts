@@ -1,5 +1,5 @@
 /**
- * Phone numbers (DESIGN §5): bought from Vapi *without* an assistantId, pointed at our webhook
+ * Phone numbers (docs/architecture.md §5): bought from Vapi *without* an assistantId, pointed at our webhook
  * with our credential, so every call starts with an assistant-request and we pick the agent.
  * Assigning a number to an agent is therefore only our row's business. Each number gets the
  * owner's phone as Vapi's `fallbackDestination`, so a caller still reaches a person when we
@@ -31,7 +31,7 @@ export interface PhoneNumberDeps {
   db: Database;
   config: Config;
   logger: Logger;
-  vapi: VapiClient;
+  vapi: () => VapiClient;
 }
 
 export function phoneNumberJson(row: PhoneNumber) {
@@ -51,7 +51,7 @@ const createdAtMicros = sql<string>`to_char(${phoneNumbers.createdAt} at time zo
 
 /**
  * One page of the user's numbers, oldest first, keyset-paginated on (created_at, id)
- * (DESIGN §12); those Vapi is still activating are refreshed from Vapi.
+ * (docs/architecture.md §12); those Vapi is still activating are refreshed from Vapi.
  */
 export async function listPhoneNumbers(
   db: Database,
@@ -125,7 +125,7 @@ export async function buyPhoneNumber(
   let bought: VapiNumber;
   try {
     const fallback = await allowedFallback(deps, user.phone);
-    const credentialId = await webhookCredentialId(deps.db, deps.vapi, deps.config);
+    const credentialId = await webhookCredentialId(deps.db, deps.vapi(), deps.config);
     const request: Vapi.CreatePhoneNumbersRequest = {
       provider: "vapi",
       // Vapi numbers carry no metadata; the name says whose environment bought it (ADR 0120).
@@ -134,7 +134,7 @@ export async function buyPhoneNumber(
       server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
       ...(fallback ? { fallbackDestination: { type: "number", number: fallback } } : {}),
     };
-    bought = (await deps.vapi.phoneNumbers.create(request).catch((error: unknown) => {
+    bought = (await deps.vapi().phoneNumbers.create(request).catch((error: unknown) => {
       throw vapiFailure(error, "provide a phone number");
     })) as VapiNumber;
   } catch (error) {
@@ -162,7 +162,7 @@ export async function buyPhoneNumber(
   } catch (error) {
     // Nothing half-done: a number we cannot record is released again, and so is its slot.
     try {
-      await deps.vapi.phoneNumbers.delete({ id: bought.id });
+      await deps.vapi().phoneNumbers.delete({ id: bought.id });
     } catch (releaseError) {
       if (!isVapiNotFound(releaseError)) deps.logger.error("could not release an unrecorded Vapi number", { vapiPhoneNumberId: bought.id });
     }
@@ -203,7 +203,7 @@ export async function assignPhoneNumber(db: Database, userId: string, id: string
 /** Releases the number at Vapi (a 404 there means it is already gone), then forgets it. */
 export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, id: string): Promise<void> {
   const row = await getPhoneNumber(deps.db, userId, id);
-  await deleteAtVapi(() => deps.vapi.phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
+  await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
   await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, userId, id), notPending));
 }
 

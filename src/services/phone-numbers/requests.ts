@@ -13,10 +13,10 @@ const purchaseLimits = {
   perIp: (ip: string): RateLimitRule => ({ key: `phone-buy:ip:${ip}`, limit: 20, windowSeconds: 24 * 3600 }),
 };
 
-type Deps = Pick<Services, "db" | "config" | "logger" | "lazyVapi" | "vapi">;
+type Deps = Pick<Services, "db" | "config" | "logger" | "vapi">;
 
 /** Status refreshes need Vapi; without its key, the stored status is shown. */
-const optionalVapi = (deps: Deps) => (deps.config.VAPI_API_KEY ? deps.lazyVapi : undefined);
+const optionalVapi = (deps: Deps) => (deps.config.VAPI_API_KEY ? deps.vapi : undefined);
 
 export function listOwnPhoneNumbers(deps: Deps, userId: string, page: Parameters<typeof listPhoneNumbers>[2]) {
   return listPhoneNumbers(deps.db, userId, page, optionalVapi(deps), deps.logger);

@@ -1,5 +1,5 @@
 /**
- * User text cannot write lines into our e-mails (DESIGN §7, §13): a name stored with line
+ * User text cannot write lines into our e-mails (docs/architecture.md §7, §13): a name stored with line
  * breaks (before input was checked, or by an admin) is rendered on the line of our greeting.
  */
 import { describe, expect, it } from "vitest";

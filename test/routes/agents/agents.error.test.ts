@@ -90,7 +90,7 @@ describe("when our database fails after Vapi succeeded", () => {
     const logger = recordingLogger();
     const before = (await vapiState()).assistants.length;
     const mark = await vapi.mark();
-    const deps = { db: failingWrites(db), config, logger, vapi: createVapiClient(config) };
+    const deps = { db: failingWrites(db), config, logger, vapi: () => createVapiClient(config) };
     await expect(createAgent(deps, user, agentInput())).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("nothing was created") });
 
     expect(await vapiRequests(mark, "POST", "/assistant")).toHaveLength(1);
@@ -110,7 +110,7 @@ describe("when our database fails after Vapi succeeded", () => {
     const { user } = await createUser();
     const logger = recordingLogger();
     const mark = await vapi.mark();
-    const deps = { db: lostResponses(db), config, logger, vapi: createVapiClient(config) };
+    const deps = { db: lostResponses(db), config, logger, vapi: () => createVapiClient(config) };
     const agent = await createAgent(deps, user, agentInput());
 
     expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
@@ -130,7 +130,7 @@ describe("when our database fails after Vapi succeeded", () => {
         return Reflect.get(target, property, receiver);
       },
     });
-    const deps = { db: down, config, logger, vapi: createVapiClient(config) };
+    const deps = { db: down, config, logger, vapi: () => createVapiClient(config) };
     await expect(createAgent(deps, user, agentInput())).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("Reload your agents") });
     expect(await vapiRequests(mark, "DELETE", "/assistant/")).toEqual([]);
     const [created] = await vapiRequests(mark, "POST", "/assistant");
@@ -143,7 +143,7 @@ describe("when our database fails after Vapi succeeded", () => {
     const { user, cookie } = await createUser();
     const agent = await createAgentVia(cookie);
     const mark = await vapi.mark();
-    const deps = { db: failingWrites(db), config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    const deps = { db: failingWrites(db), config, logger: recordingLogger(), vapi: () => createVapiClient(config) };
     await expect(updateAgent(deps, user.id, agent.id, { greeting: "Never saved" })).rejects.toMatchObject({ code: "internal_error" });
 
     const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);
@@ -162,7 +162,7 @@ describe("when another request changes the agent at the same time", () => {
       await db.update(agents).set({ greeting: "The other edit", updatedAt: new Date(Date.parse(agent.updatedAt) + 5000) }).where(eq(agents.id, agent.id));
     });
     const mark = await vapi.mark();
-    const deps = { db: racing, config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    const deps = { db: racing, config, logger: recordingLogger(), vapi: () => createVapiClient(config) };
     await expect(updateAgent(deps, user.id, agent.id, { greeting: "My edit" })).rejects.toMatchObject({ code: "conflict", status: 409 });
 
     const patches = await vapiRequests(mark, "PATCH", `/assistant/${agent.vapiAssistantId}`);

@@ -15,7 +15,7 @@ import { vapiError } from "../../support/vendor-errors";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe("POST /api/agents", () => {
-  it("creates the assistant at Vapi with the payload VAPI.md describes, then the agent", async () => {
+  it("creates the assistant at Vapi with the payload docs/vapi.md describes, then the agent", async () => {
     const { user, cookie } = await createUser();
     const mark = await vapi.mark();
     const response = await call("/api/agents", { method: "POST", cookie, json: agentInput() });

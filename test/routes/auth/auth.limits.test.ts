@@ -1,5 +1,5 @@
 /**
- * Limits under parallel requests (DESIGN §13, issue #10 item 2): every attempt is counted
+ * Limits under parallel requests (docs/architecture.md §13, issue #10 item 2): every attempt is counted
  * atomically before the password is judged, so a burst gets no more tries than the limit.
  * Device cookies (issue #18 item 9, ADR 0010): strangers' failures cannot lock out a browser
  * that has signed in before; it is judged on its own failures.

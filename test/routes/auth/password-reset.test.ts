@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { passwordResetTokens, sessions } from "../../../src/db/schema";
 import { hashToken } from "../../../src/lib/tokens";
-import type { SideEffectMessage } from "../../../src/queues/messages";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { logIn, signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { bindingsWith, recordingQueue } from "../../support/env";

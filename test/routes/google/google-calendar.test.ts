@@ -75,7 +75,7 @@ describe("calendar routes", () => {
     expect((await call(`/api/google/calendar/availability?agentId=${agent.id}&date=${date}`)).status).toBe(401);
   });
 
-  it("a booking's name is one line and its notes have no control characters; notes keep their line breaks (DESIGN §13)", async () => {
+  it("a booking's name is one line and its notes have no control characters; notes keep their line breaks (docs/architecture.md §13)", async () => {
     const { cookie, agent, date } = await setUp();
     const book = (fields: Record<string, string>, hour: string) =>
       call("/api/google/calendar/book", { method: "POST", cookie, json: { agentId: agent.id, start: `${date}T${hour}:00:00Z`, name: "Jane", ...fields } });

@@ -7,9 +7,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { calls, deadLetters, sideEffects } from "../../../src/db/schema";
-import type { SideEffectMessage } from "../../../src/queues/messages";
 import { keepUndeliveredVapiMessage, undeliveredForCall } from "../../../src/services/calls/undelivered";
 import { createServices } from "../../../src/services/create-services";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { db } from "../../support/db";
 import { bindingsWith, envWith, recordingQueue, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";

@@ -84,7 +84,7 @@ describe("buying a number", () => {
     const before = (await vapiState()).phoneNumbers.length;
     const mark = await vapi.mark();
     // Recording the number fails; giving its reserved slot back (a delete) still works.
-    const deps = { db: failingWrites(db, databaseError(), ["update"]), config, logger: recordingLogger(), vapi: createVapiClient(config) };
+    const deps = { db: failingWrites(db, databaseError(), ["update"]), config, logger: recordingLogger(), vapi: () => createVapiClient(config) };
     await expect(buyPhoneNumber(deps, user, {})).rejects.toMatchObject({ code: "internal_error", message: expect.stringContaining("released again") });
     expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(1);
     const released = await vapiRequests(mark, "DELETE", "/phone-number/");

@@ -1,7 +1,7 @@
 /**
- * What one account can buy at Vapi (DESIGN §13, issue #10 item 5): a per-account cap
+ * What one account can buy at Vapi (docs/architecture.md §13, issue #10 item 5): a per-account cap
  * (PHONE_NUMBERS_PER_ACCOUNT, default 5) with a clear 409, a purchase rate limit counted before
- * anything is bought, and a list that pages instead of stopping silently (DESIGN §12).
+ * anything is bought, and a list that pages instead of stopping silently (docs/architecture.md §12).
  */
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";

@@ -1,5 +1,5 @@
 /**
- * A purchase and its refunds in every order (DESIGN §13, issue #10 item 1): Stripe promises no
+ * A purchase and its refunds in every order (docs/architecture.md §13, issue #10 item 1): Stripe promises no
  * order, so `charge.refunded` can arrive while `checkout.session.completed` is still being
  * retried. Whatever order, however often each is redelivered, the end state is the same: a
  * fully refunded purchase leaves no credits, a partial refund takes back its share, and the
@@ -118,7 +118,7 @@ describe("a purchase and its refunds, in every order", () => {
 });
 
 /**
- * Stripe's later word wins (DESIGN §4, issue 17 item 7, ADR 0210): a refund that fails gives back
+ * Stripe's later word wins (docs/architecture.md §4, issue 17 item 7, ADR 0210): a refund that fails gives back
  * what it took, a dispute takes back what is left of the pack and a dispute won gives it back.
  * The events are the stand-in's, made as Stripe's test mode makes them: the 5126 test card's
  * refunds fail a moment after they succeed, the 0259 card's charge is disputed.

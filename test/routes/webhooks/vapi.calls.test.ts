@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
-import type { SideEffectMessage } from "../../../src/queues/messages";
 import { creditAccount } from "../../../src/services/credits";
+import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { expectLedgerConsistent } from "../../support/credits";
 import { db } from "../../support/db";
 import { bindingsWith, recordingQueue, testEnv } from "../../support/env";

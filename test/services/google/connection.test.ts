@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
 import { googleConnections } from "../../../src/db/schema";
 import { decryptToken, encryptToken, tokenKeyring } from "../../../src/integrations/google/crypto";
+import { requireGoogleSettings } from "../../../src/integrations/google/oauth";
 import { googleAccess, REFRESH_MARGIN_MS } from "../../../src/services/google/connection";
 import { reencryptGoogleTokens } from "../../../src/services/google/reencrypt";
 import { GoogleNotConnectedError } from "../../../src/services/google/results";
@@ -127,7 +128,7 @@ describe("rotating the Google token key", () => {
     const rotating = configWith({ GOOGLE_ENCRYPTION_KEY: newKey, GOOGLE_ENCRYPTION_KEY_VERSION: "6", GOOGLE_ENCRYPTION_KEY_PREVIOUS: oldKey });
 
     // During the rotation a row not yet moved is still read (with the previous key).
-    expect((await googleAccess({ ...googleDeps(NOW), config: rotating }, user.id)).accessToken).toBe(tokens.accessToken);
+    expect((await googleAccess({ ...googleDeps(NOW), config: rotating, google: () => requireGoogleSettings(rotating) }, user.id)).accessToken).toBe(tokens.accessToken);
 
     const result = await reencryptGoogleTokens({ db, config: rotating }, { limit: 100_000 });
     expect(result.keyVersion).toBe(6);
@@ -139,7 +140,7 @@ describe("rotating the Google token key", () => {
 
     // The previous key can go: the row is read with the new key alone.
     const rotated = configWith({ GOOGLE_ENCRYPTION_KEY: newKey, GOOGLE_ENCRYPTION_KEY_VERSION: "6", GOOGLE_ENCRYPTION_KEY_PREVIOUS: undefined });
-    expect((await googleAccess({ ...googleDeps(NOW), config: rotated }, user.id)).accessToken).toBe(tokens.accessToken);
+    expect((await googleAccess({ ...googleDeps(NOW), config: rotated, google: () => requireGoogleSettings(rotated) }, user.id)).accessToken).toBe(tokens.accessToken);
     // A second pass finds nothing of ours to move.
     const again = await reencryptGoogleTokens({ db, config: rotating }, { limit: 100_000 });
     expect(again.reencrypted).toBe(0);

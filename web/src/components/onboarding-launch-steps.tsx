@@ -1,6 +1,6 @@
 /**
  * Onboarding steps 5–8: connect Google, buy credits, buy a number (only for an account that has
- * bought credits: DESIGN §4), and the number to call.
+ * bought credits: docs/architecture.md §4), and the number to call.
  */
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";

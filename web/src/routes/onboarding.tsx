@@ -16,7 +16,7 @@ const STEPS = [
   { key: "voice", label: "Voice" },
   { key: "hours", label: "Hours & booking" },
   { key: "google", label: "Google" },
-  // Credits before the number: numbers are for accounts that have bought a pack (DESIGN §4).
+  // Credits before the number: numbers are for accounts that have bought a pack (docs/architecture.md §4).
   { key: "credits", label: "Credits" },
   { key: "number", label: "Phone number" },
   { key: "done", label: "Done" },

@@ -1,0 +1,87 @@
+/**
+ * What each e-mail message tells its recipient (docs/architecture.md §7): the password reset, the low-credit
+ * warning, the purchase receipt and the owner's call e-mail. A message carries only ids and
+ * figures; the names, addresses and call details are read here, when it is sent, so a retry says
+ * what the account and the call say now.
+ */
+import { and, eq } from "drizzle-orm";
+import { agents, calls, users } from "../../db/schema";
+import { callSummaryEmail } from "../../integrations/email/call-summary";
+import { lowCreditEmail, passwordResetEmail, purchaseReceiptEmail } from "../../integrations/email/templates";
+import { readCallStructuredData } from "../../integrations/vapi/structured-data";
+import type { EmailMessage } from "../../side-effects/messages";
+import { spokenTime } from "../calls/speech";
+import type { Notice, NotificationDeps } from "./deliver";
+
+type Message<T extends EmailMessage["type"]> = Extract<EmailMessage, { type: T }>;
+
+/** The account an email about it goes to; a deleted account gets nothing (logged, not retried). */
+async function recipient(deps: NotificationDeps, userId: string, what: string) {
+  const [user] = await deps.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
+  if (!user) deps.logger.info(`${what} for a deleted user; skipped`, { userId });
+  return user;
+}
+
+const billingUrl = (deps: NotificationDeps) => `${deps.config.APP_URL}/billing`;
+
+export async function passwordResetNotice(_deps: NotificationDeps, message: Message<"email.password_reset">): Promise<Notice> {
+  return { to: message.to, email: passwordResetEmail({ name: message.name, resetUrl: message.resetUrl, expiresAt: message.expiresAt }) };
+}
+
+export async function lowCreditNotice(deps: NotificationDeps, message: Message<"email.low_credit">): Promise<Notice> {
+  const user = await recipient(deps, message.userId, "low-credit warning");
+  if (!user) return null;
+  return { to: user.email, email: lowCreditEmail({ name: user.name, balance: message.balance, threshold: message.threshold, billingUrl: billingUrl(deps) }) };
+}
+
+export async function purchaseReceiptNotice(deps: NotificationDeps, message: Message<"email.purchase_receipt">): Promise<Notice> {
+  const user = await recipient(deps, message.userId, "receipt");
+  if (!user) return null;
+  return {
+    to: user.email,
+    email: purchaseReceiptEmail({
+      name: user.name,
+      credits: message.credits,
+      amountCents: message.amountCents,
+      currency: message.currency,
+      balance: message.balance,
+      reference: message.idempotencyKey.replace(/^receipt:/, ""),
+      billingUrl: billingUrl(deps),
+    }),
+  };
+}
+
+/** The owner's e-mail about one call (the agent's `notify` setting decided it is due). */
+export async function callSummaryNotice(deps: NotificationDeps, message: Message<"email.call_summary">): Promise<Notice> {
+  const [row] = await deps.db
+    .select({ call: calls, agentName: agents.name, email: users.email, ownerName: users.name, timezone: users.timezone })
+    .from(calls)
+    .innerJoin(users, eq(users.id, calls.userId))
+    .leftJoin(agents, eq(agents.id, calls.agentId))
+    .where(and(eq(calls.id, message.callId), eq(calls.userId, message.userId)));
+  if (!row) {
+    deps.logger.info("call e-mail for a call or account that is gone; skipped", { callId: message.callId });
+    return null;
+  }
+  const { call } = row;
+  const data = readCallStructuredData(call.structuredData);
+  const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail}, ${spokenTime(event.start ?? "", row.timezone)}`);
+  return {
+    to: row.email,
+    email: callSummaryEmail({
+      ownerName: row.ownerName,
+      agentName: row.agentName ?? "Your agent",
+      callerNumber: call.customerNumber,
+      callerName: data.callerName,
+      startedAt: (call.startedAt ?? call.createdAt).toISOString(),
+      timezone: row.timezone,
+      durationSeconds: call.durationSeconds,
+      summary: call.summary,
+      booked: booked.length ? booked : data.appointmentBooked ? ["an appointment (see your calendar)"] : [],
+      followUpNeeded: data.followUpNeeded,
+      refusedReason: call.refusedReason,
+      unansweredQuestions: data.unansweredQuestions,
+      callUrl: `${deps.config.APP_URL}/calls/${call.id}`,
+    }),
+  };
+}
