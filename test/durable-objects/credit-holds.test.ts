@@ -157,6 +157,22 @@ describe("CreditAccount: reserve, then settle", () => {
     expect(await account.forward({ callId: c, forwardsPerDay: 2 })).toEqual({ allowed: true });
   });
 
+  it("a call forwarded just before UTC midnight and redelivered just after is answered the same and not counted again", async () => {
+    const { user } = await createUserWithCredits(0);
+    const account = creditAccount(testEnv, user.id);
+    const [a, b, c, d, e] = [callId(), callId(), callId(), callId(), callId()];
+    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    await runInDurableObject(account, async (_instance, state) => {
+      state.storage.kv.put("forwards", { day: yesterday, callIds: [a, b] });
+    });
+    expect(await account.forward({ callId: a, forwardsPerDay: 2 })).toEqual({ allowed: true });
+    // Today's two forwards are still today's.
+    expect(await account.forward({ callId: c, forwardsPerDay: 2 })).toEqual({ allowed: true });
+    expect(await account.forward({ callId: d, forwardsPerDay: 2 })).toEqual({ allowed: true });
+    expect(await account.forward({ callId: e, forwardsPerDay: 2 })).toEqual({ allowed: false });
+    expect(await account.forward({ callId: b, forwardsPerDay: 2 })).toEqual({ allowed: true });
+  });
+
   it("charges ceil(seconds / 60) credits per minute", () => {
     expect([0, 1, 59, 60, 61, 120, 121].map((s) => callCharge(s, 1, 0))).toEqual([0, 1, 1, 1, 2, 2, 3]);
     expect(callCharge(90, 2, 0)).toBe(3);

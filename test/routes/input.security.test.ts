@@ -140,3 +140,47 @@ describe("cursors", () => {
     }
   });
 });
+
+describe("Object.prototype names on every route (issue 18 item 10, beyond the webhook)", () => {
+  // "__proto__", "constructor", "toString", …: as JSON keys (spliced into the text, since an
+  // object literal would not carry "__proto__" as a key), as query parameter names and as header
+  // names. Each is unknown input: never a 500, and Object.prototype is never touched.
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  const routes: { method: string; path: string; body?: Record<string, unknown> }[] = [
+    { method: "POST", path: "/api/auth/signup", body: { email: uniqueEmail(), password: "long enough password" } },
+    { method: "POST", path: "/api/auth/login", body: { email: uniqueEmail(), password: "long enough password" } },
+    { method: "POST", path: "/api/auth/password", body: { currentPassword: "old password!", newPassword: "new password!" } },
+    { method: "POST", path: "/api/auth/password-reset", body: { email: uniqueEmail() } },
+    { method: "POST", path: "/api/auth/password-reset/confirm", body: { token: "a".repeat(43), newPassword: "new password!" } },
+    { method: "PATCH", path: "/api/me", body: { name: "Dana" } },
+    { method: "POST", path: "/api/agents", body: agentBody },
+    { method: "POST", path: "/api/generate", body: { kind: "greeting", businessDescription: "A dental clinic in Leeds, open on weekdays." } },
+    { method: "POST", path: "/api/phone-numbers", body: { areaCode: "415" } },
+    { method: "POST", path: "/api/billing/checkout", body: { packId: "starter" } },
+    { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
+    { method: "GET", path: "/api/calls" },
+    { method: "GET", path: "/api/credits" },
+    { method: "GET", path: "/api/phone-numbers" },
+    { method: "GET", path: "/api/google/calendar/availability" },
+    { method: "GET", path: "/api/google/calendar/appointments" },
+    { method: "GET", path: "/api/stats" },
+  ];
+
+  it("as JSON keys (top level and nested), query names and header names: never a 500, nothing polluted", async () => {
+    const { cookie } = await createUser();
+    const hostile = names.map((name) => `${JSON.stringify(name)}:{"polluted":"yes","isAdmin":true}`).join(",");
+    for (const route of routes) {
+      const query = names.map((name) => `${encodeURIComponent(name)}=x&${encodeURIComponent(name)}[polluted]=yes`).join("&");
+      const headers: Record<string, string> = Object.fromEntries(names.map((name) => [name, "yes"]));
+      const bodies = route.body
+        ? [`{${hostile},${JSON.stringify(route.body).slice(1)}`, JSON.stringify(route.body).replace(/\}$/, `,"booking":{${hostile}},"faq":[{${hostile}}]}`)]
+        : [undefined];
+      for (const body of bodies) {
+        const response = await call(`${route.path}?${query}`, { method: route.method, cookie, headers, ...(body ? { body, headers: { ...headers, "content-type": "application/json" } } : {}) });
+        expect(response.status, `${route.method} ${route.path}`).toBeLessThan(500);
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});

@@ -32,6 +32,30 @@ export async function recordPurchase(userId: string, credits = 100, spend = 0) {
   return result;
 }
 
+/**
+ * Stripe's word on the user's purchase (the only one, or the given session), recorded as the
+ * webhook records its facts: refunded `refunded` of 1000 cents (a failed refund of `failed`), or a
+ * dispute in `dispute` status. Facts only: what "has paid" reads (services/billing/paid.ts).
+ */
+export async function recordPaymentFacts(userId: string, facts: { refunded?: number; failed?: number; dispute?: string }) {
+  const [purchase] = await db.select().from(creditTransactions).where(sql`${creditTransactions.userId} = ${userId} and ${creditTransactions.kind} = 'purchase'`);
+  const session = purchase?.stripeCheckoutSessionId;
+  if (!session) throw new Error("the user has no purchase with a checkout session");
+  const charge = `ch_test_${crypto.randomUUID().replaceAll("-", "")}`;
+  if (facts.refunded !== undefined) {
+    await db.execute(sql`insert into stripe_refunds (charge_id, checkout_session_id, user_id, amount_charged, amount_refunded, currency)
+      values (${charge}, ${session}, ${userId}, 1000, ${facts.refunded}, 'usd')`);
+  }
+  if (facts.failed) {
+    await db.execute(sql`insert into stripe_refund_failures (refund_id, charge_id, checkout_session_id, user_id, amount, currency)
+      values (${`re_test_${crypto.randomUUID()}`}, ${charge}, ${session}, ${userId}, ${facts.failed}, 'usd')`);
+  }
+  if (facts.dispute) {
+    await db.execute(sql`insert into stripe_disputes (dispute_id, charge_id, checkout_session_id, user_id, amount, currency, status)
+      values (${`dp_test_${crypto.randomUUID()}`}, ${charge}, ${session}, ${userId}, 1000, 'usd', ${facts.dispute})`);
+  }
+}
+
 /** The user's ledger, oldest first. */
 export async function ledgerOf(userId: string) {
   return db

@@ -44,7 +44,9 @@ export const authRoutes = new Hono<HonoEnv>()
     return c.body(null, 204);
   })
   .post("/auth/password", requireUser(), validate("json", passwordBody), async (c) => {
-    await changeOwnPassword(c.var.services, c.get("user"), c.get("session").id, c.req.valid("json"));
+    const { device } = await changeOwnPassword(c.var.services, c.get("user"), c.get("session").id, c.req.valid("json"));
+    // Older device cookies no longer count after a password change; this browser keeps its standing.
+    setDeviceCookie(c, device);
     return c.body(null, 204);
   })
   .post("/auth/password-reset", validate("json", resetRequestBody), async (c) => {

@@ -17,6 +17,7 @@ import { eq, sql } from "drizzle-orm";
 import { agents } from "../../db/schema";
 import type { AssistantRequestMessage } from "../../integrations/vapi/messages";
 import { buildAssistant } from "../assistant";
+import { hasPaid } from "../billing/paid";
 import { creditAccount } from "../credits";
 import { judgeDestination } from "../destinations";
 import { CALL_CAP_SECONDS, type CallDeps, HOLD_GRACE_SECONDS } from "./deps";
@@ -40,7 +41,7 @@ interface CallContext extends Record<string, unknown> {
   agent_name: string | null;
   owner_phone: string | null;
   transfer_number: string | null;
-  /** The business has completed a purchase: only then is anything forwarded (docs/architecture.md §4). */
+  /** The business has a purchase that still stands (services/billing/paid.ts): only then is anything forwarded (docs/architecture.md §4). */
   paid: boolean;
   owner_phone_is_ours: boolean;
   transfer_is_ours: boolean;
@@ -59,7 +60,7 @@ function lookupAndRecord(vapiPhoneNumberId: string, message: AssistantRequestMes
     with ctx as (
       select p.id as phone_number_id, p.user_id, a.id as agent_id, a.status as agent_status,
              a.vapi_assistant_id, a.name as agent_name, u.phone as owner_phone, a.transfer_number,
-             exists (select 1 from credit_transactions t where t.user_id = p.user_id and t.kind = 'purchase') as paid,
+             ${hasPaid(sql`p.user_id`)} as paid,
              exists (select 1 from phone_numbers o where o.e164 = u.phone) as owner_phone_is_ours,
              exists (select 1 from phone_numbers o where o.e164 = a.transfer_number) as transfer_is_ours
       from phone_numbers p

@@ -12,7 +12,7 @@ import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import type { Agent } from "../agents/view";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
-import { type HoldPlace, reconcileHolds, retryOnDeadlock } from "./booking";
+import { type HoldPlace, holdPlace, reconcileHolds, retryOnDeadlock } from "./booking";
 import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
@@ -127,7 +127,7 @@ export async function moveAppointment(
     const slot = check.slot;
 
     // Move the hold first: the exclusion constraint refuses a range another booking has.
-    const place = { agentId: agent.id, userId: agent.userId, calendarId };
+    const place = holdPlace(agent, access, calendarId);
     const owner = normalizePhone(input.callerPhone);
     let moved = await moveHold(deps, place, previous, owner, slot);
     if (moved === "slot_taken" && (await reconcileHolds(deps, access, place, slot))) moved = await moveHold(deps, place, previous, owner, slot);
@@ -159,7 +159,7 @@ async function moveHold(deps: GoogleDeps, place: HoldPlace, appointment: Appoint
     const updated = await retryOnDeadlock(() =>
       deps.db
         .update(bookingHolds)
-        .set({ userId: place.userId, calendarId: place.calendarId, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+        .set({ userId: place.userId, calendarId: place.calendarKey, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
         .where(and(eq(bookingHolds.agentId, place.agentId), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
         .returning({ id: bookingHolds.id }),
     );
@@ -167,7 +167,7 @@ async function moveHold(deps: GoogleDeps, place: HoldPlace, appointment: Appoint
       await deps.db.insert(bookingHolds).values({
         agentId: place.agentId,
         userId: place.userId,
-        calendarId: place.calendarId,
+        calendarId: place.calendarKey,
         startAt: slot.start,
         endAt: slot.end,
         expiresAt: slot.end,

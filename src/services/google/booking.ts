@@ -91,7 +91,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     let hold = existing;
     let created = false;
     if (!hold) {
-      const place = { agentId: agent.id, userId: agent.userId, calendarId };
+      const place = holdPlace(agent, access, calendarId);
       let taken = await takeHold(deps, place, check.slot, { ...input, callerPhone }, now);
       // Holds whose events the owner deleted or moved in Google Calendar give the time back.
       if (taken === "slot_taken" && (await reconcileHolds(deps, access, place, check.slot))) {
@@ -138,11 +138,26 @@ async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
   return row;
 }
 
-/** Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes. */
+/**
+ * Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes:
+ * `calendarId` as Google is asked for it, `calendarKey` as the no-overlap rule compares it.
+ */
 export interface HoldPlace {
   agentId: string;
   userId: string;
   calendarId: string;
+  calendarKey: string;
+}
+
+/**
+ * The calendar as the no-overlap rule compares it (ADR 0310): `primary` is the connected
+ * account's own calendar, whose Google id is the account's address, and an address is compared
+ * without case. So two agents of one owner, one on `primary` and one on the owner's address,
+ * share one rule instead of double-booking one calendar under two names.
+ */
+export function holdPlace(agent: Pick<Agent, "id" | "userId">, access: GoogleAccess, calendarId: string): HoldPlace {
+  const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
+  return { agentId: agent.id, userId: agent.userId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
 }
 
 /** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
@@ -165,7 +180,7 @@ async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, inpu
       .values({
         agentId,
         userId: place.userId,
-        calendarId: place.calendarId,
+        calendarId: place.calendarKey,
         startAt: slot.start,
         endAt: slot.end,
         expiresAt: new Date(now.getTime() + HOLD_TTL_MS),
@@ -189,7 +204,7 @@ async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, inpu
 }
 
 /** The holds on one calendar of one owner: the scope of the no-overlap rule. */
-export const onCalendar = (place: Pick<HoldPlace, "userId" | "calendarId">) => and(eq(bookingHolds.userId, place.userId), eq(bookingHolds.calendarId, place.calendarId));
+export const onCalendar = (place: Pick<HoldPlace, "userId" | "calendarKey">) => and(eq(bookingHolds.userId, place.userId), eq(bookingHolds.calendarId, place.calendarKey));
 
 /**
  * Brings the confirmed holds on the calendar overlapping `slot` (any agent's: they share the

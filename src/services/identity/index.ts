@@ -12,12 +12,12 @@ import { describeError } from "../../lib/logger";
 import { hashToken } from "../../lib/tokens";
 import type { Services } from "../create-services";
 import { claimAttempt, enforce, recordHit } from "../rate-limit";
-import { issueDeviceToken, verifyDeviceToken } from "./device-cookies";
+import { type DeviceAccount, issueDeviceToken, verifyDeviceToken } from "./device-cookies";
 import { limits } from "./limits";
 import { verifyPassword } from "./passwords";
 import { createPasswordResetToken, findResetToken, resetPasswordWithToken } from "./reset-tokens";
 import { createSession, invalidateSession, invalidateUserSessions, type User } from "./sessions";
-import { insertUser, setPassword, verifyCredentials } from "./users";
+import { findUserByEmail, insertUser, setPassword, verifyCredentials } from "./users";
 
 type Deps = Pick<Services, "db" | "config">;
 /**
@@ -37,40 +37,42 @@ export async function signUp(deps: Deps, input: { email: string; password: strin
   const user = await insertUser(deps.db, { ...input, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT });
   // Kept on purpose (ADR 0011): the per-IP limit above, counted before this answer, bounds how fast it can be asked.
   if (!user) throw new AppError("email_taken", "An account with that email already exists. Sign in instead.");
-  return { user, device: await newDeviceToken(deps.config, user.email), ...(await createSession(deps.db, user.id, client)) };
+  return { user, device: await newDeviceToken(deps.config, user), ...(await createSession(deps.db, user.id, client)) };
 }
 
 /**
- * A browser with a valid device cookie for this e-mail is judged on its own failures only;
- * any other attempt (no cookie, a forged or another account's) is a stranger's, limited per
- * account and per IP. Either way the attempt is counted before the password is checked.
+ * A browser with a valid device cookie for this account (its e-mail and current password) is
+ * judged on its own failures only; any other attempt (no cookie, a forged, another account's, or
+ * one from before a password change) is a stranger's, limited per account and per IP. Either way
+ * the attempt is counted before the password is checked.
  */
 export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, { email, password }: { email: string; password: string }, client: Client) {
-  const device = await trustedDevice(deps, client.deviceToken, email);
+  const found = await findUserByEmail(deps.db, email);
+  const device = found ? await trustedDevice(deps, client.deviceToken, found) : null;
   const rules = device ? [limits.loginFailuresPerDevice(device)] : [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(client.ip)];
   const attempt = await claimAttempt(deps.db, rules);
-  const user = await verifyCredentials(deps.db, email, password);
+  const user = await verifyCredentials(deps.db, found, password);
   if (!user) throw invalidCredentials();
   await attempt.release();
   // A new nonce each time: the cookie is rotated, and a device's fresh start is a new counter.
-  return { user, device: await newDeviceToken(deps.config, email), ...(await createSession(deps.db, user.id, client)) };
+  return { user, device: await newDeviceToken(deps.config, user), ...(await createSession(deps.db, user.id, client)) };
 }
 
 let warnedNoDeviceSecret = false;
 
 /** The device's nonce, or null for a stranger (and always null without DEVICE_COOKIE_SECRET). */
-async function trustedDevice(deps: Pick<Services, "config" | "logger">, token: string | undefined, email: string) {
+async function trustedDevice(deps: Pick<Services, "config" | "logger">, token: string | undefined, account: DeviceAccount) {
   const secret = deps.config.DEVICE_COOKIE_SECRET;
   if (!secret) {
     if (!warnedNoDeviceSecret) deps.logger.warn("DEVICE_COOKIE_SECRET is not set: device cookies are off, and strangers' failed logins can lock an owner out");
     warnedNoDeviceSecret = true;
     return null;
   }
-  return verifyDeviceToken(secret, token, email);
+  return verifyDeviceToken(secret, token, account);
 }
 
-function newDeviceToken(config: Services["config"], email: string) {
-  return config.DEVICE_COOKIE_SECRET ? issueDeviceToken(config.DEVICE_COOKIE_SECRET, email) : Promise.resolve(null);
+function newDeviceToken(config: Services["config"], account: DeviceAccount) {
+  return config.DEVICE_COOKIE_SECRET ? issueDeviceToken(config.DEVICE_COOKIE_SECRET, account) : Promise.resolve(null);
 }
 
 /** Ends the session the cookie's token names (the session id is the token's hash). */
@@ -78,10 +80,13 @@ export async function signOut(deps: Pick<Deps, "db">, token: string | undefined)
   if (token) await invalidateSession(deps.db, hashToken(token));
 }
 
-/** Checks the current password (failures limited), sets the new one and ends every other session. */
+/**
+ * Checks the current password (failures limited), sets the new one and ends every other session;
+ * every older device cookie is a stranger's from now on, and this browser gets a fresh one.
+ */
 export async function changeOwnPassword(
-  deps: Pick<Deps, "db">,
-  user: Pick<User, "id" | "passwordHash">,
+  deps: Deps,
+  user: Pick<User, "id" | "email" | "passwordHash">,
   keepSessionId: string,
   { currentPassword, newPassword }: { currentPassword: string; newPassword: string },
 ) {
@@ -90,8 +95,9 @@ export async function changeOwnPassword(
     throw new AppError("invalid_credentials", "The current password is not right.", [{ path: "currentPassword", message: "is not right" }]);
   }
   await attempt.release();
-  await setPassword(deps.db, user.id, newPassword);
+  const passwordHash = await setPassword(deps.db, user.id, newPassword);
   await invalidateUserSessions(deps.db, user.id, keepSessionId);
+  return { device: await newDeviceToken(deps.config, { email: user.email, passwordHash }) };
 }
 
 /**
@@ -130,5 +136,5 @@ export async function confirmPasswordReset(deps: Deps, { token, newPassword }: {
   if (!(await findResetToken(deps.db, token))) throw invalid();
   const user = await resetPasswordWithToken(deps.db, token, newPassword);
   if (!user) throw invalid();
-  return { device: await newDeviceToken(deps.config, user.email) };
+  return { device: await newDeviceToken(deps.config, user) };
 }

@@ -55,5 +55,5 @@ export async function resetPasswordWithToken(db: Database, token: string, newPas
     )
     select id as user_id, email from updated`);
   const row = result.rows[0];
-  return row ? { id: row.user_id, email: row.email } : null;
+  return row ? { id: row.user_id, email: row.email, passwordHash } : null;
 }

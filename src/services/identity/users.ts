@@ -6,6 +6,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { passwordResetTokens, users } from "../../db/schema";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
+import type { User } from "./sessions";
 
 /** Inserts the user, or returns null when the email is taken. */
 export async function insertUser(
@@ -28,11 +29,19 @@ export async function insertUser(
 }
 
 /**
- * The user whose email and password match, or null. Takes the same work whether or not the
- * email exists, and upgrades a hash made with weaker parameters.
+ * The user with this e-mail, or null. A login reads it before it is judged: a device cookie is
+ * checked against the account's current password hash (ADR 0010).
  */
-export async function verifyCredentials(db: Database, email: string, password: string) {
+export async function findUserByEmail(db: Database, email: string) {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user ?? null;
+}
+
+/**
+ * The user when the password is theirs, or null. Takes the same work whether or not there is a
+ * user (null: an unknown e-mail), and upgrades a hash made with weaker parameters.
+ */
+export async function verifyCredentials(db: Database, user: User | null, password: string) {
   if (!user) return verifyAgainstDummy(password).then(() => null);
   if (!(await verifyPassword(password, user.passwordHash))) return null;
   if (needsRehash(user.passwordHash)) {
@@ -47,11 +56,13 @@ export async function verifyCredentials(db: Database, email: string, password: s
  * Sets a new password and, in the same statement, spends every open reset token of the user
  * (docs/architecture.md §13): a link mailed before the change must not undo it.
  */
-export async function setPassword(db: Database, userId: string, newPassword: string) {
+/** Returns the new hash (the device cookie of the browser that set it is signed over it). */
+export async function setPassword(db: Database, userId: string, newPassword: string): Promise<string> {
   const passwordHash = await hashPassword(newPassword);
   await db.execute(sql`
     with spent as (
       update ${passwordResetTokens} set used_at = now() where user_id = ${userId}::uuid and used_at is null
     )
     update ${users} set password_hash = ${passwordHash}, updated_at = now() where id = ${userId}::uuid`);
+  return passwordHash;
 }

@@ -9,13 +9,15 @@
  * the placeholder becomes the real row, or is deleted when Vapi fails
  * (docs/decisions/0602-strict-phone-number-cap.md).
  *
- * Only a business that has completed a purchase may buy a number (docs/architecture.md §4, ADR 0420): free
+ * Only a business that has completed a purchase that still stands (not refunded in full, not
+ * disputed: services/billing/paid.ts) may buy a number (docs/architecture.md §4, ADR 0420): free
  * accounts cannot spend our Vapi number quota. The same batch checks it, so it costs no round trip.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { phoneNumbers } from "../../db/schema";
 import { AppError } from "../../errors";
+import { hasPaid } from "../billing/paid";
 
 /** A reserved slot: the purchase is under way at Vapi. Such rows are hidden from every reader. */
 export const PENDING_STATUS = "pending";
@@ -49,7 +51,7 @@ function capReached(cap: number) {
  */
 export async function reservePhoneNumberSlot(db: Database, userId: string, cap: number): Promise<string> {
   const placeholder = `pending:${crypto.randomUUID()}`;
-  const paid = sql`exists (select 1 from credit_transactions where user_id = ${userId} and kind = 'purchase')`;
+  const paid = hasPaid(sql`${userId}::uuid`);
   const [, , payment, inserted] = await db.batch([
     db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`phone-cap:${userId}`}, 0))`),
     db.execute(sql`

@@ -19,6 +19,14 @@ async function agentRows(userId: string) {
   return db.select().from(agents).where(eq(agents.userId, userId));
 }
 
+
+/** +1 900 555 1234 (premium rate) and +1 876 (Jamaica behind +1) in every spelling an outsider might try. */
+const PREMIUM_SPELLINGS = [
+  "+1 900 555 1234", "+1-900-555-1234", "+1 (900) 555-1234", "001 900 555 1234", "0019005551234", "0119005551234", "9005551234", "(900) 555-1234",
+  "\uFF0B\uFF11\uFF19\uFF10\uFF10\uFF15\uFF15\uFF15\uFF11\uFF12\uFF13\uFF14", "+\u0661\u0669\u0660\u0660\u0665\u0665\u0665\u0661\u0662\u0663\u0664",
+  "+19005551234 ", " +19005551234\t", "tel:+19005551234", "+19005551234;ext=1", "+14155550123;ext=900", "+14155550123,900", "+1 876 555 0123", "+18765550123",
+];
+
 describe("when Vapi refuses", () => {
   it("a 4xx on create stores nothing and returns Vapi's reason as 502 vapi_error", async () => {
     expectConsoleError(/"code":"vapi_error"/);
@@ -246,6 +254,23 @@ describe("validation", () => {
       expect(await vapiRequests(mark)).toHaveLength(0);
     }
     expect((await (await call(`/api/agents/${agent.id}`, { cookie })).json()) as { agent: { transferNumber: string | null } }).toMatchObject({ agent: { transferNumber: null } });
+  });
+
+  it("the same premium or foreign number written any other way is refused too, on create and on PATCH, and nothing is stored", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    for (const transferNumber of PREMIUM_SPELLINGS) {
+      for (const request of [
+        call("/api/agents", { method: "POST", cookie, json: agentInput({ transferNumber }) }),
+        call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { transferNumber } }),
+      ]) {
+        const response = await request;
+        expect(response.status, JSON.stringify(transferNumber)).toBe(400);
+        expect(["validation_failed", "destination_not_allowed"]).toContain((await errorOf(response)).code);
+      }
+    }
+    const listed = (await (await call("/api/agents", { cookie })).json()) as { agents: { transferNumber: string | null }[] };
+    expect(listed.agents.map((a) => a.transferNumber)).toEqual([null]);
   });
 
   it("checks a PATCH the same way, booking fields included", async () => {

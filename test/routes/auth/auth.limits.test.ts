@@ -4,8 +4,11 @@
  * Device cookies (issue #18 item 9, ADR 0010): strangers' failures cannot lock out a browser
  * that has signed in before; it is judged on its own failures.
  */
+
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
+import { users } from "../../../src/db/schema";
 import { rateLimitKeyOfIp } from "../../../src/routes/client-ip";
 import { issueDeviceToken } from "../../../src/services/identity/device-cookies";
 import { hashPassword } from "../../../src/services/identity/passwords";
@@ -14,7 +17,7 @@ import { logIn, signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
-import { call, deviceCookieFrom } from "../../support/http";
+import { call, deviceCookieFrom, sessionCookieFrom } from "../../support/http";
 
 const countStatuses = (statuses: number[]) =>
   statuses.reduce<Record<number, number>>((counts, status) => {
@@ -114,8 +117,10 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     const [version, nonce, issuedAt, signature] = device.slice("device=".length).split(".") as [string, string, string, string];
     const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === "a" ? "b" : "a"}${text.slice(at + 1)}`;
     const secret = loadConfig(testEnv).DEVICE_COOKIE_SECRET as string;
-    const otherKey = await issueDeviceToken("not our key, but just as long as one", account.email);
-    const expired = await issueDeviceToken(secret, account.email, new Date(Date.now() - 181 * 24 * 60 * 60 * 1000));
+    const [stored] = await db.select().from(users).where(eq(users.email, account.email));
+    const owner = { email: account.email, passwordHash: stored?.passwordHash ?? "" };
+    const otherKey = await issueDeviceToken("not our key, but just as long as one", owner);
+    const expired = await issueDeviceToken(secret, owner, new Date(Date.now() - 181 * 24 * 60 * 60 * 1000));
     const forgeries = [
       `${version}.${nonce}.${issuedAt}.${flip(signature, 3)}`,
       `${version}.${flip(nonce, 3)}.${issuedAt}.${signature}`,
@@ -172,6 +177,35 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     expect((await logIn(account.email, "a brand new password", withDevice(device as string))).status).toBe(200);
   });
 
+  it("a password change or reset makes every older device cookie a stranger's; the browser that changed it keeps its standing", async () => {
+    // Someone who once knew the password could have signed in many times and kept each cookie:
+    // each would be 10 guesses per 15 minutes at the new password, past the account's limit.
+    const account = await signUp();
+    const kept = await Promise.all([1, 2, 3].map(async () => deviceOf(await logIn(account.email, account.password))));
+    const changer = await deviceOf(await logIn(account.email, account.password));
+    const session = sessionCookieFrom(await logIn(account.email, account.password, withDevice(changer)));
+    const change = await call("/api/auth/password", {
+      method: "POST",
+      cookie: `${session}; ${changer}`,
+      json: { currentPassword: account.password, newPassword: "the changed password" },
+    });
+    expect(change.status).toBe(204);
+    const afterChange = deviceCookieFrom(change);
+    expect(afterChange).not.toBeNull();
+    await lockOut(account.email);
+    expect((await logIn(account.email, "the changed password", withDevice(kept[0] as string))).status).toBe(429);
+    expect((await logIn(account.email, "the changed password", withDevice(afterChange as string))).status).toBe(200);
+
+    const reset = await createPasswordResetToken(db, account.email);
+    const confirm = await call("/api/auth/password-reset/confirm", { method: "POST", json: { token: reset?.token, newPassword: "the reset password" } });
+    expect(confirm.status).toBe(204);
+    const afterReset = deviceCookieFrom(confirm);
+    for (const device of [kept[1] as string, afterChange as string]) {
+      expect((await logIn(account.email, "the reset password", withDevice(device))).status).toBe(429);
+    }
+    expect((await logIn(account.email, "the reset password", withDevice(afterReset as string))).status).toBe(200);
+  });
+
   it("40 correct logins at once, each its own owner, half with a device cookie: all 200, each with a new device cookie", async () => {
     const password = "forty owners at once";
     const passwordHash = await hashPassword(password);
@@ -180,7 +214,7 @@ describe("device cookies: strangers cannot lock an owner out", () => {
     const responses = await Promise.all(
       owners.map(async ({ user }, i) => {
         const headers: Record<string, string> = { "cf-connecting-ip": `2001:db8:40${(i + 1).toString(16).padStart(2, "0")}::1` };
-        if (i % 2 === 0) headers.cookie = `device=${(await issueDeviceToken(secret, user.email)).token}`;
+        if (i % 2 === 0) headers.cookie = `device=${(await issueDeviceToken(secret, { email: user.email, passwordHash })).token}`;
         return logIn(user.email, password, headers);
       }),
     );
@@ -208,6 +242,16 @@ describe("per-IP limits count an IPv6 client as its /64", () => {
     expect(rateLimitKeyOfIp("0:0:0:0:0:ffff:203.0.113.9")).toBe("203.0.113.9");
     expect(rateLimitKeyOfIp("203.0.113.9")).toBe("203.0.113.9");
     expect(rateLimitKeyOfIp("not:an::ip::at all")).toBe("not:an::ip::at all");
+  });
+
+  it("odd but valid address forms are keyed like their plain form: an IPv4 tail, a hex-written mapped address, brackets", () => {
+    // Mixed notation (RFC 4291 §2.2): the last 32 bits as an IPv4 address; without this each form was its own client.
+    expect(rateLimitKeyOfIp("2001:db8:41:7:c:d:1.2.3.4")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:db8:41:7::1.2.3.4")).toBe("2001:db8:41:7::/64");
+    // An IPv4-mapped address written in hex is that IPv4 client, not the all-zero /64 shared with ::1.
+    expect(rateLimitKeyOfIp("::ffff:cb00:7109")).toBe("203.0.113.9");
+    expect(rateLimitKeyOfIp("[2001:db8:41:7::1]")).toBe("2001:db8:41:7::/64");
+    expect(rateLimitKeyOfIp("2001:db8:41:7::1.2.3.999")).toBe("2001:db8:41:7::1.2.3.999");
   });
 
   it("sign-ups from eleven addresses of one /64 are one client: the 11th is 429", async () => {

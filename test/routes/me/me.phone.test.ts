@@ -27,6 +27,14 @@ async function ownerWithNumbers(count: number) {
   return { ...account, numbers };
 }
 
+
+/** +1 900 555 1234 (premium rate) and +1 876 (Jamaica behind +1) in every spelling an outsider might try. */
+const PREMIUM_SPELLINGS = [
+  "+1 900 555 1234", "+1-900-555-1234", "+1 (900) 555-1234", "001 900 555 1234", "0019005551234", "0119005551234", "9005551234", "(900) 555-1234",
+  "\uFF0B\uFF11\uFF19\uFF10\uFF10\uFF15\uFF15\uFF15\uFF11\uFF12\uFF13\uFF14", "+\u0661\u0669\u0660\u0660\u0665\u0665\u0665\u0661\u0662\u0663\u0664",
+  "+19005551234 ", " +19005551234\t", "tel:+19005551234", "+19005551234;ext=1", "+14155550123;ext=900", "+14155550123,900", "+1 876 555 0123", "+18765550123",
+];
+
 describe("the owner's phone is every number's fallback", () => {
   it("a new phone re-points each of the owner's numbers at Vapi", async () => {
     const owner = await ownerWithNumbers(2);
@@ -83,6 +91,21 @@ describe("the owner's phone passes the destination policy (issue 18 item 1)", ()
       expect(await errorOf(response)).toMatchObject({ code: "destination_not_allowed", details: { field: "phone", rule }, message: expect.stringContaining(phone) });
       expect(await vapi.requests(mark)).toHaveLength(0);
     }
+    const me = (await (await call("/api/me", { cookie: owner.cookie })).json()) as { user: { phone: string } };
+    expect(me.user.phone).toBe("+14155550100");
+  });
+});
+
+describe("PATCH /api/me: the owner's phone in other spellings", () => {
+  it("the same premium or foreign number written any other way is a 400, Vapi is not asked, the phone is unchanged", async () => {
+    const owner = await ownerWithNumbers(1);
+    const mark = await vapi.mark();
+    for (const phone of PREMIUM_SPELLINGS) {
+      const response = await call("/api/me", { method: "PATCH", cookie: owner.cookie, json: { phone } });
+      expect(response.status, JSON.stringify(phone)).toBe(400);
+      expect(["validation_failed", "destination_not_allowed"]).toContain((await errorOf(response)).code);
+    }
+    expect(await vapi.requests(mark)).toHaveLength(0);
     const me = (await (await call("/api/me", { cookie: owner.cookie })).json()) as { user: { phone: string } };
     expect(me.user.phone).toBe("+14155550100");
   });

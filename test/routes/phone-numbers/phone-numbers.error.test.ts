@@ -6,6 +6,7 @@ import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { buyPhoneNumber } from "../../../src/services/phone-numbers";
 import { databaseError, failingWrites, recordingLogger } from "../../support/agents";
 import { expectConsoleError } from "../../support/console-trap";
+import { recordPaymentFacts } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { createPayingUser, createUserWithCredits } from "../../support/factories";
@@ -31,6 +32,24 @@ describe("buying a number", () => {
     expect(error.message).toMatch(/Buy a credit pack/);
     expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(0);
     expect(await rows(user.id)).toEqual([]);
+  });
+
+  it("a purchase refunded in full or charged back is no payment: 402; a partial refund, a failed refund or a won dispute still counts (ADR 0420)", async () => {
+    const mark = await vapi.mark();
+    for (const facts of [{ refunded: 1000 }, { dispute: "needs_response" }, { dispute: "lost" }, { refunded: 200, dispute: "under_review" }]) {
+      const { user, cookie } = await createPayingUser();
+      await recordPaymentFacts(user.id, facts);
+      const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "201" } });
+      expect(response.status, JSON.stringify(facts)).toBe(402);
+      expect(await rows(user.id)).toEqual([]);
+    }
+    expect(await vapiRequests(mark, "POST", "/phone-number")).toHaveLength(0);
+    for (const facts of [{ refunded: 400 }, { refunded: 1000, failed: 1000 }, { dispute: "won" }]) {
+      const { cookie, user } = await createPayingUser();
+      await recordPaymentFacts(user.id, facts);
+      const response = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "201" } });
+      expect(response.status, JSON.stringify(facts)).toBe(201);
+    }
   });
 
   for (const areaCode of ["41", "4155", "015", "abc"]) {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls, phoneNumbers } from "../../../src/db/schema";
-import { grantCredits } from "../../support/credits";
+import { grantCredits, recordPaymentFacts } from "../../support/credits";
 import { db } from "../../support/db";
 import { envWith } from "../../support/env";
 import { call } from "../../support/http";
@@ -116,6 +116,16 @@ describe("assistant-request: a call id we already know (issue 18 item 3)", () =>
     expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended" });
   });
 
+  it("50 assistant-requests for one call id at once: one hold, one call row, every answer the same", async () => {
+    const { owner, line } = await createLine({ credits: 15 });
+    const request = vapiMessage("assistant-request", line);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => deliver<Answer>(request)));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+    expect(answers[0]?.body).toMatchObject({ assistantId: line.vapiAssistantId, assistantOverrides: { maxDurationSeconds: 600 } });
+    expect(await (await call("/api/credits", { cookie: owner.cookie })).json()).toMatchObject({ reserved: 10, available: 5 });
+    expect(await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId))).toHaveLength(1);
+  });
+
   it("a replay of a refused call is answered the same way and never gets a hold, even once credits are back", async () => {
     const { owner, line } = await createLine({ credits: 0, ownerPhone: "+15125550199" });
     const request = vapiMessage("assistant-request", line);
@@ -133,6 +143,17 @@ describe("assistant-request: forwarding only where the destination policy allows
     expect((await deliver<Answer>(vapiMessage("assistant-request", line))).body).toEqual({ error: expect.any(String) });
     const paused = await createLine({ credits: 50, agentStatus: "paused", ownerPhone: "+15125550123", paid: false });
     expect((await deliver<Answer>(vapiMessage("assistant-request", paused.line))).body).toEqual({ error: expect.any(String) });
+  });
+
+  it("an owner whose only purchase was refunded in full or is disputed is not forwarded: a reversed payment is no payment (ADR 0420)", async () => {
+    for (const facts of [{ refunded: 1000 }, { dispute: "needs_response" }, { dispute: "lost" }]) {
+      const { line, owner } = await createLine({ credits: 0, ownerPhone: "+15125550199" });
+      await recordPaymentFacts(owner.user.id, facts);
+      expect((await deliver<Answer>(vapiMessage("assistant-request", line))).body, JSON.stringify(facts)).toEqual({ error: expect.any(String) });
+    }
+    const won = await createLine({ credits: 0, ownerPhone: "+15125550199" });
+    await recordPaymentFacts(won.owner.user.id, { dispute: "won" });
+    expect((await deliver<Answer>(vapiMessage("assistant-request", won.line))).body).toMatchObject({ destination: { number: "+15125550199" } });
   });
 
   it("an owner's phone saved before the policy (premium rate, international, Jamaica behind +1, one of our numbers) is not forwarded to", async () => {

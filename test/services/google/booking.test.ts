@@ -91,6 +91,21 @@ describe("booking", () => {
     await db.insert(bookingHolds).values({ agentId: theirs.id, userId: stranger.user.id, calendarId, ...range });
   });
 
+  it("`primary` and the connected account's address are one calendar to the no-overlap rule, whichever way each agent names it (ADR 0310)", async () => {
+    const { user } = await connectedUser(NOW);
+    const viaPrimary = await bookingAgent(user.id, { calendarId: "primary" });
+    const viaAddress = await bookingAgent(user.id, { calendarId: "Owner.Sandbox@gmail.com" });
+    const booked = await bookAppointment(googleDeps(NOW), viaPrimary, { ...caller, start: "2030-06-04T09:00:00-04:00", idempotencyKey: `primary:${user.id}` });
+    expect(booked).toMatchObject({ ok: true });
+    // What the other agent's booking would hold: the same time on the calendar as it names it.
+    const [held] = await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, viaPrimary.id));
+    expect(held?.calendarId).toBe("owner.sandbox@gmail.com");
+    const range = { startAt: new Date("2030-06-04T13:15:00Z"), endAt: new Date("2030-06-04T13:45:00Z"), expiresAt: NOW, status: "confirmed" as const };
+    await expect(db.insert(bookingHolds).values({ agentId: viaAddress.id, userId: user.id, calendarId: held?.calendarId ?? "", ...range })).rejects.toMatchObject({
+      cause: expect.objectContaining({ code: "23P01" }),
+    });
+  });
+
   it("re-checks Google at commit time: a slot the owner filled meanwhile is taken, with the next opening", async () => {
     const { agent, deps, tokens, calendarId } = await setUp();
     await putEvent(tokens.accessToken, calendarId, "2030-05-14T09:00:00-04:00", "2030-05-14T10:00:00-04:00");
