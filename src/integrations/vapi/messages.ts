@@ -179,7 +179,8 @@ const MAX_TOOL_NAME_CHARS = 100;
  * For each call the name and arguments are taken from the first place that has them:
  * `function.arguments` (a JSON string or an object), `function.parameters`, `arguments`,
  * `parameters` at the top of the call, then the same places on the matching
- * `toolWithToolCallList` entry's `toolCall` (and the entry's own `name` / `function.name`). An
+ * `toolWithToolCallList` entry's `toolCall` (and the entry's own `name` / `function.name`); a
+ * candidate that is a JSON schema counts as empty (isJsonSchema). An
  * entry's top-level `parameters` is never read: on that entry it is the tool's JSON schema
  * (custom-tools page) or static values (SDK), not what the model asked for.
  * An entry without a usable id cannot be answered and is left out.
@@ -238,8 +239,18 @@ function readArguments(candidates: unknown[]): { value: Record<string, unknown> 
   return problem ? { problem } : { none: true };
 }
 
+/**
+ * A tool's JSON schema (`{type: "object", properties: {…}}`), as the custom-tools page puts in a
+ * tool's `parameters`: what the tool accepts, never what the model asked for. A call whose
+ * `function.arguments` is empty (`"{}"`) next to such a `parameters` has no arguments.
+ */
+function isJsonSchema(value: Record<string, unknown>): boolean {
+  const properties = ownField(value, "properties");
+  return ownField(value, "type") === "object" && typeof properties === "object" && properties !== null && !Array.isArray(properties);
+}
+
 function readArgumentValue(value: unknown): { value: Record<string, unknown> } | { problem: string } {
-  if (typeof value === "object" && value && !Array.isArray(value)) return { value: value as Record<string, unknown> };
+  if (typeof value === "object" && value && !Array.isArray(value)) return { value: isJsonSchema(value as Record<string, unknown>) ? {} : (value as Record<string, unknown>) };
   if (typeof value !== "string") return { problem: "tool-call arguments must be a JSON object" };
   if (value.length > MAX_ARGUMENTS_CHARS) return { problem: "tool-call arguments are too long" };
   if (!value.trim()) return { value: {} };

@@ -106,6 +106,22 @@ describe("vendor corpus: Vapi", () => {
     ]);
   });
 
+  it("a tool's JSON schema next to empty arguments is never read as the arguments", () => {
+    const schema = { type: "object", properties: { date: { type: "string" } }, required: ["date"] };
+    for (const empty of ["{}", "", {}, null]) {
+      const parsed = parseVapiMessage({
+        message: {
+          type: "tool-calls",
+          call: { id: "call-1" },
+          toolCallList: [{ id: "t1", type: "function", function: { name: "check_availability", arguments: empty }, parameters: schema }],
+          toolWithToolCallList: [{ type: "function", function: { name: "check_availability", parameters: schema }, toolCall: { id: "t1", function: { name: "check_availability", parameters: schema } } }],
+        },
+      });
+      if (parsed.kind !== "message" || parsed.message.type !== "tool-calls") throw new Error(JSON.stringify(parsed));
+      expect(parsed.message.toolCallList, JSON.stringify(empty)).toEqual([{ id: "t1", name: "check_availability", arguments: {} }]);
+    }
+  });
+
   it("a report with its conversation only at the top level (`content` entries) stores it as the transcript", async () => {
     const file = corpus.find(({ name }) => name === "end-of-call-report.top-level-messages.json")?.file;
     if (!file) throw new Error("the corpus lost end-of-call-report.top-level-messages.json");
