@@ -113,8 +113,9 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
  */
 async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seconds: number | null): Promise<StoredRow | undefined> {
   const artifact = message.artifact;
-  const startedAt = message.startedAt ?? message.call.startedAt ?? null;
-  const endedAt = message.endedAt ?? message.call.endedAt ?? null;
+  // Resolved at the parse (messages.ts normaliseReport): the message's, else the call's; readable times only.
+  const startedAt = message.startedAt ?? null;
+  const endedAt = message.endedAt ?? null;
   const transcript = artifact?.transcript ?? message.transcript ?? null;
   const recordingUrl = artifact?.recordingUrl ?? artifact?.recording?.mono?.combinedUrl ?? message.recordingUrl ?? null;
   const summary = message.analysis?.summary ?? message.summary ?? null;
@@ -151,14 +152,11 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
 }
 
 /**
- * From endedAt − startedAt (VAPI.md); Vapi's own duration fields only when those are missing.
- * Undefined when the message says nothing about the call's length (never 0 by omission).
+ * The call's length in whole seconds as the parse resolved it (messages.ts normaliseReport:
+ * endedAt − startedAt, else duration fields that agree). Undefined when the message says nothing
+ * we can trust about the call's length (never 0 by omission): two duration fields that disagree
+ * are no timing, not a choice of the second.
  */
 export function durationSeconds(message: EndOfCallReportMessage): number | undefined {
-  const started = Date.parse(message.startedAt ?? message.call.startedAt ?? "");
-  const ended = Date.parse(message.endedAt ?? message.call.endedAt ?? "");
-  if (Number.isFinite(started) && Number.isFinite(ended) && ended >= started) return Math.round((ended - started) / 1000);
-  if (message.durationSeconds !== undefined) return Math.round(message.durationSeconds);
-  if (message.durationMs !== undefined) return Math.round(message.durationMs / 1000);
-  return undefined;
+  return message.durationSeconds === undefined ? undefined : Math.round(message.durationSeconds);
 }

@@ -148,8 +148,9 @@ describe("end-of-call-report timing, as parsed", () => {
       timingSource: "message",
     });
     expect(report({}, { startedAt: "2026-11-26T09:00:00Z", endedAt: "2026-11-26T09:02:00Z" })).toMatchObject({
-      startedAt: "2026-11-26T09:00:00Z",
-      endedAt: "2026-11-26T09:02:00Z",
+      // Times are read, then written back in one ISO form the database casts.
+      startedAt: "2026-11-26T09:00:00.000Z",
+      endedAt: "2026-11-26T09:02:00.000Z",
       durationSeconds: 120,
       timingSource: "call",
     });
@@ -158,6 +159,11 @@ describe("end-of-call-report timing, as parsed", () => {
     // Two duration fields that disagree say nothing we can trust.
     expect(report({ durationSeconds: 42, durationMs: 900_000 })).toMatchObject({ durationSeconds: undefined, timingSource: "none" });
     expect(report({})).toMatchObject({ durationSeconds: undefined, timingSource: "none" });
+    // A time that cannot be read is absent, and the call's is used instead.
+    expect(report({ startedAt: "not a time", endedAt: "soon" }, { startedAt: "2026-11-26T09:00:00Z", endedAt: "2026-11-26T09:00:30Z" })).toMatchObject({
+      durationSeconds: 30,
+      timingSource: "call",
+    });
   });
 
   it("builds the transcript from artifact.messages or top-level messages, `message` or `content`, when no transcript is given", () => {
