@@ -107,8 +107,8 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
 }
 
 /**
- * Stores everything the report says on the call row (creating it if no earlier message did).
- * A report without a length takes it from the times our status updates recorded; still none
+ * Stores everything the report says on the call row (creating it if no earlier message did),
+ * unless a report is stored there already: then that one is what is billed. A report without a length takes it from the times our status updates recorded; still none
  * leaves `duration_seconds` null (unknown), and the caller bills the hold.
  */
 async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seconds: number | null): Promise<StoredRow | undefined> {
@@ -144,10 +144,20 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
         structured_data = excluded.structured_data, messages = excluded.messages, vapi_cost = excluded.vapi_cost,
         customer_number = coalesce(calls.customer_number, excluded.customer_number),
         report_received_at = now(), updated_at = now()
+      -- The first version stored stays: a second actor (a delivery that took over a stale claim
+      -- while its holder still worked, or reconciliation's version of the call) bills what is
+      -- stored, so the row's length and its charge are one version's.
+      where calls.report_received_at is null
       returning id, user_id, agent_id, status, refused_reason, duration_seconds, events
+    ),
+    stored as (
+      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from up
+      union all
+      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from calls
+      where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
     )
-    select up.id, up.user_id, up.status, up.refused_reason, up.duration_seconds, up.events, a.notify, a.sheets_logging
-    from up left join agents a on a.id = up.agent_id`);
+    select s.id, s.user_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
+    from stored s left join agents a on a.id = s.agent_id`);
   return result.rows[0];
 }
 
