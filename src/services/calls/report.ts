@@ -67,8 +67,14 @@ export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallRe
   if (!claim.claimed) return claim.outcome === null ? "in_progress" : "duplicate";
   try {
     const outcome = await act(deps, message);
+    if (outcome === "unknown_call") {
+      // Nothing was stored or charged: a later delivery (or reconciliation, once a row for the
+      // call exists) must still be able to act, so this outcome is not kept as the claim's.
+      await releaseEvent(deps.db, "vapi", eventId);
+      return "unknown_call";
+    }
     await completeEvent(deps.db, "vapi", eventId, outcome);
-    return outcome === "unknown_call" ? "unknown_call" : "stored";
+    return "stored";
   } catch (error) {
     await releaseEvent(deps.db, "vapi", eventId).catch(() => undefined);
     throw error;

@@ -117,6 +117,21 @@ describe("end-of-call-report", () => {
     expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(4);
   });
 
+  it("a report we could tie to nobody is not kept as done: its redelivery that names the number is stored and charged once, and a late assistant-request holds nothing", async () => {
+    const { owner, line } = await createLine({ credits: 30, notify: "none" });
+    expect((await deliver<{ outcome: string }>(byCallIdOnly(vapiMessage("end-of-call-report", line), line))).body.outcome).toBe("unknown_call");
+    // With only the call id, nothing says whose call it is: recorded, not billed (and no row to settle later).
+    expect(await callRow(line.vapiCallId)).toBeUndefined();
+    // Its redelivery with the number and assistant is the report of the call: stored and charged.
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", line))).body.outcome).toBe("stored");
+    await deliver(vapiMessage("assistant-request", line));
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", line))).body.outcome).toBe("duplicate");
+    const row = await callRow(line.vapiCallId);
+    expect(row).toMatchObject({ status: "ended", creditsCharged: 4 });
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(26);
+  });
+
   it("notify: important sends nothing for a routine call, all sends it, a refused call is important", async () => {
     const routine = { appointmentBooked: false, followUpNeeded: false, callerName: "", reasonForCalling: "hours" };
     const quiet = await createLine({ notify: "important" });
@@ -230,6 +245,7 @@ describe("end-of-call-report", () => {
     const stranger = { ...line, vapiPhoneNumberId: "pn-gone", vapiAssistantId: "asst-gone" };
     const first = await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger));
     expect(first).toEqual({ status: 200, body: { received: true, outcome: "unknown_call" } });
-    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger))).body.outcome).toBe("duplicate");
+    // Nothing was stored, so nothing is kept as done: a redelivery looks again (and finds nobody again).
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger))).body.outcome).toBe("unknown_call");
   });
 });
