@@ -106,6 +106,22 @@ describe("vendor corpus: Vapi", () => {
     ]);
   });
 
+  it("21 tool calls in one message: 20 answered, the 21st an error for its id, in call order, 200", async () => {
+    const file = corpus.find(({ name }) => name === "tool-calls.sdk-string-arguments.json")?.file;
+    if (!file) throw new Error("the corpus lost tool-calls.sdk-string-arguments.json");
+    const { line } = await createLine({ credits: 50 });
+    await deliver(vapiMessage("assistant-request", line));
+    const body = pointedAt(file, line);
+    const one = body.message.toolCallList[0];
+    const ids = Array.from({ length: 21 }, (_, i) => `call_many_${i}`);
+    body.message.toolCallList = ids.map((id) => ({ ...one, id }));
+    body.message.toolWithToolCallList = [];
+    const { status, body: answer } = await deliver<{ results: { toolCallId: string; error?: string }[] }>(body);
+    expect(status).toBe(200);
+    expect(answer.results.map((result) => result.toolCallId)).toEqual(ids);
+    expect(answer.results.map((result) => "error" in result)).toEqual([...Array(20).fill(false), true]);
+  });
+
   it("a tool's JSON schema next to empty arguments is never read as the arguments", () => {
     const schema = { type: "object", properties: { date: { type: "string" } }, required: ["date"] };
     for (const empty of ["{}", "", {}, null]) {
