@@ -75,7 +75,8 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, 
     return { accepted: false };
   }
   line.assistantId = answer.assistantId;
-  await tellVapi({ ...assistantRequest(line).message.call, status: "in-progress", startedAt: started.toISOString() });
+  const { createdAt: _created, updatedAt: _updated, ...ringing } = assistantRequest(line).message.call;
+  await tellVapi({ ...ringing, status: "in-progress", startedAt: started.toISOString() });
   const maxSeconds = answer.assistantOverrides?.maxDurationSeconds ?? 600;
   say(`The app answers with assistant ${answer.assistantId}; this call may last ${maxSeconds} s (the credits held for it).`);
   const talk = conversation(script, { timezone, maxSeconds, callerName: "Jordan Lee" });

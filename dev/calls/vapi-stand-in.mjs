@@ -26,7 +26,8 @@ export async function vapiStandInOf(appUrl) {
  */
 export function callRecordFromReport(report) {
   const { message } = report;
-  const call = message.call ?? {};
+  // The stand-in dates its record itself (createdAt when first told, updatedAt on each change).
+  const { createdAt: _created, updatedAt: _updated, ...call } = message.call ?? {};
   return {
     ...call,
     status: "ended",
