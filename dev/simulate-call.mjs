@@ -8,25 +8,30 @@
  *
  * The app: APP_URL, else http://127.0.0.1:$PORT (8787). The webhook secret: VAPI_WEBHOOK_SECRET
  * from the environment or .dev.vars, else the sandbox's. On a fresh sandbox it signs up the demo
- * account with an agent, a number and credits, and says how to log in.
+ * account with an agent, a number and credits, and says how to log in. In sandbox mode it also
+ * tells the Vapi stand-in about each call (its `GET /call/{id}` then knows it, as Vapi would), so
+ * `--lose-report` (the report never sent) shows reconciliation settling the call.
  */
 import path from "node:path";
 import { ApiClient, DEMO_EMAIL, DEMO_PASSWORD, ensureLine } from "./calls/demo-account.mjs";
 import { placeCall } from "./calls/place-call.mjs";
 import { SCRIPT_HELP, SCRIPT_NAMES } from "./calls/scripts.mjs";
+import { vapiStandInOf } from "./calls/vapi-stand-in.mjs";
 import { parseCliArgs } from "./cli-args.mjs";
 import { readDevVars } from "./dev-vars.mjs";
 import { VAPI_SANDBOX_WEBHOOK_SECRET } from "./stand-ins/vapi.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const USAGE = `usage: npm run simulate:call -- [--script NAME] [--number E164|VAPI_ID] [--agent AGENT_ID] [--caller E164]
-                              [--email EMAIL --password PASSWORD]
+                              [--email EMAIL --password PASSWORD] [--lose-report]
   --script    ${SCRIPT_NAMES.map((name) => `\n    ${name.padEnd(14)} ${SCRIPT_HELP[name]}`).join("")}
               (default: question)
   --number    the number called (its E.164 number or Vapi id); default: the account's first number with an agent
   --agent     call the number of this agent instead
   --caller    the caller's number (default +15125550147)
   --email / --password  the account whose number is called (default: the sandbox demo account, created if missing)
+  --lose-report  do not send the end-of-call report; in sandbox mode the Vapi stand-in knows the call,
+              so the Cron Trigger's reconciliation settles it once its hold has expired
 The app: APP_URL, else http://127.0.0.1:$PORT (default 8787).`;
 
 const flags = parseCliArgs(
@@ -37,6 +42,7 @@ const flags = parseCliArgs(
     caller: { type: "string", default: "+15125550147" },
     email: { type: "string", default: DEMO_EMAIL },
     password: { type: "string", default: DEMO_PASSWORD },
+    "lose-report": { type: "boolean", default: false },
   },
   USAGE,
 );
@@ -57,7 +63,13 @@ try {
   const password = /** @type {string} */ (flags.password);
   const { created, phoneNumber } = await ensureLine(api, { email, password, agentId: flags.agent, number: flags.number, say });
   if (created) say(`\nThe demo account is ready: log in at ${appUrl} as ${email} / ${password}\n`);
-  await placeCall({ api, appUrl, secret, phoneNumber, caller: /** @type {string} */ (flags.caller), script: /** @type {string} */ (flags.script), say });
+  // Only a sandbox app names its Vapi stand-in; against any other app the calls are played as before.
+  const vapiStandIn = await vapiStandInOf(appUrl);
+  if (flags["lose-report"] && !vapiStandIn) say("(not a sandbox app: no Vapi stand-in to tell, so reconciliation will not find a lost report's call)");
+  await placeCall({
+    api, appUrl, secret, phoneNumber, caller: /** @type {string} */ (flags.caller), script: /** @type {string} */ (flags.script), say,
+    vapiStandIn, loseReport: Boolean(flags["lose-report"]),
+  });
 } catch (error) {
   console.error(`simulate:call: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

@@ -72,6 +72,17 @@ describe("the structured data we ask Vapi for is defined once", () => {
     expect(readCallStructuredData(null).appointmentBooked).toBe(false);
   });
 
+  it("bounds what hostile model output can make every reader show, and reads only the model's own keys", () => {
+    const huge = readCallStructuredData({ callerName: "n".repeat(100_000), reasonForCalling: "r".repeat(100_000), unansweredQuestions: Array.from({ length: 1000 }, (_, i) => `${"q".repeat(1000)}${i}`) });
+    expect(huge.unansweredQuestions).toHaveLength(20);
+    expect(Math.max(...huge.unansweredQuestions.map((q) => q.length))).toBeLessThanOrEqual(500);
+    expect(huge.callerName?.length).toBeLessThanOrEqual(200);
+    expect(huge.reasonForCalling?.length).toBeLessThanOrEqual(500);
+    // JSON's "__proto__" is an own key named so; an inherited value is not something the model said.
+    expect(readCallStructuredData(JSON.parse('{"__proto__": {"callerName": "Mallory", "appointmentBooked": true}}'))).toMatchObject({ callerName: null, appointmentBooked: false });
+    expect(readCallStructuredData(Object.create({ callerName: "Mallory", appointmentBooked: true }))).toMatchObject({ callerName: null, appointmentBooked: false });
+  });
+
   it("no reader in src/ or web/src names a key the definition does not have", () => {
     const strangers = readers.flatMap(({ file, text }) => namedKeys(text).filter((key) => !KEYS.includes(key)).map((key) => `${file}: ${key}`));
     expect(strangers).toEqual([]);

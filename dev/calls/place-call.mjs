@@ -5,14 +5,20 @@
 import crypto from "node:crypto";
 import { conversation } from "./scripts.mjs";
 import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "./vapi-messages.mjs";
+import { callRecordFromReport, tellVapiStandIn } from "./vapi-stand-in.mjs";
 
 const MAX_CALLS_UNTIL_REFUSED = 50;
 /** @template T @param {readonly T[]} list @returns {T} */
 const pick = (list) => /** @type {T} */ (list[crypto.randomInt(list.length)]);
 
 /**
+ * `vapiStandIn` (the sandbox's Vapi stand-in, vapi-stand-in.mjs) is told about each call as Vapi
+ * would hold it, so reconciliation's `GET /call/{id}` can be tried; null (not a sandbox) skips
+ * that. `loseReport` plays the call without its end-of-call report, as when Vapi's deliveries
+ * all fail: reconciliation settles it once its hold has expired.
  * @param {{ api: import("./demo-account.mjs").ApiClient, appUrl: string, secret: string,
- *   phoneNumber: import("./demo-account.mjs").PhoneNumber, caller: string, script: string, say: (line: string) => void }} options
+ *   phoneNumber: import("./demo-account.mjs").PhoneNumber, caller: string, script: string, say: (line: string) => void,
+ *   vapiStandIn?: string | null, loseReport?: boolean }} options
  */
 export async function placeCall(options) {
   const { api, phoneNumber, say } = options;
@@ -29,7 +35,7 @@ export async function placeCall(options) {
 }
 
 /** @param {Parameters<typeof placeCall>[0]} options @param {string} timezone */
-async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }, timezone) {
+async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, vapiStandIn = null, loseReport = false }, timezone) {
   const line = { callId: crypto.randomUUID(), phoneNumberId: phoneNumber.vapiPhoneNumberId, number: phoneNumber.number, customer: caller, assistantId: undefined };
   const send = async (label, message) => {
     const body = JSON.stringify(message);
@@ -38,6 +44,20 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
     say(`→ ${label}\n  ← ${response.status} ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
     if (!response.ok) throw new Error(`the webhook answered HTTP ${response.status} to ${label}`);
     return text ? JSON.parse(text) : null;
+  };
+  /** Vapi's record of the call, when a stand-in plays Vapi; a stand-in that is down only costs reconciliation its answer. */
+  const tellVapi = async (call) => {
+    if (!vapiStandIn) return;
+    await tellVapiStandIn(vapiStandIn, call).then(
+      () => say(`→ the Vapi stand-in now holds call ${call.id} as ${call.status} (GET /call/${call.id})`),
+      (error) => say(`  (could not tell the Vapi stand-in about the call: ${error instanceof Error ? error.message : error})`),
+    );
+  };
+  /** The report, sent (unless lost on purpose) and told to the stand-in in full, whatever shape was sent. */
+  const report = async (label, fields, shape) => {
+    await tellVapi(callRecordFromReport(endOfCallReport(line, fields, undefined, "artifact")));
+    if (loseReport) say(`✗ ${label} not sent (--lose-report): reconciliation settles the call after its hold expires`);
+    else await send(label, endOfCallReport(line, fields, undefined, shape));
   };
 
   say(`Calling ${phoneNumber.number} from ${caller} (Vapi call ${line.callId}), script "${script}".`);
@@ -48,13 +68,15 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
     const endedReason = answer?.destination ? "assistant-forwarded-call" : "assistant-request-returned-error";
     await send(`status-update ended (${endedReason})`, statusUpdate(line, "ended", endedReason));
     const shape = pick(REPORT_SHAPES);
-    await send(`end-of-call-report (${shape})`, endOfCallReport(line, {
+    await report(`end-of-call-report (${shape})`, {
       startedAt: started, endedAt: new Date(started.getTime() + 3000), endedReason, turns: [], summary: "The call was not answered by the agent.", structuredData: {},
-    }, undefined, shape));
+    }, shape);
     await showCall(api, line.callId, say);
     return { accepted: false };
   }
   line.assistantId = answer.assistantId;
+  const { createdAt: _created, updatedAt: _updated, ...ringing } = assistantRequest(line).message.call;
+  await tellVapi({ ...ringing, status: "in-progress", startedAt: started.toISOString() });
   const maxSeconds = answer.assistantOverrides?.maxDurationSeconds ?? 600;
   say(`The app answers with assistant ${answer.assistantId}; this call may last ${maxSeconds} s (the credits held for it).`);
   const talk = conversation(script, { timezone, maxSeconds, callerName: "Jordan Lee" });
@@ -77,9 +99,10 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say }
   const endedAt = new Date(started.getTime() + seconds * 1000);
   await send(`status-update ended (${talk.endedReason})`, statusUpdate(line, "ended", talk.endedReason));
   const reportShape = pick(REPORT_SHAPES);
-  await send(
+  await report(
     `end-of-call-report (${seconds} s, ${reportShape})`,
-    endOfCallReport(line, { startedAt: started, endedAt, endedReason: talk.endedReason, turns: talk.turns, summary: talk.summary, structuredData: talk.structuredData }, undefined, reportShape),
+    { startedAt: started, endedAt, endedReason: talk.endedReason, turns: talk.turns, summary: talk.summary, structuredData: talk.structuredData },
+    reportShape,
   );
   await showCall(api, line.callId, say);
   return { accepted: true };

@@ -4,11 +4,17 @@
  * its own type with the fields the handlers read. And the simulator's scripts produce tool-call
  * arguments in the shapes the tools declare.
  */
-import { describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Vapi } from "@vapi-ai/server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conversation, SCRIPT_NAMES, zonedDateTime } from "../../dev/calls/scripts.mjs";
 import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "../../dev/calls/vapi-messages.mjs";
+import { callRecordFromReport, tellVapiStandIn, vapiStandInOf } from "../../dev/calls/vapi-stand-in.mjs";
+import { startVapiStandIn, VAPI_SANDBOX_API_KEY } from "../../dev/stand-ins/vapi.mjs";
 import { parseVapiMessage } from "../../src/integrations/vapi/messages";
 import { verifyVapiRequest } from "../../src/integrations/vapi/verify";
+import { reportFromCall } from "../../src/services/calls/reconcile";
 
 const line = { callId: "call-1", phoneNumberId: "pn-1", number: "+14155550100", customer: "+15125550147", assistantId: "asst-1" };
 
@@ -81,5 +87,55 @@ describe("simulated Vapi messages", () => {
     expect(zonedDateTime("2030-01-15", "10:00", "America/Chicago")).toBe("2030-01-15T10:00:00-06:00");
     expect(zonedDateTime("2030-07-15", "10:00", "America/Chicago")).toBe("2030-07-15T10:00:00-05:00");
     expect(zonedDateTime("2030-07-15", "10:00", "UTC")).toBe("2030-07-15T10:00:00+00:00");
+  });
+});
+
+describe("the simulator and the Vapi stand-in", () => {
+  let standIn: Awaited<ReturnType<typeof startVapiStandIn>>;
+  let app: http.Server;
+  let appUrl = "";
+  /** What the fake app's GET /api/sandbox answers: a sandbox names its stand-in, another app has no such route. */
+  let sandbox: { status: number; body: unknown } = { status: 404, body: {} };
+
+  beforeAll(async () => {
+    standIn = await startVapiStandIn();
+    app = http.createServer((req, res) => {
+      const { status, body } = req.url === "/api/sandbox" ? sandbox : { status: 404, body: {} };
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => app?.close(resolve));
+    await standIn?.close();
+  });
+
+  it("finds the stand-in through a sandbox app's /api/sandbox, and skips any other app", async () => {
+    sandbox = { status: 200, body: { inbox: {}, google: {}, vapi: { baseUrl: `${standIn.url}/` } } };
+    expect(await vapiStandInOf(appUrl)).toBe(standIn.url);
+    sandbox = { status: 404, body: { error: { code: "not_found", message: "No route for GET /api/sandbox" } } };
+    expect(await vapiStandInOf(appUrl)).toBeNull();
+    // An older sandbox app that does not name it, and no app at all.
+    sandbox = { status: 200, body: { inbox: {}, google: {} } };
+    expect(await vapiStandInOf(appUrl)).toBeNull();
+    expect(await vapiStandInOf("http://127.0.0.1:9")).toBeNull();
+  });
+
+  it("tells it each call as Vapi holds it, so reconciliation's GET /call/{id} reads the report the call would have sent", async () => {
+    const played = { ...line, callId: crypto.randomUUID() };
+    const startedAt = new Date("2026-11-26T09:00:00Z");
+    const endedAt = new Date("2026-11-26T09:02:14Z");
+    const turns = [{ role: "bot" as const, text: "Hi" }, { role: "user" as const, text: "Hello" }];
+    const report = endOfCallReport(played, { startedAt, endedAt, endedReason: "customer-ended-call", turns, summary: "S", structuredData: { callerName: "Jordan" } }, undefined, "artifact");
+    await tellVapiStandIn(standIn.url, callRecordFromReport(report));
+
+    const response = await fetch(`${standIn.url}/call/${played.callId}`, { headers: { authorization: `Bearer ${VAPI_SANDBOX_API_KEY}` } });
+    expect(response.status).toBe(200);
+    const vapiCall = (await response.json()) as Vapi.Call;
+    expect(vapiCall).toMatchObject({ id: played.callId, status: "ended", endedReason: "customer-ended-call", phoneNumberId: "pn-1", assistantId: "asst-1", customer: { number: line.customer } });
+    const parsed = parseVapiMessage({ message: reportFromCall(vapiCall) });
+    if (parsed.kind !== "message" || parsed.message.type !== "end-of-call-report") throw new Error(JSON.stringify(parsed));
+    expect(parsed.message).toMatchObject({ transcript: "AI: Hi\nUser: Hello", durationSeconds: 134, timingSource: "message", analysis: { summary: "S", structuredData: { callerName: "Jordan" } } });
   });
 });

@@ -108,6 +108,36 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
     expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
   });
 
+  it("a report redelivered while two reconciliations run for its call: one charge, and the row says what was charged", async () => {
+    const { owner, newCall } = await createLine({ credits: 100, notify: "none" });
+    const deps = createServices(testEnv);
+    const lines = Array.from({ length: 4 }, newCall);
+    for (const line of lines) {
+      await deliver(vapiMessage("assistant-request", line));
+      // Vapi's record says 125 s (3 credits); the report, 185 s (4 credits).
+      await callAtVapi(vapiCall(line, 125));
+    }
+    const now = later();
+    await Promise.all([
+      ...lines.flatMap((line) => [deliver(vapiMessage("end-of-call-report", line)), deliver(vapiMessage("end-of-call-report", line))]),
+      reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly }),
+      reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly }),
+    ]);
+    let total = 0;
+    for (const line of lines) {
+      const row = await callRow(line.vapiCallId);
+      const charges = await chargesOf(row?.id);
+      expect(charges, line.vapiCallId).toHaveLength(1);
+      const charged = -(charges[0] ?? 0);
+      total += charged;
+      // Whichever version settled, the row holds that version: its length and its charge agree.
+      expect(row, line.vapiCallId).toMatchObject({ status: "ended", creditsCharged: charged, durationSeconds: charged === 3 ? 125 : 185 });
+    }
+    expect((await reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly })).examined).toBe(0);
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(100 - total);
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
+  });
+
   it("a call whose hold has not expired, or that was refused, is left alone", async () => {
     const { owner, line, newCall } = await createLine({ credits: 0, notify: "none" });
     await deliver(vapiMessage("assistant-request", line));

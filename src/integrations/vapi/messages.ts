@@ -14,6 +14,18 @@ const built = firstUse(() => {
   const id = z.string().trim().min(1).max(200);
   const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
+  /**
+   * A time as an ISO string, or absent when it cannot be read: the database casts it, and a
+   * time it cannot cast would fail every delivery (a 5xx Vapi retries until it gives up).
+   */
+  const time = z
+    .string()
+    .nullish()
+    .transform((value) => {
+      const ms = Date.parse(value ?? "");
+      return Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME_MS ? new Date(ms).toISOString() : undefined;
+    });
+
   const customerSchema = z.looseObject({ number: optional(z.string().max(40)), name: optional(z.string().max(200)) });
 
   const callSchema = z.looseObject({
@@ -21,9 +33,11 @@ const built = firstUse(() => {
     phoneNumberId: optional(id),
     assistantId: optional(id),
     customer: optional(customerSchema),
-    startedAt: optional(z.string()),
-    endedAt: optional(z.string()),
+    startedAt: time,
+    endedAt: time,
     status: optional(z.string()),
+    // Vapi's call-queue example sends a report whose only ended reason is the call's.
+    endedReason: optional(z.string().max(200)),
   });
 
   const envelope = {
@@ -72,8 +86,8 @@ const built = firstUse(() => {
       }),
     ),
     cost: optional(z.number().nonnegative()),
-    startedAt: optional(z.string()),
-    endedAt: optional(z.string()),
+    startedAt: time,
+    endedAt: time,
     durationSeconds: optional(z.number().nonnegative()),
     durationMs: optional(z.number().nonnegative()),
     // Older payloads carry these at the top of the message.
@@ -169,6 +183,8 @@ function ownField(object: unknown, key: string): unknown {
   return object && typeof object === "object" && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
 }
 
+/** 9999-12-31T23:59:59.999Z: later times have no ISO form the database reads. */
+const MAX_TIME_MS = 253_402_300_799_999;
 const MAX_TOOL_CALLS = 20;
 const MAX_ARGUMENTS_CHARS = 20_000;
 const MAX_TOOL_NAME_CHARS = 100;
@@ -179,7 +195,8 @@ const MAX_TOOL_NAME_CHARS = 100;
  * For each call the name and arguments are taken from the first place that has them:
  * `function.arguments` (a JSON string or an object), `function.parameters`, `arguments`,
  * `parameters` at the top of the call, then the same places on the matching
- * `toolWithToolCallList` entry's `toolCall` (and the entry's own `name` / `function.name`). An
+ * `toolWithToolCallList` entry's `toolCall` (and the entry's own `name` / `function.name`); a
+ * candidate that is a JSON schema counts as empty (isJsonSchema). An
  * entry's top-level `parameters` is never read: on that entry it is the tool's JSON schema
  * (custom-tools page) or static values (SDK), not what the model asked for.
  * An entry without a usable id cannot be answered and is left out.
@@ -238,8 +255,18 @@ function readArguments(candidates: unknown[]): { value: Record<string, unknown> 
   return problem ? { problem } : { none: true };
 }
 
+/**
+ * A tool's JSON schema (`{type: "object", properties: {…}}`), as the custom-tools page puts in a
+ * tool's `parameters`: what the tool accepts, never what the model asked for. A call whose
+ * `function.arguments` is empty (`"{}"`) next to such a `parameters` has no arguments.
+ */
+function isJsonSchema(value: Record<string, unknown>): boolean {
+  const properties = ownField(value, "properties");
+  return ownField(value, "type") === "object" && typeof properties === "object" && properties !== null && !Array.isArray(properties);
+}
+
 function readArgumentValue(value: unknown): { value: Record<string, unknown> } | { problem: string } {
-  if (typeof value === "object" && value && !Array.isArray(value)) return { value: value as Record<string, unknown> };
+  if (typeof value === "object" && value && !Array.isArray(value)) return { value: isJsonSchema(value as Record<string, unknown>) ? {} : (value as Record<string, unknown>) };
   if (typeof value !== "string") return { problem: "tool-call arguments must be a JSON object" };
   if (value.length > MAX_ARGUMENTS_CHARS) return { problem: "tool-call arguments are too long" };
   if (!value.trim()) return { value: {} };
@@ -257,7 +284,8 @@ interface ReportTimingInput {
   endedAt?: string;
   durationSeconds?: number;
   durationMs?: number;
-  call: { startedAt?: string; endedAt?: string };
+  endedReason?: string;
+  call: { startedAt?: string; endedAt?: string; endedReason?: string };
 }
 
 /** Where a report's timing came from; `none` means the report says nothing about how long the call was. */
@@ -272,7 +300,9 @@ export type ReportTimingSource = "message" | "call" | "duration" | "none";
  * - `startedAt` / `endedAt`: the message's, else `call.startedAt` / `call.endedAt`;
  * - `durationSeconds`: from `endedAt − startedAt`, else `durationSeconds` / `durationMs` when
  *   they are consistent with each other (within a second); undefined when nothing says.
+ * - `endedReason`: the message's, else `call.endedReason`.
  * Added: `timingSource` (ReportTimingSource), so a report with no timing is never mistaken for 0 s.
+ * These are the only timing fields a consumer reads: the raw `durationMs` is not a second opinion.
  */
 function normaliseReport<T extends ReportTimingInput & { artifact?: { transcript?: string; messages?: Record<string, unknown>[] }; transcript?: string; messages?: Record<string, unknown>[] }>(
   report: T,
@@ -306,6 +336,7 @@ function normaliseReport<T extends ReportTimingInput & { artifact?: { transcript
     endedAt,
     durationSeconds,
     timingSource,
+    endedReason: report.endedReason ?? report.call.endedReason,
   };
 }
 

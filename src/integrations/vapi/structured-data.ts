@@ -54,15 +54,29 @@ export interface CallStructuredData {
  * runs on every call e-mail and Sheets row, and needs no schema built (ADR 0900).
  */
 export function readCallStructuredData(raw: unknown): CallStructuredData {
-  const data = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Partial<Record<StructuredDataKey, unknown>>) : {};
-  const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim() : null);
+  const data = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  // Own keys only: a key the model did not write is not said, whatever a prototype holds.
+  const said = (key: StructuredDataKey) => (Object.hasOwn(data, key) ? data[key] : undefined);
+  const text = (value: unknown, max: number) => (typeof value === "string" && value.trim() ? value.trim().slice(0, max) : null);
+  const questions = said("unansweredQuestions");
   return {
-    callerName: text(data.callerName),
-    reasonForCalling: text(data.reasonForCalling),
-    appointmentBooked: data.appointmentBooked === true,
-    followUpNeeded: data.followUpNeeded === true,
-    unansweredQuestions: Array.isArray(data.unansweredQuestions)
-      ? data.unansweredQuestions.filter((q): q is string => typeof q === "string" && q.trim() !== "")
+    callerName: text(said("callerName"), MAX_NAME_CHARS),
+    reasonForCalling: text(said("reasonForCalling"), MAX_TEXT_CHARS),
+    appointmentBooked: said("appointmentBooked") === true,
+    followUpNeeded: said("followUpNeeded") === true,
+    unansweredQuestions: Array.isArray(questions)
+      ? questions
+          .filter((q): q is string => typeof q === "string" && q.trim() !== "")
+          .slice(0, MAX_QUESTIONS)
+          .map((q) => q.trim().slice(0, MAX_TEXT_CHARS))
       : [],
   };
 }
+
+/**
+ * What one call's data may say at most: the model can write a list of thousands or a name of a
+ * megabyte, and every reader (the call page, the e-mail, the Sheets row) shows what this returns.
+ */
+const MAX_QUESTIONS = 20;
+const MAX_NAME_CHARS = 200;
+const MAX_TEXT_CHARS = 500;

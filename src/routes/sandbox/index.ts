@@ -1,7 +1,9 @@
 /**
  * The sandbox page (docs/architecture.md §9): in sandbox mode only, `GET /sandbox` shows what the stand-ins
  * received — the SMTP inbox, the Google Sheets rows and the Calendar events — and
- * `GET /api/sandbox` answers the same as JSON. Anywhere else (production, tests) both are a
+ * `GET /api/sandbox` answers the same as JSON, plus where the Vapi stand-in is (`vapi.baseUrl`:
+ * `npm run simulate:call` tells it about the calls it plays, so reconciliation's `GET /call/{id}`
+ * can be tried). Anywhere else (production, tests) both are a
  * plain 404: the page shows every e-mail of every user, reset links included, which is what a
  * developer's local sandbox is for and what no deployed server may ever do.
  */
@@ -26,5 +28,5 @@ export const sandboxPageRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) =
 
 export const sandboxApiRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) => {
   const config = requireSandbox(c.env, "/api/sandbox");
-  return c.json(await readSandbox(config), 200);
+  return c.json({ ...(await readSandbox(config)), vapi: { baseUrl: config.VAPI_BASE_URL } }, 200);
 });

@@ -18,9 +18,14 @@ export async function unansweredQuestions(db: Database, userId: string, filters:
       select c.id as call_id, coalesce(c.started_at, c.created_at) as asked_at, trim(q.value) as text,
              trim(regexp_replace(regexp_replace(lower(q.value), '[^[:alnum:][:space:]]+', '', 'g'), '[[:space:]]+', ' ', 'g')) as norm
       from calls c
-      cross join lateral jsonb_array_elements_text(
-        case when jsonb_typeof(c.structured_data->${UNANSWERED}) = 'array' then c.structured_data->${UNANSWERED} else '[]'::jsonb end
-      ) as q(value)
+      -- Only the list's strings, as readCallStructuredData reads it: the model's objects or numbers are not questions.
+      cross join lateral (
+        select e #>> '{}' as value
+        from jsonb_array_elements(
+          case when jsonb_typeof(c.structured_data->${UNANSWERED}) = 'array' then c.structured_data->${UNANSWERED} else '[]'::jsonb end
+        ) as e
+        where jsonb_typeof(e) = 'string'
+      ) as q
       where c.user_id = ${userId}::uuid
         ${filters.agentId ? sql`and c.agent_id = ${filters.agentId}::uuid` : sql``}
         ${filters.from ? sql`and coalesce(c.started_at, c.created_at) >= ${filters.from.toISOString()}::timestamptz` : sql``}

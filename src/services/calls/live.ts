@@ -14,7 +14,7 @@ export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, messag
   const status = message.status;
   const startedAt = status === "in-progress" ? (message.call.startedAt ?? at) : null;
   const endedAt = status === "ended" ? (message.call.endedAt ?? at) : null;
-  const endedReason = status === "ended" ? (message.endedReason ?? null) : null;
+  const endedReason = status === "ended" ? (message.endedReason ?? message.call.endedReason ?? null) : null;
   const result = await deps.db.execute(sql`
     insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
     select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},

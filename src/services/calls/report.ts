@@ -67,8 +67,14 @@ export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallRe
   if (!claim.claimed) return claim.outcome === null ? "in_progress" : "duplicate";
   try {
     const outcome = await act(deps, message);
+    if (outcome === "unknown_call") {
+      // Nothing was stored or charged: a later delivery (or reconciliation, once a row for the
+      // call exists) must still be able to act, so this outcome is not kept as the claim's.
+      await releaseEvent(deps.db, "vapi", eventId);
+      return "unknown_call";
+    }
     await completeEvent(deps.db, "vapi", eventId, outcome);
-    return outcome === "unknown_call" ? "unknown_call" : "stored";
+    return "stored";
   } catch (error) {
     await releaseEvent(deps.db, "vapi", eventId).catch(() => undefined);
     throw error;
@@ -107,14 +113,15 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
 }
 
 /**
- * Stores everything the report says on the call row (creating it if no earlier message did).
- * A report without a length takes it from the times our status updates recorded; still none
+ * Stores everything the report says on the call row (creating it if no earlier message did),
+ * unless a report is stored there already: then that one is what is billed. A report without a length takes it from the times our status updates recorded; still none
  * leaves `duration_seconds` null (unknown), and the caller bills the hold.
  */
 async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seconds: number | null): Promise<StoredRow | undefined> {
   const artifact = message.artifact;
-  const startedAt = message.startedAt ?? message.call.startedAt ?? null;
-  const endedAt = message.endedAt ?? message.call.endedAt ?? null;
+  // Resolved at the parse (messages.ts normaliseReport): the message's, else the call's; readable times only.
+  const startedAt = message.startedAt ?? null;
+  const endedAt = message.endedAt ?? null;
   const transcript = artifact?.transcript ?? message.transcript ?? null;
   const recordingUrl = artifact?.recordingUrl ?? artifact?.recording?.mono?.combinedUrl ?? message.recordingUrl ?? null;
   const summary = message.analysis?.summary ?? message.summary ?? null;
@@ -143,22 +150,29 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
         structured_data = excluded.structured_data, messages = excluded.messages, vapi_cost = excluded.vapi_cost,
         customer_number = coalesce(calls.customer_number, excluded.customer_number),
         report_received_at = now(), updated_at = now()
+      -- The first version stored stays: a second actor (a delivery that took over a stale claim
+      -- while its holder still worked, or reconciliation's version of the call) bills what is
+      -- stored, so the row's length and its charge are one version's.
+      where calls.report_received_at is null
       returning id, user_id, agent_id, status, refused_reason, duration_seconds, events
+    ),
+    stored as (
+      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from up
+      union all
+      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from calls
+      where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
     )
-    select up.id, up.user_id, up.status, up.refused_reason, up.duration_seconds, up.events, a.notify, a.sheets_logging
-    from up left join agents a on a.id = up.agent_id`);
+    select s.id, s.user_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
+    from stored s left join agents a on a.id = s.agent_id`);
   return result.rows[0];
 }
 
 /**
- * From endedAt − startedAt (docs/vapi.md); Vapi's own duration fields only when those are missing.
- * Undefined when the message says nothing about the call's length (never 0 by omission).
+ * The call's length in whole seconds as the parse resolved it (messages.ts normaliseReport, docs/vapi.md:
+ * endedAt − startedAt, else duration fields that agree). Undefined when the message says nothing
+ * we can trust about the call's length (never 0 by omission): two duration fields that disagree
+ * are no timing, not a choice of the second.
  */
 export function durationSeconds(message: EndOfCallReportMessage): number | undefined {
-  const started = Date.parse(message.startedAt ?? message.call.startedAt ?? "");
-  const ended = Date.parse(message.endedAt ?? message.call.endedAt ?? "");
-  if (Number.isFinite(started) && Number.isFinite(ended) && ended >= started) return Math.round((ended - started) / 1000);
-  if (message.durationSeconds !== undefined) return Math.round(message.durationSeconds);
-  if (message.durationMs !== undefined) return Math.round(message.durationMs / 1000);
-  return undefined;
+  return message.durationSeconds === undefined ? undefined : Math.round(message.durationSeconds);
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { calls } from "../../../src/db/schema";
+import { readCallStructuredData } from "../../../src/integrations/vapi/structured-data";
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
@@ -139,5 +140,14 @@ describe("GET /api/insights/unanswered", () => {
     ]);
     const all = await get<{ questions: { text: string; count: number }[] }>("/api/insights/unanswered?from=2030-02-02", owner.cookie);
     expect(all.body.questions.map((g) => [g.text, g.count])).toEqual([["do you do  KERATIN treatments", 1], ["Is there parking?", 1]]);
+  });
+
+  it("reads the questions as the one reader does: only the list's strings, never the model's objects or numbers as text", async () => {
+    const { owner, agentId } = await createLine();
+    const said = ["Do you sell gift cards?", { question: "Are you open Sundays?" }, 42, true, null, ["nested"]];
+    const call = await seedCall(owner.user.id, { agentId, structuredData: { unansweredQuestions: said } });
+    const { body } = await get<{ questions: { text: string }[] }>(`/api/insights/unanswered?agentId=${agentId}`, owner.cookie);
+    expect(body.questions.map((g) => g.text)).toEqual(readCallStructuredData(call.structuredData).unansweredQuestions);
+    expect(body.questions.map((g) => g.text)).toEqual(["Do you sell gift cards?"]);
   });
 });

@@ -41,6 +41,12 @@ describe("GET /sandbox", () => {
     expect(json.inbox.emails.find((email) => email.to.includes(to))?.subject).toBe("Receipt <script>alert(1)</script>");
   });
 
+  it("names the Vapi stand-in, so the call simulator can tell it about the calls it plays", async () => {
+    const env = sandboxEnv();
+    const json = (await (await call("/api/sandbox", { env })).json()) as { vapi?: { baseUrl?: string } };
+    expect(json.vapi?.baseUrl).toBe(loadConfig(env).VAPI_BASE_URL);
+  });
+
   it("says which stand-ins are not running instead of failing", async () => {
     // An inbox URL that answers 404, and no Google stand-in configured at all.
     const env = envWith({ AGENTLINE_MODE: "sandbox", SANDBOX_INBOX_URL: `${standInUrl("smtp")}/no-such-inbox`, GOOGLE_API_BASE_URL: undefined });

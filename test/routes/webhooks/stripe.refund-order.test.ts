@@ -247,6 +247,38 @@ describe("Stripe's later word wins: failed refunds and disputes, in every order"
     await expectKinds(user.id, sessionId, 75, { refund: -25, dispute: 0 });
   });
 
+  it("a partial refund that fails and a dispute on the same payment, in every order, redelivered or at once, end in one state; won, the pack is back", async () => {
+    // Stripe's test cards do one thing each (5126: refunds fail; 0259: disputed), so the dispute
+    // events come from a 0259 purchase, pointed at this payment (its charge, payment intent, a
+    // dispute id of its own): the events' shapes are Stripe's, only the ids are moved.
+    const template = await disputed("won");
+    const templateCharge = (JSON.parse(template.created.payload) as { data: { object: { id: string; charge: string } } }).data.object;
+    // Every order of the refund, its failure and the dispute, with the completion first or last; then all at once.
+    const sequences = orders(["completed", "refunded", "failed", "created"]).filter((order) => order[0] === "completed" || order[3] === "completed");
+    for (const [index, order] of [...sequences, ["together"]].entries()) {
+      const bought = await purchaseWithCard("4000 0000 0000 5126");
+      const events = await causing(4, () => stripe.api("POST", "/v1/refunds", { payment_intent: bought.paymentIntent, amount: "250" }));
+      expect(events.map((event) => event.type)).toEqual(["charge.refunded", "charge.refund.updated", "refund.updated", "refund.failed"]);
+      const refunded = events[0] as { payload: string };
+      const charge = (JSON.parse(refunded.payload) as { data: { object: { id: string } } }).data.object.id;
+      const disputeId = `dp_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+      // Stripe answers a redelivered event id from its record (ADR 0202): each moved event is a new event.
+      const moved = (event: { payload: string }) => {
+        const { id } = JSON.parse(event.payload) as { id: string };
+        const payload = event.payload.replaceAll(id, `evt_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`);
+        return { payload: payload.replaceAll(templateCharge.id, disputeId).replaceAll(templateCharge.charge, charge).replaceAll(template.paymentIntent, bought.paymentIntent) };
+      };
+      const byName = { completed: bought.completed, refunded, failed: events[3] as { payload: string }, created: moved(template.created) };
+      if (index === sequences.length) await Promise.all([byName.refunded, byName.created, byName.failed, byName.completed, byName.created, byName.refunded, events[1], events[2]].map((event) => deliver(event as { payload: string })));
+      else for (const name of [...order, ...[...order].reverse()]) await deliver(byName[name as keyof typeof byName]);
+      // The refund failed, so nothing of it stands; the open dispute holds the whole pack.
+      await expectKinds(bought.user.id, bought.sessionId, 0, { refund: 0, dispute: -100 });
+      await deliver(moved(template.closed));
+      await deliver(byName.created);
+      await expectKinds(bought.user.id, bought.sessionId, 100, { refund: 0, dispute: 0 });
+    }
+  });
+
   it("a dispute opened and closed, delivered at the same moment several times over, ends in one state", async () => {
     const { user, sessionId, completed, created, closed } = await disputed("won");
     await deliver(completed);

@@ -117,6 +117,21 @@ describe("end-of-call-report", () => {
     expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(4);
   });
 
+  it("a report we could tie to nobody is not kept as done: its redelivery that names the number is stored and charged once, and a late assistant-request holds nothing", async () => {
+    const { owner, line } = await createLine({ credits: 30, notify: "none" });
+    expect((await deliver<{ outcome: string }>(byCallIdOnly(vapiMessage("end-of-call-report", line), line))).body.outcome).toBe("unknown_call");
+    // With only the call id, nothing says whose call it is: recorded, not billed (and no row to settle later).
+    expect(await callRow(line.vapiCallId)).toBeUndefined();
+    // Its redelivery with the number and assistant is the report of the call: stored and charged.
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", line))).body.outcome).toBe("stored");
+    await deliver(vapiMessage("assistant-request", line));
+    expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", line))).body.outcome).toBe("duplicate");
+    const row = await callRow(line.vapiCallId);
+    expect(row).toMatchObject({ status: "ended", creditsCharged: 4 });
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(26);
+  });
+
   it("notify: important sends nothing for a routine call, all sends it, a refused call is important", async () => {
     const routine = { appointmentBooked: false, followUpNeeded: false, callerName: "", reasonForCalling: "hours" };
     const quiet = await createLine({ notify: "important" });
@@ -170,6 +185,44 @@ describe("end-of-call-report", () => {
     expect((await expectLedgerConsistent(unseen.owner.user.id)).balance).toBe(20);
   });
 
+  it("a report whose ended reason is only on its call (Vapi's call-queue example) keeps it; so does a status update", async () => {
+    const { line } = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    const { endedReason: _r, ...update } = byCallIdOnly(vapiMessage("status-update-ended", line), line).message;
+    await deliver({ message: { ...update, call: { id: line.vapiCallId, endedReason: "customer-ended-call" } } });
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", endedReason: "customer-ended-call" });
+    const other = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", other.line));
+    const bare = { message: { type: "end-of-call-report", call: { id: other.line.vapiCallId, status: "ended", endedReason: "assistant-ended-call" } } };
+    expect((await deliver<{ outcome: string }>(bare)).body.outcome).toBe("stored");
+    expect(await callRow(other.line.vapiCallId)).toMatchObject({ status: "ended", endedReason: "assistant-ended-call" });
+  });
+
+  it("two duration fields that disagree are no timing: billed from the status updates we saw, not from either field", async () => {
+    const { owner, line } = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    await deliver(vapiMessage("status-update", line));
+    await deliver(vapiMessage("status-update-ended", line));
+    const report = withoutTiming(vapiMessage("end-of-call-report", line));
+    await deliver({ message: { ...report.message, durationSeconds: 42, durationMs: 900_000 } });
+    // in-progress at …003.456, ended at …190.000: 187 s, 4 credits.
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", durationSeconds: 187, creditsCharged: 4 });
+    expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(26);
+  });
+
+  it("a time the database cannot read is no time, not a 5xx on every retry", async () => {
+    const { line } = await createLine({ credits: 30, notify: "none" });
+    await deliver(vapiMessage("assistant-request", line));
+    const status = vapiMessage("status-update", line);
+    const started = await deliver({ message: { ...status.message, call: { ...status.message.call, startedAt: "2026-11-31T25:00:00Z" } } });
+    expect(started.status).toBe(200);
+    const report = withoutTiming(vapiMessage("end-of-call-report", line));
+    const answer = await deliver<{ outcome: string }>({ message: { ...report.message, startedAt: "not a time", endedAt: "+275760-09-13T00:00:00.000Z", call: { ...report.message.call, endedAt: "yesterday" } } });
+    expect(answer).toEqual({ status: 200, body: { received: true, outcome: "stored" } });
+    // The status update's own time stands in for the unreadable start; no end was readable: the hold.
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "ended", durationSeconds: null, creditsCharged: 10 });
+  });
+
   it("90 credits, 30 calls at once: 9 accepted, and 900 s reports charge each accepted call at most its hold", async () => {
     const { owner, newCall } = await createLine({ credits: 90, notify: "none" });
     const lines = Array.from({ length: 30 }, () => newCall());
@@ -192,6 +245,7 @@ describe("end-of-call-report", () => {
     const stranger = { ...line, vapiPhoneNumberId: "pn-gone", vapiAssistantId: "asst-gone" };
     const first = await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger));
     expect(first).toEqual({ status: 200, body: { received: true, outcome: "unknown_call" } });
-    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger))).body.outcome).toBe("duplicate");
+    // Nothing was stored, so nothing is kept as done: a redelivery looks again (and finds nobody again).
+    expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", stranger))).body.outcome).toBe("unknown_call");
   });
 });

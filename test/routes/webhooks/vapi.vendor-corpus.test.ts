@@ -106,6 +106,38 @@ describe("vendor corpus: Vapi", () => {
     ]);
   });
 
+  it("21 tool calls in one message: 20 answered, the 21st an error for its id, in call order, 200", async () => {
+    const file = corpus.find(({ name }) => name === "tool-calls.sdk-string-arguments.json")?.file;
+    if (!file) throw new Error("the corpus lost tool-calls.sdk-string-arguments.json");
+    const { line } = await createLine({ credits: 50 });
+    await deliver(vapiMessage("assistant-request", line));
+    const body = pointedAt(file, line);
+    const one = body.message.toolCallList[0];
+    const ids = Array.from({ length: 21 }, (_, i) => `call_many_${i}`);
+    body.message.toolCallList = ids.map((id) => ({ ...one, id }));
+    body.message.toolWithToolCallList = [];
+    const { status, body: answer } = await deliver<{ results: { toolCallId: string; error?: string }[] }>(body);
+    expect(status).toBe(200);
+    expect(answer.results.map((result) => result.toolCallId)).toEqual(ids);
+    expect(answer.results.map((result) => "error" in result)).toEqual([...Array(20).fill(false), true]);
+  });
+
+  it("a tool's JSON schema next to empty arguments is never read as the arguments", () => {
+    const schema = { type: "object", properties: { date: { type: "string" } }, required: ["date"] };
+    for (const empty of ["{}", "", {}, null]) {
+      const parsed = parseVapiMessage({
+        message: {
+          type: "tool-calls",
+          call: { id: "call-1" },
+          toolCallList: [{ id: "t1", type: "function", function: { name: "check_availability", arguments: empty }, parameters: schema }],
+          toolWithToolCallList: [{ type: "function", function: { name: "check_availability", parameters: schema }, toolCall: { id: "t1", function: { name: "check_availability", parameters: schema } } }],
+        },
+      });
+      if (parsed.kind !== "message" || parsed.message.type !== "tool-calls") throw new Error(JSON.stringify(parsed));
+      expect(parsed.message.toolCallList, JSON.stringify(empty)).toEqual([{ id: "t1", name: "check_availability", arguments: {} }]);
+    }
+  });
+
   it("a report with its conversation only at the top level (`content` entries) stores it as the transcript", async () => {
     const file = corpus.find(({ name }) => name === "end-of-call-report.top-level-messages.json")?.file;
     if (!file) throw new Error("the corpus lost end-of-call-report.top-level-messages.json");
@@ -132,8 +164,9 @@ describe("end-of-call-report timing, as parsed", () => {
       timingSource: "message",
     });
     expect(report({}, { startedAt: "2026-11-26T09:00:00Z", endedAt: "2026-11-26T09:02:00Z" })).toMatchObject({
-      startedAt: "2026-11-26T09:00:00Z",
-      endedAt: "2026-11-26T09:02:00Z",
+      // Times are read, then written back in one ISO form the database casts.
+      startedAt: "2026-11-26T09:00:00.000Z",
+      endedAt: "2026-11-26T09:02:00.000Z",
       durationSeconds: 120,
       timingSource: "call",
     });
@@ -142,6 +175,11 @@ describe("end-of-call-report timing, as parsed", () => {
     // Two duration fields that disagree say nothing we can trust.
     expect(report({ durationSeconds: 42, durationMs: 900_000 })).toMatchObject({ durationSeconds: undefined, timingSource: "none" });
     expect(report({})).toMatchObject({ durationSeconds: undefined, timingSource: "none" });
+    // A time that cannot be read is absent, and the call's is used instead.
+    expect(report({ startedAt: "not a time", endedAt: "soon" }, { startedAt: "2026-11-26T09:00:00Z", endedAt: "2026-11-26T09:00:30Z" })).toMatchObject({
+      durationSeconds: 30,
+      timingSource: "call",
+    });
   });
 
   it("builds the transcript from artifact.messages or top-level messages, `message` or `content`, when no transcript is given", () => {
