@@ -12,9 +12,9 @@ import { conversation, SCRIPT_NAMES, zonedDateTime } from "../../dev/calls/scrip
 import { assistantRequest, endOfCallReport, finalTranscript, REPORT_SHAPES, signVapi, statusUpdate, TOOL_CALL_SHAPES, toolCalls } from "../../dev/calls/vapi-messages.mjs";
 import { callRecordFromReport, tellVapiStandIn, vapiStandInOf } from "../../dev/calls/vapi-stand-in.mjs";
 import { startVapiStandIn, VAPI_SANDBOX_API_KEY } from "../../dev/stand-ins/vapi.mjs";
+import { reportFromCall } from "../../src/integrations/vapi/call-report";
 import { parseVapiMessage } from "../../src/integrations/vapi/messages";
 import { verifyVapiRequest } from "../../src/integrations/vapi/verify";
-import { reportFromCall } from "../../src/services/calls/reconcile";
 
 const line = { callId: "call-1", phoneNumberId: "pn-1", number: "+14155550100", customer: "+15125550147", assistantId: "asst-1" };
 

@@ -17,6 +17,7 @@
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { sql } from "drizzle-orm";
+import { reportFromCall } from "../../integrations/vapi/call-report";
 import { isVapiNotFound, type VapiClient } from "../../integrations/vapi/client";
 import { parseVapiMessage } from "../../integrations/vapi/messages";
 import { describeError } from "../../lib/logger";
@@ -114,28 +115,6 @@ async function fromVapi(deps: ReconcileDeps, vapiCallId: string, options: Reconc
   if (outcome === "in_progress") return { from: "vapi", reason: "in_progress" };
   deps.logger.info("call settled by reconciliation", { vapiCallId, outcome });
   return { from: "vapi", outcome };
-}
-
-/** Vapi's Call as the end-of-call-report it would have sent (the fields docs/vapi.md's report row lists). */
-export function reportFromCall(vapiCall: Vapi.Call): Record<string, unknown> {
-  return {
-    type: "end-of-call-report",
-    endedReason: vapiCall.endedReason,
-    startedAt: vapiCall.startedAt,
-    endedAt: vapiCall.endedAt,
-    cost: vapiCall.cost,
-    artifact: vapiCall.artifact,
-    analysis: vapiCall.analysis,
-    call: {
-      id: vapiCall.id,
-      phoneNumberId: vapiCall.phoneNumberId,
-      assistantId: vapiCall.assistantId,
-      customer: vapiCall.customer,
-      startedAt: vapiCall.startedAt,
-      endedAt: vapiCall.endedAt,
-      status: vapiCall.status,
-    },
-  };
 }
 
 async function moveToBack(deps: CallDeps, vapiCallId: string) {
