@@ -18,6 +18,7 @@ function vitest(args, label) {
     const child = spawn(VITEST, ["run", ...args], { cwd: ROOT, stdio: label ? ["ignore", "pipe", "pipe"] : "inherit" });
     if (label) {
       for (const stream of [child.stdout, child.stderr]) {
+        if (!stream) continue;
         let rest = "";
         stream.setEncoding("utf8");
         stream.on("data", (chunk) => {
