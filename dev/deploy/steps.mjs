@@ -40,6 +40,7 @@ export const REQUIRED_SECRETS = [
   "SMTP_PASS",
   "SMTP_FROM",
   "OPS_TOKEN",
+  "DEVICE_COOKIE_SECRET",
 ];
 
 /**
