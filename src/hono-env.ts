@@ -7,7 +7,7 @@ import type { Config } from "./config/env";
 import type { Database } from "./db/client";
 import type { Logger } from "./lib/logger";
 import type { Services } from "./services/create-services";
-import type { Session, User } from "./services/identity/sessions";
+import type { Membership, Session, User } from "./services/identity/sessions";
 
 export interface Variables {
   requestId: string;
@@ -19,6 +19,10 @@ export interface Variables {
   /** Set by requireUser(); read only behind it. */
   user: User;
   session: Session;
+  /** Set by requireUser(): the current business and the role there; null for a person in none. */
+  membership: Membership | null;
+  /** Set by requireRole(): the tenant every read and write of the request is scoped to. */
+  businessId: string;
 }
 
 export interface HonoEnv {

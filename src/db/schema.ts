@@ -67,12 +67,114 @@ export const users = pgTable(
   ],
 );
 
+/**
+ * The tenant (docs/architecture.md §3 tenancy): agents, numbers, calls, the ledger, the Google
+ * connection and bookings belong to a business; people join it through memberships. A business
+ * migrated from a single-owner account has that owner's user id as its id (ADR 0130).
+ */
+export const businesses = pgTable(
+  "businesses",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    timezone: text("timezone").notNull().default("UTC"),
+    phone: text("phone"),
+    creditBalance: integer("credit_balance").notNull().default(0),
+    /** Set only by an admin of ours: lets an adjustment take the balance below zero. */
+    allowNegativeBalance: boolean("allow_negative_balance").notNull().default(false),
+    lowCreditThreshold: integer("low_credit_threshold").notNull().default(10),
+    stripeCustomerId: text("stripe_customer_id"),
+    /** Transcripts and recordings older than this are deleted by the Cron Trigger. */
+    retentionDays: integer("retention_days").notNull().default(90),
+    autoTopUpEnabled: boolean("auto_top_up_enabled").notNull().default(false),
+    autoTopUpPackId: text("auto_top_up_pack_id"),
+    autoTopUpWhenBelow: integer("auto_top_up_when_below"),
+    autoTopUpMonthlyCapCents: integer("auto_top_up_monthly_cap_cents"),
+    /** Set when the owner deleted the business: its personal data is gone, its ledger kept. */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("businesses_stripe_customer_id_key").on(t.stripeCustomerId),
+    check("businesses_name_not_blank", sql`length(btrim(${t.name})) > 0`),
+    check("businesses_phone_e164", sql`${t.phone} is null or ${t.phone} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
+    check("businesses_balance_non_negative", sql`${t.creditBalance} >= 0 or ${t.allowNegativeBalance}`),
+    check("businesses_threshold_non_negative", sql`${t.lowCreditThreshold} >= 0`),
+    check("businesses_retention_days_range", sql`${t.retentionDays} between 1 and 3650`),
+  ],
+);
+
+export const ROLES = ["owner", "admin", "staff"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who belongs to which business, and as what (docs/architecture.md §7c). */
+export const memberships = pgTable(
+  "memberships",
+  {
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ name: "memberships_pkey", columns: [t.businessId, t.userId] }),
+    index("memberships_user_id_idx").on(t.userId),
+    check("memberships_role_valid", sql`${t.role} in ('owner', 'admin', 'staff')`),
+  ],
+);
+
+/** An e-mailed invitation: single use, 7 days, only the SHA-256 of its token stored. */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_key").on(t.tokenHash),
+    // One pending invitation per person per business: inviting again replaces it.
+    uniqueIndex("invitations_pending_email_key").on(t.businessId, t.email).where(sql`${t.acceptedAt} is null`),
+    check("invitations_role_valid", sql`${t.role} in ('owner', 'admin', 'staff')`),
+    check("invitations_email_lower", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** Who changed what (agents, numbers, billing, members): the owner's audit list. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    /** Null when the person was deleted since, or for a change the system made (a webhook). */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `agent.created`, `number.released`, `member.role_changed`, `billing.checkout_started`, … */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    detail: jsonb("detail").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_events_business_id_created_at_idx").on(t.businessId, t.createdAt, t.id)],
+);
+
 export const sessions = pgTable(
   "sessions",
   {
     /** Hex SHA-256 of the cookie token; the token itself is never stored. */
     id: text("id").primaryKey(),
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The business this session works in (POST /api/session/business); null: the person's first. */
+    businessId: uuid("business_id").references(() => businesses.id, { onDelete: "set null" }),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: createdAt(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),

@@ -10,6 +10,8 @@ export const signupBody = z.lazy(() => z.object({
   email: emailSchema,
   password: passwordSchema,
   name: singleLine.min(1).max(100).optional(),
+  /** The business the account starts with (renamed later with PATCH /api/business); defaults to the name. */
+  businessName: singleLine.min(1).max(100).optional(),
   timezone: timezoneSchema.optional(),
 }));
 export const loginBody = z.lazy(() => z.object({ email: emailSchema, password: rawSingleLine.min(1, { message: "is required" }).max(1024) }));

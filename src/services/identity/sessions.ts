@@ -3,15 +3,21 @@
  * only its SHA-256; 7 days of life, extended when a session is used in its second half;
  * an expired session is deleted when it is presented.
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { sessions, users } from "../../db/schema";
+import { memberships, type Role, sessions, users } from "../../db/schema";
 import { generateToken, hashToken } from "../../lib/tokens";
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+
+/** The business a request works in and the person's role there (docs/architecture.md §7c). */
+export interface Membership {
+  businessId: string;
+  role: Role;
+}
 
 export interface SessionHints {
   userAgent?: string | null;
@@ -38,12 +44,23 @@ export async function createSession(db: Database, userId: string, hints: Session
 /** The session and its user for a cookie token, or null; expires and extends as a side effect. */
 export async function validateSessionToken(db: Database, token: string, now = new Date()) {
   const id = hashToken(token);
-  const [row] = await db
-    .select({ session: sessions, user: users })
+  // The session's chosen business while the person is still a member of it, else their first:
+  // one round trip, whatever the person belongs to.
+  const current = db
+    .select({ businessId: memberships.businessId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, sessions.userId))
+    .orderBy(sql`${memberships.businessId} is not distinct from ${sessions.businessId} desc`, asc(memberships.createdAt), asc(memberships.businessId))
+    .limit(1)
+    .as("current_membership");
+  const [found] = await db
+    .select({ session: sessions, user: users, businessId: current.businessId, role: current.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoinLateral(current, sql`true`)
     .where(eq(sessions.id, id))
     .limit(1);
+  const row = found && { session: found.session, user: found.user, membership: found.businessId && found.role ? ({ businessId: found.businessId, role: found.role } as Membership) : null };
   if (!row) return null;
   if (row.session.expiresAt.getTime() <= now.getTime()) {
     await db.delete(sessions).where(eq(sessions.id, id));

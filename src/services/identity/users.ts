@@ -4,28 +4,39 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { passwordResetTokens, users } from "../../db/schema";
+import { businesses, memberships, passwordResetTokens, users } from "../../db/schema";
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from "./passwords";
 import type { User } from "./sessions";
 
-/** Inserts the user, or returns null when the email is taken. */
+/**
+ * Inserts the user with a business of their own that they own, in one transaction, or returns
+ * null when the email is taken (and then creates nothing).
+ */
 export async function insertUser(
   db: Database,
-  input: { email: string; password: string; name?: string | null; timezone?: string; lowCreditThreshold: number },
+  input: { email: string; password: string; name?: string | null; businessName?: string | null; timezone?: string; lowCreditThreshold: number },
 ) {
   const passwordHash = await hashPassword(input.password);
-  const [user] = await db
-    .insert(users)
-    .values({
-      email: input.email,
-      passwordHash,
-      name: input.name ?? null,
-      timezone: input.timezone ?? "UTC",
-      lowCreditThreshold: input.lowCreditThreshold,
-    })
-    .onConflictDoNothing({ target: users.email })
-    .returning();
-  return user ?? null;
+  const userId = crypto.randomUUID();
+  const businessId = userId;
+  const timezone = input.timezone ?? "UTC";
+  const businessName = input.businessName?.trim() || input.name?.trim() || input.email.split("@")[0] || input.email;
+  const [inserted] = await db.batch([
+    db
+      .insert(users)
+      .values({ id: userId, email: input.email, passwordHash, name: input.name ?? null, timezone, lowCreditThreshold: input.lowCreditThreshold })
+      .onConflictDoNothing({ target: users.email })
+      .returning(),
+    db.execute(sql`
+      insert into ${businesses} (id, name, timezone, low_credit_threshold)
+      select ${businessId}::uuid, ${businessName}, ${timezone}, ${input.lowCreditThreshold}
+      where exists (select 1 from ${users} where id = ${userId}::uuid)`),
+    db.execute(sql`
+      insert into ${memberships} (business_id, user_id, role)
+      select ${businessId}::uuid, ${userId}::uuid, 'owner'
+      where exists (select 1 from ${users} where id = ${userId}::uuid)`),
+  ]);
+  return inserted[0] ?? null;
 }
 
 /**
