@@ -92,7 +92,7 @@ export function defineJourneys(env) {
 
       // Every other screen, with this owner's real data (the call, the purchase and its debit).
       for (const [link, heading, name] of [
-        ["Agents", "Agents", "agents"],
+        ["Receptionists", "Receptionists", "agents"],
         ["Phone numbers", "Phone numbers", "numbers"],
         ["Calls", "Calls", "calls"],
         ["Credits", "Credits", "credits"],
@@ -103,7 +103,7 @@ export function defineJourneys(env) {
         await page.getByRole("heading", { name: heading, exact: true }).waitFor();
         await s.screen(name);
       }
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents" }).click();
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Receptionists" }).click();
       await page.getByRole("link", { name: "Bright Smile Dental" }).click();
       await page.getByRole("heading", { name: "Bright Smile Dental" }).waitFor();
       await s.screen("agent-editor");
@@ -235,7 +235,7 @@ export function defineJourneys(env) {
       await page.getByLabel("Name", { exact: true }).fill("");
       await page.getByLabel("Transfer to a person at").fill("555-0100");
       await page.getByRole("button", { name: "Save changes" }).click();
-      await page.getByText("Give the agent a name.").waitFor();
+      await page.getByText("Give the receptionist a name.").waitFor();
       await page.getByText("Use the international format").waitFor();
       await s.screen("editor-inline-errors");
 
@@ -293,7 +293,7 @@ export function defineJourneys(env) {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Phone numbers" }).click();
       await page.getByText("No numbers yet").waitFor();
       await page.getByRole("button", { name: "Buy number" }).click();
-      const assign = page.getByLabel(/^Agent answering/);
+      const assign = page.getByLabel(/^Receptionist answering/);
       await assign.waitFor({ timeout: 30_000 });
       await assign.selectOption({ label: "Front desk" });
       await page.getByText("Saved.", { exact: true }).waitFor();
@@ -326,7 +326,7 @@ export function defineJourneys(env) {
       await page.getByRole("link", { name: "Go to the overview" }).click();
       await page.getByRole("heading", { name: "Overview" }).waitFor();
       await s.screen("overview");
-      for (const [link, name] of [["Agents", "agents"], ["Phone numbers", "numbers"], ["Calls", "calls"], ["Credits", "credits"], ["Settings", "settings"]]) {
+      for (const [link, name] of [["Receptionists", "agents"], ["Phone numbers", "numbers"], ["Calls", "calls"], ["Credits", "credits"], ["Settings", "settings"]]) {
         await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
         await page.getByRole("heading", { name: link, exact: true }).waitFor();
         await s.screen(name);

@@ -81,7 +81,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found = { ...checkFaq(form.faq), ...checkHours(form.booking.businessHours) };
-    if (!form.name.trim()) found.name = "Give the agent a name.";
+    if (!form.name.trim()) found.name = "Give the receptionist a name.";
     if (!form.greeting.trim()) found.greeting = "Write what the receptionist says when it answers.";
     if (form.transferNumber.trim() && !E164.test(form.transferNumber.trim())) found.transferNumber = "Use the international format, like +14155550123.";
     for (const [key, label, min, max] of NUMBER_FIELDS) {
@@ -199,7 +199,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
           Save changes
         </Button>
         <span className="text-sm text-slate-600" role="status">
-          {save.isPending ? "Saving to Vapi…" : dirty ? "Unsaved changes" : save.isSuccess ? "All changes saved" : "No changes"}
+          {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : save.isSuccess ? "All changes saved" : "No changes"}
         </span>
         {dirty && !save.isPending && (
           <Button variant="ghost" onClick={() => setForm(initial)}>

@@ -9,7 +9,7 @@ import { Button, focusRing } from "./ui";
 
 const NAV = [
   { to: "/", label: "Overview" },
-  { to: "/agents", label: "Agents" },
+  { to: "/agents", label: "Receptionists" },
   { to: "/numbers", label: "Phone numbers" },
   { to: "/calls", label: "Calls" },
   { to: "/billing", label: "Credits" },

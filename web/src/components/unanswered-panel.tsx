@@ -76,7 +76,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
     const found: Record<string, string> = {};
     if (!text.trim()) found.question = "Write the question.";
     if (!answer.trim()) found.answer = "Write the answer your receptionist should give.";
-    if (!chosen) found.agent = "Create an agent first.";
+    if (!chosen) found.agent = "Create a receptionist first.";
     setProblems(found);
     if (Object.keys(found).length === 0 && !add.isPending) add.mutate();
   };
@@ -90,7 +90,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
           <form onSubmit={submit} noValidate className="mt-4 space-y-4">
             <Field label="Question" value={text} maxLength={300} onChange={(e) => setText(e.target.value)} error={problems.question} />
             <TextArea label="Answer" rows={3} maxLength={1000} value={answer} onChange={(e) => setAnswer(e.target.value)} error={problems.answer} />
-            <Select label="Agent" value={chosen} onChange={(e) => setAgentId(e.target.value)} error={problems.agent}>
+            <Select label="Receptionist" value={chosen} onChange={(e) => setAgentId(e.target.value)} error={problems.agent}>
               <AgentOptions />
             </Select>
             {add.error && <Alert>{add.error.message}</Alert>}

@@ -6,7 +6,7 @@ import { CallStatusBadge } from "../components/call-status";
 import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { Card, Field, focusRing, PageHeader, Select } from "../components/ui";
-import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
+import { formatDateTime, formatDuration, formatPhone, plural, useTimezone } from "../lib/format";
 import type { CallStatusFilter } from "../lib/queries";
 import { agentsQuery, callsQuery } from "../lib/queries";
 
@@ -36,8 +36,8 @@ function Calls() {
       <PageHeader title="Calls" description="Every call your receptionists took." />
       <Card>
         <form className="mb-4 grid gap-3 sm:grid-cols-4" onSubmit={(event) => event.preventDefault()} aria-label="Filter calls">
-          <Select label="Agent" value={search.agentId ?? ""} onChange={(event) => filter({ agentId: event.target.value || undefined })}>
-            <option value="">All agents</option>
+          <Select label="Receptionist" value={search.agentId ?? ""} onChange={(event) => filter({ agentId: event.target.value || undefined })}>
+            <option value="">All receptionists</option>
             <AgentOptions />
           </Select>
           <Select label="Status" value={search.status ?? ""} onChange={(event) => filter({ status: event.target.value || undefined })}>
@@ -69,7 +69,7 @@ function Calls() {
                       </span>
                       <span className="text-sm text-slate-600 tabular-nums">
                         {formatDuration(call.durationSeconds)}
-                        {call.creditsCharged ? ` · ${call.creditsCharged} credits` : ""}
+                        {call.creditsCharged ? ` · ${plural(call.creditsCharged, "credit")}` : ""}
                       </span>
                       <CallStatusBadge status={call.status} />
                     </Link>

@@ -69,7 +69,7 @@ function BuyNumber() {
       <form onSubmit={submit(agentId || null)} noValidate className="grid items-start gap-4 sm:grid-cols-3">
         {areaCodeField()}
         <Select label="Answered by" value={agentId} onChange={(event) => setAgentId(event.target.value)} error={server.fields.agentId}>
-          <option value="">No agent yet</option>
+          <option value="">No receptionist yet</option>
           <AgentOptions />
         </Select>
         <div className="sm:pt-6">
@@ -118,7 +118,7 @@ function NumberRow({ number }: { number: PhoneNumber }) {
         </p>
       </div>
       <Select
-        label={`Agent answering ${label}`}
+        label={`Receptionist answering ${label}`}
         value={number.agentId ?? ""}
         disabled={assign.isPending}
         onChange={(event) => assign.mutate(event.target.value || null)}

@@ -7,7 +7,7 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
@@ -54,7 +54,14 @@ function Profile({ user }: { user: User }) {
     <Card title="Your details">
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" autoComplete="name" {...form.field("name")} error={form.problem("name", server)} />
-        <Field label="Email" value={user.email} readOnly disabled hint="Your sign-in address." />
+        {/* Not a field: the address cannot be changed here, so it does not look as if it could. */}
+        <div className="space-y-1">
+          <p className="block text-sm font-medium text-slate-700">Email</p>
+          <p className="py-2 font-medium break-all text-slate-900" data-testid="settings-email">
+            {user.email}
+          </p>
+          <p className="text-xs text-slate-500">Your sign-in address. It can't be changed here.</p>
+        </div>
         <Field
           label="Your phone"
           type="tel"
@@ -94,7 +101,8 @@ function PasswordForm() {
     const { currentPassword, newPassword } = form.values;
     const found: Record<string, string> = {};
     if (!currentPassword) found.currentPassword = "Enter your current password.";
-    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    const weak = newPasswordProblem(newPassword);
+    if (weak) found.newPassword = weak;
     if (form.check(found) && !change.isPending) change.mutate(form.values);
   };
   return (

@@ -5,7 +5,7 @@ import { AuthForm, EmailField, NewPasswordField } from "../components/auth-form"
 import { AuthHeading } from "../components/auth-layout";
 import { Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { browserTimezone } from "../lib/format";
 import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
@@ -33,7 +33,8 @@ function Signup() {
     const { name, email, password } = form.values;
     const found: Record<string, string> = {};
     if (!EMAIL.test(email.trim())) found.email = "Enter a valid email address, like you@business.com.";
-    if (password.length < NEW_PASSWORD.min) found.password = NEW_PASSWORD.tooShort;
+    const weak = newPasswordProblem(password);
+    if (weak) found.password = weak;
     if (name.length > 100) found.name = "Use at most 100 characters.";
     if (form.check(found) && !signup.isPending) signup.mutate(form.values);
   };
