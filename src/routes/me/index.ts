@@ -4,12 +4,14 @@ import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireUser } from "../../middleware/auth";
 import { showMe, updateMe } from "../../services/accounts/me";
+import { setupSteps } from "../../services/accounts/setup";
 import { patchBody } from "./schemas";
 
 export const meRoutes = new Hono<HonoEnv>()
   .use("/me", requireUser())
   .get("/me", async (c) => {
-    return c.json({ user: await showMe(c.var.services, c.get("user").id) });
+    const [user, setup] = await Promise.all([showMe(c.var.services, c.get("user").id), setupSteps(c.get("db"), c.get("user").id)]);
+    return c.json({ user, setup });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     // The whole body is valid by now (validate above): Vapi is only touched for a change we can store.

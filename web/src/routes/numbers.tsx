@@ -12,7 +12,7 @@ import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys, phoneNumbersPageQuery } from "../lib/queries";
+import { agentsQuery, keys, phoneNumbersPageQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 
@@ -92,6 +92,7 @@ function NumberRow({ number }: { number: PhoneNumber }) {
   const toast = useToast();
   const timeZone = useTimezone();
   const [confirm, setConfirm] = useState(false);
+  const agents = useQuery(agentsQuery);
   const assign = useSingleFlightMutation({
     mutationFn: (agentId: string | null) => unwrap(client["phone-numbers"][":id"].$patch({ param: { id: number.id }, json: { agentId } })),
     onSuccess: async () => {
@@ -117,15 +118,22 @@ function NumberRow({ number }: { number: PhoneNumber }) {
           bought {formatDateTime(number.createdAt, timeZone)}
         </p>
       </div>
+      {/* Drawn only once the receptionists are in: before that the select would read "Nobody" for an assigned number. */}
       <Select
         label={`Receptionist answering ${label}`}
-        value={number.agentId ?? ""}
-        disabled={assign.isPending}
+        value={agents.data ? (number.agentId ?? "") : "loading"}
+        disabled={assign.isPending || !agents.data}
         onChange={(event) => assign.mutate(event.target.value || null)}
-        error={assign.error?.message}
+        error={assign.error?.message ?? (agents.isError ? "The receptionists could not be loaded. Reload the page." : undefined)}
       >
-        <option value="">Nobody (callers hear it is not in service)</option>
-        <AgentOptions />
+        {agents.data ? (
+          <>
+            <option value="">Nobody (callers hear it is not in service)</option>
+            <AgentOptions />
+          </>
+        ) : (
+          <option value="loading">Loading receptionists…</option>
+        )}
       </Select>
       <Button variant="secondary" onClick={() => setConfirm(true)} aria-label={`Release ${label}`}>
         Release
