@@ -260,6 +260,10 @@ export const phoneNumbers = pgTable(
     e164: text("e164"),
     status: text("status").notNull().default("activating"),
     areaCode: text("area_code"),
+    /** "Test my forwarding": the next call from this number before `forwardingTestUntil` verifies the owner's forwarding. */
+    forwardingTestFrom: text("forwarding_test_from"),
+    forwardingTestUntil: timestamp("forwarding_test_until", { withTimezone: true }),
+    forwardingVerifiedAt: timestamp("forwarding_verified_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -268,6 +272,7 @@ export const phoneNumbers = pgTable(
     uniqueIndex("phone_numbers_e164_key").on(t.e164),
     index("phone_numbers_user_id_idx").on(t.userId),
     index("phone_numbers_agent_id_idx").on(t.agentId),
+    check("phone_numbers_forwarding_test_from_e164", sql`${t.forwardingTestFrom} is null or ${t.forwardingTestFrom} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
   ],
 );
 
@@ -304,10 +309,17 @@ export const calls = pgTable(
     creditsCharged: integer("credits_charged").notNull().default(0),
     /** Set by the queue consumer once the Sheets row exists: a retry never appends twice. */
     sheetLoggedAt: timestamp("sheet_logged_at", { withTimezone: true }),
+    /** The owner's word on the follow-up (open / done); null: as the structured data's followUpNeeded says (services/calls/follow-ups.ts). */
+    followUp: text("follow_up", { enum: ["open", "done"] }),
+    followUpNote: text("follow_up_note"),
+    followUpAt: timestamp("follow_up_at", { withTimezone: true }),
+    followUpBy: uuid("follow_up_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    check("calls_follow_up_valid", sql`${t.followUp} in ('open', 'done')`),
+    check("calls_follow_up_note_length", sql`length(${t.followUpNote}) <= 2000`),
     uniqueIndex("calls_vapi_call_id_key").on(t.vapiCallId),
     index("calls_user_id_started_at_idx").on(t.userId, t.startedAt),
     index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
@@ -318,6 +330,20 @@ export const calls = pgTable(
       .on(t.updatedAt)
       .where(sql`${t.reportReceivedAt} is null and ${t.status} <> 'refused'`),
   ],
+);
+
+/** Unanswered questions the owner dismissed, by the normalised text insights group on (services/calls/insights.ts). */
+export const dismissedQuestions = pgTable(
+  "dismissed_questions",
+  {
+    businessId: uuid("business_id")
+      .notNull()
+      .references(() => businesses.id, { onDelete: "cascade" }),
+    question: text("question").notNull(),
+    dismissedBy: uuid("dismissed_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "dismissed_questions_pkey", columns: [t.businessId, t.question] }), check("dismissed_questions_question_length", sql`length(${t.question}) between 1 and 500`)],
 );
 
 export const creditTransactions = pgTable(
