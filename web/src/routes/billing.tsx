@@ -16,7 +16,7 @@ import { client, unwrap } from "../lib/api";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { creditsQuery, keys, meQuery } from "../lib/queries";
+import { creditsQuery, keys, meQuery, rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 
@@ -154,7 +154,7 @@ function Threshold() {
   const save = useSingleFlightMutation({
     mutationFn: (lowCreditThreshold: number) => unwrap(client.me.$patch({ json: { lowCreditThreshold } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       await queryClient.invalidateQueries({ queryKey: keys.credits });
       setValue(null);
       toast("Saved.");

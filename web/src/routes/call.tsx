@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useParams } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { CallStatusBadge, isLive } from "../components/call-status";
+import { FollowUpPanel } from "../components/follow-up-panel";
 import { QueryState } from "../components/query-state";
 import { Transcript } from "../components/transcript";
 import { Alert, Card, focusRing, PageHeader } from "../components/ui";
@@ -54,6 +55,7 @@ function CallView({ call }: { call: CallDetail }) {
         <Fact label="Ended because">{call.endedReason?.replace(/[-_]/g, " ") ?? "—"}</Fact>
       </dl>
       {call.refusedReason && <Alert tone="warning">{refusalWords(call.refusedReason, forwarded?.detail)}</Alert>}
+      <FollowUpPanel call={call} />
       {booked.length > 0 && (
         <Card title="Booked">
           <ul className="space-y-1 text-sm">

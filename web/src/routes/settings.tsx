@@ -11,7 +11,7 @@ import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys, meQuery } from "../lib/queries";
+import { meQuery, rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
 
@@ -37,7 +37,7 @@ function Profile({ user }: { user: User }) {
   const save = useSingleFlightMutation({
     mutationFn: ({ name, phone, timezone }: typeof form.values) => unwrap(client.me.$patch({ json: { name: name.trim() || null, phone: phone.trim() || null, timezone } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       toast("Settings saved.");
     },
   });

@@ -9,7 +9,7 @@ import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { browserTimezone } from "../lib/format";
 import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys } from "../lib/queries";
+import { rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/auth/signup")({ component: Signup });
 
@@ -22,7 +22,7 @@ function Signup() {
     mutationFn: ({ name, email, password }: typeof form.values) =>
       unwrap(client.auth.signup.$post({ json: { name: name.trim() || undefined, email: email.trim(), password, timezone } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       await navigate({ to: "/onboarding", search: { step: undefined } });
     },
   });
