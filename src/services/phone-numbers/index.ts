@@ -20,6 +20,7 @@ import { vapiName, webhookServer } from "../assistant";
 import { isOwnNumber, judgeDestination } from "../destinations";
 import { webhookCredentialId } from "../vapi/webhook-credential-id";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
+import { forwardingJson } from "./forwarding";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
 const REFRESH_LIMIT = 10;
@@ -42,6 +43,8 @@ export function phoneNumberJson(row: PhoneNumber) {
     vapiPhoneNumberId: row.vapiPhoneNumberId,
     status: row.status,
     areaCode: row.areaCode,
+    /** The owner's own line forwarded here, proven by a test call (services/phone-numbers/forwarding.ts). */
+    forwarding: forwardingJson(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

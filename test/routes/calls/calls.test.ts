@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { businesses, calls, memberships, type Role } from "../../../src/db/schema";
+import { calls } from "../../../src/db/schema";
 import { readCallStructuredData } from "../../../src/integrations/vapi/structured-data";
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
+import { member } from "../../support/membership";
 import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
 type CallItem = { id: string; vapiCallId: string; status: string; agentId: string | null; creditsCharged: number };
@@ -16,12 +17,6 @@ async function seedCall(userId: string, values: Partial<typeof calls.$inferInser
     .returning();
   if (!row) throw new Error("no call");
   return row;
-}
-
-/** The user's own business (its id the user's, as sign-up makes it) with them as `role`; a no-op where it exists. */
-async function member(userId: string, role: Role = "owner", businessId = userId) {
-  await db.insert(businesses).values({ id: businessId, name: "Bella Hair Studio" }).onConflictDoNothing();
-  await db.insert(memberships).values({ businessId, userId, role }).onConflictDoUpdate({ target: [memberships.businessId, memberships.userId], set: { role } });
 }
 
 const patch = (id: string, cookie: string, json: unknown) => call(`/api/calls/${id}`, { method: "PATCH", cookie, json });
