@@ -5,6 +5,7 @@ import { useState } from "react";
 import { AgentOptions } from "../components/agent-options";
 import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { ForwardingGuide } from "../components/forwarding-guide";
 import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
@@ -32,6 +33,7 @@ function Numbers() {
       <PageHeader title="Phone numbers" description="The numbers your callers dial, and which receptionist answers each." />
       <div className="space-y-6">
         <BuyNumber />
+        <ForwardingGuide />
         <Card title="Your numbers">
           <QueryState
             query={numbers}
