@@ -141,11 +141,11 @@ export function defineOwnerDay(env) {
 
     // The list: the caller's name and number, a follow-up badge; the call page always shows the number, with tap-to-call.
     await page.goto("/calls");
-    await page.getByText("Call back").first().waitFor({ timeout: 20_000 });
+    await page.getByText("Call back", { exact: true }).first().waitFor({ timeout: 20_000 });
     await s.screen("calls-badges");
     // Defect 9: an impossible range says so.
-    await page.getByLabel("From").fill("2030-02-02");
-    await page.getByLabel("To").fill("2030-02-01");
+    await page.getByLabel("From", { exact: true }).fill("2030-02-02");
+    await page.getByLabel("To", { exact: true }).fill("2030-02-01");
     await page.getByText("The From date is after the To date").waitFor();
     await page.goto("/calls?followUp=open");
     await page.getByRole("link", { name: /555-0147/ }).first().click();
@@ -153,14 +153,14 @@ export function defineOwnerDay(env) {
     await tel.waitFor();
     assert.equal(await tel.getAttribute("href"), "tel:+15125550147");
     await s.screen("call-follow-up");
-    await page.getByLabel("Note").fill("Called back, booked her for Friday.");
+    await page.getByRole("textbox", { name: "Note" }).fill("Called back, booked her for Friday.");
     await page.getByRole("button", { name: "Mark as handled" }).click();
     await page.getByRole("button", { name: "Reopen" }).waitFor();
     await page.goto("/calls?followUp=open");
     await page.getByText("No calls match these filters.").waitFor();
     await page.goto("/calls?followUp=done");
-    await page.getByText("Handled").first().waitFor();
-    await page.getByLabel("Search").fill("keratin-nobody-said-this");
+    await page.getByText("Handled", { exact: true }).first().waitFor();
+    await page.getByRole("searchbox", { name: "Search" }).fill("keratin-nobody-said-this");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByText("No calls match these filters.").waitFor();
 
@@ -177,12 +177,12 @@ export function defineOwnerDay(env) {
 
     // Defect 5: unsaved edits are not lost without a word.
     await page.goto(`/agents/${line.agentId}`);
-    await page.getByLabel("Name").fill("Bright Smile Front Desk");
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Bright Smile Front Desk");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calls" }).click();
     await page.getByRole("dialog", { name: "Leave without saving?" }).waitFor();
     await s.screen("editor-unsaved-guard");
     await page.getByRole("button", { name: "Stay and keep editing" }).click();
-    assert.equal(await page.getByLabel("Name").inputValue(), "Bright Smile Front Desk");
+    assert.equal(await page.getByRole("textbox", { name: "Name", exact: true }).inputValue(), "Bright Smile Front Desk");
     // Closing or reloading the tab gets the browser's own "leave site?" prompt.
     const unload = new Promise((resolve) => {
       page.once("dialog", async (dialog) => {
