@@ -159,7 +159,7 @@ export function defineOwnerDay(env) {
     await page.goto("/calls?followUp=open");
     await page.getByText("No calls match these filters.").waitFor();
     await page.goto("/calls?followUp=done");
-    await page.getByText("Handled", { exact: true }).first().waitFor();
+    await page.getByRole("list").getByText("Handled", { exact: true }).first().waitFor();
     await page.getByRole("searchbox", { name: "Search" }).fill("keratin-nobody-said-this");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByText("No calls match these filters.").waitFor();
