@@ -27,3 +27,8 @@ ALTER TABLE "phone_numbers" ADD COLUMN IF NOT EXISTS "forwarding_test_from" text
 ALTER TABLE "phone_numbers" ADD COLUMN IF NOT EXISTS "forwarding_test_until" timestamp with time zone;
 --> statement-breakpoint
 ALTER TABLE "phone_numbers" ADD COLUMN IF NOT EXISTS "forwarding_verified_at" timestamp with time zone;
+--> statement-breakpoint
+-- The calls list's "to call back" and "booked" filters read the business's matching calls newest first (ADR 0710).
+CREATE INDEX IF NOT EXISTS "calls_follow_up_open_idx" ON "calls" ("business_id", "created_at" DESC) WHERE coalesce("follow_up", case when "structured_data" -> 'followUpNeeded' = 'true'::jsonb then 'open' end) = 'open';
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "calls_booked_idx" ON "calls" ("business_id", "created_at" DESC) WHERE ("events" @> '[{"kind": "booked"}]'::jsonb or "structured_data" -> 'appointmentBooked' = 'true'::jsonb);

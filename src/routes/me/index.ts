@@ -10,10 +10,12 @@ import { patchBody } from "./schemas";
 export const meRoutes = new Hono<HonoEnv>()
   .use("/me", requireUser())
   .get("/me", async (c) => {
-    const [user, setup] = await Promise.all([showMe(c.var.services, c.get("user").id), setupSteps(c.get("db"), c.get("user").id)]);
+    const membership = c.get("membership");
+    // The setup checklist is the current business's; a person in no business has none yet.
+    const [user, setup] = await Promise.all([showMe(c.var.services, c.get("user"), membership), membership ? setupSteps(c.get("db"), membership.businessId) : { steps: [] }]);
     return c.json({ user, setup });
   })
   .patch("/me", validate("json", patchBody), async (c) => {
     // The whole body is valid by now (validate above): Vapi is only touched for a change we can store.
-    return c.json({ user: await updateMe(c.var.services, c.get("user"), c.req.valid("json")) });
+    return c.json({ user: await updateMe(c.var.services, c.get("user"), c.get("membership"), c.req.valid("json")) });
   });

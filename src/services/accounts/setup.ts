@@ -6,6 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { agents, businesses, calls, googleConnections, phoneNumbers } from "../../db/schema";
 import { hasPaid } from "../billing/paid";
 
 export const SETUP_STEPS = ["receptionist", "google", "credits", "number", "test_call"] as const;
@@ -22,11 +23,11 @@ interface Probe extends Record<string, unknown> {
 export async function setupSteps(db: Database, tenantId: string): Promise<{ steps: { key: SetupStepKey; done: boolean }[] }> {
   const tenant = sql`${tenantId}::uuid`;
   const { rows } = await db.execute<Probe>(sql`
-    select exists (select 1 from agents where user_id = ${tenant}) as receptionist,
-           exists (select 1 from google_connections where user_id = ${tenant} and status = 'ok') as google,
-           (${hasPaid(tenant)} or exists (select 1 from users where id = ${tenant} and credit_balance > 0)) as credits,
-           exists (select 1 from phone_numbers where user_id = ${tenant} and agent_id is not null) as number,
-           exists (select 1 from calls where user_id = ${tenant} and status = 'ended') as test_call`);
+    select exists (select 1 from ${agents} where ${agents.businessId} = ${tenant}) as receptionist,
+           exists (select 1 from ${googleConnections} where ${googleConnections.businessId} = ${tenant} and ${googleConnections.status} = 'ok') as google,
+           (${hasPaid(tenant)} or exists (select 1 from ${businesses} where ${businesses.id} = ${tenant} and ${businesses.creditBalance} > 0)) as credits,
+           exists (select 1 from ${phoneNumbers} where ${phoneNumbers.businessId} = ${tenant} and ${phoneNumbers.agentId} is not null) as number,
+           exists (select 1 from ${calls} where ${calls.businessId} = ${tenant} and ${calls.status} = 'ended') as test_call`);
   const probe = rows[0];
   return { steps: SETUP_STEPS.map((key) => ({ key, done: Boolean(probe?.[key]) })) };
 }

@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { phoneNumbers, users } from "../../db/schema";
+import { businesses, phoneNumbers } from "../../db/schema";
 import type { Agent } from "./view";
 
 export const AGENT_STATES = ["answering", "paused", "out_of_credit", "no_number", "number_activating"] as const;
@@ -33,7 +33,7 @@ export function agentState(agent: Pick<Agent, "id" | "status">, facts: StateFact
 export async function agentStateReader(db: Database, creditsPerMinute: number, tenantId: string): Promise<(agent: Pick<Agent, "id" | "status">) => AgentState> {
   const [numbers, [tenant]] = await Promise.all([
     numbersByAgent(db, tenantId),
-    db.select({ balance: users.creditBalance }).from(users).where(eq(users.id, tenantId)).limit(1),
+    db.select({ balance: businesses.creditBalance }).from(businesses).where(eq(businesses.id, tenantId)).limit(1),
   ]);
   const facts: StateFacts = { numbers, balance: tenant?.balance ?? 0, creditsPerMinute };
   return (agent) => agentState(agent, facts);
@@ -41,7 +41,7 @@ export async function agentStateReader(db: Database, creditsPerMinute: number, t
 
 /** One query: which agents of the tenant have a number, and whether it is live. */
 export async function numbersByAgent(db: Database, tenantId: string): Promise<StateFacts["numbers"]> {
-  const rows = await db.select({ agentId: phoneNumbers.agentId, e164: phoneNumbers.e164, status: phoneNumbers.status }).from(phoneNumbers).where(eq(phoneNumbers.userId, tenantId));
+  const rows = await db.select({ agentId: phoneNumbers.agentId, e164: phoneNumbers.e164, status: phoneNumbers.status }).from(phoneNumbers).where(eq(phoneNumbers.businessId, tenantId));
   const byAgent: StateFacts["numbers"] = new Map();
   for (const row of rows) {
     if (!row.agentId) continue;

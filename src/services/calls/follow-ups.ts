@@ -40,7 +40,7 @@ export async function setFollowUp(db: Database, tenantId: string, callId: string
   const [row] = await db
     .update(calls)
     .set({ followUp: change.followUp, ...note, followUpAt: sql`now()`, followUpBy: byUserId, updatedAt: sql`now()` })
-    .where(and(eq(calls.userId, tenantId), eq(calls.id, callId)))
+    .where(and(eq(calls.businessId, tenantId), eq(calls.id, callId)))
     .returning();
   return foundOr404(row, "call");
 }

@@ -13,7 +13,7 @@ const MAX_GROUPS = 100;
 const UNANSWERED = STRUCTURED_DATA_KEYS.unansweredQuestions;
 const MAX_CALL_IDS = 20;
 
-export async function unansweredQuestions(db: Database, userId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
+export async function unansweredQuestions(db: Database, businessId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
   const result = await db.execute<{ text: string; count: number; last_asked_at: string; call_ids: string[] }>(sql`
     with asked as (
       select c.id as call_id, coalesce(c.started_at, c.created_at) as asked_at, trim(q.value) as text,
@@ -27,7 +27,7 @@ export async function unansweredQuestions(db: Database, userId: string, filters:
         ) as e
         where jsonb_typeof(e) = 'string'
       ) as q
-      where c.user_id = ${userId}::uuid
+      where c.business_id = ${businessId}::uuid
         ${filters.agentId ? sql`and c.agent_id = ${filters.agentId}::uuid` : sql``}
         ${filters.from ? sql`and coalesce(c.started_at, c.created_at) >= ${filters.from.toISOString()}::timestamptz` : sql``}
         ${filters.to ? sql`and coalesce(c.started_at, c.created_at) < ${filters.to.toISOString()}::timestamptz` : sql``}
@@ -36,7 +36,7 @@ export async function unansweredQuestions(db: Database, userId: string, filters:
            to_char(max(asked_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_asked_at,
            (array_agg(distinct call_id::text))[1:${MAX_CALL_IDS}] as call_ids
     from asked where norm <> ''
-      and not exists (select 1 from dismissed_questions d where d.business_id = ${userId}::uuid and d.question = asked.norm)
+      and not exists (select 1 from dismissed_questions d where d.business_id = ${businessId}::uuid and d.question = asked.norm)
     group by norm
     order by count(distinct call_id) desc, max(asked_at) desc
     limit ${MAX_GROUPS}`);

@@ -21,8 +21,8 @@ export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, messag
   // The same statement verifies a forwarding test this call answers (services/phone-numbers/forwarding.ts): no round trip of its own.
   const result = await deps.db.execute(sql`
     with up as (
-    insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
-    select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},
+    insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
+    select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},
            ${startedAt}::timestamptz, ${endedAt}::timestamptz, ${endedReason}
     from (${ownerOf(message)}) as owner
     on conflict (vapi_call_id) do update set
@@ -49,8 +49,8 @@ export async function recordTranscript(deps: Pick<CallDeps, "db" | "logger">, me
   const at = message.timestamp && message.timestamp > 1e11 ? Math.floor(message.timestamp) : now.getTime();
   const utterance = JSON.stringify([{ at, role: message.role, text: message.transcript.trim() }]);
   const result = await deps.db.execute(sql`
-    insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, live_transcript)
-    select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'in-progress', ${utterance}::jsonb
+    insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, live_transcript)
+    select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'in-progress', ${utterance}::jsonb
     from (${ownerOf(message)}) as owner
     on conflict (vapi_call_id) do update set
       live_transcript = (

@@ -21,6 +21,6 @@ export function matchingCalls(tenantId: string, q: string): SQL {
   const digits = q.replace(/\D/g, "");
   const byNumber = digits.length >= 3 ? sql` or ${calls.customerNumber} like ${`%${digits}%`}` : sql``;
   const w = alias(calls, "w");
-  return sql`(${calls.id} in (select ${w.id} from ${calls} ${w} where ${w.userId} = ${tenantId}::uuid order by ${w.createdAt} desc limit ${SEARCH_WINDOW})
+  return sql`(${calls.id} in (select ${w.id} from ${calls} ${w} where ${w.businessId} = ${tenantId}::uuid order by ${w.createdAt} desc limit ${SEARCH_WINDOW})
     and (${calls.structuredData} ->> ${STRUCTURED_DATA_KEYS.callerName} ilike ${words} or ${calls.summary} ilike ${words}${byNumber}))`;
 }

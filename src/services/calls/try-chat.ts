@@ -52,7 +52,7 @@ export interface TriedToolCall {
 export async function tryReceptionist(deps: TryDeps, businessId: string, input: TryInput): Promise<{ reply: string; toolCalls: TriedToolCall[] }> {
   await enforce(deps.db, { key: `try:business:${businessId}`, limit: deps.config.TRY_MESSAGES_PER_DAY, windowSeconds: 86_400 });
   const agent = await getAgent(deps.db, businessId, input.agentId);
-  const [connection] = await deps.db.select({ status: googleConnections.status }).from(googleConnections).where(eq(googleConnections.userId, businessId)).limit(1);
+  const [connection] = await deps.db.select({ status: googleConnections.status }).from(googleConnections).where(eq(googleConnections.businessId, businessId)).limit(1);
   const calendar: CalendarState = !connection ? "not_connected" : connection.status === "ok" ? "ok" : "needs_reconnect";
   const now = deps.now?.() ?? new Date();
   const system = renderNow(buildSystemPrompt(agent), agent.timezone, now);

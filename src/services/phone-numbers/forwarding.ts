@@ -17,7 +17,7 @@ export async function startForwardingTest(db: Database, tenantId: string, number
   const [row] = await db
     .update(phoneNumbers)
     .set({ forwardingTestFrom: from, forwardingTestUntil: sql`now() + make_interval(mins => ${FORWARDING_TEST_MINUTES})`, updatedAt: sql`now()` })
-    .where(and(eq(phoneNumbers.userId, tenantId), eq(phoneNumbers.id, numberId)))
+    .where(and(eq(phoneNumbers.businessId, tenantId), eq(phoneNumbers.id, numberId)))
     .returning({ id: phoneNumbers.id, until: phoneNumbers.forwardingTestUntil });
   const found = foundOr404(row, "phone number");
   return { numberId: found.id, watchingUntil: found.until?.toISOString() ?? null };

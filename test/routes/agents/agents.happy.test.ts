@@ -36,7 +36,7 @@ describe("POST /api/agents", () => {
     expect(payload.server).toMatchObject({ url: "http://127.0.0.1:8787/api/webhooks/vapi", backoffPlan: { type: "exponential" } });
     expect(payload.analysisPlan?.summaryPlan).toEqual({ enabled: true });
     expect(payload.analysisPlan?.structuredDataPlan?.schema?.properties).toHaveProperty("appointmentBooked");
-    expect(payload.metadata).toEqual({ agentId: agent.id, userId: user.id, environmentId: "local" });
+    expect(payload.metadata).toEqual({ agentId: agent.id, businessId: user.id, environmentId: "local" });
     expect(payload.voice).toEqual({ provider: "vapi", voiceId: "Elliot" });
 
     expect(await assistantAtVapi(agent.vapiAssistantId)).toMatchObject({ name: "[local] Bella's Front Desk", metadata: { agentId: agent.id, environmentId: "local" } });
@@ -311,10 +311,10 @@ describe("an agent's state: what callers get right now (issue 21 defect 2)", () 
   it("paused wins over everything; a number still activating, or none, says so", async () => {
     expect(await stateOf((await createLine({ credits: 0, agentStatus: "paused" })).owner.cookie)).toBe("paused");
     const activating = await createLine({ credits: 50 });
-    await db.update(phoneNumbers).set({ e164: null, status: "activating" }).where(eq(phoneNumbers.userId, activating.owner.user.id));
+    await db.update(phoneNumbers).set({ e164: null, status: "activating" }).where(eq(phoneNumbers.businessId, activating.owner.user.id));
     expect(await stateOf(activating.owner.cookie)).toBe("number_activating");
     const unassigned = await createLine({ credits: 50 });
-    await db.update(phoneNumbers).set({ agentId: null }).where(eq(phoneNumbers.userId, unassigned.owner.user.id));
+    await db.update(phoneNumbers).set({ agentId: null }).where(eq(phoneNumbers.businessId, unassigned.owner.user.id));
     expect(await stateOf(unassigned.owner.cookie)).toBe("no_number");
   });
 });

@@ -207,7 +207,7 @@ describe("POST /api/phone-numbers/forwarding-test: keep your existing number (is
     const { owner, phoneNumberId, newCall } = await createLine({ credits: 50 });
     await member(owner.user.id);
     await startTest(owner.cookie, { numberId: phoneNumberId, from: "+15125550111" });
-    await db.update(phoneNumbers).set({ forwardingTestUntil: new Date(Date.now() - 1000) }).where(eq(phoneNumbers.userId, owner.user.id));
+    await db.update(phoneNumbers).set({ forwardingTestUntil: new Date(Date.now() - 1000) }).where(eq(phoneNumbers.businessId, owner.user.id));
     await ring({ ...newCall(), customer: "+15125550111" });
     expect((await forwardingOf(owner.cookie))?.verified).toBe(false);
     for (const body of [{ numberId: phoneNumberId, from: "5125550111" }, { numberId: "nope", from: "+15125550111" }, { numberId: phoneNumberId }]) {
