@@ -86,7 +86,8 @@ function complete(req) {
   let content;
   /** @type {{ id: string, type: "function", function: { name: string, arguments: string } }[]} */
   let toolCalls = [];
-  if (toolNames.size || body.messages.some((m) => m?.role === "tool")) {
+  // A receptionist's conversation (POST /api/try): tools offered, a tool's result to say, or the receptionist's prompt.
+  if (toolNames.size || body.messages.some((m) => m?.role === "tool") || /AI phone receptionist/.test(instructions)) {
     ({ content, toolCalls } = receptionistTurn(body.messages, messages, toolNames, instructions));
   } else if (format?.type === "json_schema") {
     const spec = format.json_schema;
@@ -145,8 +146,9 @@ function receptionistTurn(raw, messages, toolNames, instructions) {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const call = (name, args) => ({ content: null, toolCalls: [{ id: `call_${randomBytes(6).toString("hex")}`, type: "function", function: { name, arguments: JSON.stringify(args) } }] });
   if (/\bbook\b|appointment for|schedule me/i.test(said) && toolNames.has("book_appointment")) {
-    const name = /my name is ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(said)?.[1] ?? "Sandbox Caller";
-    return call("book_appointment", { start: `${tomorrow}T10:00:00-05:00`, name });
+    const name = /[Mm]y name is ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(said)?.[1] ?? "Sandbox Caller";
+    const phone = /(\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})/.exec(said)?.[1]?.trim();
+    return call("book_appointment", { start: `${tomorrow}T10:00:00-05:00`, name, ...(phone ? { phone } : {}) });
   }
   if (/availab|free|open (?:slot|time)|any time/i.test(said) && toolNames.has("check_availability")) return call("check_availability", { date: tomorrow });
   const faq = [...instructions.matchAll(/^Q: (.*)\nA: (.*)$/gm)].map((m) => ({ question: m[1], answer: m[2] }));

@@ -5,7 +5,7 @@ import { readCallStructuredData } from "../../../src/integrations/vapi/structure
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
-import { member } from "../../support/membership";
+import { member, switchTo } from "../../support/membership";
 import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
 type CallItem = { id: string; vapiCallId: string; status: string; agentId: string | null; creditsCharged: number };
@@ -196,6 +196,7 @@ describe("follow-ups: PATCH /api/calls/:id and the list's filters (issue 21)", (
     expect((await patch(row.id, owner.cookie.replace(/=.*/, "=nope"), { followUp: "done" })).status).toBe(401);
     const staff = await createUser();
     await member(staff.user.id, "staff", owner.user.id);
+    await switchTo(staff.cookie, owner.user.id);
     expect((await patch(row.id, staff.cookie, { followUp: "done" })).status).toBe(200);
   });
 

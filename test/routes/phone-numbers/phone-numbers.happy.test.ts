@@ -6,7 +6,7 @@ import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
 import { createPayingUser } from "../../support/factories";
 import { call } from "../../support/http";
-import { member } from "../../support/membership";
+import { member, switchTo } from "../../support/membership";
 import { numberAtVapi, vapi, vapiRequests } from "../../support/vapi";
 import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 import { vapiError } from "../../support/vendor-errors";
@@ -218,6 +218,7 @@ describe("POST /api/phone-numbers/forwarding-test: keep your existing number (is
     expect((await startTest(stranger.cookie, { numberId: phoneNumberId, from: "+15125550111" })).status).toBe(404);
     const staff = await createPayingUser();
     await member(staff.user.id, "staff", owner.user.id);
+    await switchTo(staff.cookie, owner.user.id);
     expect((await startTest(staff.cookie, { numberId: phoneNumberId, from: "+15125550111" })).status).toBe(403);
   });
 });

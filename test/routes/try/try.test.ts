@@ -28,10 +28,10 @@ describe("POST /api/try", () => {
   it("a booking asked for is made as a test: the tool's answer, marked test, and no calendar touched (none is connected)", async () => {
     const { owner, agentId } = await createLine({ bookingEnabled: true });
     await member(owner.user.id);
-    const response = await ask(owner.cookie, { agentId, messages: [{ role: "user", content: "Can I book a haircut tomorrow at ten? My name is Jordan Lee." }] });
+    const response = await ask(owner.cookie, { agentId, messages: [{ role: "user", content: "Can I book a haircut tomorrow at ten? My name is Jordan Lee, my number is 512 555 0147." }] });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Tried;
-    expect(body.toolCalls).toEqual([{ name: "book_appointment", arguments: { start: expect.any(String), name: "Jordan Lee" }, result: expect.stringMatching(/booked for .* under the name Jordan Lee/), test: true }]);
+    expect(body.toolCalls).toEqual([{ name: "book_appointment", arguments: { start: expect.any(String), name: "Jordan Lee", phone: "512 555 0147" }, result: expect.stringMatching(/booked for .* under the name Jordan Lee/), test: true }]);
     expect(body.reply).toBe(body.toolCalls[0]?.result);
   });
 
