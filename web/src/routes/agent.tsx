@@ -10,6 +10,7 @@ import { AgentStateBadge, AgentStateHelp } from "../components/agent-state";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
+import { TryChat } from "../components/try-chat";
 import { Button, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { useSingleFlightMutation } from "../lib/mutation";
@@ -71,6 +72,9 @@ function AgentPage() {
           />
           {setStatus.error && <p role="alert" className="mb-4 text-sm text-red-700">{setStatus.error.message}</p>}
           <AgentForm key={current.updatedAt} agent={current} />
+          <div className="mt-6">
+            <TryChat agentId={current.id} />
+          </div>
           <ConfirmDialog
             open={confirmDelete}
             onOpenChange={setConfirmDelete}
