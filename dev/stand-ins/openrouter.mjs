@@ -87,7 +87,7 @@ function complete(req) {
   /** @type {{ id: string, type: "function", function: { name: string, arguments: string } }[]} */
   let toolCalls = [];
   // A receptionist's conversation (POST /api/try): tools offered, a tool's result to say, or the receptionist's prompt.
-  if (toolNames.size || body.messages.some((m) => m?.role === "tool") || /AI phone receptionist/.test(instructions)) {
+  if (toolNames.size || body.messages.some((m) => m?.role === "tool") || /^You are .+, the AI phone receptionist of the business described below\./m.test(instructions)) {
     ({ content, toolCalls } = receptionistTurn(body.messages, messages, toolNames, instructions));
   } else if (format?.type === "json_schema") {
     const spec = format.json_schema;
