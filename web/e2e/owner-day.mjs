@@ -170,7 +170,7 @@ export function defineOwnerDay(env) {
     await question.waitFor();
     const label = (await question.getAttribute("aria-label")) ?? "";
     await question.click();
-    await page.getByText("Dismissed: it won't be listed again.").waitFor();
+    await page.getByText("Dismissed: it won't be listed again.", { exact: true }).waitFor();
     await page.reload();
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     assert.equal(await page.getByRole("button", { name: label }).count(), 0);
