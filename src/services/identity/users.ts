@@ -10,23 +10,28 @@ import type { User } from "./sessions";
 
 /**
  * Inserts the user with a business of their own that they own, in one transaction, or returns
- * null when the email is taken (and then creates nothing).
+ * null when the email is taken (and then creates nothing). `ownBusiness: false` inserts the
+ * person only: someone signing up through an invitation joins the inviting business instead
+ * (services/businesses/invitations.ts).
  */
 export async function insertUser(
   db: Database,
   input: { email: string; password: string; name?: string | null; businessName?: string | null; timezone?: string; lowCreditThreshold: number },
+  options: { ownBusiness?: boolean } = {},
 ) {
   const passwordHash = await hashPassword(input.password);
   const userId = crypto.randomUUID();
   const businessId = userId;
   const timezone = input.timezone ?? "UTC";
   const businessName = input.businessName?.trim() || input.name?.trim() || input.email.split("@")[0] || input.email;
+  const insertPerson = db
+    .insert(users)
+    .values({ id: userId, email: input.email, passwordHash, name: input.name ?? null, timezone, lowCreditThreshold: input.lowCreditThreshold })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (options.ownBusiness === false) return (await insertPerson)[0] ?? null;
   const [inserted] = await db.batch([
-    db
-      .insert(users)
-      .values({ id: userId, email: input.email, passwordHash, name: input.name ?? null, timezone, lowCreditThreshold: input.lowCreditThreshold })
-      .onConflictDoNothing({ target: users.email })
-      .returning(),
+    insertPerson,
     db.execute(sql`
       insert into ${businesses} (id, name, timezone, low_credit_threshold)
       select ${businessId}::uuid, ${businessName}, ${timezone}, ${input.lowCreditThreshold}
