@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import type { FormEvent, ReactNode } from "react";
 import { NewPasswordField, PasswordField } from "../components/auth-form";
+import { LeaveBusiness } from "../components/leave-business";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
@@ -12,6 +13,7 @@ import { timezones } from "../lib/format";
 import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys, meQuery } from "../lib/queries";
+import { useRole } from "../lib/role";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
 
@@ -25,8 +27,22 @@ function Settings() {
       <div className="space-y-6">
         <QueryState query={me}>{(data) => <Profile key={data.user.id} user={data.user} />}</QueryState>
         <PasswordForm />
+        <Membership />
       </div>
     </>
+  );
+}
+
+/** Someone who is not an owner leaves from here (owners leave from the Members page, where the other owners are). */
+function Membership() {
+  const me = useQuery(meQuery);
+  const role = useRole();
+  if (role === "owner" || !me.data) return null;
+  return (
+    <Card title="This business">
+      <p className="mb-4 text-sm text-slate-600">You are {role === "admin" ? "an admin" : "staff"} here.</p>
+      <LeaveBusiness userId={me.data.user.id} />
+    </Card>
   );
 }
 
