@@ -19,7 +19,7 @@ export async function inviteAndAcceptAsStaff(owner, staff, standIns) {
   await owner.page.getByLabel("Email").fill(email);
   await owner.page.getByLabel("Role", { exact: true }).selectOption("staff");
   await owner.page.getByRole("button", { name: "Send invitation" }).click();
-  await owner.page.getByText(`Invitation sent to ${email}.`).waitFor();
+  await owner.page.getByText(`Invitation sent to ${email}.`, { exact: true }).waitFor();
   await owner.page.getByRole("region", { name: "Pending invitations" }).getByText(email).waitFor();
   await owner.screen("members-invited");
 
@@ -47,7 +47,7 @@ export async function inviteAndAcceptAsStaff(owner, staff, standIns) {
   await page.getByText("This business has no receptionist yet").waitFor();
 
   await owner.page.reload();
-  await owner.page.getByRole("region", { name: "Members" }).getByText("Theo Desk").waitFor();
+  await owner.page.getByRole("region", { name: "People" }).getByText("Theo Desk", { exact: true }).waitFor();
   assert.equal(await owner.page.getByRole("region", { name: "Pending invitations" }).getByText(email).count(), 0);
   await owner.screen("members-joined");
 }

@@ -45,7 +45,7 @@ function Members() {
       <PageHeader title="Members" description="The people who work in this business, and what each may do." />
       <div className="space-y-6">
         <InviteForm />
-        <Card title="Members">
+        <Card title="People">
           <QueryState query={members} loadingLabel="Loading members…">
             {(data) => (
               <ul className="divide-y divide-slate-100">
