@@ -4,9 +4,9 @@
  * an existing account's is taken as typed. Built on first use (z.lazy, ADR 0900).
  */
 import { z } from "zod";
-import { ROLES } from "../../db/schema";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { emailSchema, rawSingleLine, singleLine } from "../../lib/schemas";
+import { ROLES } from "../../services/businesses/members";
 
 const role = z.enum(ROLES, { message: `must be one of ${ROLES.join(", ")}` });
 /** The token as mailed: base32, 200 bits (lib/tokens.ts). */

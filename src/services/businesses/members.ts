@@ -12,6 +12,9 @@ import { AppError } from "../../errors";
 import { auditInsert } from "./audit";
 import type { InvitationJson } from "./invitations";
 
+/** The roles a member can have (routes take them from here: routes do not read the schema). */
+export { ROLES } from "../../db/schema";
+
 export interface MemberJson {
   userId: string;
   email: string;
