@@ -12,6 +12,13 @@ import { call, sessionCookieFrom } from "./http";
 
 export type InvitationMessage = Extract<SideEffectMessage, { type: "email.invitation" }>;
 
+/** Signs up through the API (as support/accounts does) and reads the new business's id from /api/me. */
+export async function signUpOwner(overrides: Parameters<typeof signUp>[0] = {}) {
+  const account = await signUp(overrides);
+  const me = (await (await call("/api/me", { cookie: account.cookie })).json()) as { user: { business: { id: string } } };
+  return { ...account, businessId: me.user.business.id };
+}
+
 /** POSTs /api/invitations as `cookie`; hands back the answer and the e-mail message it queued. */
 export async function invite(cookie: string, email: string, role: Role) {
   const queue = recordingQueue<SideEffectMessage>();
@@ -31,8 +38,8 @@ export function accept(json: { token: string; password?: string; name?: string }
 }
 
 /** An owner (signed up) with a new person invited as `role` who accepted: both with session cookies. */
-export async function ownerWithMember(role: Role, owner?: Awaited<ReturnType<typeof signUp>>) {
-  const boss = owner ?? (await signUp({ name: "Olga Owner" }));
+export async function ownerWithMember(role: Role, owner?: Awaited<ReturnType<typeof signUpOwner>>) {
+  const boss = owner ?? (await signUpOwner({ name: "Olga Owner" }));
   const email = uniqueEmail(role);
   const { token } = await invite(boss.cookie, email, role);
   const accepted = await accept({ token, password: TEST_PASSWORD, name: `Sam ${role}` });

@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireRole, requireUser } from "../../middleware/auth";
+import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { readDeviceCookie, setDeviceCookie } from "../../middleware/device-cookie";
 import { readSessionCookie, setSessionCookie } from "../../middleware/session-cookie";
 import { userJson } from "../../services/accounts";
@@ -22,7 +22,7 @@ const actor = (c: Context<HonoEnv>) => ({ businessId: c.var.businessId, userId: 
 const client = (c: Context<HonoEnv>) => ({ ip: clientIp(c), userAgent: c.req.header("user-agent"), deviceToken: readDeviceCookie(c) });
 
 export const membersRoutes = new Hono<HonoEnv>()
-  .get("/members", requireUser(), requireRole("owner", "admin"), async (c) => {
+  .get("/members", requireUser(), requireRole(...MANAGERS), async (c) => {
     return c.json(await listMembers(c.var.db, c.var.businessId), 200);
   })
   .patch("/members/:id", requireUser(), requireRole("owner"), validate("json", roleBody), async (c) => {
@@ -30,7 +30,7 @@ export const membersRoutes = new Hono<HonoEnv>()
     return c.json({ member }, 200);
   })
   // Any member may leave (their own id); only an owner removes someone else (the service decides).
-  .delete("/members/:id", requireUser(), requireRole("owner", "admin", "staff"), async (c) => {
+  .delete("/members/:id", requireUser(), requireRole(...ANY_MEMBER), async (c) => {
     const role = c.var.membership?.role ?? "staff";
     await removeMember(c.var.db, { ...actor(c), role }, assertId(c.req.param("id"), "member"));
     return c.body(null, 204);

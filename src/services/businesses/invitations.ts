@@ -180,7 +180,7 @@ export async function acceptInvitation(
     if (!input.password) throw passwordRequired("is required: choose a password for your new account");
     const rule = passwordSchema.safeParse(input.password);
     if (!rule.success) throw passwordRequired(rule.error.issues[0]?.message ?? "is not a password we accept");
-    const user = await insertUser(db, { email: invitation.email, password: input.password, name: input.name ?? null, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT }, { ownBusiness: false });
+    const user = await insertUser(db, { email: invitation.email, password: input.password, name: input.name ?? null, lowCreditThreshold: deps.config.LOW_CREDIT_THRESHOLD_DEFAULT, ownBusiness: false });
     if (!user) throw new AppError("conflict", "An account with this e-mail was created a moment ago. Sign in with it to accept the invitation.");
     person = { user, device: await newDeviceToken(deps.config, user) };
   }

@@ -7,13 +7,13 @@ import { describe, expect, it } from "vitest";
 import { invitations, memberships, sessions, users } from "../../../src/db/schema";
 import { hashToken } from "../../../src/lib/tokens";
 import { MAX_PENDING_INVITATIONS } from "../../../src/services/businesses/invitations";
-import { logIn, signUp, TEST_PASSWORD } from "../../support/accounts";
+import { logIn, TEST_PASSWORD } from "../../support/accounts";
 import { db } from "../../support/db";
 import { uniqueEmail } from "../../support/factories";
 import { call, errorOf, sessionCookieFrom } from "../../support/http";
 import { consumeBatch } from "../../support/queues";
 import { smtpInbox } from "../../support/smtp";
-import { accept, invite, ownerWithMember } from "../../support/teams";
+import { accept, invite, ownerWithMember, signUpOwner } from "../../support/teams";
 
 const membershipsOf = (userId: string) => db.select().from(memberships).where(eq(memberships.userId, userId));
 const sessionBusiness = async (cookie: string) => {
@@ -23,7 +23,7 @@ const sessionBusiness = async (cookie: string) => {
 
 describe("POST /api/invitations", () => {
   it("stores only the token's hash for 7 days and mails a link naming the business and who invited", async () => {
-    const owner = await signUp({ name: "Olga <Owner>" });
+    const owner = await signUpOwner({ name: "Olga <Owner>" });
     const email = uniqueEmail("invitee");
     const { response, message, token } = await invite(owner.cookie, email.toUpperCase(), "staff");
     expect(response.status).toBe(201);
@@ -49,7 +49,7 @@ describe("POST /api/invitations", () => {
   });
 
   it("inviting the same e-mail again replaces the pending invitation: the old link is dead, and a revoked one is not mailed", async () => {
-    const owner = await signUp();
+    const owner = await signUpOwner();
     const email = uniqueEmail("twice");
     const first = await invite(owner.cookie, email, "staff");
     const second = await invite(owner.cookie, email, "admin");
@@ -89,11 +89,11 @@ describe("POST /api/invitations", () => {
       expect(response.status).toBe(400);
       expect((await errorOf(response)).code).toBe("validation_failed");
     }
-    expect(await db.select().from(invitations).where(eq(invitations.businessId, owner.user.id))).toHaveLength(1);
+    expect(await db.select().from(invitations).where(eq(invitations.businessId, owner.businessId))).toHaveLength(1);
   });
 
   it(`keeps at most ${MAX_PENDING_INVITATIONS} pending invitations per business`, async () => {
-    const owner = await signUp();
+    const owner = await signUpOwner();
     for (let i = 0; i < MAX_PENDING_INVITATIONS; i++) expect((await invite(owner.cookie, uniqueEmail("many"), "staff")).response.status).toBe(201);
     const over = await invite(owner.cookie, uniqueEmail("one-too-many"), "staff");
     expect(over.response.status).toBe(409);
@@ -104,7 +104,7 @@ describe("POST /api/invitations", () => {
 
 describe("POST /api/invitations/accept", () => {
   it("signs a new person up into the inviting business, with no business of their own, and is single use", async () => {
-    const owner = await signUp();
+    const owner = await signUpOwner();
     const email = uniqueEmail("new-person");
     const { token } = await invite(owner.cookie, email, "staff");
 
@@ -124,8 +124,8 @@ describe("POST /api/invitations/accept", () => {
     const { user } = (await response.json()) as { user: { id: string; email: string; name: string } };
     expect(user).toMatchObject({ email, name: "Nia New" });
     const cookie = sessionCookieFrom(response);
-    expect(await membershipsOf(user.id)).toEqual([expect.objectContaining({ businessId: owner.user.id, role: "staff" })]);
-    expect(await sessionBusiness(cookie)).toBe(owner.user.id);
+    expect(await membershipsOf(user.id)).toEqual([expect.objectContaining({ businessId: owner.businessId, role: "staff" })]);
+    expect(await sessionBusiness(cookie)).toBe(owner.businessId);
     expect((await call("/api/me", { cookie })).status).toBe(200);
 
     const again = await accept({ token, password: TEST_PASSWORD });
@@ -136,8 +136,8 @@ describe("POST /api/invitations/accept", () => {
   });
 
   it("an existing account must give its password (a login's rules) and keeps its own business", async () => {
-    const owner = await signUp();
-    const person = await signUp({ name: "Eli Existing" });
+    const owner = await signUpOwner();
+    const person = await signUpOwner({ name: "Eli Existing" });
     const { token } = await invite(owner.cookie, person.email, "admin");
 
     const lookup = await call("/api/invitations/lookup", { method: "POST", json: { token } });
@@ -153,34 +153,34 @@ describe("POST /api/invitations/accept", () => {
     const response = await accept({ token, password: person.password });
     expect(response.status).toBe(200);
     const cookie = sessionCookieFrom(response);
-    expect(await sessionBusiness(cookie)).toBe(owner.user.id);
+    expect(await sessionBusiness(cookie)).toBe(owner.businessId);
     expect((await membershipsOf(person.user.id)).map((m) => [m.businessId, m.role]).sort()).toEqual(
       [
-        [owner.user.id, "admin"],
-        [person.user.id, "owner"],
+        [owner.businessId, "admin"],
+        [person.businessId, "owner"],
       ].sort(),
     );
   });
 
   it("someone already signed in as the invitee accepts without a password; their session moves to the business", async () => {
-    const owner = await signUp();
-    const person = await signUp();
+    const owner = await signUpOwner();
+    const person = await signUpOwner();
     const { token } = await invite(owner.cookie, person.email, "staff");
     const response = await accept({ token }, person.cookie);
     expect(response.status).toBe(200);
     expect(response.headers.get("set-cookie") ?? "").not.toContain("session=");
-    expect(await sessionBusiness(person.cookie)).toBe(owner.user.id);
+    expect(await sessionBusiness(person.cookie)).toBe(owner.businessId);
 
     // Signed in as someone else, the invitee's password is still needed.
     const other = await invite(owner.cookie, uniqueEmail("else"), "staff");
-    const stranger = await signUp();
+    const stranger = await signUpOwner();
     const refused = await accept({ token: other.token }, stranger.cookie);
     expect(refused.status).toBe(400);
     expect(await membershipsOf(stranger.user.id)).toHaveLength(1);
   });
 
   it("an expired or revoked invitation is 400 invalid_token and changes nothing", async () => {
-    const owner = await signUp();
+    const owner = await signUpOwner();
     const expiredEmail = uniqueEmail("expired");
     const expired = await invite(owner.cookie, expiredEmail, "staff");
     await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.tokenHash, hashToken(expired.token)));
@@ -203,12 +203,12 @@ describe("POST /api/invitations/accept", () => {
   });
 
   it("accepting twice at once makes one membership", async () => {
-    const owner = await signUp();
-    const person = await signUp();
+    const owner = await signUpOwner();
+    const person = await signUpOwner();
     const { token } = await invite(owner.cookie, person.email, "staff");
     const answers = await Promise.all([accept({ token, password: person.password }), accept({ token, password: person.password })]);
     expect(answers.map((r) => r.status).sort()).toEqual([200, 400]);
-    const rows = await db.select().from(memberships).where(and(eq(memberships.userId, person.user.id), eq(memberships.businessId, owner.user.id)));
+    const rows = await db.select().from(memberships).where(and(eq(memberships.userId, person.user.id), eq(memberships.businessId, owner.businessId)));
     expect(rows).toHaveLength(1);
   });
 });

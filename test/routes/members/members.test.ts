@@ -5,11 +5,10 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships, sessions } from "../../../src/db/schema";
-import { signUp } from "../../support/accounts";
 import { db } from "../../support/db";
 import { uniqueEmail } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
-import { invite, ownerWithMember } from "../../support/teams";
+import { invite, ownerWithMember, signUpOwner } from "../../support/teams";
 
 interface MembersBody {
   members: { userId: string; email: string; name: string | null; role: string }[];
@@ -70,13 +69,13 @@ describe("PATCH and DELETE /api/members/:id", () => {
       expect(response.status).toBe(409);
       expect((await errorOf(response)).message).toContain("A business needs an owner");
     }
-    expect((await owners(owner.user.id)).map((m) => m.userId)).toEqual([owner.user.id]);
+    expect((await owners(owner.businessId)).map((m) => m.userId)).toEqual([owner.user.id]);
 
     expect((await setRole(owner.cookie, member.user.id, "owner")).status).toBe(200);
     expect((await setRole(owner.cookie, owner.user.id, "staff")).status).toBe(200);
     // The demoted first owner is staff now; the other owner is the last one and stays.
     expect((await remove(member.cookie, member.user.id)).status).toBe(409);
-    expect((await owners(owner.user.id)).map((m) => m.userId)).toEqual([member.user.id]);
+    expect((await owners(owner.businessId)).map((m) => m.userId)).toEqual([member.user.id]);
   });
 
   // The loser is 409 when both checks overlap, 403 when the winner finished before the loser's
@@ -87,7 +86,7 @@ describe("PATCH and DELETE /api/members/:id", () => {
       const answers = await Promise.all([setRole(owner.cookie, member.user.id, "admin"), setRole(member.cookie, owner.user.id, "admin")]);
       expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
       expect(answers.map((r) => r.status).filter((status) => status !== 200)).toEqual([expect.toSatisfy((status: number) => status === 409 || status === 403)]);
-      expect(await owners(owner.user.id)).toHaveLength(1);
+      expect(await owners(owner.businessId)).toHaveLength(1);
     }
   });
 
@@ -96,7 +95,7 @@ describe("PATCH and DELETE /api/members/:id", () => {
       const { owner, member } = await ownerWithMember("owner");
       const answers = await Promise.all([remove(owner.cookie, member.user.id), remove(member.cookie, owner.user.id)]);
       expect(answers.filter((r) => r.status === 204)).toHaveLength(1);
-      expect(await owners(owner.user.id)).toHaveLength(1);
+      expect(await owners(owner.businessId)).toHaveLength(1);
     }
   });
 
@@ -124,7 +123,7 @@ describe("PATCH and DELETE /api/members/:id", () => {
   it("another business's members and invitations are 404 to an owner, and stay as they were", async () => {
     const a = await ownerWithMember("staff");
     const pending = await invite(a.owner.cookie, uniqueEmail("a-pending"), "staff");
-    const b = await signUp();
+    const b = await signUpOwner();
     expect((await setRole(b.cookie, a.member.user.id, "owner")).status).toBe(404);
     expect((await remove(b.cookie, a.member.user.id)).status).toBe(404);
     expect((await remove(b.cookie, a.owner.user.id)).status).toBe(404);
