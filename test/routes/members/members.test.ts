@@ -5,8 +5,9 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { memberships, sessions } from "../../../src/db/schema";
+import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
-import { uniqueEmail } from "../../support/factories";
+import { createMember, createPayingUser, uniqueEmail } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 import { invite, ownerWithMember, signUpOwner } from "../../support/teams";
 
@@ -189,6 +190,35 @@ describe("GET /api/audit", () => {
     for (const entry of seen) expect(Number.isNaN(new Date(entry.at).getTime())).toBe(false);
 
     expect((await call("/api/audit?cursor=not-a-cursor", { cookie: owner.cookie })).status).toBe(400);
+  });
+
+  it("records agent, number and billing changes with who made them (an admin's too)", async () => {
+    const owner = await createPayingUser({ name: "Audit Owner" });
+    const admin = await createMember(owner.business.id, "admin");
+    const agent = await createAgentVia(owner.cookie, { name: "Front Desk" });
+    expect((await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie: admin.cookie, json: { greeting: "Hello there, this is the front desk." } })).status).toBe(200);
+    const bought = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: { agentId: agent.id } });
+    expect(bought.status).toBe(201);
+    const { phoneNumber } = (await bought.json()) as { phoneNumber: { id: string } };
+    expect((await call(`/api/phone-numbers/${phoneNumber.id}`, { method: "PATCH", cookie: admin.cookie, json: { agentId: null } })).status).toBe(200);
+    expect((await call(`/api/phone-numbers/${phoneNumber.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(204);
+    expect((await call("/api/billing/checkout", { method: "POST", cookie: owner.cookie, json: { packId: "starter" } })).status).toBe(200);
+    // Refused changes leave no entry.
+    expect((await call(`/api/agents/${agent.id}`, { method: "DELETE", cookie: owner.cookie })).status).toBe(404);
+
+    const { entries } = (await (await call("/api/audit", { cookie: owner.cookie })).json()) as AuditBody;
+    expect(entries.map((e) => [e.action, e.userId, e.target?.id]).reverse()).toEqual([
+      ["agent.created", owner.user.id, agent.id],
+      ["agent.updated", admin.user.id, agent.id],
+      ["number.bought", owner.user.id, phoneNumber.id],
+      ["number.assigned", admin.user.id, phoneNumber.id],
+      ["number.released", owner.user.id, phoneNumber.id],
+      ["agent.deleted", owner.user.id, agent.id],
+      ["billing.checkout_started", owner.user.id, "starter"],
+    ]);
+    expect(entries.find((e) => e.action === "agent.deleted")?.detail).toEqual({ name: "Front Desk" });
+    expect(entries.find((e) => e.action === "agent.updated")?.detail).toEqual({ name: "Front Desk", fields: ["greeting"] });
   });
 
   it("is for owners: an admin is 403", async () => {
