@@ -42,10 +42,10 @@ export const membersRoutes = new Hono<HonoEnv>()
     return c.json({ invitation: await lookUpInvitation(c.var.db, c.req.valid("json").token, client(c)) }, 200);
   })
   .post("/invitations/accept", validate("json", acceptBody), async (c) => {
-    const { user, session, device } = await acceptInvitation(c.var.services, c.req.valid("json"), { ...client(c), sessionToken: readSessionCookie(c) });
+    const { user, session, device, current } = await acceptInvitation(c.var.services, c.req.valid("json"), { ...client(c), sessionToken: readSessionCookie(c) });
     if (session) setSessionCookie(c, session.token, session.session.expiresAt);
     setDeviceCookie(c, device);
-    return c.json({ user: userJson(user) }, 200);
+    return c.json({ user: userJson(user, current) }, 200);
   })
   .delete("/invitations/:id", requireUser(), requireRole("owner"), async (c) => {
     await revokeInvitation(c.var.db, actor(c), assertId(c.req.param("id"), "invitation"));

@@ -18,6 +18,7 @@ import { createSession, type User, validateSessionToken } from "../identity/sess
 import { findUserByEmail, insertUser } from "../identity/users";
 import { enforce } from "../rate-limit";
 import { auditInsert } from "./audit";
+import { membershipIn } from "./business";
 
 export const INVITATION_TTL_DAYS = 7;
 /** Pending (unexpired) invitations one business may have at once: a team, not a mailing list. */
@@ -187,8 +188,11 @@ export async function acceptInvitation(
 
   const accepted = await spend(db, { invitationId: invitation.id, businessId: invitation.businessId, tokenHash, userId: person.user.id, sessionId: person.sessionId });
   if (!accepted) throw invalidToken();
-  const session = person.sessionId ? null : await createSession(db, person.user.id, { ...client, businessId: invitation.businessId });
-  return { user: person.user, device: person.device, businessId: invitation.businessId, session };
+  const [session, current] = await Promise.all([
+    person.sessionId ? null : createSession(db, person.user.id, { ...client, businessId: invitation.businessId }),
+    membershipIn(db, person.user.id, invitation.businessId),
+  ]);
+  return { user: person.user, device: person.device, current, session };
 }
 
 function passwordRequired(message: string) {

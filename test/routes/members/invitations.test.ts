@@ -122,7 +122,7 @@ describe("POST /api/invitations/accept", () => {
     const response = await accept({ token, password: TEST_PASSWORD, name: "Nia New" });
     expect(response.status).toBe(200);
     const { user } = (await response.json()) as { user: { id: string; email: string; name: string } };
-    expect(user).toMatchObject({ email, name: "Nia New" });
+    expect(user).toMatchObject({ email, name: "Nia New", business: { id: owner.businessId, role: "staff" } });
     const cookie = sessionCookieFrom(response);
     expect(await membershipsOf(user.id)).toEqual([expect.objectContaining({ businessId: owner.businessId, role: "staff" })]);
     expect(await sessionBusiness(cookie)).toBe(owner.businessId);
