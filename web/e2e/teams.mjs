@@ -42,12 +42,20 @@ export async function inviteAndAcceptAsStaff(owner, staff, standIns) {
   await staff.screen("staff-overview");
   const links = await nav(staff).getByRole("link").allTextContents();
   assert.deepEqual(links, ["Overview", "Calls", "Settings"], "staff see the reduced navigation");
+  // Their own details are theirs to change; the business's phone is not on their form.
+  await nav(staff).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
+  assert.equal(await page.getByLabel("Your phone").count(), 0);
+  await page.getByLabel("Name", { exact: true }).fill("Theo at the desk");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("Settings saved.", { exact: true }).waitFor();
+  await staff.screen("staff-settings");
   // A screen staff may not open sends them to the overview.
   await page.goto("/billing");
   await page.getByText("This business has no receptionist yet").waitFor();
 
   await owner.page.reload();
-  await owner.page.getByRole("region", { name: "People" }).getByText("Theo Desk", { exact: true }).waitFor();
+  await owner.page.getByRole("region", { name: "People" }).getByText("Theo at the desk", { exact: true }).waitFor();
   assert.equal(await owner.page.getByRole("region", { name: "Pending invitations" }).getByText(email).count(), 0);
   await owner.screen("members-joined");
 }
