@@ -14,6 +14,7 @@ import { UnansweredPanel } from "../components/unanswered-panel";
 import { formatDateTime, formatDuration, formatPhone, plural, useTimezone } from "../lib/format";
 import { clearDraft } from "../lib/onboarding-state";
 import { agentsQuery, callsQuery, meQuery, statsQuery } from "../lib/queries";
+import { allowed, useRole } from "../lib/role";
 
 export const Route = createLazyRoute("/app/")({ component: Overview });
 
@@ -25,6 +26,15 @@ function Overview() {
   const agents = useQuery(agentsQuery);
   const me = useQuery(meQuery);
   const timeZone = useTimezone();
+  const role = useRole();
+  if (agents.data && agents.data.agents.length === 0 && !allowed(role, "edit")) {
+    return (
+      <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
+        <h1 className="text-2xl font-bold">Welcome{me.data?.user.name ? `, ${me.data.user.name}` : ""}</h1>
+        <p className="mt-2 text-slate-600">This business has no receptionist yet. Its owner or an admin sets one up; its calls will show here.</p>
+      </div>
+    );
+  }
   if (agents.data && agents.data.agents.length === 0) {
     return (
       <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
@@ -57,9 +67,11 @@ function Overview() {
                 <p className="mt-2 text-sm font-medium text-amber-800">Running low: buy credits before your receptionists stop answering.</p>
               )
             )}
-            <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
-              Buy credits
-            </Link>
+            {allowed(role, "billing") && (
+              <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
+                Buy credits
+              </Link>
+            )}
           </Card>
         </div>
         <SetupChecklist />
