@@ -270,7 +270,7 @@ export function defineJourneys(env) {
       assert.equal(await firstWords.textContent(), "You're speaking with an AI assistant. Hello from the new greeting!");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByText("Unsaved changes").waitFor({ state: "detached" });
-      await page.getByText("Saving to Vapi…").waitFor({ state: "detached" });
+      await page.getByRole("status").getByText("Saving…").waitFor({ state: "detached" });
       const unrecorded = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent, created.agent.id);
       assert.deepEqual([unrecorded.recordingEnabled, unrecorded.firstMessage], [false, await firstWords.textContent()]);
       const atVapi = (await (await fetch(`${vapi}/__control/state`)).json()).assistants.find((assistant) => assistant.id === unrecorded.vapiAssistantId);
