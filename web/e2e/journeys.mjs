@@ -280,7 +280,8 @@ export function defineJourneys(env) {
       await page.getByText("Paused", { exact: true }).first().waitFor();
       await s.screen("editor-paused");
       await page.getByRole("button", { name: "Resume" }).click();
-      await page.getByText("Answering", { exact: true }).first().waitFor();
+      // Resumed, but with no number it is not "Answering": the badge says what callers get (issue 21 defect 2).
+      await page.getByText("No number", { exact: true }).first().waitFor();
 
       // Numbers: refused until a pack is bought (402, said in words), then buy one with no agent,
       // assign it, and release it through the confirmation (Escape cancels).
