@@ -18,11 +18,11 @@ import { GoogleApiError } from "../../integrations/google/errors";
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import type { Agent } from "../agents/view";
-import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
-import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
+import { busyExcept, correction, eventIdOf, type HoldPlace, holdPlace, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { fail, type GoogleCallOptions, type GoogleDeps, GoogleNotConnectedError, guarded, type Result, type Slot } from "./results";
-import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
+import { checkStart, type Interval, overlapsBusy, rulesOf, slotJson } from "./slots";
 import { parseStart, spokenMoment } from "./time";
 
 /** A hold whose booking has not finished by then may be taken over by another booking. */
@@ -136,28 +136,6 @@ async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
     .where(and(eq(bookingHolds.agentId, agentId), eq(bookingHolds.idempotencyKey, key)))
     .limit(1);
   return row;
-}
-
-/**
- * Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes:
- * `calendarId` as Google is asked for it, `calendarKey` as the no-overlap rule compares it.
- */
-export interface HoldPlace {
-  agentId: string;
-  userId: string;
-  calendarId: string;
-  calendarKey: string;
-}
-
-/**
- * The calendar as the no-overlap rule compares it (ADR 0310): `primary` is the connected
- * account's own calendar, whose Google id is the account's address, and an address is compared
- * without case. So two agents of one owner, one on `primary` and one on the owner's address,
- * share one rule instead of double-booking one calendar under two names.
- */
-export function holdPlace(agent: Pick<Agent, "id" | "userId">, access: GoogleAccess, calendarId: string): HoldPlace {
-  const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
-  return { agentId: agent.id, userId: agent.userId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
 }
 
 /** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
