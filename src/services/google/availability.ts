@@ -18,7 +18,7 @@ import { clockTime, comparePlainDates, parseDate, speakableDay, type Temporal, t
 
 export const DEFAULT_TIMEOUT_MS = 8_000;
 /** How far ahead a correction looks for the next opening. */
-const NEXT_OPENING_SEARCH_DAYS = 14;
+export const NEXT_OPENING_SEARCH_DAYS = 14;
 
 export { slotJson } from "./slots";
 

@@ -20,6 +20,9 @@ export const PROPERTY = {
   contactPhone: "agentlineContactPhone",
   name: "agentlineName",
   call: "agentlineCallId",
+  /** The staff member and service the booking is for (ids from the agent's booking settings). */
+  staff: "agentlineStaffId",
+  service: "agentlineServiceId",
 } as const;
 
 /** Google event ids are base32hex (a–v, 0–9): a UUID without dashes is one. */

@@ -111,6 +111,14 @@ export function checkStart(rules: BookingRules, start: Date, now: Date): StartCh
   const grid = gridOf(rules, date);
   const slot = grid.find((candidate) => candidate.start.getTime() === start.getTime());
   if (slot) return { ok: true, slot };
+  // Inside a range, but the appointment would run past its end (into a break, or past closing).
+  const range = ranges.findIndex((r) => toDate(wallClock(date, r.start, rules.timeZone)) <= start && start < toDate(wallClock(date, r.end, rules.timeZone)));
+  const within = ranges[range];
+  if (within && start.getTime() + rules.appointmentMinutes * MINUTE > toDate(wallClock(date, within.end, rules.timeZone)).getTime()) {
+    const until = within.end === "24:00" ? "midnight" : clockTime(plainTime(within.end));
+    const why = range < ranges.length - 1 ? `we take a break at ${until}` : `we close at ${until}`;
+    return { ok: false, problem: "outside_hours", message: `That appointment takes ${describeLength(rules.appointmentMinutes)} and ${why}` };
+  }
   const inside = grid.some((candidate) => candidate.start <= start && start < candidate.end);
   if (!inside) return { ok: false, problem: "outside_hours", message: `We're open ${describeRanges(ranges)} on ${DAY_NAMES[day]}s` };
   const before = [...grid].reverse().find((candidate) => candidate.start < start);
