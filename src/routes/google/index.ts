@@ -37,10 +37,10 @@ export const googleRoutes = new Hono<HonoEnv>()
     return c.body(null, 204);
   })
   .get("/google/calendar/availability", validate("query", availabilityQuery), async (c) => {
-    const { agentId, date } = c.req.valid("query");
-    const result = await getAvailability(deps(c), await ownAgent(c, agentId), { date });
+    const { agentId, ...input } = c.req.valid("query");
+    const result = await getAvailability(deps(c), await ownAgent(c, agentId), input);
     if (!result.ok) throw failureError(result);
-    return c.json({ slots: result.slots, timeZone: result.timeZone }, 200);
+    return c.json({ slots: result.slots, timeZone: result.timeZone, service: result.service, ...(result.closed ? { closed: result.closed, summary: result.summary } : {}) }, 200);
   })
   .post("/google/calendar/book", validate("json", bookBody), async (c) => {
     const { agentId, ...input } = c.req.valid("json");

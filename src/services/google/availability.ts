@@ -34,7 +34,7 @@ export interface Availability {
   date: string;
   timeZone: string;
   /** Each free start, with the staff free then (ids and names; none when the agent has no staff). */
-  slots: (Slot & { staff: { id: string; name: string }[] })[];
+  slots: (Slot & { staff?: { id: string; name: string }[] })[];
   /** The service whose length the slots have. */
   service: { id: string | null; name: string; minutes: number; priceCents?: number | undefined };
   /** Set when the day is a closure: its reason (if the owner gave one) and the next day with openings. */
@@ -78,7 +78,10 @@ export async function getAvailability(
       const times = slots.map((slot) => clockTime(toZoned(slot.start, timeZone)));
       return times.length > 1 ? `${times.slice(0, -1).join(", ")} and ${times.at(-1)}` : (times[0] ?? "");
     };
-    const slotOut = (slot: OfferedSlot) => ({ ...slotJson(slot), staff: slot.staff.flatMap((m) => (m.id && m.name ? [{ id: m.id, name: m.name }] : [])) });
+    const slotOut = (slot: OfferedSlot) => {
+      const free = slot.staff.flatMap((m) => (m.id && m.name ? [{ id: m.id, name: m.name }] : []));
+      return { ...slotJson(slot), ...(free.length ? { staff: free } : {}) };
+    };
     if (closure) {
       const next = offered.find((slot) => comparePlainDates(toZoned(slot.start, timeZone).toPlainDate(), date) > 0);
       const nextDate = next ? toZoned(next.start, timeZone).toPlainDate() : null;

@@ -103,7 +103,7 @@ export function serviceFor(agent: Agent, asked: string | null | undefined): Choi
     if (services.length === 1 && services[0]) return { ok: true, value: services[0] };
     return { ok: false, message: `Which service would you like? We offer ${describeServices(agent)}.` };
   }
-  const service = matchByName(services, asked);
+  const service = services.find((item) => item.id === asked) ?? matchByName(services, asked);
   if (service) return { ok: true, value: service };
   return { ok: false, message: `We don't offer "${echo(asked)}". We offer ${describeServices(agent)}.` };
 }
@@ -130,7 +130,7 @@ export function staffFor(agent: Agent, service: ServiceChoice, asked: string | n
     rules: rules(member.businessHours ? normalizeBusinessHours(member.businessHours) : base.hours),
   });
   if (!meansAnyone(asked)) {
-    const member = matchByName(staff, asked as string);
+    const member = staff.find((item) => item.id === asked) ?? matchByName(staff, asked as string);
     if (!member) return { ok: false, message: `I don't know anyone called "${echo(asked as string)}" here. You can book with ${andList(offering.map((m) => m.name))}, or whoever is free.` };
     if (!offering.includes(member)) {
       return { ok: false, message: `${member.name} doesn't do ${service.name}. ${andList(offering.map((m) => m.name))} ${offering.length === 1 ? "does" : "do"}.` };

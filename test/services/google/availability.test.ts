@@ -147,7 +147,7 @@ async function salon(now: Date, overrides: Partial<Agent> = {}) {
 }
 
 const at = (result: Awaited<ReturnType<typeof getAvailability>>) =>
-  result.ok ? result.slots.map((slot) => `${slot.start.slice(11, 16)} ${slot.staff.map((m) => m.name).join("+")}`) : result;
+  result.ok ? result.slots.map((slot) => `${slot.start.slice(11, 16)} ${(slot.staff ?? []).map((m) => m.name).join("+")}`) : result;
 
 describe("availability for services and staff", () => {
   const now = new Date("2030-05-13T12:00:00Z"); // Monday 08:00 in New York; Tuesday the 14th is EDT (UTC-4)
