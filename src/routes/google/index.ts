@@ -55,5 +55,6 @@ export const googleRoutes = new Hono<HonoEnv>()
     const { agentId, from, to } = c.req.valid("query");
     const result = await listAppointments(deps(c), await ownAgent(c, agentId), { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
     if (!result.ok) throw failureError(result);
-    return c.json({ appointments: result.appointments }, 200);
+    // §12's shape: which calendar an event is in is ours to know (GET /api/appointments says the staff member).
+    return c.json({ appointments: result.appointments.map(({ calendarId: _calendar, staffId: _staff, ...appointment }) => appointment) }, 200);
   });
