@@ -24,4 +24,4 @@ ALTER TABLE "booking_holds" ADD COLUMN IF NOT EXISTS "caller_email" text;
 ALTER TABLE "booking_holds" ADD COLUMN IF NOT EXISTS "moved_at" timestamp with time zone;
 --> statement-breakpoint
 -- GET /api/appointments pages a business's bookings by start time.
-CREATE INDEX IF NOT EXISTS "booking_holds_agent_id_start_at_idx" ON "booking_holds" ("agent_id", "start_at", "id");
+CREATE INDEX IF NOT EXISTS "booking_holds_business_id_start_at_idx" ON "booking_holds" ("business_id", "start_at", "id");

@@ -6,13 +6,13 @@ import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireRole, requireUser } from "../../middleware/auth";
+import { ANY_MEMBER, requireRole, requireUser } from "../../middleware/auth";
 import { cancelBooking, listBookings, moveBooking } from "../../services/google";
 import { appointmentListQuery, appointmentMoveBody } from "./schemas";
 
 export const appointmentsRoutes = new Hono<HonoEnv>()
-  .use("/appointments", requireUser(), requireRole("owner", "admin", "staff"))
-  .use("/appointments/*", requireUser(), requireRole("owner", "admin", "staff"))
+  .use("/appointments", requireUser(), requireRole(...ANY_MEMBER))
+  .use("/appointments/*", requireUser(), requireRole(...ANY_MEMBER))
   .get("/appointments", validate("query", appointmentListQuery), async (c) => {
     return c.json(await listBookings(c.var.services, c.get("businessId"), c.req.valid("query")), 200);
   })

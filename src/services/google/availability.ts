@@ -119,13 +119,13 @@ async function accessWithHolds(deps: GoogleDeps, agent: Agent, first: Temporal.P
   const from = toDate(wallClock(first, "00:00", agent.timezone));
   const to = toDate(wallClock(last, "24:00", agent.timezone));
   const [connection, holds] = await deps.db.batch([
-    connectionQuery(deps, agent.userId),
+    connectionQuery(deps, agent.businessId),
     deps.db
       .select({ calendarId: bookingHolds.calendarId, startAt: bookingHolds.startAt, endAt: bookingHolds.endAt })
       .from(bookingHolds)
       .where(
         and(
-          eq(bookingHolds.userId, agent.userId),
+          eq(bookingHolds.businessId, agent.businessId),
           eq(bookingHolds.status, "held"),
           gt(bookingHolds.expiresAt, now),
           lt(bookingHolds.startAt, to),
@@ -133,7 +133,7 @@ async function accessWithHolds(deps: GoogleDeps, agent: Agent, first: Temporal.P
         ),
       ),
   ]);
-  const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal), connection[0] ?? null);
+  const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal), connection[0] ?? null);
   return { access, holds: holds as InFlightHold[] };
 }
 

@@ -58,7 +58,7 @@ export async function busyExcept(access: GoogleAccess, calendarId: string, from:
  */
 export interface HoldPlace {
   agentId: string;
-  userId: string;
+  businessId: string;
   calendarId: string;
   calendarKey: string;
 }
@@ -69,7 +69,7 @@ export interface HoldPlace {
  * without case. So two agents of one owner, one on `primary` and one on the owner's address,
  * share one rule instead of double-booking one calendar under two names.
  */
-export function holdPlace(agent: Pick<Agent, "id" | "userId">, access: GoogleAccess, calendarId: string): HoldPlace {
+export function holdPlace(agent: Pick<Agent, "id" | "businessId">, access: GoogleAccess, calendarId: string): HoldPlace {
   const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
-  return { agentId: agent.id, userId: agent.userId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
+  return { agentId: agent.id, businessId: agent.businessId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
 }

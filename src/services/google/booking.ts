@@ -99,7 +99,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     const existing = await holdByKey(deps, agent.id, input.idempotencyKey);
     if (existing && existing.status !== "held") return booked(existing, true);
     const now = deps.now();
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     // An unfinished attempt with this key resumes on the calendar it holds; anyone else in order ("anyone" books the first free).
     const candidates = existing ? staff.value.filter((member) => holdPlace(agent, access, staffCalendar(agent, access, member)).calendarKey === existing.calendarId) : staff.value;
     const details = { ...input, name, phone, callerPhone };
@@ -228,7 +228,7 @@ async function takeHold(
       .insert(bookingHolds)
       .values({
         agentId,
-        userId: place.userId,
+        businessId: place.businessId,
         calendarId: place.calendarKey,
         startAt: slot.start,
         endAt: slot.end,
@@ -256,7 +256,7 @@ async function takeHold(
 }
 
 /** The holds on one calendar of one owner: the scope of the no-overlap rule. */
-export const onCalendar = (place: Pick<HoldPlace, "userId" | "calendarKey">) => and(eq(bookingHolds.userId, place.userId), eq(bookingHolds.calendarId, place.calendarKey));
+export const onCalendar = (place: Pick<HoldPlace, "businessId" | "calendarKey">) => and(eq(bookingHolds.businessId, place.businessId), eq(bookingHolds.calendarId, place.calendarKey));
 
 /**
  * Brings the confirmed holds on the calendar overlapping `slot` (any agent's: they share the

@@ -95,10 +95,10 @@ export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, busines
   const rows = await deps.db
     .select({ hold: bookingHolds, callId: calls.id, cursorAt: startMicros })
     .from(bookingHolds)
-    .leftJoin(calls, and(eq(calls.vapiCallId, bookingHolds.callId), eq(calls.userId, bookingHolds.userId)))
+    .leftJoin(calls, and(eq(calls.vapiCallId, bookingHolds.callId), eq(calls.businessId, bookingHolds.businessId)))
     .where(
       and(
-        eq(bookingHolds.userId, businessId),
+        eq(bookingHolds.businessId, businessId),
         ne(bookingHolds.status, "held"),
         filters.agentId ? eq(bookingHolds.agentId, filters.agentId) : undefined,
         filters.staffId ? eq(bookingHolds.staffId, filters.staffId) : undefined,
@@ -124,7 +124,7 @@ async function ownBooking(deps: Pick<GoogleDeps, "db">, businessId: string, id: 
     .select({ hold: bookingHolds, agent: agents })
     .from(bookingHolds)
     .innerJoin(agents, eq(agents.id, bookingHolds.agentId))
-    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.userId, businessId), ne(bookingHolds.status, "held")))
+    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.businessId, businessId), ne(bookingHolds.status, "held")))
     .limit(1);
   if (!row) throw new AppError("not_found", "No such appointment.");
   return row;

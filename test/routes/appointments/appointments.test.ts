@@ -5,13 +5,13 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { bookingHolds, businesses, calls, memberships } from "../../../src/db/schema";
+import { bookingHolds, calls } from "../../../src/db/schema";
 import { bookAppointment } from "../../../src/services/google";
 import { cancelBooking } from "../../../src/services/google/bookings";
 import type { SideEffectMessage } from "../../../src/side-effects/messages";
 import { db } from "../../support/db";
 import { recordingQueue } from "../../support/env";
-import { createUser } from "../../support/factories";
+import { createMember } from "../../support/factories";
 import { bookingAgent, calendarEvents, connectedUser, googleDeps, ownCalendar } from "../../support/google";
 import { call, errorOf } from "../../support/http";
 
@@ -24,16 +24,9 @@ function tuesdayAhead(days = 7) {
   return date.toISOString().slice(0, 10);
 }
 
-/** The user's own business (its id the user's) with them in `role`, as sign-up makes it (migration 0011). */
-async function memberOf(businessId: string, userId: string, role: "owner" | "admin" | "staff") {
-  await db.insert(businesses).values({ id: businessId, name: "Bella Hair Studio" }).onConflictDoNothing();
-  await db.insert(memberships).values({ businessId, userId, role }).onConflictDoNothing();
-}
-
 async function salon() {
   const now = new Date();
   const owner = await connectedUser(now);
-  await memberOf(owner.user.id, owner.user.id, "owner");
   const [ana, ben] = [await ownCalendar(owner.tokens.accessToken), await ownCalendar(owner.tokens.accessToken)];
   const agent = await bookingAgent(owner.user.id, {
     calendarId: await ownCalendar(owner.tokens.accessToken),
@@ -61,12 +54,12 @@ describe("GET /api/appointments", () => {
   it("lists the business's bookings by start, paginated, with service, staff, caller, status and the call", async () => {
     const { cookie, agent, book, date, user } = await salon();
     const [vapiCallId] = [`call-${crypto.randomUUID()}`];
-    const [callRow] = await db.insert(calls).values({ userId: user.id, agentId: agent.id, vapiCallId, status: "ended" }).returning();
+    const [callRow] = await db.insert(calls).values({ businessId: user.id, agentId: agent.id, vapiCallId, status: "ended" }).returning();
     const first = await book("10:00", "Ana", { callId: vapiCallId, email: "caller@example.com" });
     const second = await book("09:00", "Ben");
     const third = await book("11:00", "Ben");
     // A hold still in flight is not a booking yet.
-    await db.insert(bookingHolds).values({ agentId: agent.id, userId: user.id, calendarId: "other", startAt: new Date(`${date}T13:00:00Z`), endAt: new Date(`${date}T13:30:00Z`), expiresAt: new Date(Date.now() + 60_000), status: "held" });
+    await db.insert(bookingHolds).values({ agentId: agent.id, businessId: user.id, calendarId: "other", startAt: new Date(`${date}T13:00:00Z`), endAt: new Date(`${date}T13:30:00Z`), expiresAt: new Date(Date.now() + 60_000), status: "held" });
 
     const page1 = (await (await call("/api/appointments?limit=2", { cookie })).json()) as Page;
     expect(page1.appointments.map((a) => a.id)).toEqual([second.id, first.id]);
@@ -146,9 +139,7 @@ describe("GET /api/appointments", () => {
     }
     expect((await db.select().from(bookingHolds).where(eq(bookingHolds.id, theirs.id)))[0]?.status).toBe("confirmed");
 
-    const staff = await createUser();
-    await memberOf(user.id, staff.user.id, "staff");
-    await db.update(memberships).set({ role: "staff" }).where(eq(memberships.userId, staff.user.id));
+    const staff = await createMember(user.id, "staff");
     const seen = (await (await call("/api/appointments", { cookie: staff.cookie })).json()) as Page;
     expect(seen.appointments.map((a) => a.id)).toContain(theirs.id);
     expect((await call("/api/appointments?status=soon", { cookie: staff.cookie })).status).toBe(400);

@@ -32,7 +32,7 @@ async function connectedLine() {
   const tokens = await issueTokens();
   await saveConnection(googleDeps(new Date()), created.owner.user.id, { email: "owner.sandbox@gmail.com", scopes: SCOPES.split(" "), ...tokens });
   const calendarId = await ownCalendar(tokens.accessToken);
-  await db.update(agents).set({ calendarId }).where(eq(agents.userId, created.owner.user.id));
+  await db.update(agents).set({ calendarId }).where(eq(agents.businessId, created.owner.user.id));
   await deliver(vapiMessage("assistant-request", created.line));
   const live = async () => (await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled");
   return { ...created, live };
@@ -131,7 +131,7 @@ describe("booking tools on Google, through the webhook", () => {
         ],
         bookingServices: [{ id: "cut", name: "Haircut", minutes: 45, priceCents: 4000 }, { id: "colour", name: "Colour", minutes: 180, staffIds: ["ana"] }],
       })
-      .where(eq(agents.userId, owner.user.id));
+      .where(eq(agents.businessId, owner.user.id));
     const date = tuesdayAhead();
     const say = async (name: string, args: unknown) => (await deliver<ToolAnswer>(toolCall(line, `call_${crypto.randomUUID()}`, name, args))).body.results[0]?.result;
     expect(await say("check_availability", { date, service: "haircuts", staff: "Ben" })).toMatch(/^On .* for Haircut, 45 minutes, \$40 with Ben I have 9:00 AM, 9:30 AM, .*Which time suits you\?$/);

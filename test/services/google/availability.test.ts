@@ -108,7 +108,7 @@ describe("availability", () => {
     expect(await getAvailability(googleDeps(now), agent, { date: "2030-02-30" })).toMatchObject({ ok: false, code: "invalid_time" });
     expect(await getAvailability(googleDeps(now), { ...agent, bookingEnabled: false }, { date: "2030-05-14" })).toMatchObject({ ok: false, code: "booking_disabled" });
     const stranger = await bookingAgent((await connectedUser(now)).user.id);
-    expect(await getAvailability(googleDeps(now), { ...stranger, userId: crypto.randomUUID() }, { date: "2030-05-14" })).toMatchObject({
+    expect(await getAvailability(googleDeps(now), { ...stranger, businessId: crypto.randomUUID() }, { date: "2030-05-14" })).toMatchObject({
       ok: false,
       code: "google_not_connected",
       message: expect.stringMatching(/can't reach the calendar/),
@@ -201,7 +201,7 @@ describe("availability for services and staff", () => {
     const { user, agent, ben } = await salon(now);
     await db.insert(bookingHolds).values({
       agentId: agent.id,
-      userId: user.id,
+      businessId: user.id,
       calendarId: ben.toLowerCase(),
       startAt: new Date("2030-05-14T18:00:00Z"),
       endAt: new Date("2030-05-14T18:45:00Z"),
