@@ -56,6 +56,7 @@ const POLICY: Record<string, Role[] | "public" | "signed-in" | "ops-token" | "si
   "GET /api/auth/google": MANAGERS,
   "GET /api/auth/google/callback": "signed-in",
   "POST /api/auth/google/disconnect": MANAGERS,
+  "GET /api/google/calendars": MANAGERS,
   "GET /api/google/calendar/availability": ALL,
   "POST /api/google/calendar/book": ALL,
   "GET /api/google/calendar/appointments": ALL,

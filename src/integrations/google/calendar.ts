@@ -186,3 +186,25 @@ export async function deleteEvent(access: GoogleApiAccess, calendarId: string, e
     throw error;
   }
 }
+
+export interface CalendarSummary {
+  id: string;
+  name: string;
+  primary: boolean;
+  /** owner, writer, reader or freeBusyReader: booking needs writer or owner. */
+  accessRole: string;
+}
+
+/** The calendars the account can see (calendarList.list, every page up to 250 entries). */
+export async function listCalendars(access: GoogleApiAccess): Promise<CalendarSummary[]> {
+  const response = await googleCall(async () => (await client(access)).calendarList.list({ maxResults: 250 }, requestOptions(access)), access);
+  const entries = z
+    .object({
+      items: z
+        .array(z.object({ id: z.string(), summary: z.string().optional().nullable(), summaryOverride: z.string().optional().nullable(), primary: z.boolean().optional().nullable(), accessRole: z.string().optional().nullable() }))
+        .optional()
+        .nullable(),
+    })
+    .parse(response.data).items;
+  return (entries ?? []).map((entry) => ({ id: entry.id, name: entry.summaryOverride ?? entry.summary ?? entry.id, primary: entry.primary === true, accessRole: entry.accessRole ?? "reader" }));
+}

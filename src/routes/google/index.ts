@@ -10,7 +10,7 @@ import { validate } from "../../lib/validate";
 import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { readSessionCookie } from "../../middleware/session-cookie";
 import { getAgent } from "../../services/agents";
-import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
+import { bookAppointment, failureError, getAvailability, listAppointments, listCalendarsFor } from "../../services/google";
 import { completeConnectForSession, disconnect, startConnect } from "../../services/google/connect";
 import { appointmentsQuery, availabilityQuery, bookBody } from "./schemas";
 
@@ -36,6 +36,9 @@ export const googleRoutes = new Hono<HonoEnv>()
   .post("/auth/google/disconnect", async (c) => {
     await disconnect(deps(c), c.get("businessId"));
     return c.body(null, 204);
+  })
+  .get("/google/calendars", requireRole(...MANAGERS), async (c) => {
+    return c.json({ calendars: await listCalendarsFor(deps(c), c.get("businessId")) }, 200);
   })
   .get("/google/calendar/availability", validate("query", availabilityQuery), async (c) => {
     const { agentId, ...input } = c.req.valid("query");

@@ -58,6 +58,7 @@ export const moveAppointment = withTemporal(appointments.moveAppointment);
 export const getAvailability = withTemporal(availability.getAvailability);
 export const bookAppointment = withTemporal(booking.bookAppointment);
 export const listBookings = bookings.listBookings;
+export { listCalendarsFor } from "./calendars";
 export const cancelBooking = withTemporal(bookings.cancelBooking);
 export const moveBooking = withTemporal(bookings.moveBooking);
 export { BOOKING_STATUSES, type BookingJson, type BookingStatus } from "./bookings";
