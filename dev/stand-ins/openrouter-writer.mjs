@@ -96,6 +96,7 @@ const hhmm = ({ h, m }) => `${String(h).padStart(2, "0")}:${String(m).padStart(2
  * 9–5 when the description names none.
  */
 export function hours(input) {
+  /** @type {Record<string, { start: string, end: string }[]>} */
   const out = Object.fromEntries(DAY_KEYS.map((day) => [day, []]));
   const pattern = new RegExp(`${DAY_WORD}(?:\\s*(?:-|–|—|to|through|until)\\s*${DAY_WORD})?[^\\d]{0,12}${TIME_WORD}\\s*(?:-|–|—|to|until)\\s*${TIME_WORD}`, "gi");
   let found = false;
