@@ -14,5 +14,6 @@ export const emailHandlers = {
   "email.low_credit": sendEmail,
   "email.purchase_receipt": sendEmail,
   "email.call_summary": sendEmail,
+  "email.invitation": sendEmail,
   "email.booking_changed": sendEmail,
 } satisfies SideEffectHandlers;
