@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { countSegments } from "../../../src/integrations/twilio/segments";
 import { twilioSignature, verifyTwilioSignature } from "../../../src/integrations/twilio/signature";
+import { loadTemporal } from "../../../src/services/google/time";
+import { classifyReply } from "../../../src/services/texts/keywords";
+import { nextSendableAt } from "../../../src/services/texts/quiet-hours";
 
 // twilio-node spec/validation.spec.js: the documented example request and its signature.
 const TOKEN = "12345";
@@ -62,5 +65,43 @@ describe("SMS segments", () => {
     // 66 units then an emoji (2 units) would straddle at 67: it moves whole.
     expect(countSegments(`${"ł".repeat(66)}😀${"ł".repeat(66)}`).segments).toBe(3);
     expect(countSegments(`${"ł".repeat(65)}😀${"ł".repeat(67)}`).segments).toBe(2);
+  });
+});
+
+describe("reply keywords", () => {
+  it("knows the carriers' opt-out and opt-in words, HELP, and C / X, trimmed and in any case", () => {
+    for (const word of ["STOP", "stopall", " Unsubscribe ", "cancel", "End", "QUIT", "Stop."]) expect(classifyReply(word), word).toBe("opt_out");
+    for (const word of ["START", "unstop", "Start!"]) expect(classifyReply(word), word).toBe("opt_in");
+    expect(classifyReply(" help ")).toBe("help");
+    expect(classifyReply("c")).toBe("confirm");
+    expect(classifyReply("X ")).toBe("cancel");
+  });
+
+  it("reads anything longer as a message for the owner", () => {
+    for (const body of ["stop calling me", "Can I come at 3 instead?", "CX", "", "yes"]) expect(classifyReply(body), body).toBe("message");
+  });
+});
+
+describe("quiet hours", () => {
+  beforeAll(loadTemporal);
+  const at = (iso: string) => new Date(iso);
+
+  it("lets a text go between 08:00 and 21:00 where the business is", () => {
+    expect(nextSendableAt(at("2026-06-10T12:00:00Z"), "America/New_York").toISOString()).toBe("2026-06-10T12:00:00.000Z"); // 08:00 EDT
+    expect(nextSendableAt(at("2026-06-11T00:59:00Z"), "America/New_York").toISOString()).toBe("2026-06-11T00:59:00.000Z"); // 20:59 EDT
+  });
+
+  it("holds a text due in the evening or the night until 08:00", () => {
+    expect(nextSendableAt(at("2026-06-11T01:00:00Z"), "America/New_York").toISOString()).toBe("2026-06-11T12:00:00.000Z"); // 21:00 EDT
+    expect(nextSendableAt(at("2026-06-10T11:59:00Z"), "America/New_York").toISOString()).toBe("2026-06-10T12:00:00.000Z"); // 07:59 EDT
+  });
+
+  it("is DST-correct: the next 08:00 is the wall clock on the other side of the change", () => {
+    // 22:00 EST on 7 March 2026; clocks spring forward that night: 08:00 EDT is 12:00 UTC.
+    expect(nextSendableAt(at("2026-03-08T03:00:00Z"), "America/New_York").toISOString()).toBe("2026-03-08T12:00:00.000Z");
+    // 22:00 EDT on 31 October 2026; clocks fall back that night: 08:00 EST is 13:00 UTC.
+    expect(nextSendableAt(at("2026-11-01T02:00:00Z"), "America/New_York").toISOString()).toBe("2026-11-01T13:00:00.000Z");
+    // 23:30 GMT on 28 March 2026 in London; BST starts that night: 08:00 BST is 07:00 UTC.
+    expect(nextSendableAt(at("2026-03-28T23:30:00Z"), "Europe/London").toISOString()).toBe("2026-03-29T07:00:00.000Z");
   });
 });
