@@ -25,6 +25,7 @@ import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
 import type { BookingPort } from "./calls/booking-port";
 import { googleBooking } from "./google/voice-booking";
+import { textBookingConfirmation } from "./texts/notify";
 
 export interface Services {
   env: Bindings;
@@ -77,6 +78,8 @@ export function createServices(env: Bindings, options: { logger?: Logger; compon
     mailer: once(() => createMailer(config)),
     openrouter: once(() => createOpenRouterClient(config)),
     twilio: once(() => createTwilioClient(config)),
-    booking: googleBooking({ db, config, logger, now, google }),
+    booking: googleBooking({ db, config, logger, now, google }, undefined, {
+      onBooked: (agent, eventId) => textBookingConfirmation({ db, env, logger }, agent, eventId),
+    }),
   };
 }

@@ -19,12 +19,16 @@ export function zoneAtLocalHour(hour: number, now = new Date()): string {
 }
 
 export async function createTextingBusiness({ credits = 100, localHour = 14, name = "Bright Smiles Dental" }: { credits?: number; localHour?: number; name?: string } = {}) {
-  const owner = await createPayingUser({}, credits);
+  return makeTextingBusiness(await createPayingUser({}, credits), { localHour, name });
+}
+
+/** `owner` (who has paid once) gets a business that can text: its timezone and name, and a Twilio number. */
+export async function makeTextingBusiness<T extends { user: { id: string }; cookie: string }>(owner: T, { localHour = 14, name = "Bright Smiles Dental", phone }: { localHour?: number; name?: string; phone?: string } = {}) {
   const timezone = zoneAtLocalHour(localHour);
   await db
     .insert(businesses)
-    .values({ id: owner.user.id, name, timezone })
-    .onConflictDoUpdate({ target: businesses.id, set: { name, timezone } });
+    .values({ id: owner.user.id, name, timezone, phone })
+    .onConflictDoUpdate({ target: businesses.id, set: { name, timezone, phone } });
   const response = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: {}, env: twilioEnv });
   if (response.status !== 201) throw new Error(`could not buy a Twilio number: ${response.status} ${await response.text()}`);
   const { phoneNumber } = (await response.json()) as { phoneNumber: { id: string; number: string } };

@@ -3,6 +3,7 @@
  * built and signed as Twilio builds them (X-Twilio-Signature over APP_URL + path and the sorted
  * parameters), so a test can send an inbound text or a status callback straight to the worker.
  */
+import type { Bindings } from "../../src/bindings";
 import { twilioSignature } from "../../src/integrations/twilio/signature";
 import { testEnv } from "./env";
 import { APP_ORIGIN, call } from "./http";
@@ -20,13 +21,14 @@ export const twilioState = () => twilio.state<TwilioState>();
 
 export const TWILIO_WEBHOOK_URL = `${APP_ORIGIN}/api/webhooks/twilio`;
 
-export async function signedTwilioPost(params: Record<string, string>, options: { authToken?: string; url?: string; signature?: string } = {}) {
+export async function signedTwilioPost(params: Record<string, string>, options: { authToken?: string; url?: string; signature?: string; env?: Bindings } = {}) {
   const entries = Object.entries(params);
   const signature = options.signature ?? (await twilioSignature(options.authToken ?? String(testEnv.TWILIO_AUTH_TOKEN), options.url ?? TWILIO_WEBHOOK_URL, entries));
   return call("/api/webhooks/twilio", {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
     body: new URLSearchParams(entries).toString(),
+    env: options.env,
   });
 }
 

@@ -33,12 +33,18 @@ function settle<T>(result: Result<T>): T {
   throw new BookingRefusal(result.message);
 }
 
-export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }): BookingPort {
+/** What else happens when the receptionist books: the caller's confirmation text (services/texts). */
+export interface BookingHooks {
+  onBooked?: (agent: Parameters<BookingPort["book"]>[0], googleEventId: string) => Promise<void>;
+}
+
+export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }, hooks: BookingHooks = {}): BookingPort {
   const slot = (s: { start: string; end: string }) => ({ start: s.start, end: s.end });
   return {
     availability: async (agent, input) => settle(await getAvailability(deps, agent, input, options)).slots,
     book: async (agent, input) => {
       const { event } = settle(await bookAppointment(deps, agent, input, options));
+      await hooks.onBooked?.(agent, event.id);
       return { ...slot(event), eventId: event.id };
     },
     cancel: async (agent, input) => slot(settle(await cancelAppointment(deps, agent, input, options)).cancelled),
