@@ -14,7 +14,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Config } from "../../config/env";
 import { DEFAULT_VOICE } from "../../data/voices";
 import type { Database } from "../../db/client";
-import { agents } from "../../db/schema";
+import { agents, DEFAULT_TEXTING } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
 import { AppError } from "../../errors";
 import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
@@ -37,7 +37,7 @@ export interface AgentDeps {
 }
 
 /** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
-const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "updatedAt"]);
+const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "texting", "updatedAt"]);
 
 export async function listAgents(db: Database, userId: string): Promise<Agent[]> {
   return db.select().from(agents).where(ownedBy(agents, userId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
@@ -82,6 +82,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     sheetsLogging: input.sheetsLogging ?? false,
     notify: input.notify ?? ("important" as const),
     recordingEnabled: input.recordingEnabled ?? true,
+    texting: { ...DEFAULT_TEXTING, ...input.texting },
     status: input.status ?? ("active" as const),
     createdAt: now,
     updatedAt: now,
@@ -130,6 +131,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
   const current = await getAgent(deps.db, userId, id);
   if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
   const changes = changesFrom(input);
+  if (input.texting) changes.texting = { ...DEFAULT_TEXTING, ...current.texting, ...input.texting };
   const next: Agent = { ...current, ...changes, updatedAt: now };
   const touchesAssistant = Object.keys(changes).some((key) => !LOCAL_ONLY.has(key));
   const context = touchesAssistant ? await assistantContext(deps) : undefined;
