@@ -21,6 +21,7 @@ import { meRoutes } from "./routes/me";
 import { opsRoutes } from "./routes/ops";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
+import { textsRoutes } from "./routes/texts";
 import { voicesRoutes } from "./routes/voices";
 import { webhookRoutes } from "./routes/webhooks";
 import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
@@ -44,7 +45,8 @@ export function createApp() {
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes);
+    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
+    .route("/api", textsRoutes);
 }
 
 export const app = createApp();

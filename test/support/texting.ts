@@ -4,7 +4,7 @@
  * of the run), and a number bought at the Twilio stand-in (NUMBER_PROVIDER=twilio).
  */
 import { eq } from "drizzle-orm";
-import { businesses, creditTransactions, texts } from "../../src/db/schema";
+import { businesses, creditTransactions, memberships, texts } from "../../src/db/schema";
 import { db } from "./db";
 import { envWith } from "./env";
 import { createPayingUser } from "./factories";
@@ -29,6 +29,7 @@ export async function makeTextingBusiness<T extends { user: { id: string }; cook
     .insert(businesses)
     .values({ id: owner.user.id, name, timezone, phone })
     .onConflictDoUpdate({ target: businesses.id, set: { name, timezone, phone } });
+  await db.insert(memberships).values({ businessId: owner.user.id, userId: owner.user.id, role: "owner" }).onConflictDoNothing();
   const response = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: {}, env: twilioEnv });
   if (response.status !== 201) throw new Error(`could not buy a Twilio number: ${response.status} ${await response.text()}`);
   const { phoneNumber } = (await response.json()) as { phoneNumber: { id: string; number: string } };
