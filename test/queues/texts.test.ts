@@ -3,16 +3,23 @@
  * own number, charged per segment once, never to an opted-out number, never in quiet hours,
  * never without credit.
  */
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { textOptOuts } from "../../src/db/schema";
+import { calls, DEFAULT_TEXTING, textOptOuts, texts } from "../../src/db/schema";
 import { createLogger } from "../../src/lib/logger";
+import { createServices } from "../../src/services/create-services";
+import { bookAppointment } from "../../src/services/google";
 import { loadTemporal } from "../../src/services/google/time";
+import { isMissedCall, queueDueReminders, textAfterCall } from "../../src/services/texts/notify";
 import { queueText, sendMessage } from "../../src/services/texts/queue";
 import { nextSendableAt } from "../../src/services/texts/quiet-hours";
+import type { SideEffectMessage } from "../../src/side-effects/messages";
+import { recordPurchase } from "../support/credits";
 import { db } from "../support/db";
 import { bindingsWith, envWith, recordingQueue } from "../support/env";
+import { bookingAgent, connectedUser, googleDeps, ownCalendar } from "../support/google";
 import { consumeBatch } from "../support/queues";
-import { createTextingBusiness, textCharges, textRow, uniqueCaller } from "../support/texting";
+import { createTextingBusiness, makeTextingBusiness, textCharges, textRow, uniqueCaller } from "../support/texting";
 import { twilio, twilioState } from "../support/twilio";
 
 const quietQueue = () => ({ db, env: bindingsWith({ SIDE_EFFECTS: recordingQueue() }), logger: createLogger({}, "error") });
@@ -108,5 +115,73 @@ describe("text.send", () => {
     const input = { businessId: business.businessId, number: uniqueCaller(), kind: "confirmation" as const, body: "Confirmed.", idempotencyKey: `test:${crypto.randomUUID()}` };
     expect(await queueText(quietQueue(), input)).not.toBeNull();
     expect(await queueText(quietQueue(), input)).toBeNull();
+  });
+});
+
+describe("what is texted", () => {
+  /** A Google-connected business that can text, with a booking agent on a calendar of its own. */
+  async function bookingBusiness(texting: Record<string, unknown> = {}) {
+    const now = new Date();
+    const owner = await connectedUser(now);
+    await recordPurchase(owner.user.id, 100);
+    const business = await makeTextingBusiness(owner, { name: "Glow Salon", phone: "+15125550188" });
+    const calendarId = await ownCalendar(owner.tokens.accessToken);
+    const agent = await bookingAgent(owner.user.id, { calendarId, minNoticeMinutes: 0, texting: { ...DEFAULT_TEXTING, ...texting } });
+    const day = new Date(now.getTime() + 2 * 86_400_000);
+    while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+    return { business, agent, start: `${day.toISOString().slice(0, 10)}T10:00:00` };
+  }
+
+  it("the receptionist's booking texts the caller a confirmation from the business's number, once", async () => {
+    const { business, agent, start } = await bookingBusiness();
+    const caller = uniqueCaller();
+    const queue = recordingQueue<SideEffectMessage>();
+    const services = createServices(bindingsWith({ SIDE_EFFECTS: queue }));
+    const input = { start, name: "Robin", callerPhone: caller, idempotencyKey: `call_1:${crypto.randomUUID()}` };
+    await services.booking.book(agent, input);
+    await services.booking.book(agent, input);
+    await consumeBatch(queue.sent.splice(0));
+    const sent = await sentTo(caller);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.from).toBe(business.number);
+    expect(sent[0]?.body).toMatch(/^Glow Salon: you're booked for .+ at 10:00 AM\. Reply X to cancel\./);
+  });
+
+  it("reminders are queued once per booking and kind, however often or late the cron runs", async () => {
+    const { agent, start } = await bookingBusiness({ confirmations: false, reminders: ["24h", "2h"] });
+    const caller = uniqueCaller();
+    const booked = await bookAppointment(googleDeps(() => new Date()), agent, { start, name: "Robin", callerPhone: caller, idempotencyKey: `test:${crypto.randomUUID()}` });
+    if (!booked.ok) throw new Error(booked.message);
+    const startAt = new Date(booked.event.start);
+    const deps = quietQueue();
+    const mine = async () => (await db.select().from(texts).where(eq(texts.number, caller))).map((text) => text.kind).sort();
+    await queueDueReminders(deps, new Date(startAt.getTime() - 30 * 3600_000));
+    expect(await mine()).toEqual([]);
+    await queueDueReminders(deps, new Date(startAt.getTime() - 20 * 3600_000));
+    await queueDueReminders(deps, new Date(startAt.getTime() - 19 * 3600_000));
+    expect(await mine()).toEqual(["reminder_24h"]);
+    // A late run (90 minutes before) sends the 2 h reminder, and never the 24 h one again.
+    await queueDueReminders(deps, new Date(startAt.getTime() - 90 * 60_000));
+    await queueDueReminders(deps, new Date(startAt.getTime() - 80 * 60_000));
+    expect(await mine()).toEqual(["reminder_24h", "reminder_2h"]);
+    const [reminder] = await db.select().from(texts).where(and(eq(texts.number, caller), eq(texts.kind, "reminder_24h")));
+    expect(reminder?.body).toContain("Reply C to confirm, X to cancel.");
+  });
+
+  it("a missed call is texted back once when the receptionist asks for it, and the owner alerted about an important one", async () => {
+    const { business, agent } = await bookingBusiness({ missedCallTextBack: true, ownerAlerts: true });
+    const deps = quietQueue();
+    const caller = uniqueCaller();
+    const [callRow] = await db.insert(calls).values({ userId: business.businessId, agentId: agent.id, vapiCallId: `call_${crypto.randomUUID()}`, customerNumber: caller, status: "ended" }).returning();
+    const finished = { id: callRow?.id ?? "", businessId: business.businessId, agentId: agent.id, customerNumber: caller, refused: false, durationSeconds: 6, endedReason: "customer-ended-call", texting: agent.texting, important: true };
+    await textAfterCall(deps, finished);
+    await textAfterCall(deps, finished);
+    const queued = await db.select().from(texts).where(eq(texts.callId, callRow?.id ?? ""));
+    expect(queued.map((text) => [text.kind, text.number]).sort()).toEqual([
+      ["missed_call", caller],
+      ["owner_alert", "+15125550188"],
+    ]);
+    expect(isMissedCall({ refused: false, durationSeconds: 95, endedReason: "customer-ended-call" })).toBe(false);
+    expect(isMissedCall({ refused: true, durationSeconds: 0, endedReason: null })).toBe(true);
   });
 });
