@@ -75,6 +75,10 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/google/calendar/availability" },
   { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
   { method: "GET", path: "/api/google/calendar/appointments" },
+  // Texts are the business's, not a resource by id: another business's are out of the list (test/routes/texts).
+  { method: "GET", path: "/api/texts" },
+  { method: "GET", path: "/api/texts/opt-outs" },
+  { method: "POST", path: "/api/texts", body: { to: "+14155550123", body: "Hello" } },
 ];
 
 /**
