@@ -7,10 +7,21 @@
  * side is left holding a number we do not know about.
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
+import type { Config } from "../../config/env";
 import { AppError } from "../../errors";
 import { createTwilioClient, TwilioApiError, type TwilioClient, twilioFailure } from "../../integrations/twilio/client";
+import type { VapiClient } from "../../integrations/vapi/client";
 import { deleteAtVapi, isVapiNotFound, vapiFailure } from "../../integrations/vapi/client";
-import type { PhoneNumberDeps } from ".";
+import type { Logger } from "../../lib/logger";
+
+/** What buying and releasing need (index.ts's PhoneNumberDeps is this). */
+export interface PhoneNumberDeps {
+  config: Config;
+  logger: Logger;
+  vapi: () => VapiClient;
+  /** Twilio, for NUMBER_PROVIDER=twilio; made from config when absent. */
+  twilio?: () => TwilioClient;
+}
 
 export type VapiNumber = { id: string; number?: string; status?: string };
 
