@@ -172,7 +172,7 @@ describe("what is texted", () => {
     const { business, agent } = await bookingBusiness({ missedCallTextBack: true, ownerAlerts: true });
     const deps = quietQueue();
     const caller = uniqueCaller();
-    const [callRow] = await db.insert(calls).values({ userId: business.businessId, agentId: agent.id, vapiCallId: `call_${crypto.randomUUID()}`, customerNumber: caller, status: "ended" }).returning();
+    const [callRow] = await db.insert(calls).values({ businessId: business.businessId, agentId: agent.id, vapiCallId: `call_${crypto.randomUUID()}`, customerNumber: caller, status: "ended" }).returning();
     const finished = { id: callRow?.id ?? "", businessId: business.businessId, agentId: agent.id, customerNumber: caller, refused: false, durationSeconds: 6, endedReason: "customer-ended-call", texting: agent.texting, important: true };
     await textAfterCall(deps, finished);
     await textAfterCall(deps, finished);

@@ -23,22 +23,23 @@ export async function createTextingBusiness({ credits = 100, localHour = 14, nam
 }
 
 /** `owner` (who has paid once) gets a business that can text: its timezone and name, and a Twilio number. */
-export async function makeTextingBusiness<T extends { user: { id: string }; cookie: string }>(owner: T, { localHour = 14, name = "Bright Smiles Dental", phone }: { localHour?: number; name?: string; phone?: string } = {}) {
+export async function makeTextingBusiness<T extends { user: { id: string }; cookie: string; business?: { id: string } }>(owner: T, { localHour = 14, name = "Bright Smiles Dental", phone }: { localHour?: number; name?: string; phone?: string } = {}) {
   const timezone = zoneAtLocalHour(localHour);
+  const businessId = owner.business?.id ?? owner.user.id;
   await db
     .insert(businesses)
-    .values({ id: owner.user.id, name, timezone, phone })
+    .values({ id: businessId, name, timezone, phone })
     .onConflictDoUpdate({ target: businesses.id, set: { name, timezone, phone } });
-  await db.insert(memberships).values({ businessId: owner.user.id, userId: owner.user.id, role: "owner" }).onConflictDoNothing();
+  await db.insert(memberships).values({ businessId, userId: owner.user.id, role: "owner" }).onConflictDoNothing();
   const response = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: {}, env: twilioEnv });
   if (response.status !== 201) throw new Error(`could not buy a Twilio number: ${response.status} ${await response.text()}`);
   const { phoneNumber } = (await response.json()) as { phoneNumber: { id: string; number: string } };
-  return { ...owner, businessId: owner.user.id, timezone, number: phoneNumber.number, phoneNumberId: phoneNumber.id };
+  return { ...owner, businessId, timezone, number: phoneNumber.number, phoneNumberId: phoneNumber.id };
 }
 
 export const textRow = async (id: string) => (await db.select().from(texts).where(eq(texts.id, id)))[0];
 export const textCharges = (businessId: string) =>
-  db.select().from(creditTransactions).where(eq(creditTransactions.userId, businessId)).then((rows) => rows.filter((row) => row.kind === "text"));
+  db.select().from(creditTransactions).where(eq(creditTransactions.businessId, businessId)).then((rows) => rows.filter((row) => row.kind === "text"));
 
 let callers = 0;
 /** A caller's number no other test uses (+1 415 55x xxxx). */

@@ -17,13 +17,13 @@ export interface CallFilters {
 
 const createdAtMicros = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-export async function listCalls(db: Database, userId: string, filters: CallFilters) {
+export async function listCalls(db: Database, businessId: string, filters: CallFilters) {
   const rows = await db
     .select({ call: calls, cursorAt: createdAtMicros })
     .from(calls)
     .where(
       and(
-        eq(calls.userId, userId),
+        eq(calls.businessId, businessId),
         filters.agentId ? eq(calls.agentId, filters.agentId) : undefined,
         filters.status ? eq(calls.status, filters.status) : undefined,
         filters.from ? gte(calls.createdAt, filters.from) : undefined,
@@ -41,7 +41,7 @@ export async function listCalls(db: Database, userId: string, filters: CallFilte
   };
 }
 
-export async function getCall(db: Database, userId: string, id: string) {
-  const [row] = await db.select().from(calls).where(ownedBy(calls, userId, id)).limit(1);
+export async function getCall(db: Database, businessId: string, id: string) {
+  const [row] = await db.select().from(calls).where(ownedBy(calls, businessId, id)).limit(1);
   return callDetailJson(foundOr404(row, "call"));
 }

@@ -47,7 +47,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 interface StoredRow extends Record<string, unknown> {
   id: string;
-  user_id: string;
+  business_id: string;
   status: string;
   refused_reason: string | null;
   duration_seconds: number | null;
@@ -99,7 +99,7 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   }
   const refused = row.status === "refused";
   // No length anywhere (message, call, our status-update times): the hold's cap, never free.
-  const settled = await creditAccount(deps.env, row.user_id).settle({
+  const settled = await creditAccount(deps.env, row.business_id).settle({
     callId: message.call.id,
     seconds: refused ? 0 : (row.duration_seconds ?? undefined),
     maxCredits: callCapCredits(deps.config.CREDITS_PER_MINUTE),
@@ -112,10 +112,10 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   const notify = row.notify ?? "important";
   const important = isImportant({ structuredData: message.analysis?.structuredData, events: row.events, refused });
   if (notify === "all" || (notify === "important" && important)) {
-    effects.push({ type: "email.call_summary", idempotencyKey: `call-email:${row.id}`, userId: row.user_id, callId: row.id });
+    effects.push({ type: "email.call_summary", idempotencyKey: `call-email:${row.id}`, businessId: row.business_id, callId: row.id });
   }
   if (effects.length) await deps.env.SIDE_EFFECTS.sendBatch(effects.map((body) => ({ body })));
-  await textAfterCall(deps, { id: row.id, businessId: row.user_id, agentId: row.agent_id, customerNumber: row.customer_number, refused, durationSeconds: row.duration_seconds, endedReason: row.ended_reason, texting: row.texting, important });
+  await textAfterCall(deps, { id: row.id, businessId: row.business_id, agentId: row.agent_id, customerNumber: row.customer_number, refused, durationSeconds: row.duration_seconds, endedReason: row.ended_reason, texting: row.texting, important });
   return `settled:${charged}`;
 }
 
@@ -137,10 +137,10 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
   const cost = message.cost ?? null;
   const result = await deps.db.execute<StoredRow>(sql`
     with up as (
-      insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at,
+      insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at,
                          duration_seconds, ended_reason, transcript, summary, recording_url, structured_data, messages,
                          vapi_cost, report_received_at)
-      select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'ended', ${startedAt}::timestamptz,
+      select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'ended', ${startedAt}::timestamptz,
              ${endedAt}::timestamptz, ${seconds}, ${message.endedReason ?? null}, ${transcript}, ${summary}, ${recordingUrl},
              ${structured}::jsonb, ${messages}::jsonb, ${cost}::numeric, now()
       from (${ownerOf(message)}) as owner
@@ -161,15 +161,15 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
       -- while its holder still worked, or reconciliation's version of the call) bills what is
       -- stored, so the row's length and its charge are one version's.
       where calls.report_received_at is null
-      returning id, user_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason
+      returning id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason
     ),
     stored as (
-      select id, user_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from up
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from up
       union all
-      select id, user_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from calls
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from calls
       where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
     )
-    select s.id, s.user_id, s.agent_id, s.status, s.refused_reason, s.duration_seconds, s.events, s.customer_number, s.ended_reason,
+    select s.id, s.business_id, s.agent_id, s.status, s.refused_reason, s.duration_seconds, s.events, s.customer_number, s.ended_reason,
       a.notify, a.sheets_logging, a.texting
     from stored s left join agents a on a.id = s.agent_id`);
   return result.rows[0];

@@ -56,9 +56,9 @@ async function updateStatus(deps: Deps, sid: string, status: string, errorCode: 
 async function receive(deps: Deps, sid: string, from: string, to: string, body: string) {
   const { db, logger } = deps;
   const [number] = await db
-    .select({ id: phoneNumbers.id, businessId: phoneNumbers.userId, agentId: phoneNumbers.agentId, name: businesses.name, phone: businesses.phone })
+    .select({ id: phoneNumbers.id, businessId: phoneNumbers.businessId, agentId: phoneNumbers.agentId, name: businesses.name, phone: businesses.phone })
     .from(phoneNumbers)
-    .innerJoin(businesses, eq(businesses.id, phoneNumbers.userId))
+    .innerJoin(businesses, eq(businesses.id, phoneNumbers.businessId))
     .where(eq(phoneNumbers.e164, to));
   if (!number || !/^\+[1-9]\d{7,14}$/.test(from)) {
     logger.info("inbound text for a number we do not have; ignored", { to: to.slice(-4) });
@@ -125,7 +125,7 @@ async function answerBooking(
     .select({ booking: bookingHolds, agent: agents })
     .from(bookingHolds)
     .innerJoin(agents, eq(agents.id, bookingHolds.agentId))
-    .where(and(eq(bookingHolds.userId, business.businessId), eq(bookingHolds.callerPhone, from), eq(bookingHolds.status, "confirmed"), gt(bookingHolds.startAt, deps.now())))
+    .where(and(eq(bookingHolds.businessId, business.businessId), eq(bookingHolds.callerPhone, from), eq(bookingHolds.status, "confirmed"), gt(bookingHolds.startAt, deps.now())))
     .orderBy(asc(bookingHolds.startAt))
     .limit(1);
   if (!next) {

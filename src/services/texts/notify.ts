@@ -25,17 +25,17 @@ export const textingOf = (value: unknown): TextingSettings => ({ ...DEFAULT_TEXT
 const E164 = /^\+[1-9]\d{7,14}$/;
 
 /** The confirmation of a booking the receptionist just made (once per booking). Never throws: a booking stands without its text. */
-export async function textBookingConfirmation(deps: TextQueueDeps, agent: { id: string; userId: string; timezone: string; texting?: unknown }, googleEventId: string): Promise<void> {
+export async function textBookingConfirmation(deps: TextQueueDeps, agent: { id: string; businessId: string; timezone: string; texting?: unknown }, googleEventId: string): Promise<void> {
   try {
     if (!textingOf(agent.texting).confirmations) return;
     const [row] = await deps.db
       .select({ id: bookingHolds.id, startAt: bookingHolds.startAt, callerPhone: bookingHolds.callerPhone, business: businesses.name })
       .from(bookingHolds)
-      .innerJoin(businesses, eq(businesses.id, bookingHolds.userId))
+      .innerJoin(businesses, eq(businesses.id, bookingHolds.businessId))
       .where(and(eq(bookingHolds.googleEventId, googleEventId), eq(bookingHolds.agentId, agent.id), eq(bookingHolds.status, "confirmed")));
     if (!row?.callerPhone || !E164.test(row.callerPhone)) return;
     await queueText(deps, {
-      businessId: agent.userId,
+      businessId: agent.businessId,
       agentId: agent.id,
       number: row.callerPhone,
       kind: "confirmation",
@@ -79,7 +79,7 @@ function dueBookings(db: Database, kind: string, from: Date, to: Date) {
     .select({
       id: bookingHolds.id,
       agentId: bookingHolds.agentId,
-      businessId: bookingHolds.userId,
+      businessId: bookingHolds.businessId,
       startAt: bookingHolds.startAt,
       callerPhone: bookingHolds.callerPhone,
       texting: agents.texting,
@@ -88,7 +88,7 @@ function dueBookings(db: Database, kind: string, from: Date, to: Date) {
     })
     .from(bookingHolds)
     .innerJoin(agents, eq(agents.id, bookingHolds.agentId))
-    .innerJoin(businesses, eq(businesses.id, bookingHolds.userId))
+    .innerJoin(businesses, eq(businesses.id, bookingHolds.businessId))
     .where(
       and(
         eq(bookingHolds.status, "confirmed"),

@@ -17,7 +17,7 @@ import { vapiError } from "../../support/vendor-errors";
 
 const env = envWith({ NUMBER_PROVIDER: "twilio" });
 const buy = (cookie: string, areaCode: string) => call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode }, env });
-const rowsOf = (userId: string) => db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));
+const rowsOf = (userId: string) => db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, userId));
 const twilioNumbersIn = async (areaCode: string) => (await twilioState()).numbers.filter((number) => number.phone_number.startsWith(`+1${areaCode}`));
 const vapiNumbersIn = async (areaCode: string) => (await vapiState()).phoneNumbers.filter((number) => number.number?.startsWith(`+1${areaCode}`));
 
