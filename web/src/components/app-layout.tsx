@@ -12,6 +12,7 @@ const NAV = [
   { to: "/agents", label: "Agents" },
   { to: "/numbers", label: "Phone numbers" },
   { to: "/calls", label: "Calls" },
+  { to: "/texts", label: "Texts" },
   { to: "/billing", label: "Credits" },
   { to: "/integrations", label: "Integrations" },
   { to: "/settings", label: "Settings" },
