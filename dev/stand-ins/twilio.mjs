@@ -83,6 +83,8 @@ export async function startTwilioStandIn({ port = 0, dataDir = null, relayWebhoo
       optOuts: {},
     }),
   });
+  // The keys are kept from the first start, so numbers bought (their SmsUrl signed with this token) survive a restart.
+  if (store.file) store.save();
   const keys = { accountSid: accountSid ?? store.data.keys.accountSid, authToken: authToken ?? store.data.keys.authToken };
   const numbers = collection(store.data.numbers, store.save);
   const messages = collection(store.data.messages, store.save);
@@ -148,7 +150,7 @@ export async function startTwilioStandIn({ port = 0, dataDir = null, relayWebhoo
     const list = [];
     while (list.length < size) {
       const phone = `+1${areaCode}555${String(Math.floor(1000 + Math.random() * 9000))}`;
-      if (!owned(phone) && !list.some((entry) => entry.phone_number === phone)) list.push(phone);
+      if (!owned(phone) && !list.includes(phone)) list.push(phone);
     }
     return {
       json: {
@@ -326,7 +328,10 @@ export async function startTwilioStandIn({ port = 0, dataDir = null, relayWebhoo
       {
         method: "POST",
         path: /^\/__stand-in\/inbound$/,
-        handle: (req) => inbound(String(req.body?.from ?? ""), String(req.body?.to ?? ""), String(req.body?.body ?? "")),
+        handle: (req) => {
+          const body = /** @type {{ from?: string, to?: string, body?: string } | undefined} */ (req.body);
+          return inbound(String(body?.from ?? ""), String(body?.to ?? ""), String(body?.body ?? ""));
+        },
       },
       {
         method: "POST",
@@ -341,7 +346,8 @@ export async function startTwilioStandIn({ port = 0, dataDir = null, relayWebhoo
         method: "POST",
         path: /^\/__stand-in\/messages\/(SM[0-9a-f]+)\/status$/,
         handle: async (req) => {
-          const result = await advance(req.params[0], String(req.body?.status ?? "delivered"));
+          const body = /** @type {{ status?: string } | undefined} */ (req.body);
+          const result = await advance(req.params[0], String(body?.status ?? "delivered"));
           return result ? { json: { delivery: result } } : { status: 404, json: { error: "no such message, or it has no StatusCallback" } };
         },
       },
