@@ -24,7 +24,7 @@ import { twilio, twilioState } from "../support/twilio";
 
 const quietQueue = () => ({ db, env: bindingsWith({ SIDE_EFFECTS: recordingQueue() }), logger: createLogger({}, "error") });
 
-async function aText(business: { businessId: string; phoneNumberId: string }, body: string, kind: "confirmation" | "reply" = "confirmation") {
+async function aText(business: { businessId: string; phoneNumberId: string }, body: string, kind: "confirmation" | "reply" | "reminder_24h" = "confirmation") {
   const to = uniqueCaller();
   const row = await queueText(quietQueue(), { businessId: business.businessId, number: to, kind, body, idempotencyKey: `test:${crypto.randomUUID()}` });
   if (!row) throw new Error("no text row");
@@ -73,7 +73,7 @@ describe("text.send", () => {
   it("holds a text due in quiet hours until 08:00 where the business is, and queues it for then", async () => {
     await loadTemporal();
     const business = await createTextingBusiness({ localHour: 2 });
-    const { row, to } = await aText(business, "Reminder: your appointment is tomorrow at 3:00 PM.");
+    const { row, to } = await aText(business, "Reminder: your appointment is tomorrow at 3:00 PM.", "reminder_24h");
     const queue = recordingQueue();
     await consumeBatch([sendMessage(row.id)], { env: bindingsWith({ SIDE_EFFECTS: queue }) });
     expect(await sentTo(to)).toEqual([]);
@@ -83,10 +83,18 @@ describe("text.send", () => {
     expect(Math.abs((held?.sendAfter?.getTime() ?? 0) - expected.getTime())).toBeLessThan(60_000);
     expect(queue.sent).toEqual([sendMessage(row.id)]);
     expect(await textCharges(business.businessId)).toEqual([]);
-    // A reply to the caller's own text is not held: they are awake and waiting for it.
+    // A reply to the caller's own text, or the confirmation of the booking they are making on the
+    // phone, is not held: they are awake and waiting for it.
     const reply = await aText(business, "Thanks, we will call you back.", "reply");
-    await consumeBatch([sendMessage(reply.row.id)]);
+    const confirmation = await aText(business, "You're booked for tomorrow at 3:00 PM.", "confirmation");
+    await consumeBatch([sendMessage(reply.row.id), sendMessage(confirmation.row.id)]);
     expect(await sentTo(reply.to)).toHaveLength(1);
+    expect(await sentTo(confirmation.to)).toHaveLength(1);
+    // A confirmation still unsent long after the booking waits for morning like the rest.
+    const stale = await aText(business, "You're booked for tomorrow at 3:00 PM.", "confirmation");
+    await db.update(texts).set({ createdAt: new Date(Date.now() - 3600_000) }).where(eq(texts.id, stale.row.id));
+    await consumeBatch([sendMessage(stale.row.id)], { env: bindingsWith({ SIDE_EFFECTS: recordingQueue() }) });
+    expect((await textRow(stale.row.id))?.status).toBe("held");
   });
 
   it("a Twilio refusal is final and gives the credits back; a Twilio outage is retried and charged once", async () => {

@@ -36,6 +36,14 @@ export interface TextSendDeps {
 
 /** Texts that answer the caller or the owner at once; the rest wait out quiet hours. */
 const ANY_HOUR = new Set(["help", "reply", "cancelled", "owner_alert"]);
+/**
+ * A booking confirmation answers the caller who is booking on the phone right now, so it goes at
+ * once, at any hour; one that is still unsent this long after the booking waits for morning.
+ */
+const CONFIRMATION_ANSWERS_FOR_MS = 15 * 60_000;
+
+const answersTheCaller = (text: TextRow, now: Date) =>
+  ANY_HOUR.has(text.kind) || (text.kind === "confirmation" && now.getTime() - text.createdAt.getTime() < CONFIRMATION_ANSWERS_FOR_MS);
 /** The Queues limit on a message's delay (12 hours); quiet hours are shorter. */
 const MAX_DELAY_SECONDS = 12 * 3600;
 
@@ -90,7 +98,7 @@ async function attempt(deps: TextSendDeps, text: TextRow, timezone: string): Pro
   }
 
   const now = deps.now();
-  if (!ANY_HOUR.has(text.kind)) {
+  if (!answersTheCaller(text, now)) {
     await loadTemporal();
     const due = nextSendableAt(now, timezone);
     if (due.getTime() > now.getTime()) {
