@@ -203,11 +203,12 @@ export async function assignPhoneNumber(db: Database, businessId: string, id: st
   }
 }
 
-/** Releases the number at Vapi and, when it was bought there, at Twilio (a 404 means already gone), then forgets it. */
-export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<void> {
+/** Releases the number at Vapi and, when it was bought there, at Twilio (a 404 means already gone), then forgets it; the number as it was, for the audit list. */
+export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<PhoneNumber> {
   const row = await getPhoneNumber(deps.db, businessId, id);
   await releaseNumber(deps, row);
   await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, businessId, id), notPending));
+  return row;
 }
 
 /**
