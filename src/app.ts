@@ -24,6 +24,7 @@ import { membersRoutes } from "./routes/members";
 import { opsRoutes } from "./routes/ops";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
+import { textsRoutes } from "./routes/texts";
 import { tryRoutes } from "./routes/try";
 import { voicesRoutes } from "./routes/voices";
 import { webhookRoutes } from "./routes/webhooks";
@@ -50,6 +51,7 @@ export function createApp() {
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", appointmentsRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
     .route("/api", membersRoutes)
+    .route("/api", textsRoutes)
     .route("/api", tryRoutes);
 }
 

@@ -2,8 +2,10 @@
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
 import { sheetsHandlers } from "./sheets";
+import { textHandlers } from "./texts";
 
 export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
   ...sheetsHandlers,
+  ...textHandlers,
 };

@@ -1,8 +1,9 @@
 /**
  * The Cron Trigger entry point (wrangler.toml `[triggers] crons`): an entry point like the queue
- * consumer, built with createServices. Each run does two jobs, each on its own (one failing
- * never stops the other): the orphaned-assistant sweep (ADR 0104) and the reconciliation of
- * calls whose report never came (ADR 0410). It never throws, so a failed run only waits for the
+ * consumer, built with createServices. Each run does three jobs, each on its own (one failing
+ * never stops the others): the orphaned-assistant sweep (ADR 0104), the reconciliation of
+ * calls whose report never came (ADR 0410), and the texts: reminders due, and texts whose
+ * message was lost or whose quiet hours are over queued again (ADR 0141). It never throws, so a failed run only waits for the
  * next one.
  */
 
@@ -12,10 +13,14 @@ import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
+import { queueDueReminders } from "../services/texts/notify";
+import { requeueUnsent } from "../services/texts/queue";
 
 export interface ScheduledResult {
   sweep?: SweepResult;
   reconciliation?: ReconcileResult;
+  /** Reminder texts queued, and unsent texts queued again (services/texts). */
+  texts?: { reminders: number; requeued: number };
 }
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Bindings): Promise<ScheduledResult | undefined> {
@@ -41,7 +46,13 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   } catch (error) {
     logger.warn("call reconciliation could not run", describeError(error));
   }
-  return result.sweep || result.reconciliation ? result : undefined;
+  try {
+    const deps = { db: services.db, env: services.env, logger };
+    result.texts = { reminders: await queueDueReminders(deps, now), requeued: await requeueUnsent(deps, now) };
+  } catch (error) {
+    logger.warn("reminder texts could not be queued", describeError(error));
+  }
+  return result.sweep || result.reconciliation || result.texts ? result : undefined;
 }
 
 export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (controller, env) => {

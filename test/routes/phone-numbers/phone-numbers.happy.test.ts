@@ -55,6 +55,9 @@ describe("POST /api/phone-numbers", () => {
       vapiPhoneNumberId: expect.any(String),
       status: "activating",
       areaCode: null,
+      // NUMBER_PROVIDER=vapi (the default): a Vapi number, which cannot text.
+      provider: "vapi",
+      canText: false,
       forwarding: { verified: false, at: null, testing: null },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
