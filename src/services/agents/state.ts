@@ -6,8 +6,9 @@
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { businesses, phoneNumbers } from "../../db/schema";
-import type { Agent } from "./view";
+import { type agents, businesses, phoneNumbers } from "../../db/schema";
+
+type Agent = typeof agents.$inferSelect;
 
 export const AGENT_STATES = ["answering", "paused", "out_of_credit", "no_number", "number_activating"] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
