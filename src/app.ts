@@ -14,6 +14,7 @@ import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/billing";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
+import { dataRightsRoutes } from "./routes/data-rights";
 import { generateRoutes } from "./routes/generate";
 import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
@@ -44,7 +45,8 @@ export function createApp() {
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes);
+    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
+    .route("/api", dataRightsRoutes);
 }
 
 export const app = createApp();

@@ -1,4 +1,5 @@
 /** Which handler does which side effect; each capability registers its own here. */
+import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
 import { sheetsHandlers } from "./sheets";
@@ -6,4 +7,5 @@ import { sheetsHandlers } from "./sheets";
 export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
   ...sheetsHandlers,
+  ...businessHandlers,
 };

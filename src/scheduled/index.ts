@@ -1,21 +1,26 @@
 /**
  * The Cron Trigger entry point (wrangler.toml `[triggers] crons`): an entry point like the queue
- * consumer, built with createServices. Each run does two jobs, each on its own (one failing
- * never stops the other): the orphaned-assistant sweep (ADR 0104) and the reconciliation of
- * calls whose report never came (ADR 0410). It never throws, so a failed run only waits for the
- * next one.
+ * consumer, built with createServices. Each run does four jobs, each on its own (one failing
+ * never stops the others): the orphaned-assistant sweep (ADR 0104), the reconciliation of
+ * calls whose report never came (ADR 0410), the business deletions whose next try is due
+ * (ADR 1110) and the retention sweep (ADR 1111). It never throws, so a failed run only waits for
+ * the next one.
  */
 
 import type { Bindings } from "../bindings";
 import { loadDatabaseDriver } from "../db/client";
 import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
+import { runDueDeletions } from "../services/business/deletion";
+import { type RetentionResult, sweepRetention } from "../services/business/retention";
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
 
 export interface ScheduledResult {
   sweep?: SweepResult;
   reconciliation?: ReconcileResult;
+  deletions?: Awaited<ReturnType<typeof runDueDeletions>>;
+  retention?: RetentionResult;
 }
 
 export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: Bindings): Promise<ScheduledResult | undefined> {
@@ -41,7 +46,18 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   } catch (error) {
     logger.warn("call reconciliation could not run", describeError(error));
   }
-  return result.sweep || result.reconciliation ? result : undefined;
+  try {
+    // Deletions before retention: a business being deleted has its calls scrubbed by its job.
+    result.deletions = await runDueDeletions({ ...services, now: () => now }, { now });
+  } catch (error) {
+    logger.warn("business deletions could not run", describeError(error));
+  }
+  try {
+    result.retention = await sweepRetention(services, { now });
+  } catch (error) {
+    logger.warn("retention sweep could not run", describeError(error));
+  }
+  return result.sweep || result.reconciliation || result.deletions || result.retention ? result : undefined;
 }
 
 export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (controller, env) => {

@@ -45,6 +45,12 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
     idempotencyKey: z.string().min(1),
     callId: z.string().min(1),
   }),
+  /** Run (or continue) the deletion of a business: its job row says what is left (ADR 1110). */
+  z.object({
+    type: z.literal("business.delete"),
+    idempotencyKey: z.string().min(1),
+    businessId: z.string().min(1),
+  }),
 ]);
 
 export type SideEffectMessage = z.infer<typeof sideEffectMessageSchema>;

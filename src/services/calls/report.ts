@@ -161,6 +161,7 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
       union all
       select id, user_id, agent_id, status, refused_reason, duration_seconds, events from calls
       where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
+        and not exists (select 1 from businesses b where b.id = calls.user_id and b.deleted_at is not null)
     )
     select s.id, s.user_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
     from stored s left join agents a on a.id = s.agent_id`);
