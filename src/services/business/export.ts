@@ -12,7 +12,6 @@
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client";
-import { enforce } from "../rate-limit";
 import {
   agents,
   auditEvents,
@@ -29,6 +28,7 @@ import {
   stripeRefunds,
   users,
 } from "../../db/schema";
+import { enforce } from "../rate-limit";
 
 export const EXPORT_FORMAT_VERSION = 1;
 /** Rows per read; calls carry whole conversations, so they come in smaller pages. */
