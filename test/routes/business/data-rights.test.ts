@@ -6,6 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, bookingHolds, businessDeletions, businesses, calls, creditTransactions, googleConnections, invitations, memberships, phoneNumbers, sessions, undeliveredVendorMessages, users } from "../../../src/db/schema";
+import { runScheduled } from "../../../src/scheduled";
 import { runBusinessDeletion } from "../../../src/services/business/deletion";
 import { createServices } from "../../../src/services/create-services";
 import { saveConnection } from "../../../src/services/google/connection";
@@ -18,6 +19,7 @@ import { db } from "../../support/db";
 import { bindingsWith, recordingQueue, testEnv } from "../../support/env";
 import { google, googleDeps, issueTokens, SCOPES } from "../../support/google";
 import { call, errorOf } from "../../support/http";
+import { consumeBatch } from "../../support/queues";
 import { callAtVapi, vapi, vapiState } from "../../support/vapi";
 import { deliver, vapiMessage } from "../../support/vapi-webhook";
 
@@ -285,5 +287,28 @@ describe("DELETE /api/business", () => {
       expect(await db.select().from(calls).where(eq(calls.vapiCallId, fresh.vapiCallId)), phase).toEqual([]);
     }
     await expectLedgerConsistent(owner.businessId);
+  });
+
+  it("two DELETEs at once make one job; the queue message runs it, and a lost message is finished by the Cron Trigger", async () => {
+    const first = await fullBusiness();
+    const answers = await Promise.all([requestDeletion(first.cookie, first.businessName), requestDeletion(first.cookie, first.businessName)]);
+    expect(answers.map((answer) => answer.response.status).sort()).toEqual(expect.arrayContaining([202]));
+    for (const answer of answers) expect([202, 403]).toContain(answer.response.status);
+    expect(await db.select().from(businessDeletions).where(eq(businessDeletions.businessId, first.businessId))).toHaveLength(1);
+    const message = answers.flatMap((answer) => answer.sent)[0];
+    if (!message) throw new Error("no message queued");
+    const { result } = await consumeBatch([message]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const [done] = await db.select().from(businessDeletions).where(eq(businessDeletions.businessId, first.businessId));
+    expect(done?.completedAt).not.toBeNull();
+
+    // The queue refuses the message: the request still answers 202, and the next cron run deletes.
+    const second = await fullBusiness();
+    const failingQueue = { send: async () => Promise.reject(new Error("queue unavailable")), sendBatch: async () => undefined } as unknown as Queue;
+    const response = await call("/api/business", { method: "DELETE", cookie: second.cookie, json: { confirm: second.businessName }, env: bindingsWith({ SIDE_EFFECTS: failingQueue }) });
+    expect(response.status).toBe(202);
+    const scheduled = await runScheduled({ cron: "17 * * * *", scheduledTime: Date.now() + 1000 }, testEnv);
+    expect(scheduled?.deletions).toEqual(expect.arrayContaining([{ businessId: second.businessId, outcome: "completed" }]));
+    expect((await vapiState()).phoneNumbers.find((n) => n.id === second.number.vapiPhoneNumberId)).toBeUndefined();
   });
 });
