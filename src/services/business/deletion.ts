@@ -7,7 +7,8 @@
  *
  *   1. numbers released at Vapi, then their rows deleted;
  *   2. assistants deleted at Vapi, then the agents (their booking holds go with them);
- *   3. the Google grant revoked and the connection deleted;
+ *   3. the Google grant revoked and the connection deleted, and the Stripe customer deleted (its
+ *      e-mail and saved card at Stripe; charges stay there, as Stripe keeps them);
  *   4. calls deleted at Vapi (their recordings and transcripts there) and scrubbed here, a batch
  *      at a time;
  *   5. what else is personal here removed in one transaction (kept vendor messages and dead
@@ -39,7 +40,7 @@ const MAX_RETRY_MS = 6 * 60 * 60_000;
 /** What a deleted business is called from then on (the row stays: the ledger points at it). */
 export const DELETED_BUSINESS_NAME = "Deleted business";
 
-export type DeletionDeps = Pick<Services, "db" | "env" | "config" | "logger" | "now" | "vapi" | "google">;
+export type DeletionDeps = Pick<Services, "db" | "env" | "config" | "logger" | "now" | "vapi" | "google" | "stripe">;
 export type DeletionRun = "completed" | "more" | "busy" | "not_found";
 
 /** 1 min, 2, 4, … capped at 6 hours: the wait after the n-th failed run. */
@@ -129,6 +130,7 @@ export async function runBusinessDeletion(deps: DeletionDeps, businessId: string
     await releaseNumbers(deps, businessId);
     await deleteAssistants(deps, businessId);
     await revokeForDeletion(deps, businessId);
+    await deleteStripeCustomer(deps, businessId);
     if ((await purgeCalls(deps, businessId)) === "more") {
       await deps.db.update(businessDeletions).set({ leaseUntil: null, lastError: null }).where(eq(businessDeletions.businessId, businessId));
       return "more";
@@ -169,6 +171,18 @@ async function deleteAssistants(deps: DeletionDeps, businessId: string) {
   for (const row of rows) {
     await deleteAtVapi(() => deps.vapi().assistants.delete({ id: row.vapiId }), "delete the assistant");
     await deps.db.delete(agents).where(eq(agents.id, row.id));
+  }
+}
+
+/** Step 3b. Already deleted at Stripe (a retried run) is Stripe's 404 `resource_missing`: done. */
+async function deleteStripeCustomer(deps: DeletionDeps, businessId: string) {
+  const [row] = await deps.db.select({ customer: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, businessId)).limit(1);
+  if (!row?.customer) return;
+  const stripe = await deps.stripe();
+  try {
+    await stripe.customers.del(row.customer);
+  } catch (error) {
+    if ((error as { code?: string } | null)?.code !== "resource_missing") throw error;
   }
 }
 

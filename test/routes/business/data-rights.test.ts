@@ -20,6 +20,7 @@ import { bindingsWith, recordingQueue, testEnv } from "../../support/env";
 import { google, googleDeps, issueTokens, SCOPES } from "../../support/google";
 import { call, errorOf } from "../../support/http";
 import { consumeBatch } from "../../support/queues";
+import { stripeStandIn } from "../../support/stripe";
 import { callAtVapi, vapi, vapiState } from "../../support/vapi";
 import { deliver, vapiMessage } from "../../support/vapi-webhook";
 
@@ -172,6 +173,8 @@ describe("DELETE /api/business", () => {
     const staff = await onlyMemberOf(businessId, "staff");
     const elsewhere = await memberOf(businessId, "admin");
     await db.insert(undeliveredVendorMessages).values({ provider: "vapi", vapiCallId: owner.calls[0]?.vapiCallId, rawBody: TRANSCRIPT, bodySha256: crypto.randomUUID(), reason: "test" });
+    const customer = await (await services().stripe()).customers.create({ email: owner.email, name: owner.businessName });
+    await db.update(businesses).set({ stripeCustomerId: customer.id }).where(eq(businesses.id, businessId));
 
     const { response, sent } = await requestDeletion(owner.cookie, owner.businessName);
     expect(response.status, await response.clone().text()).toBe(202);
@@ -224,6 +227,9 @@ describe("DELETE /api/business", () => {
       body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: owner.tokens.refreshToken, client_id: String(testEnv.GOOGLE_CLIENT_ID), client_secret: String(testEnv.GOOGLE_CLIENT_SECRET) }),
     });
     expect(refreshed.status).toBe(400);
+    const stripeCustomers = (await stripeStandIn().stateNow()).customers;
+    expect(stripeCustomers.find((c) => c.id === customer.id)).toEqual({ id: customer.id, object: "customer", deleted: true });
+    expect(JSON.stringify(stripeCustomers)).not.toContain(owner.email);
 
     // Nothing personal left here.
     expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, businessId))).toEqual([]);
