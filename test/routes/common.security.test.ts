@@ -75,6 +75,8 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/google/calendar/availability" },
   { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
   { method: "GET", path: "/api/google/calendar/appointments" },
+  { method: "GET", path: "/api/export" },
+  { method: "DELETE", path: "/api/business", body: { confirm: "Route Checks" } },
 ];
 
 /**
