@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run db:check-ledger`: verifies the credit ledger's invariant over the whole database
- * (docs/architecture.md §3): for every user, sum(credit_transactions.delta) = users.credit_balance, and each
+ * (docs/architecture.md §3): for every business, sum(credit_transactions.delta) = businesses.credit_balance, and each
  * row's balance_after is the previous row's balance_after plus its delta (rows in created_at
  * order; the first row starts from zero). Exits 1 naming every offending user.
  *
@@ -14,9 +14,9 @@ import { openDatabase, redact } from "./db/backend.mjs";
 import { readDevVars } from "./dev-vars.mjs";
 
 /**
- * @typedef {{ userId: string, email: string, creditBalance: number, ledgerSum: number, rows: number,
+ * @typedef {{ businessId: string, name: string, creditBalance: number, ledgerSum: number, rows: number,
  *   brokenRows: number, firstBrokenRowId: string | null }} LedgerProblem
- * @typedef {{ usersChecked: number, rowsChecked: number, problems: LedgerProblem[] }} LedgerReport
+ * @typedef {{ businessesChecked: number, rowsChecked: number, problems: LedgerProblem[] }} LedgerReport
  */
 
 /**
@@ -24,33 +24,33 @@ import { readDevVars } from "./dev-vars.mjs";
  * @returns {Promise<LedgerReport>}
  */
 export async function checkLedger(pool) {
-  const totals = await pool.query(`select (select count(*) from users)::int as users, (select count(*) from credit_transactions)::int as rows`);
+  const totals = await pool.query(`select (select count(*) from businesses)::int as businesses, (select count(*) from credit_transactions)::int as rows`);
   const { rows } = await pool.query(`
     with sums as (
-      select u.id, u.email, u.credit_balance, coalesce(sum(t.delta), 0)::bigint as ledger_sum, count(t.id)::int as rows
-      from users u left join credit_transactions t on t.user_id = u.id
+      select u.id, u.name, u.credit_balance, coalesce(sum(t.delta), 0)::bigint as ledger_sum, count(t.id)::int as rows
+      from businesses u left join credit_transactions t on t.business_id = u.id
       group by u.id
     ), chain as (
-      select user_id, id, created_at, delta, balance_after,
-             coalesce(lag(balance_after) over (partition by user_id order by created_at, id), 0) as previous_after
+      select business_id, id, created_at, delta, balance_after,
+             coalesce(lag(balance_after) over (partition by business_id order by created_at, id), 0) as previous_after
       from credit_transactions
     ), broken as (
-      select user_id, count(*)::int as broken_rows, (array_agg(id order by created_at, id))[1]::text as first_broken
+      select business_id, count(*)::int as broken_rows, (array_agg(id order by created_at, id))[1]::text as first_broken
       from chain where previous_after + delta <> balance_after
-      group by user_id
+      group by business_id
     )
-    select s.id::text as user_id, s.email, s.credit_balance, s.ledger_sum::text as ledger_sum, s.rows,
+    select s.id::text as business_id, s.name, s.credit_balance, s.ledger_sum::text as ledger_sum, s.rows,
            coalesce(b.broken_rows, 0) as broken_rows, b.first_broken
-    from sums s left join broken b on b.user_id = s.id
+    from sums s left join broken b on b.business_id = s.id
     where s.credit_balance <> s.ledger_sum or b.broken_rows is not null
-    order by s.email`);
+    order by s.name`);
 
   /** @type {LedgerProblem[]} */
   const problems = [];
   for (const row of rows) {
     const problem = {
-      userId: row.user_id,
-      email: row.email,
+      businessId: row.business_id,
+      name: row.name,
       creditBalance: Number(row.credit_balance),
       ledgerSum: Number(row.ledger_sum),
       rows: Number(row.rows),
@@ -59,17 +59,17 @@ export async function checkLedger(pool) {
     };
     // Rows written in the same microsecond have no order of their own; a chain that only
     // looks broken because of such a tie is re-checked with the ties in every order.
-    if (problem.creditBalance === problem.ledgerSum && problem.brokenRows > 0 && (await chainHoldsWithTies(pool, problem.userId))) continue;
+    if (problem.creditBalance === problem.ledgerSum && problem.brokenRows > 0 && (await chainHoldsWithTies(pool, problem.businessId))) continue;
     problems.push(problem);
   }
-  return { usersChecked: totals.rows[0].users, rowsChecked: totals.rows[0].rows, problems };
+  return { businessesChecked: totals.rows[0].businesses, rowsChecked: totals.rows[0].rows, problems };
 }
 
-/** @param {{ query: Function }} pool @param {string} userId */
-async function chainHoldsWithTies(pool, userId) {
+/** @param {{ query: Function }} pool @param {string} businessId */
+async function chainHoldsWithTies(pool, businessId) {
   const { rows } = await pool.query(
-    `select created_at::text as at, delta, balance_after from credit_transactions where user_id = $1 order by created_at, id`,
-    [userId],
+    `select created_at::text as at, delta, balance_after from credit_transactions where business_id = $1 order by created_at, id`,
+    [businessId],
   );
   /** @type {{ delta: number, after: number }[][]} */
   const groups = [];
@@ -106,13 +106,13 @@ function orderGroup(group, start) {
 
 /** @param {LedgerReport} report */
 export function formatReport(report) {
-  const head = `${report.usersChecked} users, ${report.rowsChecked} ledger rows`;
+  const head = `${report.businessesChecked} businesses, ${report.rowsChecked} ledger rows`;
   if (!report.problems.length) return `ledger OK: ${head}`;
   const lines = report.problems.map((p) => {
     const parts = [];
     if (p.creditBalance !== p.ledgerSum) parts.push(`credit_balance ${p.creditBalance} but the ledger sums to ${p.ledgerSum}`);
     if (p.brokenRows) parts.push(`${p.brokenRows} row(s) whose balance_after does not follow (first: ${p.firstBrokenRowId})`);
-    return `  user ${p.userId} <${p.email}>: ${parts.join("; ")}`;
+    return `  business ${p.businessId} (${p.name}): ${parts.join("; ")}`;
   });
   return [`ledger BROKEN for ${report.problems.length} user(s) (${head}):`, ...lines].join("\n");
 }

@@ -75,12 +75,17 @@ CREATE INDEX IF NOT EXISTS "audit_events_business_id_created_at_idx" ON "audit_e
 --> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN IF NOT EXISTS "business_id" uuid REFERENCES "businesses"("id") ON DELETE SET NULL;
 --> statement-breakpoint
-INSERT INTO "businesses" ("id", "name", "timezone", "phone", "credit_balance", "allow_negative_balance", "low_credit_threshold", "stripe_customer_id", "created_at", "updated_at")
-SELECT u."id", coalesce(nullif(btrim(u."name"), ''), split_part(u."email", '@', 1)), u."timezone", u."phone", u."credit_balance",
-       u."allow_negative_balance", u."low_credit_threshold", u."stripe_customer_id", u."created_at", now()
-FROM "users" u
-ON CONFLICT ("id") DO NOTHING;
---> statement-breakpoint
-INSERT INTO "memberships" ("business_id", "user_id", "role", "created_at")
-SELECT u."id", u."id", 'owner', u."created_at" FROM "users" u
-ON CONFLICT ("business_id", "user_id") DO NOTHING;
+-- Before 0012 the money columns are still on users; after it (a re-run) there is nothing to copy.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'credit_balance') THEN
+    INSERT INTO "businesses" ("id", "name", "timezone", "phone", "credit_balance", "allow_negative_balance", "low_credit_threshold", "stripe_customer_id", "created_at", "updated_at")
+    SELECT u."id", coalesce(nullif(btrim(u."name"), ''), split_part(u."email", '@', 1)), u."timezone", u."phone", u."credit_balance",
+           u."allow_negative_balance", u."low_credit_threshold", u."stripe_customer_id", u."created_at", now()
+    FROM "users" u
+    ON CONFLICT ("id") DO NOTHING;
+    INSERT INTO "memberships" ("business_id", "user_id", "role", "created_at")
+    SELECT u."id", u."id", 'owner', u."created_at" FROM "users" u
+    ON CONFLICT ("business_id", "user_id") DO NOTHING;
+  END IF;
+END $$;

@@ -12,6 +12,7 @@ import { requestContext } from "./middleware/request-context";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/billing";
+import { businessRoutes } from "./routes/business";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
 import { dataRightsRoutes } from "./routes/data-rights";
@@ -42,7 +43,7 @@ export function createApp() {
   app.use("/api/*", requireSameOrigin());
   // The sandbox page (sandbox mode only; a 404 everywhere else).
   app.route("/", sandboxPageRoutes);
-  return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes)
+  return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes).route("/api", businessRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)

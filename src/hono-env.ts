@@ -6,6 +6,7 @@ import type { Bindings } from "./bindings";
 import type { Config } from "./config/env";
 import type { Database } from "./db/client";
 import type { Logger } from "./lib/logger";
+import type { Business } from "./services/businesses/business";
 import type { Services } from "./services/create-services";
 import type { Membership, Session, User } from "./services/identity/sessions";
 
@@ -23,6 +24,8 @@ export interface Variables {
   membership: Membership | null;
   /** Set by requireRole(): the tenant every read and write of the request is scoped to. */
   businessId: string;
+  /** Set by requireRole(): the current business's row as the request began. */
+  business: Business;
 }
 
 export interface HonoEnv {

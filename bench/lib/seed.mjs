@@ -26,30 +26,35 @@ export async function seedOwners(pool, credits, { bookingEnabled = true, passwor
     const token = crypto.randomBytes(25).toString("hex");
     const number = `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
     const { rows } = await pool.query(
-      `with u as (
-         insert into users (email, password_hash, name, timezone, credit_balance)
-         values ($1, $9, $2, 'America/Chicago', $3) returning id
+      `with p0 as (
+         insert into users (email, password_hash, name, timezone)
+         values ($1, $9, $2, 'America/Chicago') returning id
+       ), u as (
+         insert into businesses (name, timezone, credit_balance)
+         values ($2, 'America/Chicago', $3) returning id
+       ), m as (
+         insert into memberships (business_id, user_id, role) select u.id, p0.id, 'owner' from u, p0
        ), l as (
-         insert into credit_transactions (user_id, delta, balance_after, kind, idempotency_key, description)
+         insert into credit_transactions (business_id, delta, balance_after, kind, idempotency_key, description)
          select id, $3, $3, 'adjustment', 'bench-seed:' || id, 'bench starting credits' from u where $3 <> 0
        ), s as (
-         insert into sessions (id, user_id, expires_at) select $4, id, now() + interval '1 day' from u
+         insert into sessions (id, user_id, business_id, expires_at) select $4, p0.id, u.id, now() + interval '1 day' from p0, u
        ), a as (
-         insert into agents (user_id, vapi_assistant_id, name, greeting, status, booking_enabled, timezone, business_hours)
+         insert into agents (business_id, vapi_assistant_id, name, greeting, status, booking_enabled, timezone, business_hours)
          select id, $5, 'Front desk', 'Thanks for calling Bella Hair Studio!', 'active', $7, 'America/Chicago',
                 '{"mon":[{"start":"09:00","end":"17:00"}],"tue":[{"start":"09:00","end":"17:00"}],"wed":[{"start":"09:00","end":"17:00"}],"thu":[{"start":"09:00","end":"17:00"}],"fri":[{"start":"09:00","end":"17:00"}]}'::jsonb
-         from u returning id, user_id
+         from u returning id, business_id
        ), p as (
-         insert into phone_numbers (user_id, agent_id, vapi_phone_number_id, e164, status)
-         select user_id, id, $6, $8, 'active' from a returning id
+         insert into phone_numbers (business_id, agent_id, vapi_phone_number_id, e164, status)
+         select business_id, id, $6, $8, 'active' from a returning id
        )
-       select u.id as user_id, a.id as agent_id from u, a`,
+       select u.id as business_id, a.id as agent_id from u, a`,
       [`bench-${run}-${index}@example.com`, `Bench Owner ${index}`, amount, sha256Hex(token), `asst-bench-${run}-${index}`,
         `pn-bench-${run}-${index}`, bookingEnabled, number, passwordHash],
     );
     owners.push({
       email: `bench-${run}-${index}@example.com`,
-      userId: rows[0].user_id,
+      userId: rows[0].business_id,
       agentId: rows[0].agent_id,
       assistantId: `asst-bench-${run}-${index}`,
       phoneNumberId: `pn-bench-${run}-${index}`,

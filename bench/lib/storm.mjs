@@ -127,7 +127,7 @@ async function verify(pool, appUrl, owners, calls, creditsPerMinute) {
     if (!row) problems.push(`${call.callId}: no call row`);
     else if ((row.credits_charged ?? 0) !== due) problems.push(`${call.callId}: call row says ${row.credits_charged} credits, expected ${due}`);
   }
-  const balances = await pool.query(`select id, credit_balance from users where id = any($1::uuid[])`, [owners.map((owner) => owner.userId)]);
+  const balances = await pool.query(`select id, credit_balance from businesses where id = any($1::uuid[])`, [owners.map((owner) => owner.userId)]);
   for (const row of balances.rows) {
     if (row.credit_balance !== expected.get(row.id)) problems.push(`owner ${row.id}: balance ${row.credit_balance}, expected ${expected.get(row.id)}`);
   }
@@ -136,7 +136,7 @@ async function verify(pool, appUrl, owners, calls, creditsPerMinute) {
     if (credits.reserved !== 0) problems.push(`owner ${owner.userId}: ${credits.reserved} credits still held after every report`);
   }
   const report = await checkLedger(pool);
-  for (const problem of report.problems) problems.push(`db:check-ledger: ${problem.email} balance ${problem.creditBalance}, ledger ${problem.ledgerSum}`);
+  for (const problem of report.problems) problems.push(`db:check-ledger: ${problem.name} balance ${problem.creditBalance}, ledger ${problem.ledgerSum}`);
   return problems;
 }
 

@@ -47,24 +47,12 @@ export const users = pgTable(
     email: text("email").notNull(),
     passwordHash: text("password_hash").notNull(),
     name: text("name"),
-    phone: text("phone"),
+    /** The person's own timezone (their e-mails' times); a business has its own. */
     timezone: text("timezone").notNull().default("UTC"),
-    creditBalance: integer("credit_balance").notNull().default(0),
-    /** Set only by an admin: lets an adjustment take the balance below zero. */
-    allowNegativeBalance: boolean("allow_negative_balance").notNull().default(false),
-    lowCreditThreshold: integer("low_credit_threshold").notNull().default(10),
-    stripeCustomerId: text("stripe_customer_id"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("users_email_key").on(t.email),
-    uniqueIndex("users_stripe_customer_id_key").on(t.stripeCustomerId),
-    check("users_email_lower", sql`${t.email} = lower(${t.email})`),
-    check("users_phone_e164", sql`${t.phone} is null or ${t.phone} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
-    check("users_balance_non_negative", sql`${t.creditBalance} >= 0 or ${t.allowNegativeBalance}`),
-    check("users_threshold_non_negative", sql`${t.lowCreditThreshold} >= 0`),
-  ],
+  (t) => [uniqueIndex("users_email_key").on(t.email), check("users_email_lower", sql`${t.email} = lower(${t.email})`)],
 );
 
 /**
@@ -233,7 +221,7 @@ export const agents = pgTable(
   "agents",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     vapiAssistantId: text("vapi_assistant_id").notNull(),
     name: text("name").notNull(),
     businessDescription: text("business_description").notNull().default(""),
@@ -265,7 +253,7 @@ export const agents = pgTable(
   },
   (t) => [
     uniqueIndex("agents_vapi_assistant_id_key").on(t.vapiAssistantId),
-    index("agents_user_id_created_at_idx").on(t.userId, t.createdAt),
+    index("agents_business_id_created_at_idx").on(t.businessId, t.createdAt),
     check("agents_status_valid", sql`${t.status} in ('active', 'paused')`),
     check("agents_notify_valid", sql`${t.notify} in ('all', 'important', 'none')`),
     check("agents_transfer_e164", sql`${t.transferNumber} is null or ${t.transferNumber} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
@@ -278,7 +266,7 @@ export const phoneNumbers = pgTable(
   "phone_numbers",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
     vapiPhoneNumberId: text("vapi_phone_number_id").notNull(),
     /** Null while Vapi is still provisioning the number. */
@@ -291,7 +279,7 @@ export const phoneNumbers = pgTable(
   (t) => [
     uniqueIndex("phone_numbers_vapi_phone_number_id_key").on(t.vapiPhoneNumberId),
     uniqueIndex("phone_numbers_e164_key").on(t.e164),
-    index("phone_numbers_user_id_idx").on(t.userId),
+    index("phone_numbers_business_id_idx").on(t.businessId),
     index("phone_numbers_agent_id_idx").on(t.agentId),
   ],
 );
@@ -300,7 +288,7 @@ export const calls = pgTable(
   "calls",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
     phoneNumberId: uuid("phone_number_id").references(() => phoneNumbers.id, { onDelete: "set null" }),
     vapiCallId: text("vapi_call_id").notNull(),
@@ -336,9 +324,9 @@ export const calls = pgTable(
   },
   (t) => [
     uniqueIndex("calls_vapi_call_id_key").on(t.vapiCallId),
-    index("calls_user_id_started_at_idx").on(t.userId, t.startedAt),
+    index("calls_business_id_started_at_idx").on(t.businessId, t.startedAt),
     index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
-    index("calls_user_id_created_at_idx").on(t.userId, t.createdAt, t.id),
+    index("calls_business_id_created_at_idx").on(t.businessId, t.createdAt, t.id),
     check("calls_credits_non_negative", sql`${t.creditsCharged} >= 0`),
     // Reconciliation's scan: calls whose report never came, least recently looked at first.
     index("calls_unreported_idx")
@@ -353,7 +341,7 @@ export const creditTransactions = pgTable(
   "credit_transactions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     delta: integer("delta").notNull(),
     balanceAfter: integer("balance_after").notNull(),
     kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund", "dispute"] }).notNull(),
@@ -369,9 +357,9 @@ export const creditTransactions = pgTable(
     uniqueIndex("credit_transactions_checkout_purchase_key")
       .on(t.stripeCheckoutSessionId)
       .where(sql`${t.kind} = 'purchase'`),
-    index("credit_transactions_user_id_created_at_idx").on(t.userId, t.createdAt),
+    index("credit_transactions_business_id_created_at_idx").on(t.businessId, t.createdAt),
     // "Has this business ever paid?" (the purchase rule, ADR 0420), asked on assistant-request.
-    index("credit_transactions_user_purchase_idx").on(t.userId).where(sql`${t.kind} = 'purchase'`),
+    index("credit_transactions_business_purchase_idx").on(t.businessId).where(sql`${t.kind} = 'purchase'`),
     check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund', 'dispute')`),
     check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
   ],
@@ -381,7 +369,7 @@ export const googleConnections = pgTable(
   "google_connections",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     googleEmail: text("google_email"),
     scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
     /** AES-256-GCM: base64url(iv || ciphertext || tag); key_version names the key. */
@@ -399,7 +387,7 @@ export const googleConnections = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex("google_connections_user_id_key").on(t.userId),
+    uniqueIndex("google_connections_business_id_key").on(t.businessId),
     check("google_connections_status_valid", sql`${t.status} in ('ok', 'needs_reconnect')`),
   ],
 );
@@ -409,7 +397,10 @@ export const oauthStates = pgTable(
   "oauth_states",
   {
     id: text("id").primaryKey(),
+    /** Who started the flow (the state is bound to their session) … */
     userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** … for the business the connection will belong to. */
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     sessionId: text("session_id").notNull(),
     codeVerifier: text("code_verifier").notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -429,7 +420,7 @@ export const stripeRefunds = pgTable(
   {
     chargeId: text("charge_id").primaryKey(),
     checkoutSessionId: text("checkout_session_id").notNull(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     amountCharged: integer("amount_charged").notNull(),
     amountRefunded: integer("amount_refunded").notNull(),
     currency: text("currency").notNull(),
@@ -452,7 +443,7 @@ export const stripeRefundFailures = pgTable(
     refundId: text("refund_id").primaryKey(),
     chargeId: text("charge_id").notNull(),
     checkoutSessionId: text("checkout_session_id").notNull(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
     createdAt: createdAt(),
@@ -467,7 +458,7 @@ export const stripeDisputes = pgTable(
     disputeId: text("dispute_id").primaryKey(),
     chargeId: text("charge_id").notNull(),
     checkoutSessionId: text("checkout_session_id").notNull(),
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
     status: text("status").notNull(),
@@ -494,7 +485,7 @@ export const webhookEvents = pgTable(
  * exclusion constraint `booking_holds_no_overlap` (migrations/0007_booking_holds_per_calendar.sql;
  * drizzle cannot express it) makes two live ranges on one calendar of one owner overlapping
  * impossible, whichever agents booked them (docs/decisions/0310):
- * `EXCLUDE USING gist (user_id WITH =, calendar_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&)
+ * `EXCLUDE USING gist (business_id WITH =, calendar_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&)
  *  WHERE (status <> 'cancelled' AND NOT legacy_overlap)`.
  * A `held` row whose expires_at passed belongs to a booking that died half-way and may be taken over.
  */
@@ -504,7 +495,7 @@ export const bookingHolds = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     agentId: uuid("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
     /** The owner of the calendar: with calendarId, the scope of the no-overlap rule. */
-    userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     /** The Google calendar the booking is in (the agent's, else the connection's, else "primary"). */
     calendarId: text("calendar_id").notNull(),
     startAt: timestamp("start_at", { withTimezone: true }).notNull(),

@@ -1,6 +1,7 @@
 /**
- * Per-user scoping for every resource the API serves (docs/architecture.md §13): rows are always looked up
- * by (user id, row id) together, so another user's id reads as "not found", never as 403.
+ * Per-business scoping for every resource the API serves (docs/architecture.md §13): rows are always
+ * looked up by (business id, row id) together, so another business's id reads as "not found", never
+ * as 403.
  */
 import { and, eq, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
@@ -10,12 +11,12 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 interface OwnedTable {
   id: PgColumn;
-  userId: PgColumn;
+  businessId: PgColumn;
 }
 
-/** `where` for rows of `table` owned by `userId` (and with `id`, when given). */
-export function ownedBy(table: OwnedTable, userId: string, id?: string): SQL {
-  return id === undefined ? eq(table.userId, userId) : (and(eq(table.userId, userId), eq(table.id, id)) as SQL);
+/** `where` for rows of `table` belonging to `businessId` (and with `id`, when given). */
+export function ownedBy(table: OwnedTable, businessId: string, id?: string): SQL {
+  return id === undefined ? eq(table.businessId, businessId) : (and(eq(table.businessId, businessId), eq(table.id, id)) as SQL);
 }
 
 /** Throws 404 for an id that cannot exist; keeps malformed ids from reaching Postgres as errors. */
@@ -28,7 +29,7 @@ export function notFound(what: string) {
   return new AppError("not_found", `No such ${what}.`);
 }
 
-/** The row, or 404 when it does not exist or is another user's. */
+/** The row, or 404 when it does not exist or is another business's. */
 export function foundOr404<T>(row: T | undefined, what: string): T {
   if (row === undefined) throw notFound(what);
   return row;

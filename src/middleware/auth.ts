@@ -5,10 +5,9 @@
  * cookie so the browser's expiry follows the server's.
  */
 import type { MiddlewareHandler } from "hono";
-import type { Role } from "../db/schema";
 import { AppError } from "../errors";
 import type { HonoEnv } from "../hono-env";
-import { validateSessionToken } from "../services/identity/sessions";
+import { type Role, validateSessionToken } from "../services/identity/sessions";
 import { readSessionCookie, setSessionCookie } from "./session-cookie";
 
 export function requireUser(): MiddlewareHandler<HonoEnv> {
@@ -34,6 +33,12 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<HonoEnv> {
     if (!membership) throw new AppError("forbidden", "You are not a member of a business yet. Accept an invitation or create a business.");
     if (!roles.includes(membership.role)) throw new AppError("forbidden", `This needs the ${roles.join(" or ")} role; you are ${membership.role === "admin" ? "an" : "a"} ${membership.role} here.`);
     c.set("businessId", membership.businessId);
+    c.set("business", membership.business);
     await next();
   };
 }
+
+/** Everyone who belongs to the business: reads of calls, agents, numbers, appointments. */
+export const ANY_MEMBER: Role[] = ["owner", "admin", "staff"];
+/** Who may change agents, numbers and integrations: everything but billing and members. */
+export const MANAGERS: Role[] = ["owner", "admin"];

@@ -10,7 +10,7 @@ import { loadDatabaseDriver } from "../db/client";
 import { createLogger, describeError, type Logger, parseLevel } from "../lib/logger";
 import { createServices, type Services } from "../services/create-services";
 import { recordDeadLetters } from "../services/ops/dead-letters";
-import { type SideEffectMessage, sideEffectMessageSchema } from "../side-effects/messages";
+import { type SideEffectMessage, sideEffectMessageSchema, withBusinessId } from "../side-effects/messages";
 import { deadLetterLogFields, deadLetterRecord, forwardToDeadLetters, PermanentFailure, rejectionReason, summarize } from "./dead-letter";
 
 export { type DeadLetter, PermanentFailure } from "./dead-letter";
@@ -54,7 +54,7 @@ export function createQueueConsumer(handlers: SideEffectHandlers) {
     await loadDatabaseDriver();
     const services = createServices(env, { logger });
     for (const message of batch.messages) {
-      const parsed = sideEffectMessageSchema.safeParse(message.body);
+      const parsed = sideEffectMessageSchema.safeParse(withBusinessId(message.body));
       const handler = parsed.success ? (handlers[parsed.data.type] as SideEffectHandler<SideEffectMessage["type"]> | undefined) : undefined;
       if (!parsed.success || !handler) {
         // No retry can make this message handleable: refuse it now.

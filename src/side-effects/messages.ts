@@ -16,14 +16,14 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("email.low_credit"),
     idempotencyKey: z.string().min(1),
-    userId: z.string().min(1),
+    businessId: z.string().min(1),
     balance: z.number().int(),
     threshold: z.number().int(),
   }),
   z.object({
     type: z.literal("email.purchase_receipt"),
     idempotencyKey: z.string().min(1),
-    userId: z.string().min(1),
+    businessId: z.string().min(1),
     credits: z.number().int().positive(),
     amountCents: z.number().int().nonnegative(),
     currency: z.string().length(3),
@@ -33,7 +33,7 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("email.call_summary"),
     idempotencyKey: z.string().min(1),
-    userId: z.string().min(1),
+    businessId: z.string().min(1),
     callId: z.string().min(1),
   }),
 ]);
@@ -55,3 +55,14 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
 
 export type SideEffectMessage = z.infer<typeof sideEffectMessageSchema>;
 export type EmailMessage = z.infer<typeof emailMessageSchema>;
+
+/**
+ * A message's body as sent, with the business named as it is today: messages queued before teams
+ * (ADR 0130) say `userId`, the id of the business that user's account became.
+ */
+export function withBusinessId(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const { userId, ...rest } = body as Record<string, unknown>;
+  if (userId === undefined || "businessId" in rest) return body;
+  return { ...rest, businessId: userId };
+}

@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { sessions } from "../../src/db/schema";
+import { agents } from "../../src/db/schema";
 import { assertId, foundOr404, ownedBy } from "../../src/db/scope";
 import { AppError } from "../../src/errors";
 import { db } from "../support/db";
 import { createUser } from "../support/factories";
 
-describe("per-user scoping", () => {
-  it("finds a row by id only together with its owner", async () => {
+describe("per-business scoping", () => {
+  it("finds a row by id only together with its business", async () => {
     const owner = await createUser();
     const stranger = await createUser();
-    const sessionId = owner.session.id;
-    expect(await db.select().from(sessions).where(ownedBy(sessions, owner.user.id, sessionId))).toHaveLength(1);
-    expect(await db.select().from(sessions).where(ownedBy(sessions, stranger.user.id, sessionId))).toHaveLength(0);
-    expect(await db.select().from(sessions).where(ownedBy(sessions, stranger.user.id))).toHaveLength(1);
+    const [agent] = await db.insert(agents).values({ businessId: owner.business.id, vapiAssistantId: `asst-${crypto.randomUUID()}`, name: "Desk", greeting: "Hi" }).returning();
+    const id = agent?.id ?? "";
+    expect(await db.select().from(agents).where(ownedBy(agents, owner.business.id, id))).toHaveLength(1);
+    expect(await db.select().from(agents).where(ownedBy(agents, stranger.business.id, id))).toHaveLength(0);
+    expect(await db.select().from(agents).where(ownedBy(agents, stranger.business.id))).toHaveLength(0);
   });
 
   it("answers 404 for ids that cannot exist instead of letting Postgres fail", () => {

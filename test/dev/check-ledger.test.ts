@@ -19,7 +19,7 @@ afterAll(async () => {
 /** A user with a correct ledger of `deltas` (oldest first), written as the CreditAccount writes it. */
 async function seedUser(label: string, deltas: number[]) {
   const { rows } = await database.pool.query(
-    "insert into users (email, password_hash) values ($1, 'none') returning id",
+    "insert into businesses (name) values ($1) returning id",
     [`${label}-${crypto.randomUUID().slice(0, 8)}@example.test`],
   );
   const userId = rows[0].id as string;
@@ -27,12 +27,12 @@ async function seedUser(label: string, deltas: number[]) {
   for (const [i, delta] of deltas.entries()) {
     balance += delta;
     await database.pool.query(
-      `insert into credit_transactions (user_id, delta, balance_after, kind, idempotency_key, created_at)
+      `insert into credit_transactions (business_id, delta, balance_after, kind, idempotency_key, created_at)
        values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
       [userId, delta, balance, delta > 0 ? "purchase" : "call", `seed:${userId}:${i}`, i],
     );
   }
-  await database.pool.query("update users set credit_balance = $2 where id = $1", [userId, balance]);
+  await database.pool.query("update businesses set credit_balance = $2 where id = $1", [userId, balance]);
   return userId;
 }
 
@@ -44,26 +44,26 @@ describe("db:check-ledger", () => {
     await seedUser("empty", []);
     const report = await checkLedger(database.pool);
     expect(report.problems).toEqual([]);
-    expect(formatReport(report)).toMatch(/^ledger OK: \d+ users, \d+ ledger rows$/);
+    expect(formatReport(report)).toMatch(/^ledger OK: \d+ businesses, \d+ ledger rows$/);
   });
 
   it("names the user whose balance no longer equals the sum of the ledger", async () => {
     const good = await seedUser("good", [50, -5]);
     const bad = await seedUser("balance", [50, -5]);
-    await database.pool.query("update users set credit_balance = credit_balance + 10 where id = $1", [bad]);
+    await database.pool.query("update businesses set credit_balance = credit_balance + 10 where id = $1", [bad]);
     const report = await checkLedger(database.pool);
-    expect(report.problems.map((p) => p.userId)).toEqual([bad]);
+    expect(report.problems.map((p) => p.businessId)).toEqual([bad]);
     expect(report.problems[0]).toMatchObject({ creditBalance: 55, ledgerSum: 45 });
     expect(formatReport(report)).toContain(`user ${bad}`);
     expect(formatReport(report)).not.toContain(good);
-    await database.pool.query("update users set credit_balance = credit_balance - 10 where id = $1", [bad]);
+    await database.pool.query("update businesses set credit_balance = credit_balance - 10 where id = $1", [bad]);
   });
 
   it("names the user with a tampered row even when the totals still agree", async () => {
     const userId = await seedUser("tampered", [100, -10, -20]);
     // Rewrite the middle row's balance_after: the sum is unchanged, the chain is not.
     const { rows } = await database.pool.query(
-      "select id from credit_transactions where user_id = $1 order by created_at limit 1 offset 1",
+      "select id from credit_transactions where business_id = $1 order by created_at limit 1 offset 1",
       [userId],
     );
     await database.pool.query("update credit_transactions set balance_after = 95 where id = $1", [rows[0].id]);
@@ -78,12 +78,12 @@ describe("db:check-ledger", () => {
     const userId = await seedUser("ties", [40]);
     // Two rows with one created_at whose ids sort against their chain order.
     await database.pool.query(
-      `insert into credit_transactions (id, user_id, delta, balance_after, kind, idempotency_key, created_at) values
+      `insert into credit_transactions (id, business_id, delta, balance_after, kind, idempotency_key, created_at) values
          ('ffffffff-0000-4000-8000-000000000000', $1, -5, 35, 'call', $2, now() + interval '1 hour'),
          ('00000000-0000-4000-8000-000000000000', $1, -3, 32, 'call', $3, now() + interval '1 hour')`,
       [userId, `tie-a:${userId}`, `tie-b:${userId}`],
     );
-    await database.pool.query("update users set credit_balance = 32 where id = $1", [userId]);
+    await database.pool.query("update businesses set credit_balance = 32 where id = $1", [userId]);
     expect((await checkLedger(database.pool)).problems).toEqual([]);
   });
 
@@ -92,7 +92,7 @@ describe("db:check-ledger", () => {
     const ok = await run(process.execPath, ["dev/check-ledger.mjs"], { env });
     expect(ok.stdout).toMatch(/ledger OK/);
     const bad = await seedUser("cli", [10]);
-    await database.pool.query("update credit_transactions set delta = 11 where user_id = $1", [bad]);
+    await database.pool.query("update credit_transactions set delta = 11 where business_id = $1", [bad]);
     const failed = await run(process.execPath, ["dev/check-ledger.mjs"], { env }).then(
       () => {
         throw new Error("expected a non-zero exit");

@@ -53,7 +53,7 @@ async function bookingLine(connectedAt: Date) {
   const tokens = await issueTokens();
   await saveConnection(googleDeps(connectedAt), created.owner.user.id, { email: "owner.sandbox@gmail.com", scopes: SCOPES.split(" "), ...tokens });
   const calendarId = await ownCalendar(tokens.accessToken);
-  await db.update(agents).set({ calendarId }).where(eq(agents.userId, created.owner.user.id));
+  await db.update(agents).set({ calendarId }).where(eq(agents.businessId, created.owner.user.id));
   expect((await deliver(vapiMessage("assistant-request", created.line))).status).toBe(200);
   const callJson = async () => {
     const [row] = await db.select({ id: calls.id }).from(calls).where(eq(calls.vapiCallId, created.line.vapiCallId));
@@ -97,7 +97,7 @@ describe("drill: Google fails during a tool call", () => {
 
     const connection = await connectionRow(owner.user.id);
     expect(connection).toMatchObject({ status: "needs_reconnect", accessTokenCiphertext: null });
-    expect(logged()).toContainEqual(expect.objectContaining({ level: "warn", msg: "google connection needs reconnecting", userId: owner.user.id, why: expect.stringContaining("invalid_grant") }));
+    expect(logged()).toContainEqual(expect.objectContaining({ level: "warn", msg: "google connection needs reconnecting", businessId: owner.user.id, why: expect.stringContaining("invalid_grant") }));
     expect((await callJson()).call.events).toEqual([
       expect.objectContaining({ kind: "tool_failed", tool: "check_availability", detail: "Google Calendar needs reconnecting" }),
       expect.objectContaining({ kind: "tool_failed", tool: "book_appointment", detail: "Google Calendar needs reconnecting" }),

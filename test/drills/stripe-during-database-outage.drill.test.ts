@@ -21,7 +21,7 @@ const DATABASE_DOWN = envWith({ DATABASE_URL: downUrl.toString(), NEON_FETCH_END
 describe("drill: a Stripe webhook during a database outage", () => {
   it("answers 503 database_unavailable and writes nothing while the database is down; the retry credits once", async () => {
     const { user } = await createUserWithCredits(5);
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
+    const event = stripeEvent("checkout.session.completed", checkoutSession({ businessId: user.id, credits: 100 }));
 
     expectConsoleError(/unhandled error|Failed query|connect/i);
     const during = await deliverEvent(event, DATABASE_DOWN);

@@ -27,12 +27,12 @@ const STALL_MS = 2_500;
 const serverError = { status: 500, body: { message: "Internal server error", statusCode: 500 } };
 const stalled = { delayMs: STALL_MS, status: 504, body: { message: "Gateway Timeout" } };
 
-async function agentRows(userId: string) {
-  return db.select().from(agents).where(eq(agents.userId, userId));
+async function agentRows(businessId: string) {
+  return db.select().from(agents).where(eq(agents.businessId, businessId));
 }
 
-async function assistantsOf(userId: string) {
-  return (await vapiState()).assistants.filter((assistant) => (assistant.metadata as { userId?: string } | undefined)?.userId === userId);
+async function assistantsOf(businessId: string) {
+  return (await vapiState()).assistants.filter((assistant) => (assistant.metadata as { businessId?: string } | undefined)?.businessId === businessId);
 }
 
 /** The documented error shape, and nothing more. */

@@ -185,7 +185,7 @@ describe("CreditAccount: cache", () => {
     const { user } = await createUser();
     const account = creditAccount(testEnv, user.id);
     await account.balance();
-    expect(await runInDurableObject(account, (_instance, state) => state.storage.kv.get("userId"))).toBe(user.id);
+    expect(await runInDurableObject(account, (_instance, state) => state.storage.kv.get("businessId"))).toBe(user.id);
   });
 });
 
@@ -222,7 +222,7 @@ describe("CreditAccount: refunds", () => {
     const { user, sessionId, account } = await purchased(100);
     // As the webhook does: each refund state is recorded, then the account is asked to settle.
     const refund = async (amountRefunded: number) => {
-      await recordRefundState(db, { chargeId: `ch_${sessionId}`, checkoutSessionId: sessionId, userId: user.id, amountCharged: 1000, amountRefunded, currency: "usd" });
+      await recordRefundState(db, { chargeId: `ch_${sessionId}`, checkoutSessionId: sessionId, businessId: user.id, amountCharged: 1000, amountRefunded, currency: "usd" });
       return account.settlePayment({ stripeCheckoutSessionId: sessionId });
     };
     const results = await Promise.all([refund(1000), refund(300)]);

@@ -69,7 +69,7 @@ describe("the owner's call e-mail", () => {
 
   it("names what was booked", async () => {
     const { owner, line } = await createLine({ notify: "important" });
-    await db.execute(sql`insert into calls (user_id, vapi_call_id, status, events) values (${owner.user.id}::uuid, ${line.vapiCallId}, 'in-progress',
+    await db.execute(sql`insert into calls (business_id, vapi_call_id, status, events) values (${owner.user.id}::uuid, ${line.vapiCallId}, 'in-progress',
       ${JSON.stringify([{ at: "2030-05-14T13:00:00Z", kind: "booked", tool: "book_appointment", detail: "Booked for Jordan Lee", start: "2030-05-14T14:00:00.000Z" }])}::jsonb)`);
     const sent = await report(vapiMessage("end-of-call-report", line, { analysis: { summary: "Booked a cut.", structuredData: { appointmentBooked: true } } }));
     await consume(sent.filter((m) => m.type === "email.call_summary"));

@@ -22,7 +22,7 @@ async function consume(bodies: unknown[], handlers: SideEffectHandlers, { attemp
   return { batch, deadLetters: deadLetters.sent, result: await getQueueResult(batch, ctx) };
 }
 
-const lowCredit = { type: "email.low_credit", idempotencyKey: "low-credit:consumer-test", userId: "u1", balance: 3, threshold: 10 };
+const lowCredit = { type: "email.low_credit", idempotencyKey: "low-credit:consumer-test", businessId: "u1", balance: 3, threshold: 10 };
 let warnings: ReturnType<typeof vi.spyOn>;
 
 beforeEach(() => {

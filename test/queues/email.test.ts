@@ -12,10 +12,10 @@ import { smtpInbox } from "../support/smtp";
 const inbox = smtpInbox();
 const consume = consumeBatch;
 
-const lowCredit = (userId: string, balance = 7, threshold = 10): SideEffectMessage => ({
+const lowCredit = (businessId: string, balance = 7, threshold = 10): SideEffectMessage => ({
   type: "email.low_credit",
   idempotencyKey: `low-credit:${crypto.randomUUID()}`,
-  userId,
+  businessId,
   balance,
   threshold,
 });
@@ -58,7 +58,7 @@ describe("email through the side-effects queue", () => {
   it("sends a purchase receipt with the credits, the amount paid and the new balance", async () => {
     const { user } = await createUser({ name: "Sam" });
     await consume([
-      { type: "email.purchase_receipt", idempotencyKey: "receipt:cs_test_receipt_1", userId: user.id, credits: 500, amountCents: 4500, currency: "usd", balance: 512 },
+      { type: "email.purchase_receipt", idempotencyKey: "receipt:cs_test_receipt_1", businessId: user.id, credits: 500, amountCents: 4500, currency: "usd", balance: 512 },
     ]);
     const [email] = await inbox.waitFor(user.email);
     expect(email?.subject).toBe("Your Agentline receipt");

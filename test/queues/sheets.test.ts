@@ -29,7 +29,7 @@ async function finishedCall() {
   const [row] = await db
     .insert(calls)
     .values({
-      userId: owner.user.id,
+      businessId: owner.user.id,
       agentId: agent.id,
       vapiCallId: `call_${crypto.randomUUID()}`,
       customerNumber: "+14155550100",
@@ -142,7 +142,7 @@ describe("sheets.append_call", () => {
     const oldId = (await connectionRow(first.user.id))?.spreadsheetId as string;
     const deleted = await fetch(`${google.url}/drive/v3/files/${oldId}`, { method: "DELETE", headers: { authorization: `Bearer ${first.tokens.accessToken}` } });
     expect(deleted.status).toBe(204);
-    const [another] = await db.insert(calls).values({ userId: first.user.id, agentId: first.agent.id, vapiCallId: `call_${crypto.randomUUID()}`, status: "ended", durationSeconds: 30, creditsCharged: 1 }).returning();
+    const [another] = await db.insert(calls).values({ businessId: first.user.id, agentId: first.agent.id, vapiCallId: `call_${crypto.randomUUID()}`, status: "ended", durationSeconds: 30, creditsCharged: 1 }).returning();
     await consume([{ type: "sheets.append_call", idempotencyKey: `sheets:${another?.id}`, callId: another?.id as string }]);
     const newId = (await connectionRow(first.user.id))?.spreadsheetId as string;
     expect(newId).not.toBe(oldId);
@@ -157,7 +157,7 @@ describe("sheets.append_call", () => {
     const mark = await google.mark();
     expect((await consume([message])).result.explicitAcks).toHaveLength(1);
     expect(await google.requests(mark)).toHaveLength(0);
-    await db.delete(googleConnections).where(eq(googleConnections.userId, call.userId));
+    await db.delete(googleConnections).where(eq(googleConnections.businessId, call.businessId));
     await db.update((await import("../../src/db/schema")).agents).set({ sheetsLogging: true }).where(eq((await import("../../src/db/schema")).agents.id, agent.id));
     expect((await consume([message])).result.retryMessages).toEqual([]);
   });

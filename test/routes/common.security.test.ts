@@ -13,7 +13,7 @@ import { type ForeignResource, type RouteUnderTest, runCommonRouteTests } from "
 async function foreignAgent(ownerId: string): Promise<ForeignResource> {
   const [row] = await db
     .insert(agents)
-    .values({ userId: ownerId, vapiAssistantId: `asst-${crypto.randomUUID()}`, name: "Their Desk", greeting: "Hello, theirs." })
+    .values({ businessId: ownerId, vapiAssistantId: `asst-${crypto.randomUUID()}`, name: "Their Desk", greeting: "Hello, theirs." })
     .returning();
   if (!row) throw new Error("no agent");
   return { id: row.id, snapshot: () => db.select().from(agents).where(eq(agents.id, row.id)) };
@@ -23,14 +23,14 @@ async function foreignNumber(ownerId: string): Promise<ForeignResource> {
   const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
   const [row] = await db
     .insert(phoneNumbers)
-    .values({ userId: ownerId, vapiPhoneNumberId: `pn-${crypto.randomUUID()}`, e164: `+1628${digits}`, status: "active" })
+    .values({ businessId: ownerId, vapiPhoneNumberId: `pn-${crypto.randomUUID()}`, e164: `+1628${digits}`, status: "active" })
     .returning();
   if (!row) throw new Error("no number");
   return { id: row.id, snapshot: () => db.select().from(phoneNumbers).where(eq(phoneNumbers.id, row.id)) };
 }
 
 async function foreignCall(ownerId: string): Promise<ForeignResource> {
-  const [row] = await db.insert(calls).values({ userId: ownerId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended" }).returning();
+  const [row] = await db.insert(calls).values({ businessId: ownerId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended" }).returning();
   if (!row) throw new Error("no call");
   return { id: row.id, snapshot: () => db.select().from(calls).where(eq(calls.id, row.id)) };
 }
@@ -48,6 +48,10 @@ const ROUTES: RouteUnderTest[] = [
   { method: "POST", path: "/api/auth/password-reset/confirm", auth: false, body: { token: "x".repeat(43), newPassword: password } },
   { method: "GET", path: "/api/me" },
   { method: "PATCH", path: "/api/me", body: { name: "Changed" } },
+  { method: "POST", path: "/api/session/business", body: { businessId: crypto.randomUUID() } },
+  { method: "POST", path: "/api/businesses", body: { name: "Second shop" } },
+  { method: "GET", path: "/api/business" },
+  { method: "PATCH", path: "/api/business", body: { name: "Renamed" } },
   { method: "GET", path: "/api/agents" },
   { method: "POST", path: "/api/agents", body: { name: "Front Desk", greeting: "Hello!" } },
   { method: "GET", path: "/api/agents/:id", foreign: foreignAgent },

@@ -69,7 +69,7 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
     await callAtVapi(vapiCall(vapiDown, 300));
     await vapi.fault({ method: "GET", path: `/call/${vapiDown.vapiCallId}`, status: 503, times: 2 });
 
-    const first = await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id, wait: instantly });
+    const first = await reconcileUnreportedCalls(deps, { now: later(), businessId: owner.user.id, wait: instantly });
     expect(first.applied.map((a) => [a.vapiCallId, a.from, a.outcome]).sort()).toEqual(
       [
         [lost.vapiCallId, "vapi", "stored"],
@@ -79,10 +79,10 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
     );
     expect(first.skipped).toEqual([{ vapiCallId: vapiDown.vapiCallId, reason: "failed" }]);
 
-    const second = await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id, wait: instantly });
+    const second = await reconcileUnreportedCalls(deps, { now: later(), businessId: owner.user.id, wait: instantly });
     expect(second.applied).toEqual([{ vapiCallId: vapiDown.vapiCallId, from: "vapi", outcome: "stored" }]);
     // Nothing left: a third run examines nothing.
-    expect((await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id, wait: instantly })).examined).toBe(0);
+    expect((await reconcileUnreportedCalls(deps, { now: later(), businessId: owner.user.id, wait: instantly })).examined).toBe(0);
 
     // The late real reports after reconciliation are duplicates.
     expect((await deliver<{ outcome: string }>(vapiMessage("end-of-call-report", lost))).body.outcome).toBe("duplicate");
@@ -120,8 +120,8 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
     const now = later();
     await Promise.all([
       ...lines.flatMap((line) => [deliver(vapiMessage("end-of-call-report", line)), deliver(vapiMessage("end-of-call-report", line))]),
-      reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly }),
-      reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly }),
+      reconcileUnreportedCalls(deps, { now, businessId: owner.user.id, wait: instantly }),
+      reconcileUnreportedCalls(deps, { now, businessId: owner.user.id, wait: instantly }),
     ]);
     let total = 0;
     for (const line of lines) {
@@ -133,7 +133,7 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
       // Whichever version settled, the row holds that version: its length and its charge agree.
       expect(row, line.vapiCallId).toMatchObject({ status: "ended", creditsCharged: charged, durationSeconds: charged === 3 ? 125 : 185 });
     }
-    expect((await reconcileUnreportedCalls(deps, { now, userId: owner.user.id, wait: instantly })).examined).toBe(0);
+    expect((await reconcileUnreportedCalls(deps, { now, businessId: owner.user.id, wait: instantly })).examined).toBe(0);
     expect((await expectLedgerConsistent(owner.user.id)).balance).toBe(100 - total);
     expect(await creditAccount(testEnv, owner.user.id).reserved()).toBe(0);
   });
@@ -142,10 +142,10 @@ describe("reconciliation: reports lost, duplicated and reordered", () => {
     const { owner, line, newCall } = await createLine({ credits: 0, notify: "none" });
     await deliver(vapiMessage("assistant-request", line));
     const deps = createServices(testEnv);
-    expect((await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id })).examined).toBe(0);
+    expect((await reconcileUnreportedCalls(deps, { now: later(), businessId: owner.user.id })).examined).toBe(0);
     const fresh = newCall();
     await deliver(vapiMessage("status-update", fresh));
-    expect((await reconcileUnreportedCalls(deps, { now: new Date(), userId: owner.user.id })).examined).toBe(0);
+    expect((await reconcileUnreportedCalls(deps, { now: new Date(), businessId: owner.user.id })).examined).toBe(0);
   });
 });
 
@@ -158,7 +158,7 @@ describe("reconciliation: what Vapi cannot tell us", () => {
     await callAtVapi({ ...vapiCall(running, null), status: "in-progress" });
     const deps = createServices(testEnv);
     for (let run = 0; run < 2; run++) {
-      const result = await reconcileUnreportedCalls(deps, { now: later(), userId: owner.user.id, wait: instantly });
+      const result = await reconcileUnreportedCalls(deps, { now: later(), businessId: owner.user.id, wait: instantly });
       expect(result.applied).toEqual([]);
       expect(result.skipped.sort((a, b) => a.reason.localeCompare(b.reason))).toEqual([
         { vapiCallId: running.vapiCallId, reason: "not_ended:in-progress" },

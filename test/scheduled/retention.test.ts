@@ -23,7 +23,7 @@ async function seedCall(businessId: string, ageDays: number) {
   const [row] = await db
     .insert(calls)
     .values({
-      userId: businessId,
+      businessId,
       vapiCallId,
       status: "ended",
       customerNumber: "+15125550147",

@@ -16,7 +16,7 @@ const context = { appUrl: "https://app.example.com", credentialId: "cred-123", e
 function agent(overrides: Partial<AssistantSource> = {}): AssistantSource {
   return {
     id: "5f0c6f7e-1d2b-4c3a-9e8f-000000000001",
-    userId: "5f0c6f7e-1d2b-4c3a-9e8f-000000000002",
+    businessId: "5f0c6f7e-1d2b-4c3a-9e8f-000000000002",
     name: "Bella's Front Desk",
     greeting: "Hi, thanks for calling Bella Hair Studio!",
     businessDescription: "Bella Hair Studio is a salon in downtown Austin.",
@@ -75,7 +75,7 @@ describe("buildAssistant: the payload", () => {
     expect(schema?.properties?.unansweredQuestions).toMatchObject({ type: "array", items: { type: "string" } });
     expect(schema?.properties?.appointmentBooked?.type).toBe("boolean");
     expect(schema?.properties?.followUpNeeded?.type).toBe("boolean");
-    expect(dto.metadata).toEqual({ agentId: agent().id, userId: agent().userId, environmentId: "production" });
+    expect(dto.metadata).toEqual({ agentId: agent().id, businessId: agent().businessId, environmentId: "production" });
   });
 
   it("names the assistant after its environment, within Vapi's 40 characters", () => {

@@ -10,8 +10,10 @@ export async function signUp(overrides: { email?: string; password?: string; nam
   const password = overrides.password ?? TEST_PASSWORD;
   const response = await call("/api/auth/signup", { method: "POST", json: { name: "Dana Owner", ...overrides, email, password } });
   expect(response.status).toBe(201);
-  const body = (await response.json()) as { user: { id: string; email: string } };
-  return { email, password, user: body.user, cookie: sessionCookieFrom(response), response };
+  const body = (await response.json()) as { user: { id: string; email: string; business: { id: string } | null } };
+  const businessId = body.user.business?.id;
+  if (!businessId) throw new Error("sign-up answered without the new business");
+  return { email, password, user: body.user, businessId, cookie: sessionCookieFrom(response), response };
 }
 
 export async function logIn(email: string, password: string, headers: Record<string, string> = {}) {

@@ -55,17 +55,17 @@ export async function connectedUser(now: Date, overrides: Parameters<typeof crea
   return { ...created, connection, tokens };
 }
 
-export async function connectionRow(userId: string) {
-  const [row] = await db.select().from(googleConnections).where(eq(googleConnections.userId, userId));
+export async function connectionRow(businessId: string) {
+  const [row] = await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId));
   return row;
 }
 
 /** An agent that takes bookings; its calendar is its own (so test files never share busy time). */
-export async function bookingAgent(userId: string, overrides: Partial<typeof agents.$inferInsert> = {}): Promise<Agent> {
+export async function bookingAgent(businessId: string, overrides: Partial<typeof agents.$inferInsert> = {}): Promise<Agent> {
   const [agent] = await db
     .insert(agents)
     .values({
-      userId,
+      businessId,
       vapiAssistantId: `asst_test_${crypto.randomUUID()}`,
       name: "Front Desk",
       greeting: "Hello!",

@@ -19,7 +19,7 @@ const randomId = (prefix: string) => `${prefix}${crypto.randomUUID().replace(/-/
 export const webhookSecret = () => String(testEnv.STRIPE_WEBHOOK_SECRET);
 
 export interface CheckoutSessionInput {
-  userId: string;
+  businessId: string;
   packId?: string;
   credits?: number;
   amountTotal?: number;
@@ -41,12 +41,12 @@ export function checkoutSession(input: CheckoutSessionInput) {
     id,
     amount_subtotal: amount,
     amount_total: amount,
-    client_reference_id: input.userId,
+    client_reference_id: input.businessId,
     created,
     currency: input.currency ?? "usd",
     customer: randomId("cus_"),
     expires_at: created + 86_400,
-    metadata: input.metadata ?? { userId: input.userId, packId: input.packId ?? "starter", credits: String(input.credits ?? 100) },
+    metadata: input.metadata ?? { businessId: input.businessId, packId: input.packId ?? "starter", credits: String(input.credits ?? 100) },
     payment_intent: input.paymentIntent === undefined ? randomId("pi_") : input.paymentIntent,
     payment_status: input.paymentStatus ?? "paid",
     url: null,

@@ -103,7 +103,7 @@ export async function createLine(options: {
     const [agent] = await db
       .insert(agents)
       .values({
-        userId: owner.user.id,
+        businessId: owner.user.id,
         vapiAssistantId,
         name: "Bella's Front Desk",
         greeting: "Hi, thanks for calling Bella Hair Studio!",
@@ -121,7 +121,7 @@ export async function createLine(options: {
   const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, "0");
   const [number] = await db
     .insert(phoneNumbers)
-    .values({ userId: owner.user.id, agentId, vapiPhoneNumberId, e164: `+1415${digits}`, status: "active" })
+    .values({ businessId: owner.user.id, agentId, vapiPhoneNumberId, e164: `+1415${digits}`, status: "active" })
     .returning();
   return {
     owner,

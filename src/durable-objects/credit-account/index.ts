@@ -1,5 +1,5 @@
 /**
- * CreditAccount: one object per user (`idFromName(userId)`), the only code that changes a
+ * CreditAccount: one object per business (`idFromName(businessId)`), the only code that changes a
  * balance (docs/architecture.md §4). Postgres holds the truth; the object is the lock and a cache.
  *
  * Why an explicit queue: a Durable Object's input gate opens while it awaits a fetch (every
@@ -129,13 +129,13 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   async #settlePayment(checkoutSessionId: string): Promise<SettlePaymentResult> {
-    const userId = this.#userId();
+    const businessId = this.#businessId();
     const db = this.#database();
-    const purchase = await findPurchase(db, userId, checkoutSessionId);
+    const purchase = await findPurchase(db, businessId, checkoutSessionId);
     const account = await this.#loaded();
     if (!account) return NO_SUCH_USER;
     if (!purchase) return { ok: false as const, reason: "purchase_not_found" as const, balance: account.balance };
-    const facts = await paymentFactsOf(db, userId, checkoutSessionId);
+    const facts = await paymentFactsOf(db, businessId, checkoutSessionId);
     const target = paymentTargets(purchase.credits, facts);
     const taken = { refund: purchase.refundedCredits, dispute: purchase.disputedCredits };
     const moved = { refund: 0, dispute: 0 };
@@ -298,7 +298,7 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   async #change(change: Change): Promise<ChangeResult> {
-    const userId = this.#userId();
+    const businessId = this.#businessId();
     const db = this.#database();
     try {
       for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
@@ -311,7 +311,7 @@ export class CreditAccount extends DurableObject<Bindings> {
           // missed an outside change must not refuse, so look at both before deciding.
           const prior = await findEntry(db, change.idempotencyKey);
           if (prior) return await this.#duplicate(prior.entry, prior.ownerId);
-          const fresh = await loadAccount(db, userId);
+          const fresh = await loadAccount(db, businessId);
           if (!fresh) return NO_SUCH_USER;
           if (fresh.balance !== account.balance || fresh.allowNegative !== account.allowNegative) {
             this.#account = fresh;
@@ -325,7 +325,7 @@ export class CreditAccount extends DurableObject<Bindings> {
           if (delta === 0) return { ok: true, duplicate: false, entry: null, balance: account.balance, shortfall, lowCreditQueued: false };
         }
         const outcome = await writeLedger(db, {
-          userId,
+          businessId,
           expectedBalance: account.balance,
           delta,
           kind: change.kind,
@@ -345,7 +345,7 @@ export class CreditAccount extends DurableObject<Bindings> {
             this.#account = outcome.account;
             return await this.#duplicate(outcome.entry, outcome.ownerId);
           case "stale":
-            this.#logger$().warn("balance changed outside the CreditAccount; re-read", { userId, expected: account.balance, actual: outcome.account.balance });
+            this.#logger$().warn("balance changed outside the CreditAccount; re-read", { businessId, expected: account.balance, actual: outcome.account.balance });
             this.#account = outcome.account;
             continue;
           case "no_user":
@@ -353,7 +353,7 @@ export class CreditAccount extends DurableObject<Bindings> {
             return NO_SUCH_USER;
         }
       }
-      throw new Error(`CreditAccount ${userId}: the balance kept changing outside the object; gave up after ${MAX_WRITE_ATTEMPTS} attempts`);
+      throw new Error(`CreditAccount ${businessId}: the balance kept changing outside the object; gave up after ${MAX_WRITE_ATTEMPTS} attempts`);
     } catch (error) {
       // A failed query may or may not have committed: forget the cache, re-read next time.
       this.#account = undefined;
@@ -375,8 +375,8 @@ export class CreditAccount extends DurableObject<Bindings> {
   }
 
   async #duplicate(entry: LedgerEntry, ownerId: string): Promise<Success> {
-    const userId = this.#userId();
-    if (ownerId !== userId) throw new Error(`CreditAccount ${userId}: idempotency key already used by another account`);
+    const businessId = this.#businessId();
+    if (ownerId !== businessId) throw new Error(`CreditAccount ${businessId}: idempotency key already used by another account`);
     const account = (await this.#loaded()) ?? { balance: 0, threshold: 0 };
     // At-least-once: if the first write crossed the threshold but its warning never got queued,
     // a retry queues it again; the email's key (from the ledger row) keeps it to one email.
@@ -390,7 +390,7 @@ export class CreditAccount extends DurableObject<Bindings> {
     const message: SideEffectMessage = {
       type: "email.low_credit",
       idempotencyKey: `low-credit:${entry.id}`,
-      userId: this.#userId(),
+      businessId: this.#businessId(),
       balance: entry.balanceAfter,
       threshold,
     };
@@ -399,7 +399,7 @@ export class CreditAccount extends DurableObject<Bindings> {
     } catch (error) {
       // The change is committed; failing the call makes the caller retry with the same key,
       // which lands in #duplicate and queues the warning again.
-      this.#logger$().error("low-credit warning could not be queued", { userId: message.userId, entryId: entry.id, error: String(error) });
+      this.#logger$().error("low-credit warning could not be queued", { businessId: message.businessId, entryId: entry.id, error: String(error) });
       throw new Error("the balance changed but the low-credit warning could not be queued; retry with the same idempotency key");
     }
     return true;
@@ -407,20 +407,23 @@ export class CreditAccount extends DurableObject<Bindings> {
 
   async #loaded(): Promise<AccountRow | null> {
     if (this.#account) return this.#account;
-    const account = await loadAccount(this.#database(), this.#userId());
+    const account = await loadAccount(this.#database(), this.#businessId());
     if (account) this.#account = account;
     return account;
   }
 
-  /** The user this object belongs to: the name it was addressed by, remembered in storage. */
-  #userId(): string {
-    const stored = this.ctx.storage.kv.get<string>("userId");
+  /**
+   * The business this object belongs to: the name it was addressed by, remembered in storage.
+   * Objects made before teams remembered it as `userId` (the migrated business has that id, ADR 0130).
+   */
+  #businessId(): string {
+    const stored = this.ctx.storage.kv.get<string>("businessId") ?? this.ctx.storage.kv.get<string>("userId");
     const name = this.ctx.id.name;
-    if (name && stored && name !== stored) throw new Error("CreditAccount addressed by a name other than its user's");
-    const userId = name ?? stored;
-    if (!userId || !UUID.test(userId)) throw new Error("CreditAccount must be addressed with idFromName(userId)");
-    if (!stored) this.ctx.storage.kv.put("userId", userId);
-    return userId;
+    if (name && stored && name !== stored) throw new Error("CreditAccount addressed by a name other than its business's");
+    const businessId = name ?? stored;
+    if (!businessId || !UUID.test(businessId)) throw new Error("CreditAccount must be addressed with idFromName(businessId)");
+    if (!stored) this.ctx.storage.kv.put("businessId", businessId);
+    return businessId;
   }
 
   #core$(): AccountCore {

@@ -1,7 +1,7 @@
 /**
  * The ledger's SQL (docs/architecture.md §3). Only the CreditAccount object calls the writing half, inside
  * its lock; every write is ONE statement, because Neon over HTTP has no interactive
- * transactions: it moves users.credit_balance from the balance the object expects and appends
+ * transactions: it moves businesses.credit_balance from the balance the object expects and appends
  * the ledger row, or does nothing at all.
  */
 import { sql } from "drizzle-orm";
@@ -27,7 +27,7 @@ export interface AccountRow {
 }
 
 export interface LedgerWrite {
-  userId: string;
+  businessId: string;
   /** The balance the object believes the user has; the write happens only if it still does. */
   expectedBalance: number;
   delta: number;
@@ -48,7 +48,7 @@ export type LedgerWriteOutcome =
 
 interface EntryJson {
   id: string;
-  user_id?: string;
+  business_id?: string;
   delta: number;
   balance_after: number;
   kind: CreditKind;
@@ -63,9 +63,9 @@ interface WriteRow extends Record<string, unknown> {
   allow_negative: boolean | null;
 }
 
-export async function loadAccount(db: Database, userId: string): Promise<AccountRow | null> {
+export async function loadAccount(db: Database, businessId: string): Promise<AccountRow | null> {
   const result = await db.execute<{ credit_balance: number; allow_negative_balance: boolean; low_credit_threshold: number }>(sql`
-    select credit_balance, allow_negative_balance, low_credit_threshold from users where id = ${userId}::uuid`);
+    select credit_balance, allow_negative_balance, low_credit_threshold from businesses where id = ${businessId}::uuid`);
   const row = result.rows[0];
   return row ? { balance: row.credit_balance, allowNegative: row.allow_negative_balance, threshold: row.low_credit_threshold } : null;
 }
@@ -81,17 +81,17 @@ export async function writeLedger(db: Database, write: LedgerWrite): Promise<Led
   const after = write.expectedBalance + write.delta;
   const result = await db.execute<WriteRow>(sql`
     with prior as (
-      select id, user_id, delta, balance_after, kind, created_at
+      select id, business_id, delta, balance_after, kind, created_at
       from credit_transactions where idempotency_key = ${write.idempotencyKey}
     ), upd as (
-      update users set credit_balance = ${after}::int, updated_at = now()
-      where id = ${write.userId}::uuid and credit_balance = ${write.expectedBalance}::int
+      update businesses set credit_balance = ${after}::int, updated_at = now()
+      where id = ${write.businessId}::uuid and credit_balance = ${write.expectedBalance}::int
         and not exists (select 1 from prior)
       returning low_credit_threshold
     ), ins as (
       insert into credit_transactions
-        (user_id, delta, balance_after, kind, idempotency_key, stripe_checkout_session_id, call_id, description, created_at)
-      select ${write.userId}::uuid, ${write.delta}::int, ${after}::int, ${write.kind}::text, ${write.idempotencyKey}::text,
+        (business_id, delta, balance_after, kind, idempotency_key, stripe_checkout_session_id, call_id, description, created_at)
+      select ${write.businessId}::uuid, ${write.delta}::int, ${after}::int, ${write.kind}::text, ${write.idempotencyKey}::text,
         ${write.stripeCheckoutSessionId ?? null}::text, ${write.callId ?? null}::uuid, ${write.description ?? null}::text,
         clock_timestamp()
       from upd
@@ -102,44 +102,44 @@ export async function writeLedger(db: Database, write: LedgerWrite): Promise<Led
            coalesce((select low_credit_threshold from upd), u.low_credit_threshold) as threshold,
            u.credit_balance as current_balance,
            u.allow_negative_balance as allow_negative
-    from (select 1) as one left join users u on u.id = ${write.userId}::uuid`);
+    from (select 1) as one left join businesses u on u.id = ${write.businessId}::uuid`);
   const row = result.rows[0];
   if (!row) throw new Error("ledger write returned no row");
   if (row.inserted) return { status: "applied", entry: toEntry(row.inserted), threshold: row.threshold ?? 0 };
   if (row.current_balance === null) return { status: "no_user" };
   const account = { balance: row.current_balance, allowNegative: Boolean(row.allow_negative), threshold: row.threshold ?? 0 };
-  if (row.prior) return { status: "duplicate", entry: toEntry(row.prior), ownerId: row.prior.user_id ?? "", account };
+  if (row.prior) return { status: "duplicate", entry: toEntry(row.prior), ownerId: row.prior.business_id ?? "", account };
   return { status: "stale", account };
 }
 
 /** The row written with an idempotency key, and whose it is. */
 export async function findEntry(db: Database, idempotencyKey: string) {
-  const result = await db.execute<EntryJson & { user_id: string } & Record<string, unknown>>(sql`
-    select id, user_id, delta, balance_after, kind, ${ISO_CREATED_AT} as created_at
+  const result = await db.execute<EntryJson & { business_id: string } & Record<string, unknown>>(sql`
+    select id, business_id, delta, balance_after, kind, ${ISO_CREATED_AT} as created_at
     from credit_transactions where idempotency_key = ${idempotencyKey}`);
   const row = result.rows[0];
-  return row ? { entry: toEntry(row), ownerId: row.user_id } : null;
+  return row ? { entry: toEntry(row), ownerId: row.business_id } : null;
 }
 
 /** The purchase row of a checkout session, whatever key it was written with. */
 export async function findPurchaseEntry(db: Database, checkoutSessionId: string) {
-  const result = await db.execute<EntryJson & { user_id: string } & Record<string, unknown>>(sql`
-    select id, user_id, delta, balance_after, kind, ${ISO_CREATED_AT} as created_at
+  const result = await db.execute<EntryJson & { business_id: string } & Record<string, unknown>>(sql`
+    select id, business_id, delta, balance_after, kind, ${ISO_CREATED_AT} as created_at
     from credit_transactions where kind = 'purchase' and stripe_checkout_session_id = ${checkoutSessionId}`);
   const row = result.rows[0];
-  return row ? { entry: toEntry(row), ownerId: row.user_id } : null;
+  return row ? { entry: toEntry(row), ownerId: row.business_id } : null;
 }
 
 /** A purchase row of this user, by checkout session (the anchor of its refunds and disputes), with what they took back so far. */
-export async function findPurchase(db: Database, userId: string, checkoutSessionId: string) {
+export async function findPurchase(db: Database, businessId: string, checkoutSessionId: string) {
   const result = await db.execute<{ id: string; delta: number; refunded: number; disputed: number }>(sql`
     select p.id, p.delta,
       coalesce((select -sum(r.delta) from credit_transactions r
-                where r.user_id = p.user_id and r.kind = 'refund' and r.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as refunded,
+                where r.business_id = p.business_id and r.kind = 'refund' and r.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as refunded,
       coalesce((select -sum(d.delta) from credit_transactions d
-                where d.user_id = p.user_id and d.kind = 'dispute' and d.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as disputed
+                where d.business_id = p.business_id and d.kind = 'dispute' and d.stripe_checkout_session_id = p.stripe_checkout_session_id), 0)::int as disputed
     from credit_transactions p
-    where p.user_id = ${userId}::uuid and p.kind = 'purchase' and p.stripe_checkout_session_id = ${checkoutSessionId}`);
+    where p.business_id = ${businessId}::uuid and p.kind = 'purchase' and p.stripe_checkout_session_id = ${checkoutSessionId}`);
   const row = result.rows[0];
   return row ? { id: row.id, credits: row.delta, refundedCredits: row.refunded, disputedCredits: row.disputed } : null;
 }

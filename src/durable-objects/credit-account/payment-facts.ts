@@ -16,7 +16,7 @@ import { refundedShare } from "./inputs";
 export interface RefundState {
   chargeId: string;
   checkoutSessionId: string;
-  userId: string;
+  businessId: string;
   amountCharged: number;
   amountRefunded: number;
   currency: string;
@@ -57,20 +57,20 @@ interface FactsRow extends Record<string, unknown> {
 }
 
 /** One read: the payment's refund states, failed refunds and disputes, for this user's session. */
-export async function paymentFactsOf(db: Database, userId: string, checkoutSessionId: string): Promise<PaymentFacts> {
+export async function paymentFactsOf(db: Database, businessId: string, checkoutSessionId: string): Promise<PaymentFacts> {
   const result = await db.execute<FactsRow>(sql`
     with charges as (
       select r.charge_id, r.amount_charged, r.amount_refunded, r.currency,
-        coalesce((select sum(f.amount) from stripe_refund_failures f where f.charge_id = r.charge_id and f.user_id = r.user_id), 0) as failed
-      from stripe_refunds r where r.checkout_session_id = ${checkoutSessionId} and r.user_id = ${userId}::uuid
+        coalesce((select sum(f.amount) from stripe_refund_failures f where f.charge_id = r.charge_id and f.business_id = r.business_id), 0) as failed
+      from stripe_refunds r where r.checkout_session_id = ${checkoutSessionId} and r.business_id = ${businessId}::uuid
     ), failures as (
       select coalesce(sum(amount), 0) as failed from stripe_refund_failures
-      where checkout_session_id = ${checkoutSessionId} and user_id = ${userId}::uuid
+      where checkout_session_id = ${checkoutSessionId} and business_id = ${businessId}::uuid
     ), disputes as (
       select count(*) as disputes,
         count(*) filter (where status in ('won', 'warning_closed', 'prevented')) as restored,
         count(*) filter (where status = 'lost') as lost
-      from stripe_disputes where checkout_session_id = ${checkoutSessionId} and user_id = ${userId}::uuid
+      from stripe_disputes where checkout_session_id = ${checkoutSessionId} and business_id = ${businessId}::uuid
     )
     select (select max(amount_charged) from charges)::int as charged,
            (select coalesce(sum(greatest(amount_refunded - failed, 0)), 0) from charges)::int as refunded,

@@ -50,9 +50,9 @@ export function parseAddress(value: string): { name?: string; email: string } {
   return { email: value.trim() };
 }
 
-/** What owner notifications are sent through: one e-mail to one address. */
+/** What owner notifications are sent through: one e-mail to one address or several (a business's owners). */
 export interface Mailer {
-  send(to: string, email: RenderedEmail): Promise<void>;
+  send(to: string | string[], email: RenderedEmail): Promise<void>;
 }
 
 /** A mailer over the configured SMTP server (a send without SMTP_HOST throws SmtpNotConfiguredError). */
@@ -60,7 +60,7 @@ export function createMailer(config: SmtpConfig): Mailer {
   return { send: (to, email) => sendEmail(config, to, email) };
 }
 
-export async function sendEmail(config: SmtpConfig, to: string, email: RenderedEmail): Promise<void> {
+export async function sendEmail(config: SmtpConfig, to: string | string[], email: RenderedEmail): Promise<void> {
   if (!config.SMTP_HOST) throw new SmtpNotConfiguredError();
   const mailer = await WorkerMailer.connect({
     host: config.SMTP_HOST,
@@ -75,7 +75,7 @@ export async function sendEmail(config: SmtpConfig, to: string, email: RenderedE
     responseTimeoutMs: TIMEOUT_MS,
   });
   try {
-    // The recipient as a bare address: no display name means no header to inject into.
+    // Recipients as bare addresses: no display name means no header to inject into.
     await mailer.send({ from: parseAddress(config.SMTP_FROM), to, subject: email.subject, text: email.text, html: email.html });
   } finally {
     await mailer.close().catch(() => undefined);

@@ -48,14 +48,14 @@ export function tokenKeyring(encryptionKeyHex: string, rotation: KeyRotation = {
 
 export type TokenField = "refresh_token" | "access_token";
 
-const additionalData = (userId: string, field: TokenField) => new TextEncoder().encode(`agentline:google:${userId}:${field}`);
+const additionalData = (businessId: string, field: TokenField) => new TextEncoder().encode(`agentline:google:${businessId}:${field}`);
 
-export async function encryptToken(keyring: TokenKeyring, userId: string, field: TokenField, plaintext: string) {
+export async function encryptToken(keyring: TokenKeyring, businessId: string, field: TokenField, plaintext: string) {
   const key = keyring.keys.get(keyring.version);
   if (!key) throw new Error(`no encryption key version ${keyring.version}`);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(userId, field) }, key, new TextEncoder().encode(plaintext)),
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(businessId, field) }, key, new TextEncoder().encode(plaintext)),
   );
   const out = new Uint8Array(IV_BYTES + sealed.length);
   out.set(iv);
@@ -67,13 +67,13 @@ export class TokenDecryptionError extends Error {
   override name = "TokenDecryptionError";
 }
 
-export async function decryptToken(keyring: TokenKeyring, keyVersion: number, userId: string, field: TokenField, ciphertext: string) {
+export async function decryptToken(keyring: TokenKeyring, keyVersion: number, businessId: string, field: TokenField, ciphertext: string) {
   const key = keyring.keys.get(keyVersion);
   if (!key) throw new TokenDecryptionError(`no key for version ${keyVersion}`);
   try {
     const bytes = decodeBase64urlIgnorePadding(ciphertext);
     const plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: additionalData(userId, field) },
+      { name: "AES-GCM", iv: bytes.slice(0, IV_BYTES), additionalData: additionalData(businessId, field) },
       key,
       bytes.slice(IV_BYTES),
     );

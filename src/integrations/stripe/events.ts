@@ -36,12 +36,19 @@ const built = firstUse(() => {
     })
     .loose();
 
-  /** What Agentline put on the session at checkout; sessions without it are not ours. */
-  const purchaseMetadataSchema = z.object({
-    userId: z.uuid(),
-    packId: z.string().min(1),
-    credits: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number),
-  });
+  /**
+   * What Agentline put on the session at checkout; sessions without it are not ours. Sessions
+   * made before teams (ADR 0130) name the business as `userId`: the migrated business has that id.
+   */
+  const purchaseMetadataSchema = z
+    .object({
+      businessId: z.uuid().optional(),
+      userId: z.uuid().optional(),
+      packId: z.string().min(1),
+      credits: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number),
+    })
+    .transform(({ businessId, userId, ...rest }) => ({ ...rest, businessId: businessId ?? userId }))
+    .refine((metadata): metadata is typeof metadata & { businessId: string } => metadata.businessId !== undefined, { message: "names no business" });
 
   const chargeSchema = z
     .object({

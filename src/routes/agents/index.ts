@@ -1,9 +1,9 @@
-/** `/api/agents` (docs/architecture.md §12): the signed-in user's agents, each kept in step with a Vapi assistant. */
+/** `/api/agents` (docs/architecture.md §12): the current business's agents, each kept in step with a Vapi assistant. */
 import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireUser } from "../../middleware/auth";
+import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
 import { agentJson } from "../../services/agents/view";
 import { createAgentSchema, updateAgentSchema } from "./schemas";
@@ -11,25 +11,25 @@ import { createAgentSchema, updateAgentSchema } from "./schemas";
 export const agentsRoutes = new Hono<HonoEnv>()
   // A path, not "*": a sub-app's "*" middleware would cover every /api route once mounted.
   // "/agents/*" matches "/agents" itself too.
-  .use("/agents/*", requireUser())
+  .use("/agents/*", requireUser(), requireRole(...ANY_MEMBER))
   .get("/agents", async (c) => {
-    const rows = await listAgents(c.get("db"), c.get("user").id);
+    const rows = await listAgents(c.get("db"), c.get("businessId"));
     return c.json({ agents: rows.map(agentJson) }, 200);
   })
-  .post("/agents", validate("json", createAgentSchema), async (c) => {
-    const agent = await createAgent(c.var.services, c.get("user"), c.req.valid("json"));
+  .post("/agents", requireRole(...MANAGERS), validate("json", createAgentSchema), async (c) => {
+    const agent = await createAgent(c.var.services, c.get("business"), c.req.valid("json"));
     return c.json({ agent: agentJson(agent) }, 201);
   })
   .get("/agents/:id", async (c) => {
-    const agent = await getAgent(c.get("db"), c.get("user").id, assertId(c.req.param("id"), "agent"));
+    const agent = await getAgent(c.get("db"), c.get("businessId"), assertId(c.req.param("id"), "agent"));
     return c.json({ agent: agentJson(agent) }, 200);
   })
-  .patch("/agents/:id", validate("json", updateAgentSchema), async (c) => {
+  .patch("/agents/:id", requireRole(...MANAGERS), validate("json", updateAgentSchema), async (c) => {
     const id = assertId(c.req.param("id"), "agent");
-    const agent = await updateAgent(c.var.services, c.get("user").id, id, c.req.valid("json"));
+    const agent = await updateAgent(c.var.services, c.get("businessId"), id, c.req.valid("json"));
     return c.json({ agent: agentJson(agent) }, 200);
   })
-  .delete("/agents/:id", async (c) => {
-    await deleteAgent(c.var.services, c.get("user").id, assertId(c.req.param("id"), "agent"));
+  .delete("/agents/:id", requireRole(...MANAGERS), async (c) => {
+    await deleteAgent(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "agent"));
     return c.body(null, 204);
   });

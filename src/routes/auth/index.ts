@@ -11,6 +11,7 @@ import { requireUser } from "../../middleware/auth";
 import { readDeviceCookie, setDeviceCookie } from "../../middleware/device-cookie";
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from "../../middleware/session-cookie";
 import { userJson } from "../../services/accounts";
+import { firstBusinessOf } from "../../services/businesses/business";
 import {
   type Client,
   changeOwnPassword,
@@ -30,13 +31,13 @@ export const authRoutes = new Hono<HonoEnv>()
     const { user, token, session, device } = await signUp(c.var.services, c.req.valid("json"), client(c));
     setSessionCookie(c, token, session.expiresAt);
     setDeviceCookie(c, device);
-    return c.json({ user: userJson(user) }, 201);
+    return c.json({ user: userJson(user, await firstBusinessOf(c.var.services.db, user.id)) }, 201);
   })
   .post("/auth/login", validate("json", loginBody), async (c) => {
     const { user, token, session, device } = await signIn(c.var.services, c.req.valid("json"), client(c));
     setSessionCookie(c, token, session.expiresAt);
     setDeviceCookie(c, device);
-    return c.json({ user: userJson(user) }, 200);
+    return c.json({ user: userJson(user, await firstBusinessOf(c.var.services.db, user.id)) }, 200);
   })
   .post("/auth/logout", async (c) => {
     await signOut(c.var.services, readSessionCookie(c));

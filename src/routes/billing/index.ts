@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireUser } from "../../middleware/auth";
+import { requireRole, requireUser } from "../../middleware/auth";
 import { startCheckout } from "../../services/billing/checkout";
 import { checkoutSchema } from "./schemas";
 
@@ -14,7 +14,10 @@ export const billingRoutes = new Hono<HonoEnv>()
     const packs = c.get("config").CREDIT_PACKS.map(({ id, name, credits, priceCents, currency }) => ({ id, name, credits, priceCents, currency }));
     return c.json({ packs }, 200);
   })
-  .post("/billing/checkout", requireUser(), validate("json", checkoutSchema), async (c) => {
-    const { url } = await startCheckout(c.var.services, c.get("user"), c.req.valid("json").packId);
+  // Billing is the owner's (docs/architecture.md §7c).
+  .post("/billing/checkout", requireUser(), requireRole("owner"), validate("json", checkoutSchema), async (c) => {
+    const business = c.get("business");
+    const buyer = { id: business.id, email: c.get("user").email, name: business.name, stripeCustomerId: business.stripeCustomerId };
+    const { url } = await startCheckout(c.var.services, buyer, c.req.valid("json").packId);
     return c.json({ url }, 200);
   });

@@ -6,10 +6,11 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireUser } from "../../middleware/auth";
+import { requireRole, requireUser } from "../../middleware/auth";
 import { creditsOverview } from "../../services/credits/history";
 import { querySchema } from "./schemas";
 
-export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), validate("query", querySchema), async (c) => {
-  return c.json(await creditsOverview(c.var.services, c.get("user"), c.req.valid("query")), 200);
+// The ledger is billing: the owner's (docs/architecture.md §7c).
+export const creditRoutes = new Hono<HonoEnv>().get("/credits", requireUser(), requireRole("owner"), validate("query", querySchema), async (c) => {
+  return c.json(await creditsOverview(c.var.services, c.get("business"), c.req.valid("query")), 200);
 });

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireUser } from "../../middleware/auth";
+import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { readSessionCookie } from "../../middleware/session-cookie";
 import { getAgent } from "../../services/agents";
 import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
@@ -17,14 +17,15 @@ import { appointmentsQuery, availabilityQuery, bookBody } from "./schemas";
 /** The request's services (createServices): the database, the clock and Google's settings, made once. */
 const deps = (c: Context<HonoEnv>) => c.var.services;
 
-/** The signed-in user's agent, else 404 (another user's agent is not found either). */
-const ownAgent = (c: Context<HonoEnv>, agentId: string) => getAgent(c.get("db"), c.get("user").id, assertId(agentId, "agent"));
+/** The current business's agent, else 404 (another business's agent is not found either). */
+const ownAgent = (c: Context<HonoEnv>, agentId: string) => getAgent(c.get("db"), c.get("businessId"), assertId(agentId, "agent"));
 
 export const googleRoutes = new Hono<HonoEnv>()
-  .use("/auth/google/disconnect", requireUser())
-  .use("/google/*", requireUser())
-  .get("/auth/google", requireUser(), async (c) => {
-    const url = await startConnect(deps(c), { userId: c.get("user").id, sessionId: c.get("session").id });
+  .use("/auth/google/disconnect", requireUser(), requireRole(...MANAGERS))
+  // Staff book, move and read appointments (docs/architecture.md §7c).
+  .use("/google/*", requireUser(), requireRole(...ANY_MEMBER))
+  .get("/auth/google", requireUser(), requireRole(...MANAGERS), async (c) => {
+    const url = await startConnect(deps(c), { userId: c.get("user").id, businessId: c.get("businessId"), sessionId: c.get("session").id });
     return c.redirect(url, 302);
   })
   .get("/auth/google/callback", async (c) => {
@@ -33,7 +34,7 @@ export const googleRoutes = new Hono<HonoEnv>()
     return c.redirect(`${c.get("config").APP_URL}/integrations?${result.ok ? "google=connected" : `google=error&reason=${result.reason}`}`, 302);
   })
   .post("/auth/google/disconnect", async (c) => {
-    await disconnect(deps(c), c.get("user").id);
+    await disconnect(deps(c), c.get("businessId"));
     return c.body(null, 204);
   })
   .get("/google/calendar/availability", validate("query", availabilityQuery), async (c) => {

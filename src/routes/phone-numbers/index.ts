@@ -3,32 +3,32 @@ import { Hono } from "hono";
 import { assertId } from "../../db/scope";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
-import { requireUser } from "../../middleware/auth";
+import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { assignPhoneNumber, phoneNumberJson, releasePhoneNumber } from "../../services/phone-numbers";
 import { listOwnPhoneNumbers, purchasePhoneNumber, showPhoneNumber } from "../../services/phone-numbers/requests";
 import { clientIp } from "../client-ip";
 import { assignSchema, buySchema, phoneNumberListQuery } from "./schemas";
 
 export const phoneNumbersRoutes = new Hono<HonoEnv>()
-  .use("/phone-numbers/*", requireUser())
+  .use("/phone-numbers/*", requireUser(), requireRole(...ANY_MEMBER))
   .get("/phone-numbers", validate("query", phoneNumberListQuery), async (c) => {
-    const page = await listOwnPhoneNumbers(c.var.services, c.get("user").id, c.req.valid("query"));
+    const page = await listOwnPhoneNumbers(c.var.services, c.get("businessId"), c.req.valid("query"));
     return c.json({ phoneNumbers: page.items.map(phoneNumberJson), nextCursor: page.nextCursor }, 200);
   })
-  .post("/phone-numbers", validate("json", buySchema), async (c) => {
-    const row = await purchasePhoneNumber(c.var.services, c.get("user"), c.req.valid("json"), clientIp(c));
+  .post("/phone-numbers", requireRole(...MANAGERS), validate("json", buySchema), async (c) => {
+    const row = await purchasePhoneNumber(c.var.services, c.get("business"), c.req.valid("json"), clientIp(c));
     return c.json({ phoneNumber: phoneNumberJson(row) }, 201);
   })
   .get("/phone-numbers/:id", async (c) => {
-    const row = await showPhoneNumber(c.var.services, c.get("user").id, assertId(c.req.param("id"), "phone number"));
+    const row = await showPhoneNumber(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "phone number"));
     return c.json({ phoneNumber: phoneNumberJson(row) }, 200);
   })
-  .patch("/phone-numbers/:id", validate("json", assignSchema), async (c) => {
+  .patch("/phone-numbers/:id", requireRole(...MANAGERS), validate("json", assignSchema), async (c) => {
     const id = assertId(c.req.param("id"), "phone number");
-    const row = await assignPhoneNumber(c.get("db"), c.get("user").id, id, c.req.valid("json").agentId);
+    const row = await assignPhoneNumber(c.get("db"), c.get("businessId"), id, c.req.valid("json").agentId);
     return c.json({ phoneNumber: phoneNumberJson(row) }, 200);
   })
-  .delete("/phone-numbers/:id", async (c) => {
-    await releasePhoneNumber(c.var.services, c.get("user").id, assertId(c.req.param("id"), "phone number"));
+  .delete("/phone-numbers/:id", requireRole(...MANAGERS), async (c) => {
+    await releasePhoneNumber(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "phone number"));
     return c.body(null, 204);
   });

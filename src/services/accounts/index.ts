@@ -1,26 +1,39 @@
 /**
- * The account as the owner sees it: the user with their Google connection, as /api/me and the
- * sign-in answers show it. Who a person is (sign-up, sessions, passwords) is services/identity;
- * what they change here is profile.ts, through me.ts.
+ * The account as the signed-in person sees it: who they are, and the business they are working in
+ * (its credits, threshold, phone and Google connection), as /api/me and the sign-in answers show
+ * it. Who a person is (sign-up, sessions, passwords) is services/identity; the business itself is
+ * services/businesses; what they change here is profile.ts, through me.ts.
  */
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { googleConnections, users } from "../../db/schema";
+import { googleConnections, type Role } from "../../db/schema";
+import type { Business } from "../businesses/business";
 import type { User } from "../identity/sessions";
 
-type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status" | "spreadsheetId"> | null;
+export type GoogleConnection = Pick<typeof googleConnections.$inferSelect, "googleEmail" | "status" | "spreadsheetId"> | null;
 
-/** The user as GET /api/me shows it (docs/architecture.md §12). */
-export function userJson(user: User, google: GoogleConnection = null) {
+/** The current business and the person's role there, or null for a person who belongs to none. */
+export interface CurrentBusiness {
+  business: Business;
+  role: Role;
+}
+
+/**
+ * The user as GET /api/me shows it (docs/architecture.md §12): the fields it always had
+ * (`credits`, `lowCreditThreshold`, `phone`, `google` are the current business's) and `business`.
+ */
+export function userJson(user: User, current: CurrentBusiness | null = null, google: GoogleConnection = null) {
+  const business = current?.business ?? null;
   return {
     id: user.id,
     email: user.email,
     name: user.name,
-    phone: user.phone,
+    phone: business?.phone ?? null,
     timezone: user.timezone,
-    credits: user.creditBalance,
-    lowCreditThreshold: user.lowCreditThreshold,
+    credits: business?.creditBalance ?? 0,
+    lowCreditThreshold: business?.lowCreditThreshold ?? 0,
     createdAt: user.createdAt.toISOString(),
+    business: current ? { id: current.business.id, name: current.business.name, role: current.role, timezone: current.business.timezone } : null,
     google: {
       connected: google !== null,
       email: google?.googleEmail ?? null,
@@ -30,12 +43,11 @@ export function userJson(user: User, google: GoogleConnection = null) {
   };
 }
 
-export async function loadUserWithGoogle(db: Database, userId: string) {
+export async function loadGoogleConnection(db: Database, businessId: string): Promise<GoogleConnection> {
   const [row] = await db
-    .select({ user: users, google: { googleEmail: googleConnections.googleEmail, status: googleConnections.status, spreadsheetId: googleConnections.spreadsheetId } })
-    .from(users)
-    .leftJoin(googleConnections, eq(googleConnections.userId, users.id))
-    .where(eq(users.id, userId))
+    .select({ googleEmail: googleConnections.googleEmail, status: googleConnections.status, spreadsheetId: googleConnections.spreadsheetId })
+    .from(googleConnections)
+    .where(eq(googleConnections.businessId, businessId))
     .limit(1);
   return row ?? null;
 }

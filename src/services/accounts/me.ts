@@ -1,29 +1,30 @@
 /**
- * `/api/me`: the signed-in user as the API shows it (with the Google connection, and on GET the
- * credits held and available), and their settings changed (services/accounts/profile.ts).
- * A row gone while its session lived (the account deleted) is 401, as a missing session is.
+ * `/api/me`: the signed-in person with the business they are working in (its Google connection,
+ * credits held and available, and every business they may switch to), and their settings changed
+ * (services/accounts/profile.ts).
  */
-import { AppError } from "../../errors";
+
+import { businessesOf, loadBusiness } from "../businesses/business";
 import type { Services } from "../create-services";
 import { creditSummary } from "../credits";
-import { loadUserWithGoogle, userJson } from ".";
+import type { User } from "../identity/sessions";
+import { type CurrentBusiness, loadGoogleConnection, userJson } from ".";
 import { type ProfileChanges, updateProfile } from "./profile";
 
-async function loadOrSignIn(deps: Pick<Services, "db">, userId: string) {
-  const row = await loadUserWithGoogle(deps.db, userId);
-  if (!row) throw new AppError("unauthenticated", "Sign in to continue.");
-  return row;
-}
-
-export async function showMe(deps: Pick<Services, "db" | "env">, userId: string) {
-  const row = await loadOrSignIn(deps, userId);
-  const { reserved, available } = await creditSummary(deps.env, row.user.id, row.user.creditBalance);
-  return { ...userJson(row.user, row.google), reserved, available };
+export async function showMe(deps: Pick<Services, "db" | "env">, user: User, current: CurrentBusiness | null) {
+  const businessId = current?.business.id;
+  const [google, businesses, credits] = await Promise.all([
+    businessId ? loadGoogleConnection(deps.db, businessId) : null,
+    businessesOf(deps.db, user.id),
+    businessId && current ? creditSummary(deps.env, businessId, current.business.creditBalance) : { reserved: 0, available: 0 },
+  ]);
+  return { ...userJson(user, current, google), reserved: credits.reserved, available: credits.available, businesses };
 }
 
 /** Changes the settings (all or nothing, Vapi only touched for a change we can store), then the user as it now is. */
-export async function updateMe(deps: Pick<Services, "db" | "config" | "logger" | "vapi">, user: { id: string; phone: string | null }, changes: ProfileChanges) {
-  await updateProfile(deps, user, changes);
-  const row = await loadOrSignIn(deps, user.id);
-  return userJson(row.user, row.google);
+export async function updateMe(deps: Pick<Services, "db" | "config" | "logger" | "vapi">, user: User, current: CurrentBusiness | null, changes: ProfileChanges) {
+  const updated = await updateProfile(deps, user, current, changes);
+  const business = current ? await loadBusiness(deps.db, current.business.id) : null;
+  const now = business && current ? { business, role: current.role } : null;
+  return userJson(updated, now, now ? await loadGoogleConnection(deps.db, now.business.id) : null);
 }

@@ -38,9 +38,9 @@ export const GENERATE_LIMIT = { limit: 30, windowSeconds: 3600 } as const;
  * One request of a user: 503 `service_not_configured` without a model to ask (checked before the
  * request is counted), then the per-account limit, then the model.
  */
-export async function generateForUser(deps: { db: Database; openrouter: () => OpenRouterClient }, userId: string, kind: GenerateKind, facts: BusinessFacts): Promise<Generated> {
+export async function generateForUser(deps: { db: Database; openrouter: () => OpenRouterClient }, businessId: string, kind: GenerateKind, facts: BusinessFacts): Promise<Generated> {
   const writer = deps.openrouter();
-  await enforce(deps.db, { key: `generate:user:${userId}`, ...GENERATE_LIMIT });
+  await enforce(deps.db, { key: `generate:user:${businessId}`, ...GENERATE_LIMIT });
   return generateWith(writer, kind, facts);
 }
 

@@ -39,12 +39,12 @@ export interface AgentDeps {
 /** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
 const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "updatedAt"]);
 
-export async function listAgents(db: Database, userId: string): Promise<Agent[]> {
-  return db.select().from(agents).where(ownedBy(agents, userId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
+export async function listAgents(db: Database, businessId: string): Promise<Agent[]> {
+  return db.select().from(agents).where(ownedBy(agents, businessId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
 }
 
-export async function getAgent(db: Database, userId: string, id: string): Promise<Agent> {
-  const [row] = await db.select().from(agents).where(ownedBy(agents, userId, id)).limit(1);
+export async function getAgent(db: Database, businessId: string, id: string): Promise<Agent> {
+  const [row] = await db.select().from(agents).where(ownedBy(agents, businessId, id)).limit(1);
   return foundOr404(row, "agent");
 }
 
@@ -61,7 +61,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
   const booking = input.booking;
   const draft = {
     id: crypto.randomUUID(),
-    userId: user.id,
+    businessId: user.id,
     name: input.name,
     greeting: input.greeting,
     businessDescription: input.businessDescription ?? "",
@@ -126,8 +126,8 @@ async function readBack(db: Database, id: string): Promise<Agent | null | "unkno
   }
 }
 
-export async function updateAgent(deps: AgentDeps, userId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
-  const current = await getAgent(deps.db, userId, id);
+export async function updateAgent(deps: AgentDeps, businessId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
+  const current = await getAgent(deps.db, businessId, id);
   if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
   const changes = changesFrom(input);
   const next: Agent = { ...current, ...changes, updatedAt: now };
@@ -146,7 +146,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
     [row] = await deps.db
       .update(agents)
       .set({ ...changes, updatedAt: now })
-      .where(sql`${ownedBy(agents, userId, id)} and date_trunc('milliseconds', ${agents.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`)
+      .where(sql`${ownedBy(agents, businessId, id)} and date_trunc('milliseconds', ${agents.updatedAt}) = ${current.updatedAt.toISOString()}::timestamptz`)
       .returning();
   } catch (error) {
     if (context) await restoreAssistant(deps, current, context);
@@ -155,7 +155,7 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
   }
   if (!row) {
     // Deleted or changed by a concurrent request: put the assistant back as the stored row says.
-    const latest = await deps.db.select().from(agents).where(ownedBy(agents, userId, id)).limit(1);
+    const latest = await deps.db.select().from(agents).where(ownedBy(agents, businessId, id)).limit(1);
     if (context && latest[0]) await restoreAssistant(deps, latest[0], context);
     if (!latest[0]) throw new AppError("not_found", "No such agent.");
     throw new AppError("conflict", "This agent was changed by another request at the same time. Reload it and try again.");
@@ -163,10 +163,10 @@ export async function updateAgent(deps: AgentDeps, userId: string, id: string, i
   return row;
 }
 
-export async function deleteAgent(deps: AgentDeps, userId: string, id: string): Promise<void> {
-  const current = await getAgent(deps.db, userId, id);
+export async function deleteAgent(deps: AgentDeps, businessId: string, id: string): Promise<void> {
+  const current = await getAgent(deps.db, businessId, id);
   await deleteAtVapi(() => deps.vapi().assistants.delete({ id: current.vapiAssistantId }), "delete the assistant");
-  await deps.db.delete(agents).where(ownedBy(agents, userId, id));
+  await deps.db.delete(agents).where(ownedBy(agents, businessId, id));
 }
 
 /** The columns an input sets; `booking` merges into the current settings. */

@@ -5,7 +5,7 @@
  *
  * Safe by construction (ADR 0104, 0120):
  * - only assistants stamped with this deployment's environment (metadata `environmentId` equal
- *   to ENVIRONMENT_ID) and our metadata (UUIDs `agentId` and `userId`, the user having a row
+ *   to ENVIRONMENT_ID) and our metadata (UUIDs `agentId` and `businessId`, the user having a row
  *   here) are considered; anything else in the Vapi org (other assistants, another environment's,
  *   even one sharing our user ids) is never touched. An assistant with our ids but no stamp (made
  *   before the stamp existed) is never deleted either: the run logs them once, in one line;
@@ -23,7 +23,7 @@
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { inArray, or } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { agents, users } from "../../db/schema";
+import { agents, businesses } from "../../db/schema";
 import { isVapiNotFound, type VapiClient } from "../../integrations/vapi/client";
 import { describeError, type Logger } from "../../lib/logger";
 
@@ -55,25 +55,27 @@ export interface SweepOptions {
 
 export interface SweepResult {
   /** Assistants deleted (already gone at Vapi counts as deleted). */
-  deleted: { assistantId: string; agentId: string; userId: string; createdAt: string }[];
+  deleted: { assistantId: string; agentId: string; businessId: string; createdAt: string }[];
   /** Assistants looked at (created before the cutoff). */
   examined: number;
-  /** Assistants with our agent and user ids but no environment stamp: kept, and logged once per run. */
+  /** Assistants with our agent and business ids but no environment stamp: kept, and logged once per run. */
   unstamped: number;
   /** Set when the run stopped early on a failure; the rest waits for the next run. */
   failure?: string;
 }
 
 /**
- * Our agent and user ids and the environment stamp, when the assistant carries our metadata
- * (`environmentId` undefined when it has none); anything else is not ours to judge.
+ * Our agent and business ids and the environment stamp, when the assistant carries our metadata
+ * (`environmentId` undefined when it has none); anything else is not ours to judge. Assistants
+ * saved before teams name the business `userId` (its migrated id, ADR 0130).
  */
-export function ourMetadata(assistant: Pick<Vapi.Assistant, "metadata">): { agentId: string; userId: string; environmentId: string | undefined } | undefined {
-  const metadata = assistant.metadata as { agentId?: unknown; userId?: unknown; environmentId?: unknown } | undefined;
-  if (!metadata || typeof metadata.agentId !== "string" || typeof metadata.userId !== "string") return undefined;
-  if (!UUID_PATTERN.test(metadata.agentId) || !UUID_PATTERN.test(metadata.userId)) return undefined;
+export function ourMetadata(assistant: Pick<Vapi.Assistant, "metadata">): { agentId: string; businessId: string; environmentId: string | undefined } | undefined {
+  const metadata = assistant.metadata as { agentId?: unknown; businessId?: unknown; userId?: unknown; environmentId?: unknown } | undefined;
+  const businessId = metadata?.businessId ?? metadata?.userId;
+  if (!metadata || typeof metadata.agentId !== "string" || typeof businessId !== "string") return undefined;
+  if (!UUID_PATTERN.test(metadata.agentId) || !UUID_PATTERN.test(businessId)) return undefined;
   const environmentId = typeof metadata.environmentId === "string" ? metadata.environmentId : undefined;
-  return { agentId: metadata.agentId.toLowerCase(), userId: metadata.userId.toLowerCase(), environmentId };
+  return { agentId: metadata.agentId.toLowerCase(), businessId: businessId.toLowerCase(), environmentId };
 }
 
 export async function sweepOrphanedAssistants(deps: SweepDeps, options: SweepOptions = {}): Promise<SweepResult> {
@@ -120,7 +122,7 @@ export async function sweepOrphanedAssistants(deps: SweepDeps, options: SweepOpt
 interface Orphan {
   assistant: Vapi.Assistant;
   agentId: string;
-  userId: string;
+  businessId: string;
 }
 
 /**
@@ -136,7 +138,7 @@ function ofOurEnvironment(assistants: Vapi.Assistant[], environmentId: string, c
     if (!metadata) continue;
     if (metadata.environmentId === undefined) unstamped.push(assistant.id);
     else if (metadata.environmentId === environmentId && Date.parse(assistant.createdAt) < cutoff.getTime()) {
-      stamped.push({ assistant, agentId: metadata.agentId, userId: metadata.userId });
+      stamped.push({ assistant, agentId: metadata.agentId, businessId: metadata.businessId });
     }
   }
   return { stamped, unstamped };
@@ -161,21 +163,21 @@ async function withoutAgentRow(db: Database, ours: Orphan[]): Promise<Orphan[]> 
   const held = new Set(agentRows.map((row) => row.assistantId));
   const candidates = ours.filter((entry) => !alive.has(entry.agentId) && !held.has(entry.assistant.id));
   if (candidates.length === 0) return [];
-  const userRows = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(inArray(users.id, [...new Set(candidates.map((entry) => entry.userId))]));
-  const known = new Set(userRows.map((row) => row.id.toLowerCase()));
-  return candidates.filter((entry) => known.has(entry.userId));
+  const businessRows = await db
+    .select({ id: businesses.id })
+    .from(businesses)
+    .where(inArray(businesses.id, [...new Set(candidates.map((entry) => entry.businessId))]));
+  const known = new Set(businessRows.map((row) => row.id.toLowerCase()));
+  return candidates.filter((entry) => known.has(entry.businessId));
 }
 
-async function deleteOrphan(deps: SweepDeps, { assistant, agentId, userId }: Orphan, result: SweepResult): Promise<void> {
+async function deleteOrphan(deps: SweepDeps, { assistant, agentId, businessId }: Orphan, result: SweepResult): Promise<void> {
   try {
     await deps.vapi.assistants.delete({ id: assistant.id });
   } catch (error) {
     if (!isVapiNotFound(error)) throw error;
   }
-  const entry = { assistantId: assistant.id, agentId, userId, createdAt: assistant.createdAt };
+  const entry = { assistantId: assistant.id, agentId, businessId, createdAt: assistant.createdAt };
   result.deleted.push(entry);
   deps.logger.info("orphaned assistant deleted", entry);
 }

@@ -50,7 +50,7 @@ export { CALL_STRUCTURED_DATA_SCHEMA } from "../../integrations/vapi/structured-
 /** An agent row as far as the assistant is concerned. */
 export interface AssistantSource extends PromptSource {
   id: string;
-  userId: string;
+  businessId: string;
   greeting: string;
   voiceProvider: string;
   voiceId: string;
@@ -103,7 +103,7 @@ export function buildAssistant(agent: AssistantSource, context: AssistantContext
     },
     artifactPlan: { recordingEnabled: agent.recordingEnabled },
     // `environmentId` is what the orphan sweep and the deploy's checks select by (ADR 0120).
-    metadata: { agentId: agent.id, userId: agent.userId, environmentId: context.environmentId },
+    metadata: { agentId: agent.id, businessId: agent.businessId, environmentId: context.environmentId },
   };
 }
 

@@ -1,20 +1,19 @@
 /**
  * `POST /api/billing/checkout`'s steps: the pack by its id (400 naming the choices), the Stripe
- * client (503 without a key, before anything is counted), the per-user limit, then the session.
+ * client (503 without a key, before anything is counted), the per-business limit, then the session.
  */
 import { findPack } from "../../config/packs";
 import { AppError } from "../../errors";
 import type { Services } from "../create-services";
-import type { User } from "../identity/sessions";
 import { enforce } from "../rate-limit";
-import { createCheckoutSession } from ".";
+import { type Buyer, createCheckoutSession } from ".";
 
 /** Each checkout creates a Stripe session: enough for any buyer, not enough to flood Stripe. */
 const CHECKOUTS_PER_HOUR = 20;
 
 export async function startCheckout(
   services: Pick<Services, "config" | "db" | "logger" | "stripe">,
-  user: Pick<User, "id" | "email" | "name" | "stripeCustomerId">,
+  user: Buyer,
   packId: string,
 ): Promise<{ url: string }> {
   const { config, db } = services;
@@ -25,8 +24,8 @@ export async function startCheckout(
     ]);
   }
   const stripe = await services.stripe();
-  await enforce(db, { key: `checkout:user:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
+  await enforce(db, { key: `checkout:business:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
   const session = await createCheckoutSession(db, stripe, { config, user, pack });
-  services.logger.info("checkout session created", { userId: user.id, packId: pack.id, sessionId: session.id });
+  services.logger.info("checkout session created", { businessId: user.id, packId: pack.id, sessionId: session.id });
   return { url: session.url };
 }

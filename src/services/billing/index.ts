@@ -1,5 +1,5 @@
 /**
- * Buying credits (docs/architecture.md §4): a Stripe Checkout Session for a configured pack, with the user's
+ * Buying credits (docs/architecture.md §4): a Stripe Checkout Session for a configured pack, with the business's
  * Stripe customer created once and reused. The credits themselves arrive with the webhook.
  */
 import { and, eq, isNull } from "drizzle-orm";
@@ -7,49 +7,56 @@ import type Stripe from "stripe";
 import type { Config } from "../../config/env";
 import type { CreditPack } from "../../config/packs";
 import type { Database } from "../../db/client";
-import { users } from "../../db/schema";
+import { businesses } from "../../db/schema";
 import { stripeFailure } from "../../integrations/stripe/client";
-import type { User } from "../identity/sessions";
+
+/** Who buys: the business (its id, name and Stripe customer) and the person paying's e-mail. */
+export interface Buyer {
+  id: string;
+  email: string;
+  name: string | null;
+  stripeCustomerId: string | null;
+}
 
 /**
- * The user's Stripe customer id, creating the customer on first use. `replacing` names a stored
+ * The business's Stripe customer id, creating the customer on first use. `replacing` names a stored
  * customer Stripe no longer knows (deleted, or from another account or mode), to make a new one.
  */
 export async function ensureStripeCustomer(
   db: Database,
   stripe: Stripe,
-  user: Pick<User, "id" | "email" | "name" | "stripeCustomerId">,
+  user: Buyer,
   replacing?: string,
 ) {
   if (user.stripeCustomerId && user.stripeCustomerId !== replacing) return user.stripeCustomerId;
   if (replacing) {
-    await db.update(users).set({ stripeCustomerId: null, updatedAt: new Date() }).where(and(eq(users.id, user.id), eq(users.stripeCustomerId, replacing)));
+    await db.update(businesses).set({ stripeCustomerId: null, updatedAt: new Date() }).where(and(eq(businesses.id, user.id), eq(businesses.stripeCustomerId, replacing)));
   }
   let customer: Stripe.Customer;
   try {
-    // One key per user (and per replaced customer): two checkouts started at once get the same
+    // One key per business (and per replaced customer): two checkouts started at once get the same
     // customer back from Stripe (its idempotency keys live 24 hours), never two.
     customer = await stripe.customers.create(
-      { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { userId: user.id } },
+      { email: user.email, ...(user.name ? { name: user.name } : {}), metadata: { businessId: user.id } },
       { idempotencyKey: replacing ? `agentline-customer-${user.id}-replacing-${replacing}` : `agentline-customer-${user.id}` },
     );
   } catch (error) {
     throw stripeFailure(error, "create your customer record");
   }
   const [saved] = await db
-    .update(users)
+    .update(businesses)
     .set({ stripeCustomerId: customer.id, updatedAt: new Date() })
-    .where(and(eq(users.id, user.id), isNull(users.stripeCustomerId)))
-    .returning({ id: users.stripeCustomerId });
+    .where(and(eq(businesses.id, user.id), isNull(businesses.stripeCustomerId)))
+    .returning({ id: businesses.stripeCustomerId });
   if (saved?.id) return saved.id;
   // Someone else stored one first; theirs wins (with the shared key it is the same customer).
-  const [row] = await db.select({ id: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
+  const [row] = await db.select({ id: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, user.id));
   return row?.id ?? customer.id;
 }
 
 export interface CheckoutOptions {
   config: Pick<Config, "APP_URL">;
-  user: Pick<User, "id" | "email" | "name" | "stripeCustomerId">;
+  user: Buyer;
   pack: CreditPack;
 }
 
@@ -77,8 +84,8 @@ function isMissingCustomer(error: unknown): boolean {
   return stripeError?.type === "StripeInvalidRequestError" && stripeError.code === "resource_missing" && stripeError.param === "customer";
 }
 
-function createSession(stripe: Stripe, config: Pick<Config, "APP_URL">, user: Pick<User, "id">, pack: CreditPack, customer: string) {
-  const metadata = { userId: user.id, packId: pack.id, credits: String(pack.credits) };
+function createSession(stripe: Stripe, config: Pick<Config, "APP_URL">, user: Pick<Buyer, "id">, pack: CreditPack, customer: string) {
+  const metadata = { businessId: user.id, packId: pack.id, credits: String(pack.credits) };
   return stripe.checkout.sessions.create({
     mode: "payment",
     customer,

@@ -10,18 +10,18 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 
-/** True when the user (`userId`, an SQL expression of type uuid) has a purchase that still stands. */
-export function hasPaid(userId: SQL): SQL {
+/** True when the user (`businessId`, an SQL expression of type uuid) has a purchase that still stands. */
+export function hasPaid(businessId: SQL): SQL {
   return sql`exists (
     select 1 from credit_transactions t
-    where t.user_id = ${userId} and t.kind = 'purchase'
+    where t.business_id = ${businessId} and t.kind = 'purchase'
       and not exists (
         select 1 from stripe_refunds r
-        where r.user_id = t.user_id and r.checkout_session_id = t.stripe_checkout_session_id
+        where r.business_id = t.business_id and r.checkout_session_id = t.stripe_checkout_session_id
           and r.amount_refunded - coalesce((select sum(f.amount) from stripe_refund_failures f
-                                            where f.charge_id = r.charge_id and f.user_id = r.user_id), 0) >= r.amount_charged)
+                                            where f.charge_id = r.charge_id and f.business_id = r.business_id), 0) >= r.amount_charged)
       and not exists (
         select 1 from stripe_disputes d
-        where d.user_id = t.user_id and d.checkout_session_id = t.stripe_checkout_session_id
+        where d.business_id = t.business_id and d.checkout_session_id = t.stripe_checkout_session_id
           and d.status not in ('won', 'warning_closed', 'prevented')))`;
 }

@@ -32,7 +32,7 @@ export interface RefundFailure {
   refundId: string;
   chargeId: string;
   checkoutSessionId: string;
-  userId: string;
+  businessId: string;
   amount: number;
   currency: string;
 }
@@ -46,7 +46,7 @@ export interface DisputeState {
   disputeId: string;
   chargeId: string;
   checkoutSessionId: string;
-  userId: string;
+  businessId: string;
   amount: number;
   currency: string;
   status: string;

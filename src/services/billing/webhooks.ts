@@ -69,14 +69,14 @@ async function creditCheckout(ctx: StripeWebhookContext, object: unknown): Promi
   const session = parsed.data;
   const metadata = purchaseMetadataSchema.safeParse(session.metadata ?? {});
   if (!metadata.success || session.mode !== "payment") return `ignored: ${session.id} is not an Agentline credit purchase`;
-  const { userId, packId, credits } = metadata.data;
-  if (session.client_reference_id && session.client_reference_id !== userId) {
+  const { businessId, packId, credits } = metadata.data;
+  if (session.client_reference_id && session.client_reference_id !== businessId) {
     ctx.logger.warn("checkout session's client_reference_id and metadata disagree", { sessionId: session.id });
     return `ignored: ${session.id} names two different users`;
   }
   if (session.payment_status !== "paid") return `awaiting payment for ${session.id} (payment_status ${session.payment_status})`;
 
-  const result = await creditAccount(ctx.env, userId).creditPurchase({
+  const result = await creditAccount(ctx.env, businessId).creditPurchase({
     amount: credits,
     idempotencyKey: checkoutIdempotencyKey(session.id),
     stripeCheckoutSessionId: session.id,
@@ -85,16 +85,16 @@ async function creditCheckout(ctx: StripeWebhookContext, object: unknown): Promi
   if (!result.ok) return `ignored: ${session.id} is for a user that does not exist`;
   if (!result.entry) throw new Error("a purchase credit returned no ledger row");
   // Queued again on a duplicate too (at-least-once): the receipt's key keeps it to one email.
-  await ctx.env.SIDE_EFFECTS.send(receiptMessage(session, userId, credits, result.duplicate ? result.entry.balanceAfter : result.balance));
+  await ctx.env.SIDE_EFFECTS.send(receiptMessage(session, businessId, credits, result.duplicate ? result.entry.balanceAfter : result.balance));
   const credited = result.duplicate ? `already credited ${credits} credits for ${session.id}` : `credited ${credits} credits for ${session.id}`;
   return result.refundedCredits ? `${credited}; took back ${result.refundedCredits} credits refunded before it was credited` : credited;
 }
 
-function receiptMessage(session: CheckoutSession, userId: string, credits: number, balance: number): SideEffectMessage {
+function receiptMessage(session: CheckoutSession, businessId: string, credits: number, balance: number): SideEffectMessage {
   return {
     type: "email.purchase_receipt",
     idempotencyKey: `receipt:${session.id}`,
-    userId,
+    businessId,
     credits,
     amountCents: session.amount_total ?? 0,
     currency: (session.currency ?? "usd").toLowerCase(),
@@ -103,7 +103,7 @@ function receiptMessage(session: CheckoutSession, userId: string, credits: numbe
 }
 
 /** The Agentline purchase a payment belongs to: its checkout session and user, or why it is not one. */
-type PurchaseOfPayment = { sessionId: string; userId: string } | { ignored: string };
+type PurchaseOfPayment = { sessionId: string; businessId: string } | { ignored: string };
 
 /**
  * Charges, refunds and disputes name their payment intent, not the checkout session, so the
@@ -133,7 +133,7 @@ async function purchaseOfPayment(ctx: StripeWebhookContext, what: string, paymen
   const session = found.data[0];
   const metadata = purchaseMetadataSchema.safeParse(session?.metadata ?? {});
   if (!session || !metadata.success) return { ignored: `ignored: ${what} is not an Agentline credit purchase` };
-  return { sessionId: session.id, userId: metadata.data.userId };
+  return { sessionId: session.id, businessId: metadata.data.businessId };
 }
 
 /**
@@ -141,14 +141,14 @@ async function purchaseOfPayment(ctx: StripeWebhookContext, what: string, paymen
  * what the facts now say. Recorded first, so a purchase credited at any moment after this either
  * finds the fact or is found by it (docs/decisions/0500-refunds-before-purchases.md).
  */
-async function recordThenSettle(ctx: StripeWebhookContext, purchase: { sessionId: string; userId: string }, record: () => Promise<void>) {
+async function recordThenSettle(ctx: StripeWebhookContext, purchase: { sessionId: string; businessId: string }, record: () => Promise<void>) {
   try {
     await record();
   } catch (error) {
     if (sqlState(error) === "23503") return null;
     throw error;
   }
-  return creditAccount(ctx.env, purchase.userId).settlePayment({ stripeCheckoutSessionId: purchase.sessionId });
+  return creditAccount(ctx.env, purchase.businessId).settlePayment({ stripeCheckoutSessionId: purchase.sessionId });
 }
 
 /** A refund takes back the refunded share of the pack (less any refund that failed). */
@@ -159,7 +159,7 @@ async function refundCharge(ctx: StripeWebhookContext, object: unknown): Promise
   if (!charge.payment_intent) return `ignored: ${charge.id} has no payment intent`;
   const purchase = await purchaseOfPayment(ctx, charge.id, charge.payment_intent, null);
   if ("ignored" in purchase) return purchase.ignored;
-  const state = { chargeId: charge.id, checkoutSessionId: purchase.sessionId, userId: purchase.userId, amountCharged: charge.amount, amountRefunded: charge.amount_refunded, currency: charge.currency };
+  const state = { chargeId: charge.id, checkoutSessionId: purchase.sessionId, businessId: purchase.businessId, amountCharged: charge.amount, amountRefunded: charge.amount_refunded, currency: charge.currency };
   const result = await recordThenSettle(ctx, purchase, () => recordRefundState(ctx.db, state));
   if (!result || (!result.ok && result.reason === "no_such_user")) return `ignored: ${purchase.sessionId} is for a user that does not exist`;
   if (!result.ok) return `recorded the refund of ${charge.id}: ${purchase.sessionId} is not credited yet, and will be credited net of it`;
@@ -182,7 +182,7 @@ async function refundUpdated(ctx: StripeWebhookContext, object: unknown): Promis
   const chargeId = refund.charge;
   const purchase = await purchaseOfPayment(ctx, `the failed refund ${refund.id}`, refund.payment_intent, chargeId);
   if ("ignored" in purchase) return purchase.ignored;
-  const failure = { refundId: refund.id, chargeId, checkoutSessionId: purchase.sessionId, userId: purchase.userId, amount: refund.amount, currency: refund.currency };
+  const failure = { refundId: refund.id, chargeId, checkoutSessionId: purchase.sessionId, businessId: purchase.businessId, amount: refund.amount, currency: refund.currency };
   const result = await recordThenSettle(ctx, purchase, () => recordRefundFailure(ctx.db, failure));
   if (!result || (!result.ok && result.reason === "no_such_user")) return `ignored: ${purchase.sessionId} is for a user that does not exist`;
   if (!result.ok) return `recorded the failed refund ${refund.id}: ${purchase.sessionId} is not credited yet`;
@@ -201,7 +201,7 @@ async function disputeChanged(ctx: StripeWebhookContext, object: unknown): Promi
   const chargeId = dispute.charge;
   const purchase = await purchaseOfPayment(ctx, `the dispute ${dispute.id}`, dispute.payment_intent, chargeId);
   if ("ignored" in purchase) return purchase.ignored;
-  const state = { disputeId: dispute.id, chargeId, checkoutSessionId: purchase.sessionId, userId: purchase.userId, amount: dispute.amount, currency: dispute.currency, status: dispute.status };
+  const state = { disputeId: dispute.id, chargeId, checkoutSessionId: purchase.sessionId, businessId: purchase.businessId, amount: dispute.amount, currency: dispute.currency, status: dispute.status };
   const result = await recordThenSettle(ctx, purchase, () => recordDispute(ctx.db, state));
   if (!result || (!result.ok && result.reason === "no_such_user")) return `ignored: ${purchase.sessionId} is for a user that does not exist`;
   if (!result.ok) return `recorded the dispute ${dispute.id} (${dispute.status}): ${purchase.sessionId} is not credited yet, and will be credited net of it`;

@@ -13,7 +13,7 @@
  *      at a time;
  *   5. what else is personal here removed in one transaction (kept vendor messages and dead
  *      letters of its calls, ledger descriptions, audit entries, the business's name and phone);
- *   6. the accounts of former members who belong to no other business closed;
+ *   6. the accounts of former members who belong to no other business deleted;
  *   7. the job marked complete.
  *
  * A vendor failing halfway stops the run where it is: the job records the error and the next try
@@ -73,7 +73,7 @@ export async function requestBusinessDeletion(deps: Pick<Services, "db" | "now">
       .update(businesses)
       .set({ deletedAt: now, autoTopUpEnabled: false, updatedAt: now })
       .where(and(eq(businesses.id, id), isNull(businesses.deletedAt))),
-    db.update(agents).set({ status: "paused", updatedAt: now }).where(eq(agents.userId, id)),
+    db.update(agents).set({ status: "paused", updatedAt: now }).where(eq(agents.businessId, id)),
     db.delete(invitations).where(eq(invitations.businessId, id)),
     db.delete(memberships).where(eq(memberships.businessId, id)),
     db.update(sessions).set({ businessId: null }).where(eq(sessions.businessId, id)),
@@ -136,7 +136,7 @@ export async function runBusinessDeletion(deps: DeletionDeps, businessId: string
       return "more";
     }
     await scrubPersonalData(deps.db, businessId);
-    await closeAccounts(deps.db, job.memberIds);
+    await deleteLoneAccounts(deps.db, job.memberIds);
     await deps.db
       .update(businessDeletions)
       .set({ completedAt: deps.now(), leaseUntil: null, lastError: null })
@@ -158,7 +158,7 @@ export async function runBusinessDeletion(deps: DeletionDeps, businessId: string
 
 /** Step 1. A number still being bought (a placeholder) has nothing at Vapi yet: its row just goes. */
 async function releaseNumbers(deps: DeletionDeps, businessId: string) {
-  const rows = await deps.db.select({ id: phoneNumbers.id, vapiId: phoneNumbers.vapiPhoneNumberId }).from(phoneNumbers).where(eq(phoneNumbers.userId, businessId));
+  const rows = await deps.db.select({ id: phoneNumbers.id, vapiId: phoneNumbers.vapiPhoneNumberId }).from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId));
   for (const row of rows) {
     if (!row.vapiId.startsWith("pending:")) await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiId }), "release the phone number");
     await deps.db.delete(phoneNumbers).where(eq(phoneNumbers.id, row.id));
@@ -167,7 +167,7 @@ async function releaseNumbers(deps: DeletionDeps, businessId: string) {
 
 /** Step 2. The agent row goes after its assistant: a failure leaves the row, so the next try finds it. */
 async function deleteAssistants(deps: DeletionDeps, businessId: string) {
-  const rows = await deps.db.select({ id: agents.id, vapiId: agents.vapiAssistantId }).from(agents).where(eq(agents.userId, businessId));
+  const rows = await deps.db.select({ id: agents.id, vapiId: agents.vapiAssistantId }).from(agents).where(eq(agents.businessId, businessId));
   for (const row of rows) {
     await deleteAtVapi(() => deps.vapi().assistants.delete({ id: row.vapiId }), "delete the assistant");
     await deps.db.delete(agents).where(eq(agents.id, row.id));
@@ -207,7 +207,7 @@ async function purgeCalls(deps: DeletionDeps, businessId: string): Promise<"done
   const rows = await deps.db
     .select({ id: calls.id, vapiCallId: calls.vapiCallId, atVapi: sql<boolean>`${calls.artifactsDeletedAt} is null` })
     .from(calls)
-    .where(and(eq(calls.userId, businessId), or(isNull(calls.artifactsDeletedAt), sql`${calls.customerNumber} is not null`)))
+    .where(and(eq(calls.businessId, businessId), or(isNull(calls.artifactsDeletedAt), sql`${calls.customerNumber} is not null`)))
     .orderBy(calls.id)
     .limit(DELETION_CALL_BATCH);
   if (!rows.length) return "done";
@@ -248,18 +248,19 @@ async function purgeCalls(deps: DeletionDeps, businessId: string): Promise<"done
 async function scrubPersonalData(db: Database, businessId: string) {
   const id = businessId;
   await db.batch([
-    db.delete(bookingHolds).where(eq(bookingHolds.userId, id)),
+    db.delete(bookingHolds).where(eq(bookingHolds.businessId, id)),
     // Raw vendor bodies of its calls carry whole conversations.
     db.execute(sql`
       delete from undelivered_vendor_messages
-      where vapi_call_id in (select vapi_call_id from calls where user_id = ${id}::uuid)`),
+      where vapi_call_id in (select vapi_call_id from calls where business_id = ${id}::uuid)`),
     // Side effects that never went out (e-mails, sheet rows) name the business or its calls.
     db.execute(sql`
       delete from dead_letters
       where body->>'userId' = ${id} or body->>'businessId' = ${id}
-         or body->>'callId' in (select id::text from calls where user_id = ${id}::uuid)`),
-    db.execute(sql`update credit_transactions set description = null where user_id = ${id}::uuid and description is not null`),
+         or body->>'callId' in (select id::text from calls where business_id = ${id}::uuid)`),
+    db.execute(sql`update credit_transactions set description = null where business_id = ${id}::uuid and description is not null`),
     db.execute(sql`delete from audit_events where business_id = ${id}::uuid`),
+    db.execute(sql`delete from oauth_states where business_id = ${id}::uuid`),
     db.delete(invitations).where(eq(invitations.businessId, id)),
     db.delete(memberships).where(eq(memberships.businessId, id)),
     db
@@ -270,29 +271,18 @@ async function scrubPersonalData(db: Database, businessId: string) {
 }
 
 /**
- * Step 6 (ADR 1110): a former member who belongs to no other business has their account closed —
- * e-mail, name, phone and password removed, sessions and reset tokens deleted. The row stays as a
- * bare id, so kept records that name the person (the ledger's business, audit rows elsewhere)
- * still point somewhere; the e-mail address is free to sign up again.
+ * Step 6 (ADR 1110): a former member who belongs to no other business loses their account — the
+ * user row is deleted, and with it (foreign keys, cascade) their sessions, reset tokens and OAuth
+ * states; records elsewhere that name them (audit entries, invitations they sent) keep a null.
+ * The e-mail address is free to sign up again.
  */
-async function closeAccounts(db: Database, memberIds: string[]) {
+async function deleteLoneAccounts(db: Database, memberIds: string[]) {
   if (!memberIds.length) return;
-  const ids = sql`(select u.id from users u where u.id = any(${`{${memberIds.join(",")}}`}::uuid[])
-                   and not exists (select 1 from memberships m where m.user_id = u.id)
-                   and u.password_hash <> ${CLOSED_PASSWORD_HASH})`;
-  await db.batch([
-    db.execute(sql`delete from sessions where user_id in ${ids}`),
-    db.execute(sql`delete from password_reset_tokens where user_id in ${ids}`),
-    db.execute(sql`delete from oauth_states where user_id in ${ids}`),
-    db.execute(sql`
-      update users set email = 'closed-' || id::text || '@deleted.invalid', name = null, phone = null,
-                       password_hash = ${CLOSED_PASSWORD_HASH}, updated_at = now()
-      where id in ${ids}`),
-  ]);
+  await db.execute(sql`
+    delete from users u
+    where u.id = any(${`{${memberIds.join(",")}}`}::uuid[])
+      and not exists (select 1 from memberships m where m.user_id = u.id)`);
 }
-
-/** No password verifies against it (it is not in the scrypt format passwords.ts reads). */
-export const CLOSED_PASSWORD_HASH = "closed$account-deleted";
 
 /** The Cron Trigger's part: every open job whose next try is due, a few runs each. */
 export async function runDueDeletions(deps: DeletionDeps, options: { now?: Date; limit?: number; runsEach?: number } = {}) {

@@ -81,7 +81,7 @@ const SOURCES: Source[] = [
     type: "agent",
     pageSize: EXPORT_PAGE_SIZE,
     page: (db, businessId, after, limit) =>
-      db.select().from(agents).where(keyset(agents.userId, agents.id, businessId, after)).orderBy(asc(agents.id)).limit(limit).then(withKey((row) => row.id)),
+      db.select().from(agents).where(keyset(agents.businessId, agents.id, businessId, after)).orderBy(asc(agents.id)).limit(limit).then(withKey((row) => row.id)),
   },
   {
     type: "phone_number",
@@ -90,7 +90,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(phoneNumbers)
-        .where(keyset(phoneNumbers.userId, phoneNumbers.id, businessId, after))
+        .where(keyset(phoneNumbers.businessId, phoneNumbers.id, businessId, after))
         .orderBy(asc(phoneNumbers.id))
         .limit(limit)
         .then(withKey((row) => row.id)),
@@ -99,7 +99,7 @@ const SOURCES: Source[] = [
     type: "call",
     pageSize: EXPORT_CALL_PAGE_SIZE,
     page: (db, businessId, after, limit) =>
-      db.select().from(calls).where(keyset(calls.userId, calls.id, businessId, after)).orderBy(asc(calls.id)).limit(limit).then(withKey((row) => row.id)),
+      db.select().from(calls).where(keyset(calls.businessId, calls.id, businessId, after)).orderBy(asc(calls.id)).limit(limit).then(withKey((row) => row.id)),
   },
   {
     type: "booking",
@@ -108,7 +108,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(bookingHolds)
-        .where(keyset(bookingHolds.userId, bookingHolds.id, businessId, after))
+        .where(keyset(bookingHolds.businessId, bookingHolds.id, businessId, after))
         .orderBy(asc(bookingHolds.id))
         .limit(limit)
         .then(withKey((row) => row.id)),
@@ -120,7 +120,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(creditTransactions)
-        .where(keyset(creditTransactions.userId, creditTransactions.id, businessId, after))
+        .where(keyset(creditTransactions.businessId, creditTransactions.id, businessId, after))
         .orderBy(asc(creditTransactions.id))
         .limit(limit)
         .then(withKey((row) => row.id)),
@@ -132,7 +132,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(stripeRefunds)
-        .where(keyset(stripeRefunds.userId, stripeRefunds.chargeId, businessId, after))
+        .where(keyset(stripeRefunds.businessId, stripeRefunds.chargeId, businessId, after))
         .orderBy(asc(stripeRefunds.chargeId))
         .limit(limit)
         .then(withKey((row) => row.chargeId)),
@@ -144,7 +144,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(stripeRefundFailures)
-        .where(keyset(stripeRefundFailures.userId, stripeRefundFailures.refundId, businessId, after))
+        .where(keyset(stripeRefundFailures.businessId, stripeRefundFailures.refundId, businessId, after))
         .orderBy(asc(stripeRefundFailures.refundId))
         .limit(limit)
         .then(withKey((row) => row.refundId)),
@@ -156,7 +156,7 @@ const SOURCES: Source[] = [
       db
         .select()
         .from(stripeDisputes)
-        .where(keyset(stripeDisputes.userId, stripeDisputes.disputeId, businessId, after))
+        .where(keyset(stripeDisputes.businessId, stripeDisputes.disputeId, businessId, after))
         .orderBy(asc(stripeDisputes.disputeId))
         .limit(limit)
         .then(withKey((row) => row.disputeId)),
@@ -178,7 +178,7 @@ const SOURCES: Source[] = [
           updatedAt: googleConnections.updatedAt,
         })
         .from(googleConnections)
-        .where(keyset(googleConnections.userId, googleConnections.id, businessId, after))
+        .where(keyset(googleConnections.businessId, googleConnections.id, businessId, after))
         .orderBy(asc(googleConnections.id))
         .limit(limit)
         .then(withKey((row) => row.id)),

@@ -72,7 +72,7 @@ async function purgeExpiredCalls(deps: RetentionDeps, now: Date, batch: number) 
   // Oldest first along calls_retention_idx; the business's own period decides what is due.
   const due = await deps.db.execute<ExpiredCall>(sql`
     select c.id, c.vapi_call_id
-    from calls c join businesses b on b.id = c.user_id
+    from calls c join businesses b on b.id = c.business_id
     where c.artifacts_deleted_at is null and b.deleted_at is null
       and c.created_at < ${now.toISOString()}::timestamptz - make_interval(days => b.retention_days)
     order by c.created_at, c.id

@@ -34,7 +34,7 @@ export type AssistantRequestAnswer =
   | { error: string };
 
 interface CallContext extends Record<string, unknown> {
-  user_id: string;
+  business_id: string;
   agent_id: string | null;
   agent_status: string | null;
   vapi_assistant_id: string | null;
@@ -58,29 +58,29 @@ function lookupAndRecord(vapiPhoneNumberId: string, message: AssistantRequestMes
   const customer = message.call.customer?.number ?? message.customer?.number ?? null;
   return sql`
     with ctx as (
-      select p.id as phone_number_id, p.user_id, a.id as agent_id, a.status as agent_status,
+      select p.id as phone_number_id, p.business_id, a.id as agent_id, a.status as agent_status,
              a.vapi_assistant_id, a.name as agent_name, u.phone as owner_phone, a.transfer_number,
-             ${hasPaid(sql`p.user_id`)} as paid,
+             ${hasPaid(sql`p.business_id`)} as paid,
              exists (select 1 from phone_numbers o where o.e164 = u.phone) as owner_phone_is_ours,
              exists (select 1 from phone_numbers o where o.e164 = a.transfer_number) as transfer_is_ours
       from phone_numbers p
-      join users u on u.id = p.user_id
+      join businesses u on u.id = p.business_id and u.deleted_at is null
       left join agents a on a.id = p.agent_id
       where p.vapi_phone_number_id = ${vapiPhoneNumberId}
         -- A deleted business's number is no number of ours (ADR 1110): nothing recorded, no forward.
-        and not exists (select 1 from businesses b where b.id = p.user_id and b.deleted_at is not null)
+        and not exists (select 1 from businesses b where b.id = p.business_id and b.deleted_at is not null)
     ), prior as (
       select status, ended_at from calls where vapi_call_id = ${message.call.id}
     ), ins as (
-      insert into calls (user_id, agent_id, phone_number_id, vapi_call_id, customer_number, status, refused_reason)
-      select user_id, agent_id, phone_number_id, ${message.call.id}, ${customer},
+      insert into calls (business_id, agent_id, phone_number_id, vapi_call_id, customer_number, status, refused_reason)
+      select business_id, agent_id, phone_number_id, ${message.call.id}, ${customer},
              case when agent_id is null or agent_status <> 'active' then 'refused' else 'queued' end,
              case when agent_id is null then 'no_agent' when agent_status <> 'active' then 'agent_paused' end
       from ctx
       on conflict (vapi_call_id) do nothing
       returning id
     )
-    select ctx.user_id, ctx.agent_id, ctx.agent_status, ctx.vapi_assistant_id, ctx.agent_name, ctx.owner_phone,
+    select ctx.business_id, ctx.agent_id, ctx.agent_status, ctx.vapi_assistant_id, ctx.agent_name, ctx.owner_phone,
            ctx.transfer_number, ctx.paid, ctx.owner_phone_is_ours, ctx.transfer_is_ours,
            prior.status as prior_status, prior.ended_at is not null as prior_ended
     from ctx left join prior on true`;
@@ -101,7 +101,7 @@ export async function answerAssistantRequest(deps: CallDeps, message: AssistantR
     return { error: SPOKEN_REFUSAL };
   }
   const forwardTo = await forwardDestination(deps, found);
-  const account = creditAccount(deps.env, found.user_id);
+  const account = creditAccount(deps.env, found.business_id);
   if (!found.agent_id || found.agent_status !== "active" || !found.vapi_assistant_id || found.prior_status === "refused") {
     // A call refused once stays refused: a replay is answered the same way and never gets a hold.
     const reason = found.prior_status === "refused" ? "already_refused" : found.agent_id ? "agent_paused" : "no_agent";

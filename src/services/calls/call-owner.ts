@@ -11,22 +11,22 @@ import { STATUS_ORDER } from "./deps";
 
 type Envelope = Pick<StatusUpdateMessage, "call" | "phoneNumber" | "assistant" | "customer">;
 
-/** `select user_id, agent_id, phone_number_id, customer_number` for the message's call (no row when nobody owns it). */
+/** `select business_id, agent_id, phone_number_id, customer_number` for the message's call (no row when nobody owns it). */
 export function ownerOf(message: Envelope): SQL {
   const phoneNumberId = message.phoneNumber?.id ?? message.call.phoneNumberId ?? null;
   const assistantId = message.call.assistantId ?? message.assistant?.id ?? null;
   const customer = message.call.customer?.number ?? message.customer?.number ?? null;
   // The joins on number and assistant only matter when we have no row for the call yet.
   return sql`
-    select coalesce(c.user_id, p.user_id, a.user_id) as user_id, coalesce(c.agent_id, a.id, p.agent_id) as agent_id,
+    select coalesce(c.business_id, p.business_id, a.business_id) as business_id, coalesce(c.agent_id, a.id, p.agent_id) as agent_id,
            coalesce(c.phone_number_id, p.id) as phone_number_id, coalesce(c.customer_number, ${customer}::text) as customer_number
     from (select 1) as one
     left join calls c on c.vapi_call_id = ${message.call.id}
     left join phone_numbers p on c.id is null and p.vapi_phone_number_id = ${phoneNumberId}
-    left join agents a on c.id is null and a.vapi_assistant_id = ${assistantId} and (p.user_id is null or a.user_id = p.user_id)
-    where coalesce(c.user_id, p.user_id, a.user_id) is not null
+    left join agents a on c.id is null and a.vapi_assistant_id = ${assistantId} and (p.business_id is null or a.business_id = p.business_id)
+    where coalesce(c.business_id, p.business_id, a.business_id) is not null
       -- A deleted business owns nothing any more: its late messages revive nothing (ADR 1110).
-      and not exists (select 1 from businesses b where b.id = coalesce(c.user_id, p.user_id, a.user_id) and b.deleted_at is not null)`;
+      and not exists (select 1 from businesses b where b.id = coalesce(c.business_id, p.business_id, a.business_id) and b.deleted_at is not null)`;
 }
 
 /** A status's place in a call's life; unknown statuses rank lowest and never overwrite a known one. */

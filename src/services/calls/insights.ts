@@ -12,7 +12,7 @@ const MAX_GROUPS = 100;
 const UNANSWERED = STRUCTURED_DATA_KEYS.unansweredQuestions;
 const MAX_CALL_IDS = 20;
 
-export async function unansweredQuestions(db: Database, userId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
+export async function unansweredQuestions(db: Database, businessId: string, filters: { agentId?: string; from?: Date; to?: Date }) {
   const result = await db.execute<{ text: string; count: number; last_asked_at: string; call_ids: string[] }>(sql`
     with asked as (
       select c.id as call_id, coalesce(c.started_at, c.created_at) as asked_at, trim(q.value) as text,
@@ -26,7 +26,7 @@ export async function unansweredQuestions(db: Database, userId: string, filters:
         ) as e
         where jsonb_typeof(e) = 'string'
       ) as q
-      where c.user_id = ${userId}::uuid
+      where c.business_id = ${businessId}::uuid
         ${filters.agentId ? sql`and c.agent_id = ${filters.agentId}::uuid` : sql``}
         ${filters.from ? sql`and coalesce(c.started_at, c.created_at) >= ${filters.from.toISOString()}::timestamptz` : sql``}
         ${filters.to ? sql`and coalesce(c.started_at, c.created_at) < ${filters.to.toISOString()}::timestamptz` : sql``}

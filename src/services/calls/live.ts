@@ -16,8 +16,8 @@ export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, messag
   const endedAt = status === "ended" ? (message.call.endedAt ?? at) : null;
   const endedReason = status === "ended" ? (message.endedReason ?? message.call.endedReason ?? null) : null;
   const result = await deps.db.execute(sql`
-    insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
-    select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},
+    insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
+    select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},
            ${startedAt}::timestamptz, ${endedAt}::timestamptz, ${endedReason}
     from (${ownerOf(message)}) as owner
     on conflict (vapi_call_id) do update set
@@ -36,8 +36,8 @@ export async function recordTranscript(deps: Pick<CallDeps, "db" | "logger">, me
   const at = message.timestamp && message.timestamp > 1e11 ? Math.floor(message.timestamp) : now.getTime();
   const utterance = JSON.stringify([{ at, role: message.role, text: message.transcript.trim() }]);
   const result = await deps.db.execute(sql`
-    insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, live_transcript)
-    select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'in-progress', ${utterance}::jsonb
+    insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, live_transcript)
+    select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'in-progress', ${utterance}::jsonb
     from (${ownerOf(message)}) as owner
     on conflict (vapi_call_id) do update set
       live_transcript = (

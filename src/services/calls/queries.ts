@@ -16,19 +16,19 @@ export interface CallFilters {
 }
 
 /** The business's retention days, read in the same statement as the calls (no second round trip). */
-const retentionDays = sql<number | null>`(select b.retention_days from businesses b where b.id = ${calls.userId})`.mapWith(Number);
+const retentionDays = sql<number | null>`(select b.retention_days from businesses b where b.id = ${calls.businessId})`.mapWith(Number);
 
 const retentionOf = (days: number | null) => (days === null || days === undefined ? undefined : { retentionDays: days });
 
 const createdAtMicros = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-export async function listCalls(db: Database, userId: string, filters: CallFilters) {
+export async function listCalls(db: Database, businessId: string, filters: CallFilters) {
   const rows = await db
     .select({ call: calls, cursorAt: createdAtMicros, retentionDays })
     .from(calls)
     .where(
       and(
-        eq(calls.userId, userId),
+        eq(calls.businessId, businessId),
         filters.agentId ? eq(calls.agentId, filters.agentId) : undefined,
         filters.status ? eq(calls.status, filters.status) : undefined,
         filters.from ? gte(calls.createdAt, filters.from) : undefined,
@@ -46,8 +46,8 @@ export async function listCalls(db: Database, userId: string, filters: CallFilte
   };
 }
 
-export async function getCall(db: Database, userId: string, id: string) {
-  const [row] = await db.select({ call: calls, retentionDays }).from(calls).where(ownedBy(calls, userId, id)).limit(1);
+export async function getCall(db: Database, businessId: string, id: string) {
+  const [row] = await db.select({ call: calls, retentionDays }).from(calls).where(ownedBy(calls, businessId, id)).limit(1);
   const found = foundOr404(row, "call");
   return callDetailJson(found.call, retentionOf(found.retentionDays));
 }

@@ -38,7 +38,7 @@ export interface ReconcileOptions {
   now?: Date;
   batch?: number;
   /** One business's calls only (an operator's run, a test); every business's by default. */
-  userId?: string;
+  businessId?: string;
   /** Passed to the report handling (a test's instant wait). */
   wait?: (ms: number) => Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function reconcileUnreportedCalls(deps: ReconcileDeps, options: Rec
     select vapi_call_id from calls
     where report_received_at is null and status <> 'refused'
       and created_at < ${holdExpiredBefore}::timestamptz and created_at > ${oldest}::timestamptz
-      ${options.userId ? sql`and user_id = ${options.userId}::uuid` : sql``}
+      ${options.businessId ? sql`and business_id = ${options.businessId}::uuid` : sql``}
     order by updated_at, id
     limit ${options.batch ?? RECONCILE_BATCH}`);
   const result: ReconcileResult = { examined: rows.length, applied: [], skipped: [] };

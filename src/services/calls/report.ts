@@ -46,7 +46,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 interface StoredRow extends Record<string, unknown> {
   id: string;
-  user_id: string;
+  business_id: string;
   status: string;
   refused_reason: string | null;
   duration_seconds: number | null;
@@ -94,7 +94,7 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   }
   const refused = row.status === "refused";
   // No length anywhere (message, call, our status-update times): the hold's cap, never free.
-  const settled = await creditAccount(deps.env, row.user_id).settle({
+  const settled = await creditAccount(deps.env, row.business_id).settle({
     callId: message.call.id,
     seconds: refused ? 0 : (row.duration_seconds ?? undefined),
     maxCredits: callCapCredits(deps.config.CREDITS_PER_MINUTE),
@@ -106,7 +106,7 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   if (row.sheets_logging && !refused) effects.push({ type: "sheets.append_call", idempotencyKey: `sheets:${row.id}`, callId: row.id });
   const notify = row.notify ?? "important";
   if (notify === "all" || (notify === "important" && isImportant({ structuredData: message.analysis?.structuredData, events: row.events, refused }))) {
-    effects.push({ type: "email.call_summary", idempotencyKey: `call-email:${row.id}`, userId: row.user_id, callId: row.id });
+    effects.push({ type: "email.call_summary", idempotencyKey: `call-email:${row.id}`, businessId: row.business_id, callId: row.id });
   }
   if (effects.length) await deps.env.SIDE_EFFECTS.sendBatch(effects.map((body) => ({ body })));
   return `settled:${charged}`;
@@ -130,10 +130,10 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
   const cost = message.cost ?? null;
   const result = await deps.db.execute<StoredRow>(sql`
     with up as (
-      insert into calls (user_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at,
+      insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at,
                          duration_seconds, ended_reason, transcript, summary, recording_url, structured_data, messages,
                          vapi_cost, report_received_at)
-      select user_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'ended', ${startedAt}::timestamptz,
+      select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, 'ended', ${startedAt}::timestamptz,
              ${endedAt}::timestamptz, ${seconds}, ${message.endedReason ?? null}, ${transcript}, ${summary}, ${recordingUrl},
              ${structured}::jsonb, ${messages}::jsonb, ${cost}::numeric, now()
       from (${ownerOf(message)}) as owner
@@ -154,16 +154,16 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
       -- while its holder still worked, or reconciliation's version of the call) bills what is
       -- stored, so the row's length and its charge are one version's.
       where calls.report_received_at is null
-      returning id, user_id, agent_id, status, refused_reason, duration_seconds, events
+      returning id, business_id, agent_id, status, refused_reason, duration_seconds, events
     ),
     stored as (
-      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from up
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events from up
       union all
-      select id, user_id, agent_id, status, refused_reason, duration_seconds, events from calls
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events from calls
       where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
-        and not exists (select 1 from businesses b where b.id = calls.user_id and b.deleted_at is not null)
+        and not exists (select 1 from businesses b where b.id = calls.business_id and b.deleted_at is not null)
     )
-    select s.id, s.user_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
+    select s.id, s.business_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
     from stored s left join agents a on a.id = s.agent_id`);
   return result.rows[0];
 }

@@ -29,7 +29,7 @@ export function userCallStats(db: Database, user: { id: string; timezone: string
   return callStats(db, user.id, user.timezone, statsRange(query, user.timezone, now));
 }
 
-async function callStats(db: Database, userId: string, timezone: string, range: { from: string; to: string }) {
+async function callStats(db: Database, businessId: string, timezone: string, range: { from: string; to: string }) {
   const result = await db.execute<{ date: string; calls: number; seconds: number; credits: number }>(sql`
     with days as (
       select d::date as date from generate_series(${range.from}::date, ${range.to}::date, interval '1 day') as d
@@ -37,7 +37,7 @@ async function callStats(db: Database, userId: string, timezone: string, range: 
       select (coalesce(started_at, created_at) at time zone ${timezone})::date as date,
              count(*)::int as calls, coalesce(sum(duration_seconds), 0)::int as seconds, coalesce(sum(credits_charged), 0)::int as credits
       from calls
-      where user_id = ${userId}::uuid
+      where business_id = ${businessId}::uuid
         and coalesce(started_at, created_at) >= (${range.from}::date::timestamp at time zone ${timezone})
         and coalesce(started_at, created_at) < ((${range.to}::date + 1)::timestamp at time zone ${timezone})
       group by 1

@@ -31,7 +31,7 @@ interface ContextRow extends Record<string, unknown> {
   google_status: string | null;
   customer_number: string | null;
   vapi_phone_number_id: string | null;
-  number_user_id: string | null;
+  number_business_id: string | null;
   known_call: boolean;
 }
 
@@ -41,18 +41,18 @@ export async function loadToolContext(db: Database, message: ToolCallsMessage): 
   const messageCaller = message.call.customer?.number ?? message.customer?.number ?? null;
   const result = await db.execute<ContextRow>(sql`
     with known as (
-      select c.agent_id, c.customer_number, p.vapi_phone_number_id, p.user_id as number_user_id, true as known_call
+      select c.agent_id, c.customer_number, p.vapi_phone_number_id, p.business_id as number_business_id, true as known_call
       from calls c left join phone_numbers p on p.id = c.phone_number_id
       where c.vapi_call_id = ${message.call.id}
     ), by_number as (
-      select p.agent_id, null::text as customer_number, p.vapi_phone_number_id, p.user_id as number_user_id, false as known_call
+      select p.agent_id, null::text as customer_number, p.vapi_phone_number_id, p.business_id as number_business_id, false as known_call
       from phone_numbers p
       where p.vapi_phone_number_id = ${phoneNumberId} and not exists (select 1 from known)
     ), chosen as (select * from known union all select * from by_number)
-    select row_to_json(a) as agent, g.status as google_status, ch.customer_number, ch.vapi_phone_number_id, ch.number_user_id, ch.known_call
+    select row_to_json(a) as agent, g.status as google_status, ch.customer_number, ch.vapi_phone_number_id, ch.number_business_id, ch.known_call
     from chosen ch
     left join agents a on a.id = ch.agent_id
-    left join google_connections g on g.user_id = a.user_id
+    left join google_connections g on g.business_id = a.business_id
     limit 1`);
   const row = result.rows[0];
   if (!row?.agent) return { agent: null, calendar: "not_connected", callerPhone: null };
@@ -62,7 +62,7 @@ export async function loadToolContext(db: Database, message: ToolCallsMessage): 
       ? "assistant"
       : phoneNumberId !== null && phoneNumberId !== row.vapi_phone_number_id
         ? "phone_number"
-        : row.number_user_id !== null && row.number_user_id !== agent.userId
+        : row.number_business_id !== null && row.number_business_id !== agent.businessId
           ? "tenant"
           : undefined;
   if (mismatch) return { agent: null, calendar: "not_connected", callerPhone: null, mismatch };

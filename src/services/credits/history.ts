@@ -5,7 +5,7 @@ import type { Database } from "../../db/client";
 import { creditTransactions } from "../../db/schema";
 import type { CreditKind } from "../../durable-objects/credit-account/ledger";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
-import type { User } from "../identity/sessions";
+import type { Business } from "../businesses/business";
 import { creditSummary } from ".";
 
 /** A ledger row as GET /api/credits shows it. */
@@ -26,7 +26,7 @@ function transactionJson(row: Omit<TransactionJson, "createdAt"> & { createdAt: 
   return { ...row, createdAt: new Date(row.createdAt).toISOString() };
 }
 
-export async function listTransactions(db: Database, userId: string, { limit, cursor }: { limit: number; cursor?: KeysetCursor }) {
+export async function listTransactions(db: Database, businessId: string, { limit, cursor }: { limit: number; cursor?: KeysetCursor }) {
   const rows = await db
     .select({
       id: creditTransactions.id,
@@ -40,7 +40,7 @@ export async function listTransactions(db: Database, userId: string, { limit, cu
     .from(creditTransactions)
     .where(
       and(
-        eq(creditTransactions.userId, userId),
+        eq(creditTransactions.businessId, businessId),
         cursor ? sql`(${creditTransactions.createdAt}, ${creditTransactions.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : undefined,
       ),
     )
@@ -55,9 +55,9 @@ export async function listTransactions(db: Database, userId: string, { limit, cu
 /** `GET /api/credits`: the balance as the API shows it, the warning level and one page of the ledger. */
 export async function creditsOverview(
   deps: { db: Database; env: Pick<Bindings, "CREDIT_ACCOUNT"> },
-  user: Pick<User, "id" | "creditBalance" | "lowCreditThreshold">,
+  business: Pick<Business, "id" | "creditBalance" | "lowCreditThreshold">,
   page: { limit: number; cursor?: KeysetCursor },
 ) {
-  const [transactions, credits] = await Promise.all([listTransactions(deps.db, user.id, page), creditSummary(deps.env, user.id, user.creditBalance)]);
-  return { ...credits, lowCreditThreshold: user.lowCreditThreshold, transactions: transactions.items, nextCursor: transactions.nextCursor };
+  const [transactions, credits] = await Promise.all([listTransactions(deps.db, business.id, page), creditSummary(deps.env, business.id, business.creditBalance)]);
+  return { ...credits, lowCreditThreshold: business.lowCreditThreshold, transactions: transactions.items, nextCursor: transactions.nextCursor };
 }

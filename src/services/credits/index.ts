@@ -1,6 +1,6 @@
 /**
  * Credits as the rest of the app sees them (docs/architecture.md §4): every change of a balance goes through
- * the user's CreditAccount object, reached with `creditAccount(env, userId)`.
+ * the user's CreditAccount object, reached with `creditAccount(env, businessId)`.
  *
  * @example
  *   const account = creditAccount(c.env, user.id);
@@ -11,9 +11,9 @@
 import type { Bindings } from "../../bindings";
 import type { CreditAccount } from "../../durable-objects/credit-account";
 
-/** The user's CreditAccount stub; `idFromName(userId)` makes it one object per user. */
-export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string): DurableObjectStub<CreditAccount> {
-  return env.CREDIT_ACCOUNT.get(env.CREDIT_ACCOUNT.idFromName(userId));
+/** The user's CreditAccount stub; `idFromName(businessId)` makes it one object per user. */
+export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, businessId: string): DurableObjectStub<CreditAccount> {
+  return env.CREDIT_ACCOUNT.get(env.CREDIT_ACCOUNT.idFromName(businessId));
 }
 
 /**
@@ -21,7 +21,7 @@ export function creditAccount(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: str
  * `available` to new calls. Reads the holds from the CreditAccount; the balance given is the
  * stored one (the object's cache may lag a write made outside it, never the other way).
  */
-export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, userId: string, balance: number) {
-  const reserved = await creditAccount(env, userId).reserved();
+export async function creditSummary(env: Pick<Bindings, "CREDIT_ACCOUNT">, businessId: string, balance: number) {
+  const reserved = await creditAccount(env, businessId).reserved();
   return { balance, reserved, available: Math.max(0, balance - reserved) };
 }

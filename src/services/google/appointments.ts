@@ -44,7 +44,7 @@ export async function listAppointments(
   options: GoogleCallOptions = {},
 ): Promise<Result<{ appointments: Appointment[] }>> {
   return guarded(deps, "appointments", async () => {
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     return { ok: true, appointments: await findEvents(deps, access, agent, input) };
   });
 }
@@ -88,7 +88,7 @@ export async function cancelAppointment(
   const disabled = notBookable(agent);
   if (disabled) return disabled;
   return guarded(deps, "cancel", async () => {
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.start);
     if (!found.ok) return found;
     await deleteEvent(access, calendarIdOf(agent, access), found.appointment.id, true);
@@ -117,7 +117,7 @@ export async function moveAppointment(
   if (!newStart) return fail("invalid_time", "I didn't catch the new time. What day and time would you like instead?", { reason: "invalid" });
   return guarded(deps, "move", async () => {
     const now = deps.now();
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     const calendarId = calendarIdOf(agent, access);
     const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.from);
     if (!found.ok) return found;
@@ -159,14 +159,14 @@ async function moveHold(deps: GoogleDeps, place: HoldPlace, appointment: Appoint
     const updated = await retryOnDeadlock(() =>
       deps.db
         .update(bookingHolds)
-        .set({ userId: place.userId, calendarId: place.calendarKey, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+        .set({ businessId: place.businessId, calendarId: place.calendarKey, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
         .where(and(eq(bookingHolds.agentId, place.agentId), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
         .returning({ id: bookingHolds.id }),
     );
     if (!updated.length) {
       await deps.db.insert(bookingHolds).values({
         agentId: place.agentId,
-        userId: place.userId,
+        businessId: place.businessId,
         calendarId: place.calendarKey,
         startAt: slot.start,
         endAt: slot.end,

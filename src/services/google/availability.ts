@@ -39,7 +39,7 @@ export async function getAvailability(deps: GoogleDeps, agent: Agent, input: { d
   const date = parseDate(input.date);
   if (!date) return fail("invalid_time", "I didn't catch the date. Which day would you like?", { reason: "invalid" });
   return guarded(deps, "availability", async () => {
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     const rules = rulesOf(agent);
     const now = deps.now();
     const slots = await slotsBetween(access, calendarIdOf(agent, access), rules, date, date, now);

@@ -81,7 +81,7 @@ export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: Boo
     if (existing && existing.status !== "held") return booked(existing, true);
     const now = deps.now();
     const check = checkStart(rules, start, now);
-    const access = await googleAccess(deps, agent.userId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
+    const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     const calendarId = calendarIdOf(agent, access);
     if (!check.ok) {
       const after = check.problem === "off_grid" || check.problem === "closed" || check.problem === "outside_hours" ? start : now;
@@ -144,7 +144,7 @@ async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
  */
 export interface HoldPlace {
   agentId: string;
-  userId: string;
+  businessId: string;
   calendarId: string;
   calendarKey: string;
 }
@@ -155,9 +155,9 @@ export interface HoldPlace {
  * without case. So two agents of one owner, one on `primary` and one on the owner's address,
  * share one rule instead of double-booking one calendar under two names.
  */
-export function holdPlace(agent: Pick<Agent, "id" | "userId">, access: GoogleAccess, calendarId: string): HoldPlace {
+export function holdPlace(agent: Pick<Agent, "id" | "businessId">, access: GoogleAccess, calendarId: string): HoldPlace {
   const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
-  return { agentId: agent.id, userId: agent.userId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
+  return { agentId: agent.id, businessId: agent.businessId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
 }
 
 /** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
@@ -179,7 +179,7 @@ async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, inpu
       .insert(bookingHolds)
       .values({
         agentId,
-        userId: place.userId,
+        businessId: place.businessId,
         calendarId: place.calendarKey,
         startAt: slot.start,
         endAt: slot.end,
@@ -204,7 +204,7 @@ async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, inpu
 }
 
 /** The holds on one calendar of one owner: the scope of the no-overlap rule. */
-export const onCalendar = (place: Pick<HoldPlace, "userId" | "calendarKey">) => and(eq(bookingHolds.userId, place.userId), eq(bookingHolds.calendarId, place.calendarKey));
+export const onCalendar = (place: Pick<HoldPlace, "businessId" | "calendarKey">) => and(eq(bookingHolds.businessId, place.businessId), eq(bookingHolds.calendarId, place.calendarKey));
 
 /**
  * Brings the confirmed holds on the calendar overlapping `slot` (any agent's: they share the

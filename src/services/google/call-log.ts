@@ -30,7 +30,7 @@ export async function logCallToSheet(deps: GoogleDeps, callId: string, kind: str
   if ((await claimSideEffect(db, key, kind)) === "done") return;
   let appended = false;
   try {
-    const access = await googleAccess(deps, found.call.userId, deadline(SHEETS_TIMEOUT_MS));
+    const access = await googleAccess(deps, found.call.businessId, deadline(SHEETS_TIMEOUT_MS));
     await loadTemporal(); // the row's date, in the owner's timezone (time.ts)
     await appendCallRow(deps, access.connection, access, callRow(found), found.call.id);
     appended = true;
@@ -44,7 +44,7 @@ export async function logCallToSheet(deps: GoogleDeps, callId: string, kind: str
       return logger.warn("call log row not written: Google is not connected", { callId, state: error.state });
     }
     if (error instanceof GoogleApiError && error.kind === "unauthorized") {
-      await markNeedsReconnect(deps, found.call.userId, `Sheets answered ${error.status}`);
+      await markNeedsReconnect(deps, found.call.businessId, `Sheets answered ${error.status}`);
       return;
     }
     throw error;

@@ -4,8 +4,8 @@
  * is stored, in oauth_states) and PKCE S256; the callback's every way of failing ends as a
  * reason the integrations page can explain.
  */
-import { and, eq, gt, isNull, lt, or } from "drizzle-orm";
-import { googleConnections, oauthStates } from "../../db/schema";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { googleConnections, memberships, oauthStates } from "../../db/schema";
 import { decryptToken, tokenKeyring } from "../../integrations/google/crypto";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { consentUrl, deadline, exchangeCode, fetchAccountEmail, REQUIRED_SCOPES, revokeToken } from "../../integrations/google/oauth";
@@ -38,16 +38,17 @@ export async function completeConnectForSession(
 }
 
 /** The consent screen's URL for this session; the state and PKCE verifier are kept until the callback. */
-export async function startConnect(deps: GoogleDeps, who: { userId: string; sessionId: string }): Promise<string> {
+export async function startConnect(deps: GoogleDeps, who: { userId: string; businessId: string; sessionId: string }): Promise<string> {
   const settings = deps.google();
   const state = generateToken();
   const { url, codeVerifier } = await consentUrl(settings, state);
   const now = deps.now();
   // Expired states of anyone go; a user has few live ones at a time.
-  await deps.db.delete(oauthStates).where(or(lt(oauthStates.expiresAt, now), and(eq(oauthStates.userId, who.userId), lt(oauthStates.createdAt, new Date(now.getTime() - STATE_TTL_MS)))));
+  await deps.db.delete(oauthStates).where(or(lt(oauthStates.expiresAt, now), and(eq(oauthStates.businessId, who.businessId), lt(oauthStates.createdAt, new Date(now.getTime() - STATE_TTL_MS)))));
   await deps.db.insert(oauthStates).values({
     id: hashToken(state),
     userId: who.userId,
+    businessId: who.businessId,
     sessionId: who.sessionId,
     codeVerifier,
     expiresAt: new Date(now.getTime() + STATE_TTL_MS),
@@ -56,14 +57,26 @@ export async function startConnect(deps: GoogleDeps, who: { userId: string; sess
   return url;
 }
 
-/** Spends the state if it is live and was made by this session; its user and verifier, or null. */
+/**
+ * Spends the state if it is live, was made by this session and its person may still connect
+ * Google for that business (an owner or admin there, docs/architecture.md §7c); its business and
+ * verifier, or null.
+ */
 async function consumeState(deps: GoogleDeps, state: string, sessionId: string) {
   const now = deps.now();
   const [row] = await deps.db
     .update(oauthStates)
     .set({ usedAt: now })
-    .where(and(eq(oauthStates.id, hashToken(state)), eq(oauthStates.sessionId, sessionId), isNull(oauthStates.usedAt), gt(oauthStates.expiresAt, now)))
-    .returning({ userId: oauthStates.userId, codeVerifier: oauthStates.codeVerifier });
+    .where(
+      and(
+        eq(oauthStates.id, hashToken(state)),
+        eq(oauthStates.sessionId, sessionId),
+        isNull(oauthStates.usedAt),
+        gt(oauthStates.expiresAt, now),
+        sql`exists (select 1 from ${memberships} m where m.user_id = ${oauthStates.userId} and m.business_id = ${oauthStates.businessId} and m.role in ('owner', 'admin'))`,
+      ),
+    )
+    .returning({ businessId: oauthStates.businessId, codeVerifier: oauthStates.codeVerifier });
   return row ?? null;
 }
 
@@ -79,7 +92,7 @@ async function completeConnect(
   const signal = deadline(CONNECT_TIMEOUT_MS);
   try {
     const issued = await exchangeCode(settings, query.code, consumed.codeVerifier, signal);
-    const previous = await loadConnection(deps, consumed.userId);
+    const previous = await loadConnection(deps, consumed.businessId);
     if (REQUIRED_SCOPES.some((scope) => !issued.scopes.includes(scope))) {
       // The partial grant is dropped, unless a connection we keep may share it (same account:
       // revoking would end that one too, ADR 0300).
@@ -88,7 +101,7 @@ async function completeConnect(
     }
     if (!issued.refreshToken) return { ok: false, reason: "missing_refresh_token" };
     const email = await fetchAccountEmail(settings, issued.accessToken, signal);
-    const connection = await saveConnection(deps, consumed.userId, { email, scopes: issued.scopes, refreshToken: issued.refreshToken, accessToken: issued.accessToken, expiresInMs: issued.expiresInMs });
+    const connection = await saveConnection(deps, consumed.businessId, { email, scopes: issued.scopes, refreshToken: issued.refreshToken, accessToken: issued.accessToken, expiresInMs: issued.expiresInMs });
     // Google keeps one grant per account and client, and revoking any token of it ends all of
     // it (ADR 0300): the old token of the same account is the new token's grant, so it is left
     // alone. Only a grant of another account, which this connection no longer uses, is revoked.
@@ -117,13 +130,13 @@ function sameAccount(stored: string | null, email: string): boolean {
 async function revokeStored(deps: GoogleDeps, row: NonNullable<Awaited<ReturnType<typeof loadConnection>>>, keep?: string) {
   const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
-  const token = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
+  const token = await decryptToken(keyring, row.keyVersion, row.businessId, "refresh_token", row.refreshTokenCiphertext as string);
   if (token !== keep) await revokeToken(settings, token, deadline(CONNECT_TIMEOUT_MS));
 }
 
 /** Revokes the grant at Google (a token Google already forgot is fine) and deletes the row. */
-export async function disconnect(deps: GoogleDeps, userId: string): Promise<void> {
-  const row = await loadConnection(deps, userId);
+export async function disconnect(deps: GoogleDeps, businessId: string): Promise<void> {
+  const row = await loadConnection(deps, businessId);
   if (!row) return;
   if (row.refreshTokenCiphertext) {
     await revokeStored(deps, row).catch((error: unknown) => {

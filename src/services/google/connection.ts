@@ -24,21 +24,21 @@ const WAIT_FOR_REFRESH_MS = 5_000;
 
 export type Connection = typeof googleConnections.$inferSelect;
 
-export async function loadConnection(deps: Pick<GoogleDeps, "db">, userId: string): Promise<Connection | undefined> {
-  const [row] = await deps.db.select().from(googleConnections).where(eq(googleConnections.userId, userId)).limit(1);
+export async function loadConnection(deps: Pick<GoogleDeps, "db">, businessId: string): Promise<Connection | undefined> {
+  const [row] = await deps.db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId)).limit(1);
   return row;
 }
 
 /** Stores a fresh connection's tokens, encrypted, replacing any earlier connection of the user. */
 export async function saveConnection(
   deps: GoogleDeps,
-  userId: string,
+  businessId: string,
   input: { email: string; scopes: string[]; refreshToken: string; accessToken: string; expiresInMs: number },
 ) {
   const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
-  const refresh = await encryptToken(keyring, userId, "refresh_token", input.refreshToken);
-  const access = await encryptToken(keyring, userId, "access_token", input.accessToken);
+  const refresh = await encryptToken(keyring, businessId, "refresh_token", input.refreshToken);
+  const access = await encryptToken(keyring, businessId, "access_token", input.accessToken);
   const now = deps.now();
   const values = {
     googleEmail: input.email,
@@ -54,19 +54,19 @@ export async function saveConnection(
   };
   const [row] = await deps.db
     .insert(googleConnections)
-    .values({ userId, ...values })
-    .onConflictDoUpdate({ target: googleConnections.userId, set: values })
+    .values({ businessId, ...values })
+    .onConflictDoUpdate({ target: googleConnections.businessId, set: values })
     .returning();
   if (!row) throw new Error("google connection upsert returned nothing");
   return row;
 }
 
-export async function markNeedsReconnect(deps: Pick<GoogleDeps, "db" | "now" | "logger">, userId: string, why: string) {
-  deps.logger.warn("google connection needs reconnecting", { userId, why });
+export async function markNeedsReconnect(deps: Pick<GoogleDeps, "db" | "now" | "logger">, businessId: string, why: string) {
+  deps.logger.warn("google connection needs reconnecting", { businessId, why });
   await deps.db
     .update(googleConnections)
     .set({ status: "needs_reconnect", accessTokenCiphertext: null, accessTokenExpiresAt: null, refreshLeaseId: null, refreshLeaseUntil: null, updatedAt: deps.now() })
-    .where(eq(googleConnections.userId, userId));
+    .where(eq(googleConnections.businessId, businessId));
 }
 
 const usable = (row: Connection, now: Date) =>
@@ -87,13 +87,13 @@ export interface GoogleAccess extends GoogleApiAccess {
  * made again; a refused refresh marks the connection needs_reconnect. The refresh and the retry
  * share the caller's signal, so they fit in the same deadline.
  */
-export async function googleAccess(deps: GoogleDeps, userId: string, signal?: AbortSignal): Promise<GoogleAccess> {
-  const { access, cached } = await acquire(deps, userId, signal);
+export async function googleAccess(deps: GoogleDeps, businessId: string, signal?: AbortSignal): Promise<GoogleAccess> {
+  const { access, cached } = await acquire(deps, businessId, signal);
   if (!cached) return access;
   let renewal: Promise<void> | undefined;
   const rejected = access.connection.accessTokenCiphertext;
   access.renew = () => {
-    renewal ??= acquire(deps, userId, signal, rejected).then(({ access: renewed }) => {
+    renewal ??= acquire(deps, businessId, signal, rejected).then(({ access: renewed }) => {
       access.accessToken = renewed.accessToken;
       access.connection = renewed.connection;
     });
@@ -103,18 +103,18 @@ export async function googleAccess(deps: GoogleDeps, userId: string, signal?: Ab
 }
 
 /** The current token, or a refreshed one; never the `rejected` ciphertext (Google answered it 401). */
-async function acquire(deps: GoogleDeps, userId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
+async function acquire(deps: GoogleDeps, businessId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
   const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
-    const row = await loadConnection(deps, userId);
+    const row = await loadConnection(deps, businessId);
     if (!row) throw new GoogleNotConnectedError("missing");
     if (row.status !== "ok" || !row.refreshTokenCiphertext) throw new GoogleNotConnectedError("needs_reconnect");
     const now = deps.now();
     const grant = async (ciphertext: string, current: Connection, cached: boolean) => ({
       access: {
-        accessToken: await decryptToken(keyring, current.keyVersion, userId, "access_token", ciphertext),
+        accessToken: await decryptToken(keyring, current.keyVersion, businessId, "access_token", ciphertext),
         apiBaseUrl: settings.apiBaseUrl,
         signal,
         connection: current,
@@ -167,11 +167,11 @@ async function refreshUnderLease(
       .where(and(eq(googleConnections.id, row.id), eq(googleConnections.refreshLeaseId, leaseId)));
   let issued: Awaited<ReturnType<typeof refreshAccessToken>>;
   try {
-    const refreshToken = await decryptToken(keyring, row.keyVersion, row.userId, "refresh_token", row.refreshTokenCiphertext as string);
+    const refreshToken = await decryptToken(keyring, row.keyVersion, row.businessId, "refresh_token", row.refreshTokenCiphertext as string);
     issued = await refreshAccessToken(settings, refreshToken, signal);
     // Old rows are re-encrypted with the current key as they are refreshed.
-    const reencrypted = row.keyVersion !== keyring.version || issued.refreshToken ? await encryptToken(keyring, row.userId, "refresh_token", issued.refreshToken ?? refreshToken) : null;
-    const access = await encryptToken(keyring, row.userId, "access_token", issued.accessToken);
+    const reencrypted = row.keyVersion !== keyring.version || issued.refreshToken ? await encryptToken(keyring, row.businessId, "refresh_token", issued.refreshToken ?? refreshToken) : null;
+    const access = await encryptToken(keyring, row.businessId, "access_token", issued.accessToken);
     const [updated] = await deps.db
       .update(googleConnections)
       .set({
@@ -189,7 +189,7 @@ async function refreshUnderLease(
     return [access.ciphertext, updated ?? { ...row, accessTokenCiphertext: access.ciphertext, keyVersion: keyring.version }];
   } catch (error) {
     if (error instanceof GoogleApiError && error.kind === "invalid_grant") {
-      await markNeedsReconnect(deps, row.userId, "refresh token rejected (invalid_grant)");
+      await markNeedsReconnect(deps, row.businessId, "refresh token rejected (invalid_grant)");
       throw new GoogleNotConnectedError("needs_reconnect");
     }
     await release().catch(() => undefined);

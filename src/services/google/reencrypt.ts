@@ -28,7 +28,7 @@ export async function reencryptGoogleTokens(deps: { db: Database; config: Config
   const rows = await deps.db
     .select({
       id: googleConnections.id,
-      userId: googleConnections.userId,
+      businessId: googleConnections.businessId,
       keyVersion: googleConnections.keyVersion,
       refresh: googleConnections.refreshTokenCiphertext,
       access: googleConnections.accessTokenCiphertext,
@@ -42,8 +42,8 @@ export async function reencryptGoogleTokens(deps: { db: Database; config: Config
     let refresh: string | null;
     let access: string | null;
     try {
-      refresh = await rewrap(keyring, row.keyVersion, row.userId, "refresh_token", row.refresh);
-      access = await rewrap(keyring, row.keyVersion, row.userId, "access_token", row.access);
+      refresh = await rewrap(keyring, row.keyVersion, row.businessId, "refresh_token", row.refresh);
+      access = await rewrap(keyring, row.keyVersion, row.businessId, "access_token", row.access);
     } catch (error) {
       if (!(error instanceof TokenDecryptionError)) throw error;
       unreadable++;
@@ -66,8 +66,8 @@ export async function reencryptGoogleTokens(deps: { db: Database; config: Config
   return { keyVersion: keyring.version, reencrypted, unreadable, remaining: left?.n ?? 0 };
 }
 
-async function rewrap(keyring: TokenKeyring, version: number, userId: string, field: TokenField, ciphertext: string | null): Promise<string | null> {
+async function rewrap(keyring: TokenKeyring, version: number, businessId: string, field: TokenField, ciphertext: string | null): Promise<string | null> {
   if (ciphertext === null) return null;
-  const plain = await decryptToken(keyring, version, userId, field, ciphertext);
-  return (await encryptToken(keyring, userId, field, plain)).ciphertext;
+  const plain = await decryptToken(keyring, version, businessId, field, ciphertext);
+  return (await encryptToken(keyring, businessId, field, plain)).ciphertext;
 }

@@ -7,7 +7,7 @@
  * its owner is made again.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { agents, calls, googleConnections, users } from "../../db/schema";
+import { agents, businesses, calls, googleConnections } from "../../db/schema";
 import type { GoogleApiAccess } from "../../integrations/google/calendar";
 import { GoogleApiError } from "../../integrations/google/errors";
 import { appendRows, createSpreadsheet, readRows } from "../../integrations/google/sheets";
@@ -37,7 +37,7 @@ export async function ensureSpreadsheet(deps: GoogleDeps, connection: Connection
 
 /** Forgets a spreadsheet Google no longer has, so the next call makes a new one. */
 async function forgetSpreadsheet(deps: GoogleDeps, connection: Connection, spreadsheetId: string) {
-  deps.logger.warn("call log spreadsheet is gone; making a new one", { userId: connection.userId });
+  deps.logger.warn("call log spreadsheet is gone; making a new one", { businessId: connection.businessId });
   await deps.db
     .update(googleConnections)
     .set({ spreadsheetId: null, updatedAt: deps.now() })
@@ -47,9 +47,9 @@ async function forgetSpreadsheet(deps: GoogleDeps, connection: Connection, sprea
 
 export async function loadCallForLog(deps: GoogleDeps, callId: string) {
   const [row] = await deps.db
-    .select({ call: calls, agentName: agents.name, sheetsLogging: agents.sheetsLogging, timezone: users.timezone })
+    .select({ call: calls, agentName: agents.name, sheetsLogging: agents.sheetsLogging, timezone: businesses.timezone })
     .from(calls)
-    .innerJoin(users, eq(users.id, calls.userId))
+    .innerJoin(businesses, eq(businesses.id, calls.businessId))
     .leftJoin(agents, eq(agents.id, calls.agentId))
     .where(eq(calls.id, callId))
     .limit(1);

@@ -3,10 +3,11 @@
  * only its SHA-256; 7 days of life, extended when a session is used in its second half;
  * an expired session is deleted when it is presented.
  */
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { memberships, type Role, sessions, users } from "../../db/schema";
+import { businesses, memberships, type Role, sessions, users } from "../../db/schema";
 import { generateToken, hashToken } from "../../lib/tokens";
+import type { Business } from "../businesses/business";
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -14,9 +15,12 @@ export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 
 /** The business a request works in and the person's role there (docs/architecture.md §7c). */
+export type { Role };
+
 export interface Membership {
   businessId: string;
   role: Role;
+  business: Business;
 }
 
 export interface SessionHints {
@@ -44,23 +48,26 @@ export async function createSession(db: Database, userId: string, hints: Session
 /** The session and its user for a cookie token, or null; expires and extends as a side effect. */
 export async function validateSessionToken(db: Database, token: string, now = new Date()) {
   const id = hashToken(token);
-  // The session's chosen business while the person is still a member of it, else their first:
-  // one round trip, whatever the person belongs to.
+  // The session's chosen business while the person is still a member of it, else their first,
+  // with the business's row: one round trip, whatever the person belongs to.
   const current = db
     .select({ businessId: memberships.businessId, role: memberships.role })
     .from(memberships)
-    .where(eq(memberships.userId, sessions.userId))
+    .innerJoin(businesses, eq(businesses.id, memberships.businessId))
+    .where(and(eq(memberships.userId, sessions.userId), isNull(businesses.deletedAt)))
     .orderBy(sql`${memberships.businessId} is not distinct from ${sessions.businessId} desc`, asc(memberships.createdAt), asc(memberships.businessId))
     .limit(1)
     .as("current_membership");
   const [found] = await db
-    .select({ session: sessions, user: users, businessId: current.businessId, role: current.role })
+    .select({ session: sessions, user: users, role: current.role, business: businesses })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoinLateral(current, sql`true`)
+    .leftJoin(businesses, eq(businesses.id, current.businessId))
     .where(eq(sessions.id, id))
     .limit(1);
-  const row = found && { session: found.session, user: found.user, membership: found.businessId && found.role ? ({ businessId: found.businessId, role: found.role } as Membership) : null };
+  const membership: Membership | null = found?.business && found.role ? { businessId: found.business.id, role: found.role, business: found.business } : null;
+  const row = found && { session: found.session, user: found.user, membership };
   if (!row) return null;
   if (row.session.expiresAt.getTime() <= now.getTime()) {
     await db.delete(sessions).where(eq(sessions.id, id));

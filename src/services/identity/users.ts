@@ -9,32 +9,34 @@ import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from ".
 import type { User } from "./sessions";
 
 /**
- * Inserts the user with a business of their own that they own, in one transaction, or returns
- * null when the email is taken (and then creates nothing).
+ * Inserts the user with a business of their own that they own (unless `ownBusiness` is false: a
+ * person joining through an invitation), in one transaction, or returns null when the email is
+ * taken (and then creates nothing).
  */
 export async function insertUser(
   db: Database,
-  input: { email: string; password: string; name?: string | null; businessName?: string | null; timezone?: string; lowCreditThreshold: number },
+  input: { email: string; password: string; name?: string | null; businessName?: string | null; timezone?: string; lowCreditThreshold: number; ownBusiness?: boolean },
 ) {
   const passwordHash = await hashPassword(input.password);
   const userId = crypto.randomUUID();
-  const businessId = userId;
+  const businessId = crypto.randomUUID();
+  const makeBusiness = input.ownBusiness !== false;
   const timezone = input.timezone ?? "UTC";
   const businessName = input.businessName?.trim() || input.name?.trim() || input.email.split("@")[0] || input.email;
   const [inserted] = await db.batch([
     db
       .insert(users)
-      .values({ id: userId, email: input.email, passwordHash, name: input.name ?? null, timezone, lowCreditThreshold: input.lowCreditThreshold })
+      .values({ id: userId, email: input.email, passwordHash, name: input.name ?? null, timezone })
       .onConflictDoNothing({ target: users.email })
       .returning(),
     db.execute(sql`
       insert into ${businesses} (id, name, timezone, low_credit_threshold)
       select ${businessId}::uuid, ${businessName}, ${timezone}, ${input.lowCreditThreshold}
-      where exists (select 1 from ${users} where id = ${userId}::uuid)`),
+      where ${makeBusiness} and exists (select 1 from ${users} where id = ${userId}::uuid)`),
     db.execute(sql`
       insert into ${memberships} (business_id, user_id, role)
       select ${businessId}::uuid, ${userId}::uuid, 'owner'
-      where exists (select 1 from ${users} where id = ${userId}::uuid)`),
+      where ${makeBusiness} and exists (select 1 from ${users} where id = ${userId}::uuid)`),
   ]);
   return inserted[0] ?? null;
 }

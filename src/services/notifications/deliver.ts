@@ -21,7 +21,7 @@ export interface NotificationDeps {
 }
 
 /** One e-mail and its recipient; null when there is no one left to tell (a deleted account or call). */
-export type Notice = { to: string; email: RenderedEmail } | null;
+export type Notice = { to: string | string[]; email: RenderedEmail } | null;
 
 /** Sends `build()`'s e-mail once per message key; `build` returning null skips it. */
 export async function deliverOnce(deps: NotificationDeps, message: EmailMessage, build: () => Promise<Notice>) {

@@ -4,8 +4,8 @@
  * figures; the names, addresses and call details are read here, when it is sent, so a retry says
  * what the account and the call say now.
  */
-import { and, eq } from "drizzle-orm";
-import { agents, calls, users } from "../../db/schema";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { agents, businesses, calls, memberships, users } from "../../db/schema";
 import { callSummaryEmail } from "../../integrations/email/call-summary";
 import { lowCreditEmail, passwordResetEmail, purchaseReceiptEmail } from "../../integrations/email/templates";
 import { readCallStructuredData } from "../../integrations/vapi/structured-data";
@@ -15,11 +15,24 @@ import type { Notice, NotificationDeps } from "./deliver";
 
 type Message<T extends EmailMessage["type"]> = Extract<EmailMessage, { type: T }>;
 
-/** The account an email about it goes to; a deleted account gets nothing (logged, not retried). */
-async function recipient(deps: NotificationDeps, userId: string, what: string) {
-  const [user] = await deps.db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
-  if (!user) deps.logger.info(`${what} for a deleted user; skipped`, { userId });
-  return user;
+/**
+ * Who an e-mail about the business goes to: its owners (docs/architecture.md §7c), greeted by name
+ * when there is one; a deleted business, or one without owners, gets nothing (logged, not retried).
+ */
+async function recipient(deps: NotificationDeps, businessId: string, what: string) {
+  const owners = await deps.db
+    .select({ email: users.email, name: users.name, timezone: businesses.timezone })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(businesses, eq(businesses.id, memberships.businessId))
+    .where(and(eq(memberships.businessId, businessId), eq(memberships.role, "owner"), isNull(businesses.deletedAt)))
+    .orderBy(asc(memberships.createdAt));
+  const first = owners[0];
+  if (!first) {
+    deps.logger.info(`${what} for a business that is gone or has no owner; skipped`, { businessId });
+    return undefined;
+  }
+  return { email: owners.map((owner) => owner.email), name: owners.length === 1 ? first.name : null, timezone: first.timezone };
 }
 
 const billingUrl = (deps: NotificationDeps) => `${deps.config.APP_URL}/billing`;
@@ -29,13 +42,13 @@ export async function passwordResetNotice(_deps: NotificationDeps, message: Mess
 }
 
 export async function lowCreditNotice(deps: NotificationDeps, message: Message<"email.low_credit">): Promise<Notice> {
-  const user = await recipient(deps, message.userId, "low-credit warning");
+  const user = await recipient(deps, message.businessId, "low-credit warning");
   if (!user) return null;
   return { to: user.email, email: lowCreditEmail({ name: user.name, balance: message.balance, threshold: message.threshold, billingUrl: billingUrl(deps) }) };
 }
 
 export async function purchaseReceiptNotice(deps: NotificationDeps, message: Message<"email.purchase_receipt">): Promise<Notice> {
-  const user = await recipient(deps, message.userId, "receipt");
+  const user = await recipient(deps, message.businessId, "receipt");
   if (!user) return null;
   return {
     to: user.email,
@@ -53,16 +66,20 @@ export async function purchaseReceiptNotice(deps: NotificationDeps, message: Mes
 
 /** The owner's e-mail about one call (the agent's `notify` setting decided it is due). */
 export async function callSummaryNotice(deps: NotificationDeps, message: Message<"email.call_summary">): Promise<Notice> {
-  const [row] = await deps.db
-    .select({ call: calls, agentName: agents.name, email: users.email, ownerName: users.name, timezone: users.timezone })
-    .from(calls)
-    .innerJoin(users, eq(users.id, calls.userId))
-    .leftJoin(agents, eq(agents.id, calls.agentId))
-    .where(and(eq(calls.id, message.callId), eq(calls.userId, message.userId)));
-  if (!row) {
-    deps.logger.info("call e-mail for a call or account that is gone; skipped", { callId: message.callId });
+  const [found, owners] = await Promise.all([
+    deps.db
+      .select({ call: calls, agentName: agents.name })
+      .from(calls)
+      .leftJoin(agents, eq(agents.id, calls.agentId))
+      .where(and(eq(calls.id, message.callId), eq(calls.businessId, message.businessId))),
+    recipient(deps, message.businessId, "call e-mail"),
+  ]);
+  const call0 = found[0];
+  if (!call0 || !owners) {
+    deps.logger.info("call e-mail for a call or business that is gone; skipped", { callId: message.callId });
     return null;
   }
+  const row = { ...call0, email: owners.email, ownerName: owners.name, timezone: owners.timezone };
   const { call } = row;
   const data = readCallStructuredData(call.structuredData);
   const booked = call.events.filter((event) => event.kind === "booked" && event.start).map((event) => `${event.detail}, ${spokenTime(event.start ?? "", row.timezone)}`);

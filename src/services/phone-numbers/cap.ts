@@ -49,19 +49,19 @@ function capReached(cap: number) {
  * Reserves one of the user's slots and returns the placeholder row's id; throws 402 when the user
  * has never completed a purchase, or the cap's 409.
  */
-export async function reservePhoneNumberSlot(db: Database, userId: string, cap: number): Promise<string> {
+export async function reservePhoneNumberSlot(db: Database, businessId: string, cap: number): Promise<string> {
   const placeholder = `pending:${crypto.randomUUID()}`;
-  const paid = hasPaid(sql`${userId}::uuid`);
+  const paid = hasPaid(sql`${businessId}::uuid`);
   const [, , payment, inserted] = await db.batch([
-    db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`phone-cap:${userId}`}, 0))`),
+    db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`phone-cap:${businessId}`}, 0))`),
     db.execute(sql`
       delete from phone_numbers
-      where user_id = ${userId} and status = ${PENDING_STATUS} and created_at < now() - ${ABANDONED_AFTER}::interval`),
+      where business_id = ${businessId} and status = ${PENDING_STATUS} and created_at < now() - ${ABANDONED_AFTER}::interval`),
     db.execute(sql`select ${paid} as paid`),
     db.execute(sql`
-      insert into phone_numbers (user_id, vapi_phone_number_id, status)
-      select ${userId}::uuid, ${placeholder}, ${PENDING_STATUS}
-      where (select count(*) from phone_numbers where user_id = ${userId}) < ${cap} and ${paid}
+      insert into phone_numbers (business_id, vapi_phone_number_id, status)
+      select ${businessId}::uuid, ${placeholder}, ${PENDING_STATUS}
+      where (select count(*) from phone_numbers where business_id = ${businessId}) < ${cap} and ${paid}
       returning id`),
   ]);
   if ((payment.rows[0] as { paid?: boolean } | undefined)?.paid !== true) throw purchaseRequired();
@@ -71,8 +71,8 @@ export async function reservePhoneNumberSlot(db: Database, userId: string, cap: 
 }
 
 /** Gives a reserved slot back (the purchase failed before anything was kept at Vapi). */
-export async function releasePhoneNumberSlot(db: Database, userId: string, placeholderId: string): Promise<void> {
+export async function releasePhoneNumberSlot(db: Database, businessId: string, placeholderId: string): Promise<void> {
   await db
     .delete(phoneNumbers)
-    .where(and(eq(phoneNumbers.id, placeholderId), eq(phoneNumbers.userId, userId), eq(phoneNumbers.status, PENDING_STATUS)));
+    .where(and(eq(phoneNumbers.id, placeholderId), eq(phoneNumbers.businessId, businessId), eq(phoneNumbers.status, PENDING_STATUS)));
 }

@@ -55,7 +55,7 @@ const createdAtMicros = sql<string>`to_char(${phoneNumbers.createdAt} at time zo
  */
 export async function listPhoneNumbers(
   db: Database,
-  userId: string,
+  businessId: string,
   page: { limit: number; cursor?: KeysetCursor },
   vapi?: () => VapiClient,
   logger?: Logger,
@@ -65,7 +65,7 @@ export async function listPhoneNumbers(
     .from(phoneNumbers)
     .where(
       and(
-        ownedBy(phoneNumbers, userId),
+        ownedBy(phoneNumbers, businessId),
         notPending,
         page.cursor ? sql`(${phoneNumbers.createdAt}, ${phoneNumbers.id}) > (${page.cursor.createdAt}::timestamptz, ${page.cursor.id}::uuid)` : undefined,
       ),
@@ -82,8 +82,8 @@ export async function listPhoneNumbers(
   return { items: rows.map((row) => byId.get(row.id) ?? row), nextCursor };
 }
 
-export async function getPhoneNumber(db: Database, userId: string, id: string): Promise<PhoneNumber> {
-  const [row] = await db.select().from(phoneNumbers).where(and(ownedBy(phoneNumbers, userId, id), notPending)).limit(1);
+export async function getPhoneNumber(db: Database, businessId: string, id: string): Promise<PhoneNumber> {
+  const [row] = await db.select().from(phoneNumbers).where(and(ownedBy(phoneNumbers, businessId, id), notPending)).limit(1);
   return foundOr404(row, "phone number");
 }
 
@@ -106,8 +106,8 @@ export async function refresh(db: Database, vapi: () => VapiClient, row: PhoneNu
   }
 }
 
-async function assertOwnAgent(db: Database, userId: string, agentId: string) {
-  const [agent] = await db.select({ id: agents.id }).from(agents).where(ownedBy(agents, userId, agentId)).limit(1);
+async function assertOwnAgent(db: Database, businessId: string, agentId: string) {
+  const [agent] = await db.select({ id: agents.id }).from(agents).where(ownedBy(agents, businessId, agentId)).limit(1);
   if (!agent) throw notFound("agent");
 }
 
@@ -188,10 +188,10 @@ async function allowedFallback(deps: PhoneNumberDeps, phone: string | null): Pro
 }
 
 /** Assign (agentId) or unassign (null): the agent must be the same user's, else 404. */
-export async function assignPhoneNumber(db: Database, userId: string, id: string, agentId: string | null): Promise<PhoneNumber> {
-  if (agentId) await assertOwnAgent(db, userId, agentId);
+export async function assignPhoneNumber(db: Database, businessId: string, id: string, agentId: string | null): Promise<PhoneNumber> {
+  if (agentId) await assertOwnAgent(db, businessId, agentId);
   try {
-    const [row] = await db.update(phoneNumbers).set({ agentId, updatedAt: new Date() }).where(and(ownedBy(phoneNumbers, userId, id), notPending)).returning();
+    const [row] = await db.update(phoneNumbers).set({ agentId, updatedAt: new Date() }).where(and(ownedBy(phoneNumbers, businessId, id), notPending)).returning();
     return foundOr404(row, "phone number");
   } catch (error) {
     // The agent was deleted between the check and the update (foreign_key_violation).
@@ -201,10 +201,10 @@ export async function assignPhoneNumber(db: Database, userId: string, id: string
 }
 
 /** Releases the number at Vapi (a 404 there means it is already gone), then forgets it. */
-export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, id: string): Promise<void> {
-  const row = await getPhoneNumber(deps.db, userId, id);
+export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<void> {
+  const row = await getPhoneNumber(deps.db, businessId, id);
   await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
-  await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, userId, id), notPending));
+  await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, businessId, id), notPending));
 }
 
 /**
@@ -215,14 +215,14 @@ export async function releasePhoneNumber(deps: PhoneNumberDeps, userId: string, 
  */
 export async function syncFallbackDestinations(
   deps: Omit<PhoneNumberDeps, "vapi"> & { vapi: () => VapiClient },
-  userId: string,
+  businessId: string,
   phone: string,
   previous: string | null,
 ): Promise<number> {
   const rows = await deps.db
     .select({ vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId })
     .from(phoneNumbers)
-    .where(and(ownedBy(phoneNumbers, userId), notPending));
+    .where(and(ownedBy(phoneNumbers, businessId), notPending));
   const pointAt = (id: string, number: string) =>
     deps.vapi().phoneNumbers.update({ id, body: { provider: "vapi", fallbackDestination: { type: "number", number } } });
   const done: string[] = [];

@@ -9,7 +9,7 @@ import { buyPhoneNumber, getPhoneNumber, listPhoneNumbers, type PhoneNumber, ref
 
 /** Buying costs us money at Vapi: a few a day is what a real business needs. */
 const purchaseLimits = {
-  perAccount: (userId: string): RateLimitRule => ({ key: `phone-buy:user:${userId}`, limit: 10, windowSeconds: 24 * 3600 }),
+  perAccount: (businessId: string): RateLimitRule => ({ key: `phone-buy:user:${businessId}`, limit: 10, windowSeconds: 24 * 3600 }),
   perIp: (ip: string): RateLimitRule => ({ key: `phone-buy:ip:${ip}`, limit: 20, windowSeconds: 24 * 3600 }),
 };
 
@@ -18,12 +18,12 @@ type Deps = Pick<Services, "db" | "config" | "logger" | "vapi">;
 /** Status refreshes need Vapi; without its key, the stored status is shown. */
 const optionalVapi = (deps: Deps) => (deps.config.VAPI_API_KEY ? deps.vapi : undefined);
 
-export function listOwnPhoneNumbers(deps: Deps, userId: string, page: Parameters<typeof listPhoneNumbers>[2]) {
-  return listPhoneNumbers(deps.db, userId, page, optionalVapi(deps), deps.logger);
+export function listOwnPhoneNumbers(deps: Deps, businessId: string, page: Parameters<typeof listPhoneNumbers>[2]) {
+  return listPhoneNumbers(deps.db, businessId, page, optionalVapi(deps), deps.logger);
 }
 
-export async function showPhoneNumber(deps: Deps, userId: string, id: string): Promise<PhoneNumber> {
-  const row = await getPhoneNumber(deps.db, userId, id);
+export async function showPhoneNumber(deps: Deps, businessId: string, id: string): Promise<PhoneNumber> {
+  const row = await getPhoneNumber(deps.db, businessId, id);
   const vapi = optionalVapi(deps);
   return vapi && (row.status !== "active" || !row.e164) ? refresh(deps.db, vapi, row, deps.logger) : row;
 }

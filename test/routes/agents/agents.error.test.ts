@@ -15,8 +15,8 @@ import { call, errorOf } from "../../support/http";
 import { assistantAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
 
-async function agentRows(userId: string) {
-  return db.select().from(agents).where(eq(agents.userId, userId));
+async function agentRows(businessId: string) {
+  return db.select().from(agents).where(eq(agents.businessId, businessId));
 }
 
 
@@ -234,7 +234,7 @@ describe("validation", () => {
     const { cookie } = await createUser();
     // Another business's Agentline number (a valid US number).
     const e164 = `+1212${200 + Math.floor(Math.random() * 800)}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
-    const owned = await db.insert(phoneNumbers).values({ userId: (await createUser()).user.id, vapiPhoneNumberId: `pn-${crypto.randomUUID()}`, e164, status: "active" }).returning();
+    const owned = await db.insert(phoneNumbers).values({ businessId: (await createUser()).user.id, vapiPhoneNumberId: `pn-${crypto.randomUUID()}`, e164, status: "active" }).returning();
     const cases: [string, string][] = [
       ["+88213000000", "country_not_allowed"],
       ["+19005551234", "number_type_not_allowed"],

@@ -35,7 +35,7 @@ describe("POST /api/agents", () => {
     expect(payload.server).toMatchObject({ url: "http://127.0.0.1:8787/api/webhooks/vapi", backoffPlan: { type: "exponential" } });
     expect(payload.analysisPlan?.summaryPlan).toEqual({ enabled: true });
     expect(payload.analysisPlan?.structuredDataPlan?.schema?.properties).toHaveProperty("appointmentBooked");
-    expect(payload.metadata).toEqual({ agentId: agent.id, userId: user.id, environmentId: "local" });
+    expect(payload.metadata).toEqual({ agentId: agent.id, businessId: user.id, environmentId: "local" });
     expect(payload.voice).toEqual({ provider: "vapi", voiceId: "Elliot" });
 
     expect(await assistantAtVapi(agent.vapiAssistantId)).toMatchObject({ name: "[local] Bella's Front Desk", metadata: { agentId: agent.id, environmentId: "local" } });

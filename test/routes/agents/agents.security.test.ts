@@ -61,14 +61,14 @@ describe("authentication and origin", () => {
     const response = await call("/api/agents", { method: "POST", cookie, json: agentInput(), headers: { origin: "https://evil.example" } });
     expect(response.status).toBe(403);
     expect(await vapiRequests(mark)).toHaveLength(0);
-    expect(await db.select().from(agents).where(eq(agents.userId, user.id))).toEqual([]);
+    expect(await db.select().from(agents).where(eq(agents.businessId, user.id))).toEqual([]);
   });
 
-  it("a userId in the body is refused: an agent only ever belongs to the session's user", async () => {
+  it("a businessId in the body is refused: an agent only ever belongs to the session's user", async () => {
     const owner = await createUser();
     const victim = await createUser();
-    const response = await call("/api/agents", { method: "POST", cookie: owner.cookie, json: { ...agentInput(), userId: victim.user.id } });
+    const response = await call("/api/agents", { method: "POST", cookie: owner.cookie, json: { ...agentInput(), businessId: victim.user.id } });
     expect(response.status).toBe(400);
-    expect(await db.select().from(agents).where(eq(agents.userId, victim.user.id))).toEqual([]);
+    expect(await db.select().from(agents).where(eq(agents.businessId, victim.user.id))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../../src/db/schema";
+import { businesses } from "../../../src/db/schema";
 import { db } from "../../support/db";
 import { envWith, testEnv } from "../../support/env";
 import { createUser } from "../../support/factories";
@@ -42,7 +42,7 @@ describe("POST /api/billing/checkout", () => {
     const customerCall = sent.find((r) => r.path === "/v1/customers");
     const sessionCall = sent.find((r) => r.path === "/v1/checkout/sessions");
     expect(customerCall?.headers.authorization).toBe(`Bearer ${String(testEnv.STRIPE_SECRET_KEY)}`);
-    expect(customerCall?.body).toMatchObject({ email: user.email, name: "Ada", "metadata[userId]": user.id });
+    expect(customerCall?.body).toMatchObject({ email: user.email, name: "Ada", "metadata[businessId]": user.id });
     expect(sessionCall?.headers["content-type"]).toContain("application/x-www-form-urlencoded");
     expect(sessionCall?.body).toMatchObject({
       mode: "payment",
@@ -51,14 +51,14 @@ describe("POST /api/billing/checkout", () => {
       "line_items[0][price_data][currency]": "usd",
       "line_items[0][price_data][unit_amount]": "4500",
       "line_items[0][price_data][product_data][name]": "Growth: 500 credits",
-      "metadata[userId]": user.id,
+      "metadata[businessId]": user.id,
       "metadata[packId]": "growth",
       "metadata[credits]": "500",
       success_url: `${APP_ORIGIN}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${APP_ORIGIN}/billing?checkout=cancelled`,
     });
 
-    const [stored] = await db.select({ customer: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
+    const [stored] = await db.select({ customer: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, user.id));
     expect(stored?.customer).toMatch(/^cus_/);
     expect((sessionCall?.body as Record<string, string> | undefined)?.customer).toBe(stored?.customer);
   });
@@ -79,7 +79,7 @@ describe("POST /api/billing/checkout", () => {
     const { user, cookie } = await createUser({ stripeCustomerId: `cus_gone_${crypto.randomUUID().slice(0, 8)}` });
     const response = await call("/api/billing/checkout", { method: "POST", cookie, json: { packId: "starter" } });
     expect(response.status).toBe(200);
-    const [stored] = await db.select({ customer: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
+    const [stored] = await db.select({ customer: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, user.id));
     expect(stored?.customer).toMatch(/^cus_/);
     expect(stored?.customer).not.toBe(user.stripeCustomerId);
     const state = await stripe.stateNow();
@@ -93,9 +93,9 @@ describe("POST /api/billing/checkout", () => {
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     const state = await stripe.stateNow();
-    const mine = state.customers.filter((customer) => customer.metadata.userId === user.id);
+    const mine = state.customers.filter((customer) => customer.metadata.businessId === user.id);
     expect(mine).toHaveLength(1);
-    const [stored] = await db.select({ customer: users.stripeCustomerId }).from(users).where(eq(users.id, user.id));
+    const [stored] = await db.select({ customer: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, user.id));
     expect(stored?.customer).toBe(mine[0]?.id);
   });
 });

@@ -45,7 +45,7 @@ async function fullBusiness() {
     const [row] = await db
       .insert(calls)
       .values({
-        userId: businessId,
+        businessId,
         agentId: agent.id,
         phoneNumberId: number.id,
         vapiCallId,
@@ -63,7 +63,7 @@ async function fullBusiness() {
   }
   await db.insert(bookingHolds).values({
     agentId: agent.id,
-    userId: businessId,
+    businessId,
     calendarId: "primary",
     startAt: new Date("2031-05-14T13:00:00Z"),
     endAt: new Date("2031-05-14T13:30:00Z"),
@@ -183,6 +183,7 @@ describe("DELETE /api/business", () => {
 
     // From the request on, nobody works in it: the owner and staff are refused, the admin with
     // another business falls back to that one.
+    expect((await call("/api/agents", { cookie: owner.cookie })).status).toBe(403);
     expect((await call("/api/export", { cookie: owner.cookie })).status).toBe(403);
     expect((await call("/api/export", { cookie: staff.cookie })).status).toBe(403);
     const me = (await (await call("/api/me", { cookie: elsewhere.cookie })).json()) as { user: { id: string } };
@@ -199,7 +200,7 @@ describe("DELETE /api/business", () => {
     expect(job).toMatchObject({ attempts: 1, completedAt: null, leaseUntil: null });
     expect(job?.lastError).toBeTruthy();
     expect(job?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
-    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, businessId))).toHaveLength(1);
+    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId))).toHaveLength(1);
 
     await google.fault({ method: "POST", path: "/revoke", status: 503, times: 5 });
     await expect(runBusinessDeletion(services(), businessId)).rejects.toThrow();
@@ -207,9 +208,9 @@ describe("DELETE /api/business", () => {
     [job] = await db.select().from(businessDeletions).where(eq(businessDeletions.businessId, businessId));
     expect(job?.attempts).toBe(2);
     // The number and the assistant went in that run; the Google connection is still there to revoke.
-    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, businessId))).toEqual([]);
-    expect(await db.select().from(agents).where(eq(agents.userId, businessId))).toEqual([]);
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, businessId))).toHaveLength(1);
+    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId))).toEqual([]);
+    expect(await db.select().from(agents).where(eq(agents.businessId, businessId))).toEqual([]);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId))).toHaveLength(1);
 
     expect(await runBusinessDeletion(services(), businessId)).toBe("completed");
     // Done is done: another run (a late queue message) does nothing.
@@ -232,12 +233,12 @@ describe("DELETE /api/business", () => {
     expect(JSON.stringify(stripeCustomers)).not.toContain(owner.email);
 
     // Nothing personal left here.
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, businessId))).toEqual([]);
-    expect(await db.select().from(bookingHolds).where(eq(bookingHolds.userId, businessId))).toEqual([]);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId))).toEqual([]);
+    expect(await db.select().from(bookingHolds).where(eq(bookingHolds.businessId, businessId))).toEqual([]);
     expect(await db.select().from(invitations).where(eq(invitations.businessId, businessId))).toEqual([]);
     expect(await db.select().from(memberships).where(eq(memberships.businessId, businessId))).toEqual([]);
     expect(await db.select().from(undeliveredVendorMessages).where(eq(undeliveredVendorMessages.vapiCallId, owner.calls[0]?.vapiCallId ?? ""))).toEqual([]);
-    const kept = await db.select().from(calls).where(eq(calls.userId, businessId));
+    const kept = await db.select().from(calls).where(eq(calls.businessId, businessId));
     expect(kept).toHaveLength(2);
     for (const row of kept) {
       expect(row).toMatchObject({ transcript: null, summary: null, recordingUrl: null, messages: null, structuredData: null, customerNumber: null, liveTranscript: [] });
@@ -249,16 +250,14 @@ describe("DELETE /api/business", () => {
     expect(JSON.stringify(await db.select().from(businesses).where(eq(businesses.id, businessId)))).not.toContain(owner.businessName);
 
     // The ledger is kept, without descriptions, and still adds up.
-    const ledger = await db.select().from(creditTransactions).where(eq(creditTransactions.userId, businessId));
+    const ledger = await db.select().from(creditTransactions).where(eq(creditTransactions.businessId, businessId));
     expect(ledger.length).toBeGreaterThan(0);
     expect(ledger.every((row) => row.description === null)).toBe(true);
     await expectLedgerConsistent(businessId);
 
-    // Accounts: the owner and the staff member (no other business) are closed; the admin keeps theirs.
+    // Accounts: the owner and the staff member (no other business) are deleted; the admin keeps theirs.
     for (const closed of [owner, staff]) {
-      const [row] = await db.select().from(users).where(eq(users.id, closed.user.id));
-      expect(row?.email).not.toBe(closed.email);
-      expect(row?.name).toBeNull();
+      expect(await db.select().from(users).where(eq(users.id, closed.user.id))).toEqual([]);
       expect(await db.select().from(sessions).where(eq(sessions.userId, closed.user.id))).toEqual([]);
       expect((await logIn(closed.email, closed.password)).status).toBe(401);
       expect((await call("/api/me", { cookie: closed.cookie })).status).toBe(401);
@@ -275,7 +274,7 @@ describe("DELETE /api/business", () => {
     // While the job has not run yet (number and assistant still at Vapi), and after it has.
     for (const phase of ["requested", "completed"]) {
       if (phase === "completed") expect(await runBusinessDeletion(services(), owner.businessId)).toBe("completed");
-      const before = await db.select().from(creditTransactions).where(eq(creditTransactions.userId, owner.businessId));
+      const before = await db.select().from(creditTransactions).where(eq(creditTransactions.businessId, owner.businessId));
       const fresh = { ...line, vapiCallId: `call-${crypto.randomUUID()}` };
       const request = await deliver<{ assistantId?: string }>(vapiMessage("assistant-request", fresh));
       expect(request.status, phase).toBe(200);
@@ -286,9 +285,9 @@ describe("DELETE /api/business", () => {
         await deliver(vapiMessage("status-update", target));
         await deliver(vapiMessage("transcript-final", target));
       }
-      const after = await db.select().from(creditTransactions).where(eq(creditTransactions.userId, owner.businessId));
+      const after = await db.select().from(creditTransactions).where(eq(creditTransactions.businessId, owner.businessId));
       expect(after.length, phase).toBe(before.length);
-      const rows = await db.select().from(calls).where(and(eq(calls.userId, owner.businessId), sql`${calls.transcript} is not null or ${calls.liveTranscript} <> '[]'::jsonb`));
+      const rows = await db.select().from(calls).where(and(eq(calls.businessId, owner.businessId), sql`${calls.transcript} is not null or ${calls.liveTranscript} <> '[]'::jsonb`));
       if (phase === "completed") expect(rows, phase).toEqual([]);
       expect(await db.select().from(calls).where(eq(calls.vapiCallId, fresh.vapiCallId)), phase).toEqual([]);
     }

@@ -9,10 +9,10 @@ import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
 type CallItem = { id: string; vapiCallId: string; status: string; agentId: string | null; creditsCharged: number };
 
-async function seedCall(userId: string, values: Partial<typeof calls.$inferInsert> = {}) {
+async function seedCall(businessId: string, values: Partial<typeof calls.$inferInsert> = {}) {
   const [row] = await db
     .insert(calls)
-    .values({ userId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended", ...values })
+    .values({ businessId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended", ...values })
     .returning();
   if (!row) throw new Error("no call");
   return row;
@@ -26,9 +26,9 @@ const get = async <T>(path: string, cookie: string) => {
 describe("GET /api/calls", () => {
   it("lists the user's calls newest first, filtered, with a cursor that walks every page once", async () => {
     const { owner, agentId } = await createLine();
-    const userId = owner.user.id;
+    const businessId = owner.user.id;
     const made: string[] = [];
-    for (let i = 0; i < 5; i++) made.push((await seedCall(userId, { agentId, status: i % 2 ? "refused" : "ended", createdAt: new Date(Date.UTC(2030, 0, 1, 10, i)) })).id);
+    for (let i = 0; i < 5; i++) made.push((await seedCall(businessId, { agentId, status: i % 2 ? "refused" : "ended", createdAt: new Date(Date.UTC(2030, 0, 1, 10, i)) })).id);
     const page1 = await get<{ calls: CallItem[]; nextCursor: string | null }>("/api/calls?limit=2", owner.cookie);
     expect(page1.body.calls.map((c) => c.id)).toEqual([made[4], made[3]]);
     const page2 = await get<{ calls: CallItem[]; nextCursor: string | null }>(`/api/calls?limit=2&cursor=${page1.body.nextCursor}`, owner.cookie);
@@ -125,12 +125,12 @@ describe("GET /api/stats", () => {
 describe("GET /api/insights/unanswered", () => {
   it("groups questions by normalised text with counts, the last time asked and the calls", async () => {
     const { owner, agentId } = await createLine();
-    const userId = owner.user.id;
+    const businessId = owner.user.id;
     const q = (list: string[]) => ({ unansweredQuestions: list });
-    const a = await seedCall(userId, { agentId, startedAt: new Date("2030-02-01T10:00:00Z"), structuredData: q(["Do you do keratin treatments?", "Is there parking?"]) });
-    const b = await seedCall(userId, { agentId, startedAt: new Date("2030-02-03T10:00:00Z"), structuredData: q(["do you do  KERATIN treatments"]) });
-    await seedCall(userId, { agentId, startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: { unansweredQuestions: "not a list" } });
-    await seedCall(userId, { startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: q(["Is there parking?"]) });
+    const a = await seedCall(businessId, { agentId, startedAt: new Date("2030-02-01T10:00:00Z"), structuredData: q(["Do you do keratin treatments?", "Is there parking?"]) });
+    const b = await seedCall(businessId, { agentId, startedAt: new Date("2030-02-03T10:00:00Z"), structuredData: q(["do you do  KERATIN treatments"]) });
+    await seedCall(businessId, { agentId, startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: { unansweredQuestions: "not a list" } });
+    await seedCall(businessId, { startedAt: new Date("2030-02-02T10:00:00Z"), structuredData: q(["Is there parking?"]) });
     const other = await createUser();
     await seedCall(other.user.id, { structuredData: q(["Do you do keratin treatments?"]) });
     const { body } = await get<{ questions: { text: string; count: number; lastAskedAt: string; callIds: string[] }[] }>(`/api/insights/unanswered?agentId=${agentId}`, owner.cookie);

@@ -46,10 +46,10 @@ async function consentAs(cookie: string, email: string, scope?: string) {
 }
 
 /** The refresh token we keep for the user, decrypted. */
-async function storedRefreshToken(userId: string): Promise<string> {
-  const [row] = await db.select().from(googleConnections).where(eq(googleConnections.userId, userId));
+async function storedRefreshToken(businessId: string): Promise<string> {
+  const [row] = await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId));
   const keyring = await tokenKeyring(config.GOOGLE_ENCRYPTION_KEY as string);
-  return decryptToken(keyring, row?.keyVersion ?? 1, userId, "refresh_token", row?.refreshTokenCiphertext as string);
+  return decryptToken(keyring, row?.keyVersion ?? 1, businessId, "refresh_token", row?.refreshTokenCiphertext as string);
 }
 
 /** What Google's token endpoint answers a refresh with that token. */
@@ -64,41 +64,41 @@ async function refreshWith(refreshToken: string): Promise<number> {
 
 describe("reconnecting Google (one grant per account and client: revoking any token ends it all)", () => {
   it("with the same account, the old token is not revoked, so the new grant keeps working", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     const email = `same-${crypto.randomUUID().slice(0, 8)}@example.test`;
     expect((await consentAs(cookie, email)).searchParams.get("google")).toBe("connected");
-    const first = await storedRefreshToken(user.id);
+    const first = await storedRefreshToken(businessId);
     const mark = await google.mark();
     expect((await consentAs(cookie, email)).searchParams.get("google")).toBe("connected");
-    const second = await storedRefreshToken(user.id);
+    const second = await storedRefreshToken(businessId);
     expect(second).not.toBe(first);
     expect((await google.requests(mark)).filter((r) => r.path === "/revoke")).toEqual([]);
     expect(await refreshWith(second)).toBe(200);
-    expect(await connectionRow(user.id)).toMatchObject({ googleEmail: email, status: "ok" });
+    expect(await connectionRow(businessId)).toMatchObject({ googleEmail: email, status: "ok" });
   });
 
   it("with another account, the old account's grant is revoked and the new one works", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     const before = `before-${crypto.randomUUID().slice(0, 8)}@example.test`;
     const after = `after-${crypto.randomUUID().slice(0, 8)}@example.test`;
     await consentAs(cookie, before);
-    const old = await storedRefreshToken(user.id);
+    const old = await storedRefreshToken(businessId);
     const mark = await google.mark();
     expect((await consentAs(cookie, after)).searchParams.get("google")).toBe("connected");
     const revokes = (await google.requests(mark)).filter((r) => r.path === "/revoke");
     expect(revokes.map((r) => r.query.token ?? (r.body as { token?: string } | undefined)?.token)).toEqual([old]);
     expect(await refreshWith(old)).toBe(400);
-    expect(await refreshWith(await storedRefreshToken(user.id))).toBe(200);
-    expect(await connectionRow(user.id)).toMatchObject({ googleEmail: after, status: "ok" });
+    expect(await refreshWith(await storedRefreshToken(businessId))).toBe(200);
+    expect(await connectionRow(businessId)).toMatchObject({ googleEmail: after, status: "ok" });
   });
 
   it("a reconnect that comes back without the scopes leaves the working connection's grant alone", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     const email = `partial-${crypto.randomUUID().slice(0, 8)}@example.test`;
     await consentAs(cookie, email);
-    const working = await storedRefreshToken(user.id);
+    const working = await storedRefreshToken(businessId);
     expect((await consentAs(cookie, email, "openid email")).searchParams.get("reason")).toBe("missing_scopes");
-    expect(await storedRefreshToken(user.id)).toBe(working);
+    expect(await storedRefreshToken(businessId)).toBe(working);
     expect(await refreshWith(working)).toBe(200);
   });
 
@@ -115,7 +115,7 @@ describe("reconnecting Google (one grant per account and client: revoking any to
 
 describe("connecting Google", () => {
   it("runs the OAuth flow end to end: consent with PKCE and state, tokens stored encrypted, call log made, /api/me reports it", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     const consentUrl = await begin(cookie);
     expect(consentUrl.origin).toBe(google.url);
     expect(consentUrl.pathname).toBe("/o/oauth2/v2/auth");
@@ -135,8 +135,8 @@ describe("connecting Google", () => {
     expect(exchange?.body).toMatchObject({ grant_type: "authorization_code", code_verifier: expect.stringMatching(/^[A-Za-z0-9._~-]{43,128}$/) });
     expect(sent.some((r) => r.method === "POST" && r.path === "/v4/spreadsheets")).toBe(true);
 
-    const [row] = await db.select().from(googleConnections).where(eq(googleConnections.userId, user.id));
-    const raw = await db.execute(sql`select * from google_connections where user_id = ${user.id}::uuid`);
+    const [row] = await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId));
+    const raw = await db.execute(sql`select * from google_connections where business_id = ${businessId}::uuid`);
     const issued = (await google.state<{ refreshTokens: Record<string, unknown>; accessTokens: Record<string, unknown> }>());
     for (const token of [...Object.keys(issued.refreshTokens), ...Object.keys(issued.accessTokens)]) expect(JSON.stringify(raw.rows)).not.toContain(token);
     expect(row).toMatchObject({ googleEmail: "owner.sandbox@gmail.com", status: "ok", keyVersion: 1, spreadsheetId: expect.any(String) });
@@ -146,13 +146,13 @@ describe("connecting Google", () => {
   });
 
   it("refuses a replayed state: the second use of the same callback connects nothing", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     const redirect = await consent(await begin(cookie), "allow");
     expect((await callback(redirect, cookie)).searchParams.get("google")).toBe("connected");
     await call("/api/auth/google/disconnect", { method: "POST", cookie });
     const replay = await callback(redirect, cookie);
     expect(Object.fromEntries(replay.searchParams)).toEqual({ google: "error", reason: "invalid_state" });
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, user.id))).toHaveLength(0);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId))).toHaveLength(0);
   });
 
   it("refuses a state made by another session (a forged callback) and leaves it usable for its own", async () => {
@@ -160,15 +160,15 @@ describe("connecting Google", () => {
     const attacker = await signUp();
     const redirect = await consent(await begin(attacker.cookie), "allow");
     expect(Object.fromEntries((await callback(redirect, victim.cookie)).searchParams)).toEqual({ google: "error", reason: "invalid_state" });
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, victim.user.id))).toHaveLength(0);
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, attacker.user.id))).toHaveLength(0);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, victim.businessId))).toHaveLength(0);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, attacker.businessId))).toHaveLength(0);
     expect(Object.fromEntries((await callback(redirect)).searchParams)).toEqual({ google: "error", reason: "signed_out" });
     // The foreign attempts did not spend it: its own session still completes.
     expect((await callback(redirect, attacker.cookie)).searchParams.get("google")).toBe("connected");
   });
 
   it("ends denied consent, unticked scopes, a missing refresh token and a Google failure on the integrations page with a reason", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     expect((await callback(await consent(await begin(cookie), "deny"), cookie)).searchParams.get("reason")).toBe("access_denied");
     expect((await callback(await consent(await begin(cookie), "allow", "openid email"), cookie)).searchParams.get("reason")).toBe("missing_scopes");
     const online = await begin(cookie);
@@ -177,18 +177,18 @@ describe("connecting Google", () => {
     await google.fault({ method: "POST", path: "/token", status: 500, body: googleOAuthError("internal_failure"), times: 5 });
     expect((await callback(await consent(await begin(cookie), "allow"), cookie)).searchParams.get("reason")).toBe("google_error");
     await google.reset();
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, user.id))).toHaveLength(0);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId))).toHaveLength(0);
   });
 
   it("disconnect revokes the token at Google and removes the row", async () => {
-    const { cookie, user } = await signUp();
+    const { cookie, businessId } = await signUp();
     await callback(await consent(await begin(cookie), "allow"), cookie);
     const mark = await google.mark();
     const response = await call("/api/auth/google/disconnect", { method: "POST", cookie });
     expect(response.status).toBe(204);
     const [revoke] = (await google.requests(mark)).filter((r) => r.path === "/revoke");
     expect(revoke?.query.token).toMatch(/^1\/\/0/);
-    expect(await db.select().from(googleConnections).where(eq(googleConnections.userId, user.id))).toHaveLength(0);
+    expect(await db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId))).toHaveLength(0);
     expect(((await (await call("/api/me", { cookie })).json()) as { user: { google: unknown } }).user.google).toMatchObject({ connected: false });
   });
 

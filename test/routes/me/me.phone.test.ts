@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
-import { phoneNumbers, users } from "../../../src/db/schema";
+import { businesses, phoneNumbers, users } from "../../../src/db/schema";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { updateProfile } from "../../../src/services/accounts/profile";
 import { signUp } from "../../support/accounts";
@@ -16,7 +16,7 @@ import { vapiError } from "../../support/vendor-errors";
 
 async function ownerWithNumbers(count: number) {
   const account = await signUp();
-  await recordPurchase(account.user.id);
+  await recordPurchase(account.businessId);
   await call("/api/me", { method: "PATCH", cookie: account.cookie, json: { phone: "+14155550100" } });
   const numbers: { vapiPhoneNumberId: string }[] = [];
   for (let i = 0; i < count; i++) {
@@ -77,7 +77,7 @@ describe("the owner's phone is every number's fallback", () => {
 describe("the owner's phone passes the destination policy (issue 18 item 1)", () => {
   it("a premium-rate, international or Agentline number is refused with 400 naming the rule, and nothing changes", async () => {
     const owner = await ownerWithNumbers(1);
-    const [ours] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, owner.user.id));
+    const [ours] = await db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, owner.businessId));
     await db.update(phoneNumbers).set({ e164: "+12125550142" }).where(eq(phoneNumbers.id, ours!.id));
     const cases: [string, string][] = [
       ["+88213000000", "country_not_allowed"],
@@ -125,15 +125,18 @@ describe("PATCH /api/me is all or nothing", () => {
   it("when our write fails after Vapi moved, Vapi is put back on the phone our row holds", async () => {
     const owner = await ownerWithNumbers(2);
     const [user] = await db.select().from(users).where(eq(users.id, owner.user.id));
+    const [business] = await db.select().from(businesses).where(eq(businesses.id, owner.businessId));
     const config = loadConfig(testEnv);
     const logger = recordingLogger();
     const deps = { db: failingWrites(db), config, logger, vapi: () => createVapiClient(config) };
-    await expect(updateProfile(deps, user!, { phone: "+14155550155", name: "New Name" })).rejects.toThrow(/Failed query/);
+    await expect(updateProfile(deps, user!, { business: business!, role: "owner" }, { phone: "+14155550155", name: "New Name" })).rejects.toThrow(/Failed query/);
     for (const number of owner.numbers) {
       expect((await numberAtVapi(number.vapiPhoneNumberId))?.fallbackDestination).toMatchObject({ number: "+14155550100" });
     }
     const [after] = await db.select().from(users).where(eq(users.id, owner.user.id));
-    expect(after).toMatchObject({ phone: "+14155550100", name: "Dana Owner" });
+    const [businessAfter] = await db.select().from(businesses).where(eq(businesses.id, owner.businessId));
+    expect(businessAfter).toMatchObject({ phone: "+14155550100" });
+    expect(after).toMatchObject({ name: "Dana Owner" });
     expect(logger.entries.filter((entry) => entry.level === "error")).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 function letter(message: SideEffectMessage, messageId: string, reason = "SMTP 421 try later") {
   return { ...message, deadLetter: { reason, attempts: 6, failedAt: "2026-12-01T10:00:00.000Z", messageId } } as unknown as SideEffectMessage;
 }
-const lowCredit = (userId: string): SideEffectMessage => ({ type: "email.low_credit", idempotencyKey: `low-credit:${crypto.randomUUID()}`, userId, balance: 3, threshold: 10 });
+const lowCredit = (businessId: string): SideEffectMessage => ({ type: "email.low_credit", idempotencyKey: `low-credit:${crypto.randomUUID()}`, businessId, balance: 3, threshold: 10 });
 
 async function keep(message: SideEffectMessage, queue = "agentline-side-effects-staging-dlq") {
   const messageId = `msg-${crypto.randomUUID()}`;

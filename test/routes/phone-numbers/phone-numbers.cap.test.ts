@@ -20,7 +20,7 @@ const CAP_MESSAGE = "This account already has 3 phone numbers, the most it can h
 const buy = (cookie: string, areaCode: string, env = envWith({ PHONE_NUMBERS_PER_ACCOUNT: "3" })) =>
   call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode }, env });
 
-const rowsOf = (userId: string) => db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));
+const rowsOf = (businessId: string) => db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId));
 
 describe("the phone-number cap under parallel purchases", () => {
   it("with the cap at 3, 9 parallel purchases (Vapi slow) end with exactly 3 numbers; the rest get the 409", async () => {
@@ -73,6 +73,6 @@ describe("the phone-number cap under parallel purchases", () => {
     const stale = await reservePhoneNumberSlot(db, user.id, 1);
     await db.update(phoneNumbers).set({ createdAt: sql`now() - interval '11 minutes'` }).where(eq(phoneNumbers.id, stale));
     expect((await buy(cookie, "215", envWith({ PHONE_NUMBERS_PER_ACCOUNT: "1" }))).status).toBe(201);
-    expect(await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.userId, user.id), eq(phoneNumbers.status, PENDING_STATUS)))).toEqual([]);
+    expect(await db.select().from(phoneNumbers).where(and(eq(phoneNumbers.businessId, user.id), eq(phoneNumbers.status, PENDING_STATUS)))).toEqual([]);
   });
 });

@@ -14,8 +14,8 @@ import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi, vapiRequests, vapiState } from "../../support/vapi";
 import { vapiError } from "../../support/vendor-errors";
 
-async function rows(userId: string) {
-  return db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, userId));
+async function rows(businessId: string) {
+  return db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId));
 }
 
 describe("buying a number", () => {

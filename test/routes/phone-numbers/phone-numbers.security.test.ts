@@ -57,7 +57,7 @@ describe("another user's number", () => {
     const response = await call("/api/phone-numbers", { method: "POST", cookie: owner.cookie, json: { agentId: foreignAgent.id } });
     expect(response.status).toBe(404);
     expect(await vapiRequests(mark)).toHaveLength(0);
-    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.userId, owner.user.id))).toEqual([]);
+    expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.businessId, owner.user.id))).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
   it("a database failure answers 503 (so Stripe retries) and records nothing; the retry credits once", async () => {
     expectConsoleError(/"msg":"database unavailable"/);
     const { user } = await createUser();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
+    const event = stripeEvent("checkout.session.completed", checkoutSession({ businessId: user.id, credits: 100 }));
     const { payload, signature } = await signEvent(event);
     const down = envWith({
       DATABASE_URL: "postgresql://agentline:agentline@down.agentline.test/agentline",
@@ -35,7 +35,7 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
 
   it("a session without Agentline's metadata is acknowledged and ignored", async () => {
     const { user } = await createUser();
-    const session = checkoutSession({ userId: user.id, metadata: { orderId: "42" } });
+    const session = checkoutSession({ businessId: user.id, metadata: { orderId: "42" } });
     const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
     expect(response.status).toBe(200);
     expect(body.outcome).toBe(`ignored: ${session.id} is not an Agentline credit purchase`);
@@ -45,7 +45,7 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
   it("a completed session that is not a one-off payment (a subscription) credits nothing, even with our metadata", async () => {
     const { user } = await createUser();
     for (const mode of ["subscription", "setup"]) {
-      const session = { ...checkoutSession({ userId: user.id, credits: 100 }), mode };
+      const session = { ...checkoutSession({ businessId: user.id, credits: 100 }), mode };
       const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
       expect(response.status).toBe(200);
       expect(body.outcome).toBe(`ignored: ${session.id} is not an Agentline credit purchase`);
@@ -55,7 +55,7 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
   });
 
   it("a session for a user that no longer exists is acknowledged and ignored", async () => {
-    const session = checkoutSession({ userId: crypto.randomUUID() });
+    const session = checkoutSession({ businessId: crypto.randomUUID() });
     const { response, body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
     expect(response.status).toBe(200);
     expect(body.outcome).toBe(`ignored: ${session.id} is for a user that does not exist`);
@@ -64,7 +64,7 @@ describe("POST /api/webhooks/stripe: failures and odd events", () => {
   it("a session whose client_reference_id and metadata name different users credits nobody", async () => {
     const { user } = await createUser();
     const { user: other } = await createUser();
-    const session = { ...checkoutSession({ userId: user.id }), client_reference_id: other.id };
+    const session = { ...checkoutSession({ businessId: user.id }), client_reference_id: other.id };
     const { body } = await deliverEvent(stripeEvent("checkout.session.completed", session));
     expect(body.outcome).toBe(`ignored: ${session.id} names two different users`);
     expect(await ledgerOf(user.id)).toEqual([]);

@@ -20,7 +20,7 @@ const recorded = async (eventId: string) =>
 describe("POST /api/webhooks/stripe: checkout", () => {
   it("checkout.session.completed (paid) credits the pack once, records the event and emails a receipt", async () => {
     const { user } = await createUser({ name: "Robin" });
-    const session = checkoutSession({ userId: user.id, packId: "growth", credits: 500, amountTotal: 4500 });
+    const session = checkoutSession({ businessId: user.id, packId: "growth", credits: 500, amountTotal: 4500 });
     const event = stripeEvent("checkout.session.completed", session);
     const { response, body } = await deliverEvent(event);
     expect(response.status).toBe(200);
@@ -46,7 +46,7 @@ describe("POST /api/webhooks/stripe: checkout", () => {
 
   it("ten concurrent deliveries of one event credit once", async () => {
     const { user } = await createUser();
-    const session = checkoutSession({ userId: user.id, credits: 100 });
+    const session = checkoutSession({ businessId: user.id, credits: 100 });
     const event = stripeEvent("checkout.session.completed", session);
     const { payload, signature } = await signEvent(event);
     const responses = await Promise.all(Array.from({ length: 10 }, () => postWebhook(payload, signature)));
@@ -59,7 +59,7 @@ describe("POST /api/webhooks/stripe: checkout", () => {
 
   it("one session reported by two different events credits once", async () => {
     const { user } = await createUser();
-    const session = checkoutSession({ userId: user.id, credits: 100 });
+    const session = checkoutSession({ businessId: user.id, credits: 100 });
     await deliverEvent(stripeEvent("checkout.session.completed", session));
     const second = await deliverEvent(stripeEvent("checkout.session.async_payment_succeeded", session));
     expect(second.body.outcome).toBe(`already credited 100 credits for ${session.id}`);
@@ -69,7 +69,7 @@ describe("POST /api/webhooks/stripe: checkout", () => {
 
   it("an unpaid session is credited only when its async payment succeeds", async () => {
     const { user } = await createUser();
-    const unpaid = checkoutSession({ userId: user.id, credits: 100, paymentStatus: "unpaid" });
+    const unpaid = checkoutSession({ businessId: user.id, credits: 100, paymentStatus: "unpaid" });
     const completed = await deliverEvent(stripeEvent("checkout.session.completed", unpaid));
     expect(completed.response.status).toBe(200);
     expect(completed.body.outcome).toBe(`awaiting payment for ${unpaid.id} (payment_status unpaid)`);
@@ -81,7 +81,7 @@ describe("POST /api/webhooks/stripe: checkout", () => {
 
   it("async_payment_failed credits nothing and is recorded", async () => {
     const { user } = await createUser();
-    const session = checkoutSession({ userId: user.id, paymentStatus: "unpaid" });
+    const session = checkoutSession({ businessId: user.id, paymentStatus: "unpaid" });
     const event = stripeEvent("checkout.session.async_payment_failed", session);
     const { response, body } = await deliverEvent(event);
     expect(response.status).toBe(200);
@@ -100,7 +100,7 @@ describe("POST /api/webhooks/stripe: checkout", () => {
 
   it("a redelivered event is answered from the record without acting again", async () => {
     const { user } = await createUser();
-    const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
+    const event = stripeEvent("checkout.session.completed", checkoutSession({ businessId: user.id, credits: 100 }));
     await deliverEvent(event);
     await creditAccount(testEnv, user.id).debit({ amount: 30, kind: "call", idempotencyKey: `test:${crypto.randomUUID()}` });
     const again = await deliverEvent(event);
@@ -173,7 +173,7 @@ describe("the sandbox checkout, end to end through the Stripe stand-in and its o
     // Replays of either refund (a new delivery of the same state) change nothing.
     const replay = await signEvent(JSON.parse(first.delivery.body) as unknown);
     await postWebhook(replay.payload, replay.signature);
-    const refunds = await db.select().from(creditTransactions).where(and(eq(creditTransactions.userId, user.id), eq(creditTransactions.kind, "refund")));
+    const refunds = await db.select().from(creditTransactions).where(and(eq(creditTransactions.businessId, user.id), eq(creditTransactions.kind, "refund")));
     expect(refunds.map((row) => row.delta).sort()).toEqual([-14, -26]);
     expect(refunds.every((row) => row.stripeCheckoutSessionId === sessionId)).toBe(true);
     await expectLedgerConsistent(user.id);

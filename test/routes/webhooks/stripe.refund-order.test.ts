@@ -52,10 +52,10 @@ async function deliver(event: { payload: string }) {
   return ((await response.json()) as { outcome: string }).outcome;
 }
 
-async function expectEndState(userId: string, sessionId: string, balance: number) {
-  expect(await storedBalance(userId)).toBe(balance);
-  await expectLedgerConsistent(userId);
-  const rows = await db.select().from(creditTransactions).where(and(eq(creditTransactions.userId, userId), eq(creditTransactions.stripeCheckoutSessionId, sessionId)));
+async function expectEndState(businessId: string, sessionId: string, balance: number) {
+  expect(await storedBalance(businessId)).toBe(balance);
+  await expectLedgerConsistent(businessId);
+  const rows = await db.select().from(creditTransactions).where(and(eq(creditTransactions.businessId, businessId), eq(creditTransactions.stripeCheckoutSessionId, sessionId)));
   expect(rows.filter((row) => row.kind === "purchase").map((row) => row.delta)).toEqual([100]);
   expect(rows.filter((row) => row.kind === "refund").reduce((sum, row) => sum + row.delta, 0)).toBe(balance - 100);
 }
@@ -146,10 +146,10 @@ describe("Stripe's later word wins: failed refunds and disputes, in every order"
     return held.map((delivery) => ({ type: (JSON.parse(delivery.body) as { type: string }).type, payload: delivery.body }));
   }
 
-  async function expectKinds(userId: string, sessionId: string, balance: number, sums: { refund: number; dispute: number }) {
-    expect(await storedBalance(userId)).toBe(balance);
-    await expectLedgerConsistent(userId);
-    const rows = await db.select().from(creditTransactions).where(and(eq(creditTransactions.userId, userId), eq(creditTransactions.stripeCheckoutSessionId, sessionId)));
+  async function expectKinds(businessId: string, sessionId: string, balance: number, sums: { refund: number; dispute: number }) {
+    expect(await storedBalance(businessId)).toBe(balance);
+    await expectLedgerConsistent(businessId);
+    const rows = await db.select().from(creditTransactions).where(and(eq(creditTransactions.businessId, businessId), eq(creditTransactions.stripeCheckoutSessionId, sessionId)));
     const sum = (kind: string) => rows.filter((row) => row.kind === kind).reduce((total, row) => total + row.delta, 0);
     expect({ purchase: sum("purchase"), refund: sum("refund"), dispute: sum("dispute") }).toEqual({ purchase: 100, ...sums });
   }
@@ -241,7 +241,7 @@ describe("Stripe's later word wins: failed refunds and disputes, in every order"
     const [row] = await db
       .select()
       .from(creditTransactions)
-      .where(and(eq(creditTransactions.userId, user.id), eq(creditTransactions.kind, "dispute")));
+      .where(and(eq(creditTransactions.businessId, user.id), eq(creditTransactions.kind, "dispute")));
     expect(row).toMatchObject({ delta: -75, description: expect.stringMatching(/^Dispute opened/) });
     expect(await deliver(closed)).toMatch(/^dispute dp_\w+ is won: gave back 75 credits$/);
     await expectKinds(user.id, sessionId, 75, { refund: -25, dispute: 0 });

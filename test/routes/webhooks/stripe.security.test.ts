@@ -11,13 +11,13 @@ import { checkoutSession, postWebhook, signEvent, stripeEvent } from "../../supp
 
 async function paidEvent() {
   const { user } = await createUser();
-  const event = stripeEvent("checkout.session.completed", checkoutSession({ userId: user.id, credits: 100 }));
+  const event = stripeEvent("checkout.session.completed", checkoutSession({ businessId: user.id, credits: 100 }));
   return { user, event };
 }
 
-async function expectNothingWritten(userId: string, eventId: string) {
-  expect(await storedBalance(userId)).toBe(0);
-  expect(await ledgerOf(userId)).toEqual([]);
+async function expectNothingWritten(businessId: string, eventId: string) {
+  expect(await storedBalance(businessId)).toBe(0);
+  expect(await ledgerOf(businessId)).toEqual([]);
   expect(await db.select().from(webhookEvents).where(and(eq(webhookEvents.provider, "stripe"), eq(webhookEvents.eventId, eventId)))).toEqual([]);
 }
 

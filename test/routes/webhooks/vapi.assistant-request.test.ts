@@ -15,9 +15,9 @@ type Answer = {
 };
 
 /** A valid US number (libphonenumber-js) that is one of our numbers: the line's own, renumbered. */
-async function ourNumber(userId: string): Promise<string> {
+async function ourNumber(businessId: string): Promise<string> {
   const number = `+1212${200 + Math.floor(Math.random() * 800)}${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`;
-  await db.update(phoneNumbers).set({ e164: number }).where(eq(phoneNumbers.userId, userId));
+  await db.update(phoneNumbers).set({ e164: number }).where(eq(phoneNumbers.businessId, businessId));
   return number;
 }
 
@@ -29,7 +29,7 @@ describe("assistant-request", () => {
     const { status, body } = await deliver<Answer>(vapiMessage("assistant-request", line));
     expect(status).toBe(200);
     expect(body).toEqual({ assistantId: line.vapiAssistantId, assistantOverrides: { maxDurationSeconds: 600, variableValues: { agentName: "Bella's Front Desk" } } });
-    expect(await callRow(line.vapiCallId)).toMatchObject({ userId: owner.user.id, agentId, status: "queued", customerNumber: "+15125550147", refusedReason: null });
+    expect(await callRow(line.vapiCallId)).toMatchObject({ businessId: owner.user.id, agentId, status: "queued", customerNumber: "+15125550147", refusedReason: null });
     const credits = await call("/api/credits", { cookie: owner.cookie });
     expect(await credits.json()).toMatchObject({ balance: 100, reserved: 10, available: 90 });
     const me = (await (await call("/api/me", { cookie: owner.cookie })).json()) as { user: Record<string, unknown> };

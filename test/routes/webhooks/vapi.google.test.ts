@@ -32,7 +32,7 @@ async function connectedLine() {
   const tokens = await issueTokens();
   await saveConnection(googleDeps(new Date()), created.owner.user.id, { email: "owner.sandbox@gmail.com", scopes: SCOPES.split(" "), ...tokens });
   const calendarId = await ownCalendar(tokens.accessToken);
-  await db.update(agents).set({ calendarId }).where(eq(agents.userId, created.owner.user.id));
+  await db.update(agents).set({ calendarId }).where(eq(agents.businessId, created.owner.user.id));
   await deliver(vapiMessage("assistant-request", created.line));
   const live = async () => (await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled");
   return { ...created, live };

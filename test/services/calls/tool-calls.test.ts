@@ -83,7 +83,7 @@ function toolMessage(line: Line, toolCalls: { id?: string; name: string; argumen
 
 async function setUp(options: { google?: "ok" | "needs_reconnect" | null; customer?: string } = {}) {
   const created = await createLine({ bookingEnabled: true, timezone: "America/Chicago" });
-  if (options.google !== null) await db.insert(googleConnections).values({ userId: created.owner.user.id, status: options.google ?? "ok" });
+  if (options.google !== null) await db.insert(googleConnections).values({ businessId: created.owner.user.id, status: options.google ?? "ok" });
   const line = { ...created.line, customer: options.customer };
   await deliver(vapiMessage("assistant-request", line));
   const calendar = fakeCalendar();

@@ -46,7 +46,7 @@ describe("cancel and move", () => {
     await putEvent(tokens.accessToken, calendarId, "2030-05-14T12:00:00-04:00", "2030-05-14T12:30:00-04:00", { description: `Phone: ${MALLORY}` });
     expect(await cancelAppointment(deps, agent, { callerPhone: MALLORY })).toMatchObject({ ok: false, code: "no_appointment" });
     // Nor a booking made for another agent on the same calendar.
-    const other = await bookingAgent(agent.userId, { calendarId });
+    const other = await bookingAgent(agent.businessId, { calendarId });
     expect(await cancelAppointment(deps, other, { callerPhone: JANE })).toMatchObject({ ok: false, code: "no_appointment" });
     expect((await calendarEvents(tokens.accessToken, calendarId)).find((e) => e.id === janes.id)?.status).toBe("confirmed");
   });
@@ -69,12 +69,12 @@ describe("cancel and move", () => {
     const { agent, deps, tokens, calendarId, book } = await setUp();
     await book(MALLORY, "2030-05-14T10:00:00-04:00", "Mallory");
     // Another agent on the same calendar booked 10:00 too, under the old per-agent rule.
-    const other = await bookingAgent(agent.userId, { calendarId });
+    const other = await bookingAgent(agent.businessId, { calendarId });
     const event = await putEvent(tokens.accessToken, calendarId, "2030-05-14T10:00:00-04:00", "2030-05-14T10:30:00-04:00", {
       extendedProperties: { private: { agentlineAgentId: other.id, agentlinePhone: JANE } },
     });
     const range = { startAt: new Date("2030-05-14T14:00:00Z"), endAt: new Date("2030-05-14T14:30:00Z") };
-    await db.insert(bookingHolds).values({ agentId: other.id, userId: agent.userId, calendarId, ...range, expiresAt: range.endAt, status: "confirmed", googleEventId: event.id, callerPhone: JANE, legacyOverlap: true });
+    await db.insert(bookingHolds).values({ agentId: other.id, businessId: agent.businessId, calendarId, ...range, expiresAt: range.endAt, status: "confirmed", googleEventId: event.id, callerPhone: JANE, legacyOverlap: true });
     // Even "moving" it onto its own time: it overlaps the booking that kept its place.
     expect(await moveAppointment(deps, other, { callerPhone: JANE, newStart: "2030-05-14T10:00:00-04:00" })).toMatchObject({ ok: false, code: "slot_taken" });
     expect(await moveAppointment(deps, other, { callerPhone: JANE, newStart: "2030-05-14T11:00:00-04:00" })).toMatchObject({ ok: true });

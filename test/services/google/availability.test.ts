@@ -103,7 +103,7 @@ describe("availability", () => {
     expect(await getAvailability(googleDeps(now), agent, { date: "2030-02-30" })).toMatchObject({ ok: false, code: "invalid_time" });
     expect(await getAvailability(googleDeps(now), { ...agent, bookingEnabled: false }, { date: "2030-05-14" })).toMatchObject({ ok: false, code: "booking_disabled" });
     const stranger = await bookingAgent((await connectedUser(now)).user.id);
-    expect(await getAvailability(googleDeps(now), { ...stranger, userId: crypto.randomUUID() }, { date: "2030-05-14" })).toMatchObject({
+    expect(await getAvailability(googleDeps(now), { ...stranger, businessId: crypto.randomUUID() }, { date: "2030-05-14" })).toMatchObject({
       ok: false,
       code: "google_not_connected",
       message: expect.stringMatching(/can't reach the calendar/),

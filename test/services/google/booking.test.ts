@@ -65,13 +65,13 @@ describe("booking", () => {
     expect((await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled")).toHaveLength(1);
     // The database itself refuses the overlap, whoever writes.
     await expect(
-      db.insert(bookingHolds).values({ agentId: agent.id, userId: agent.userId, calendarId, startAt: new Date("2030-05-14T13:45:00Z"), endAt: new Date("2030-05-14T14:15:00Z"), expiresAt: NOW, status: "confirmed" }),
+      db.insert(bookingHolds).values({ agentId: agent.id, businessId: agent.businessId, calendarId, startAt: new Date("2030-05-14T13:45:00Z"), endAt: new Date("2030-05-14T14:15:00Z"), expiresAt: NOW, status: "confirmed" }),
     ).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
   });
 
   it("two agents booking into one calendar never double-book: bursts of concurrent bookings from both", async () => {
     const { agent, deps, tokens, calendarId } = await setUp();
-    const second = await bookingAgent(agent.userId, { calendarId });
+    const second = await bookingAgent(agent.businessId, { calendarId });
     const starts = ["09:00", "10:00", "11:00", "12:00"].map((time) => `2030-05-14T${time}:00-04:00`);
     for (const start of starts) {
       const burst = await Promise.all(
@@ -83,12 +83,12 @@ describe("booking", () => {
     expect(live.map((e) => Date.parse(e.start.dateTime)).sort()).toEqual(starts.map(Date.parse).sort());
     // The database refuses it whoever writes: another agent's overlapping hold on that calendar.
     const range = { startAt: new Date("2030-05-14T13:15:00Z"), endAt: new Date("2030-05-14T13:45:00Z"), expiresAt: NOW, status: "confirmed" as const };
-    await expect(db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId, ...range })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
+    await expect(db.insert(bookingHolds).values({ agentId: second.id, businessId: agent.businessId, calendarId, ...range })).rejects.toMatchObject({ cause: expect.objectContaining({ code: "23P01" }) });
     // Another calendar of the owner, and another owner's calendar of the same id, are other calendars.
-    await db.insert(bookingHolds).values({ agentId: second.id, userId: agent.userId, calendarId: `${calendarId}-other`, ...range });
+    await db.insert(bookingHolds).values({ agentId: second.id, businessId: agent.businessId, calendarId: `${calendarId}-other`, ...range });
     const stranger = await connectedUser(NOW);
     const theirs = await bookingAgent(stranger.user.id, { calendarId });
-    await db.insert(bookingHolds).values({ agentId: theirs.id, userId: stranger.user.id, calendarId, ...range });
+    await db.insert(bookingHolds).values({ agentId: theirs.id, businessId: stranger.user.id, calendarId, ...range });
   });
 
   it("`primary` and the connected account's address are one calendar to the no-overlap rule, whichever way each agent names it (ADR 0310)", async () => {
@@ -101,7 +101,7 @@ describe("booking", () => {
     const [held] = await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, viaPrimary.id));
     expect(held?.calendarId).toBe("owner.sandbox@gmail.com");
     const range = { startAt: new Date("2030-06-04T13:15:00Z"), endAt: new Date("2030-06-04T13:45:00Z"), expiresAt: NOW, status: "confirmed" as const };
-    await expect(db.insert(bookingHolds).values({ agentId: viaAddress.id, userId: user.id, calendarId: held?.calendarId ?? "", ...range })).rejects.toMatchObject({
+    await expect(db.insert(bookingHolds).values({ agentId: viaAddress.id, businessId: user.id, calendarId: held?.calendarId ?? "", ...range })).rejects.toMatchObject({
       cause: expect.objectContaining({ code: "23P01" }),
     });
   });

@@ -15,14 +15,14 @@ import { googleOAuthError } from "../../support/vendor-errors";
 
 const NOW = new Date("2030-05-14T12:00:00Z");
 
-async function expireAccessToken(userId: string, at = new Date(NOW.getTime() + REFRESH_MARGIN_MS - 1000)) {
-  await db.execute(sql`update ${googleConnections} set access_token_expires_at = ${at.toISOString()}::timestamptz where user_id = ${userId}::uuid`);
+async function expireAccessToken(businessId: string, at = new Date(NOW.getTime() + REFRESH_MARGIN_MS - 1000)) {
+  await db.execute(sql`update ${googleConnections} set access_token_expires_at = ${at.toISOString()}::timestamptz where business_id = ${businessId}::uuid`);
 }
 
 describe("google connection tokens", () => {
   it("stores no plaintext token: the raw row holds only AES-GCM ciphertext that decrypts to the tokens", async () => {
     const { user, tokens } = await connectedUser(NOW);
-    const raw = await db.execute<Record<string, unknown>>(sql`select * from google_connections where user_id = ${user.id}::uuid`);
+    const raw = await db.execute<Record<string, unknown>>(sql`select * from google_connections where business_id = ${user.id}::uuid`);
     const text = JSON.stringify(raw.rows[0]);
     expect(text).not.toContain(tokens.refreshToken);
     expect(text).not.toContain(tokens.accessToken);
@@ -124,7 +124,7 @@ describe("rotating the Google token key", () => {
         accessTokenCiphertext: (await encryptToken(before, user.id, "access_token", tokens.accessToken)).ciphertext,
         keyVersion: 5,
       })
-      .where(sql`${googleConnections.userId} = ${user.id}::uuid`);
+      .where(sql`${googleConnections.businessId} = ${user.id}::uuid`);
     const rotating = configWith({ GOOGLE_ENCRYPTION_KEY: newKey, GOOGLE_ENCRYPTION_KEY_VERSION: "6", GOOGLE_ENCRYPTION_KEY_PREVIOUS: oldKey });
 
     // During the rotation a row not yet moved is still read (with the previous key).

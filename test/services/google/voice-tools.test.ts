@@ -30,7 +30,7 @@ describe("voice tools on Google", () => {
     const tokens = await issueTokens();
     await saveConnection(googleDeps(new Date()), created.owner.user.id, { email: "owner.sandbox@gmail.com", scopes: SCOPES.split(" "), ...tokens });
     const calendarId = await ownCalendar(tokens.accessToken);
-    await db.update(agents).set({ calendarId }).where(eq(agents.userId, created.owner.user.id));
+    await db.update(agents).set({ calendarId }).where(eq(agents.businessId, created.owner.user.id));
     const line = created.line;
     await deliver(vapiMessage("assistant-request", line));
     const services = createServices(testEnv, { logger: recordingLogger() });

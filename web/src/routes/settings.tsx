@@ -162,7 +162,7 @@ function DeleteBusiness({ name }: { name: string | undefined }) {
           <li>Your phone numbers are released and your receptionists deleted: callers get no answer from then on.</li>
           <li>Google is disconnected (our access is revoked); events already in your calendar stay there.</li>
           <li>Transcripts, recordings, summaries, callers' numbers and bookings are deleted, here and at our voice provider.</li>
-          <li>Every member loses access; a member who belongs to no other business has their account closed.</li>
+          <li>Every member loses access; a member who belongs to no other business has their account deleted.</li>
           <li>Unused credits are not refunded. The credit ledger and payment records are kept, without personal details, because the law requires us to keep our books.</li>
         </ul>
       </div>
