@@ -111,9 +111,12 @@ describe("the retention sweep", () => {
     expect(lettersLeft.sort()).toEqual([letters[1]?.id, letters[2]?.id].sort());
   });
 
-  it("shows on each call when its conversation goes", async () => {
+  it("shows on each call when its conversation goes, from the period the owner sets", async () => {
     const owner = await ownerWithBusiness();
-    await db.update(businesses).set({ retentionDays: 30 }).where(eq(businesses.id, owner.businessId));
+    for (const retentionDays of [0, 3651, 1.5]) {
+      expect((await call("/api/business", { method: "PATCH", cookie: owner.cookie, json: { retentionDays } })).status, String(retentionDays)).toBe(400);
+    }
+    expect((await call("/api/business", { method: "PATCH", cookie: owner.cookie, json: { retentionDays: 30 } })).status).toBe(200);
     const row = await seedCall(owner.businessId, 1);
     const detail = (await (await call(`/api/calls/${row.id}`, { cookie: owner.cookie })).json()) as { call: { retainedUntil: string; artifactsDeletedAt: string | null } };
     expect(detail.call.retainedUntil).toBe(new Date(row.createdAt.getTime() + 30 * DAY).toISOString());
