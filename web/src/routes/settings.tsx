@@ -113,15 +113,14 @@ function PasswordForm() {
   );
 }
 
-/** The current business as /api/me names it (docs/architecture.md §12 wave 3), when it does. */
-function currentBusiness(data: unknown): { name: string; role: string } | undefined {
-  const business = (data as { business?: { name?: unknown; role?: unknown } | null }).business;
-  return business && typeof business.name === "string" && typeof business.role === "string" ? { name: business.name, role: business.role } : undefined;
+/** The business the person works in now (GET /api/me), if any. */
+function currentBusiness(data: { user: { business?: { name: string; role: string } | null } }): { name: string; role: string } | undefined {
+  return data.user.business ?? undefined;
 }
 
 /** Owners only: the export download and the danger zone (the API refuses everyone else too). */
 function DataRights({ business }: { business: { name: string; role: string } | undefined }) {
-  if (business && business.role !== "owner") return null;
+  if (!business || business.role !== "owner") return null;
   return (
     <>
       <Card title="Export my data">
