@@ -120,7 +120,7 @@ function currentBusiness(data: { user: { business?: { name: string; role: string
 
 /** Owners only: the export download and the danger zone (the API refuses everyone else too). */
 function DataRights({ business }: { business: { name: string; role: string } | undefined }) {
-  if (!business || business.role !== "owner") return null;
+  if (business?.role !== "owner") return null;
   return (
     <>
       <Card title="Export my data">
@@ -132,12 +132,12 @@ function DataRights({ business }: { business: { name: string; role: string } | u
           Export my data
         </a>
       </Card>
-      <DeleteBusiness name={business?.name} />
+      <DeleteBusiness name={business.name} />
     </>
   );
 }
 
-function DeleteBusiness({ name }: { name: string | undefined }) {
+function DeleteBusiness({ name }: { name: string }) {
   const [confirm, setConfirm] = useState("");
   const toast = useToast();
   const remove = useSingleFlightMutation({
@@ -148,7 +148,7 @@ function DeleteBusiness({ name }: { name: string | undefined }) {
     },
   });
   const server = problemsFromError(remove.error, ["confirm"]);
-  const matches = name === undefined ? confirm.length > 0 : confirm === name;
+  const matches = confirm === name;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (matches && !remove.isPending) remove.mutate(confirm);
@@ -167,7 +167,7 @@ function DeleteBusiness({ name }: { name: string | undefined }) {
       </div>
       <form onSubmit={submit} noValidate className="mt-4 grid gap-4 sm:grid-cols-2">
         <Field
-          label={name ? `Type "${name}" to confirm` : "Type the business's name to confirm"}
+          label={`Type "${name}" to confirm`}
           autoComplete="off"
           value={confirm}
           onChange={(event) => setConfirm(event.target.value)}
