@@ -1,12 +1,12 @@
 /**
- * The retention sweep (services/business/retention.ts, ADR 1111): conversations older than their
+ * The retention sweep (services/data-rights/retention.ts, ADR 1111): conversations older than their
  * business's retention days go, here and at Vapi, in bounded batches that resume where the last
  * stopped; nothing younger, and nothing of another business, is touched.
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { businesses, calls, deadLetters, undeliveredVendorMessages } from "../../src/db/schema";
-import { sweepRetention } from "../../src/services/business/retention";
+import { sweepRetention } from "../../src/services/data-rights/retention";
 import { createServices } from "../../src/services/create-services";
 import { ownerWithBusiness } from "../support/business";
 import { db } from "../support/db";

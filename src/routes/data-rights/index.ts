@@ -7,8 +7,8 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireRole, requireUser } from "../../middleware/auth";
-import { deleteBusiness } from "../../services/business/deletion";
-import { openExport } from "../../services/business/export";
+import { deleteBusiness } from "../../services/data-rights/deletion";
+import { openExport } from "../../services/data-rights/export";
 import { deleteBusinessBody } from "./schemas";
 
 export const dataRightsRoutes = new Hono<HonoEnv>()

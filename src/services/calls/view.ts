@@ -14,7 +14,7 @@ export interface Retention {
   retentionDays: number;
 }
 
-/** When a call's conversation goes: its creation plus the business's retention days (the sweep's rule, services/business/retention.ts). */
+/** When a call's conversation goes: its creation plus the business's retention days (the sweep's rule, services/data-rights/retention.ts). */
 export function retainedUntil(createdAt: Date, retentionDays: number): Date {
   return new Date(createdAt.getTime() + retentionDays * 86_400_000);
 }

@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { agents, bookingHolds, businessDeletions, businesses, calls, creditTransactions, googleConnections, invitations, memberships, phoneNumbers, sessions, undeliveredVendorMessages, users } from "../../../src/db/schema";
 import { runScheduled } from "../../../src/scheduled";
-import { runBusinessDeletion } from "../../../src/services/business/deletion";
+import { runBusinessDeletion } from "../../../src/services/data-rights/deletion";
 import { createServices } from "../../../src/services/create-services";
 import { saveConnection } from "../../../src/services/google/connection";
 import type { SideEffectMessage } from "../../../src/side-effects/messages";
