@@ -11,10 +11,10 @@ import type { Bindings } from "../bindings";
 import { loadDatabaseDriver } from "../db/client";
 import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
-import { runDueDeletions } from "../services/data-rights/deletion";
-import { type RetentionResult, sweepRetention } from "../services/data-rights/retention";
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
+import { runDueDeletions } from "../services/data-rights/deletion";
+import { type RetentionResult, sweepRetention } from "../services/data-rights/retention";
 
 export interface ScheduledResult {
   sweep?: SweepResult;

@@ -6,8 +6,8 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { businesses, calls, deadLetters, undeliveredVendorMessages } from "../../src/db/schema";
-import { sweepRetention } from "../../src/services/data-rights/retention";
 import { createServices } from "../../src/services/create-services";
+import { sweepRetention } from "../../src/services/data-rights/retention";
 import { ownerWithBusiness } from "../support/business";
 import { db } from "../support/db";
 import { testEnv } from "../support/env";

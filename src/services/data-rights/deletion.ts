@@ -50,13 +50,15 @@ export function deletionRetryMs(failures: number): number {
 
 /**
  * The owner's request. `confirm` must be the business's name exactly (else 400, nothing changed).
- * Answers the job as stored: a second request for a business already being deleted cannot get
- * here (its members have no membership any more), and a concurrent one finds the job there.
+ * Answers the job as stored: a later request for a business being deleted cannot get here (its
+ * members have no membership any more), and one that raced the first gets the same answer.
  */
 export async function requestBusinessDeletion(deps: Pick<Services, "db" | "now">, input: { businessId: string; userId: string; confirm: string }) {
   const { db } = deps;
   const [business] = await db.select({ name: businesses.name, deletedAt: businesses.deletedAt }).from(businesses).where(eq(businesses.id, input.businessId)).limit(1);
-  if (!business || business.deletedAt) throw new AppError("not_found", "No such business.");
+  if (!business) throw new AppError("not_found", "No such business.");
+  // A request that raced the one that started the deletion (both past the role check): the same answer.
+  if (business.deletedAt) return deletionState(db, input.businessId, business.deletedAt);
   if (input.confirm !== business.name) {
     throw new AppError("bad_request", `To delete this business, type its name exactly as it is: "${business.name}".`, { field: "confirm" });
   }
@@ -78,8 +80,12 @@ export async function requestBusinessDeletion(deps: Pick<Services, "db" | "now">
     db.delete(memberships).where(eq(memberships.businessId, id)),
     db.update(sessions).set({ businessId: null }).where(eq(sessions.businessId, id)),
   ]);
-  const [job] = await db.select().from(businessDeletions).where(eq(businessDeletions.businessId, id)).limit(1);
-  return { businessId: id, requestedAt: (job?.requestedAt ?? now).toISOString(), status: job?.completedAt ? "completed" : "in_progress" };
+  return deletionState(db, id, now);
+}
+
+async function deletionState(db: Database, businessId: string, fallback: Date) {
+  const [job] = await db.select().from(businessDeletions).where(eq(businessDeletions.businessId, businessId)).limit(1);
+  return { businessId, requestedAt: (job?.requestedAt ?? fallback).toISOString(), status: job?.completedAt ? ("completed" as const) : ("in_progress" as const) };
 }
 
 /**
