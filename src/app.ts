@@ -20,6 +20,7 @@ import { generateRoutes } from "./routes/generate";
 import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
+import { membersRoutes } from "./routes/members";
 import { opsRoutes } from "./routes/ops";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
@@ -47,7 +48,7 @@ export function createApp() {
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
-    .route("/api", dataRightsRoutes);
+    .route("/api", membersRoutes).route("/api", dataRightsRoutes);
 }
 
 export const app = createApp();

@@ -14,4 +14,5 @@ export const emailHandlers = {
   "email.low_credit": sendEmail,
   "email.purchase_receipt": sendEmail,
   "email.call_summary": sendEmail,
+  "email.invitation": sendEmail,
 } satisfies SideEffectHandlers;

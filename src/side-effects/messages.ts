@@ -29,6 +29,17 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
     currency: z.string().length(3),
     balance: z.number().int(),
   }),
+  /**
+   * An invitation to join a business: the link carries the token (only its hash is stored); who
+   * invited and the business's name are read when it is sent.
+   */
+  z.object({
+    type: z.literal("email.invitation"),
+    idempotencyKey: z.string().min(1),
+    invitationId: z.string().min(1),
+    to: z.email(),
+    acceptUrl: z.url(),
+  }),
   /** The owner's e-mail about one call (the agent's `notify` setting decided it is due). */
   z.object({
     type: z.literal("email.call_summary"),

@@ -79,6 +79,15 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/google/calendar/availability" },
   { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
   { method: "GET", path: "/api/google/calendar/appointments" },
+  // Teams: another business's ids are 404 in test/routes/members/members.test.ts.
+  { method: "GET", path: "/api/members" },
+  { method: "PATCH", path: "/api/members/:id", body: { role: "admin" } },
+  { method: "DELETE", path: "/api/members/:id" },
+  { method: "POST", path: "/api/invitations", body: { email: "route-checks-invitee@example.test", role: "staff" } },
+  { method: "DELETE", path: "/api/invitations/:id" },
+  { method: "POST", path: "/api/invitations/lookup", auth: false, body: { token: "x".repeat(40) } },
+  { method: "POST", path: "/api/invitations/accept", auth: false, body: { token: "x".repeat(40), password } },
+  { method: "GET", path: "/api/audit" },
   { method: "GET", path: "/api/export" },
   { method: "DELETE", path: "/api/business", body: { confirm: "Route Checks" } },
 ];

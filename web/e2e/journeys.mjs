@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { DESKTOP, newSession, PHONE } from "./browser.mjs";
 import { pageThroughNumbers } from "./numbers-paging.mjs";
 import { buyStarterPack, onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
+import { inviteAndAcceptAsStaff } from "./teams.mjs";
 import { newCall } from "./vapi-call.mjs";
 
 /** @param {{ browser: import("playwright-core").Browser, app: { appUrl: string, standIns: Record<string,string> }, shots: string }} env */
@@ -309,6 +310,19 @@ export function defineJourneys(env) {
       await s.screen("numbers-release-confirm");
       await page.getByRole("dialog").getByRole("button", { name: "Release number" }).click();
       await page.getByText("No numbers yet").waitFor({ timeout: 30_000 });
+    }
+  });
+
+  journey("teams: invite from Members, accept in a second browser, staff see the reduced navigation", "teams", DESKTOP, async (s) => {
+    const staff = await session("teams-staff");
+    try {
+      await inviteAndAcceptAsStaff(s, staff, env.app.standIns);
+    } catch (error) {
+      await staff.page.screenshot({ path: `${env.shots}/teams-staff-FAILED.png`, fullPage: true }).catch(() => {});
+      if (staff.problems.length) console.error(`teams-staff: browser console:\n  ${staff.problems.join("\n  ")}`);
+      throw error;
+    } finally {
+      await staff.close();
     }
   });
 

@@ -9,7 +9,8 @@ import { AppLayout } from "./components/app-layout";
 import { AuthLayout } from "./components/auth-layout";
 import { NotFound, RouteError } from "./components/route-states";
 import { isUnauthenticated } from "./lib/api";
-import { meQuery } from "./lib/queries";
+import { keys, meQuery } from "./lib/queries";
+import { type Area, allowed, roleFrom } from "./lib/role";
 
 type Context = { queryClient: QueryClient };
 
@@ -35,6 +36,12 @@ const forgotRoute = createRoute({ getParentRoute: () => authLayout, path: "/forg
   import("./routes/forgot-password").then((m) => m.Route),
 );
 
+const inviteRoute = createRoute({
+  getParentRoute: () => authLayout,
+  path: "/invite",
+  validateSearch: searchOf("token"),
+}).lazy(() => import("./routes/invite").then((m) => m.Route));
+
 const resetRoute = createRoute({
   getParentRoute: () => authLayout,
   path: "/reset-password",
@@ -58,17 +65,33 @@ const appLayout = createRoute({
 
 const page = <P extends string>(path: P) => createRoute({ getParentRoute: () => appLayout, path });
 
+/**
+ * A screen only some roles may open (lib/role.ts): anyone else lands on the overview. The shell
+ * loaded /api/me before this runs; the API refuses the same requests anyway.
+ */
+const onlyFor =
+  (area: Area) =>
+  ({ context }: { context: Context }) => {
+    if (!allowed(roleFrom(context.queryClient.getQueryData(keys.me)), area)) throw redirect({ to: "/" });
+  };
+
 const overviewRoute = page("/").lazy(() => import("./routes/overview").then((m) => m.Route));
 const onboardingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/onboarding",
+  beforeLoad: onlyFor("edit"),
   validateSearch: searchOf("step"),
 }).lazy(() => import("./routes/onboarding").then((m) => m.Route));
-const agentsRoute = page("/agents").lazy(() => import("./routes/agents").then((m) => m.Route));
-const agentRoute = page("/agents/$agentId").lazy(() => import("./routes/agent").then((m) => m.Route));
+const agentsRoute = createRoute({ getParentRoute: () => appLayout, path: "/agents", beforeLoad: onlyFor("agents") }).lazy(() =>
+  import("./routes/agents").then((m) => m.Route),
+);
+const agentRoute = createRoute({ getParentRoute: () => appLayout, path: "/agents/$agentId", beforeLoad: onlyFor("edit") }).lazy(() =>
+  import("./routes/agent").then((m) => m.Route),
+);
 const numbersRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/numbers",
+  beforeLoad: onlyFor("numbers"),
   validateSearch: searchOf("cursor"),
 }).lazy(() => import("./routes/numbers").then((m) => m.Route));
 const callsRoute = createRoute({
@@ -80,17 +103,28 @@ const callRoute = page("/calls/$callId").lazy(() => import("./routes/call").then
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/billing",
+  beforeLoad: onlyFor("billing"),
   validateSearch: searchOf("checkout", "cursor"),
 }).lazy(() => import("./routes/billing").then((m) => m.Route));
 const integrationsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/integrations",
+  beforeLoad: onlyFor("integrations"),
   validateSearch: searchOf("google", "reason"),
 }).lazy(() => import("./routes/integrations").then((m) => m.Route));
 const settingsRoute = page("/settings").lazy(() => import("./routes/settings").then((m) => m.Route));
+const membersRoute = createRoute({ getParentRoute: () => appLayout, path: "/members", beforeLoad: onlyFor("members") }).lazy(() =>
+  import("./routes/members").then((m) => m.Route),
+);
+const auditRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/audit",
+  beforeLoad: onlyFor("audit"),
+  validateSearch: searchOf("cursor"),
+}).lazy(() => import("./routes/audit").then((m) => m.Route));
 
 const routeTree = rootRoute.addChildren([
-  authLayout.addChildren([loginRoute, signupRoute, forgotRoute, resetRoute]),
+  authLayout.addChildren([loginRoute, signupRoute, forgotRoute, resetRoute, inviteRoute]),
   appLayout.addChildren([
     overviewRoute,
     onboardingRoute,
@@ -102,6 +136,8 @@ const routeTree = rootRoute.addChildren([
     billingRoute,
     integrationsRoute,
     settingsRoute,
+    membersRoute,
+    auditRoute,
   ]),
 ]);
 

@@ -6,6 +6,7 @@ import { validate } from "../../lib/validate";
 import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent } from "../../services/agents";
 import { agentJson } from "../../services/agents/view";
+import { audit } from "../audit";
 import { createAgentSchema, updateAgentSchema } from "./schemas";
 
 export const agentsRoutes = new Hono<HonoEnv>()
@@ -18,6 +19,7 @@ export const agentsRoutes = new Hono<HonoEnv>()
   })
   .post("/agents", requireRole(...MANAGERS), validate("json", createAgentSchema), async (c) => {
     const agent = await createAgent(c.var.services, c.get("business"), c.req.valid("json"));
+    await audit(c, "agent.created", { type: "agent", id: agent.id }, { name: agent.name });
     return c.json({ agent: agentJson(agent) }, 201);
   })
   .get("/agents/:id", async (c) => {
@@ -27,9 +29,11 @@ export const agentsRoutes = new Hono<HonoEnv>()
   .patch("/agents/:id", requireRole(...MANAGERS), validate("json", updateAgentSchema), async (c) => {
     const id = assertId(c.req.param("id"), "agent");
     const agent = await updateAgent(c.var.services, c.get("businessId"), id, c.req.valid("json"));
+    await audit(c, "agent.updated", { type: "agent", id }, { name: agent.name, fields: Object.keys(c.req.valid("json")) });
     return c.json({ agent: agentJson(agent) }, 200);
   })
   .delete("/agents/:id", requireRole(...MANAGERS), async (c) => {
-    await deleteAgent(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "agent"));
+    const gone = await deleteAgent(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "agent"));
+    await audit(c, "agent.deleted", { type: "agent", id: gone.id }, { name: gone.name });
     return c.body(null, 204);
   });

@@ -7,6 +7,7 @@ import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { requireRole, requireUser } from "../../middleware/auth";
 import { startCheckout } from "../../services/billing/checkout";
+import { audit } from "../audit";
 import { checkoutSchema } from "./schemas";
 
 export const billingRoutes = new Hono<HonoEnv>()
@@ -18,6 +19,8 @@ export const billingRoutes = new Hono<HonoEnv>()
   .post("/billing/checkout", requireUser(), requireRole("owner"), validate("json", checkoutSchema), async (c) => {
     const business = c.get("business");
     const buyer = { id: business.id, email: c.get("user").email, name: business.name, stripeCustomerId: business.stripeCustomerId };
-    const { url } = await startCheckout(c.var.services, buyer, c.req.valid("json").packId);
+    const { packId } = c.req.valid("json");
+    const { url } = await startCheckout(c.var.services, buyer, packId);
+    await audit(c, "billing.checkout_started", { type: "pack", id: packId });
     return c.json({ url }, 200);
   });

@@ -6,6 +6,7 @@ import { validate } from "../../lib/validate";
 import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { assignPhoneNumber, phoneNumberJson, releasePhoneNumber } from "../../services/phone-numbers";
 import { listOwnPhoneNumbers, purchasePhoneNumber, showPhoneNumber } from "../../services/phone-numbers/requests";
+import { audit } from "../audit";
 import { clientIp } from "../client-ip";
 import { assignSchema, buySchema, phoneNumberListQuery } from "./schemas";
 
@@ -17,6 +18,7 @@ export const phoneNumbersRoutes = new Hono<HonoEnv>()
   })
   .post("/phone-numbers", requireRole(...MANAGERS), validate("json", buySchema), async (c) => {
     const row = await purchasePhoneNumber(c.var.services, c.get("business"), c.req.valid("json"), clientIp(c));
+    await audit(c, "number.bought", { type: "number", id: row.id }, { number: row.e164, areaCode: row.areaCode, agentId: row.agentId });
     return c.json({ phoneNumber: phoneNumberJson(row) }, 201);
   })
   .get("/phone-numbers/:id", async (c) => {
@@ -26,9 +28,11 @@ export const phoneNumbersRoutes = new Hono<HonoEnv>()
   .patch("/phone-numbers/:id", requireRole(...MANAGERS), validate("json", assignSchema), async (c) => {
     const id = assertId(c.req.param("id"), "phone number");
     const row = await assignPhoneNumber(c.get("db"), c.get("businessId"), id, c.req.valid("json").agentId);
+    await audit(c, "number.assigned", { type: "number", id }, { number: row.e164, agentId: row.agentId });
     return c.json({ phoneNumber: phoneNumberJson(row) }, 200);
   })
   .delete("/phone-numbers/:id", requireRole(...MANAGERS), async (c) => {
-    await releasePhoneNumber(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "phone number"));
+    const gone = await releasePhoneNumber(c.var.services, c.get("businessId"), assertId(c.req.param("id"), "phone number"));
+    await audit(c, "number.released", { type: "number", id: gone.id }, { number: gone.e164 });
     return c.body(null, 204);
   });

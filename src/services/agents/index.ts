@@ -163,10 +163,12 @@ export async function updateAgent(deps: AgentDeps, businessId: string, id: strin
   return row;
 }
 
-export async function deleteAgent(deps: AgentDeps, businessId: string, id: string): Promise<void> {
+/** Deletes the agent (its assistant at Vapi first); the agent as it was, for the audit list. */
+export async function deleteAgent(deps: AgentDeps, businessId: string, id: string): Promise<Agent> {
   const current = await getAgent(deps.db, businessId, id);
   await deleteAtVapi(() => deps.vapi().assistants.delete({ id: current.vapiAssistantId }), "delete the assistant");
   await deps.db.delete(agents).where(ownedBy(agents, businessId, id));
+  return current;
 }
 
 /** The columns an input sets; `booking` merges into the current settings. */

@@ -46,7 +46,17 @@ export async function signUp(deps: Deps, input: { email: string; password: strin
  * one from before a password change) is a stranger's, limited per account and per IP. Either way
  * the attempt is counted before the password is checked.
  */
-export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, { email, password }: { email: string; password: string }, client: Client) {
+export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, credentials: { email: string; password: string }, client: Client) {
+  const { user, device } = await checkCredentials(deps, credentials, client);
+  return { user, device, ...(await createSession(deps.db, user.id, client)) };
+}
+
+/**
+ * A login's judgement without its session: the same limits and device-cookie rules, the user
+ * or 401 `invalid_credentials`, and the browser's fresh device token. Accepting an invitation as
+ * an existing account proves the person this way (services/businesses/invitations.ts).
+ */
+export async function checkCredentials(deps: Pick<Services, "db" | "config" | "logger">, { email, password }: { email: string; password: string }, client: Client) {
   const found = await findUserByEmail(deps.db, email);
   const device = found ? await trustedDevice(deps, client.deviceToken, found) : null;
   const rules = device ? [limits.loginFailuresPerDevice(device)] : [limits.loginFailuresPerAccount(email), limits.loginFailuresPerIp(client.ip)];
@@ -55,7 +65,7 @@ export async function signIn(deps: Pick<Services, "db" | "config" | "logger">, {
   if (!user) throw invalidCredentials();
   await attempt.release();
   // A new nonce each time: the cookie is rotated, and a device's fresh start is a new counter.
-  return { user, device: await newDeviceToken(deps.config, user), ...(await createSession(deps.db, user.id, client)) };
+  return { user, device: await newDeviceToken(deps.config, user) };
 }
 
 let warnedNoDeviceSecret = false;
@@ -71,7 +81,8 @@ async function trustedDevice(deps: Pick<Services, "config" | "logger">, token: s
   return verifyDeviceToken(secret, token, account);
 }
 
-function newDeviceToken(config: Services["config"], account: DeviceAccount) {
+/** A device token for the account (null without DEVICE_COOKIE_SECRET): every way of proving who you are ends with one. */
+export function newDeviceToken(config: Services["config"], account: DeviceAccount) {
   return config.DEVICE_COOKIE_SECRET ? issueDeviceToken(config.DEVICE_COOKIE_SECRET, account) : Promise.resolve(null);
 }
 

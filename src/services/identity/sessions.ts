@@ -28,13 +28,15 @@ export interface SessionHints {
   ip?: string | null;
 }
 
-export async function createSession(db: Database, userId: string, hints: SessionHints = {}, now = new Date()) {
+/** `businessId`: the business the session starts in (an accepted invitation's), else the person's first. */
+export async function createSession(db: Database, userId: string, hints: SessionHints & { businessId?: string } = {}, now = new Date()) {
   const token = generateToken();
   const [session] = await db
     .insert(sessions)
     .values({
       id: hashToken(token),
       userId,
+      businessId: hints.businessId ?? null,
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
       createdAt: now,
       lastSeenAt: now,

@@ -5,6 +5,7 @@
  */
 import type { EmailMessage } from "../../side-effects/messages";
 import { deliverOnce, type Notice, type NotificationDeps } from "./deliver";
+import { invitationNotice } from "./invitation";
 import { callSummaryNotice, lowCreditNotice, passwordResetNotice, purchaseReceiptNotice } from "./owner-emails";
 
 export type { NotificationDeps } from "./deliver";
@@ -15,6 +16,7 @@ const notices: { [T in EmailMessage["type"]]: (deps: NotificationDeps, message: 
   "email.low_credit": lowCreditNotice,
   "email.purchase_receipt": purchaseReceiptNotice,
   "email.call_summary": callSummaryNotice,
+  "email.invitation": invitationNotice,
 };
 
 /** Renders the message's e-mail and sends it once per idempotency key (retried by the queue on failure). */

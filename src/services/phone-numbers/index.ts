@@ -200,11 +200,12 @@ export async function assignPhoneNumber(db: Database, businessId: string, id: st
   }
 }
 
-/** Releases the number at Vapi (a 404 there means it is already gone), then forgets it. */
-export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<void> {
+/** Releases the number at Vapi (a 404 there means it is already gone), then forgets it; the number as it was, for the audit list. */
+export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<PhoneNumber> {
   const row = await getPhoneNumber(deps.db, businessId, id);
   await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
   await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, businessId, id), notPending));
+  return row;
 }
 
 /**

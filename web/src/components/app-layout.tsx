@@ -1,24 +1,33 @@
-/** The signed-in shell: navigation (a row on phones, a sidebar from md up), balance, sandbox badge, sign-out. */
+/**
+ * The signed-in shell: navigation (a row on phones, a sidebar from md up) showing only what the
+ * person's role may open (lib/role.ts), the business switcher for someone in several
+ * businesses, the sandbox badge and sign-out.
+ */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
 import { client, unwrap } from "../lib/api";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { meQuery } from "../lib/queries";
+import { type Area, allowed, roleFrom } from "../lib/role";
+import { BusinessSwitcher } from "./business-switcher";
 import { SandboxBadge } from "./sandbox-badge";
 import { Button, focusRing } from "./ui";
 
 const NAV = [
-  { to: "/", label: "Overview" },
-  { to: "/agents", label: "Agents" },
-  { to: "/numbers", label: "Phone numbers" },
-  { to: "/calls", label: "Calls" },
-  { to: "/billing", label: "Credits" },
-  { to: "/integrations", label: "Integrations" },
-  { to: "/settings", label: "Settings" },
-] as const;
+  { to: "/", label: "Overview", area: "overview" },
+  { to: "/agents", label: "Agents", area: "agents" },
+  { to: "/numbers", label: "Phone numbers", area: "numbers" },
+  { to: "/calls", label: "Calls", area: "calls" },
+  { to: "/billing", label: "Credits", area: "billing" },
+  { to: "/integrations", label: "Integrations", area: "integrations" },
+  { to: "/members", label: "Members", area: "members" },
+  { to: "/audit", label: "Audit", area: "audit" },
+  { to: "/settings", label: "Settings", area: "settings" },
+] as const satisfies readonly { to: string; label: string; area: Area }[];
 
 export function AppLayout() {
   const me = useQuery(meQuery);
+  const role = roleFrom(me.data);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const logout = useSingleFlightMutation({
@@ -40,9 +49,10 @@ export function AppLayout() {
           </Link>
           <SandboxBadge />
         </div>
+        <BusinessSwitcher />
         <nav aria-label="Main" className="px-2 pb-2 md:flex-1 md:pb-0">
           <ul className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
-            {NAV.map((item) => (
+            {NAV.filter((item) => allowed(role, item.area)).map((item) => (
               <li key={item.to}>
                 <Link
                   to={item.to}

@@ -17,6 +17,8 @@ export const keys = {
   calls: ["calls"] as const,
   stats: ["stats"] as const,
   unanswered: ["unanswered"] as const,
+  members: ["members"] as const,
+  audit: ["audit"] as const,
 };
 
 export const meQuery = queryOptions({
@@ -86,3 +88,13 @@ export const unansweredQuery = queryOptions({
   queryKey: keys.unanswered,
   queryFn: () => unwrap(client.insights.unanswered.$get({ query: {} })),
 });
+
+/** The business's members and its invitations not yet accepted. */
+export const membersQuery = queryOptions({ queryKey: keys.members, queryFn: () => unwrap(client.members.$get()) });
+
+/** One page of the owner's audit list, newest first. */
+export const auditQuery = (cursor?: string) =>
+  queryOptions({
+    queryKey: [...keys.audit, cursor ?? ""],
+    queryFn: () => unwrap(client.audit.$get({ query: { limit: "50", ...(cursor ? { cursor } : {}) } })),
+  });

@@ -12,6 +12,7 @@ import { UnansweredPanel } from "../components/unanswered-panel";
 import { formatDateTime, formatDuration, formatPhone, plural, useTimezone } from "../lib/format";
 import { clearDraft } from "../lib/onboarding-state";
 import { agentsQuery, callsQuery, meQuery, statsQuery } from "../lib/queries";
+import { allowed, useRole } from "../lib/role";
 
 export const Route = createLazyRoute("/app/")({ component: Overview });
 
@@ -23,6 +24,15 @@ function Overview() {
   const agents = useQuery(agentsQuery);
   const me = useQuery(meQuery);
   const timeZone = useTimezone();
+  const role = useRole();
+  if (agents.data && agents.data.agents.length === 0 && !allowed(role, "edit")) {
+    return (
+      <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
+        <h1 className="text-2xl font-bold">Welcome{me.data?.user.name ? `, ${me.data.user.name}` : ""}</h1>
+        <p className="mt-2 text-slate-600">This business has no receptionist yet. Its owner or an admin sets one up; its calls will show here.</p>
+      </div>
+    );
+  }
   if (agents.data && agents.data.agents.length === 0) {
     return (
       <div className="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
@@ -46,9 +56,11 @@ function Overview() {
             </p>
             <p className="mt-1 text-sm text-slate-600">about {plural(me.data?.user.credits ?? 0, "minute")} of calls</p>
             {me.data && me.data.user.credits < me.data.user.lowCreditThreshold && <p className="mt-2 text-sm font-medium text-amber-800">Running low.</p>}
-            <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
-              Buy credits
-            </Link>
+            {allowed(role, "billing") && (
+              <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
+                Buy credits
+              </Link>
+            )}
           </Card>
         </div>
         <LiveCalls timeZone={timeZone} />

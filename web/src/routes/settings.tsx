@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { NewPasswordField, PasswordField } from "../components/auth-form";
+import { LeaveBusiness } from "../components/leave-business";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, buttonClass, Card, Field, PageHeader, Select } from "../components/ui";
@@ -12,6 +13,7 @@ import { timezones } from "../lib/format";
 import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys, meQuery } from "../lib/queries";
+import { allowed, useRole } from "../lib/role";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
 
@@ -25,18 +27,34 @@ function Settings() {
       <div className="space-y-6">
         <QueryState query={me}>{(data) => <Profile key={data.user.id} user={data.user} />}</QueryState>
         <PasswordForm />
+        <Membership />
         <QueryState query={me}>{(data) => <DataRights business={currentBusiness(data)} />}</QueryState>
       </div>
     </>
   );
 }
 
+/** Someone who is not an owner leaves from here (owners leave from the Members page, where the other owners are). */
+function Membership() {
+  const me = useQuery(meQuery);
+  const role = useRole();
+  if (role === "owner" || !me.data) return null;
+  return (
+    <Card title="This business">
+      <p className="mb-4 text-sm text-slate-600">You are {role === "admin" ? "an admin" : "staff"} here.</p>
+      <LeaveBusiness userId={me.data.user.id} />
+    </Card>
+  );
+}
+
 function Profile({ user }: { user: User }) {
   const form = useFormValues({ name: user.name ?? "", phone: user.phone ?? "", timezone: user.timezone });
+  // The phone is the business's: staff may not change it, so their form neither shows nor sends it.
+  const phoneAllowed = allowed(useRole(), "edit");
   const queryClient = useQueryClient();
   const toast = useToast();
   const save = useSingleFlightMutation({
-    mutationFn: ({ name, phone, timezone }: typeof form.values) => unwrap(client.me.$patch({ json: { name: name.trim() || null, phone: phone.trim() || null, timezone } })),
+    mutationFn: ({ name, phone, timezone }: typeof form.values) => unwrap(client.me.$patch({ json: { name: name.trim() || null, timezone, ...(phoneAllowed ? { phone: phone.trim() || null } : {}) } })),
     onSuccess: async (answer) => {
       queryClient.setQueryData(keys.me, answer);
       toast("Settings saved.");
@@ -56,14 +74,16 @@ function Profile({ user }: { user: User }) {
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" autoComplete="name" {...form.field("name")} error={form.problem("name", server)} />
         <Field label="Email" value={user.email} readOnly disabled hint="Your sign-in address." />
-        <Field
-          label="Your phone"
-          type="tel"
-          autoComplete="tel"
-          {...form.field("phone")}
-          error={form.problem("phone", server)}
-          hint="Callers are sent here when your receptionist can't answer (+14155550123)."
-        />
+        {phoneAllowed && (
+          <Field
+            label="Your phone"
+            type="tel"
+            autoComplete="tel"
+            {...form.field("phone")}
+            error={form.problem("phone", server)}
+            hint="Callers are sent here when your receptionist can't answer (+14155550123)."
+          />
+        )}
         <Select label="Timezone" {...form.field("timezone")} error={form.problem("timezone", server)} hint="Every time in the dashboard is shown in this zone.">
           {timezones(form.values.timezone).map((zone) => (
             <option key={zone}>{zone}</option>
