@@ -10,6 +10,7 @@ import { init } from "./middleware/init";
 import { requireSameOrigin } from "./middleware/origin";
 import { requestContext } from "./middleware/request-context";
 import { agentsRoutes } from "./routes/agents";
+import { appointmentsRoutes } from "./routes/appointments";
 import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/billing";
 import { businessRoutes } from "./routes/business";
@@ -47,7 +48,7 @@ export function createApp() {
   return app.route("/api", healthRoutes).route("/api", authRoutes).route("/api", meRoutes).route("/api", businessRoutes)
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
-    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
+    .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", appointmentsRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
     .route("/api", membersRoutes).route("/api", dataRightsRoutes);
 }
 

@@ -3,6 +3,7 @@
  * signed-in account's own calendar (its id is the account's email).
  *
  *   POST   /calendar/v3/calendars                        create a secondary calendar {summary} → {id, summary}
+ *   GET    /calendar/v3/users/me/calendarList            the account's calendars: its own, then those it created
  *   POST   /calendar/v3/freeBusy                         {timeMin, timeMax, items: [{id}]} → busy periods
  *   POST   /calendar/v3/calendars/:cal/events            insert (client-chosen base32hex id allowed; 409 duplicate)
  *   GET    /calendar/v3/calendars/:cal/events            list: timeMin/timeMax overlap, privateExtendedProperty
@@ -15,6 +16,7 @@ import { apiError, randomId, withAccessToken } from "./google-common.mjs";
 
 const EVENTS_SCOPES = ["https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.events"];
 const FREEBUSY_SCOPES = [...EVENTS_SCOPES, "https://www.googleapis.com/auth/calendar.events.freebusy", "https://www.googleapis.com/auth/calendar.freebusy", "https://www.googleapis.com/auth/calendar.readonly"];
+const CALENDAR_LIST_SCOPES = ["https://www.googleapis.com/auth/calendar", "https://www.googleapis.com/auth/calendar.readonly", "https://www.googleapis.com/auth/calendar.calendarlist.readonly", "https://www.googleapis.com/auth/calendar.calendarlist"];
 const EVENT_ID = /^[a-v0-9]{5,1024}$/;
 
 const notFound = () => apiError(404, "Not Found", "notFound", "NOT_FOUND");
@@ -37,6 +39,23 @@ export function calendarRoutes(state) {
     const id = `c_${randomId(20)}@group.calendar.google.com`;
     state.calendars[id] = { events: {}, owner: req.account.sub, summary: req.body?.summary ?? "" };
     return { json: { kind: "calendar#calendar", etag: `"${Date.now()}"`, id, summary: req.body?.summary ?? "", timeZone: req.body?.timeZone ?? "UTC" } };
+  }
+
+  /** calendarList.list: the primary calendar, then the secondary ones this account owns (Google's CalendarListEntry). */
+  function calendarList(req) {
+    const entry = (id, summary, primary) => ({
+      kind: "calendar#calendarListEntry",
+      etag: `"${id.length}"`,
+      id,
+      summary,
+      timeZone: "UTC",
+      accessRole: "owner",
+      ...(primary ? { primary: true } : {}),
+    });
+    const own = Object.entries(state.calendars)
+      .filter(([, calendar]) => calendar.owner === req.account.sub)
+      .map(([id, calendar]) => entry(id, calendar.summary || id, false));
+    return { json: { kind: "calendar#calendarList", etag: `"${own.length}"`, items: [entry(req.account.email, req.account.email, true), ...own] } };
   }
 
   function freeBusy(req) {
@@ -155,6 +174,7 @@ export function calendarRoutes(state) {
   return [
     { method: "POST", path: "/calendar/v3/calendars", handle: authed(EVENTS_SCOPES, createCalendar) },
     { method: "POST", path: "/calendar/v3/freeBusy", handle: authed(FREEBUSY_SCOPES, freeBusy) },
+    { method: "GET", path: "/calendar/v3/users/me/calendarList", handle: authed(CALENDAR_LIST_SCOPES, calendarList) },
     { method: "POST", path: events, handle: authed(EVENTS_SCOPES, insert) },
     { method: "GET", path: events, handle: authed(EVENTS_SCOPES, list) },
     { method: "GET", path: oneEvent, handle: authed(EVENTS_SCOPES, get) },

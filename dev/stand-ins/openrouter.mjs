@@ -13,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { startStandIn } from "./kit.mjs";
 import { answerFromSchema, schemaProblem } from "./openrouter-json-schema.mjs";
-import { greeting, policies, readInput } from "./openrouter-writer.mjs";
+import { greeting, hours, policies, readInput, services } from "./openrouter-writer.mjs";
 
 /** The key the sandbox worker uses; any other key gets OpenRouter's 401. */
 export const OPENROUTER_SANDBOX_API_KEY = "sk-or-v1-sandbox";
@@ -83,7 +83,9 @@ function complete(req) {
     if (typeof spec?.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) return error(400, "response_format.json_schema.name: Required, letters, digits, _ and - only");
     const problem = schemaProblem(spec.name, spec.schema, spec.strict === true);
     if (problem) return providerError(problem, "response_format");
-    content = JSON.stringify(answerFromSchema(spec.schema, input));
+    // Hours and services are read from the description (the schema alone cannot say "09:00"); the schema was checked above.
+    const written = spec.name === "hours" ? hours(input) : spec.name === "services" ? services(input) : answerFromSchema(spec.schema, input);
+    content = JSON.stringify(written);
   } else if (format?.type === "json_object") {
     if (!messages.some((m) => /json/i.test(m.text))) {
       return providerError("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages");

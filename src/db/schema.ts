@@ -217,6 +217,26 @@ export const rateLimits = pgTable("rate_limits", {
   count: integer("count").notNull(),
 });
 
+/** An agent's booking catalogue (migrations/0015_booking_catalog.sql, docs/decisions/0320). */
+export interface BookingServiceSetting {
+  id: string;
+  name: string;
+  minutes: number;
+  priceCents?: number | undefined;
+  staffIds?: string[] | undefined;
+}
+export interface BookingStaffSetting {
+  id: string;
+  name: string;
+  calendarId: string;
+  businessHours?: Record<string, { start: string; end: string }[]> | undefined;
+}
+export interface BookingClosureSetting {
+  from: string;
+  to: string;
+  reason?: string | undefined;
+}
+
 export const agents = pgTable(
   "agents",
   {
@@ -242,6 +262,12 @@ export const agents = pgTable(
     /** {mon: [{start: "09:00", end: "17:00"}], …}; a missing or empty day is closed. */
     businessHours: jsonb("business_hours").$type<Record<string, { start: string; end: string }[]>>().notNull().default({}),
     timezone: text("timezone").notNull().default("UTC"),
+    /** What can be booked: [{id, name, minutes, priceCents?, staffIds?}] (no staffIds: every staff member offers it). */
+    bookingServices: jsonb("booking_services").$type<BookingServiceSetting[]>().notNull().default([]),
+    /** Who can be booked: [{id, name, calendarId, businessHours?}] (no businessHours: the agent's). */
+    bookingStaff: jsonb("booking_staff").$type<BookingStaffSetting[]>().notNull().default([]),
+    /** Days nothing is booked: [{from, to, reason?}], dates in the agent's timezone, inclusive. */
+    bookingClosures: jsonb("booking_closures").$type<BookingClosureSetting[]>().notNull().default([]),
     sheetsLogging: boolean("sheets_logging").notNull().default(false),
     /** Which calls the owner is e-mailed about: all, important (booked, follow-up, refused) or none. */
     notify: text("notify", { enum: ["all", "important", "none"] }).notNull().default("important"),
@@ -513,10 +539,20 @@ export const bookingHolds = pgTable(
     /** The number the booking belongs to (the number that called): the only one that may cancel or move it. */
     callerPhone: text("caller_phone"),
     callId: text("call_id"),
+    /** What was booked and with whom, as they were named at booking time (the catalogue may change later). */
+    serviceId: text("service_id"),
+    serviceName: text("service_name"),
+    staffId: text("staff_id"),
+    staffName: text("staff_name"),
+    callerName: text("caller_name"),
+    callerEmail: text("caller_email"),
+    /** Set whenever the booking is moved (by the caller or the owner): its status reads "moved". */
+    movedAt: timestamp("moved_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    index("booking_holds_business_id_start_at_idx").on(t.businessId, t.startAt, t.id),
     uniqueIndex("booking_holds_agent_id_idempotency_key_key").on(t.agentId, t.idempotencyKey),
     uniqueIndex("booking_holds_google_event_id_key").on(t.googleEventId),
     index("booking_holds_agent_id_caller_phone_idx").on(t.agentId, t.callerPhone),

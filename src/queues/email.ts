@@ -15,4 +15,5 @@ export const emailHandlers = {
   "email.purchase_receipt": sendEmail,
   "email.call_summary": sendEmail,
   "email.invitation": sendEmail,
+  "email.booking_changed": sendEmail,
 } satisfies SideEffectHandlers;

@@ -47,6 +47,13 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
     businessId: z.string().min(1),
     callId: z.string().min(1),
   }),
+  /** The caller's e-mail when the business cancelled or moved their booking from the dashboard. */
+  z.object({
+    type: z.literal("email.booking_changed"),
+    idempotencyKey: z.string().min(1),
+    bookingId: z.string().min(1),
+    change: z.enum(["cancelled", "moved"]),
+  }),
 ]);
 
 export const sideEffectMessageSchema = z.discriminatedUnion("type", [

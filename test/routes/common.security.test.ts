@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { agents, calls, phoneNumbers } from "../../src/db/schema";
+import { agents, bookingHolds, calls, phoneNumbers } from "../../src/db/schema";
 import { db } from "../support/db";
 import { type ForeignResource, type RouteUnderTest, runCommonRouteTests } from "../support/route-checks";
 
@@ -27,6 +27,17 @@ async function foreignNumber(ownerId: string): Promise<ForeignResource> {
     .returning();
   if (!row) throw new Error("no number");
   return { id: row.id, snapshot: () => db.select().from(phoneNumbers).where(eq(phoneNumbers.id, row.id)) };
+}
+
+async function foreignBooking(ownerId: string): Promise<ForeignResource> {
+  const agent = await foreignAgent(ownerId);
+  const start = new Date(Date.now() + 86_400_000 * (30 + Math.floor(Math.random() * 300)));
+  const [row] = await db
+    .insert(bookingHolds)
+    .values({ agentId: agent.id, businessId: ownerId, calendarId: "primary", startAt: start, endAt: new Date(start.getTime() + 1_800_000), expiresAt: start, status: "confirmed" })
+    .returning();
+  if (!row) throw new Error("no booking");
+  return { id: row.id, snapshot: () => db.select().from(bookingHolds).where(eq(bookingHolds.id, row.id)) };
 }
 
 async function foreignCall(ownerId: string): Promise<ForeignResource> {
@@ -79,6 +90,10 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/google/calendar/availability" },
   { method: "POST", path: "/api/google/calendar/book", body: { agentId: crypto.randomUUID(), start: "2030-05-14T09:00:00Z", name: "Jane" } },
   { method: "GET", path: "/api/google/calendar/appointments" },
+  { method: "GET", path: "/api/google/calendars" },
+  { method: "GET", path: "/api/appointments" },
+  { method: "POST", path: "/api/appointments/:id/cancel", foreign: foreignBooking },
+  { method: "POST", path: "/api/appointments/:id/move", body: { start: "2031-05-14T10:00:00Z" }, foreign: foreignBooking },
   // Teams: another business's ids are 404 in test/routes/members/members.test.ts.
   { method: "GET", path: "/api/members" },
   { method: "PATCH", path: "/api/members/:id", body: { role: "admin" } },

@@ -58,9 +58,13 @@ const POLICY: Record<string, Role[] | "public" | "signed-in" | "ops-token" | "si
   "GET /api/auth/google": MANAGERS,
   "GET /api/auth/google/callback": "signed-in",
   "POST /api/auth/google/disconnect": MANAGERS,
+  "GET /api/google/calendars": MANAGERS,
   "GET /api/google/calendar/availability": ALL,
   "POST /api/google/calendar/book": ALL,
   "GET /api/google/calendar/appointments": ALL,
+  "GET /api/appointments": ALL,
+  "POST /api/appointments/:id/cancel": ALL,
+  "POST /api/appointments/:id/move": ALL,
   "GET /api/members": MANAGERS,
   "PATCH /api/members/:id": OWNER,
   // Owners remove anyone; every member may DELETE their own id (leaving: test/routes/members/members.test.ts).

@@ -209,6 +209,26 @@ describe("buildSystemPrompt", () => {
     expect(off).not.toContain("check_availability");
   });
 
+  it("with services and staff: lists each service's length and price, who does it, the closures, and asks the tools for the service", () => {
+    const salon = agent({
+      bookingEnabled: true,
+      bookingStaff: [{ id: "ana", name: "Ana" }, { id: "ben", name: "Ben" }],
+      bookingServices: [{ name: "Haircut", minutes: 45, priceCents: 4000 }, { name: "Colour", minutes: 180, priceCents: 12050, staffIds: ["ana"] }],
+      bookingClosures: [{ from: "2030-12-24", to: "2030-12-26", reason: "the holidays" }],
+    });
+    const prompt = buildSystemPrompt(salon);
+    expect(prompt).toContain("- Haircut: 45 minutes, $40\n- Colour: 3 hours, $120.50 (with Ana)");
+    expect(prompt).toContain("Staff: Ana, Ben.");
+    expect(prompt).toContain("- 2030-12-24 to 2030-12-26: the holidays");
+    expect(prompt).toContain("last as long as their service");
+    const dto = buildAssistant(salon, context);
+    const [, check, book] = toolsOf(dto) as unknown as { function: { parameters: { properties: Record<string, { description: string }>; required: string[] } } }[];
+    expect(check?.function.parameters.required).toEqual(["date", "service"]);
+    expect(check?.function.parameters.properties.service?.description).toContain("one of: Haircut, Colour");
+    expect(book?.function.parameters.properties.staff?.description).toContain("one of: Ana, Ben");
+    expect(validate(JSON.parse(JSON.stringify(dto)), assistantSpec)).toEqual([]);
+  });
+
   it("adds the owner's own instructions in their own section", () => {
     const prompt = buildSystemPrompt(agent({ systemPrompt: "Always mention our summer discount." }));
     expect(prompt).toContain("## Additional instructions from the owner\nAlways mention our summer discount.");

@@ -144,3 +144,16 @@ export function passwordResetEmail(input: { name: string | null; resetUrl: strin
   );
   return { subject: "Reset your Agentline password", text, html };
 }
+
+/** To a caller: the business cancelled or moved their booking (subject without their data). */
+export function bookingChangedEmail(input: { name: string | null; business: string; change: "cancelled" | "moved"; when: string; service: string | null; staff: string | null }): RenderedEmail {
+  const what = [input.service ? `for ${inline(input.service, 100)}` : null, input.staff ? `with ${inline(input.staff, 100)}` : null].filter(Boolean).join(" ");
+  const business = inline(input.business, 100);
+  const sentence =
+    input.change === "cancelled"
+      ? `Your appointment${what ? ` ${what}` : ""} on ${input.when} with ${business} has been cancelled.`
+      : `Your appointment${what ? ` ${what}` : ""} with ${business} has been moved to ${input.when}.`;
+  const text = [greeting(input.name), "", sentence, "", "If this does not suit you, please call us back.", "", `— ${business}`].join("\n");
+  const html = layout(input.change === "cancelled" ? "Appointment cancelled" : "Appointment moved", [escapeHtml(greeting(input.name)), escapeHtml(sentence), "If this does not suit you, please call us back."]);
+  return { subject: input.change === "cancelled" ? "Your appointment was cancelled" : "Your appointment was moved", text, html };
+}

@@ -70,15 +70,30 @@ export interface BusyPeriod {
 
 /** Busy periods of one calendar in [from, to); a calendar Google cannot read is `not_found`. */
 export async function freeBusy(access: GoogleApiAccess, calendarId: string, from: Date, to: Date): Promise<BusyPeriod[]> {
+  return (await freeBusyOf(access, [calendarId], from, to)).get(calendarId) ?? [];
+}
+
+/**
+ * Busy periods of several calendars (staff members') in [from, to), in one request; a calendar
+ * Google cannot read is `not_found`, naming it, so a staff member's unshared calendar is never
+ * taken for a free one.
+ */
+export async function freeBusyOf(access: GoogleApiAccess, calendarIds: string[], from: Date, to: Date): Promise<Map<string, BusyPeriod[]>> {
+  const ids = [...new Set(calendarIds)];
   const response = await googleCall(async () =>
-    (await client(access)).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: [{ id: calendarId }] } }, requestOptions(access)),
+    (await client(access)).freebusy.query({ requestBody: { timeMin: from.toISOString(), timeMax: to.toISOString(), items: ids.map((id) => ({ id })) } }, requestOptions(access)),
     access,
   );
-  const entry = freeBusySchema.parse(response.data).calendars[calendarId];
-  if (!entry || entry.errors?.length) {
-    throw new GoogleApiError("not_found", `calendar ${calendarId}: ${entry?.errors?.map((e) => e.reason).join(", ") ?? "missing from the answer"}`, 404);
+  const calendars = freeBusySchema.parse(response.data).calendars;
+  const busy = new Map<string, BusyPeriod[]>();
+  for (const calendarId of ids) {
+    const entry = calendars[calendarId];
+    if (!entry || entry.errors?.length) {
+      throw new GoogleApiError("not_found", `calendar ${calendarId}: ${entry?.errors?.map((e) => e.reason).join(", ") ?? "missing from the answer"}`, 404);
+    }
+    busy.set(calendarId, (entry.busy ?? []).map((period) => ({ start: new Date(period.start), end: new Date(period.end) })));
   }
-  return (entry.busy ?? []).map((period) => ({ start: new Date(period.start), end: new Date(period.end) }));
+  return busy;
 }
 
 export interface NewEvent {
@@ -170,4 +185,26 @@ export async function deleteEvent(access: GoogleApiAccess, calendarId: string, e
     if (error instanceof GoogleApiError && error.kind === "not_found") return;
     throw error;
   }
+}
+
+export interface CalendarSummary {
+  id: string;
+  name: string;
+  primary: boolean;
+  /** owner, writer, reader or freeBusyReader: booking needs writer or owner. */
+  accessRole: string;
+}
+
+/** The calendars the account can see (calendarList.list, every page up to 250 entries). */
+export async function listCalendars(access: GoogleApiAccess): Promise<CalendarSummary[]> {
+  const response = await googleCall(async () => (await client(access)).calendarList.list({ maxResults: 250 }, requestOptions(access)), access);
+  const entries = z
+    .object({
+      items: z
+        .array(z.object({ id: z.string(), summary: z.string().optional().nullable(), summaryOverride: z.string().optional().nullable(), primary: z.boolean().optional().nullable(), accessRole: z.string().optional().nullable() }))
+        .optional()
+        .nullable(),
+    })
+    .parse(response.data).items;
+  return (entries ?? []).map((entry) => ({ id: entry.id, name: entry.summaryOverride ?? entry.summary ?? entry.id, primary: entry.primary === true, accessRole: entry.accessRole ?? "reader" }));
 }

@@ -15,8 +15,10 @@ import { googleLibraries } from "./libraries";
 export const CALENDAR_EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events";
 export const CALENDAR_FREEBUSY_SCOPE = "https://www.googleapis.com/auth/calendar.events.freebusy";
 export const SPREADSHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets";
+/** The list of calendars shared with the account, so the owner can pick each staff member's (not required: ids can be typed). */
+export const CALENDAR_LIST_SCOPE = "https://www.googleapis.com/auth/calendar.calendarlist.readonly";
 /** What we ask for; `openid email` lets us show which account is connected. */
-export const GOOGLE_SCOPES = ["openid", "email", CALENDAR_EVENTS_SCOPE, CALENDAR_FREEBUSY_SCOPE, SPREADSHEETS_SCOPE];
+export const GOOGLE_SCOPES = ["openid", "email", CALENDAR_EVENTS_SCOPE, CALENDAR_FREEBUSY_SCOPE, CALENDAR_LIST_SCOPE, SPREADSHEETS_SCOPE];
 /** Without these the product cannot work; a consent that unticks one is refused. */
 export const REQUIRED_SCOPES = [CALENDAR_EVENTS_SCOPE, CALENDAR_FREEBUSY_SCOPE, SPREADSHEETS_SCOPE];
 

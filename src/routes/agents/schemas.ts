@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isKnownVoice } from "../../data/voices";
 import { e164Schema, multiLine, singleLine, timezoneSchema } from "../../lib/schemas";
+import { CATALOG_LIMITS, catalogIssues } from "../../services/agents/booking-catalog";
 import { LIMITS } from "../../services/agents/limits";
 import { DAYS } from "../../services/assistant/business-hours";
 
@@ -14,6 +15,14 @@ const text = (max: number) => multiLine.max(max, { message: `must be at most ${m
 const required = <T extends z.ZodString>(schema: T) => schema.min(1, { message: "is required" });
 
 const START = /^([01]\d|2[0-3]):[0-5]\d$/;
+const ITEM_ID = /^[A-Za-z0-9_-]{1,40}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar date (2030-02-30 is not one). */
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
 const END = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 /**
@@ -59,6 +68,35 @@ function buildAgentSchemas() {
     .strictObject({ provider: singleLine.min(1).max(40), voiceId: singleLine.min(1).max(100) })
     .refine((voice) => isKnownVoice(voice.provider, voice.voiceId), { message: "must be one of the voices from GET /api/voices" });
 
+  const itemId = singleLine.regex(ITEM_ID, { message: "must be 1–40 letters, digits, - or _" });
+  const itemName = required(line(CATALOG_LIMITS.name));
+  const { serviceMinutes } = CATALOG_LIMITS;
+  const serviceSchema = z.strictObject({
+    id: itemId.optional(),
+    name: itemName,
+    minutes: z
+      .number({ message: "must be a number of minutes" })
+      .int({ message: "must be a whole number of minutes" })
+      .min(serviceMinutes.min, { message: `must be at least ${serviceMinutes.min}` })
+      .max(serviceMinutes.max, { message: `must be at most ${serviceMinutes.max}` }),
+    priceCents: z.number().int({ message: "must be a whole number of cents" }).min(0, { message: "must not be negative" }).max(CATALOG_LIMITS.priceCents).optional(),
+    staffIds: z.array(itemId).max(CATALOG_LIMITS.staff, { message: `at most ${CATALOG_LIMITS.staff} staff` }).optional(),
+  });
+  const staffSchema = z.strictObject({
+    id: itemId.optional(),
+    name: itemName,
+    calendarId: required(line(255)),
+    businessHours: businessHoursSchema.optional(),
+  });
+  const day = singleLine.regex(DATE, { message: "must be a date YYYY-MM-DD" }).refine(isRealDate, { message: "must be a real date" });
+  const closureSchema = z
+    .strictObject({ from: day, to: day, reason: line(CATALOG_LIMITS.reason).optional() })
+    .refine((closure) => closure.from <= closure.to, { message: "must not be before from", path: ["to"] })
+    .refine((closure) => (Date.parse(closure.to) - Date.parse(closure.from)) / 86_400_000 < CATALOG_LIMITS.closureDays, {
+      message: `a closure may span at most ${CATALOG_LIMITS.closureDays} days`,
+      path: ["to"],
+    });
+
   const bookingFields = {
     enabled: z.boolean(),
     calendarId: singleLine.min(1).max(255).nullable(),
@@ -68,6 +106,23 @@ function buildAgentSchemas() {
     horizonDays: z.number().int().min(1).max(365),
     businessHours: businessHoursSchema,
     timezone: timezoneSchema,
+    services: z.array(serviceSchema).max(CATALOG_LIMITS.services, { message: `at most ${CATALOG_LIMITS.services} services` }),
+    staff: z.array(staffSchema).max(CATALOG_LIMITS.staff, { message: `at most ${CATALOG_LIMITS.staff} staff members` }),
+    closures: z.array(closureSchema).max(CATALOG_LIMITS.closures, { message: `at most ${CATALOG_LIMITS.closures} closures` }),
+  };
+
+  /**
+   * Services and staff checked together when the request sends both (duplicates, unknown staff
+   * ids); a PATCH sending one of them is checked against the stored other by the service.
+   */
+  const crossChecked = <T extends { services?: z.infer<typeof serviceSchema>[] | undefined; staff?: z.infer<typeof staffSchema>[] | undefined }>(booking: T, ctx: z.RefinementCtx) => {
+    const issues = catalogIssues({ services: booking.services ?? [], staff: booking.staff ?? [] });
+    for (const issue of issues) {
+      if (booking.services === undefined || booking.staff === undefined) {
+        if (issue.message.startsWith("no staff member")) continue;
+      }
+      ctx.addIssue({ code: "custom", path: issue.path.split(".").slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: issue.message });
+    }
   };
 
   /** On create, §12 names enabled, appointmentMinutes, businessHours and timezone; the rest have defaults. */
@@ -77,7 +132,10 @@ function buildAgentSchemas() {
     bufferMinutes: bookingFields.bufferMinutes.optional(),
     minNoticeMinutes: bookingFields.minNoticeMinutes.optional(),
     horizonDays: bookingFields.horizonDays.optional(),
-  });
+    services: bookingFields.services.optional(),
+    staff: bookingFields.staff.optional(),
+    closures: bookingFields.closures.optional(),
+  }).superRefine(crossChecked);
 
   const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
 
@@ -101,7 +159,7 @@ function buildAgentSchemas() {
 
   /** PATCH names only what changes; `booking` merges into the current settings. */
   const updateAgentSchema = createAgentSchema.partial().extend({
-    booking: z.strictObject(bookingFields).partial().optional(),
+    booking: z.strictObject(bookingFields).partial().superRefine(crossChecked).optional(),
   });
   return { businessHoursSchema, createAgentSchema, updateAgentSchema };
 }

@@ -5,7 +5,7 @@ import { LIMITS } from "../../services/agents/limits";
 
 export const generateSchema = z.lazy(() =>
   z.strictObject({
-    kind: z.enum(["faq", "greeting", "policies"], { message: "must be faq, greeting or policies" }),
+    kind: z.enum(["faq", "greeting", "policies", "hours", "services"], { message: "must be faq, greeting, policies, hours or services" }),
     businessDescription: multiLine
       .min(20, { message: "must describe the business in at least 20 characters" })
       .max(LIMITS.text, { message: `must be at most ${LIMITS.text} characters` }),

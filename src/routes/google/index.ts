@@ -10,7 +10,7 @@ import { validate } from "../../lib/validate";
 import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { readSessionCookie } from "../../middleware/session-cookie";
 import { getAgent } from "../../services/agents";
-import { bookAppointment, failureError, getAvailability, listAppointments } from "../../services/google";
+import { bookAppointment, failureError, getAvailability, listAppointments, listCalendarsFor } from "../../services/google";
 import { completeConnectForSession, disconnect, startConnect } from "../../services/google/connect";
 import { appointmentsQuery, availabilityQuery, bookBody } from "./schemas";
 
@@ -37,11 +37,14 @@ export const googleRoutes = new Hono<HonoEnv>()
     await disconnect(deps(c), c.get("businessId"));
     return c.body(null, 204);
   })
+  .get("/google/calendars", requireRole(...MANAGERS), async (c) => {
+    return c.json({ calendars: await listCalendarsFor(deps(c), c.get("businessId")) }, 200);
+  })
   .get("/google/calendar/availability", validate("query", availabilityQuery), async (c) => {
-    const { agentId, date } = c.req.valid("query");
-    const result = await getAvailability(deps(c), await ownAgent(c, agentId), { date });
+    const { agentId, ...input } = c.req.valid("query");
+    const result = await getAvailability(deps(c), await ownAgent(c, agentId), input);
     if (!result.ok) throw failureError(result);
-    return c.json({ slots: result.slots, timeZone: result.timeZone }, 200);
+    return c.json({ slots: result.slots, timeZone: result.timeZone, service: result.service, ...(result.closed ? { closed: result.closed, summary: result.summary } : {}) }, 200);
   })
   .post("/google/calendar/book", validate("json", bookBody), async (c) => {
     const { agentId, ...input } = c.req.valid("json");
@@ -56,5 +59,6 @@ export const googleRoutes = new Hono<HonoEnv>()
     const { agentId, from, to } = c.req.valid("query");
     const result = await listAppointments(deps(c), await ownAgent(c, agentId), { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
     if (!result.ok) throw failureError(result);
-    return c.json({ appointments: result.appointments }, 200);
+    // §12's shape: which calendar an event is in is ours to know (GET /api/appointments says the staff member).
+    return c.json({ appointments: result.appointments.map(({ calendarId: _calendar, staffId: _staff, ...appointment }) => appointment) }, 200);
   });

@@ -9,7 +9,14 @@ import { multiLine, singleLine } from "../../lib/schemas";
 
 const built = firstUse(() => {
   const instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a UTC offset" });
-  const availabilityQuery = z.object({ agentId: z.string(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD" }) });
+  /** A service or staff member of the agent's booking settings, by id (or name). */
+  const choice = singleLine.min(1).max(100).optional();
+  const availabilityQuery = z.object({
+    agentId: z.string(),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date YYYY-MM-DD" }),
+    service: choice,
+    staff: choice,
+  });
   const bookBody = z.strictObject({
     agentId: z.string(),
     start: instant,
@@ -17,6 +24,8 @@ const built = firstUse(() => {
     phone: z.string().trim().regex(/^\+?[0-9 ()-]{7,20}$/, { message: "must be a phone number" }).optional(),
     email: z.email().max(254).optional(),
     notes: multiLine.min(1).max(1000).optional(),
+    service: choice,
+    staff: choice,
   });
   const appointmentsQuery = z.object({ agentId: z.string(), from: instant.optional(), to: instant.optional() });
   return { availabilityQuery, bookBody, appointmentsQuery };

@@ -23,7 +23,8 @@ import { type AssistantContext, buildAssistant } from "../assistant";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { assertDestinationAllowed } from "../destinations";
 import { webhookCredentialId } from "../vapi/webhook-credential-id";
-import type { CreateAgentInput, UpdateAgentInput } from "./input";
+import { assertCatalog, compact, withIds } from "./booking-catalog";
+import type { AgentBookingInput, CreateAgentInput, UpdateAgentInput } from "./input";
 import type { Agent } from "./view";
 
 export const AGENT_LIST_LIMIT = 100;
@@ -79,6 +80,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     horizonDays: booking?.horizonDays ?? 30,
     businessHours: normalizeBusinessHours(booking?.businessHours),
     timezone: booking?.timezone ?? user.timezone,
+    ...catalogColumns(booking, { bookingServices: [], bookingStaff: [], bookingClosures: [] }),
     sheetsLogging: input.sheetsLogging ?? false,
     notify: input.notify ?? ("important" as const),
     recordingEnabled: input.recordingEnabled ?? true,
@@ -129,7 +131,7 @@ async function readBack(db: Database, id: string): Promise<Agent | null | "unkno
 export async function updateAgent(deps: AgentDeps, businessId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
   const current = await getAgent(deps.db, businessId, id);
   if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
-  const changes = changesFrom(input);
+  const changes = { ...changesFrom(input), ...(input.booking ? catalogColumns(input.booking, current, true) : {}) };
   const next: Agent = { ...current, ...changes, updatedAt: now };
   const touchesAssistant = Object.keys(changes).some((key) => !LOCAL_ONLY.has(key));
   const context = touchesAssistant ? await assistantContext(deps) : undefined;
@@ -191,6 +193,27 @@ function changesFrom(input: UpdateAgentInput): Partial<Agent> {
     if (booking.timezone !== undefined) changes.timezone = booking.timezone;
   }
   return changes;
+}
+
+/**
+ * The catalogue columns of a booking input, checked as a whole against what it leaves stored
+ * (`current` for what a PATCH does not name). `onlyChanged`: only the columns the input names.
+ */
+function catalogColumns(
+  booking: Partial<AgentBookingInput> | undefined,
+  current: Pick<Agent, "bookingServices" | "bookingStaff" | "bookingClosures">,
+  onlyChanged = false,
+): Partial<Pick<Agent, "bookingServices" | "bookingStaff" | "bookingClosures">> {
+  const staff = booking?.staff ? withIds(booking.staff, "st").map((member) => compact({ ...member, businessHours: member.businessHours ? normalizeBusinessHours(member.businessHours) : undefined })) : current.bookingStaff;
+  const services = booking?.services ? withIds(booking.services, "sv").map((service) => compact({ ...service })) : current.bookingServices;
+  const closures = booking?.closures ? booking.closures.map((closure) => compact({ ...closure })).sort((a, b) => a.from.localeCompare(b.from)) : current.bookingClosures;
+  if (booking?.staff || booking?.services) assertCatalog({ services, staff });
+  if (!onlyChanged) return { bookingServices: services, bookingStaff: staff, bookingClosures: closures };
+  return {
+    ...(booking?.services ? { bookingServices: services } : {}),
+    ...(booking?.staff ? { bookingStaff: staff } : {}),
+    ...(booking?.closures ? { bookingClosures: closures } : {}),
+  };
 }
 
 async function deleteAssistantQuietly(deps: AgentDeps, assistantId: string, agentId: string) {

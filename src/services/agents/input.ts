@@ -4,6 +4,7 @@
  * HTTP, so the shape is written out here rather than inferred from the route's schema.
  */
 import type { Day, TimeRange } from "../assistant/business-hours";
+import type { CatalogInput } from "./booking-catalog";
 
 export interface AgentBookingInput {
   enabled: boolean;
@@ -15,6 +16,9 @@ export interface AgentBookingInput {
   /** A missing or empty day is closed. */
   businessHours: Partial<Record<Day, TimeRange[] | undefined>>;
   timezone: string;
+  services?: CatalogInput["services"];
+  staff?: CatalogInput["staff"];
+  closures?: CatalogInput["closures"];
 }
 
 export interface CreateAgentInput {

@@ -7,7 +7,7 @@
  */
 import type { ChatMessage, JsonSchemaFormat } from "../../integrations/openrouter/client";
 
-export type GenerateKind = "greeting" | "faq" | "policies";
+export type GenerateKind = "greeting" | "faq" | "policies" | "hours" | "services";
 
 export interface BusinessFacts {
   businessDescription: string;
@@ -40,6 +40,18 @@ const INSTRUCTIONS: Record<GenerateKind, string> = {
     "The owner will review and edit the draft. Keep each policy to one or two sentences on its own line, starting with a short label and a colon. At most 8 lines and 1500 characters.",
     "Where the description is silent, keep the policy general and do not make up amounts or deadlines beyond common practice.",
     "Answer with the policy lines only.",
+  ].join("\n"),
+  hours: [
+    "Task: give the business's weekly opening hours as the description states them, for the booking calendar.",
+    "For each day mon … sun, a list of ranges {start, end} as 24-hour HH:MM (end may be 24:00), in order and not overlapping; a lunch or other break is the gap between two ranges; a closed day is an empty list.",
+    "If the description states no hours, answer Monday to Friday 09:00–17:00 and the weekend closed. The owner reviews the answer before anything is saved.",
+    "Answer with JSON that matches the given schema.",
+  ].join("\n"),
+  services: [
+    "Task: list the services a caller can book with this business, as the description states them.",
+    "Each service: its name as the business would say it, how many minutes it takes (a whole number between 5 and 720; 30 when the description does not say), and its price in whole cents, or null when the description gives none.",
+    "At most 20 services; never invent a service or a price. If the description names none, answer one service called Appointment of 30 minutes without a price.",
+    "Answer with JSON that matches the given schema.",
   ].join("\n"),
 };
 
@@ -80,4 +92,54 @@ export const FAQ_RESPONSE_FORMAT: JsonSchemaFormat = {
 };
 
 /** Token ceilings per kind: they bound cost and keep answers within the agent's field limits. */
-export const MAX_TOKENS: Record<GenerateKind, number> = { greeting: 120, faq: 2000, policies: 700 };
+export const MAX_TOKENS: Record<GenerateKind, number> = { greeting: 120, faq: 2000, policies: 700, hours: 900, services: 1500 };
+
+const range = { type: "object", properties: { start: { type: "string" }, end: { type: "string" } }, required: ["start", "end"], additionalProperties: false };
+const DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/** Structured output for the opening hours: every day named, each a list of ranges. */
+export const HOURS_RESPONSE_FORMAT: JsonSchemaFormat = {
+  type: "json_schema",
+  json_schema: {
+    name: "hours",
+    strict: true,
+    schema: {
+      type: "object",
+      properties: {
+        hours: {
+          type: "object",
+          properties: Object.fromEntries(DAY_KEYS.map((day) => [day, { type: "array", items: range }])),
+          required: DAY_KEYS,
+          additionalProperties: false,
+        },
+      },
+      required: ["hours"],
+      additionalProperties: false,
+    },
+  },
+};
+
+/** Structured output for the services: name, minutes, price in cents or null. */
+export const SERVICES_RESPONSE_FORMAT: JsonSchemaFormat = {
+  type: "json_schema",
+  json_schema: {
+    name: "services",
+    strict: true,
+    schema: {
+      type: "object",
+      properties: {
+        services: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { name: { type: "string" }, minutes: { type: "integer" }, priceCents: { type: ["integer", "null"] } },
+            required: ["name", "minutes", "priceCents"],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ["services"],
+      additionalProperties: false,
+    },
+  },
+};

@@ -24,6 +24,10 @@ export interface PromptSource {
   bufferMinutes: number;
   minNoticeMinutes: number;
   horizonDays: number;
+  /** The agent's services and staff (docs/architecture.md §6); absent or empty: one appointment kind. */
+  bookingServices?: { name: string; minutes: number; priceCents?: number | undefined; staffIds?: string[] | undefined }[] | undefined;
+  bookingStaff?: { id: string; name: string }[] | undefined;
+  bookingClosures?: { from: string; to: string; reason?: string | undefined }[] | undefined;
 }
 
 /** Owner-written text, made inert for Vapi's LiquidJS rendering. */
@@ -90,11 +94,32 @@ function bookingRules(agent: PromptSource): string {
     ].join("\n");
   }
   const notice = agent.minNoticeMinutes > 0 ? ` Appointments need at least ${formatMinutes(agent.minNoticeMinutes)} of notice.` : "";
+  const services = agent.bookingServices ?? [];
+  const staff = agent.bookingStaff ?? [];
+  const staffName = new Map(staff.map((member) => [member.id, member.name]));
+  const catalogue: string[] = [];
+  if (services.length) {
+    catalogue.push(
+      "Services (say a service's length, and its price when one is listed, when the caller asks or before booking; we offer only these):",
+      ...services.map((service) => {
+        const price = service.priceCents !== undefined ? `, ${formatPrice(service.priceCents)}` : "";
+        const who = service.staffIds?.length ? ` (with ${service.staffIds.map((id) => literal(staffName.get(id) ?? "")).filter(Boolean).join(" or ")})` : "";
+        return `- ${literal(service.name)}: ${formatMinutes(service.minutes)}${price}${who}`;
+      }),
+    );
+  }
+  if (staff.length) catalogue.push(`Staff: ${staff.map((member) => literal(member.name)).join(", ")}. A caller may ask for one by name; otherwise book whoever is free (leave staff out).`);
+  const closures = (agent.bookingClosures ?? []).map((closure) => `- ${closure.from === closure.to ? closure.from : `${closure.from} to ${closure.to}`}${closure.reason ? `: ${literal(closure.reason)}` : ""}`);
+  if (closures.length) catalogue.push("Closed on these dates (no bookings):", ...closures);
+  const serviceArgument = services.length ? " and the service (and staff member, if the caller asked for one)" : "";
   return [
     "## Appointments",
-    `Appointments last ${formatMinutes(agent.appointmentMinutes)} and can be booked up to ${agent.horizonDays} days ahead.${notice}`,
-    "1. Ask which day suits the caller, then call check_availability with that date (YYYY-MM-DD). Offer only times it returns; never guess availability.",
-    "2. Once the caller picks a time, ask for their name (and confirm the number to reach them), then call book_appointment with the start time as an ISO 8601 date-time with the timezone offset.",
+    services.length
+      ? `Appointments can be booked up to ${agent.horizonDays} days ahead and last as long as their service.${notice}`
+      : `Appointments last ${formatMinutes(agent.appointmentMinutes)} and can be booked up to ${agent.horizonDays} days ahead.${notice}`,
+    ...catalogue,
+    `1. ${services.length ? "Ask which service the caller wants, then which day suits them" : "Ask which day suits the caller"}, then call check_availability with that date (YYYY-MM-DD)${serviceArgument}. Offer only times it returns; never guess availability.`,
+    `2. Once the caller picks a time, ask for their name (and confirm the number to reach them), then call book_appointment with the start time as an ISO 8601 date-time with the timezone offset${serviceArgument}.`,
     "3. Only say the appointment is booked when book_appointment confirms it. If a tool answers with a problem or a correction, explain it to the caller and offer other times.",
     "4. Finish by repeating the day, date and time of the booking.",
     "5. To cancel or move an existing appointment, use cancel_appointment or move_appointment (check availability first for a move). They work only for bookings made from the number the caller is calling from; if the tool says it cannot find one, offer to take a message.",
@@ -106,6 +131,10 @@ function endingRules(): string {
     "## Ending the call",
     "When the caller has what they need, ask if there is anything else. If not, say a short goodbye and end the call with the endCall tool.",
   ].join("\n");
+}
+
+function formatPrice(cents: number): string {
+  return cents % 100 === 0 ? `$${cents / 100}` : `$${(cents / 100).toFixed(2)}`;
 }
 
 function formatMinutes(minutes: number): string {

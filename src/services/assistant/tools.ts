@@ -17,6 +17,8 @@ export interface ToolSource {
   transferNumber: string | null;
   bookingEnabled: boolean;
   timezone: string;
+  bookingServices?: { name: string }[] | undefined;
+  bookingStaff?: { name: string }[] | undefined;
 }
 
 export function buildTools(agent: ToolSource): Vapi.OpenAiModelToolsItem[] {
@@ -24,8 +26,8 @@ export function buildTools(agent: ToolSource): Vapi.OpenAiModelToolsItem[] {
   if (agent.transferNumber) tools.push(transferTool(agent.transferNumber));
   if (agent.bookingEnabled) {
     tools.push(
-      checkAvailabilityTool(agent.timezone),
-      bookAppointmentTool(agent.timezone),
+      checkAvailabilityTool(agent.timezone, choices(agent)),
+      bookAppointmentTool(agent.timezone, choices(agent)),
       cancelAppointmentTool(agent.timezone),
       moveAppointmentTool(agent.timezone),
     );
@@ -74,28 +76,38 @@ const text = (description: string): Vapi.JsonSchema => ({ type: "string", descri
 const isoStart = (timezone: string, what: string): Vapi.JsonSchema =>
   text(`${what} as an ISO 8601 date-time with the UTC offset of ${timezone}, e.g. 2030-05-14T15:00:00-04:00.`);
 
-function checkAvailabilityTool(timezone: string): Vapi.OpenAiModelToolsItem {
+/** The `service` and `staff` arguments, when the agent has services or staff: their names are the values. */
+function choices(agent: ToolSource): Record<string, Vapi.JsonSchema> {
+  const names = (items: { name: string }[] | undefined) => (items ?? []).map((item) => item.name).join(", ");
+  return {
+    ...(agent.bookingServices?.length ? { service: text(`The service the caller wants, one of: ${names(agent.bookingServices)}.`) } : {}),
+    ...(agent.bookingStaff?.length ? { staff: text(`The staff member the caller asked for, one of: ${names(agent.bookingStaff)}. Leave out for whoever is free.`) } : {}),
+  };
+}
+
+function checkAvailabilityTool(timezone: string, choice: Record<string, Vapi.JsonSchema>): Vapi.OpenAiModelToolsItem {
   return functionTool({
     name: CHECK_AVAILABILITY,
     saying: "Let me check the calendar.",
     description: `Lists the free appointment start times on one day, in the business's timezone (${timezone}).`,
-    properties: { date: text(`The day to check, as YYYY-MM-DD in ${timezone}.`) },
-    required: ["date"],
+    properties: { date: text(`The day to check, as YYYY-MM-DD in ${timezone}.`), ...choice },
+    required: ["date", ...(choice.service ? ["service"] : [])],
   });
 }
 
-function bookAppointmentTool(timezone: string): Vapi.OpenAiModelToolsItem {
+function bookAppointmentTool(timezone: string, choice: Record<string, Vapi.JsonSchema>): Vapi.OpenAiModelToolsItem {
   return functionTool({
     name: BOOK_APPOINTMENT,
     saying: "I'm booking that for you now.",
     description: "Books an appointment at a start time that check_availability offered.",
     properties: {
       start: isoStart(timezone, "The appointment's start"),
+      ...choice,
       name: text("The caller's full name."),
       phone: text("A phone number to reach the caller, if different from the one they are calling from."),
       notes: text("Anything the business should know, such as the reason for the visit."),
     },
-    required: ["start", "name"],
+    required: ["start", "name", ...(choice.service ? ["service"] : [])],
   });
 }
 

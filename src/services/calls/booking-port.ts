@@ -20,11 +20,24 @@ export interface BookInput {
   /** `<Vapi call id>:<tool-call id>`: a retried tool call books once, another call's same tool-call id never meets it. */
   idempotencyKey: string;
   callId?: string;
+  /** The service asked for, by name (matched forgivingly); the agent's one kind when it has no services. */
+  service?: string;
+  /** The staff member asked for, by name; absent or "anyone" books the first one free. */
+  staff?: string;
+}
+
+/** The free times of one day, for one service, as the tools speak them. */
+export interface OfferedTimes {
+  slots: Slot[];
+  /** The service the times are for, when the agent has services: its length and price are said. */
+  service?: { name: string; minutes: number; priceCents?: number | undefined } | undefined;
+  /** Set when the day is closed: a sentence to say as is (the reason, and the next day with openings). */
+  closed?: string | undefined;
 }
 
 export interface BookingPort {
-  availability(agent: Agent, input: { date: string }): Promise<Slot[]>;
-  book(agent: Agent, input: BookInput): Promise<Slot & { eventId: string }>;
+  availability(agent: Agent, input: { date: string; service?: string | undefined; staff?: string | undefined }): Promise<OfferedTimes>;
+  book(agent: Agent, input: BookInput): Promise<Slot & { eventId: string; service?: string | null; staff?: string | null }>;
   /** Cancels the caller's own booking (at `start`, or their next one). */
   cancel(agent: Agent, input: { callerPhone: string; start?: string }): Promise<Slot>;
   /** Moves the caller's own booking (at `from`, or their next one) to `to`. */

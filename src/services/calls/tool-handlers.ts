@@ -10,6 +10,7 @@ import type { Logger } from "../../lib/logger";
 import { describeError } from "../../lib/logger";
 import { withTimeout } from "../../lib/timeout";
 import type { Agent } from "../agents/view";
+import { describeService, meansAnyone } from "../google/schedule";
 import { type BookingPort, BookingRefusal, CalendarUnavailable } from "./booking-port";
 import { CALENDAR_FALLBACK, spokenTime, spokenTimes } from "./speech";
 import type { CalendarState } from "./tool-context";
@@ -29,10 +30,18 @@ export interface ToolRun {
 
 const MAX_SLOTS_SPOKEN = 8;
 const dateTime = z.iso.datetime({ offset: true });
+/** A service or staff member as the model names it; an empty string is "not said". */
+const choice = z
+  .string()
+  .trim()
+  .max(100)
+  .transform((value) => value || undefined);
 const schemas = {
-  check_availability: z.object({ date: z.iso.date() }),
+  check_availability: z.object({ date: z.iso.date(), service: choice.optional(), staff: choice.optional() }),
   book_appointment: z.object({
     start: dateTime,
+    service: choice.optional(),
+    staff: choice.optional(),
     name: z.string().trim().min(1).max(200),
     phone: z.string().trim().max(40).optional(),
     email: z.string().trim().max(254).optional(),
@@ -68,13 +77,17 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
   try {
     switch (call.name) {
       case "check_availability": {
-        const { date } = parsed.data as z.infer<typeof schemas.check_availability>;
-        const slots = await withCalendarTimeout(run.booking.availability(run.agent, { date }), run.timeoutMs);
+        const { date, service, staff } = parsed.data as z.infer<typeof schemas.check_availability>;
+        const offered = await withCalendarTimeout(run.booking.availability(run.agent, { date, service, staff }), run.timeoutMs);
+        if (offered.closed) return { result: `${offered.closed}. Would one of those, or another day, work?` };
         const day = spokenTime(`${date}T12:00:00Z`, "UTC").replace(/ at .*/, "");
-        if (!slots.length) return { result: `There are no free times on ${day}. Would another day work?` };
+        const what = offered.service ? ` for ${describeService(offered.service)}` : "";
+        const who = staff && !meansAnyone(staff) ? ` with ${staff}` : "";
+        const { slots } = offered;
+        if (!slots.length) return { result: `There are no free times${what}${who} on ${day}. Would another day work?` };
         const shown = slots.slice(0, MAX_SLOTS_SPOKEN).map((slot) => slot.start);
         const more = slots.length > shown.length ? `, and ${slots.length - shown.length} more later in the day` : "";
-        return { result: `On ${day} I have ${spokenTimes(shown, tz)}${more}. Which time suits you?` };
+        return { result: `On ${day}${what}${who} I have ${spokenTimes(shown, tz)}${more}. Which time suits you?` };
       }
       case "book_appointment": {
         const args = parsed.data as z.infer<typeof schemas.book_appointment>;
@@ -85,7 +98,11 @@ export async function runTool(run: ToolRun, call: ToolCall): Promise<ToolOutcome
           run.timeoutMs,
         );
         const when = spokenTime(booked.start, tz);
-        return { result: `You're booked for ${when}, under the name ${args.name}.`, event: event("booked", `Booked for ${args.name}`, booked.start) };
+        const what = [booked.service ? `for ${booked.service}` : null, booked.staff ? `with ${booked.staff}` : null].filter(Boolean).join(" ");
+        return {
+          result: `You're booked for ${when}${what ? ` ${what}` : ""}, under the name ${args.name}.`,
+          event: event("booked", `Booked for ${args.name}${what ? ` ${what}` : ""}`, booked.start),
+        };
       }
       case "cancel_appointment": {
         if (!run.callerPhone) return { result: "I can only change bookings made from the phone you're calling from, and I can't see your number. Please call from that phone." };

@@ -11,9 +11,10 @@ import { type CalendarEvent, deleteEvent, listEvents, moveEvent } from "../../in
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import type { Agent } from "../agents/view";
+import { normalizeBusinessHours } from "../assistant/business-hours";
 import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable } from "./availability";
-import { type HoldPlace, holdPlace, reconcileHolds, retryOnDeadlock } from "./booking";
-import { busyExcept, correction, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { reconcileHolds, retryOnDeadlock } from "./booking";
+import { busyExcept, correction, type HoldPlace, holdPlace, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { fail, type GoogleCallOptions, type GoogleDeps, guarded, type Result, type Slot } from "./results";
 import { checkStart, rulesOf } from "./slots";
@@ -24,16 +25,33 @@ export interface Appointment extends Slot {
   name: string | null;
   /** The number to reach the caller on: the one they gave, else the number they called from. */
   phone: string | null;
+  /** The Google calendar the event is in: the agent's, or a staff member's. */
+  calendarId: string;
+  /** The staff member it is with (an id from the agent's booking settings), when it was booked with one. */
+  staffId: string | null;
 }
 
 const DAY_MS = 86_400_000;
 
-function toAppointment(event: CalendarEvent): Appointment | null {
+function toAppointment(event: CalendarEvent, calendarId: string): Appointment | null {
   const start = event.start.dateTime ?? event.start.date;
   const end = event.end.dateTime ?? event.end.date;
   if (!start || !end) return null;
   const props = event.extendedProperties?.private ?? {};
-  return { id: event.id, start: new Date(start).toISOString(), end: new Date(end).toISOString(), name: props[PROPERTY.name] ?? null, phone: props[PROPERTY.contactPhone] ?? props[PROPERTY.phone] ?? null };
+  return {
+    id: event.id,
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    name: props[PROPERTY.name] ?? null,
+    phone: props[PROPERTY.contactPhone] ?? props[PROPERTY.phone] ?? null,
+    calendarId,
+    staffId: props[PROPERTY.staff] ?? null,
+  };
+}
+
+/** Every calendar the agent books into: its own, and each staff member's. */
+function calendarsOf(agent: Agent, access: GoogleAccess): string[] {
+  return [...new Set([calendarIdOf(agent, access), ...(agent.bookingStaff ?? []).map((member) => member.calendarId)])];
 }
 
 /** The agent's bookings between `from` and `to` (default: from now, for the horizon). */
@@ -53,12 +71,19 @@ async function findEvents(deps: GoogleDeps, access: GoogleAccess, agent: Agent, 
   const from = input.from ?? deps.now();
   const to = input.to ?? new Date(from.getTime() + (agent.horizonDays + 1) * DAY_MS);
   const wanted: Record<string, string> = { [PROPERTY.agent]: agent.id, ...(input.callerPhone ? { [PROPERTY.phone]: input.callerPhone } : {}) };
-  const events = await listEvents(access, calendarIdOf(agent, access), { from, to, privateProperties: wanted, maxResults: 250 });
-  // The filter is Google's; check it again, since a mistake here would hand out someone else's booking.
-  return events
-    .filter((event) => event.status !== "cancelled" && Object.entries(wanted).every(([key, value]) => event.extendedProperties?.private?.[key] === value))
-    .map(toAppointment)
-    .filter((a): a is Appointment => a !== null && new Date(a.start) > deps.now());
+  const found = await Promise.all(
+    calendarsOf(agent, access).map(async (calendarId) => {
+      const events = await listEvents(access, calendarId, { from, to, privateProperties: wanted, maxResults: 250 });
+      // The filter is Google's; check it again, since a mistake here would hand out someone else's booking.
+      return events
+        .filter((event) => event.status !== "cancelled" && Object.entries(wanted).every(([key, value]) => event.extendedProperties?.private?.[key] === value))
+        .map((event) => toAppointment(event, calendarId));
+    }),
+  );
+  return found
+    .flat()
+    .filter((a): a is Appointment => a !== null && new Date(a.start) > deps.now())
+    .sort((a, b) => a.start.localeCompare(b.start));
 }
 
 /** The caller's one upcoming appointment (at `at`, when given), or the failure to speak. */
@@ -91,7 +116,7 @@ export async function cancelAppointment(
     const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
     const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.start);
     if (!found.ok) return found;
-    await deleteEvent(access, calendarIdOf(agent, access), found.appointment.id, true);
+    await deleteEvent(access, found.appointment.calendarId, found.appointment.id, true);
     await deps.db
       .update(bookingHolds)
       .set({ status: "cancelled", updatedAt: deps.now() })
@@ -112,16 +137,17 @@ export async function moveAppointment(
 ): Promise<Result<{ appointment: Appointment; previous: Appointment; message: string }>> {
   const disabled = notBookable(agent);
   if (disabled) return disabled;
-  const rules = rulesOf(agent);
-  const newStart = parseStart(input.newStart, rules.timeZone);
+  const newStart = parseStart(input.newStart, agent.timezone);
   if (!newStart) return fail("invalid_time", "I didn't catch the new time. What day and time would you like instead?", { reason: "invalid" });
   return guarded(deps, "move", async () => {
     const now = deps.now();
     const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
-    const calendarId = calendarIdOf(agent, access);
     const found = await callersAppointment(deps, access, agent, normalizePhone(input.callerPhone), input.from);
     if (!found.ok) return found;
     const previous = found.appointment;
+    // The booking moves within its own calendar, keeping its length, under its staff member's hours.
+    const calendarId = previous.calendarId;
+    const rules = rulesForMove(agent, previous);
     const check = checkStart(rules, newStart, now);
     if (!check.ok) return correction(check, await nextOpening(access, calendarId, rules, newStart, now), rules.timeZone, now);
     const slot = check.slot;
@@ -140,13 +166,26 @@ export async function moveAppointment(
         return spokenSlotTaken(await nextOpening(access, calendarId, rules, slot.end, now), rules.timeZone, now);
       }
       const event = await moveEvent(access, calendarId, previous.id, slot.start, slot.end, agent.timezone, true);
-      const appointment = toAppointment(event) ?? { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() };
+      const appointment = toAppointment(event, calendarId) ?? { ...previous, start: slot.start.toISOString(), end: slot.end.toISOString() };
       return { ok: true, appointment, previous, message: `Done. Your appointment is now ${spokenMoment(slot.start, rules.timeZone, now)}.` };
     } catch (error) {
       await restore().catch(() => undefined);
       throw error;
     }
   });
+}
+
+/** The rules a booking is moved under: its staff member's hours (or the business's), its own length. */
+export function rulesForMove(agent: Agent, appointment: Pick<Appointment, "start" | "end" | "staffId">) {
+  const minutes = Math.round((new Date(appointment.end).getTime() - new Date(appointment.start).getTime()) / 60_000);
+  const member = (agent.bookingStaff ?? []).find((m) => m.id === appointment.staffId);
+  const base = rulesOf(agent);
+  return {
+    ...base,
+    hours: member?.businessHours ? normalizeBusinessHours(member.businessHours) : base.hours,
+    appointmentMinutes: minutes,
+    stepMinutes: Math.min(agent.appointmentMinutes, minutes),
+  };
 }
 
 /**
@@ -159,7 +198,7 @@ async function moveHold(deps: GoogleDeps, place: HoldPlace, appointment: Appoint
     const updated = await retryOnDeadlock(() =>
       deps.db
         .update(bookingHolds)
-        .set({ businessId: place.businessId, calendarId: place.calendarKey, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, updatedAt: deps.now() })
+        .set({ businessId: place.businessId, calendarId: place.calendarKey, legacyOverlap: false, startAt: slot.start, endAt: slot.end, expiresAt: slot.end, movedAt: deps.now(), updatedAt: deps.now() })
         .where(and(eq(bookingHolds.agentId, place.agentId), eq(bookingHolds.googleEventId, appointment.id), ne(bookingHolds.status, "cancelled")))
         .returning({ id: bookingHolds.id }),
     );

@@ -4,10 +4,10 @@
  * hears when a time does not work.
  */
 import { listEvents } from "../../integrations/google/calendar";
-import { slotJson } from "./availability";
+import type { Agent } from "../agents/view";
 import type { GoogleAccess } from "./connection";
 import { type Failure, fail } from "./results";
-import type { Interval, StartCheck } from "./slots";
+import { type Interval, type StartCheck, slotJson } from "./slots";
 import { spokenMoment } from "./time";
 
 /** Keys of `extendedProperties.private` on the events we create (searchable with privateExtendedProperty). */
@@ -20,6 +20,9 @@ export const PROPERTY = {
   contactPhone: "agentlineContactPhone",
   name: "agentlineName",
   call: "agentlineCallId",
+  /** The staff member and service the booking is for (ids from the agent's booking settings). */
+  staff: "agentlineStaffId",
+  service: "agentlineServiceId",
 } as const;
 
 /** Google event ids are base32hex (a–v, 0–9): a UUID without dashes is one. */
@@ -47,4 +50,26 @@ export function spokenSlotTaken(next: Interval | undefined, timeZone: string, no
 export async function busyExcept(access: GoogleAccess, calendarId: string, from: Date, to: Date, ownEventId: string): Promise<boolean> {
   const events = await listEvents(access, calendarId, { from, to, maxResults: 50 });
   return events.some((event) => event.id !== ownEventId && event.status !== "cancelled" && event.transparency !== "transparent");
+}
+
+/**
+ * Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes:
+ * `calendarId` as Google is asked for it, `calendarKey` as the no-overlap rule compares it.
+ */
+export interface HoldPlace {
+  agentId: string;
+  businessId: string;
+  calendarId: string;
+  calendarKey: string;
+}
+
+/**
+ * The calendar as the no-overlap rule compares it (ADR 0310): `primary` is the connected
+ * account's own calendar, whose Google id is the account's address, and an address is compared
+ * without case. So two agents of one owner, one on `primary` and one on the owner's address,
+ * share one rule instead of double-booking one calendar under two names.
+ */
+export function holdPlace(agent: Pick<Agent, "id" | "businessId">, access: GoogleAccess, calendarId: string): HoldPlace {
+  const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
+  return { agentId: agent.id, businessId: agent.businessId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
 }

@@ -18,12 +18,13 @@ import { GoogleApiError } from "../../integrations/google/errors";
 import { deadline } from "../../integrations/google/oauth";
 import { sqlState } from "../../lib/sql-state";
 import type { Agent } from "../agents/view";
-import { calendarIdOf, DEFAULT_TIMEOUT_MS, nextOpening, notBookable, slotJson } from "./availability";
-import { busyExcept, correction, eventIdOf, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
+import { DEFAULT_TIMEOUT_MS, NEXT_OPENING_SEARCH_DAYS, notBookable, offeredBetween, staffCalendar } from "./availability";
+import { busyExcept, correction, eventIdOf, type HoldPlace, holdPlace, normalizePhone, PROPERTY, spokenSlotTaken } from "./booking-support";
 import { type GoogleAccess, googleAccess } from "./connection";
 import { fail, type GoogleCallOptions, type GoogleDeps, GoogleNotConnectedError, guarded, type Result, type Slot } from "./results";
-import { checkStart, type Interval, overlapsBusy, rulesOf } from "./slots";
-import { parseStart, spokenMoment } from "./time";
+import { type ServiceChoice, type StaffChoice, serviceFor, staffFor } from "./schedule";
+import { bookingWindow, checkStart, type Interval, overlapsBusy, type StartCheck, slotJson } from "./slots";
+import { comparePlainDates, parseStart, spokenMoment, toZoned } from "./time";
 
 /** A hold whose booking has not finished by then may be taken over by another booking. */
 export const HOLD_TTL_MS = 2 * 60_000;
@@ -50,7 +51,7 @@ export interface BookingInput {
 }
 
 export interface Booked {
-  event: Slot & { id: string };
+  event: Slot & { id: string; service: string | null; staff: { id: string; name: string } | null };
   /** True when this key had already booked: nothing new was created. */
   replayed: boolean;
   /** "You're booked for Tuesday at 3:30 PM." */
@@ -59,74 +60,137 @@ export interface Booked {
 
 type Hold = typeof bookingHolds.$inferSelect;
 
-export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: BookingInput, options: GoogleCallOptions = {}): Promise<Result<Booked>> {
+/** What the caller wants booked and with whom: a service by name (forgiving) and a staff member, or anyone who offers it. */
+export interface BookingChoice {
+  service?: string | null;
+  staff?: string | null;
+}
+
+export async function bookAppointment(deps: GoogleDeps, agent: Agent, input: BookingInput & BookingChoice, options: GoogleCallOptions = {}): Promise<Result<Booked>> {
   const disabled = notBookable(agent);
   if (disabled) return disabled;
-  const rules = rulesOf(agent);
-  const start = parseStart(input.start, rules.timeZone);
+  const timeZone = agent.timezone;
+  const start = parseStart(input.start, timeZone);
   if (!start) return fail("invalid_time", "I didn't catch the time. What day and time would you like?", { reason: "invalid" });
   const name = clean(input.name, 100);
   if (!name) return fail("invalid_time", "May I have your name for the booking?", { reason: "invalid" });
+  const service = serviceFor(agent, input.service);
+  if (!service.ok) return fail("unknown_service", service.message);
+  const staff = staffFor(agent, service.value, input.staff);
+  if (!staff.ok) return fail("unknown_staff", staff.message);
   const phone = normalizePhone(input.phone);
   const callerPhone = normalizePhone(input.callerPhone);
-  const booked = (hold: Hold, replayed: boolean): Result<Booked> => ({
-    ok: true,
-    event: { id: hold.googleEventId as string, ...slotJson({ start: hold.startAt, end: hold.endAt }) },
-    replayed,
-    message: `You're booked for ${spokenMoment(hold.startAt, rules.timeZone, deps.now())}.`,
-  });
+  const booked = (hold: Hold, replayed: boolean): Result<Booked> => {
+    const what = [hold.serviceId && hold.serviceName ? hold.serviceName : null, hold.staffName ? `with ${hold.staffName}` : null].filter(Boolean).join(" ");
+    return {
+      ok: true,
+      event: {
+        id: hold.googleEventId as string,
+        ...slotJson({ start: hold.startAt, end: hold.endAt }),
+        service: hold.serviceName,
+        staff: hold.staffId && hold.staffName ? { id: hold.staffId, name: hold.staffName } : null,
+      },
+      replayed,
+      message: `You're booked for ${spokenMoment(hold.startAt, timeZone, deps.now())}${what ? `: ${what}` : ""}.`,
+    };
+  };
 
-  return guarded(deps, "booking", async () => {
+  return guarded(deps, "booking", async (): Promise<Result<Booked>> => {
     const existing = await holdByKey(deps, agent.id, input.idempotencyKey);
     if (existing && existing.status !== "held") return booked(existing, true);
     const now = deps.now();
-    const check = checkStart(rules, start, now);
     const access = await googleAccess(deps, agent.businessId, deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal));
-    const calendarId = calendarIdOf(agent, access);
-    if (!check.ok) {
-      const after = check.problem === "off_grid" || check.problem === "closed" || check.problem === "outside_hours" ? start : now;
-      return correction(check, await nextOpening(access, calendarId, rules, after, now), rules.timeZone, now);
-    }
-
-    let hold = existing;
-    let created = false;
-    if (!hold) {
-      const place = holdPlace(agent, access, calendarId);
-      let taken = await takeHold(deps, place, check.slot, { ...input, callerPhone }, now);
-      // Holds whose events the owner deleted or moved in Google Calendar give the time back.
-      if (taken === "slot_taken" && (await reconcileHolds(deps, access, place, check.slot))) {
-        taken = await takeHold(deps, place, check.slot, { ...input, callerPhone }, now);
+    // An unfinished attempt with this key resumes on the calendar it holds; anyone else in order ("anyone" books the first free).
+    const candidates = existing ? staff.value.filter((member) => holdPlace(agent, access, staffCalendar(agent, access, member)).calendarKey === existing.calendarId) : staff.value;
+    const details = { ...input, name, phone, callerPhone };
+    let refused: Extract<StartCheck, { ok: false }> | undefined;
+    let taken = false;
+    for (const member of candidates.length ? candidates : staff.value) {
+      const check = checkStart(member.rules, start, now);
+      if (!check.ok) {
+        refused ??= check;
+        continue;
       }
-      if (taken === "slot_taken") return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
-      ({ hold, created } = taken);
+      const outcome = await bookOn(deps, access, agent, { member, service: service.value, slot: check.slot, existing }, details, now);
+      if (outcome === "slot_taken") {
+        taken = true;
+        continue;
+      }
+      return booked(outcome.hold, outcome.replayed);
     }
-    if (!created) {
-      // Another attempt with this key holds the slot: wait for it to finish, or take over a dead one.
-      const settled = hold.expiresAt > now ? await awaitSettled(deps, hold.id) : hold;
-      if (!settled) return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
-      if (settled.status !== "held") return booked(settled, true);
-      hold = settled;
-    }
-    const buffer = rules.bufferMinutes * 60_000;
-    const [from, to] = [new Date(hold.startAt.getTime() - buffer), new Date(hold.endAt.getTime() + buffer)];
-    // A taken-over hold may already have its event: only other events count as busy then.
-    const busy = created ? overlapsBusy(rules, check.slot, await freeBusy(access, calendarId, from, to)) : await busyExcept(access, calendarId, from, to, eventIdOf(hold.id));
-    if (busy) {
-      await releaseHold(deps, hold.id);
-      return spokenSlotTaken(await nextOpening(access, calendarId, rules, check.slot.end, now), rules.timeZone, now);
-    }
-
-    const event = await insertOnce(deps, access, calendarId, agent, hold, { ...input, name, phone, callerPhone });
-    const held = hold;
-    const [confirmed] = await retryOnDeadlock(() =>
-      deps.db
-        .update(bookingHolds)
-        .set({ status: "confirmed", googleEventId: event.id, expiresAt: held.endAt, updatedAt: deps.now() })
-        .where(eq(bookingHolds.id, held.id))
-        .returning(),
-    );
-    return booked(confirmed ?? { ...hold, googleEventId: event.id }, !created);
+    if (taken || !refused) return spokenSlotTaken(await nextOpeningAmong(access, agent, staff.value, new Date(start.getTime() + 60_000), now), timeZone, now);
+    const after = refused.problem === "off_grid" || refused.problem === "closed" || refused.problem === "outside_hours" ? start : now;
+    return correction(refused, await nextOpeningAmong(access, agent, staff.value, after, now), timeZone, now);
   });
+}
+
+/**
+ * Books `slot` on one staff member's calendar: hold it (the exclusion constraint refuses a range
+ * another booking on that calendar has), re-check Google's free/busy for it, insert the event
+ * under the hold's id, confirm the hold. "slot_taken" when any step finds the time gone (the
+ * hold given back), so "anyone" can try the next staff member.
+ */
+async function bookOn(
+  deps: GoogleDeps,
+  access: GoogleAccess,
+  agent: Agent,
+  target: { member: StaffChoice; service: ServiceChoice; slot: Interval; existing: Hold | undefined },
+  input: BookingInput,
+  now: Date,
+): Promise<{ hold: Hold; replayed: boolean } | "slot_taken"> {
+  const { member, service, slot } = target;
+  const rules = member.rules;
+  const calendarId = staffCalendar(agent, access, member);
+  let hold = target.existing;
+  let created = false;
+  if (!hold) {
+    const place = holdPlace(agent, access, calendarId);
+    const what = { serviceId: service.id, serviceName: service.id ? service.name : null, staffId: member.id, staffName: member.name };
+    let taken = await takeHold(deps, place, slot, input, what, now);
+    // Holds whose events the owner deleted or moved in Google Calendar give the time back.
+    if (taken === "slot_taken" && (await reconcileHolds(deps, access, place, slot))) taken = await takeHold(deps, place, slot, input, what, now);
+    if (taken === "slot_taken") return "slot_taken";
+    ({ hold, created } = taken);
+  }
+  if (!created) {
+    // Another attempt with this key holds the slot: wait for it to finish, or take over a dead one.
+    const settled = hold.expiresAt > now ? await awaitSettled(deps, hold.id) : hold;
+    if (!settled) return "slot_taken";
+    if (settled.status !== "held") return { hold: settled, replayed: true };
+    hold = settled;
+  }
+  const buffer = rules.bufferMinutes * 60_000;
+  const [from, to] = [new Date(hold.startAt.getTime() - buffer), new Date(hold.endAt.getTime() + buffer)];
+  // A taken-over hold may already have its event: only other events count as busy then.
+  const busy = created ? overlapsBusy(rules, slot, await freeBusy(access, calendarId, from, to)) : await busyExcept(access, calendarId, from, to, eventIdOf(hold.id));
+  if (busy) {
+    await releaseHold(deps, hold.id);
+    return "slot_taken";
+  }
+  const event = await insertOnce(deps, access, calendarId, agent, hold, input);
+  const held = hold;
+  const [confirmed] = await retryOnDeadlock(() =>
+    deps.db
+      .update(bookingHolds)
+      .set({ status: "confirmed", googleEventId: event.id, expiresAt: held.endAt, updatedAt: deps.now() })
+      .where(eq(bookingHolds.id, held.id))
+      .returning(),
+  );
+  return { hold: confirmed ?? { ...hold, googleEventId: event.id }, replayed: !created };
+}
+
+/** The first free slot for any of `staff` starting at or after `after`, within the horizon and the next two weeks (one free/busy request). */
+export async function nextOpeningAmong(access: GoogleAccess, agent: Agent, staff: StaffChoice[], after: Date, now: Date): Promise<Interval | undefined> {
+  const rules = staff[0]?.rules;
+  if (!rules) return undefined;
+  const { earliest, lastDate } = bookingWindow(rules, now);
+  const from = after > earliest ? after : earliest;
+  const first = toZoned(from, rules.timeZone).toPlainDate();
+  const cap = first.add({ days: NEXT_OPENING_SEARCH_DAYS - 1 });
+  const last = comparePlainDates(cap, lastDate) < 0 ? cap : lastDate;
+  if (comparePlainDates(first, last) > 0) return undefined;
+  const slots = await offeredBetween(access, agent, staff, [], first, last, now);
+  return slots.find((slot) => slot.start >= from);
 }
 
 async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
@@ -138,30 +202,15 @@ async function holdByKey(deps: GoogleDeps, agentId: string, key: string) {
   return row;
 }
 
-/**
- * Where a hold lives: the agent that books, and the calendar (of its owner) whose time it takes:
- * `calendarId` as Google is asked for it, `calendarKey` as the no-overlap rule compares it.
- */
-export interface HoldPlace {
-  agentId: string;
-  businessId: string;
-  calendarId: string;
-  calendarKey: string;
-}
-
-/**
- * The calendar as the no-overlap rule compares it (ADR 0310): `primary` is the connected
- * account's own calendar, whose Google id is the account's address, and an address is compared
- * without case. So two agents of one owner, one on `primary` and one on the owner's address,
- * share one rule instead of double-booking one calendar under two names.
- */
-export function holdPlace(agent: Pick<Agent, "id" | "businessId">, access: GoogleAccess, calendarId: string): HoldPlace {
-  const id = calendarId === "primary" ? (access.connection.googleEmail ?? calendarId) : calendarId;
-  return { agentId: agent.id, businessId: agent.businessId, calendarId, calendarKey: id.includes("@") ? id.toLowerCase() : id };
-}
-
 /** Holds the slot; a concurrent overlapping booking gets "slot_taken", a concurrent same key its row. */
-async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, input: BookingInput, now: Date): Promise<{ hold: Hold; created: boolean } | "slot_taken"> {
+async function takeHold(
+  deps: GoogleDeps,
+  place: HoldPlace,
+  slot: Interval,
+  input: BookingInput,
+  what: { serviceId: string | null; serviceName: string | null; staffId: string | null; staffName: string | null },
+  now: Date,
+): Promise<{ hold: Hold; created: boolean } | "slot_taken"> {
   const { agentId } = place;
   // Holds of bookings that died half-way give their range back, whichever agent made them.
   await deps.db
@@ -188,6 +237,9 @@ async function takeHold(deps: GoogleDeps, place: HoldPlace, slot: Interval, inpu
         idempotencyKey: input.idempotencyKey,
         callerPhone: input.callerPhone ?? null,
         callId: input.callId ?? null,
+        ...what,
+        callerName: input.name,
+        callerEmail: input.email ? clean(input.email, 254) : null,
       })
       .returning());
     if (!row) throw new Error("hold insert returned nothing");
@@ -238,7 +290,7 @@ export async function reconcileHolds(deps: GoogleDeps, access: GoogleAccess, pla
     } else if (start.getTime() !== hold.startAt.getTime() || end.getTime() !== hold.endAt.getTime()) {
       const moved = await deps.db
         .update(bookingHolds)
-        .set({ startAt: start, endAt: end, expiresAt: end, updatedAt: deps.now() })
+        .set({ startAt: start, endAt: end, expiresAt: end, movedAt: deps.now(), updatedAt: deps.now() })
         .where(eq(bookingHolds.id, hold.id))
         .then(() => true, (error: unknown) => (sqlState(error) === "23P01" ? false : Promise.reject(error)));
       changed ||= moved;
@@ -287,6 +339,8 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
   const contact = input.phone ?? input.callerPhone;
   const lines = [
     `Name: ${input.name}`,
+    hold.serviceName ? `Service: ${hold.serviceName}` : null,
+    hold.staffName ? `With: ${hold.staffName}` : null,
     contact ? `Phone: ${contact}` : null,
     input.callerPhone && input.callerPhone !== contact ? `Called from: ${input.callerPhone}` : null,
     input.email ? `Email: ${clean(input.email, 254)}` : null,
@@ -297,7 +351,7 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
   try {
     return await insertEvent(access, calendarId, {
       id,
-      summary: `Appointment: ${input.name}`,
+      summary: `${hold.serviceName ?? "Appointment"}: ${input.name}${hold.staffName ? ` (${hold.staffName})` : ""}`,
       description: lines.join("\n"),
       start: hold.startAt,
       end: hold.endAt,
@@ -307,6 +361,8 @@ async function insertOnce(deps: GoogleDeps, access: GoogleAccess, calendarId: st
         [PROPERTY.agent]: agent.id,
         [PROPERTY.booking]: hold.id,
         [PROPERTY.name]: input.name,
+        ...(hold.staffId ? { [PROPERTY.staff]: hold.staffId } : {}),
+        ...(hold.serviceId ? { [PROPERTY.service]: hold.serviceId } : {}),
         // Ownership: cancel and move search by this, so it is only ever the number that called.
         ...(input.callerPhone ? { [PROPERTY.phone]: input.callerPhone } : {}),
         ...(input.phone ? { [PROPERTY.contactPhone]: input.phone } : {}),

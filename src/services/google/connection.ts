@@ -25,9 +25,12 @@ const WAIT_FOR_REFRESH_MS = 5_000;
 export type Connection = typeof googleConnections.$inferSelect;
 
 export async function loadConnection(deps: Pick<GoogleDeps, "db">, businessId: string): Promise<Connection | undefined> {
-  const [row] = await deps.db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId)).limit(1);
+  const [row] = await connectionQuery(deps, businessId);
   return row;
 }
+
+/** The connection's row as a query, for a caller that batches it with its own. */
+export const connectionQuery = (deps: Pick<GoogleDeps, "db">, businessId: string) => deps.db.select().from(googleConnections).where(eq(googleConnections.businessId, businessId)).limit(1);
 
 /** Stores a fresh connection's tokens, encrypted, replacing any earlier connection of the user. */
 export async function saveConnection(
@@ -87,8 +90,8 @@ export interface GoogleAccess extends GoogleApiAccess {
  * made again; a refused refresh marks the connection needs_reconnect. The refresh and the retry
  * share the caller's signal, so they fit in the same deadline.
  */
-export async function googleAccess(deps: GoogleDeps, businessId: string, signal?: AbortSignal): Promise<GoogleAccess> {
-  const { access, cached } = await acquire(deps, businessId, signal);
+export async function googleAccess(deps: GoogleDeps, businessId: string, signal?: AbortSignal, preloaded?: Connection | null): Promise<GoogleAccess> {
+  const { access, cached } = await acquire(deps, businessId, signal, undefined, preloaded);
   if (!cached) return access;
   let renewal: Promise<void> | undefined;
   const rejected = access.connection.accessTokenCiphertext;
@@ -103,12 +106,17 @@ export async function googleAccess(deps: GoogleDeps, businessId: string, signal?
 }
 
 /** The current token, or a refreshed one; never the `rejected` ciphertext (Google answered it 401). */
-async function acquire(deps: GoogleDeps, businessId: string, signal?: AbortSignal, rejected?: string | null): Promise<{ access: GoogleAccess; cached: boolean }> {
+/**
+ * `preloaded`: the connection row as the caller already read it in a batch with its own query
+ * (availability reads the in-flight holds with it: one round trip, not two); null when that read
+ * found none. Later attempts read the row again.
+ */
+async function acquire(deps: GoogleDeps, businessId: string, signal?: AbortSignal, rejected?: string | null, preloaded?: Connection | null): Promise<{ access: GoogleAccess; cached: boolean }> {
   const settings = deps.google();
   const keyring = await tokenKeyring(settings.encryptionKey, settings);
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
-    const row = await loadConnection(deps, businessId);
+    const row = attempt === 0 && preloaded !== undefined ? (preloaded ?? undefined) : await loadConnection(deps, businessId);
     if (!row) throw new GoogleNotConnectedError("missing");
     if (row.status !== "ok" || !row.refreshTokenCiphertext) throw new GoogleNotConnectedError("needs_reconnect");
     const now = deps.now();

@@ -23,6 +23,7 @@
  *   cancelAppointment(deps, agent, {callerPhone, start?})          → {cancelled, message}
  *   moveAppointment(deps, agent, {callerPhone, from?, newStart})   → {appointment, previous, message}
  *   listAppointments(deps, agent, {from?, to?, callerPhone?})      → {appointments: [{id, start, end, name, phone}]}
+ *   listBookings / cancelBooking / moveBooking (bookings.ts)      the business's bookings list and the owner's changes
  *
  * `start`/`newStart` are ISO 8601 with an offset (or wall-clock time in the agent's timezone);
  * `idempotencyKey` is `<Vapi call id>:<tool-call id>` (tool-call ids repeat across calls), so a
@@ -34,6 +35,7 @@
 import * as appointments from "./appointments";
 import * as availability from "./availability";
 import * as booking from "./booking";
+import * as bookings from "./bookings";
 import { loadTemporal } from "./time";
 
 export type { Appointment } from "./appointments";
@@ -55,3 +57,8 @@ export const cancelAppointment = withTemporal(appointments.cancelAppointment);
 export const moveAppointment = withTemporal(appointments.moveAppointment);
 export const getAvailability = withTemporal(availability.getAvailability);
 export const bookAppointment = withTemporal(booking.bookAppointment);
+export const listBookings = bookings.listBookings;
+export { listCalendarsFor } from "./calendars";
+export const cancelBooking = withTemporal(bookings.cancelBooking);
+export const moveBooking = withTemporal(bookings.moveBooking);
+export { BOOKING_STATUSES, type BookingJson, type BookingStatus } from "./bookings";

@@ -34,7 +34,9 @@ export type FailureCode =
   | "invalid_time" // in the past, too soon, beyond the horizon, closed, outside hours, off the grid
   | "slot_taken" // someone else has (part of) that time
   | "no_appointment" // the caller has no booking that matches
-  | "ambiguous"; // the caller has several bookings; say which
+  | "ambiguous" // the caller has several bookings; say which
+  | "unknown_service" // the caller asked for a service we do not offer (the message lists ours)
+  | "unknown_staff"; // the caller asked for a staff member we do not have, or one who does not do that service
 
 /** A span of time on the calendar, ISO 8601 instants; the booking tools' port (services/calls/booking-port.ts) speaks it too. */
 export interface Slot {
@@ -109,5 +111,9 @@ export function failureError(failure: Failure): AppError {
       return new AppError("not_found", failure.message);
     case "ambiguous":
       return new AppError("conflict", failure.message, { choices: failure.choices });
+    case "unknown_service":
+      return new AppError("validation_failed", `service: ${failure.message}`, [{ path: "service", message: failure.message }]);
+    case "unknown_staff":
+      return new AppError("validation_failed", `staff: ${failure.message}`, [{ path: "staff", message: failure.message }]);
   }
 }

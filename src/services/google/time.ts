@@ -71,6 +71,11 @@ export function speakableDay(date: Temporal.PlainDate, timeZone: string, now: Da
   return days >= 0 && days < 7 ? weekday : `${weekday}, ${MONTHS[date.month - 1]} ${date.day}`;
 }
 
+/** "Thursday, December 24" always: a closure's date is said in full, the caller may be far from it. */
+export function speakableDate(date: Temporal.PlainDate): string {
+  return `${DAY_NAMES[dayOf(date)]}, ${MONTHS[date.month - 1]} ${date.day}`;
+}
+
 /** "YYYY-MM-DD" → a PlainDate, or null when it is not a real date. */
 export function parseDate(value: string): Temporal.PlainDate | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;

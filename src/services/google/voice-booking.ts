@@ -36,10 +36,17 @@ function settle<T>(result: Result<T>): T {
 export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }): BookingPort {
   const slot = (s: { start: string; end: string }) => ({ start: s.start, end: s.end });
   return {
-    availability: async (agent, input) => settle(await getAvailability(deps, agent, input, options)).slots,
+    availability: async (agent, input) => {
+      const found = settle(await getAvailability(deps, agent, input, options));
+      return {
+        slots: found.slots.map(slot),
+        service: found.service.id ? found.service : undefined,
+        closed: found.closed ? found.summary : undefined,
+      };
+    },
     book: async (agent, input) => {
       const { event } = settle(await bookAppointment(deps, agent, input, options));
-      return { ...slot(event), eventId: event.id };
+      return { ...slot(event), eventId: event.id, service: event.service, staff: event.staff?.name ?? null };
     },
     cancel: async (agent, input) => slot(settle(await cancelAppointment(deps, agent, input, options)).cancelled),
     move: async (agent, input) => {

@@ -6,7 +6,7 @@
 import type { EmailMessage } from "../../side-effects/messages";
 import { deliverOnce, type Notice, type NotificationDeps } from "./deliver";
 import { invitationNotice } from "./invitation";
-import { callSummaryNotice, lowCreditNotice, passwordResetNotice, purchaseReceiptNotice } from "./owner-emails";
+import { bookingChangedNotice, callSummaryNotice, lowCreditNotice, passwordResetNotice, purchaseReceiptNotice } from "./owner-emails";
 
 export type { NotificationDeps } from "./deliver";
 export { isImportant } from "./important";
@@ -17,6 +17,7 @@ const notices: { [T in EmailMessage["type"]]: (deps: NotificationDeps, message: 
   "email.purchase_receipt": purchaseReceiptNotice,
   "email.call_summary": callSummaryNotice,
   "email.invitation": invitationNotice,
+  "email.booking_changed": bookingChangedNotice,
 };
 
 /** Renders the message's e-mail and sends it once per idempotency key (retried by the queue on failure). */

@@ -5,9 +5,9 @@
  * what the account and the call say now.
  */
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { agents, businesses, calls, memberships, users } from "../../db/schema";
+import { agents, bookingHolds, businesses, calls, memberships, users } from "../../db/schema";
 import { callSummaryEmail } from "../../integrations/email/call-summary";
-import { lowCreditEmail, passwordResetEmail, purchaseReceiptEmail } from "../../integrations/email/templates";
+import { bookingChangedEmail, lowCreditEmail, passwordResetEmail, purchaseReceiptEmail } from "../../integrations/email/templates";
 import { readCallStructuredData } from "../../integrations/vapi/structured-data";
 import type { EmailMessage } from "../../side-effects/messages";
 import { spokenTime } from "../calls/speech";
@@ -99,6 +99,31 @@ export async function callSummaryNotice(deps: NotificationDeps, message: Message
       refusedReason: call.refusedReason,
       unansweredQuestions: data.unansweredQuestions,
       callUrl: `${deps.config.APP_URL}/calls/${call.id}`,
+    }),
+  };
+}
+
+/** The caller's e-mail about their booking, cancelled or moved by the business; read when sent, so it says the booking as it is now. */
+export async function bookingChangedNotice(deps: NotificationDeps, message: Message<"email.booking_changed">): Promise<Notice> {
+  const [row] = await deps.db
+    .select({ hold: bookingHolds, agentName: agents.name, timezone: agents.timezone })
+    .from(bookingHolds)
+    .innerJoin(agents, eq(agents.id, bookingHolds.agentId))
+    .where(eq(bookingHolds.id, message.bookingId))
+    .limit(1);
+  if (!row?.hold.callerEmail) {
+    deps.logger.info("booking e-mail for a booking without an address (or deleted); skipped", { bookingId: message.bookingId });
+    return null;
+  }
+  return {
+    to: row.hold.callerEmail,
+    email: bookingChangedEmail({
+      name: row.hold.callerName,
+      business: row.agentName,
+      change: message.change,
+      when: spokenTime(row.hold.startAt.toISOString(), row.timezone),
+      service: row.hold.serviceName,
+      staff: row.hold.staffName,
     }),
   };
 }

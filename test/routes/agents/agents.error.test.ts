@@ -282,3 +282,67 @@ describe("validation", () => {
     expect(paths).toEqual(expect.arrayContaining(["booking.appointmentMinutes", "status"]));
   });
 });
+
+describe("the booking catalogue (services, staff, closures)", () => {
+  const catalogue = {
+    enabled: true,
+    appointmentMinutes: 30,
+    businessHours: { tue: [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "19:00" }] },
+    timezone: "America/New_York",
+    staff: [
+      { id: "ana", name: "Ana", calendarId: "ana@example.com" },
+      { id: "ben", name: "Ben", calendarId: "ben@example.com", businessHours: { sat: [{ start: "10:00", end: "14:00" }] } },
+    ],
+    services: [
+      { name: "Cut", minutes: 45, priceCents: 4000 },
+      { name: "Colour", minutes: 180, staffIds: ["ana"] },
+    ],
+    closures: [{ from: "2030-12-24", to: "2030-12-26", reason: "the holiday" }],
+  };
+
+  it("is stored and shown: ids given to services that came without, staff hours normalised, closures kept", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, { booking: catalogue });
+    expect(agent.booking.staff.map((s) => s.id)).toEqual(["ana", "ben"]);
+    expect(agent.booking.staff[1]?.businessHours?.sat).toEqual([{ start: "10:00", end: "14:00" }]);
+    expect(agent.booking.services).toMatchObject([{ name: "Cut", minutes: 45, priceCents: 4000 }, { name: "Colour", minutes: 180, staffIds: ["ana"] }]);
+    expect(agent.booking.services[0]?.id).toMatch(/^sv_[0-9a-f]{10}$/);
+    expect(agent.booking.closures).toEqual([{ from: "2030-12-24", to: "2030-12-26", reason: "the holiday" }]);
+  });
+
+  const refusals: [string, Record<string, unknown>, RegExp][] = [
+    ["overlapping ranges in a day", { businessHours: { mon: [{ start: "09:00", end: "13:00" }, { start: "12:00", end: "17:00" }] } }, /booking\.businessHours\.mon\.1: overlaps 09:00–13:00/],
+    ["a range ending before it starts", { businessHours: { mon: [{ start: "13:00", end: "12:00" }] } }, /start must be before end/],
+    ["a service naming an unknown staff member", { services: [{ name: "Cut", minutes: 30, staffIds: ["zoe"] }] }, /booking\.services\.0\.staffIds: no staff member has the id "zoe"/],
+    ["two services of one name", { services: [{ name: "Cut", minutes: 30 }, { name: " cut ", minutes: 45 }] }, /booking\.services\.1\.name: another service/],
+    ["two staff of one name", { staff: [{ name: "Ana", calendarId: "a" }, { name: "ana", calendarId: "b" }] }, /booking\.staff\.1\.name: another staff member/],
+    ["a service too long", { services: [{ name: "Cut", minutes: 721 }] }, /booking\.services\.0\.minutes: must be at most 720/],
+    ["a negative price", { services: [{ name: "Cut", minutes: 30, priceCents: -1 }] }, /priceCents: must not be negative/],
+    ["a closure ending before it starts", { closures: [{ from: "2030-12-26", to: "2030-12-24" }] }, /booking\.closures\.0\.to: must not be before from/],
+    ["a closure on a date that does not exist", { closures: [{ from: "2030-02-30", to: "2030-03-01" }] }, /booking\.closures\.0\.from: must be a real date/],
+    ["more than 50 services", { services: Array.from({ length: 51 }, (_, i) => ({ name: `S${i}`, minutes: 30 })) }, /booking\.services: at most 50 services/],
+    ["more than 20 staff", { staff: Array.from({ length: 21 }, (_, i) => ({ name: `P${i}`, calendarId: `c${i}` })) }, /booking\.staff: at most 20 staff members/],
+    ["more than 100 closures", { closures: Array.from({ length: 101 }, () => ({ from: "2030-01-01", to: "2030-01-01" })) }, /booking\.closures: at most 100 closures/],
+  ];
+  for (const [what, change, message] of refusals) {
+    it(`refuses ${what} with a 400 naming the field, and stores nothing`, async () => {
+      const { user, cookie } = await createUser();
+      const response = await call("/api/agents", { method: "POST", cookie, json: agentInput({ booking: { ...catalogue, ...change } }) });
+      expect(response.status).toBe(400);
+      const error = await errorOf(response);
+      expect(error.code).toBe("validation_failed");
+      expect(error.message).toMatch(message);
+      expect(await agentRows(user.id)).toEqual([]);
+    });
+  }
+
+  it("a PATCH of staff alone is checked against the stored services: removing a staff member a service names is refused", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie, { booking: catalogue });
+    const response = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { booking: { staff: [{ id: "ben", name: "Ben", calendarId: "ben@example.com" }] } } });
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).message).toMatch(/booking\.services\.1\.staffIds: no staff member has the id "ana"/);
+    const kept = await call(`/api/agents/${agent.id}`, { cookie });
+    expect(((await kept.json()) as { agent: typeof agent }).agent.booking.staff).toHaveLength(2);
+  });
+});

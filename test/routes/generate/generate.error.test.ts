@@ -18,6 +18,24 @@ function generate(cookie: string, json: Record<string, unknown>, env?: ReturnTyp
 }
 
 describe("a model answer we cannot use", () => {
+  it("hours that overlap, run backwards or are not times, and services outside the limits, are a clear 502", async () => {
+    expectConsoleError(/upstream_error/);
+    const { cookie } = await createUser();
+    const week = (tue: unknown) => JSON.stringify({ hours: { mon: [], tue, wed: [], thu: [], fri: [], sat: [], sun: [] } });
+    for (const [kind, answer, why] of [
+      ["hours", week([{ start: "09:00", end: "13:00" }, { start: "12:00", end: "17:00" }]), /tue has overlapping ranges/],
+      ["hours", week([{ start: "17:00", end: "09:00" }]), /ends before it starts/],
+      ["hours", week([{ start: "9am", end: "5pm" }]), /could not be used/],
+      ["services", JSON.stringify({ services: [{ name: "Colour", minutes: 900, priceCents: null }] }), /could not be used/],
+      ["services", JSON.stringify({ services: [] }), /no services/],
+    ] as const) {
+      await openrouter.fault(modelSays(answer));
+      const response = await generate(cookie, { kind });
+      expect(response.status).toBe(502);
+      expect((await errorOf(response)).message).toMatch(why);
+    }
+  });
+
   it("an FAQ that is not JSON is a clear 502", async () => {
     expectConsoleError(/"code":"upstream_error"/);
     const { cookie } = await createUser();

@@ -21,6 +21,27 @@ async function generate(cookie: string, json: Record<string, unknown>) {
 }
 
 describe("POST /api/generate", () => {
+  it("drafts hours and services from the description through structured output (a break splits the day)", async () => {
+    const { cookie } = await createUser();
+    const mark = await openrouter.mark();
+    const salon = "Bella Hair Studio in Austin. Open Tue–Sat 9–7, lunch 1-2. Cuts $40 (45 minutes); beard trim $15 20 min.";
+    const hours = await generate(cookie, { kind: "hours", businessDescription: salon });
+    expect(hours.status).toBe(200);
+    const drafted = ((await hours.json()) as { hours: Record<string, { start: string; end: string }[]> }).hours;
+    expect(drafted.mon).toEqual([]);
+    expect(drafted.tue).toEqual([{ start: "09:00", end: "13:00" }, { start: "14:00", end: "19:00" }]);
+    expect(drafted.sat).toEqual(drafted.tue);
+    expect(drafted.sun).toEqual([]);
+    const services = await generate(cookie, { kind: "services", businessDescription: salon });
+    expect(services.status).toBe(200);
+    expect(((await services.json()) as { services: unknown[] }).services).toEqual([
+      { name: "Cuts", minutes: 45, priceCents: 4000 },
+      { name: "Beard trim", minutes: 20, priceCents: 1500 },
+    ]);
+    const sent = (await openrouter.requests(mark)).map((request) => (request.body as SentCompletion).response_format?.json_schema);
+    expect(sent).toMatchObject([{ name: "hours", strict: true }, { name: "services", strict: true }]);
+  });
+
   it("writes an FAQ through OpenRouter's structured output and returns validated pairs", async () => {
     const { cookie } = await createUser();
     const mark = await openrouter.mark();

@@ -95,3 +95,26 @@ describe("calendar routes", () => {
     expect(list.appointments).toHaveLength(1);
   });
 });
+
+describe("GET /api/google/calendars", () => {
+  it("lists the calendars the connection can see, marking which can take bookings; an older connection without the scope is told to reconnect", async () => {
+    const { createUser } = await import("../../support/factories");
+    const { saveConnection } = await import("../../../src/services/google/connection");
+    const { issueTokens, SCOPES } = await import("../../support/google");
+    const owner = await createUser();
+    const scopes = `${SCOPES} https://www.googleapis.com/auth/calendar.calendarlist.readonly`;
+    const tokens = await issueTokens(scopes);
+    await saveConnection(googleDeps(new Date()), owner.user.id, { email: "owner.sandbox@gmail.com", scopes: scopes.split(" "), ...tokens });
+    const staffCalendar = await ownCalendar(tokens.accessToken);
+    const listed = await call("/api/google/calendars", { cookie: owner.cookie });
+    expect(listed.status).toBe(200);
+    const { calendars } = (await listed.json()) as { calendars: { id: string; name: string; primary: boolean; bookable: boolean }[] };
+    expect(calendars[0]).toEqual({ id: "owner.sandbox@gmail.com", name: "owner.sandbox@gmail.com", primary: true, accessRole: "owner", bookable: true });
+    expect(calendars).toContainEqual({ id: staffCalendar, name: "test calendar", primary: false, accessRole: "owner", bookable: true });
+
+    const older = await connectedUser(new Date()); // the scopes before the calendar list was asked for
+    const refused = await call("/api/google/calendars", { cookie: older.cookie });
+    expect(refused.status).toBe(409);
+    expect(await errorOf(refused)).toMatchObject({ code: "google_not_connected", message: expect.stringMatching(/Reconnect Google/) });
+  });
+});

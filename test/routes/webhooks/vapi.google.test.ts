@@ -117,4 +117,30 @@ describe("booking tools on Google, through the webhook", () => {
     expect(own.body.results[0]?.result).toMatch(/is cancelled\.$/);
     expect(await live()).toHaveLength(0);
   });
+
+  it("services and staff: availability says the service's length and price, books its length on the staff member's calendar, and the caller can cancel it there", async () => {
+    const { line, owner } = await connectedLine();
+    const tokens = await issueTokens();
+    const [ana, ben] = [await ownCalendar(tokens.accessToken), await ownCalendar(tokens.accessToken)];
+    await db
+      .update(agents)
+      .set({
+        bookingStaff: [
+          { id: "ana", name: "Ana", calendarId: ana },
+          { id: "ben", name: "Ben", calendarId: ben },
+        ],
+        bookingServices: [{ id: "cut", name: "Haircut", minutes: 45, priceCents: 4000 }, { id: "colour", name: "Colour", minutes: 180, staffIds: ["ana"] }],
+      })
+      .where(eq(agents.businessId, owner.user.id));
+    const date = tuesdayAhead();
+    const say = async (name: string, args: unknown) => (await deliver<ToolAnswer>(toolCall(line, `call_${crypto.randomUUID()}`, name, args))).body.results[0]?.result;
+    expect(await say("check_availability", { date, service: "haircuts", staff: "Ben" })).toMatch(/^On .* for Haircut, 45 minutes, \$40 with Ben I have 9:00 AM, 9:30 AM, .*Which time suits you\?$/);
+    expect(await say("check_availability", { date, service: "massage" })).toBe('We don\'t offer "massage". We offer Haircut, 45 minutes, $40; and Colour, 3 hours.');
+    expect(await say("book_appointment", { start: `${date}T09:00:00Z`, name: "Jordan Lee", service: "Haircut", staff: "Ben" })).toMatch(/^You're booked for .* at 9:00 AM for Haircut with Ben, under the name Jordan Lee\.$/);
+    const events = await calendarEvents(tokens.accessToken, ben);
+    expect(events.map((e) => [e.start.dateTime, e.end.dateTime].map((t) => new Date(t).toISOString().slice(11, 16)))).toEqual([["09:00", "09:45"]]);
+    expect(await calendarEvents(tokens.accessToken, ana)).toEqual([]);
+    expect(await say("cancel_appointment", {})).toMatch(/is cancelled\.$/);
+    expect((await calendarEvents(tokens.accessToken, ben)).map((e) => e.status)).toEqual(["cancelled"]);
+  });
 });

@@ -28,7 +28,7 @@ function fakeCalendar() {
       await guard();
       calls.availability += 1;
       const slots: Slot[] = ["14:00", "14:30", "15:30"].map((t) => ({ start: `${date}T${t}:00.000Z`, end: end(`${date}T${t}:00.000Z`) }));
-      return slots.filter((slot) => !bookings.some((b) => b.start === slot.start));
+      return { slots: slots.filter((slot) => !bookings.some((b) => b.start === slot.start)) };
     },
     async book(_agent, input) {
       await guard();

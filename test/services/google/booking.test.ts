@@ -191,3 +191,87 @@ describe("booking", () => {
     expect(await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, agent.id))).toHaveLength(0);
   });
 });
+
+describe("booking services with staff", () => {
+  /** Two agents of one salon whose staff share Ana's calendar; Ben has his own. */
+  async function salon() {
+    const { user, tokens } = await connectedUser(NOW);
+    const [ana, ben] = [await ownCalendar(tokens.accessToken), await ownCalendar(tokens.accessToken)];
+    const settings = {
+      businessHours: { tue: [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "17:00" }] },
+      bookingStaff: [
+        { id: "ana", name: "Ana", calendarId: ana },
+        { id: "ben", name: "Ben", calendarId: ben },
+      ],
+      bookingServices: [
+        { id: "cut", name: "Haircut", minutes: 45, priceCents: 4000 },
+        { id: "colour", name: "Colour", minutes: 180, staffIds: ["ana"] },
+      ],
+      bookingClosures: [{ from: "2030-05-21", to: "2030-05-21", reason: "a staff day" }],
+    };
+    const front = await bookingAgent(user.id, { calendarId: await ownCalendar(tokens.accessToken), ...settings });
+    const web = await bookingAgent(user.id, { calendarId: await ownCalendar(tokens.accessToken), ...settings });
+    const live = async (calendarId: string) => (await calendarEvents(tokens.accessToken, calendarId)).filter((e) => e.status !== "cancelled");
+    return { user, front, web, ana, ben, live, deps: googleDeps(NOW) };
+  }
+
+  it("books the service's real length on the named staff member's calendar, and says so", async () => {
+    const { front, ana, ben, live, deps } = await salon();
+    const result = await bookAppointment(deps, front, { ...caller, service: "colour", staff: "ana", start: "2030-05-14T13:00:00-04:00", idempotencyKey: "colour-1" });
+    expect(result).toMatchObject({
+      ok: true,
+      event: { start: "2030-05-14T17:00:00.000Z", end: "2030-05-14T20:00:00.000Z", service: "Colour", staff: { id: "ana", name: "Ana" } },
+      message: "You're booked for Tuesday at 1:00 PM: Colour with Ana.",
+    });
+    const [event] = await live(ana);
+    expect(event).toMatchObject({ summary: "Colour: Jane Caller (Ana)", extendedProperties: { private: { agentlineStaffId: "ana", agentlineServiceId: "colour" } } });
+    expect(await live(ben)).toEqual([]);
+    const [hold] = await db.select().from(bookingHolds).where(eq(bookingHolds.agentId, front.id));
+    expect(hold).toMatchObject({ calendarId: ana.toLowerCase(), serviceName: "Colour", staffId: "ana", staffName: "Ana", callerName: "Jane Caller", status: "confirmed" });
+  });
+
+  it("refuses across the lunch break and on a closure, with the reason and the next opening", async () => {
+    const { front, deps } = await salon();
+    // 11:30 + 45 minutes runs into lunch: the grid only offers starts that end by 12:00.
+    expect(await bookAppointment(deps, front, { ...caller, service: "Haircut", start: "2030-05-14T11:30:00-04:00", idempotencyKey: "lunch" })).toMatchObject({ ok: false, code: "invalid_time", reason: "outside_hours" });
+    expect(await bookAppointment(deps, front, { ...caller, service: "Haircut", start: "2030-05-21T10:00:00-04:00", idempotencyKey: "closed" })).toMatchObject({
+      ok: false,
+      code: "invalid_time",
+      reason: "closed",
+      message: expect.stringMatching(/^We're closed on Tuesday, May 21 for a staff day; the next opening is Tuesday, May 28 at 9:00 AM\.$/),
+    });
+  });
+
+  it("anyone books the first staff member free; concurrent callers on two agents sharing a staff calendar never double-book it", async () => {
+    const { front, web, ana, ben, live, deps } = await salon();
+    const start = "2030-05-14T14:00:00-04:00";
+    // Six callers at once, three per agent, all for a cut at 2 PM with anyone: Ana and Ben can each take one.
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => bookAppointment(deps, i % 2 ? web : front, { name: `Caller ${i}`, callerPhone: `+1415555040${i}`, service: "haircut", start, idempotencyKey: `anyone:${i}` })),
+    );
+    expect(burst.map((r) => (r.ok ? `booked ${r.event.staff?.name}` : r.code)).sort()).toEqual(["booked Ana", "booked Ben", ...Array(4).fill("slot_taken")]);
+    expect((await live(ana)).map((e) => [e.start.dateTime, e.end.dateTime].map((t) => new Date(t).toISOString()))).toEqual([["2030-05-14T18:00:00.000Z", "2030-05-14T18:45:00.000Z"]]);
+    expect(await live(ben)).toHaveLength(1);
+    // Named Ana from both agents at 3 PM at once: exactly one.
+    const named = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => bookAppointment(deps, i % 2 ? web : front, { name: `Named ${i}`, callerPhone: `+1415555050${i}`, service: "Haircut", staff: "Ana", start: "2030-05-14T15:00:00-04:00", idempotencyKey: `named:${i}` })),
+    );
+    expect(named.filter((r) => r.ok)).toHaveLength(1);
+    expect(await live(ana)).toHaveLength(2);
+    expect(await live(ben)).toHaveLength(1);
+  });
+
+  it("an unknown service or a staff member who does not do it gets one speakable line", async () => {
+    const { front, deps } = await salon();
+    expect(await bookAppointment(deps, front, { ...caller, service: "massage", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "u1" })).toMatchObject({
+      ok: false,
+      code: "unknown_service",
+      message: 'We don\'t offer "massage". We offer Haircut, 45 minutes, $40; and Colour, 3 hours.',
+    });
+    expect(await bookAppointment(deps, front, { ...caller, service: "Colour", staff: "Ben", start: "2030-05-14T10:00:00-04:00", idempotencyKey: "u2" })).toMatchObject({
+      ok: false,
+      code: "unknown_staff",
+      message: "Ben doesn't do Colour. Ana does.",
+    });
+  });
+});
