@@ -16,7 +16,7 @@ import path from "node:path";
 import { ApiClient, DEMO_EMAIL, DEMO_PASSWORD, ensureLine } from "./calls/demo-account.mjs";
 import { placeCall } from "./calls/place-call.mjs";
 import { SCRIPT_HELP, SCRIPT_NAMES } from "./calls/scripts.mjs";
-import { vapiStandInOf } from "./calls/vapi-stand-in.mjs";
+import { standInTexts, twilioStandInOf, vapiStandInOf } from "./calls/vapi-stand-in.mjs";
 import { parseCliArgs } from "./cli-args.mjs";
 import { readDevVars } from "./dev-vars.mjs";
 import { VAPI_SANDBOX_WEBHOOK_SECRET } from "./stand-ins/vapi.mjs";
@@ -55,6 +55,22 @@ const appUrl = (process.env.APP_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8
 const secret = process.env.VAPI_WEBHOOK_SECRET ?? readDevVars(path.join(ROOT, ".dev.vars")).VAPI_WEBHOOK_SECRET ?? VAPI_SANDBOX_WEBHOOK_SECRET;
 const say = (line) => console.log(line);
 
+/**
+ * The texts the call made the app send (the booking confirmation, a missed-call text-back), as
+ * the Twilio stand-in received them: they go through the queue, so wait a few seconds for them.
+ */
+async function showTexts(twilioStandIn, before, phoneNumber) {
+  let sent = [];
+  for (let waited = 0; waited < 8000; waited += 500) {
+    sent = (await standInTexts(twilioStandIn)).filter((text) => !before.has(text.sid) && text.direction !== "inbound");
+    if (sent.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (sent.length) for (const text of sent) say(`Text from ${text.from} to ${text.to} (${text.num_segments} segment(s), ${text.status}): "${text.body}"`);
+  else if (phoneNumber.canText === false) say("No text: this number cannot text (Vapi's numbers cannot; buy one with NUMBER_PROVIDER=twilio in .dev.vars).");
+  else say("No text was sent for this call.");
+}
+
 try {
   const ping = await fetch(`${appUrl}/api/ping`).catch(() => null);
   if (ping?.status !== 204) throw new Error(`nothing answers at ${appUrl}: start it with \`npm run dev\` (or set APP_URL / PORT)`);
@@ -66,10 +82,13 @@ try {
   // Only a sandbox app names its Vapi stand-in; against any other app the calls are played as before.
   const vapiStandIn = await vapiStandInOf(appUrl);
   if (flags["lose-report"] && !vapiStandIn) say("(not a sandbox app: no Vapi stand-in to tell, so reconciliation will not find a lost report's call)");
+  const twilioStandIn = await twilioStandInOf(appUrl);
+  const textsBefore = new Set(twilioStandIn ? (await standInTexts(twilioStandIn)).map((text) => text.sid) : []);
   await placeCall({
     api, appUrl, secret, phoneNumber, caller: /** @type {string} */ (flags.caller), script: /** @type {string} */ (flags.script), say,
     vapiStandIn, loseReport: Boolean(flags["lose-report"]),
   });
+  if (twilioStandIn) await showTexts(twilioStandIn, textsBefore, phoneNumber);
 } catch (error) {
   console.error(`simulate:call: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

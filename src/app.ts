@@ -25,6 +25,7 @@ import { membersRoutes } from "./routes/members";
 import { opsRoutes } from "./routes/ops";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
+import { textsRoutes } from "./routes/texts";
 import { voicesRoutes } from "./routes/voices";
 import { webhookRoutes } from "./routes/webhooks";
 import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
@@ -49,7 +50,9 @@ export function createApp() {
     .route("/api", agentsRoutes).route("/api", generateRoutes).route("/api", voicesRoutes).route("/api", phoneNumbersRoutes)
     .route("/api", billingRoutes).route("/api", creditRoutes).route("/api", webhookRoutes)
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", appointmentsRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
-    .route("/api", membersRoutes).route("/api", dataRightsRoutes);
+    .route("/api", membersRoutes)
+    .route("/api", textsRoutes)
+    .route("/api", dataRightsRoutes);
 }
 
 export const app = createApp();

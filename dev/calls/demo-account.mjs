@@ -4,7 +4,7 @@
  * a number pointing at it, and credits bought on the sandbox's Stripe checkout page.
  */
 
-/** @typedef {{ id: string, number: string, agentId: string | null, vapiPhoneNumberId: string }} PhoneNumber */
+/** @typedef {{ id: string, number: string, agentId: string | null, vapiPhoneNumberId: string, canText?: boolean }} PhoneNumber */
 
 export const DEMO_EMAIL = "demo@agentline.test";
 export const DEMO_PASSWORD = "try agentline in five minutes";

@@ -18,6 +18,23 @@ export async function vapiStandInOf(appUrl) {
   return typeof baseUrl === "string" && baseUrl ? baseUrl.replace(/\/$/, "") : null;
 }
 
+/** The Twilio stand-in's base URL when the app at `appUrl` runs in sandbox mode (`twilio.baseUrl` of GET /api/sandbox), else null. */
+export async function twilioStandInOf(appUrl) {
+  const response = await fetch(`${appUrl}/api/sandbox`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  if (!response?.ok) return null;
+  const body = /** @type {{ twilio?: { baseUrl?: unknown } } | null} */ (await response.json().catch(() => null));
+  const baseUrl = body?.twilio?.baseUrl;
+  return typeof baseUrl === "string" && baseUrl ? baseUrl.replace(/\/$/, "") : null;
+}
+
+/** The texts the Twilio stand-in holds (its `GET /__control/state`), oldest first; [] when it does not answer. */
+export async function standInTexts(twilioStandIn) {
+  const response = await fetch(`${twilioStandIn}/__control/state`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  if (!response?.ok) return [];
+  const state = /** @type {{ messages?: { sid: string, from: string, to: string, body: string, direction: string, status: string, num_segments: string }[] }} */ (await response.json());
+  return state.messages ?? [];
+}
+
 /**
  * Vapi's record of a call (the SDK's `Call`) from the end-of-call report the simulator sends,
  * as `GET /call/{id}` would answer after the call: the report's timing, reason, cost, artifact

@@ -3,6 +3,7 @@ import { googleStandIn } from "./google.mjs";
 import { openRouterStandIn } from "./openrouter.mjs";
 import { smtpStandIn } from "./smtp.mjs";
 import { stripeStandIn } from "./stripe.mjs";
+import { twilioStandIn } from "./twilio.mjs";
 import { vapiStandIn } from "./vapi.mjs";
 
 /**
@@ -25,7 +26,7 @@ import { vapiStandIn } from "./vapi.mjs";
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn, twilioStandIn];
 
 /**
  * @param {{ names?: string[], appUrl?: string, dataDir?: string | null, wipe?: boolean, relayWebhooks?: boolean }} [options]

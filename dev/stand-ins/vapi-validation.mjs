@@ -367,6 +367,21 @@ export const createVapiNumberSpec = obj(
 /** UpdatePhoneNumbersRequestBody for a Vapi number (the SDK sends `provider` with it). */
 export const updateVapiNumberSpec = obj({ ...vapiNumberFields, provider: str({ enum: ["vapi"] }) });
 
+/** The fields of a Twilio number at Vapi (CreateTwilioPhoneNumberDto / UpdateTwilioPhoneNumberDto). */
+const twilioNumberFields = {
+  ...vapiNumberFields,
+  provider: str({ enum: ["twilio"] }),
+  number: str({ pattern: E164 }),
+  twilioAccountSid: str(),
+  twilioAuthToken: str(),
+  twilioApiKey: str(),
+  twilioApiSecret: str(),
+  smsEnabled: bool(),
+};
+/** CreatePhoneNumbersRequest with provider "twilio": a number bought at Twilio, imported. */
+export const createTwilioNumberSpec = obj(twilioNumberFields, ["provider", "number", "twilioAccountSid"]);
+export const updateTwilioNumberSpec = obj(twilioNumberFields);
+
 /** CreateWebhookCredentialDto (POST /credential with provider "webhook"). */
 export const createCredentialSpec = obj(
   {

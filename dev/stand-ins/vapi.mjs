@@ -23,7 +23,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { collection, openState, startStandIn } from "./kit.mjs";
-import { assistantSpec, createCredentialSpec, createVapiNumberSpec, updateVapiNumberSpec, validate } from "./vapi-validation.mjs";
+import { assistantSpec, createCredentialSpec, createTwilioNumberSpec, createVapiNumberSpec, updateTwilioNumberSpec, updateVapiNumberSpec, validate } from "./vapi-validation.mjs";
 
 /** The private key the sandbox worker uses; any other key gets Vapi's 401. */
 export const VAPI_SANDBOX_API_KEY = "vapi-sandbox-private-key";
@@ -156,6 +156,7 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
   }
 
   function createPhoneNumber(req) {
+    if (req.body?.provider === "twilio") return importTwilioNumber(req);
     const errors = validate(req.body, createVapiNumberSpec);
     if (errors.length) return badRequest(errors);
     const body = /** @type {Record<string, unknown>} */ (req.body);
@@ -180,6 +181,22 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
     return json(201, publicNumber(record));
   }
 
+  /**
+   * A Twilio number imported with the account's credentials (CreateTwilioPhoneNumberDto): Vapi
+   * answers with it active at once (the number exists already). The auth token is never echoed.
+   */
+  function importTwilioNumber(req) {
+    const errors = validate(req.body, createTwilioNumberSpec);
+    if (errors.length) return badRequest(errors);
+    const body = /** @type {Record<string, unknown>} */ (req.body);
+    if (typeof body.assistantId === "string" && !assistants.has(body.assistantId)) return badRequest([`Couldn't Find Assistant ${body.assistantId}.`]);
+    if ([...phoneNumbers.values()].some((number) => number.number === body.number)) return badRequest([`Number ${body.number} Already Exists.`]);
+    const now = stamp();
+    const record = { id: randomUUID(), orgId: ORG_ID, ...body, status: "active", createdAt: now, updatedAt: now };
+    phoneNumbers.set(record.id, record);
+    return json(201, publicNumber(record));
+  }
+
   /** A read of a number: the purchase answered "activating"; by the next read it is active. */
   function readNumber(record) {
     if (record.status === "activating") {
@@ -193,7 +210,7 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
     const [id] = req.params;
     const current = phoneNumbers.get(id);
     if (!current) return notFound("Phone Number");
-    const errors = validate(req.body ?? {}, updateVapiNumberSpec);
+    const errors = validate(req.body ?? {}, current.provider === "twilio" ? updateTwilioNumberSpec : updateVapiNumberSpec);
     if (errors.length) return badRequest(errors);
     const body = /** @type {Record<string, unknown>} */ (req.body ?? {});
     if (typeof body.assistantId === "string" && !assistants.has(body.assistantId)) return badRequest([`Couldn't Find Assistant ${body.assistantId}.`]);

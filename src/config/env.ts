@@ -97,6 +97,17 @@ export const configSchema = z.lazy(() => z.object({
   SMTP_FROM: optionalText.transform((value) => value ?? "Agentline <no-reply@agentline.local>"),
   SMTP_SECURE: booleanFrom(false),
   SMTP_STARTTLS: booleanFrom(true),
+  /** Twilio (docs/architecture.md §7b): numbers that can text, and the texts themselves (ADR 0140). */
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  /** Twilio's API origin (default https://api.twilio.com): the stand-in in the sandbox and tests. */
+  TWILIO_BASE_URL: optionalUrl,
+  /** The same as TWILIO_BASE_URL, under the name the texting brief used; TWILIO_BASE_URL wins. */
+  TWILIO_API_URL: optionalUrl,
+  /** Where new numbers are bought: vapi (free Vapi numbers, cannot text) or twilio (bought at Twilio, imported into Vapi). */
+  NUMBER_PROVIDER: z.enum(["vapi", "twilio"], { message: "must be vapi or twilio" }).optional().default("vapi"),
+  /** Credits one SMS segment costs (a text of 2 segments costs twice this). */
+  SMS_CREDITS_PER_SEGMENT: integerFrom(1),
   CREDITS_PER_MINUTE: integerFrom(1, 1),
   MIN_BILLABLE_SECONDS: integerFrom(0),
   LOW_CREDIT_THRESHOLD_DEFAULT: integerFrom(10),
@@ -143,7 +154,11 @@ export const configSchema = z.lazy(() => z.object({
     if (config.AGENTLINE_MODE !== "production") return;
     for (const [variable, message] of productionProblems(config)) ctx.addIssue({ code: "custom", path: [variable], message });
   })
-  .transform((config) => ({ ...config, ENVIRONMENT_ID: config.ENVIRONMENT_ID ?? LOCAL_ENVIRONMENT_ID })));
+  .transform((config) => ({
+    ...config,
+    ENVIRONMENT_ID: config.ENVIRONMENT_ID ?? LOCAL_ENVIRONMENT_ID,
+    TWILIO_BASE_URL: config.TWILIO_BASE_URL ?? config.TWILIO_API_URL ?? "https://api.twilio.com",
+  })));
 
 /** ENVIRONMENT_ID outside production; production must name its own. */
 export const LOCAL_ENVIRONMENT_ID = "local";
@@ -151,7 +166,7 @@ export const LOCAL_ENVIRONMENT_ID = "local";
 const ENVIRONMENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
 
 /** Base-URL overrides of the vendors: in production none may point at this machine (a stand-in). */
-const VENDOR_URL_VARIABLES = ["VAPI_BASE_URL", "STRIPE_API_BASE", "OPENROUTER_BASE_URL", "GOOGLE_OAUTH_BASE_URL", "GOOGLE_API_BASE_URL"] as const;
+const VENDOR_URL_VARIABLES = ["VAPI_BASE_URL", "STRIPE_API_BASE", "OPENROUTER_BASE_URL", "GOOGLE_OAUTH_BASE_URL", "GOOGLE_API_BASE_URL", "TWILIO_BASE_URL", "TWILIO_API_URL"] as const;
 
 /** localhost, 127.0.0.0/8, ::1, 0.0.0.0 and *.local / *.localhost names (the dev tools' db.agentline.local). */
 export function isLocalHost(hostname: string): boolean {

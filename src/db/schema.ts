@@ -34,6 +34,20 @@ export interface CallEvent {
   start?: string;
 }
 
+export const REMINDER_KINDS = ["24h", "2h"] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** An agent's `texting` (docs/architecture.md §12). */
+export interface TextingSettings {
+  confirmations: boolean;
+  reminders: ReminderKind[];
+  missedCallTextBack: boolean;
+  /** The owner's own text about an important call, to the business's phone. */
+  ownerAlerts: boolean;
+}
+
+export const DEFAULT_TEXTING: TextingSettings = { confirmations: true, reminders: ["24h"], missedCallTextBack: false, ownerAlerts: false };
+
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -273,6 +287,8 @@ export const agents = pgTable(
     notify: text("notify", { enum: ["all", "important", "none"] }).notNull().default("important"),
     /** Vapi records the calls (artifactPlan.recordingEnabled); the first words say so (ADR 0121). */
     recordingEnabled: boolean("recording_enabled").notNull().default(true),
+    /** What this receptionist texts callers (docs/architecture.md §7b); only numbers that can text send any. */
+    texting: jsonb("texting").$type<TextingSettings>().notNull().default(DEFAULT_TEXTING),
     status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -299,6 +315,10 @@ export const phoneNumbers = pgTable(
     e164: text("e164"),
     status: text("status").notNull().default("activating"),
     areaCode: text("area_code"),
+    /** Where the number was bought: vapi (cannot text) or twilio (imported into Vapi; it texts). */
+    provider: text("provider", { enum: ["vapi", "twilio"] }).notNull().default("vapi"),
+    /** The IncomingPhoneNumber's sid (PN…) when it was bought at Twilio. */
+    twilioSid: text("twilio_sid"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -307,6 +327,8 @@ export const phoneNumbers = pgTable(
     uniqueIndex("phone_numbers_e164_key").on(t.e164),
     index("phone_numbers_business_id_idx").on(t.businessId),
     index("phone_numbers_agent_id_idx").on(t.agentId),
+    uniqueIndex("phone_numbers_twilio_sid_key").on(t.twilioSid),
+    check("phone_numbers_provider_valid", sql`${t.provider} in ('vapi', 'twilio')`),
   ],
 );
 
@@ -370,7 +392,7 @@ export const creditTransactions = pgTable(
     businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
     delta: integer("delta").notNull(),
     balanceAfter: integer("balance_after").notNull(),
-    kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund", "dispute"] }).notNull(),
+    kind: text("kind", { enum: ["purchase", "call", "adjustment", "refund", "dispute", "text"] }).notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
     stripeCheckoutSessionId: text("stripe_checkout_session_id"),
     callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
@@ -386,7 +408,7 @@ export const creditTransactions = pgTable(
     index("credit_transactions_business_id_created_at_idx").on(t.businessId, t.createdAt),
     // "Has this business ever paid?" (the purchase rule, ADR 0420), asked on assistant-request.
     index("credit_transactions_business_purchase_idx").on(t.businessId).where(sql`${t.kind} = 'purchase'`),
-    check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund', 'dispute')`),
+    check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund', 'dispute', 'text')`),
     check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
   ],
 );
@@ -593,6 +615,68 @@ export const undeliveredVendorMessages = pgTable(
     index("undelivered_vendor_messages_pending_call_idx").on(t.vapiCallId).where(sql`${t.appliedAt} is null`),
     check("undelivered_vendor_messages_attempts_non_negative", sql`${t.attempts} >= 0`),
   ],
+);
+
+export const TEXT_KINDS = ["confirmation", "reminder_24h", "reminder_2h", "missed_call", "owner_alert", "reply", "help", "cancelled", "inbound"] as const;
+export type TextKind = (typeof TEXT_KINDS)[number];
+
+/**
+ * Every SMS sent or received (docs/architecture.md §3, §7b; ADR 0141). An outbound text is a row
+ * first (`pending`, its idempotency key saying why it exists: `booking:<id>:reminder_24h`,
+ * `call:<id>:missed_call`, …, so one reason is texted once), then a queue message sends it:
+ * `held` until `send_after` in quiet hours; `sent`/`delivered`/`undelivered`/`failed` from
+ * Twilio; `opted_out`, `no_credit` or `no_number` when it was never sent. Inbound texts are
+ * `received`, keyed by their MessageSid.
+ */
+export const texts = pgTable(
+  "texts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    phoneNumberId: uuid("phone_number_id").references(() => phoneNumbers.id, { onDelete: "set null" }),
+    /** The other party: the caller (or, for an owner alert, the owner's phone). */
+    number: text("number").notNull(),
+    /** Our number it was sent from or to. */
+    businessNumber: text("business_number"),
+    direction: text("direction", { enum: ["outbound", "inbound"] }).notNull(),
+    kind: text("kind", { enum: TEXT_KINDS }).notNull(),
+    body: text("body").notNull(),
+    status: text("status").notNull(),
+    twilioSid: text("twilio_sid"),
+    segments: integer("segments").notNull().default(0),
+    creditsCharged: integer("credits_charged").notNull().default(0),
+    bookingId: uuid("booking_id").references(() => bookingHolds.id, { onDelete: "set null" }),
+    callId: uuid("call_id").references(() => calls.id, { onDelete: "set null" }),
+    idempotencyKey: text("idempotency_key").notNull(),
+    sendAfter: timestamp("send_after", { withTimezone: true }),
+    error: text("error"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("texts_idempotency_key_key").on(t.idempotencyKey),
+    uniqueIndex("texts_twilio_sid_key").on(t.twilioSid),
+    index("texts_business_id_created_at_idx").on(t.businessId, t.createdAt, t.id),
+    index("texts_business_id_number_idx").on(t.businessId, t.number, t.createdAt),
+    index("texts_booking_id_idx").on(t.bookingId),
+    index("texts_call_id_idx").on(t.callId),
+    index("texts_unsent_idx").on(t.updatedAt).where(sql`${t.status} in ('pending', 'held')`),
+    check("texts_direction_valid", sql`${t.direction} in ('outbound', 'inbound')`),
+    check("texts_number_e164", sql`${t.number} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
+    check("texts_segments_non_negative", sql`${t.segments} >= 0 and ${t.creditsCharged} >= 0`),
+  ],
+);
+
+/** Numbers that sent STOP (or a synonym) to a business: never texted again until they send START. */
+export const textOptOuts = pgTable(
+  "text_opt_outs",
+  {
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    number: text("number").notNull(),
+    since: timestamp("since", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: "text_opt_outs_pkey", columns: [t.businessId, t.number] })],
 );
 
 /** Queue side effects already done (an email sent, a row appended), by idempotency key. */

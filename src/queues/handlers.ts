@@ -3,9 +3,11 @@ import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
 import { sheetsHandlers } from "./sheets";
+import { textHandlers } from "./texts";
 
 export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
   ...sheetsHandlers,
+  ...textHandlers,
   ...businessHandlers,
 };

@@ -20,10 +20,12 @@ import { createMailer, type Mailer } from "../integrations/email/mailer";
 import { type GoogleSettings, requireGoogleSettings } from "../integrations/google/oauth";
 import { createOpenRouterClient, type OpenRouterClient } from "../integrations/openrouter/client";
 import { stripeClient } from "../integrations/stripe/client";
+import { createTwilioClient, type TwilioClient } from "../integrations/twilio/client";
 import { createVapiClient, type VapiClient } from "../integrations/vapi/client";
 import { createLogger, type Logger, parseLevel } from "../lib/logger";
 import type { BookingPort } from "./calls/booking-port";
 import { googleBooking } from "./google/voice-booking";
+import { textBookingConfirmation } from "./texts/notify";
 
 export interface Services {
   env: Bindings;
@@ -42,6 +44,8 @@ export interface Services {
   mailer: () => Mailer;
   /** The AI writer (OpenRouter); throws 503 without OPENROUTER_API_KEY. */
   openrouter: () => OpenRouterClient;
+  /** Twilio's REST API (numbers, texts); throws 503 without TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN. */
+  twilio: () => TwilioClient;
   /** The calendar behind the voice tools: the owner's Google Calendar (services/google). */
   booking: BookingPort;
 }
@@ -73,6 +77,9 @@ export function createServices(env: Bindings, options: { logger?: Logger; compon
     google,
     mailer: once(() => createMailer(config)),
     openrouter: once(() => createOpenRouterClient(config)),
-    booking: googleBooking({ db, config, logger, now, google }),
+    twilio: once(() => createTwilioClient(config)),
+    booking: googleBooking({ db, config, logger, now, google }, undefined, {
+      onBooked: (agent, eventId) => textBookingConfirmation({ db, env, logger }, agent, eventId),
+    }),
   };
 }

@@ -69,6 +69,12 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
     idempotencyKey: z.string().min(1),
     businessId: z.string().min(1),
   }),
+  /** Sends one `texts` row (services/texts/send.ts); its key is `text:<id>`. */
+  z.object({
+    type: z.literal("text.send"),
+    idempotencyKey: z.string().min(1),
+    textId: z.uuid(),
+  }),
 ]);
 
 export type SideEffectMessage = z.infer<typeof sideEffectMessageSchema>;

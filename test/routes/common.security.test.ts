@@ -103,6 +103,10 @@ const ROUTES: RouteUnderTest[] = [
   { method: "POST", path: "/api/invitations/lookup", auth: false, body: { token: "x".repeat(40) } },
   { method: "POST", path: "/api/invitations/accept", auth: false, body: { token: "x".repeat(40), password } },
   { method: "GET", path: "/api/audit" },
+  // Texts are the business's, not a resource by id: another business's are out of the list (test/routes/texts).
+  { method: "GET", path: "/api/texts" },
+  { method: "GET", path: "/api/texts/opt-outs" },
+  { method: "POST", path: "/api/texts", body: { to: "+14155550123", body: "Hello" } },
   { method: "GET", path: "/api/export" },
   { method: "DELETE", path: "/api/business", body: { confirm: "Route Checks" } },
 ];

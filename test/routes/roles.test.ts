@@ -76,6 +76,11 @@ const POLICY: Record<string, Role[] | "public" | "signed-in" | "ops-token" | "si
   "GET /api/audit": OWNER,
   "POST /api/webhooks/vapi": "signed-webhook",
   "POST /api/webhooks/stripe": "signed-webhook",
+  "POST /api/webhooks/twilio": "signed-webhook",
+  // Texts are calls' business (docs §7c: staff handle calls and follow-ups), so staff read and reply.
+  "GET /api/texts": ALL,
+  "GET /api/texts/opt-outs": ALL,
+  "POST /api/texts": ALL,
   "GET /api/ops/dead-letters": "ops-token",
   "POST /api/ops/dead-letters/:id/replay": "ops-token",
   "GET /api/ops/undelivered": "ops-token",

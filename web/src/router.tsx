@@ -99,6 +99,11 @@ const callsRoute = createRoute({
   path: "/calls",
   validateSearch: searchOf("agentId", "status", "from", "to", "cursor"),
 }).lazy(() => import("./routes/calls").then((m) => m.Route));
+const textsRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/texts",
+  validateSearch: searchOf("number"),
+}).lazy(() => import("./routes/texts").then((m) => m.Route));
 const callRoute = page("/calls/$callId").lazy(() => import("./routes/call").then((m) => m.Route));
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
@@ -133,6 +138,7 @@ const routeTree = rootRoute.addChildren([
     numbersRoute,
     callsRoute,
     callRoute,
+    textsRoute,
     billingRoute,
     integrationsRoute,
     settingsRoute,

@@ -41,6 +41,11 @@ import {
   type SettlePaymentInput,
   type SettlePaymentResult,
   settlePaymentInputSchema,
+  type TextChargeInput,
+  type TextChargeResult,
+  type TextRefundInput,
+  textChargeInputSchema,
+  textRefundInputSchema,
 } from "./inputs";
 import {
   type AccountRow,
@@ -261,6 +266,36 @@ export class CreditAccount extends DurableObject<Bindings> {
   async forward(input: ForwardInput): Promise<{ allowed: boolean }> {
     const parsed = forwardInputSchema.parse(input);
     return this.#exclusive(async () => ({ allowed: this.#forwards.allow(parsed.callId, parsed.forwardsPerDay, this.#now()) }));
+  }
+
+  /**
+   * Charges one text (ledger kind `text`, once per key) out of the available balance: the balance
+   * minus the holds of calls in progress, so a text never takes credits a live call may need. A
+   * key already used answers its first charge, however the balance stands now.
+   */
+  async chargeText(input: TextChargeInput): Promise<TextChargeResult> {
+    const parsed = textChargeInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const account = await this.#loaded();
+      if (!account) return NO_SUCH_USER;
+      const available = account.balance - this.#holds.reserved(this.#now());
+      if (available < parsed.credits && !account.allowNegative) {
+        const prior = await findEntry(this.#database(), parsed.idempotencyKey);
+        if (!prior) return { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, available) };
+      }
+      const result = await this.#change({ delta: -parsed.credits, kind: "text", idempotencyKey: parsed.idempotencyKey, description: parsed.description });
+      if (!result.ok) return result.reason === "no_such_user" ? NO_SUCH_USER : { ok: false as const, reason: "insufficient_credits" as const, available: Math.max(0, result.balance) };
+      return { ok: true as const, duplicate: result.duplicate, charged: result.entry ? -result.entry.delta : 0, balance: result.balance };
+    });
+  }
+
+  /** Gives a charged text that was never sent its credits back, once per key. */
+  async refundText(input: TextRefundInput): Promise<{ ok: boolean; balance: number }> {
+    const parsed = textRefundInputSchema.parse(input);
+    return this.#exclusive(async () => {
+      const result = await this.#change({ delta: parsed.credits, kind: "text", idempotencyKey: parsed.idempotencyKey, description: parsed.description });
+      return result.ok ? { ok: true, balance: result.balance } : { ok: false, balance: 0 };
+    });
   }
 
   /** Credits held by calls in progress. */

@@ -27,6 +27,14 @@ export const debitInputSchema = z.object({
   allowPartial: z.boolean().optional(),
 });
 
+/**
+ * A text's charge (docs/architecture.md §7b: SMS_CREDITS_PER_SEGMENT per segment), out of the
+ * *available* balance so a text never spends what a call in progress holds; `refund` gives a
+ * text that was charged but never sent its credits back (ledger key `<key>:refund`).
+ */
+export const textChargeInputSchema = z.object({ credits: amount, idempotencyKey: refs.idempotencyKey, description: refs.description });
+export const textRefundInputSchema = z.object({ credits: amount, idempotencyKey: refs.idempotencyKey, description: refs.description });
+
 /** A purchase to move to what Stripe has said about its payment (payment-facts.ts). */
 export const settlePaymentInputSchema = z.object({ stripeCheckoutSessionId: z.string().min(1).max(255) });
 
@@ -37,6 +45,13 @@ export type CreditInput = z.input<typeof creditInputSchema>;
 export type PurchaseInput = z.input<typeof purchaseInputSchema>;
 export type DebitInput = z.input<typeof debitInputSchema>;
 export type SettlePaymentInput = z.input<typeof settlePaymentInputSchema>;
+export type TextChargeInput = z.input<typeof textChargeInputSchema>;
+export type TextRefundInput = z.input<typeof textRefundInputSchema>;
+
+export type TextChargeResult =
+  | { ok: true; duplicate: boolean; charged: number; balance: number }
+  | { ok: false; reason: "insufficient_credits"; available: number }
+  | { ok: false; reason: "no_such_user" };
 
 export type ChangeResult =
   | {

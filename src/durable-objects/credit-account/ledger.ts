@@ -10,7 +10,7 @@ import type { Database } from "../../db/client";
 /** created_at as ISO-8601 UTC with microseconds, whatever the session's DateStyle. */
 const ISO_CREATED_AT = sql.raw(`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
 
-export type CreditKind = "purchase" | "call" | "adjustment" | "refund" | "dispute";
+export type CreditKind = "purchase" | "call" | "adjustment" | "refund" | "dispute" | "text";
 
 export interface LedgerEntry {
   id: string;

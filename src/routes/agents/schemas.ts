@@ -139,6 +139,18 @@ function buildAgentSchemas() {
 
   const statusSchema = z.enum(["active", "paused"], { message: "must be active or paused" });
 
+  const textingSchema = z
+    .strictObject({
+      confirmations: z.boolean(),
+      reminders: z
+        .array(z.enum(["24h", "2h"], { message: "must be 24h or 2h" }))
+        .max(2)
+        .refine((list) => new Set(list).size === list.length, { message: "must not name a reminder twice" }),
+      missedCallTextBack: z.boolean(),
+      ownerAlerts: z.boolean(),
+    })
+    .partial();
+
   const createAgentSchema = z.strictObject({
     name: required(line(LIMITS.name)),
     greeting: required(text(LIMITS.greeting)),
@@ -154,6 +166,8 @@ function buildAgentSchemas() {
     notify: z.enum(["all", "important", "none"], { message: "must be all, important or none" }).optional(),
     /** Whether Vapi records the calls (default true); the disclosure callers hear follows it. */
     recordingEnabled: z.boolean().optional(),
+    /** What the receptionist texts callers (docs/architecture.md §7b); each field left out keeps its value. */
+    texting: textingSchema.optional(),
     status: statusSchema.optional(),
   });
 

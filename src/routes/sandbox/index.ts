@@ -28,5 +28,5 @@ export const sandboxPageRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) =
 
 export const sandboxApiRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) => {
   const config = requireSandbox(c.env, "/api/sandbox");
-  return c.json({ ...(await readSandbox(config)), vapi: { baseUrl: config.VAPI_BASE_URL } }, 200);
+  return c.json({ ...(await readSandbox(config)), vapi: { baseUrl: config.VAPI_BASE_URL }, twilio: { baseUrl: config.TWILIO_BASE_URL } }, 200);
 });

@@ -14,7 +14,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Config } from "../../config/env";
 import { DEFAULT_VOICE } from "../../data/voices";
 import type { Database } from "../../db/client";
-import { agents } from "../../db/schema";
+import { agents, DEFAULT_TEXTING } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
 import { AppError } from "../../errors";
 import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
@@ -38,7 +38,7 @@ export interface AgentDeps {
 }
 
 /** Columns that do not reach the assistant: changing only these never calls Vapi (pausing works when Vapi is down). */
-const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "updatedAt"]);
+const LOCAL_ONLY = new Set(["status", "sheetsLogging", "notify", "calendarId", "texting", "updatedAt"]);
 
 export async function listAgents(db: Database, businessId: string): Promise<Agent[]> {
   return db.select().from(agents).where(ownedBy(agents, businessId)).orderBy(asc(agents.createdAt), asc(agents.id)).limit(AGENT_LIST_LIMIT);
@@ -84,6 +84,7 @@ export async function createAgent(deps: AgentDeps, user: { id: string; timezone:
     sheetsLogging: input.sheetsLogging ?? false,
     notify: input.notify ?? ("important" as const),
     recordingEnabled: input.recordingEnabled ?? true,
+    texting: { ...DEFAULT_TEXTING, ...input.texting },
     status: input.status ?? ("active" as const),
     createdAt: now,
     updatedAt: now,
@@ -131,7 +132,8 @@ async function readBack(db: Database, id: string): Promise<Agent | null | "unkno
 export async function updateAgent(deps: AgentDeps, businessId: string, id: string, input: UpdateAgentInput, now = new Date()): Promise<Agent> {
   const current = await getAgent(deps.db, businessId, id);
   if (input.transferNumber) await assertDestinationAllowed(deps.db, deps.config, "transferNumber", input.transferNumber);
-  const changes = { ...changesFrom(input), ...(input.booking ? catalogColumns(input.booking, current, true) : {}) };
+  const changes: Partial<Agent> = { ...changesFrom(input), ...(input.booking ? catalogColumns(input.booking, current, true) : {}) };
+  if (input.texting) changes.texting = { ...DEFAULT_TEXTING, ...current.texting, ...input.texting };
   const next: Agent = { ...current, ...changes, updatedAt: now };
   const touchesAssistant = Object.keys(changes).some((key) => !LOCAL_ONLY.has(key));
   const context = touchesAssistant ? await assistantContext(deps) : undefined;

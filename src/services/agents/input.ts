@@ -3,6 +3,7 @@
  * (whose output the route passes here, so the compiler holds the two in step). Services know no
  * HTTP, so the shape is written out here rather than inferred from the route's schema.
  */
+import type { TextingSettings } from "../../db/schema";
 import type { Day, TimeRange } from "../assistant/business-hours";
 import type { CatalogInput } from "./booking-catalog";
 
@@ -36,6 +37,8 @@ export interface CreateAgentInput {
   notify?: "all" | "important" | "none" | undefined;
   /** Whether Vapi records the calls (default true); the disclosure callers hear follows it. */
   recordingEnabled?: boolean | undefined;
+  /** What the receptionist texts callers; fields left out keep their value (or the default). */
+  texting?: Partial<TextingSettings> | undefined;
   status?: "active" | "paused" | undefined;
 }
 

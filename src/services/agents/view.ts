@@ -1,5 +1,5 @@
 /** An agent row as the API shows it (docs/architecture.md §12): camelCase, booking grouped, ISO times. */
-import type { agents } from "../../db/schema";
+import { type agents, DEFAULT_TEXTING } from "../../db/schema";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { firstWords } from "../assistant/disclosure";
 import { literal } from "../assistant/system-prompt";
@@ -34,6 +34,7 @@ export function agentJson(agent: Agent) {
     sheetsLogging: agent.sheetsLogging,
     notify: agent.notify,
     recordingEnabled: agent.recordingEnabled,
+    texting: { ...DEFAULT_TEXTING, ...agent.texting },
     /** What callers are told before the greeting (docs/architecture.md §12): always that it is an AI, and whether it records. */
     disclosure: { ai: true as const, recording: agent.recordingEnabled },
     /** Exactly what callers hear first: the disclosure, then the greeting (ADR 0121). */

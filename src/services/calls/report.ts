@@ -23,6 +23,7 @@ import type { SideEffectMessage } from "../../side-effects/messages";
 import { WEBHOOK_TIMEOUT_SECONDS } from "../assistant";
 import { creditAccount } from "../credits";
 import { isImportant } from "../notifications";
+import { textAfterCall } from "../texts/notify";
 import { ownerOf } from "./call-owner";
 import { claimEvent, completeEvent, releaseEvent } from "./claims";
 import { type CallDeps, callCapCredits } from "./deps";
@@ -53,6 +54,10 @@ interface StoredRow extends Record<string, unknown> {
   events: { kind: string }[];
   notify: string | null;
   sheets_logging: boolean | null;
+  agent_id: string | null;
+  customer_number: string | null;
+  ended_reason: string | null;
+  texting: unknown;
 }
 
 export async function handleEndOfCallReport(deps: CallDeps, message: EndOfCallReportMessage, options: ReportOptions | Date = {}): Promise<ReportOutcome> {
@@ -105,10 +110,12 @@ async function act(deps: CallDeps, message: EndOfCallReportMessage): Promise<str
   const effects: SideEffectMessage[] = [];
   if (row.sheets_logging && !refused) effects.push({ type: "sheets.append_call", idempotencyKey: `sheets:${row.id}`, callId: row.id });
   const notify = row.notify ?? "important";
-  if (notify === "all" || (notify === "important" && isImportant({ structuredData: message.analysis?.structuredData, events: row.events, refused }))) {
+  const important = isImportant({ structuredData: message.analysis?.structuredData, events: row.events, refused });
+  if (notify === "all" || (notify === "important" && important)) {
     effects.push({ type: "email.call_summary", idempotencyKey: `call-email:${row.id}`, businessId: row.business_id, callId: row.id });
   }
   if (effects.length) await deps.env.SIDE_EFFECTS.sendBatch(effects.map((body) => ({ body })));
+  await textAfterCall(deps, { id: row.id, businessId: row.business_id, agentId: row.agent_id, customerNumber: row.customer_number, refused, durationSeconds: row.duration_seconds, endedReason: row.ended_reason, texting: row.texting, important });
   return `settled:${charged}`;
 }
 
@@ -154,16 +161,17 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
       -- while its holder still worked, or reconciliation's version of the call) bills what is
       -- stored, so the row's length and its charge are one version's.
       where calls.report_received_at is null
-      returning id, business_id, agent_id, status, refused_reason, duration_seconds, events
+      returning id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason
     ),
     stored as (
-      select id, business_id, agent_id, status, refused_reason, duration_seconds, events from up
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from up
       union all
-      select id, business_id, agent_id, status, refused_reason, duration_seconds, events from calls
+      select id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from calls
       where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
         and not exists (select 1 from businesses b where b.id = calls.business_id and b.deleted_at is not null)
     )
-    select s.id, s.business_id, s.status, s.refused_reason, s.duration_seconds, s.events, a.notify, a.sheets_logging
+    select s.id, s.business_id, s.agent_id, s.status, s.refused_reason, s.duration_seconds, s.events, s.customer_number, s.ended_reason,
+      a.notify, a.sheets_logging, a.texting
     from stored s left join agents a on a.id = s.agent_id`);
   return result.rows[0];
 }

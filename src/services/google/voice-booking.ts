@@ -33,7 +33,12 @@ function settle<T>(result: Result<T>): T {
   throw new BookingRefusal(result.message);
 }
 
-export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }): BookingPort {
+/** What else happens when the receptionist books: the caller's confirmation text (services/texts). */
+export interface BookingHooks {
+  onBooked?: (agent: Parameters<BookingPort["book"]>[0], googleEventId: string) => Promise<void>;
+}
+
+export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { timeoutMs: VOICE_TIMEOUT_MS }, hooks: BookingHooks = {}): BookingPort {
   const slot = (s: { start: string; end: string }) => ({ start: s.start, end: s.end });
   return {
     availability: async (agent, input) => {
@@ -46,6 +51,7 @@ export function googleBooking(deps: GoogleDeps, options: GoogleCallOptions = { t
     },
     book: async (agent, input) => {
       const { event } = settle(await bookAppointment(deps, agent, input, options));
+      await hooks.onBooked?.(agent, event.id);
       return { ...slot(event), eventId: event.id, service: event.service, staff: event.staff?.name ?? null };
     },
     cancel: async (agent, input) => slot(settle(await cancelAppointment(deps, agent, input, options)).cancelled),

@@ -5,14 +5,14 @@
  * owner's phone as Vapi's `fallbackDestination`, so a caller still reaches a person when we
  * cannot answer. Vapi numbers are US only.
  */
-import type { Vapi } from "@vapi-ai/server-sdk";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
 import { agents, phoneNumbers } from "../../db/schema";
 import { foundOr404, notFound, ownedBy } from "../../db/scope";
 import { AppError } from "../../errors";
-import { deleteAtVapi, isVapiNotFound, type VapiClient, vapiFailure } from "../../integrations/vapi/client";
+import type { TwilioClient } from "../../integrations/twilio/client";
+import { type VapiClient, vapiFailure } from "../../integrations/vapi/client";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import type { Logger } from "../../lib/logger";
 import { sqlState } from "../../lib/sql-state";
@@ -20,18 +20,20 @@ import { vapiName, webhookServer } from "../assistant";
 import { isOwnNumber, judgeDestination } from "../destinations";
 import { webhookCredentialId } from "../vapi/webhook-credential-id";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
+import { type ProvidedNumber, provideNumber, releaseNumber, releaseProvided, type VapiNumber } from "./provider";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
 const REFRESH_LIMIT = 10;
 
 export type PhoneNumber = typeof phoneNumbers.$inferSelect;
-type VapiNumber = { id: string; number?: string; status?: string };
 
 export interface PhoneNumberDeps {
   db: Database;
   config: Config;
   logger: Logger;
   vapi: () => VapiClient;
+  /** Twilio, for NUMBER_PROVIDER=twilio (services/phone-numbers/provider.ts); made from config when absent. */
+  twilio?: () => TwilioClient;
 }
 
 export function phoneNumberJson(row: PhoneNumber) {
@@ -42,6 +44,9 @@ export function phoneNumberJson(row: PhoneNumber) {
     vapiPhoneNumberId: row.vapiPhoneNumberId,
     status: row.status,
     areaCode: row.areaCode,
+    provider: row.provider,
+    /** Only numbers bought at Twilio can text (docs/architecture.md §7b). */
+    canText: row.provider === "twilio",
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -122,25 +127,25 @@ export async function buyPhoneNumber(
     releasePhoneNumberSlot(deps.db, user.id, placeholderId).catch(() =>
       deps.logger.error("could not free a phone-number reservation", { phoneNumberId: placeholderId }),
     );
-  let bought: VapiNumber;
+  let provided: ProvidedNumber;
   try {
     const fallback = await allowedFallback(deps, user.phone);
     const credentialId = await webhookCredentialId(deps.db, deps.vapi(), deps.config);
-    const request: Vapi.CreatePhoneNumbersRequest = {
-      provider: "vapi",
-      // Vapi numbers carry no metadata; the name says whose environment bought it (ADR 0120).
-      name: vapiName(deps.config.ENVIRONMENT_ID, "Agentline number"),
-      ...(input.areaCode ? { numberDesiredAreaCode: input.areaCode } : {}),
-      server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
-      ...(fallback ? { fallbackDestination: { type: "number", number: fallback } } : {}),
-    };
-    bought = (await deps.vapi().phoneNumbers.create(request).catch((error: unknown) => {
-      throw vapiFailure(error, "provide a phone number");
-    })) as VapiNumber;
+    provided = await provideNumber(
+      deps,
+      {
+        // Vapi numbers carry no metadata; the name says whose environment bought it (ADR 0120).
+        name: vapiName(deps.config.ENVIRONMENT_ID, "Agentline number"),
+        server: webhookServer({ appUrl: deps.config.APP_URL, credentialId }),
+        ...(fallback ? { fallbackDestination: { type: "number" as const, number: fallback } } : {}),
+      },
+      input.areaCode,
+    );
   } catch (error) {
     await freeSlot();
     throw error;
   }
+  const bought: VapiNumber = provided.vapi;
   try {
     const now = new Date();
     // The reservation becomes the number; createdAt restarts so pages order by when it was bought.
@@ -152,6 +157,8 @@ export async function buyPhoneNumber(
         e164: bought.number ?? null,
         status: bought.status ?? "activating",
         areaCode: input.areaCode ?? null,
+        provider: provided.provider,
+        twilioSid: provided.twilioSid,
         createdAt: now,
         updatedAt: now,
       })
@@ -160,12 +167,8 @@ export async function buyPhoneNumber(
     if (!row) throw new Error("the reserved row is gone");
     return row;
   } catch (error) {
-    // Nothing half-done: a number we cannot record is released again, and so is its slot.
-    try {
-      await deps.vapi().phoneNumbers.delete({ id: bought.id });
-    } catch (releaseError) {
-      if (!isVapiNotFound(releaseError)) deps.logger.error("could not release an unrecorded Vapi number", { vapiPhoneNumberId: bought.id });
-    }
+    // Nothing half-done: a number we cannot record is released again (at Vapi and Twilio), and so is its slot.
+    await releaseProvided(deps, { vapiPhoneNumberId: bought.id, twilioSid: provided.twilioSid });
     await freeSlot();
     deps.logger.error("phone number update failed after Vapi provided it; number released", {
       errorName: error instanceof Error ? error.name : typeof error,
@@ -200,10 +203,10 @@ export async function assignPhoneNumber(db: Database, businessId: string, id: st
   }
 }
 
-/** Releases the number at Vapi (a 404 there means it is already gone), then forgets it; the number as it was, for the audit list. */
+/** Releases the number at Vapi and, when it was bought there, at Twilio (a 404 means already gone), then forgets it; the number as it was, for the audit list. */
 export async function releasePhoneNumber(deps: PhoneNumberDeps, businessId: string, id: string): Promise<PhoneNumber> {
   const row = await getPhoneNumber(deps.db, businessId, id);
-  await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiPhoneNumberId }), "release the phone number");
+  await releaseNumber(deps, row);
   await deps.db.delete(phoneNumbers).where(and(ownedBy(phoneNumbers, businessId, id), notPending));
   return row;
 }
@@ -221,21 +224,22 @@ export async function syncFallbackDestinations(
   previous: string | null,
 ): Promise<number> {
   const rows = await deps.db
-    .select({ vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId })
+    .select({ vapiPhoneNumberId: phoneNumbers.vapiPhoneNumberId, provider: phoneNumbers.provider })
     .from(phoneNumbers)
     .where(and(ownedBy(phoneNumbers, businessId), notPending));
-  const pointAt = (id: string, number: string) =>
-    deps.vapi().phoneNumbers.update({ id, body: { provider: "vapi", fallbackDestination: { type: "number", number } } });
-  const done: string[] = [];
+  // The SDK's update body names the number's provider (a Twilio number is updated as one).
+  const pointAt = (row: (typeof rows)[number], number: string) =>
+    deps.vapi().phoneNumbers.update({ id: row.vapiPhoneNumberId, body: { provider: row.provider, fallbackDestination: { type: "number", number } } });
+  const done: (typeof rows)[number][] = [];
   for (const row of rows) {
     try {
-      await pointAt(row.vapiPhoneNumberId, phone);
-      done.push(row.vapiPhoneNumberId);
+      await pointAt(row, phone);
+      done.push(row);
     } catch (error) {
       if (previous) {
-        for (const id of done) {
-          await pointAt(id, previous).catch(() =>
-            deps.logger.error("could not restore a number's fallback destination", { vapiPhoneNumberId: id }),
+        for (const changed of done) {
+          await pointAt(changed, previous).catch(() =>
+            deps.logger.error("could not restore a number's fallback destination", { vapiPhoneNumberId: changed.vapiPhoneNumberId }),
           );
         }
       }

@@ -63,12 +63,29 @@ describe("POST /api/agents", () => {
       sheetsLogging: false,
       notify: "important",
       recordingEnabled: true,
+      texting: { confirmations: true, reminders: ["24h"], missedCallTextBack: false, ownerAlerts: false },
       disclosure: { ai: true, recording: true },
       firstMessage: "You're speaking with an AI assistant, and this call is recorded. Hi, thanks for calling Bella Hair Studio! How can I help?",
       vapiAssistantId: expect.any(String),
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
     });
+  });
+
+  it("PATCH texting merges into the receptionist's texting settings without touching Vapi, and refuses what it cannot be", async () => {
+    const { cookie } = await createUser();
+    const agent = await createAgentVia(cookie);
+    const mark = await vapi.mark();
+    const patched = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { texting: { reminders: ["24h", "2h"], missedCallTextBack: true } } });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { agent: { texting: unknown } }).agent.texting).toEqual({ confirmations: true, reminders: ["24h", "2h"], missedCallTextBack: true, ownerAlerts: false });
+    expect((await vapi.requests(mark)).filter((request) => request.method === "PATCH")).toEqual([]);
+    for (const texting of [{ reminders: ["1h"] }, { reminders: ["24h", "24h"] }, { confirmations: "yes" }, { sms: true }]) {
+      const refused = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { texting } });
+      expect(refused.status, JSON.stringify(texting)).toBe(400);
+    }
+    const shown = (await (await call(`/api/agents/${agent.id}`, { cookie })).json()) as { agent: { texting: { reminders: string[] } } };
+    expect(shown.agent.texting.reminders).toEqual(["24h", "2h"]);
   });
 
   it("attaches transferCall and the booking tools only when the agent has them", async () => {

@@ -53,6 +53,9 @@ describe("POST /api/phone-numbers", () => {
       vapiPhoneNumberId: expect.any(String),
       status: "activating",
       areaCode: null,
+      // NUMBER_PROVIDER=vapi (the default): a Vapi number, which cannot text.
+      provider: "vapi",
+      canText: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

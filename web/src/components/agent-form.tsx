@@ -27,6 +27,7 @@ type Form = {
   sheetsLogging: boolean;
   notify: Notify;
   recordingEnabled: boolean;
+  texting: Agent["texting"];
   booking: Agent["booking"] & { appointmentMinutes: number };
 };
 
@@ -43,6 +44,7 @@ function toForm(agent: Agent): Form {
     sheetsLogging: agent.sheetsLogging,
     notify: agent.notify,
     recordingEnabled: agent.recordingEnabled,
+    texting: agent.texting,
     booking: agent.booking,
   };
 }
@@ -77,6 +79,9 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const problems = { ...server.fields, ...local.problems };
   const set = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
   const setBooking = (patch: Partial<Form["booking"]>) => setForm((current) => ({ ...current, booking: { ...current.booking, ...patch } }));
+  const setTexting = (patch: Partial<Form["texting"]>) => setForm((current) => ({ ...current, texting: { ...current.texting, ...patch } }));
+  const toggleReminder = (kind: "24h" | "2h", on: boolean) =>
+    setTexting({ reminders: (["24h", "2h"] as const).filter((each) => (each === kind ? on : form.texting.reminders.includes(each))) });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -156,6 +161,33 @@ export function AgentForm({ agent }: { agent: Agent }) {
             <option value="important">important calls (booked, follow-up needed, refused)</option>
             <option value="none">no calls</option>
           </Select>
+        </div>
+      </Card>
+      <Card title="Texts to callers">
+        <div className="space-y-3">
+          <p className="text-sm text-slate-600">
+            Sent from your number when it can text (a number bought with texting). Each text costs a credit per 160 characters; nothing is sent between 9 PM and 8 AM, or to anyone who replied STOP.
+          </p>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.texting.confirmations} onChange={(e) => setTexting({ confirmations: e.target.checked })} />
+            Text a confirmation when the receptionist books an appointment
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.texting.reminders.includes("24h")} onChange={(e) => toggleReminder("24h", e.target.checked)} />
+            Remind callers the day before (they can reply C to confirm or X to cancel)
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.texting.reminders.includes("2h")} onChange={(e) => toggleReminder("2h", e.target.checked)} />
+            Remind callers two hours before
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.texting.missedCallTextBack} onChange={(e) => setTexting({ missedCallTextBack: e.target.checked })} />
+            Text back callers whose call was missed or cut short
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.texting.ownerAlerts} onChange={(e) => setTexting({ ownerAlerts: e.target.checked })} />
+            Text me (the business's phone) about important calls
+          </label>
         </div>
       </Card>
       <Card title="Hours and booking">

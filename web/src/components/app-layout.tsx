@@ -18,6 +18,8 @@ const NAV = [
   { to: "/agents", label: "Agents", area: "agents" },
   { to: "/numbers", label: "Phone numbers", area: "numbers" },
   { to: "/calls", label: "Calls", area: "calls" },
+  // Texts are calls' business: whoever sees calls sees texts (docs §7c).
+  { to: "/texts", label: "Texts", area: "calls" },
   { to: "/billing", label: "Credits", area: "billing" },
   { to: "/integrations", label: "Integrations", area: "integrations" },
   { to: "/members", label: "Members", area: "members" },
