@@ -267,6 +267,9 @@ async function scrubPersonalData(db: Database, businessId: string) {
     db.execute(sql`update credit_transactions set description = null where business_id = ${id}::uuid and description is not null`),
     db.execute(sql`delete from audit_events where business_id = ${id}::uuid`),
     db.execute(sql`delete from oauth_states where business_id = ${id}::uuid`),
+    // Texts carry callers' numbers and words; opt-outs are moot once the numbers are released.
+    db.execute(sql`delete from texts where business_id = ${id}::uuid`),
+    db.execute(sql`delete from text_opt_outs where business_id = ${id}::uuid`),
     db.delete(invitations).where(eq(invitations.businessId, id)),
     db.delete(memberships).where(eq(memberships.businessId, id)),
     db

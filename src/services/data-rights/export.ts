@@ -26,6 +26,8 @@ import {
   stripeDisputes,
   stripeRefundFailures,
   stripeRefunds,
+  textOptOuts,
+  texts,
   users,
 } from "../../db/schema";
 import { enforce } from "../rate-limit";
@@ -182,6 +184,24 @@ const SOURCES: Source[] = [
         .orderBy(asc(googleConnections.id))
         .limit(limit)
         .then(withKey((row) => row.id)),
+  },
+  {
+    type: "text",
+    pageSize: EXPORT_PAGE_SIZE,
+    page: (db, businessId, after, limit) =>
+      db.select().from(texts).where(keyset(texts.businessId, texts.id, businessId, after)).orderBy(asc(texts.id)).limit(limit).then(withKey((row) => row.id)),
+  },
+  {
+    type: "text_opt_out",
+    pageSize: EXPORT_PAGE_SIZE,
+    page: (db, businessId, after, limit) =>
+      db
+        .select()
+        .from(textOptOuts)
+        .where(keyset(textOptOuts.businessId, textOptOuts.number, businessId, after))
+        .orderBy(asc(textOptOuts.number))
+        .limit(limit)
+        .then(withKey((row) => row.number)),
   },
   {
     type: "audit_event",
