@@ -26,6 +26,7 @@ import { opsRoutes } from "./routes/ops";
 import { phoneNumbersRoutes } from "./routes/phone-numbers";
 import { sandboxApiRoutes, sandboxPageRoutes } from "./routes/sandbox";
 import { textsRoutes } from "./routes/texts";
+import { tryRoutes } from "./routes/try";
 import { voicesRoutes } from "./routes/voices";
 import { webhookRoutes } from "./routes/webhooks";
 import { VAPI_MAX_BODY_BYTES } from "./routes/webhooks/vapi";
@@ -52,6 +53,7 @@ export function createApp() {
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", appointmentsRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
     .route("/api", membersRoutes)
     .route("/api", textsRoutes)
+    .route("/api", tryRoutes)
     .route("/api", dataRightsRoutes);
 }
 

@@ -77,8 +77,19 @@ function complete(req) {
   const instructions = messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => m.text).join("\n");
   const input = readInput([...messages].reverse().find((m) => m.role === "user")?.text ?? "");
 
+  const tools = body.tools;
+  if (tools !== undefined && (!Array.isArray(tools) || tools.some((tool) => tool?.type !== "function" || typeof tool.function?.name !== "string"))) {
+    return error(400, "tools: Expected an array of {type: \"function\", function: {name, parameters}}");
+  }
+  const toolNames = new Set((tools ?? []).map((tool) => tool.function.name));
+  /** @type {string | null} */
   let content;
-  if (format?.type === "json_schema") {
+  /** @type {{ id: string, type: "function", function: { name: string, arguments: string } }[]} */
+  let toolCalls = [];
+  // A receptionist's conversation (POST /api/try): tools offered, a tool's result to say, or the receptionist's prompt.
+  if (toolNames.size || body.messages.some((m) => m?.role === "tool") || /^You are .+, the AI phone receptionist of the business described below\./m.test(instructions)) {
+    ({ content, toolCalls } = receptionistTurn(body.messages, messages, toolNames, instructions));
+  } else if (format?.type === "json_schema") {
     const spec = format.json_schema;
     if (typeof spec?.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) return error(400, "response_format.json_schema.name: Required, letters, digits, _ and - only");
     const problem = schemaProblem(spec.name, spec.schema, spec.strict === true);
@@ -95,8 +106,9 @@ function complete(req) {
     content = prose(instructions, input);
   }
 
-  let finishReason = "stop";
-  if (body.max_tokens !== undefined && Math.ceil(content.length / CHARS_PER_TOKEN) > body.max_tokens) {
+  let finishReason = toolCalls.length ? "tool_calls" : "stop";
+  content ??= "";
+  if (!toolCalls.length && body.max_tokens !== undefined && Math.ceil(content.length / CHARS_PER_TOKEN) > body.max_tokens) {
     content = content.slice(0, body.max_tokens * CHARS_PER_TOKEN);
     finishReason = "length";
   }
@@ -113,14 +125,41 @@ function complete(req) {
         {
           logprobs: null,
           finish_reason: finishReason,
-          native_finish_reason: finishReason === "length" ? "max_tokens" : "stop",
+          native_finish_reason: finishReason === "length" ? "max_tokens" : finishReason,
           index: 0,
-          message: { role: "assistant", content, refusal: null, reasoning: null },
+          message: { role: "assistant", content: toolCalls.length ? null : content, refusal: null, reasoning: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
         },
       ],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     },
   };
+}
+
+/**
+ * The receptionist's part in a typed test call (POST /api/try), played offline: after a tool's
+ * result, say it; asked about free times, call check_availability for tomorrow; asked to book,
+ * call book_appointment for tomorrow at 10:00 (the caller's name when they gave it); otherwise
+ * answer from the FAQ in the system prompt, or offer to take a message.
+ */
+function receptionistTurn(raw, messages, toolNames, instructions) {
+  const last = raw.at(-1);
+  if (last?.role === "tool") return { content: String(last.content ?? ""), toolCalls: [] };
+  const said = [...messages].reverse().find((m) => m.role === "user")?.text ?? "";
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const call = (name, args) => ({ content: null, toolCalls: [{ id: `call_${randomBytes(6).toString("hex")}`, type: "function", function: { name, arguments: JSON.stringify(args) } }] });
+  if (/\bbook\b|appointment for|schedule me/i.test(said) && toolNames.has("book_appointment")) {
+    const name = /[Mm]y name is ([A-Z][a-z]+(?: [A-Z][a-z]+)?)/.exec(said)?.[1] ?? "Sandbox Caller";
+    const phone = /(\+?1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4})/.exec(said)?.[1]?.trim();
+    return call("book_appointment", { start: `${tomorrow}T10:00:00-05:00`, name, ...(phone ? { phone } : {}) });
+  }
+  if (/availab|free|open (?:slot|time)|any time/i.test(said) && toolNames.has("check_availability")) return call("check_availability", { date: tomorrow });
+  const faq = [...instructions.matchAll(/^Q: (.*)\nA: (.*)$/gm)].map((m) => ({ question: m[1], answer: m[2] }));
+  const words = new Set(said.toLowerCase().match(/[a-z]{4,}/g) ?? []);
+  const best = faq
+    .map((pair) => ({ pair, score: (pair.question.toLowerCase().match(/[a-z]{4,}/g) ?? []).filter((word) => words.has(word)).length }))
+    .sort((a, b) => b.score - a.score)[0];
+  if (best && best.score > 0) return { content: best.pair.answer, toolCalls: [] };
+  return { content: "I'm not sure about that one. I can take a message and have someone call you back.", toolCalls: [] };
 }
 
 /** The FAQ a json_object request about questions gets (no schema was given, so this shape). */

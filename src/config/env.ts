@@ -123,6 +123,8 @@ export const configSchema = z.lazy(() => z.object({
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, { message: "must be ISO 3166 alpha-2 codes separated by commas, e.g. US,CA" })).min(1)),
   /** Out-of-credit forwards to the owner's phone per business per UTC day (docs/architecture.md §4); 0 = never forward. */
   OUT_OF_CREDIT_FORWARDS_PER_DAY: integerFrom(10),
+  /** Messages a business may send its receptionist through POST /api/try per day (free for the owner; each costs us a model call). */
+  TRY_MESSAGES_PER_DAY: integerFrom(50, 1),
   /** JSON array of credit packs ({id, name, credits, priceCents, currency}); unset = src/config/packs.ts defaults. */
   CREDIT_PACKS: creditPacksVariable,
   /**

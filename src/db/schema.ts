@@ -319,6 +319,10 @@ export const phoneNumbers = pgTable(
     provider: text("provider", { enum: ["vapi", "twilio"] }).notNull().default("vapi"),
     /** The IncomingPhoneNumber's sid (PN…) when it was bought at Twilio. */
     twilioSid: text("twilio_sid"),
+    /** "Test my forwarding": the next call from this number before `forwardingTestUntil` verifies the owner's forwarding. */
+    forwardingTestFrom: text("forwarding_test_from"),
+    forwardingTestUntil: timestamp("forwarding_test_until", { withTimezone: true }),
+    forwardingVerifiedAt: timestamp("forwarding_verified_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -329,6 +333,7 @@ export const phoneNumbers = pgTable(
     index("phone_numbers_agent_id_idx").on(t.agentId),
     uniqueIndex("phone_numbers_twilio_sid_key").on(t.twilioSid),
     check("phone_numbers_provider_valid", sql`${t.provider} in ('vapi', 'twilio')`),
+    check("phone_numbers_forwarding_test_from_e164", sql`${t.forwardingTestFrom} is null or ${t.forwardingTestFrom} ~ ${sql.raw(`'${E164_PATTERN}'`)}`),
   ],
 );
 
@@ -367,10 +372,24 @@ export const calls = pgTable(
     sheetLoggedAt: timestamp("sheet_logged_at", { withTimezone: true }),
     /** Set when the retention sweep (or the business's deletion) removed the transcript, messages, summary and recording. */
     artifactsDeletedAt: timestamp("artifacts_deleted_at", { withTimezone: true }),
+    /** The owner's word on the follow-up (open / done); null: as the structured data's followUpNeeded says (services/calls/follow-ups.ts). */
+    followUp: text("follow_up", { enum: ["open", "done"] }),
+    followUpNote: text("follow_up_note"),
+    followUpAt: timestamp("follow_up_at", { withTimezone: true }),
+    followUpBy: uuid("follow_up_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    check("calls_follow_up_valid", sql`${t.followUp} in ('open', 'done')`),
+    // The list's follow-up and booked filters (migration 0016, services/calls/follow-ups.ts).
+    index("calls_follow_up_open_idx")
+      .on(t.businessId, t.createdAt.desc())
+      .where(sql`coalesce(${t.followUp}, case when ${t.structuredData} -> 'followUpNeeded' = 'true'::jsonb then 'open' end) = 'open'`),
+    index("calls_booked_idx")
+      .on(t.businessId, t.createdAt.desc())
+      .where(sql`(${t.events} @> '[{"kind": "booked"}]'::jsonb or ${t.structuredData} -> 'appointmentBooked' = 'true'::jsonb)`),
+    check("calls_follow_up_note_length", sql`length(${t.followUpNote}) <= 2000`),
     uniqueIndex("calls_vapi_call_id_key").on(t.vapiCallId),
     index("calls_business_id_started_at_idx").on(t.businessId, t.startedAt),
     index("calls_agent_id_started_at_idx").on(t.agentId, t.startedAt),
@@ -383,6 +402,20 @@ export const calls = pgTable(
     // The retention sweep's scan: oldest calls whose conversation is still kept (ADR 1111).
     index("calls_retention_idx").on(t.createdAt, t.id).where(sql`${t.artifactsDeletedAt} is null`),
   ],
+);
+
+/** Unanswered questions the owner dismissed, by the normalised text insights group on (services/calls/insights.ts). */
+export const dismissedQuestions = pgTable(
+  "dismissed_questions",
+  {
+    businessId: uuid("business_id")
+      .notNull()
+      .references(() => businesses.id, { onDelete: "cascade" }),
+    question: text("question").notNull(),
+    dismissedBy: uuid("dismissed_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "dismissed_questions_pkey", columns: [t.businessId, t.question] }), check("dismissed_questions_question_length", sql`length(${t.question}) between 1 and 500`)],
 );
 
 export const creditTransactions = pgTable(

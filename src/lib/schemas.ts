@@ -7,6 +7,7 @@
  * character, line breaks included; a multi-line field allows tab, LF and CR and nothing else.
  */
 import { z } from "zod";
+import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
 
 /** The password length rule; services/identity/passwords.ts re-exports it (lib/ imports nothing above it). */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -40,7 +41,8 @@ export const passwordSchema = z
   .string({ message: "is required" })
   .regex(SINGLE_LINE, { message: SINGLE_LINE_MESSAGE })
   .min(PASSWORD_MIN_LENGTH, { message: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
-  .max(PASSWORD_MAX_LENGTH, { message: `must be at most ${PASSWORD_MAX_LENGTH} characters` });
+  .max(PASSWORD_MAX_LENGTH, { message: `must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  .refine((password) => !isCommonPassword(password), { message: COMMON_PASSWORD_MESSAGE });
 
 export const e164Schema = singleLine
   .regex(/^\+[1-9]\d{7,14}$/, { message: "must be an E.164 phone number such as +14155550123" });

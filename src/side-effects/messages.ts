@@ -12,6 +12,8 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
     name: z.string().nullable(),
     resetUrl: z.url(),
     expiresAt: z.iso.datetime(),
+    /** The account's IANA zone, so the expiry reads in the owner's own time; messages queued before it read UTC. */
+    timezone: z.string().min(1).optional(),
   }),
   z.object({
     type: z.literal("email.low_credit"),

@@ -50,8 +50,9 @@ describe("the owner's call e-mail", () => {
     const received = await inbox.waitFor(owner.user.email);
     expect(await inbox.messages(owner.user.email)).toHaveLength(1);
     const [email] = received;
-    expect(email?.subject).toBe("A call to your agent");
+    expect(email?.subject).toBe("A call to your receptionist");
     const text = email?.text ?? "";
+    expect(text).toContain("Your receptionist took a call.");
     expect(text).toContain("+15125550147");
     expect(text).toContain("The caller would like a call back.");
     const [row] = await db.select({ id: calls.id }).from(calls).where(eq(calls.vapiCallId, line.vapiCallId));

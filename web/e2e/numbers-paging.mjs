@@ -37,13 +37,13 @@ export async function pageThroughNumbers(session) {
   try {
     await page.goto("/numbers");
     await page.getByText(shown(PAGE - 1), { exact: true }).waitFor();
-    assert.equal(await page.getByLabel(/^Agent answering/).count(), PAGE, "a full first page");
+    assert.equal(await page.getByLabel(/^Receptionist answering/).count(), PAGE, "a full first page");
     assert.equal(await page.getByRole("button", { name: "First numbers" }).count(), 0, "no way back from the first page");
 
     await page.getByRole("button", { name: "More numbers" }).click();
     await page.waitForURL((url) => url.searchParams.get("cursor") === NEXT);
     await page.getByText(shown(PAGE), { exact: true }).waitFor();
-    assert.equal(await page.getByLabel(/^Agent answering/).count(), 1, "the second page holds the 21st number");
+    assert.equal(await page.getByLabel(/^Receptionist answering/).count(), 1, "the second page holds the 21st number");
     assert.equal(await page.getByRole("button", { name: "More numbers" }).count(), 0, "nothing after the last page");
     assert.ok(asked.includes(NEXT), `the screen asked the API for the second page (asked: ${JSON.stringify(asked)})`);
     await session.screen("numbers-second-page");
@@ -56,6 +56,6 @@ export async function pageThroughNumbers(session) {
   }
   // A fresh load, so the real list (and no stretched page) is what the rest of the journey sees.
   await page.goto("/numbers");
-  await page.getByLabel(/^Agent answering/).first().waitFor();
-  assert.equal(await page.getByLabel(/^Agent answering/).count(), real.length);
+  await page.getByLabel(/^Receptionist answering/).first().waitFor();
+  assert.equal(await page.getByLabel(/^Receptionist answering/).count(), real.length);
 }

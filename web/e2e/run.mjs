@@ -8,6 +8,7 @@ import { after, before, describe } from "node:test";
 import { startApp } from "./app.mjs";
 import { launchBrowser, screenshotDir } from "./browser.mjs";
 import { defineJourneys } from "./journeys.mjs";
+import { defineOwnerDay } from "./owner-day.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const env = { browser: null, app: null, shots: screenshotDir(ROOT) };
@@ -25,4 +26,5 @@ describe("dashboard in Chromium", { concurrency: 1, timeout: 600_000 }, () => {
     console.log(`screenshots: ${env.shots}`);
   });
   defineJourneys(/** @type {any} */ (env));
+  defineOwnerDay(/** @type {any} */ (env));
 });

@@ -23,7 +23,7 @@ export async function signUp(session, { email, password = "correct horse battery
  * have bought a pack, docs/architecture.md §4); `screen` names each step's screenshot. `atCredits` runs on the
  * credits step before the pack is bought, `onCheckoutPage` on Stripe's page. Answers the balance after the purchase.
  */
-export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false, atCredits = async () => {}, onCheckoutPage = async () => {} } = {}) {
+export async function onboardToNumber(session, { areaCode = "512", shoot = true, connectGoogle = false, denyGoogleFirst = false, atCredits = async () => {}, onCheckoutPage = async () => {} } = {}) {
   const { page } = session;
   const shot = (name) => (shoot ? session.screen(name) : Promise.resolve());
   await page.getByRole("heading", { name: "Describe your business" }).waitFor();
@@ -52,6 +52,15 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: "Connect Google" }).waitFor();
   await shot("onboarding-google");
+  if (connectGoogle && denyGoogleFirst) {
+    // Deny on Google's screen: Integrations says so and offers the way back into setup (issue 21 defect 6).
+    await page.getByRole("link", { name: "Connect Google" }).click();
+    await page.getByRole("button", { name: "Deny" }).click();
+    await page.getByText("Google was not connected").waitFor({ timeout: 30_000 });
+    await shot("integrations-denied");
+    await page.getByRole("link", { name: "Continue setup" }).click();
+    await page.getByRole("heading", { name: "Connect Google" }).waitFor();
+  }
   if (connectGoogle) {
     // Google's consent screen (the stand-in's), and back to Integrations, then on with setup.
     await page.getByRole("link", { name: "Connect Google" }).click();
@@ -59,6 +68,9 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
     await page.getByText("Google is connected.").waitFor({ timeout: 30_000 });
     await shot("integrations-connected");
     await page.getByRole("link", { name: "Continue setup" }).click();
+    // Back on the Google step: continuing turns the receptionist's call log on (issue 21 defect 1).
+    await page.getByText("Every call will be logged to your Google Sheet.").waitFor();
+    await page.getByRole("button", { name: "Continue" }).click();
   } else {
     await page.getByRole("button", { name: "Skip for now" }).click();
   }

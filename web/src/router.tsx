@@ -7,7 +7,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
 import { AppLayout } from "./components/app-layout";
 import { AuthLayout } from "./components/auth-layout";
-import { NotFound, RouteError } from "./components/route-states";
+import { NotFound, RouteError, ScreenError } from "./components/route-states";
 import { isUnauthenticated } from "./lib/api";
 import { keys, meQuery } from "./lib/queries";
 import { type Area, allowed, roleFrom } from "./lib/role";
@@ -97,7 +97,7 @@ const numbersRoute = createRoute({
 const callsRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/calls",
-  validateSearch: searchOf("agentId", "status", "from", "to", "cursor"),
+  validateSearch: searchOf("agentId", "status", "from", "to", "followUp", "booked", "q", "cursor"),
 }).lazy(() => import("./routes/calls").then((m) => m.Route));
 const textsRoute = createRoute({
   getParentRoute: () => appLayout,
@@ -148,7 +148,8 @@ const routeTree = rootRoute.addChildren([
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
-  return createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", defaultPendingMs: 300 });
+  // A screen that fails (its script did not download, say) shows its error inside the shell: the menu stays.
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent", defaultPendingMs: 300, defaultErrorComponent: ScreenError });
 }
 
 declare module "@tanstack/react-router" {

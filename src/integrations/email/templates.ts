@@ -52,8 +52,8 @@ export function lowCreditEmail(input: { name: string | null; balance: number; th
   const { balance, threshold, billingUrl } = input;
   const consequence =
     balance <= 0
-      ? "Your agents have stopped answering calls until you add credits."
-      : "When it reaches zero your agents stop answering calls until you add credits.";
+      ? "Your receptionists have stopped answering calls until you add credits."
+      : "When it reaches zero your receptionists stop answering calls until you add credits.";
   const text = [
     greeting(input.name),
     "",
@@ -117,9 +117,24 @@ export function purchaseReceiptEmail(input: {
   return { subject: "Your Agentline receipt", text, html };
 }
 
-export function passwordResetEmail(input: { name: string | null; resetUrl: string; expiresAt: string }): RenderedEmail {
-  const expires = new Date(input.expiresAt);
-  const when = `${expires.toISOString().slice(11, 16)} UTC on ${expires.toISOString().slice(0, 10)}`;
+/** "3:00 PM on Nov 26, 2026 (New York time)": the expiry in the owner's own zone; UTC when the zone is unknown or invalid. */
+export function expiryInZone(iso: string, timeZone = "UTC"): string {
+  const at = new Date(iso);
+  const format = (zone: string) => {
+    const time = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeStyle: "short" }).format(at);
+    const day = new Intl.DateTimeFormat("en-US", { timeZone: zone, dateStyle: "medium" }).format(at);
+    const place = zone === "UTC" ? "UTC" : `${zone.split("/").pop()?.replace(/_/g, " ")} time`;
+    return `${time} on ${day} (${place})`;
+  };
+  try {
+    return format(timeZone);
+  } catch {
+    return format("UTC");
+  }
+}
+
+export function passwordResetEmail(input: { name: string | null; resetUrl: string; expiresAt: string; timezone?: string | undefined }): RenderedEmail {
+  const when = expiryInZone(input.expiresAt, input.timezone);
   const text = [
     greeting(input.name),
     "",

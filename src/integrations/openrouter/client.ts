@@ -16,13 +16,33 @@ export interface ChatMessage {
   content: string;
 }
 
+/** A tool call the model asked for, in OpenAI's format (arguments as a JSON string). */
+export interface ModelToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The turns of a conversation with tools: the model's tool calls and our results of them. */
+export type ToolChatMessage =
+  | ChatMessage
+  | { role: "assistant"; content: string | null; tool_calls: ModelToolCall[] }
+  | { role: "tool"; tool_call_id: string; content: string };
+
+export interface FunctionToolSpec {
+  type: "function";
+  function: { name: string; description?: string; parameters: Record<string, unknown> };
+}
+
 export interface JsonSchemaFormat {
   type: "json_schema";
   json_schema: { name: string; strict: boolean; schema: Record<string, unknown> };
 }
 
 export interface ChatRequest {
-  messages: ChatMessage[];
+  messages: ToolChatMessage[];
+  /** Function tools the model may call (OpenAI's `tools`); its answer may then be tool calls instead of text. */
+  tools?: FunctionToolSpec[];
   responseFormat?: JsonSchemaFormat;
   temperature?: number;
   maxTokens?: number;
@@ -40,12 +60,22 @@ type OpenRouterConfig = Pick<Config, "OPENROUTER_API_KEY" | "OPENROUTER_BASE_URL
 /** The part of OpenRouter's answer we read; `error` can arrive even with HTTP 200. */
 const completionSchema = z.lazy(() => z.object({
   choices: z
-    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() }))
+    .array(
+      z.object({
+        message: z
+          .object({
+            content: z.string().nullable().optional(),
+            tool_calls: z.array(z.object({ id: z.string(), type: z.literal("function"), function: z.object({ name: z.string(), arguments: z.string() }) })).nullable().optional(),
+          })
+          .optional(),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
     .optional(),
   error: z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).optional(),
 }));
 
-type Attempt = { ok: true; content: string } | { ok: false; retry: boolean; error: AppError };
+type Attempt = { ok: true; content: string; toolCalls: ModelToolCall[] } | { ok: false; retry: boolean; error: AppError };
 
 export function requireOpenRouter(config: OpenRouterConfig): void {
   requireSetting(config.OPENROUTER_API_KEY, "OPENROUTER_API_KEY", "AI writing");
@@ -54,21 +84,28 @@ export function requireOpenRouter(config: OpenRouterConfig): void {
 /** The AI writer as the composition root hands it out: one chat completion at a time. */
 export interface OpenRouterClient {
   chat(request: ChatRequest, options?: ChatOptions): Promise<string>;
+  /** One turn with tools (POST /api/try). */
+  turn(request: ChatRequest, options?: ChatOptions): Promise<{ content: string; toolCalls: ModelToolCall[] }>;
 }
 
 /** A client for `config`; 503 `service_not_configured` without OPENROUTER_API_KEY. */
 export function createOpenRouterClient(config: OpenRouterConfig): OpenRouterClient {
   requireOpenRouter(config);
-  return { chat: (request, options) => chatCompletion(config, request, options) };
+  return { chat: (request, options) => chatCompletion(config, request, options), turn: (request, options) => chatTurn(config, request, options) };
 }
 
 /** The assistant message's text. */
 export async function chatCompletion(config: OpenRouterConfig, request: ChatRequest, options: ChatOptions = {}): Promise<string> {
+  return (await chatTurn(config, request, options)).content;
+}
+
+/** One turn of a conversation with tools: the model's text, or the tool calls it wants answered first. */
+export async function chatTurn(config: OpenRouterConfig, request: ChatRequest, options: ChatOptions = {}): Promise<{ content: string; toolCalls: ModelToolCall[] }> {
   requireOpenRouter(config);
   let last: Attempt | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     last = await attemptOnce(config, request, options);
-    if (last.ok) return last.content;
+    if (last.ok) return { content: last.content, toolCalls: last.toolCalls };
     if (!last.retry) break;
   }
   throw (last as Extract<Attempt, { ok: false }>).error;
@@ -95,6 +132,7 @@ async function attemptOnce(config: OpenRouterConfig, request: ChatRequest, optio
         model: config.OPENROUTER_MODEL,
         messages: request.messages,
         ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
+        ...(request.tools?.length ? { tools: request.tools } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
       }),
@@ -119,14 +157,16 @@ async function attemptOnce(config: OpenRouterConfig, request: ChatRequest, optio
     };
   }
   const content = parsed.success ? parsed.data.choices?.[0]?.message?.content : undefined;
+  const toolCalls = (parsed.success ? parsed.data.choices?.[0]?.message?.tool_calls : undefined) ?? [];
   // An answer cut off at max_tokens reads as whole text (or broken JSON): never use half of one.
   if (parsed.success && parsed.data.choices?.[0]?.finish_reason === "length") {
     return { ok: false, retry: false, error: new AppError("upstream_error", "The AI writer's answer was cut off before it finished. Please try again.", { provider: "openrouter" }) };
   }
+  if (toolCalls.length) return { ok: true, content: content ?? "", toolCalls };
   if (typeof content !== "string" || !content.trim()) {
     return { ok: false, retry: false, error: new AppError("upstream_error", "The AI writer sent an empty answer. Please try again.", { provider: "openrouter" }) };
   }
-  return { ok: true, content };
+  return { ok: true, content, toolCalls: [] };
 }
 
 function parseJson(text: string): unknown {

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { firstUse } from "../../lib/first-use";
+import { multiLine, singleLine } from "../../lib/schemas";
 import { addDays, MAX_STATS_DAYS } from "../../services/calls/stats";
 
 const built = firstUse(() => {
@@ -20,14 +21,23 @@ const built = firstUse(() => {
     .optional();
   const uuid = z.uuid({ message: "must be an agent id" }).optional();
 
-  const callListQuery = z.object({
-    agentId: uuid,
-    status: z.enum(["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"]).optional(),
-    from: instant,
-    to: instant,
-    limit: limitParam(20),
-    cursor: cursorParam,
-  });
+  const callListQuery = z
+    .object({
+      agentId: uuid,
+      status: z.enum(["scheduled", "queued", "ringing", "in-progress", "forwarding", "ended", "refused"]).optional(),
+      from: instant,
+      to: instant,
+      followUp: z.enum(["open", "done"], { message: "must be open or done" }).optional(),
+      booked: z.literal("true", { message: "must be true (leave it out for every call)" }).transform(() => true as const).optional(),
+      /** Caller name, number or words of the summary (services/calls/search.ts). */
+      q: singleLine.min(2, { message: "must be at least 2 characters" }).max(100, { message: "must be at most 100 characters" }).optional(),
+      limit: limitParam(20),
+      cursor: cursorParam,
+    })
+    .superRefine((query, ctx) => {
+      // An impossible range is the caller's mistake, said as such, not an empty page.
+      if (query.from && query.to && query.from.getTime() >= query.to.getTime()) ctx.addIssue({ code: "custom", path: ["from"], message: "must be before to" });
+    });
 
   const day = z.iso.date({ message: "must be a date YYYY-MM-DD" }).optional();
   const statsQuery = z.object({ from: day, to: day }).superRefine((query, ctx) => {
@@ -38,8 +48,18 @@ const built = firstUse(() => {
   });
   const insightsQuery = z.object({ agentId: uuid, from: instant, to: instant });
 
-  return { callListQuery, statsQuery, insightsQuery };
+  const followUpBody = z
+    .object({
+      followUp: z.enum(["open", "done"], { message: "must be open or done" }),
+      note: multiLine.max(2000, { message: "must be at most 2,000 characters" }).nullable().optional(),
+    })
+    .strict();
+  const dismissBody = z.object({ text: singleLine.min(1, { message: "is required" }).max(500, { message: "must be at most 500 characters" }) }).strict();
+
+  return { callListQuery, statsQuery, insightsQuery, followUpBody, dismissBody };
 });
 export const callListQuery = z.lazy(() => built().callListQuery);
 export const statsQuery = z.lazy(() => built().statsQuery);
 export const insightsQuery = z.lazy(() => built().insightsQuery);
+export const followUpBody = z.lazy(() => built().followUpBody);
+export const dismissBody = z.lazy(() => built().dismissBody);

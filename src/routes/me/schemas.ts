@@ -8,7 +8,7 @@ export const patchBody = z.lazy(() =>
       name: singleLine.min(1).max(100).nullable().optional(),
       phone: e164Schema.nullable().optional(),
       timezone: timezoneSchema.optional(),
-      lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
+      lowCreditThreshold: z.number().int({ message: "must be a whole number of credits" }).min(0, { message: "must be 0 or more" }).max(1_000_000, { message: "may be at most 1,000,000 credits" }).optional(),
     })
     .strict()
     .refine((body) => Object.keys(body).length > 0, { message: "Send at least one of name, phone, timezone, lowCreditThreshold." }),

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { cursorParam, limitParam } from "../../lib/cursor";
 import { firstUse } from "../../lib/first-use";
-import { singleLine } from "../../lib/schemas";
+import { e164Schema, singleLine } from "../../lib/schemas";
 
 const built = firstUse(() => {
   const agentId = z.uuid({ message: "must be the id of one of your agents" });
@@ -14,9 +14,15 @@ const built = firstUse(() => {
   });
   const assignSchema = z.strictObject({ agentId: agentId.nullable() });
   const phoneNumberListQuery = z.object({ limit: limitParam(50), cursor: cursorParam });
-  return { buySchema, assignSchema, phoneNumberListQuery };
+  const forwardingTestSchema = z.strictObject({
+    numberId: z.uuid({ message: "must be the id of one of your numbers" }),
+    /** The phone the owner will call from (their own line, forwarded). */
+    from: e164Schema,
+  });
+  return { buySchema, assignSchema, phoneNumberListQuery, forwardingTestSchema };
 });
 
 export const buySchema = z.lazy(() => built().buySchema);
 export const assignSchema = z.lazy(() => built().assignSchema);
 export const phoneNumberListQuery = z.lazy(() => built().phoneNumberListQuery);
+export const forwardingTestSchema = z.lazy(() => built().forwardingTestSchema);

@@ -3,14 +3,17 @@ import { type agents, DEFAULT_TEXTING } from "../../db/schema";
 import { normalizeBusinessHours } from "../assistant/business-hours";
 import { firstWords } from "../assistant/disclosure";
 import { literal } from "../assistant/system-prompt";
+import type { AgentState } from "./state";
 
 export type Agent = typeof agents.$inferSelect;
 
-export function agentJson(agent: Agent) {
+export function agentJson(agent: Agent, state: AgentState) {
   return {
     id: agent.id,
     name: agent.name,
     status: agent.status,
+    /** Read-only: what callers get right now, and so what the owner should do (services/agents/state.ts). */
+    state,
     greeting: agent.greeting,
     businessDescription: agent.businessDescription,
     systemPrompt: agent.systemPrompt,

@@ -14,7 +14,7 @@
 
 import type { Vapi } from "@vapi-ai/server-sdk";
 import { eq, sql } from "drizzle-orm";
-import { agents } from "../../db/schema";
+import { agents, type CallEvent } from "../../db/schema";
 import type { AssistantRequestMessage } from "../../integrations/vapi/messages";
 import { buildAssistant } from "../assistant";
 import { hasPaid } from "../billing/paid";
@@ -123,12 +123,15 @@ export async function answerAssistantRequest(deps: CallDeps, message: AssistantR
       logger.warn("assistant-request for a call whose hold is over (a replay); refused", { vapiCallId });
       return { error: SPOKEN_REFUSAL };
     }
+    const forwarded = hold.reason === "insufficient_credits" && hold.forward ? forwardTo : null;
+    // Where the caller went is part of the record: the call page says "forwarded to your phone", not only "out of credit".
+    const events: CallEvent[] = forwarded ? [{ at: new Date().toISOString(), kind: "refused", detail: `Forwarded to your phone, ${forwarded}` }] : [];
     // Off the hot path: only a refused call pays for a second statement.
     await db.execute(sql`
-      update calls set status = 'refused', refused_reason = 'out_of_credit', updated_at = now()
+      update calls set status = 'refused', refused_reason = 'out_of_credit', events = events || ${JSON.stringify(events)}::jsonb, updated_at = now()
       where vapi_call_id = ${vapiCallId} and status not in ('ended', 'refused')`);
-    logger.info("call refused", { vapiCallId, reason: "out_of_credit" });
-    return refusal(hold.reason === "insufficient_credits" && hold.forward ? forwardTo : null);
+    logger.info("call refused", { vapiCallId, reason: "out_of_credit", forwarded: Boolean(forwarded) });
+    return refusal(forwarded);
   }
   const maxDurationSeconds = Math.min(CALL_CAP_SECONDS, Math.floor((hold.held * 60) / creditsPerMinute));
   const model = await withoutTransferIfRefused(deps, found);

@@ -1,9 +1,10 @@
 /**
  * `GET /api/insights/unanswered`: the questions callers asked that the agent could not answer
  * (`unansweredQuestions` of the structured data, integrations/vapi/structured-data.ts), grouped by their normalised text (case, spacing and
- * punctuation ignored), most asked first, so the owner can add them to the FAQ.
+ * punctuation ignored), most asked first, so the owner can add them to the FAQ; the ones the owner
+ * dismissed (`dismissed_questions`, migration 0016) are left out.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { STRUCTURED_DATA_KEYS } from "../../integrations/vapi/structured-data";
 
@@ -16,7 +17,7 @@ export async function unansweredQuestions(db: Database, businessId: string, filt
   const result = await db.execute<{ text: string; count: number; last_asked_at: string; call_ids: string[] }>(sql`
     with asked as (
       select c.id as call_id, coalesce(c.started_at, c.created_at) as asked_at, trim(q.value) as text,
-             trim(regexp_replace(regexp_replace(lower(q.value), '[^[:alnum:][:space:]]+', '', 'g'), '[[:space:]]+', ' ', 'g')) as norm
+             ${normalized(sql`q.value`)} as norm
       from calls c
       -- Only the list's strings, as readCallStructuredData reads it: the model's objects or numbers are not questions.
       cross join lateral (
@@ -35,10 +36,24 @@ export async function unansweredQuestions(db: Database, businessId: string, filt
            to_char(max(asked_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_asked_at,
            (array_agg(distinct call_id::text))[1:${MAX_CALL_IDS}] as call_ids
     from asked where norm <> ''
+      and not exists (select 1 from dismissed_questions d where d.business_id = ${businessId}::uuid and d.question = asked.norm)
     group by norm
     order by count(distinct call_id) desc, max(asked_at) desc
     limit ${MAX_GROUPS}`);
   return result.rows.map((row) => ({ text: row.text, count: Number(row.count), lastAskedAt: row.last_asked_at, callIds: parseArray(row.call_ids) }));
+}
+
+/** A question's text as insights group it: case, punctuation and runs of spaces ignored. */
+function normalized(text: SQL): SQL {
+  return sql`trim(regexp_replace(regexp_replace(lower(${text}), '[^[:alnum:][:space:]]+', '', 'g'), '[[:space:]]+', ' ', 'g'))`;
+}
+
+/** Hides a question (and every way of writing it) from the list; dismissing twice is the same as once. */
+export async function dismissQuestion(db: Database, businessId: string, userId: string, text: string): Promise<void> {
+  await db.execute(sql`
+    insert into dismissed_questions (business_id, question, dismissed_by)
+    select ${businessId}::uuid, left(norm, 500), ${userId}::uuid from (select ${normalized(sql`${text}::text`)} as norm) n where norm <> ''
+    on conflict (business_id, question) do nothing`);
 }
 
 /** text[] may arrive parsed or as Postgres's array literal, depending on the driver's type parsing. */

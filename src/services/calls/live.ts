@@ -6,8 +6,11 @@
  */
 import { sql } from "drizzle-orm";
 import type { StatusUpdateMessage, TranscriptMessage } from "../../integrations/vapi/messages";
+import { FORWARDING_TEST_MINUTES } from "../phone-numbers/forwarding";
 import { messageTime, ownerOf, statusRank } from "./call-owner";
 import type { CallDeps } from "./deps";
+
+const FORWARDING_WINDOW = sql.raw(`interval '${FORWARDING_TEST_MINUTES} minutes'`);
 
 export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, message: StatusUpdateMessage, now = new Date()) {
   const at = messageTime(message, now);
@@ -15,7 +18,9 @@ export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, messag
   const startedAt = status === "in-progress" ? (message.call.startedAt ?? at) : null;
   const endedAt = status === "ended" ? (message.call.endedAt ?? at) : null;
   const endedReason = status === "ended" ? (message.endedReason ?? message.call.endedReason ?? null) : null;
+  // The same statement verifies a forwarding test this call answers (services/phone-numbers/forwarding.ts): no round trip of its own.
   const result = await deps.db.execute(sql`
+    with up as (
     insert into calls (business_id, agent_id, phone_number_id, customer_number, vapi_call_id, status, started_at, ended_at, ended_reason)
     select business_id, agent_id, phone_number_id, customer_number, ${message.call.id}, ${status},
            ${startedAt}::timestamptz, ${endedAt}::timestamptz, ${endedReason}
@@ -27,7 +32,15 @@ export async function recordStatus(deps: Pick<CallDeps, "db" | "logger">, messag
       ended_reason = coalesce(calls.ended_reason, excluded.ended_reason),
       customer_number = coalesce(calls.customer_number, excluded.customer_number),
       updated_at = now()
-    returning id`);
+    returning id, phone_number_id, customer_number, created_at
+    ), verified as (
+      update phone_numbers p set forwarding_verified_at = now(), forwarding_test_from = null, forwarding_test_until = null, updated_at = now()
+      from up
+      where p.id = up.phone_number_id and p.forwarding_test_from = up.customer_number
+        and up.created_at between p.forwarding_test_until - ${FORWARDING_WINDOW} and p.forwarding_test_until
+      returning p.id
+    )
+    select id from up`);
   if (!result.rows.length) deps.logger.warn("status-update for a call nobody here owns; ignored", { vapiCallId: message.call.id, status });
 }
 

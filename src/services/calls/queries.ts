@@ -4,6 +4,8 @@ import type { Database } from "../../db/client";
 import { calls } from "../../db/schema";
 import { foundOr404, ownedBy } from "../../db/scope";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
+import { effectiveFollowUp, type FollowUp, wasBooked } from "./follow-ups";
+import { matchingCalls } from "./search";
 import { callDetailJson, callJson } from "./view";
 
 export interface CallFilters {
@@ -11,6 +13,9 @@ export interface CallFilters {
   status?: string;
   from?: Date;
   to?: Date;
+  followUp?: FollowUp;
+  booked?: true;
+  q?: string;
   limit: number;
   cursor?: KeysetCursor;
 }
@@ -33,6 +38,9 @@ export async function listCalls(db: Database, businessId: string, filters: CallF
         filters.status ? eq(calls.status, filters.status) : undefined,
         filters.from ? gte(calls.createdAt, filters.from) : undefined,
         filters.to ? lt(calls.createdAt, filters.to) : undefined,
+        filters.followUp ? sql`${effectiveFollowUp} = ${sql.raw(filters.followUp === "open" ? "'open'" : "'done'")}` : undefined,
+        filters.booked ? wasBooked : undefined,
+        filters.q ? matchingCalls(businessId, filters.q) : undefined,
         filters.cursor ? sql`(${calls.createdAt}, ${calls.id}) < (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)` : undefined,
       ),
     )

@@ -1,6 +1,7 @@
 /** A call as the API shows it (docs/architecture.md §12): the list item, and the detail with the conversation. */
 import type { calls } from "../../db/schema";
 import { readCallStructuredData } from "../../integrations/vapi/structured-data";
+import { followUpOf } from "./follow-ups";
 
 export type CallRow = typeof calls.$inferSelect;
 
@@ -36,6 +37,11 @@ export function callJson(row: CallRow, retention?: Retention) {
     endedReason: row.endedReason,
     summary: row.summary,
     creditsCharged: row.creditsCharged,
+    /** open / done / null (services/calls/follow-ups.ts), the note, and when it was last changed. */
+    followUp: followUpOf(row),
+    followUpNote: row.followUpNote,
+    followUpAt: iso(row.followUpAt),
+    booked: row.events.some((event) => event.kind === "booked") || data.appointmentBooked,
     createdAt: row.createdAt.toISOString(),
     retainedUntil: retention ? retainedUntil(row.createdAt, retention.retentionDays).toISOString() : null,
     artifactsDeletedAt: iso(row.artifactsDeletedAt),

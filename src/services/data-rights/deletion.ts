@@ -202,6 +202,7 @@ export const scrubbedCall = () => ({
   liveTranscript: [],
   events: [],
   customerNumber: null,
+  followUpNote: null,
 });
 
 /**

@@ -130,6 +130,7 @@ export async function requestPasswordReset(deps: Pick<Services, "db" | "config" 
       name: reset.user.name,
       resetUrl: `${deps.config.APP_URL}/reset-password?token=${encodeURIComponent(reset.token)}`,
       expiresAt: reset.expiresAt.toISOString(),
+      timezone: reset.user.timezone,
     });
   })().catch((error: unknown) => deps.logger.error("password reset request failed", describeError(error)));
   return { delivery };

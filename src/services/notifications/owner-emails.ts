@@ -38,7 +38,7 @@ async function recipient(deps: NotificationDeps, businessId: string, what: strin
 const billingUrl = (deps: NotificationDeps) => `${deps.config.APP_URL}/billing`;
 
 export async function passwordResetNotice(_deps: NotificationDeps, message: Message<"email.password_reset">): Promise<Notice> {
-  return { to: message.to, email: passwordResetEmail({ name: message.name, resetUrl: message.resetUrl, expiresAt: message.expiresAt }) };
+  return { to: message.to, email: passwordResetEmail({ name: message.name, resetUrl: message.resetUrl, expiresAt: message.expiresAt, timezone: message.timezone }) };
 }
 
 export async function lowCreditNotice(deps: NotificationDeps, message: Message<"email.low_credit">): Promise<Notice> {

@@ -20,6 +20,7 @@ import { vapiName, webhookServer } from "../assistant";
 import { isOwnNumber, judgeDestination } from "../destinations";
 import { webhookCredentialId } from "../vapi/webhook-credential-id";
 import { notPending, releasePhoneNumberSlot, reservePhoneNumberSlot } from "./cap";
+import { forwardingJson } from "./forwarding";
 import { type ProvidedNumber, provideNumber, releaseNumber, releaseProvided, type VapiNumber } from "./provider";
 
 /** Numbers still activating are re-read from Vapi when listed; at most this many per request. */
@@ -47,6 +48,8 @@ export function phoneNumberJson(row: PhoneNumber) {
     provider: row.provider,
     /** Only numbers bought at Twilio can text (docs/architecture.md §7b). */
     canText: row.provider === "twilio",
+    /** The owner's own line forwarded here, proven by a test call (services/phone-numbers/forwarding.ts). */
+    forwarding: forwardingJson(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

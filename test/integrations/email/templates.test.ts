@@ -25,6 +25,14 @@ describe("e-mail templates and user-provided text", () => {
     }
   });
 
+  it("the reset link's expiry reads in the owner's zone, not UTC (issue 21 defect 8)", () => {
+    const email = passwordResetEmail({ name: "Rae", resetUrl: "http://127.0.0.1:8787/reset-password?token=abc", expiresAt: "2026-11-26T16:30:00.000Z", timezone: "America/Chicago" });
+    expect(email.text).toContain("expires at 10:30 AM on Nov 26, 2026 (Chicago time)");
+    expect(email.text).not.toContain("UTC");
+    // A zone we cannot read (an old account, a bad value) falls back to UTC, said as such.
+    expect(passwordResetEmail({ name: null, resetUrl: "http://x/r", expiresAt: "2026-11-26T16:30:00.000Z", timezone: "Not/AZone" }).text).toContain("4:30 PM on Nov 26, 2026 (UTC)");
+  });
+
   it("inline() folds every control character and line break into one space", () => {
     expect(inline(" a\n\nb\tc\u0000d\u2029e ")).toBe("a b c d e");
     expect(inline("\n\n")).toBe("");

@@ -10,6 +10,7 @@ import { envWith, testEnv } from "../../support/env";
 import { createPayingUser, createUser } from "../../support/factories";
 import { call } from "../../support/http";
 import { assistantAtVapi, systemMessageOf, toolNames, vapi, vapiRequests, vapiState } from "../../support/vapi";
+import { createLine } from "../../support/vapi-webhook";
 import { vapiError } from "../../support/vendor-errors";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -43,6 +44,7 @@ describe("POST /api/agents", () => {
       id: expect.any(String),
       name: "Bella's Front Desk",
       status: "active",
+      state: "no_number",
       greeting: "Hi, thanks for calling Bella Hair Studio! How can I help?",
       businessDescription: "Bella Hair Studio is a hair salon in downtown Austin. Haircuts start at $45.",
       systemPrompt: "",
@@ -59,6 +61,9 @@ describe("POST /api/agents", () => {
         horizonDays: 30,
         businessHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
         timezone: "America/New_York",
+        services: [],
+        staff: [],
+        closures: [],
       },
       sheetsLogging: false,
       notify: "important",
@@ -306,5 +311,30 @@ describe("agents: the call e-mail setting", () => {
     expect(await vapiRequests(mark, "PATCH")).toEqual([]);
     const bad = await call(`/api/agents/${agent.id}`, { method: "PATCH", cookie, json: { notify: "sometimes" } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("an agent's state: what callers get right now (issue 21 defect 2)", () => {
+  const stateOf = async (cookie: string) => {
+    const list = (await (await call("/api/agents", { cookie })).json()) as { agents: AgentJson[] };
+    const one = list.agents[0];
+    const single = (await (await call(`/api/agents/${one?.id}`, { cookie })).json()) as { agent: AgentJson };
+    expect(single.agent.state).toBe(one?.state);
+    return one?.state;
+  };
+
+  it("answering with credits and a live number; out_of_credit at 0, not a green Answering", async () => {
+    expect(await stateOf((await createLine({ credits: 100 })).owner.cookie)).toBe("answering");
+    expect(await stateOf((await createLine({ credits: 0 })).owner.cookie)).toBe("out_of_credit");
+  });
+
+  it("paused wins over everything; a number still activating, or none, says so", async () => {
+    expect(await stateOf((await createLine({ credits: 0, agentStatus: "paused" })).owner.cookie)).toBe("paused");
+    const activating = await createLine({ credits: 50 });
+    await db.update(phoneNumbers).set({ e164: null, status: "activating" }).where(eq(phoneNumbers.businessId, activating.owner.user.id));
+    expect(await stateOf(activating.owner.cookie)).toBe("number_activating");
+    const unassigned = await createLine({ credits: 50 });
+    await db.update(phoneNumbers).set({ agentId: null }).where(eq(phoneNumbers.businessId, unassigned.owner.user.id));
+    expect(await stateOf(unassigned.owner.cookie)).toBe("no_number");
   });
 });

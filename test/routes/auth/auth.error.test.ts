@@ -1,5 +1,8 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { users } from "../../../src/db/schema";
 import { logIn, signUp } from "../../support/accounts";
+import { db } from "../../support/db";
 import { uniqueEmail } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
 
@@ -24,6 +27,17 @@ describe("sign-up errors", () => {
     expect(error.code).toBe("validation_failed");
     const paths = (error.details as { path: string }[]).map((detail) => detail.path).sort();
     expect(paths).toEqual(["email", "password", "timezone"]);
+  });
+
+  it("refuses one of the most common passwords, saying why, and creates no account (issue 21 defect 9)", async () => {
+    for (const password of ["12345678", "Password1", "qwertyuiop"]) {
+      const email = uniqueEmail("common");
+      const response = await call("/api/auth/signup", { method: "POST", json: { email, password } });
+      expect(response.status).toBe(400);
+      const error = await errorOf(response);
+      expect(error.details).toEqual([expect.objectContaining({ path: "password", message: expect.stringMatching(/most common passwords/) })]);
+      expect(await db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    }
   });
 
   it("refuses a password over 128 characters", async () => {

@@ -30,12 +30,13 @@ function tokenOf(message: ResetMessage | undefined): string {
 
 describe("password reset", () => {
   it("mails a single-use link; confirming sets the password and revokes every session", async () => {
-    const account = await signUp({ name: "Rae" });
+    const account = await signUp({ name: "Rae", timezone: "America/Chicago" });
     const { response, sent } = await requestReset(account.email.toUpperCase());
     expect(response.status).toBe(202);
     expect(sent).toHaveLength(1);
     const message = sent[0]!;
-    expect(message).toMatchObject({ type: "email.password_reset", to: account.email, name: "Rae" });
+    // The expiry is told in the owner's own zone (issue 21 defect 8), so the message carries it.
+    expect(message).toMatchObject({ type: "email.password_reset", to: account.email, name: "Rae", timezone: "America/Chicago" });
     expect(message.resetUrl.startsWith("http://127.0.0.1:8787/reset-password?token=")).toBe(true);
     expect(new Date(message.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60 * 1000);
     expect(new Date(message.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(30 * 60 * 1000);

@@ -5,6 +5,7 @@ import { readCallStructuredData } from "../../../src/integrations/vapi/structure
 import { db } from "../../support/db";
 import { createUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
+import { member, switchTo } from "../../support/membership";
 import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 
 type CallItem = { id: string; vapiCallId: string; status: string; agentId: string | null; creditsCharged: number };
@@ -17,6 +18,8 @@ async function seedCall(businessId: string, values: Partial<typeof calls.$inferI
   if (!row) throw new Error("no call");
   return row;
 }
+
+const patch = (id: string, cookie: string, json: unknown) => call(`/api/calls/${id}`, { method: "PATCH", cookie, json });
 
 const get = async <T>(path: string, cookie: string) => {
   const response = await call(path, { cookie });
@@ -149,5 +152,88 @@ describe("GET /api/insights/unanswered", () => {
     const { body } = await get<{ questions: { text: string }[] }>(`/api/insights/unanswered?agentId=${agentId}`, owner.cookie);
     expect(body.questions.map((g) => g.text)).toEqual(readCallStructuredData(call.structuredData).unansweredQuestions);
     expect(body.questions.map((g) => g.text)).toEqual(["Do you sell gift cards?"]);
+  });
+});
+
+describe("follow-ups: PATCH /api/calls/:id and the list's filters (issue 21)", () => {
+  type Item = { id: string; followUp: string | null; followUpNote: string | null; followUpAt: string | null; booked: boolean; customerNumber: string | null };
+  const ids = async (query: string, cookie: string) => (await get<{ calls: Item[] }>(`/api/calls?${query}`, cookie)).body.calls.map((c) => c.id);
+
+  it("a call the receptionist flagged is open until marked done, with a note; done calls leave the open filter", async () => {
+    const { owner, agentId } = await createLine();
+    await member(owner.user.id);
+    const flagged = await seedCall(owner.user.id, { agentId, structuredData: { followUpNeeded: true, callerName: "Jordan Lee" }, customerNumber: "+15125550147" });
+    const quiet = await seedCall(owner.user.id, { agentId, structuredData: { followUpNeeded: false } });
+    expect(await ids("followUp=open", owner.cookie)).toEqual([flagged.id]);
+
+    const response = await patch(flagged.id, owner.cookie, { followUp: "done", note: "Called back, booked for Friday." });
+    expect(response.status).toBe(200);
+    const { call: done } = (await response.json()) as { call: Item };
+    expect(done).toMatchObject({ id: flagged.id, followUp: "done", followUpNote: "Called back, booked for Friday.", followUpAt: expect.any(String), customerNumber: "+15125550147" });
+    expect(await ids("followUp=open", owner.cookie)).toEqual([]);
+    expect(await ids("followUp=done", owner.cookie)).toEqual([flagged.id]);
+    // Reopening keeps the note unless a new one is sent; an empty note removes it.
+    expect(((await (await patch(flagged.id, owner.cookie, { followUp: "open" })).json()) as { call: Item }).call).toMatchObject({ followUp: "open", followUpNote: "Called back, booked for Friday." });
+    expect(((await (await patch(flagged.id, owner.cookie, { followUp: "open", note: "" })).json()) as { call: Item }).call.followUpNote).toBeNull();
+    // The owner may open one the receptionist did not flag.
+    await patch(quiet.id, owner.cookie, { followUp: "open" });
+    expect(await ids("followUp=open", owner.cookie)).toEqual([quiet.id, flagged.id]);
+  });
+
+  it("bad input is a 400 that changes nothing; another business's call is a 404; staff may do it", async () => {
+    const { owner, agentId } = await createLine();
+    await member(owner.user.id);
+    const row = await seedCall(owner.user.id, { agentId, structuredData: { followUpNeeded: true } });
+    for (const body of [{ followUp: "later" }, {}, { followUp: "done", note: "x".repeat(2001) }, { followUp: "done", extra: 1 }, { followUp: "done", note: "nul\u0000" }]) {
+      const response = await patch(row.id, owner.cookie, body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect((await errorOf(response)).code).toBe("validation_failed");
+    }
+    expect((await get<{ call: Item }>(`/api/calls/${row.id}`, owner.cookie)).body.call).toMatchObject({ followUp: "open", followUpAt: null });
+    const stranger = await createUser();
+    await member(stranger.user.id);
+    expect((await patch(row.id, stranger.cookie, { followUp: "done" })).status).toBe(404);
+    expect((await patch(row.id, owner.cookie.replace(/=.*/, "=nope"), { followUp: "done" })).status).toBe(401);
+    const staff = await createUser();
+    await member(staff.user.id, "staff", owner.user.id);
+    await switchTo(staff.cookie, owner.user.id);
+    expect((await patch(row.id, staff.cookie, { followUp: "done" })).status).toBe(200);
+  });
+
+  it("booked=true and q: caller name, number digits typed any way, words of the summary; an impossible range is a 400", async () => {
+    const { owner, agentId } = await createLine();
+    const booked = await seedCall(owner.user.id, { agentId, customerNumber: "+15125550147", structuredData: { callerName: "Jordan Lee", appointmentBooked: true }, createdAt: new Date(Date.UTC(2030, 0, 2)) });
+    const event = await seedCall(owner.user.id, { agentId, customerNumber: "+14155550999", events: [{ at: "2030-01-01T10:00:00Z", kind: "booked", detail: "Booked for Sam" }], summary: "Asked about balayage prices.", createdAt: new Date(Date.UTC(2030, 0, 1)) });
+    await seedCall(owner.user.id, { agentId, customerNumber: "+13125550100", summary: "Wanted 100% of a refund_now", createdAt: new Date(Date.UTC(2029, 11, 31)) });
+    expect(await ids("booked=true", owner.cookie)).toEqual([booked.id, event.id]);
+    expect(await ids("q=jordan", owner.cookie)).toEqual([booked.id]);
+    expect(await ids(`q=${encodeURIComponent("(512) 555-01")}`, owner.cookie)).toEqual([booked.id]);
+    expect(await ids("q=BALAYAGE", owner.cookie)).toEqual([event.id]);
+    // LIKE's own characters are literal: "%" finds only the summary that has one.
+    expect((await ids("q=0%25", owner.cookie)).length).toBe(1);
+    expect(await ids("q=_n", owner.cookie)).toHaveLength(1);
+    for (const query of ["q=a", `q=${"x".repeat(101)}`, "booked=false", "followUp=maybe", "from=2030-01-02&to=2030-01-01"]) {
+      const response = await call(`/api/calls?${query}`, { cookie: owner.cookie });
+      expect(response.status, query).toBe(400);
+    }
+    const impossible = await errorOf(await call("/api/calls?from=2030-01-02&to=2030-01-01", { cookie: owner.cookie }));
+    expect(impossible.details).toEqual([expect.objectContaining({ path: "from", message: "must be before to" })]);
+  });
+});
+
+describe("dismissing an unanswered question (issue 21)", () => {
+  it("is hidden for good, however it is written, for this business only; dismissing twice is fine", async () => {
+    const { owner, agentId } = await createLine();
+    await member(owner.user.id);
+    const other = await createLine();
+    await member(other.owner.user.id);
+    for (const line of [owner, other.owner]) await seedCall(line.user.id, { agentId: line === owner ? agentId : other.agentId, structuredData: { unansweredQuestions: ["Do you sell gift cards?", "Is there parking?"] } });
+    const dismiss = (cookie: string, text: unknown) => call("/api/insights/unanswered/dismissals", { method: "POST", cookie, json: { text } });
+    expect((await dismiss(owner.cookie, "do you SELL gift cards")).status).toBe(204);
+    expect((await dismiss(owner.cookie, "Do you sell gift cards?")).status).toBe(204);
+    expect((await dismiss(owner.cookie, "")).status).toBe(400);
+    const texts = async (cookie: string) => (await get<{ questions: { text: string }[] }>("/api/insights/unanswered", cookie)).body.questions.map((q) => q.text);
+    expect(await texts(owner.cookie)).toEqual(["Is there parking?"]);
+    expect((await texts(other.owner.cookie)).sort()).toEqual(["Do you sell gift cards?", "Is there parking?"]);
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config/env";
-import { businesses, phoneNumbers, users } from "../../../src/db/schema";
+import { businesses, calls, phoneNumbers, users } from "../../../src/db/schema";
 import { createVapiClient } from "../../../src/integrations/vapi/client";
 import { updateProfile } from "../../../src/services/accounts/profile";
 import { signUp } from "../../support/accounts";
@@ -12,6 +12,7 @@ import { db } from "../../support/db";
 import { testEnv } from "../../support/env";
 import { call, errorOf } from "../../support/http";
 import { numberAtVapi, vapi } from "../../support/vapi";
+import { createLine } from "../../support/vapi-webhook";
 import { vapiError } from "../../support/vendor-errors";
 
 async function ownerWithNumbers(count: number) {
@@ -138,5 +139,23 @@ describe("PATCH /api/me is all or nothing", () => {
     expect(businessAfter).toMatchObject({ phone: "+14155550100" });
     expect(after).toMatchObject({ name: "Dana Owner" });
     expect(logger.entries.filter((entry) => entry.level === "error")).toEqual([]);
+  });
+});
+
+describe("GET /api/me setup: the checklist until everything is done (issue 21)", () => {
+  type Setup = { setup: { steps: { key: string; done: boolean }[] } };
+  const stepsOf = async (cookie: string) => Object.fromEntries(((await (await call("/api/me", { cookie })).json()) as Setup).setup.steps.map((step) => [step.key, step.done]));
+
+  it("a new owner has every step open, in onboarding's order", async () => {
+    const account = await signUp();
+    const me = (await (await call("/api/me", { cookie: account.cookie })).json()) as Setup;
+    expect(me.setup.steps).toEqual(["receptionist", "google", "credits", "number", "test_call"].map((key) => ({ key, done: false })));
+  });
+
+  it("a receptionist on a number with credits has those steps done; the test call is done once a call has ended", async () => {
+    const { owner, phoneNumberId, agentId } = await createLine({ credits: 20 });
+    expect(await stepsOf(owner.cookie)).toEqual({ receptionist: true, google: false, credits: true, number: true, test_call: false });
+    await db.insert(calls).values({ businessId: owner.user.id, agentId, phoneNumberId, vapiCallId: `call-${crypto.randomUUID()}`, status: "ended" });
+    expect((await stepsOf(owner.cookie)).test_call).toBe(true);
   });
 });

@@ -6,7 +6,9 @@ import { createAgentVia } from "../../support/agents";
 import { db } from "../../support/db";
 import { createPayingUser } from "../../support/factories";
 import { call } from "../../support/http";
+import { member, switchTo } from "../../support/membership";
 import { numberAtVapi, vapi, vapiRequests } from "../../support/vapi";
+import { createLine, deliver, vapiMessage } from "../../support/vapi-webhook";
 import { vapiError } from "../../support/vendor-errors";
 
 interface PhoneNumberJson {
@@ -56,6 +58,7 @@ describe("POST /api/phone-numbers", () => {
       // NUMBER_PROVIDER=vapi (the default): a Vapi number, which cannot text.
       provider: "vapi",
       canText: false,
+      forwarding: { verified: false, at: null, testing: null },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -178,5 +181,47 @@ describe("DELETE /api/phone-numbers/:id", () => {
     const response = await call(`/api/phone-numbers/${number.id}`, { method: "DELETE", cookie });
     expect(response.status).toBe(204);
     expect(await db.select().from(phoneNumbers).where(eq(phoneNumbers.id, number.id))).toEqual([]);
+  });
+});
+
+describe("POST /api/phone-numbers/forwarding-test: keep your existing number (issue 21)", () => {
+  type Listed = { phoneNumbers: { id: string; forwarding: { verified: boolean; at: string | null; testing: { from: string; until: string } | null } }[] };
+  const forwardingOf = async (cookie: string) => ((await (await call("/api/phone-numbers", { cookie })).json()) as Listed).phoneNumbers[0]?.forwarding;
+  const startTest = (cookie: string, json: unknown) => call("/api/phone-numbers/forwarding-test", { method: "POST", cookie, json });
+  const ring = async (line: Parameters<typeof vapiMessage>[1]) => {
+    await deliver(vapiMessage("assistant-request", line));
+    await deliver(vapiMessage("status-update", line));
+  };
+
+  it("the next call from that phone marks the number verified; a call from another phone does not", async () => {
+    const { owner, phoneNumberId, newCall } = await createLine({ credits: 50 });
+    await member(owner.user.id);
+    expect(await forwardingOf(owner.cookie)).toEqual({ verified: false, at: null, testing: null });
+    const started = await startTest(owner.cookie, { numberId: phoneNumberId, from: "+15125550111" });
+    expect(started.status).toBe(202);
+    expect(await forwardingOf(owner.cookie)).toEqual({ verified: false, at: null, testing: { from: "+15125550111", until: expect.any(String) } });
+    await ring({ ...newCall(), customer: "+15125550999" });
+    expect((await forwardingOf(owner.cookie))?.verified).toBe(false);
+    await ring({ ...newCall(), customer: "+15125550111" });
+    expect(await forwardingOf(owner.cookie)).toEqual({ verified: true, at: expect.any(String), testing: null });
+  });
+
+  it("a call after the 10 minutes verifies nothing; bad input is a 400, another's number a 404, staff a 403", async () => {
+    const { owner, phoneNumberId, newCall } = await createLine({ credits: 50 });
+    await member(owner.user.id);
+    await startTest(owner.cookie, { numberId: phoneNumberId, from: "+15125550111" });
+    await db.update(phoneNumbers).set({ forwardingTestUntil: new Date(Date.now() - 1000) }).where(eq(phoneNumbers.businessId, owner.user.id));
+    await ring({ ...newCall(), customer: "+15125550111" });
+    expect((await forwardingOf(owner.cookie))?.verified).toBe(false);
+    for (const body of [{ numberId: phoneNumberId, from: "5125550111" }, { numberId: "nope", from: "+15125550111" }, { numberId: phoneNumberId }]) {
+      expect((await startTest(owner.cookie, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    const stranger = await createPayingUser();
+    await member(stranger.user.id);
+    expect((await startTest(stranger.cookie, { numberId: phoneNumberId, from: "+15125550111" })).status).toBe(404);
+    const staff = await createPayingUser();
+    await member(staff.user.id, "staff", owner.user.id);
+    await switchTo(staff.cookie, owner.user.id);
+    expect((await startTest(staff.cookie, { numberId: phoneNumberId, from: "+15125550111" })).status).toBe(403);
   });
 });

@@ -64,7 +64,10 @@ describe("assistant-request", () => {
     const { status, body } = await deliver<Answer>(vapiMessage("assistant-request", line));
     expect(status).toBe(200);
     expect(body).toEqual({ destination: { type: "number", number: "+15125550199", message: expect.any(String) } });
-    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "refused", refusedReason: "out_of_credit" });
+    const row = await callRow(line.vapiCallId);
+    expect(row).toMatchObject({ status: "refused", refusedReason: "out_of_credit" });
+    // The record says where the caller went, not only that the call was refused (issue 21 defect 8).
+    expect(row?.events).toEqual([{ at: expect.any(String), kind: "refused", detail: "Forwarded to your phone, +15125550199" }]);
   });
 
   it("an owner out of credit without a phone: a short spoken refusal; buying credits re-enables the line at once", async () => {
@@ -72,7 +75,7 @@ describe("assistant-request", () => {
     const { body } = await deliver<Answer>(vapiMessage("assistant-request", line));
     expect(Object.keys(body)).toEqual(["error"]);
     expect(body.error?.length).toBeLessThan(120);
-    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "refused", refusedReason: "out_of_credit" });
+    expect(await callRow(line.vapiCallId)).toMatchObject({ status: "refused", refusedReason: "out_of_credit", events: [] });
     await grantCredits(owner.user.id, 5);
     expect((await deliver<Answer>(vapiMessage("assistant-request", newCall()))).body.assistantOverrides?.maxDurationSeconds).toBe(300);
   });

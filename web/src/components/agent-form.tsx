@@ -1,5 +1,6 @@
 /** Every setting of an agent in one form; Save sends what changed and shows Vapi's refusal in words. */
 import { useQueryClient } from "@tanstack/react-query";
+import { useBlocker } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useMemo, useState } from "react";
 // The worker's own wording of the disclosure, so the preview is word for word what callers hear.
@@ -12,6 +13,7 @@ import { E164, problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
 import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
+import { ConfirmDialog } from "./confirm-dialog";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
 
@@ -75,6 +77,8 @@ export function AgentForm({ agent }: { agent: Agent }) {
       toast("Saved. Your receptionist uses the new settings from the next call.");
     },
   });
+  // Edits are not lost without a word: leaving in the app asks first; closing or reloading the tab gets the browser's own prompt.
+  const blocker = useBlocker({ shouldBlockFn: () => dirty && !save.isPending, enableBeforeUnload: () => dirty, disabled: !dirty, withResolver: true });
   const server = problemsFromError(save.error, ["name", "greeting", "businessDescription", "systemPrompt", "policies", "faq", "voice", "transferNumber", "booking"]);
   const problems = { ...server.fields, ...local.problems };
   const set = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
@@ -86,7 +90,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found = { ...checkFaq(form.faq), ...checkHours(form.booking.businessHours) };
-    if (!form.name.trim()) found.name = "Give the agent a name.";
+    if (!form.name.trim()) found.name = "Give the receptionist a name.";
     if (!form.greeting.trim()) found.greeting = "Write what the receptionist says when it answers.";
     if (form.transferNumber.trim() && !E164.test(form.transferNumber.trim())) found.transferNumber = "Use the international format, like +14155550123.";
     for (const [key, label, min, max] of NUMBER_FIELDS) {
@@ -231,7 +235,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
           Save changes
         </Button>
         <span className="text-sm text-slate-600" role="status">
-          {save.isPending ? "Saving to Vapi…" : dirty ? "Unsaved changes" : save.isSuccess ? "All changes saved" : "No changes"}
+          {save.isPending ? "Saving…" : dirty ? "Unsaved changes" : save.isSuccess ? "All changes saved" : "No changes"}
         </span>
         {dirty && !save.isPending && (
           <Button variant="ghost" onClick={() => setForm(initial)}>
@@ -239,6 +243,17 @@ export function AgentForm({ agent }: { agent: Agent }) {
           </Button>
         )}
       </div>
+      <ConfirmDialog
+        open={blocker.status === "blocked"}
+        onOpenChange={(open) => {
+          if (!open) blocker.reset?.();
+        }}
+        title="Leave without saving?"
+        description="Your changes to this receptionist have not been saved. If you leave now, they are lost."
+        confirmLabel="Leave without saving"
+        cancelLabel="Stay and keep editing"
+        onConfirm={() => blocker.proceed?.()}
+      />
     </form>
   );
 }

@@ -15,7 +15,7 @@ import { Button, focusRing } from "./ui";
 
 const NAV = [
   { to: "/", label: "Overview", area: "overview" },
-  { to: "/agents", label: "Agents", area: "agents" },
+  { to: "/agents", label: "Receptionists", area: "agents" },
   { to: "/numbers", label: "Phone numbers", area: "numbers" },
   { to: "/calls", label: "Calls", area: "calls" },
   // Texts are calls' business: whoever sees calls sees texts (docs §7c).

@@ -3,7 +3,7 @@ import { Link } from "@tanstack/react-router";
 import { onboardingInProgress } from "../lib/onboarding-state";
 import { buttonClass } from "./ui";
 
-export function ContinueSetup({ step }: { step: "credits" | "number" }) {
+export function ContinueSetup({ step }: { step: "google" | "credits" | "number" }) {
   if (!onboardingInProgress()) return null;
   return (
     <Link to="/onboarding" search={{ step }} className={buttonClass("primary", "ml-3")}>

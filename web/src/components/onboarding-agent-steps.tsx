@@ -158,7 +158,8 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
   );
 }
 
-function useAgentPatch(agentId: string, next: () => void) {
+/** Saves part of the onboarding agent, then moves on (the Google step turns its call log on with it). */
+export function useAgentPatch(agentId: string, next: () => void) {
   const queryClient = useQueryClient();
   return useSingleFlightMutation({
     mutationFn: (json: Parameters<(typeof client.agents)[":id"]["$patch"]>[0]["json"]) => unwrap(client.agents[":id"].$patch({ param: { id: agentId }, json })),

@@ -4,35 +4,49 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { formatPhone } from "../lib/format";
+import { formatPhone, plural } from "../lib/format";
 import { clearDraft } from "../lib/onboarding-state";
 import { meQuery, phoneNumbersQuery } from "../lib/queries";
 import { useBuyNumber } from "./buy-number";
+import { useAgentPatch } from "./onboarding-agent-steps";
 import type { StepProps } from "./onboarding-steps-shared";
 import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { PackPicker } from "./pack-picker";
 import { QueryState } from "./query-state";
 import { Alert, Button, buttonClass, Spinner } from "./ui";
 
-export function GoogleStep({ next, back }: StepProps) {
+export function GoogleStep({ draft, next, back }: StepProps) {
   const me = useQuery(meQuery);
   const google = me.data?.user.google;
+  // The step promises a row in the Sheet for every call: connecting Google turns the log on (docs/architecture.md §6).
+  const save = useAgentPatch(draft.agentId ?? "", next);
   return (
     <StepFrame
       title="Connect Google"
       description="Your receptionist books into your Google Calendar and logs every call to a Google Sheet. You can do this later from Integrations."
     >
       {google?.connected ? (
-        <Alert tone="success">Connected as {google.email}.</Alert>
+        <Alert tone="success">Connected as {google.email}. Every call will be logged to your Google Sheet.</Alert>
       ) : (
         <a href="/api/auth/google" className={buttonClass("primary")}>
           Connect Google
         </a>
       )}
-      <StepActions back={back} className="mt-6">
-        <Button variant={google?.connected ? "primary" : "secondary"} onClick={next}>
-          {google?.connected ? "Continue" : "Skip for now"}
-        </Button>
+      {save.error && (
+        <div className="mt-4">
+          <Alert>{save.error.message}</Alert>
+        </div>
+      )}
+      <StepActions back={back} busy={save.isPending} className="mt-6">
+        {google?.connected && draft.agentId ? (
+          <Button pending={save.isPending} pendingLabel="Saving…" onClick={() => save.mutate({ sheetsLogging: true })}>
+            Continue
+          </Button>
+        ) : (
+          <Button variant="secondary" onClick={next}>
+            Skip for now
+          </Button>
+        )}
       </StepActions>
     </StepFrame>
   );
@@ -89,7 +103,7 @@ export function CreditsStep({ next, back }: StepProps) {
   return (
     <StepFrame title="Credits for calls" description="One credit is one minute of calls. Your receptionist answers while you have credits.">
       {credits > 0 ? (
-        <Alert tone="success">You have {credits.toLocaleString()} credits. You're ready.</Alert>
+        <Alert tone="success">You have {plural(credits, "credit")}. You're ready.</Alert>
       ) : (
         <>
           <Alert tone="warning">You have no credits yet. Buy a pack to start: your phone number comes after it, and callers reach your receptionist while you have credits.</Alert>

@@ -1,7 +1,7 @@
 /** Credit packs with a Buy button each: creates a Stripe Checkout session and leaves for its page (one at a time). */
 import { useQuery } from "@tanstack/react-query";
 import { client, unwrap } from "../lib/api";
-import { formatMoney } from "../lib/format";
+import { formatMoney, plural } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { packsQuery } from "../lib/queries";
 import { QueryState } from "./query-state";
@@ -22,9 +22,9 @@ export function PackPicker() {
             {data.packs.map((pack) => (
               <li key={pack.id} className="flex flex-col rounded-lg border border-slate-200 p-4">
                 <h3 className="font-semibold">{pack.name}</h3>
-                <p className="mt-1 text-2xl font-bold">{pack.credits.toLocaleString()} credits</p>
+                <p className="mt-1 text-2xl font-bold">{plural(pack.credits, "credit")}</p>
                 <p className="text-sm text-slate-600">
-                  {formatMoney(pack.priceCents, pack.currency)} · about {pack.credits.toLocaleString()} minutes of calls
+                  {formatMoney(pack.priceCents, pack.currency)} · about {plural(pack.credits, "minute")} of calls
                 </p>
                 <Button
                   className="mt-4"
@@ -32,7 +32,7 @@ export function PackPicker() {
                   disabled={checkout.isPending || checkout.isSuccess}
                   pending={(checkout.isPending || checkout.isSuccess) && checkout.variables === pack.id}
                   pendingLabel="Opening checkout…"
-                  aria-label={`Buy ${pack.name}: ${pack.credits} credits for ${formatMoney(pack.priceCents, pack.currency)}`}
+                  aria-label={`Buy ${pack.name}: ${plural(pack.credits, "credit")} for ${formatMoney(pack.priceCents, pack.currency)}`}
                 >
                   Buy
                 </Button>

@@ -1,4 +1,4 @@
-/** "Questions your receptionist couldn't answer", each with "Add to FAQ": write the answer, pick the agent, save. */
+/** "Questions your receptionist couldn't answer", each with "Add to FAQ" (write the answer, pick the receptionist, save) or "Dismiss". */
 import * as Dialog from "@radix-ui/react-dialog";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
@@ -20,6 +20,16 @@ export function UnansweredPanel() {
   // A question already in some agent's FAQ is answered from now on: don't ask the owner again.
   const known = new Set(agents.data?.agents.flatMap((agent) => agent.faq.map((item) => normalize(item.question))) ?? []);
   const [adding, setAdding] = useState<UnansweredQuestion | null>(null);
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  // Not every question belongs in the FAQ ("Is Dana in today?"): dismissed ones are gone for good (stored, not hidden here only).
+  const dismiss = useSingleFlightMutation({
+    mutationFn: (text: string) => unwrap(client.insights.unanswered.dismissals.$post({ json: { text } })),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: keys.unanswered });
+      toast("Dismissed: it won't be listed again.");
+    },
+  });
   return (
     <Card title="Questions your receptionist couldn't answer">
       <QueryState query={questions} isEmpty={(data) => data.questions.every((question) => known.has(normalize(question.text)))} empty="Nothing open: every question callers asked is answered or in your FAQ.">
@@ -33,9 +43,14 @@ export function UnansweredPanel() {
                     asked {question.count} {question.count === 1 ? "time" : "times"}, last {formatDateTime(question.lastAskedAt, timeZone)}
                   </p>
                 </div>
-                <Button variant="secondary" onClick={() => setAdding(question)} aria-label={`Add to FAQ: ${question.text}`}>
-                  Add to FAQ
-                </Button>
+                <span className="flex flex-wrap gap-2">
+                  <Button variant="secondary" onClick={() => setAdding(question)} aria-label={`Add to FAQ: ${question.text}`}>
+                    Add to FAQ
+                  </Button>
+                  <Button variant="ghost" pending={dismiss.isPending && dismiss.variables === question.text} onClick={() => dismiss.mutate(question.text)} aria-label={`Dismiss: ${question.text}`}>
+                    Dismiss
+                  </Button>
+                </span>
               </li>
             ))}
           </ul>
@@ -76,7 +91,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
     const found: Record<string, string> = {};
     if (!text.trim()) found.question = "Write the question.";
     if (!answer.trim()) found.answer = "Write the answer your receptionist should give.";
-    if (!chosen) found.agent = "Create an agent first.";
+    if (!chosen) found.agent = "Create a receptionist first.";
     setProblems(found);
     if (Object.keys(found).length === 0 && !add.isPending) add.mutate();
   };
@@ -90,7 +105,7 @@ function AddToFaq({ question, onClose }: { question: UnansweredQuestion; onClose
           <form onSubmit={submit} noValidate className="mt-4 space-y-4">
             <Field label="Question" value={text} maxLength={300} onChange={(e) => setText(e.target.value)} error={problems.question} />
             <TextArea label="Answer" rows={3} maxLength={1000} value={answer} onChange={(e) => setAnswer(e.target.value)} error={problems.answer} />
-            <Select label="Agent" value={chosen} onChange={(e) => setAgentId(e.target.value)} error={problems.agent}>
+            <Select label="Receptionist" value={chosen} onChange={(e) => setAgentId(e.target.value)} error={problems.agent}>
               <AgentOptions />
             </Select>
             {add.error && <Alert>{add.error.message}</Alert>}

@@ -3,6 +3,7 @@
  * the screens that don't use it (the agent editor, the heaviest) don't download it.
  */
 import { useState } from "react";
+import { isCommonPassword } from "../../../src/lib/common-passwords";
 import { type Problems, useProblems } from "./forms";
 
 /**
@@ -29,4 +30,16 @@ export function useFormValues<Values extends Record<string, string>>(initial: Va
 }
 
 /** The API's rule for a new password (PASSWORD_MIN_LENGTH in src/lib/schemas.ts), as every form words it. */
-export const NEW_PASSWORD = { min: 8, hint: "At least 8 characters.", tooShort: "Use at least 8 characters." } as const;
+export const NEW_PASSWORD = {
+  min: 8,
+  hint: "At least 8 characters, and not one of the most common passwords.",
+  tooShort: "Use at least 8 characters.",
+  tooCommon: "That is one of the most common passwords: choose one that is harder to guess.",
+} as const;
+
+/** The form's own check of a new password, the same rules as the API's (src/lib/schemas.ts). */
+export function newPasswordProblem(password: string): string | undefined {
+  if (password.length < NEW_PASSWORD.min) return NEW_PASSWORD.tooShort;
+  if (isCommonPassword(password)) return NEW_PASSWORD.tooCommon;
+  return undefined;
+}

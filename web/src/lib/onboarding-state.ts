@@ -12,6 +12,8 @@ export type OnboardingDraft = {
   faq: FaqItem[];
   policies: string;
   agentId?: string;
+  /** The step the owner was last on, so /onboarding without a step resumes there. */
+  step?: string;
 };
 
 const KEY = "agentline.onboarding";

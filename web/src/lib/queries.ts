@@ -2,7 +2,7 @@
  * The server state the dashboard reads, as TanStack Query options: one key per resource so a
  * write invalidates exactly what it changed.
  */
-import { queryOptions } from "@tanstack/react-query";
+import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { client, unwrap } from "./api";
 
 export const keys = {
@@ -26,6 +26,17 @@ export const meQuery = queryOptions({
   queryFn: () => unwrap(client.me.$get()),
   staleTime: 30_000,
 });
+
+type Me = Awaited<ReturnType<NonNullable<typeof meQuery.queryFn>>>;
+
+/**
+ * The user as a write answered it (sign-up, PATCH /api/me), kept in the cache with the rest of
+ * /api/me (the setup checklist), which is then read again: the write may have ticked a step.
+ */
+export function rememberUser(queryClient: QueryClient, user: Partial<Me["user"]>) {
+  queryClient.setQueryData<Me>(keys.me, (old) => ({ ...(old ?? { setup: { steps: [] } }), user: { ...old?.user, ...user } as Me["user"] }));
+  void queryClient.invalidateQueries({ queryKey: keys.me });
+}
 
 export const healthQuery = queryOptions({
   queryKey: keys.health,
@@ -66,16 +77,17 @@ export const creditsQuery = (cursor?: string) =>
 export const packsQuery = queryOptions({ queryKey: keys.packs, queryFn: () => unwrap(client.billing.packs.$get()), staleTime: Infinity });
 
 export type CallStatusFilter = "scheduled" | "queued" | "ringing" | "in-progress" | "forwarding" | "ended" | "refused";
-export type CallFilters = { agentId?: string; status?: CallStatusFilter; from?: string; to?: string; cursor?: string };
+export type CallFilters = { agentId?: string; status?: CallStatusFilter; from?: string; to?: string; followUp?: "open" | "done"; booked?: "true"; q?: string; cursor?: string };
 
 const defined = <T extends Record<string, unknown>>(record: T) =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== "")) as Partial<T>;
 
-export const callsQuery = (filters: CallFilters, refetchInterval?: number) =>
+export const callsQuery = (filters: CallFilters, refetchInterval?: number, enabled = true) =>
   queryOptions({
     queryKey: [...keys.calls, "list", filters],
     queryFn: () => unwrap(client.calls.$get({ query: { limit: "20", ...defined(filters) } })),
     refetchInterval,
+    enabled,
   });
 
 export const callQuery = (id: string) =>

@@ -6,10 +6,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, useNavigate, useParams } from "@tanstack/react-router";
 import { useState } from "react";
 import { AgentForm } from "../components/agent-form";
+import { AgentStateBadge, AgentStateHelp } from "../components/agent-state";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { Badge, Button, PageHeader } from "../components/ui";
+import { TryChat } from "../components/try-chat";
+import { Button, PageHeader } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { agentQuery, keys } from "../lib/queries";
@@ -36,20 +38,21 @@ function AgentPage() {
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.agents });
       await queryClient.invalidateQueries({ queryKey: keys.phoneNumbers });
-      toast("Agent deleted.");
+      toast("Receptionist deleted.");
       await navigate({ to: "/agents" });
     },
   });
 
   return (
-    <QueryState query={agent} loadingLabel="Loading the agent…">
+    <QueryState query={agent} loadingLabel="Loading the receptionist…">
       {({ agent: current }) => (
         <>
           <PageHeader
             title={current.name}
             description={
               <span className="inline-flex items-center gap-2">
-                <Badge tone={current.status === "active" ? "green" : "amber"}>{current.status === "active" ? "Answering" : "Paused"}</Badge>
+                <AgentStateBadge state={current.state} />
+                <AgentStateHelp state={current.state} />
               </span>
             }
             actions={
@@ -69,12 +72,15 @@ function AgentPage() {
           />
           {setStatus.error && <p role="alert" className="mb-4 text-sm text-red-700">{setStatus.error.message}</p>}
           <AgentForm key={current.updatedAt} agent={current} />
+          <div className="mt-6">
+            <TryChat agentId={current.id} />
+          </div>
           <ConfirmDialog
             open={confirmDelete}
             onOpenChange={setConfirmDelete}
             title={`Delete ${current.name}?`}
             description="The receptionist stops answering. Its numbers stay yours, unassigned, until you release them."
-            confirmLabel="Delete agent"
+            confirmLabel="Delete receptionist"
             pending={remove.isPending}
             error={remove.error?.message}
             onConfirm={() => remove.mutate()}

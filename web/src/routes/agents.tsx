@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link } from "@tanstack/react-router";
+import { AgentStateBadge, AgentStateHelp } from "../components/agent-state";
 import { QueryState } from "../components/query-state";
-import { Badge, buttonClass, Card, focusRing, PageHeader } from "../components/ui";
+import { buttonClass, Card, focusRing, PageHeader } from "../components/ui";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { clearDraft } from "../lib/onboarding-state";
 import { agentsQuery, phoneNumbersQuery } from "../lib/queries";
@@ -19,9 +20,9 @@ function Agents() {
   );
   return (
     <>
-      <PageHeader title="Agents" description="Each agent is a receptionist with its own greeting, FAQ, voice and hours." actions={newAgent} />
+      <PageHeader title="Receptionists" description="Each receptionist has its own greeting, FAQ, voice and hours." actions={newAgent} />
       <Card>
-        <QueryState query={agents} isEmpty={(data) => data.agents.length === 0} empty={<>No receptionists yet. {newAgent}</>} loadingLabel="Loading agents…">
+        <QueryState query={agents} isEmpty={(data) => data.agents.length === 0} empty={<>No receptionists yet. {newAgent}</>} loadingLabel="Loading receptionists…">
           {(data) => (
             <ul className="divide-y divide-slate-100">
               {data.agents.map((agent) => {
@@ -37,7 +38,12 @@ function Agents() {
                         {formatDateTime(agent.updatedAt, timeZone)}
                       </p>
                     </div>
-                    <Badge tone={agent.status === "active" ? "green" : "amber"}>{agent.status === "active" ? "Answering" : "Paused"}</Badge>
+                    <AgentStateBadge state={agent.state} />
+                    {agent.state !== "answering" && (
+                      <p className="w-full text-sm text-slate-600">
+                        <AgentStateHelp state={agent.state} />
+                      </p>
+                    )}
                   </li>
                 );
               })}

@@ -16,7 +16,7 @@ import { client, unwrap } from "../lib/api";
 import { formatDateTime, useTimezone } from "../lib/format";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { creditsQuery, keys, meQuery } from "../lib/queries";
+import { creditsQuery, keys, meQuery, rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 
@@ -141,6 +141,9 @@ function Stat({ label, value, strong }: { label: string; value: number; strong?:
   );
 }
 
+/** The API's ceiling for the warning level (PATCH /api/me). */
+const MAX_THRESHOLD = 1_000_000;
+
 function Threshold() {
   const me = useQuery(meQuery);
   const queryClient = useQueryClient();
@@ -151,7 +154,7 @@ function Threshold() {
   const save = useSingleFlightMutation({
     mutationFn: (lowCreditThreshold: number) => unwrap(client.me.$patch({ json: { lowCreditThreshold } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       await queryClient.invalidateQueries({ queryKey: keys.credits });
       setValue(null);
       toast("Saved.");
@@ -162,7 +165,8 @@ function Threshold() {
     event.preventDefault();
     const number = Number(shown);
     const found: Record<string, string> = {};
-    if (shown.trim() === "" || !Number.isInteger(number) || number < 0 || number > 1_000_000) found.lowCreditThreshold = "Enter a whole number of credits, 0 or more.";
+    if (shown.trim() === "" || !Number.isInteger(number) || number < 0) found.lowCreditThreshold = "Enter a whole number of credits, 0 or more.";
+    else if (number > MAX_THRESHOLD) found.lowCreditThreshold = `The warning level can be at most ${MAX_THRESHOLD.toLocaleString()} credits.`;
     if (local.check(found) && !save.isPending) save.mutate(number);
   };
   return (

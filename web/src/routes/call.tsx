@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useParams } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { CallStatusBadge, isLive } from "../components/call-status";
+import { FollowUpPanel } from "../components/follow-up-panel";
 import { QueryState } from "../components/query-state";
 import { Transcript } from "../components/transcript";
 import { Alert, Card, focusRing, PageHeader } from "../components/ui";
@@ -17,7 +18,7 @@ function CallPage() {
   const call = useQuery({ ...callQuery(callId), refetchInterval: (query) => (query.state.data && isLive(query.state.data.call.status) ? 3000 : false) });
   return (
     <>
-      <Link to="/calls" search={{ agentId: undefined, status: undefined, from: undefined, to: undefined, cursor: undefined }} className={`text-sm text-indigo-700 underline ${focusRing}`}>
+      <Link to="/calls" search={{ agentId: undefined, status: undefined, from: undefined, to: undefined, followUp: undefined, booked: undefined, q: undefined, cursor: undefined }} className={`text-sm text-indigo-700 underline ${focusRing}`}>
         ← All calls
       </Link>
       <QueryState query={call} loadingLabel="Loading the call…">
@@ -32,26 +33,35 @@ function CallView({ call }: { call: CallDetail }) {
   const agents = useQuery(agentsQuery);
   const agent = agents.data?.agents.find((candidate) => candidate.id === call.agentId);
   const booked = call.events.filter((event) => event.kind === "booked" || event.kind === "moved" || event.kind === "cancelled");
-  const problems = call.events.filter((event) => event.kind === "tool_failed" || event.kind === "refused");
+  const forwarded = call.events.find((event) => event.kind === "refused" && event.detail.startsWith("Forwarded"));
+  const problems = call.events.filter((event) => event.kind === "tool_failed" || (event.kind === "refused" && event !== forwarded));
   return (
     <div className="mt-2 space-y-6">
       <PageHeader title={`Call from ${call.callerName ?? (call.customerNumber ? formatPhone(call.customerNumber) : "an unknown number")}`} description={formatDateTime(call.startedAt, timeZone)} actions={<CallStatusBadge status={call.status} />} />
-      <dl className="grid gap-3 sm:grid-cols-4">
-        <Fact label="Agent">{agent?.name ?? "—"}</Fact>
+      <dl className="grid gap-3 sm:grid-cols-5">
+        {/* The number is how the owner calls back: shown whatever name the caller gave. */}
+        <Fact label="Caller's number">
+          {call.customerNumber ? (
+            <a href={`tel:${call.customerNumber}`} className="text-indigo-700 underline">
+              {formatPhone(call.customerNumber)}
+            </a>
+          ) : (
+            "Withheld"
+          )}
+        </Fact>
+        <Fact label="Receptionist">{agent?.name ?? "—"}</Fact>
         <Fact label="Duration">{formatDuration(call.durationSeconds)}</Fact>
         <Fact label="Credits charged">{call.creditsCharged ?? "—"}</Fact>
         <Fact label="Ended because">{call.endedReason?.replace(/[-_]/g, " ") ?? "—"}</Fact>
       </dl>
-      {call.refusedReason && <Alert tone="warning">This call was not answered: {call.refusedReason.replace(/_/g, " ")}.</Alert>}
+      {call.refusedReason && <Alert tone="warning">{refusalWords(call.refusedReason, forwarded?.detail)}</Alert>}
+      <FollowUpPanel call={call} />
       {booked.length > 0 && (
         <Card title="Booked">
           <ul className="space-y-1 text-sm">
             {booked.map((event, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the call's events never change order
-              <li key={index}>
-                <span className="font-medium capitalize">{event.kind}</span>
-                {event.start ? ` for ${formatDateTime(event.start, timeZone)}` : ""}: {event.detail}
-              </li>
+              <li key={index}>{bookingLine(event, timeZone)}</li>
             ))}
           </ul>
         </Card>
@@ -123,4 +133,31 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.map(describe).join("; ") : "—";
   if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${describe(v)}`).join(", ");
   return String(value);
+}
+
+const REFUSALS = new Map([
+  ["out_of_credit", "you were out of credits"],
+  ["agent_paused", "the receptionist was paused"],
+  ["no_agent", "no receptionist answers this number"],
+]);
+
+/** Why the receptionist did not answer, and where the caller went when they were forwarded. */
+function refusalWords(reason: string, forwardedDetail: string | undefined): string {
+  const why = REFUSALS.get(reason) ?? reason.replace(/_/g, " ");
+  if (forwardedDetail) return `Your receptionist did not answer (${why}): ${forwardedDetail.charAt(0).toLowerCase()}${forwardedDetail.slice(1)}.`;
+  return `Your receptionist did not answer this call: ${why}.`;
+}
+
+/** "Booked: Dec 2, 2026, 10:00 AM, for Jordan Lee", the kind said once and the times in the owner's zone. */
+function bookingLine(event: CallDetail["events"][number], timeZone: string): string {
+  const at = event.start ? formatDateTime(event.start, timeZone) : null;
+  if (event.kind === "booked") {
+    const name = event.detail.replace(/^booked\s*(for\s*)?/i, "");
+    return `Booked: ${at ?? "a time"}${name ? `, for ${name}` : ""}`;
+  }
+  if (event.kind === "moved") {
+    const from = /^moved from (\S+)/i.exec(event.detail)?.[1];
+    return `Moved to ${at ?? "a new time"}${from && !Number.isNaN(Date.parse(from)) ? ` (was ${formatDateTime(from, timeZone)})` : ""}`;
+  }
+  return `Cancelled: ${at ?? "an appointment"}${event.detail && !/^cancelled$/i.test(event.detail) ? ` (${event.detail.replace(/^cancelled\s*/i, "")})` : ""}`;
 }

@@ -23,13 +23,16 @@ function Integrations() {
         <div className="mb-4">
           <Alert tone="success">
             Google is connected.
-            <ContinueSetup step="credits" />
+            <ContinueSetup step="google" />
           </Alert>
         </div>
       )}
       {search.google === "error" && (
         <div className="mb-4">
-          <Alert>Google was not connected{search.reason ? `: ${search.reason.replace(/_/g, " ")}` : ""}. Try again.</Alert>
+          <Alert>
+            Google was not connected{search.reason ? `: ${search.reason.replace(/_/g, " ")}` : ""}. Try again, or carry on without it.
+            <ContinueSetup step="google" />
+          </Alert>
         </div>
       )}
       <QueryState query={me}>{(data) => <GoogleCard google={data.user.google} />}</QueryState>

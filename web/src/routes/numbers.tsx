@@ -5,6 +5,7 @@ import { useState } from "react";
 import { AgentOptions } from "../components/agent-options";
 import { useBuyNumber } from "../components/buy-number";
 import { ConfirmDialog } from "../components/confirm-dialog";
+import { ForwardingGuide } from "../components/forwarding-guide";
 import { Pager } from "../components/pager";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
@@ -12,7 +13,7 @@ import { Alert, Badge, Button, Card, PageHeader, Select } from "../components/ui
 import { client, unwrap } from "../lib/api";
 import { formatDateTime, formatPhone, useTimezone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys, phoneNumbersPageQuery } from "../lib/queries";
+import { agentsQuery, keys, phoneNumbersPageQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/numbers")({ component: Numbers });
 
@@ -32,6 +33,7 @@ function Numbers() {
       <PageHeader title="Phone numbers" description="The numbers your callers dial, and which receptionist answers each." />
       <div className="space-y-6">
         <BuyNumber />
+        <ForwardingGuide />
         <Card title="Your numbers">
           <QueryState
             query={numbers}
@@ -69,7 +71,7 @@ function BuyNumber() {
       <form onSubmit={submit(agentId || null)} noValidate className="grid items-start gap-4 sm:grid-cols-3">
         {areaCodeField()}
         <Select label="Answered by" value={agentId} onChange={(event) => setAgentId(event.target.value)} error={server.fields.agentId}>
-          <option value="">No agent yet</option>
+          <option value="">No receptionist yet</option>
           <AgentOptions />
         </Select>
         <div className="sm:pt-6">
@@ -92,6 +94,7 @@ function NumberRow({ number }: { number: PhoneNumber }) {
   const toast = useToast();
   const timeZone = useTimezone();
   const [confirm, setConfirm] = useState(false);
+  const agents = useQuery(agentsQuery);
   const assign = useSingleFlightMutation({
     mutationFn: (agentId: string | null) => unwrap(client["phone-numbers"][":id"].$patch({ param: { id: number.id }, json: { agentId } })),
     onSuccess: async () => {
@@ -117,15 +120,22 @@ function NumberRow({ number }: { number: PhoneNumber }) {
           bought {formatDateTime(number.createdAt, timeZone)}
         </p>
       </div>
+      {/* Drawn only once the receptionists are in: before that the select would read "Nobody" for an assigned number. */}
       <Select
-        label={`Agent answering ${label}`}
-        value={number.agentId ?? ""}
-        disabled={assign.isPending}
+        label={`Receptionist answering ${label}`}
+        value={agents.data ? (number.agentId ?? "") : "loading"}
+        disabled={assign.isPending || !agents.data}
         onChange={(event) => assign.mutate(event.target.value || null)}
-        error={assign.error?.message}
+        error={assign.error?.message ?? (agents.isError ? "The receptionists could not be loaded. Reload the page." : undefined)}
       >
-        <option value="">Nobody (callers hear it is not in service)</option>
-        <AgentOptions />
+        {agents.data ? (
+          <>
+            <option value="">Nobody (callers hear it is not in service)</option>
+            <AgentOptions />
+          </>
+        ) : (
+          <option value="loading">Loading receptionists…</option>
+        )}
       </Select>
       <Button variant="secondary" onClick={() => setConfirm(true)} aria-label={`Release ${label}`}>
         Release

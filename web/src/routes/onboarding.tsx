@@ -4,6 +4,7 @@
  * so a reload, Google's consent screen or Stripe's checkout page lose nothing.
  */
 import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router";
+import { useEffect } from "react";
 import { DescribeStep, HoursStep, ScriptStep, VoiceStep } from "../components/onboarding-agent-steps";
 import { CreditsStep, DoneStep, GoogleStep, NumberStep } from "../components/onboarding-launch-steps";
 import { useDraft } from "../lib/onboarding-state";
@@ -28,10 +29,14 @@ function Onboarding() {
   const search = useSearch({ from: "/app/onboarding" });
   const navigate = useNavigate();
   const [draft, setDraft] = useDraft();
-  const requested = STEPS.find((step) => step.key === search.step)?.key;
+  // Without a step in the address (a reload of /onboarding, the overview's link), resume where the owner was.
+  const requested = STEPS.find((step) => step.key === (search.step ?? draft.step))?.key;
   // Steps after "script" need the agent; without one, start at the beginning.
   const current: StepKey = requested && (draft.agentId || requested === "business" || requested === "script") ? requested : "business";
   const index = STEPS.findIndex((step) => step.key === current);
+  useEffect(() => {
+    if (draft.step !== current) setDraft({ step: current });
+  }, [current, draft.step, setDraft]);
   const go = (step: StepKey) => {
     void navigate({ to: "/onboarding", search: { step } });
     window.scrollTo({ top: 0 });

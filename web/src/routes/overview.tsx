@@ -5,8 +5,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link } from "@tanstack/react-router";
 import { lazy, Suspense } from "react";
+import { AgentStateBadge, AgentStateHelp } from "../components/agent-state";
 import { CallStatusBadge } from "../components/call-status";
 import { QueryState } from "../components/query-state";
+import { SetupChecklist } from "../components/setup-checklist";
 import { buttonClass, Card, focusRing, PageHeader, Spinner } from "../components/ui";
 import { UnansweredPanel } from "../components/unanswered-panel";
 import { formatDateTime, formatDuration, formatPhone, plural, useTimezone } from "../lib/format";
@@ -55,7 +57,16 @@ function Overview() {
               {me.data?.user.credits.toLocaleString() ?? "—"}
             </p>
             <p className="mt-1 text-sm text-slate-600">about {plural(me.data?.user.credits ?? 0, "minute")} of calls</p>
-            {me.data && me.data.user.credits < me.data.user.lowCreditThreshold && <p className="mt-2 text-sm font-medium text-amber-800">Running low.</p>}
+            {me.data && me.data.user.credits <= 0 ? (
+              <p className="mt-2 text-sm font-medium text-red-800" data-testid="overview-out-of-credit">
+                You're out of credits: your receptionists aren't answering calls. Buy credits and they answer again at once.
+              </p>
+            ) : (
+              me.data &&
+              me.data.user.credits < me.data.user.lowCreditThreshold && (
+                <p className="mt-2 text-sm font-medium text-amber-800">Running low: buy credits before your receptionists stop answering.</p>
+              )
+            )}
             {allowed(role, "billing") && (
               <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
                 Buy credits
@@ -63,10 +74,42 @@ function Overview() {
             )}
           </Card>
         </div>
+        <SetupChecklist />
+        <Receptionists />
         <LiveCalls timeZone={timeZone} />
         <UnansweredPanel />
       </div>
     </>
+  );
+}
+
+/** Each receptionist's real state, and what to do about it when callers are not being answered. */
+function Receptionists() {
+  const agents = useQuery(agentsQuery);
+  return (
+    <Card title="Your receptionists">
+      <QueryState query={agents} loadingLabel="Loading receptionists…">
+        {(data) => (
+          <ul className="divide-y divide-slate-100">
+            {data.agents.map((agent) => (
+              <li key={agent.id} className="py-2">
+                <div className="flex flex-wrap items-center justify-between gap-2">
+                  <Link to="/agents/$agentId" params={{ agentId: agent.id }} className={`font-medium text-indigo-700 underline ${focusRing}`}>
+                    {agent.name}
+                  </Link>
+                  <AgentStateBadge state={agent.state} />
+                </div>
+                {agent.state !== "answering" && (
+                  <p className="mt-1 text-sm text-slate-600">
+                    <AgentStateHelp state={agent.state} />
+                  </p>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryState>
+    </Card>
   );
 }
 

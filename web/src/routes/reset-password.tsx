@@ -5,7 +5,7 @@ import { AuthForm, NewPasswordField } from "../components/auth-form";
 import { AuthHeading } from "../components/auth-layout";
 import { Alert, buttonClass, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 
@@ -35,7 +35,8 @@ function ResetPassword() {
     event.preventDefault();
     const { newPassword, repeat } = form.values;
     const found: Record<string, string> = {};
-    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    const weak = newPasswordProblem(newPassword);
+    if (weak) found.newPassword = weak;
     else if (repeat !== newPassword) found.repeat = "The two passwords are not the same.";
     if (form.check(found) && !confirm.isPending) confirm.mutate();
   };

@@ -8,11 +8,11 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { Alert, Button, buttonClass, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
 import { E164, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys, meQuery } from "../lib/queries";
+import { meQuery, rememberUser } from "../lib/queries";
 import { allowed, useRole } from "../lib/role";
 
 export const Route = createLazyRoute("/app/settings")({ component: Settings });
@@ -56,7 +56,7 @@ function Profile({ user }: { user: User }) {
   const save = useSingleFlightMutation({
     mutationFn: ({ name, phone, timezone }: typeof form.values) => unwrap(client.me.$patch({ json: { name: name.trim() || null, timezone, ...(phoneAllowed ? { phone: phone.trim() || null } : {}) } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       toast("Settings saved.");
     },
   });
@@ -73,7 +73,14 @@ function Profile({ user }: { user: User }) {
     <Card title="Your details">
       <form onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" autoComplete="name" {...form.field("name")} error={form.problem("name", server)} />
-        <Field label="Email" value={user.email} readOnly disabled hint="Your sign-in address." />
+        {/* Not a field: the address cannot be changed here, so it does not look as if it could. */}
+        <div className="space-y-1">
+          <p className="block text-sm font-medium text-slate-700">Email</p>
+          <p className="py-2 font-medium break-all text-slate-900" data-testid="settings-email">
+            {user.email}
+          </p>
+          <p className="text-xs text-slate-500">Your sign-in address. It can't be changed here.</p>
+        </div>
         {phoneAllowed && (
           <Field
             label="Your phone"
@@ -115,7 +122,8 @@ function PasswordForm() {
     const { currentPassword, newPassword } = form.values;
     const found: Record<string, string> = {};
     if (!currentPassword) found.currentPassword = "Enter your current password.";
-    if (newPassword.length < NEW_PASSWORD.min) found.newPassword = NEW_PASSWORD.tooShort;
+    const weak = newPasswordProblem(newPassword);
+    if (weak) found.newPassword = weak;
     if (form.check(found) && !change.isPending) change.mutate(form.values);
   };
   return (

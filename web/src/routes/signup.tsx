@@ -5,11 +5,11 @@ import { AuthForm, EmailField, NewPasswordField } from "../components/auth-form"
 import { AuthHeading } from "../components/auth-layout";
 import { Field, focusRing } from "../components/ui";
 import { client, unwrap } from "../lib/api";
-import { NEW_PASSWORD, useFormValues } from "../lib/form-values";
+import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { browserTimezone } from "../lib/format";
 import { EMAIL, problemsFromError } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { keys } from "../lib/queries";
+import { rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/auth/signup")({ component: Signup });
 
@@ -22,7 +22,7 @@ function Signup() {
     mutationFn: ({ name, email, password }: typeof form.values) =>
       unwrap(client.auth.signup.$post({ json: { name: name.trim() || undefined, email: email.trim(), password, timezone } })),
     onSuccess: async (answer) => {
-      queryClient.setQueryData(keys.me, answer);
+      rememberUser(queryClient, answer.user);
       await navigate({ to: "/onboarding", search: { step: undefined } });
     },
   });
@@ -33,7 +33,8 @@ function Signup() {
     const { name, email, password } = form.values;
     const found: Record<string, string> = {};
     if (!EMAIL.test(email.trim())) found.email = "Enter a valid email address, like you@business.com.";
-    if (password.length < NEW_PASSWORD.min) found.password = NEW_PASSWORD.tooShort;
+    const weak = newPasswordProblem(password);
+    if (weak) found.password = weak;
     if (name.length > 100) found.name = "Use at most 100 characters.";
     if (form.check(found) && !signup.isPending) signup.mutate(form.values);
   };
