@@ -16,6 +16,7 @@ import { billingRoutes } from "./routes/billing";
 import { businessRoutes } from "./routes/business";
 import { callsRoutes } from "./routes/calls";
 import { creditRoutes } from "./routes/credits";
+import { dataRightsRoutes } from "./routes/data-rights";
 import { generateRoutes } from "./routes/generate";
 import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
@@ -52,7 +53,8 @@ export function createApp() {
     .route("/api", callsRoutes).route("/api", googleRoutes).route("/api", appointmentsRoutes).route("/api", sandboxApiRoutes).route("/api", opsRoutes)
     .route("/api", membersRoutes)
     .route("/api", textsRoutes)
-    .route("/api", tryRoutes);
+    .route("/api", tryRoutes)
+    .route("/api", dataRightsRoutes);
 }
 
 export const app = createApp();

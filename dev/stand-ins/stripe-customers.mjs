@@ -1,6 +1,8 @@
 /**
- * Stripe stand-in: Customers (`POST /v1/customers`, `GET /v1/customers/:id`), with every field
- * the pinned API version's Customer object carries.
+ * Stripe stand-in: Customers (`POST /v1/customers`, `GET /v1/customers/:id`, `DELETE
+ * /v1/customers/:id`), with every field the pinned API version's Customer object carries. A
+ * deleted customer is Stripe's DeletedCustomer from then on (`{id, object, deleted: true}`, also
+ * on GET), its e-mail and name gone; deleting it again is Stripe's 404 `resource_missing`.
  */
 import { checkMetadata, invalid, noSuch, now, randomId, unknownParam } from "./stripe-wire.mjs";
 
@@ -40,6 +42,14 @@ export function customerRoutes(ctx) {
     return { json: customer };
   }
 
+  function remove(req) {
+    const customer = ctx.customers.get(req.params[0]);
+    if (!customer || customer.deleted) return noSuch("customer", req.params[0]);
+    const deleted = { id: customer.id, object: "customer", deleted: true };
+    ctx.customers.set(customer.id, deleted);
+    return { json: deleted };
+  }
+
   function retrieve(req) {
     const customer = ctx.customers.get(req.params[0]);
     return customer ? { json: customer } : noSuch("customer", req.params[0]);
@@ -48,5 +58,6 @@ export function customerRoutes(ctx) {
   return [
     { method: "POST", path: "/v1/customers", handle: ctx.api(create, { mutating: true }) },
     { method: "GET", path: /^\/v1\/customers\/([^/]+)$/, handle: ctx.api(retrieve) },
+    { method: "DELETE", path: /^\/v1\/customers\/([^/]+)$/, handle: ctx.api(remove, { mutating: true }) },
   ];
 }

@@ -18,7 +18,8 @@
  * customer, artifact, analysis, createdAt, updatedAt), or Vapi's 404. The stand-in knows the
  * calls a test or the simulator told it about with the stand-in-only `PUT /__stand-in/call/{id}`
  * (body: any fields of a Call; the rest defaults to an ended inbound phone call). To make it
- * fail, script a fault on `GET /call/{id}` (kit.mjs `POST /__control/faults`).
+ * fail, script a fault on `GET /call/{id}` (kit.mjs `POST /__control/faults`). `DELETE /call/{id}`
+ * (the SDK's `calls.delete`) forgets the call and answers it, as Vapi does; 404 when unknown.
  */
 import { randomUUID } from "node:crypto";
 import { collection, openState, startStandIn } from "./kit.mjs";
@@ -285,6 +286,7 @@ export async function startVapiStandIn({ port = 0, dataDir = null } = {}) {
       { method: "PATCH", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(updatePhoneNumber) },
       { method: "DELETE", path: new RegExp(`^/phone-number/${ID}$`), handle: authed(deleteById(phoneNumbers, "Phone Number", publicNumber)) },
       { method: "GET", path: new RegExp(`^/call/${ID}$`), handle: authed(byId(calls, "Call")) },
+      { method: "DELETE", path: new RegExp(`^/call/${ID}$`), handle: authed(deleteById(calls, "Call")) },
       { method: "PUT", path: new RegExp(`^/__stand-in/call/${ID}$`), handle: putCall },
       { method: "POST", path: "/credential", handle: authed(createCredential) },
       { method: "GET", path: "/credential", handle: authed(() => json(200, [...credentials.values()].reverse().map(publicCredential))) },

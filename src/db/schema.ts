@@ -151,6 +151,31 @@ export const invitations = pgTable(
   ],
 );
 
+/**
+ * The deletion of a business (DELETE /api/business, ADR 1110): one row per business, the job's
+ * state. The queue message and the Cron Trigger both run it; `lease_until` keeps two runs from
+ * overlapping, `next_attempt_at` and `attempts` give the backoff, `last_error` says why it is stuck.
+ */
+export const businessDeletions = pgTable(
+  "business_deletions",
+  {
+    businessId: uuid("business_id").primaryKey().references(() => businesses.id, { onDelete: "cascade" }),
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    /** Who was a member when it was asked for: their accounts close unless they belong elsewhere. */
+    memberIds: uuid("member_ids").array().notNull().default(sql`'{}'::uuid[]`),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("business_deletions_due_idx").on(t.nextAttemptAt).where(sql`${t.completedAt} is null`),
+    check("business_deletions_attempts_non_negative", sql`${t.attempts} >= 0`),
+  ],
+);
+
 /** Who changed what (agents, numbers, billing, members): the owner's audit list. */
 export const auditEvents = pgTable(
   "audit_events",
@@ -345,6 +370,8 @@ export const calls = pgTable(
     creditsCharged: integer("credits_charged").notNull().default(0),
     /** Set by the queue consumer once the Sheets row exists: a retry never appends twice. */
     sheetLoggedAt: timestamp("sheet_logged_at", { withTimezone: true }),
+    /** Set when the retention sweep (or the business's deletion) removed the transcript, messages, summary and recording. */
+    artifactsDeletedAt: timestamp("artifacts_deleted_at", { withTimezone: true }),
     /** The owner's word on the follow-up (open / done); null: as the structured data's followUpNeeded says (services/calls/follow-ups.ts). */
     followUp: text("follow_up", { enum: ["open", "done"] }),
     followUpNote: text("follow_up_note"),
@@ -372,6 +399,8 @@ export const calls = pgTable(
     index("calls_unreported_idx")
       .on(t.updatedAt)
       .where(sql`${t.reportReceivedAt} is null and ${t.status} <> 'refused'`),
+    // The retention sweep's scan: oldest calls whose conversation is still kept (ADR 1111).
+    index("calls_retention_idx").on(t.createdAt, t.id).where(sql`${t.artifactsDeletedAt} is null`),
   ],
 );
 

@@ -1,4 +1,5 @@
 /** Which handler does which side effect; each capability registers its own here. */
+import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
 import { sheetsHandlers } from "./sheets";
@@ -8,4 +9,5 @@ export const sideEffectHandlers: SideEffectHandlers = {
   ...emailHandlers,
   ...sheetsHandlers,
   ...textHandlers,
+  ...businessHandlers,
 };

@@ -1,10 +1,11 @@
 /**
  * The Cron Trigger entry point (wrangler.toml `[triggers] crons`): an entry point like the queue
- * consumer, built with createServices. Each run does three jobs, each on its own (one failing
+ * consumer, built with createServices. Each run does five jobs, each on its own (one failing
  * never stops the others): the orphaned-assistant sweep (ADR 0104), the reconciliation of
- * calls whose report never came (ADR 0410), and the texts: reminders due, and texts whose
- * message was lost or whose quiet hours are over queued again (ADR 0141). It never throws, so a failed run only waits for the
- * next one.
+ * calls whose report never came (ADR 0410), the texts: reminders due, and texts whose
+ * message was lost or whose quiet hours are over queued again (ADR 0141), the business
+ * deletions whose next try is due (ADR 1110) and the retention sweep (ADR 1111). It never
+ * throws, so a failed run only waits for the next one.
  */
 
 import type { Bindings } from "../bindings";
@@ -13,12 +14,16 @@ import { createLogger, describeError, parseLevel } from "../lib/logger";
 import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/orphan-sweep";
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
+import { runDueDeletions } from "../services/data-rights/deletion";
+import { type RetentionResult, sweepRetention } from "../services/data-rights/retention";
 import { queueDueReminders } from "../services/texts/notify";
 import { requeueUnsent } from "../services/texts/queue";
 
 export interface ScheduledResult {
   sweep?: SweepResult;
   reconciliation?: ReconcileResult;
+  deletions?: Awaited<ReturnType<typeof runDueDeletions>>;
+  retention?: RetentionResult;
   /** Reminder texts queued, and unsent texts queued again (services/texts). */
   texts?: { reminders: number; requeued: number };
 }
@@ -52,7 +57,18 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   } catch (error) {
     logger.warn("reminder texts could not be queued", describeError(error));
   }
-  return result.sweep || result.reconciliation || result.texts ? result : undefined;
+  try {
+    // Deletions before retention: a business being deleted has its calls scrubbed by its job.
+    result.deletions = await runDueDeletions({ ...services, now: () => now }, { now });
+  } catch (error) {
+    logger.warn("business deletions could not run", describeError(error));
+  }
+  try {
+    result.retention = await sweepRetention(services, { now });
+  } catch (error) {
+    logger.warn("retention sweep could not run", describeError(error));
+  }
+  return result.sweep || result.reconciliation || result.texts || result.deletions || result.retention ? result : undefined;
 }
 
 export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (controller, env) => {

@@ -65,6 +65,12 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
     idempotencyKey: z.string().min(1),
     callId: z.string().min(1),
   }),
+  /** Run (or continue) the deletion of a business: its job row says what is left (ADR 1110). */
+  z.object({
+    type: z.literal("business.delete"),
+    idempotencyKey: z.string().min(1),
+    businessId: z.string().min(1),
+  }),
   /** Sends one `texts` row (services/texts/send.ts); its key is `text:<id>`. */
   z.object({
     type: z.literal("text.send"),

@@ -111,6 +111,8 @@ const ROUTES: RouteUnderTest[] = [
   { method: "GET", path: "/api/texts" },
   { method: "GET", path: "/api/texts/opt-outs" },
   { method: "POST", path: "/api/texts", body: { to: "+14155550123", body: "Hello" } },
+  { method: "GET", path: "/api/export" },
+  { method: "DELETE", path: "/api/business", body: { confirm: "Route Checks" } },
 ];
 
 /**

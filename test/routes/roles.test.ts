@@ -34,6 +34,8 @@ const POLICY: Record<string, Role[] | "public" | "signed-in" | "ops-token" | "si
   "POST /api/businesses": "signed-in",
   "GET /api/business": ALL,
   "PATCH /api/business": MANAGERS,
+  "DELETE /api/business": OWNER,
+  "GET /api/export": OWNER,
   "GET /api/agents": ALL,
   "POST /api/agents": MANAGERS,
   "GET /api/agents/:id": ALL,

@@ -5,7 +5,7 @@ import { call, sessionCookieFrom } from "./http";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 
-export async function signUp(overrides: { email?: string; password?: string; name?: string; timezone?: string } = {}) {
+export async function signUp(overrides: { email?: string; password?: string; name?: string; businessName?: string; timezone?: string } = {}) {
   const email = overrides.email ?? uniqueEmail("signup");
   const password = overrides.password ?? TEST_PASSWORD;
   const response = await call("/api/auth/signup", { method: "POST", json: { name: "Dana Owner", ...overrides, email, password } });

@@ -67,6 +67,8 @@ function lookupAndRecord(vapiPhoneNumberId: string, message: AssistantRequestMes
       join businesses u on u.id = p.business_id and u.deleted_at is null
       left join agents a on a.id = p.agent_id
       where p.vapi_phone_number_id = ${vapiPhoneNumberId}
+        -- A deleted business's number is no number of ours (ADR 1110): nothing recorded, no forward.
+        and not exists (select 1 from businesses b where b.id = p.business_id and b.deleted_at is not null)
     ), prior as (
       select status, ended_at from calls where vapi_call_id = ${message.call.id}
     ), ins as (

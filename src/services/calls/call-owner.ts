@@ -3,7 +3,7 @@
  * Vapi call id first (the SDK marks everything but `call.id` optional, and a report may carry
  * only that), else the call's phone number, else its assistant. Used by every upsert of a call
  * row, so a message that arrives before the row exists (Vapi promises no order) still creates
- * it for the right user.
+ * it for the right user. A business that was deleted owns no message.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { StatusUpdateMessage } from "../../integrations/vapi/messages";
@@ -24,7 +24,9 @@ export function ownerOf(message: Envelope): SQL {
     left join calls c on c.vapi_call_id = ${message.call.id}
     left join phone_numbers p on c.id is null and p.vapi_phone_number_id = ${phoneNumberId}
     left join agents a on c.id is null and a.vapi_assistant_id = ${assistantId} and (p.business_id is null or a.business_id = p.business_id)
-    where coalesce(c.business_id, p.business_id, a.business_id) is not null`;
+    where coalesce(c.business_id, p.business_id, a.business_id) is not null
+      -- A deleted business owns nothing any more: its late messages revive nothing (ADR 1110).
+      and not exists (select 1 from businesses b where b.id = coalesce(c.business_id, p.business_id, a.business_id) and b.deleted_at is not null)`;
 }
 
 /** A status's place in a call's life; unknown statuses rank lowest and never overwrite a known one. */

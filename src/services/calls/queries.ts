@@ -20,11 +20,16 @@ export interface CallFilters {
   cursor?: KeysetCursor;
 }
 
+/** The business's retention days, read in the same statement as the calls (no second round trip). */
+const retentionDays = sql<number | null>`(select b.retention_days from businesses b where b.id = ${calls.businessId})`.mapWith(Number);
+
+const retentionOf = (days: number | null) => (days === null || days === undefined ? undefined : { retentionDays: days });
+
 const createdAtMicros = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export async function listCalls(db: Database, businessId: string, filters: CallFilters) {
   const rows = await db
-    .select({ call: calls, cursorAt: createdAtMicros })
+    .select({ call: calls, cursorAt: createdAtMicros, retentionDays })
     .from(calls)
     .where(
       and(
@@ -44,12 +49,13 @@ export async function listCalls(db: Database, businessId: string, filters: CallF
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
   return {
-    calls: page.map((row) => callJson(row.call)),
+    calls: page.map((row) => callJson(row.call, retentionOf(row.retentionDays))),
     nextCursor: rows.length > filters.limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.call.id }) : null,
   };
 }
 
 export async function getCall(db: Database, businessId: string, id: string) {
-  const [row] = await db.select().from(calls).where(ownedBy(calls, businessId, id)).limit(1);
-  return callDetailJson(foundOr404(row, "call"));
+  const [row] = await db.select({ call: calls, retentionDays }).from(calls).where(ownedBy(calls, businessId, id)).limit(1);
+  const found = foundOr404(row, "call");
+  return callDetailJson(found.call, retentionOf(found.retentionDays));
 }

@@ -168,6 +168,7 @@ async function storeReport(deps: CallDeps, message: EndOfCallReportMessage, seco
       union all
       select id, business_id, agent_id, status, refused_reason, duration_seconds, events, customer_number, ended_reason from calls
       where vapi_call_id = ${message.call.id} and report_received_at is not null and not exists (select 1 from up)
+        and not exists (select 1 from businesses b where b.id = calls.business_id and b.deleted_at is not null)
     )
     select s.id, s.business_id, s.agent_id, s.status, s.refused_reason, s.duration_seconds, s.events, s.customer_number, s.ended_reason,
       a.notify, a.sheets_logging, a.texting

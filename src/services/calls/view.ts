@@ -7,7 +7,20 @@ export type CallRow = typeof calls.$inferSelect;
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export function callJson(row: CallRow) {
+/**
+ * `retainedUntil`: when the retention sweep deletes the call's transcript, messages, summary and
+ * recording (ADR 1111), from the business's retention days; `artifactsDeletedAt` once it has.
+ */
+export interface Retention {
+  retentionDays: number;
+}
+
+/** When a call's conversation goes: its creation plus the business's retention days (the sweep's rule, services/data-rights/retention.ts). */
+export function retainedUntil(createdAt: Date, retentionDays: number): Date {
+  return new Date(createdAt.getTime() + retentionDays * 86_400_000);
+}
+
+export function callJson(row: CallRow, retention?: Retention) {
   const data = readCallStructuredData(row.structuredData);
   return {
     id: row.id,
@@ -30,6 +43,8 @@ export function callJson(row: CallRow) {
     followUpAt: iso(row.followUpAt),
     booked: row.events.some((event) => event.kind === "booked") || data.appointmentBooked,
     createdAt: row.createdAt.toISOString(),
+    retainedUntil: retention ? retainedUntil(row.createdAt, retention.retentionDays).toISOString() : null,
+    artifactsDeletedAt: iso(row.artifactsDeletedAt),
   };
 }
 
@@ -47,10 +62,10 @@ export function conversation(row: CallRow): { role: "assistant" | "user"; text: 
   return row.liveTranscript.map((u) => ({ role: u.role === "user" ? "user" : "assistant", text: u.text, at: new Date(u.at).toISOString() }));
 }
 
-export function callDetailJson(row: CallRow) {
+export function callDetailJson(row: CallRow, retention?: Retention) {
   const data = readCallStructuredData(row.structuredData);
   return {
-    ...callJson(row),
+    ...callJson(row, retention),
     transcript: row.transcript,
     messages: conversation(row),
     recordingUrl: row.recordingUrl,

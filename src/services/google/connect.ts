@@ -146,3 +146,26 @@ export async function disconnect(deps: GoogleDeps, businessId: string): Promise<
   }
   await deps.db.delete(googleConnections).where(eq(googleConnections.id, row.id));
 }
+
+/** Google failures that a later try may get past: the business's deletion waits and tries again. */
+const PASSING_FAILURES = new Set(["timeout", "unavailable", "rate_limited"]);
+
+/**
+ * For a business's deletion (ADR 1110): revokes the grant and deletes the row, like disconnect,
+ * but a passing failure at Google (timeout, 5xx, 429) throws and keeps the row, so the deletion
+ * job retries it later; a token Google no longer knows (any other answer) counts as revoked.
+ */
+export async function revokeForDeletion(deps: GoogleDeps, businessId: string): Promise<"revoked" | "none"> {
+  const row = await loadConnection(deps, businessId);
+  if (!row) return "none";
+  if (row.refreshTokenCiphertext) {
+    try {
+      await revokeStored(deps, row);
+    } catch (error) {
+      if (error instanceof GoogleApiError && PASSING_FAILURES.has(error.kind)) throw error;
+      deps.logger.warn("google token not revoked on business deletion; the row goes", { kind: error instanceof GoogleApiError ? error.kind : "error" });
+    }
+  }
+  await deps.db.delete(googleConnections).where(eq(googleConnections.id, row.id));
+  return "revoked";
+}

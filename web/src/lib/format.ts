@@ -22,6 +22,11 @@ export function formatDate(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone }).format(new Date(iso));
 }
 
+/** "3 Mar 2027": a day without its time (when a call's transcript goes). */
+export function formatLongDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", timeZone }).format(new Date(iso));
+}
+
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return "—";
   const minutes = Math.floor(seconds / 60);

@@ -8,7 +8,7 @@ import { QueryState } from "../components/query-state";
 import { Transcript } from "../components/transcript";
 import { Alert, Card, focusRing, PageHeader } from "../components/ui";
 import type { CallDetail } from "../lib/contract";
-import { formatDateTime, formatDuration, formatPhone, useTimezone } from "../lib/format";
+import { formatDateTime, formatDuration, formatLongDate, formatPhone, useTimezone } from "../lib/format";
 import { agentsQuery, callQuery } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/calls/$callId")({ component: CallPage });
@@ -103,9 +103,19 @@ function CallView({ call }: { call: CallDetail }) {
       </Card>
       <Card title="Transcript">
         <Transcript messages={call.messages} transcript={call.transcript} />
+        <Retention call={call} timeZone={timeZone} />
       </Card>
     </div>
   );
+}
+
+/** When the retention sweep deletes the conversation (the business's retention days), or that it has. */
+function Retention({ call, timeZone }: { call: CallDetail; timeZone: string }) {
+  if (call.artifactsDeletedAt) {
+    return <p className="mt-3 text-xs text-slate-500">The transcript, summary and recording were deleted on {formatLongDate(call.artifactsDeletedAt, timeZone)} (your retention period).</p>;
+  }
+  if (!call.retainedUntil) return null;
+  return <p className="mt-3 text-xs text-slate-500">Transcript kept until {formatLongDate(call.retainedUntil, timeZone)}, then deleted with the summary and recording.</p>;
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -1,12 +1,12 @@
-/** Settings: name, the owner's phone (callers' fallback), timezone, and the password. */
+/** Settings: name, the owner's phone (callers' fallback), timezone, the password, and (owners) the business's data: export it, or delete the business. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute } from "@tanstack/react-router";
-import type { FormEvent, ReactNode } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { NewPasswordField, PasswordField } from "../components/auth-form";
 import { LeaveBusiness } from "../components/leave-business";
 import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
-import { Alert, Button, Card, Field, PageHeader, Select } from "../components/ui";
+import { Alert, Button, buttonClass, Card, Field, PageHeader, Select } from "../components/ui";
 import { client, unwrap } from "../lib/api";
 import { newPasswordProblem, useFormValues } from "../lib/form-values";
 import { timezones } from "../lib/format";
@@ -28,6 +28,7 @@ function Settings() {
         <QueryState query={me}>{(data) => <Profile key={data.user.id} user={data.user} />}</QueryState>
         <PasswordForm />
         <Membership />
+        <QueryState query={me}>{(data) => <DataRights business={currentBusiness(data)} />}</QueryState>
       </div>
     </>
   );
@@ -133,6 +134,76 @@ function PasswordForm() {
         <FormEnd error={server.general}>
           <Button type="submit" pending={change.isPending} pendingLabel="Changing…">
             Change password
+          </Button>
+        </FormEnd>
+      </form>
+    </Card>
+  );
+}
+
+/** The business the person works in now (GET /api/me), if any. */
+function currentBusiness(data: { user: { business?: { name: string; role: string } | null } }): { name: string; role: string } | undefined {
+  return data.user.business ?? undefined;
+}
+
+/** Owners only: the export download and the danger zone (the API refuses everyone else too). */
+function DataRights({ business }: { business: { name: string; role: string } | undefined }) {
+  if (business?.role !== "owner") return null;
+  return (
+    <>
+      <Card title="Export my data">
+        <p className="text-sm text-slate-600">
+          Download everything of this business as one file: agents, numbers, every call with its transcript and summary, bookings, the credit ledger, payments and the Google
+          connection (never passwords or tokens). One JSON record per line; the last line says it is complete. Up to three exports an hour.
+        </p>
+        <a href="/api/export" download className={`mt-4 ${buttonClass("secondary")}`}>
+          Export my data
+        </a>
+      </Card>
+      <DeleteBusiness name={business.name} />
+    </>
+  );
+}
+
+function DeleteBusiness({ name }: { name: string }) {
+  const [confirm, setConfirm] = useState("");
+  const toast = useToast();
+  const remove = useSingleFlightMutation({
+    mutationFn: (typed: string) => unwrap(client.business.$delete({ json: { confirm: typed } })),
+    onSuccess: () => {
+      toast("The business is being deleted.");
+      window.location.assign("/");
+    },
+  });
+  const server = problemsFromError(remove.error, ["confirm"]);
+  const matches = confirm === name;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (matches && !remove.isPending) remove.mutate(confirm);
+  };
+  return (
+    <Card title="Delete this business">
+      <div className="space-y-3 text-sm text-slate-700">
+        <p className="font-medium text-red-700">This cannot be undone. Export your data first if you want to keep it.</p>
+        <ul className="list-disc space-y-1 pl-5">
+          <li>Your phone numbers are released and your receptionists deleted: callers get no answer from then on.</li>
+          <li>Google is disconnected (our access is revoked); events already in your calendar stay there.</li>
+          <li>Transcripts, recordings, summaries, callers' numbers and bookings are deleted, here and at our voice provider.</li>
+          <li>Every member loses access; a member who belongs to no other business has their account deleted.</li>
+          <li>Unused credits are not refunded. The credit ledger and payment records are kept, without personal details, because the law requires us to keep our books.</li>
+        </ul>
+      </div>
+      <form onSubmit={submit} noValidate className="mt-4 grid gap-4 sm:grid-cols-2">
+        <Field
+          label={`Type "${name}" to confirm`}
+          autoComplete="off"
+          value={confirm}
+          onChange={(event) => setConfirm(event.target.value)}
+          error={server.fields.confirm}
+        />
+        <FormEnd error={server.general}>
+          <Button type="submit" variant="danger" disabled={!matches} pending={remove.isPending} pendingLabel="Deleting…">
+            Delete this business
           </Button>
         </FormEnd>
       </form>
