@@ -84,7 +84,7 @@ function complete(req) {
   const toolNames = new Set((tools ?? []).map((tool) => tool.function.name));
   /** @type {string | null} */
   let content;
-  /** @type {{ id: string, type: "function", function: { name: string, arguments: string } }[]} */
+  /** @type {{ id: string, type: string, function: { name: string, arguments: string } }[]} */
   let toolCalls = [];
   // A receptionist's conversation (POST /api/try): tools offered, a tool's result to say, or the receptionist's prompt.
   if (toolNames.size || body.messages.some((m) => m?.role === "tool") || /^You are .+, the AI phone receptionist of the business described below\./m.test(instructions)) {
