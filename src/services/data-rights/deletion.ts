@@ -5,7 +5,7 @@
  * answered for it any more, and records the job. `runBusinessDeletion` then does what needs the
  * vendors, in steps that are each idempotent and bounded:
  *
- *   1. numbers released at Vapi, then their rows deleted;
+ *   1. numbers released at Vapi (and at Twilio when bought there), then their rows deleted;
  *   2. assistants deleted at Vapi, then the agents (their booking holds go with them);
  *   3. the Google grant revoked and the connection deleted, and the Stripe customer deleted (its
  *      e-mail and saved card at Stripe; charges stay there, as Stripe keeps them);
@@ -28,6 +28,7 @@ import { deleteAtVapi } from "../../integrations/vapi/client";
 import { describeError } from "../../lib/logger";
 import type { Services } from "../create-services";
 import { revokeForDeletion } from "../google/connect";
+import { releaseNumber } from "../phone-numbers/provider";
 
 /** Calls deleted at Vapi and scrubbed per run of step 4. */
 export const DELETION_CALL_BATCH = 100;
@@ -40,7 +41,7 @@ const MAX_RETRY_MS = 6 * 60 * 60_000;
 /** What a deleted business is called from then on (the row stays: the ledger points at it). */
 export const DELETED_BUSINESS_NAME = "Deleted business";
 
-export type DeletionDeps = Pick<Services, "db" | "env" | "config" | "logger" | "now" | "vapi" | "google" | "stripe">;
+export type DeletionDeps = Pick<Services, "db" | "env" | "config" | "logger" | "now" | "vapi" | "twilio" | "google" | "stripe">;
 export type DeletionRun = "completed" | "more" | "busy" | "not_found";
 
 /** 1 min, 2, 4, … capped at 6 hours: the wait after the n-th failed run. */
@@ -162,11 +163,18 @@ export async function runBusinessDeletion(deps: DeletionDeps, businessId: string
   }
 }
 
-/** Step 1. A number still being bought (a placeholder) has nothing at Vapi yet: its row just goes. */
+/**
+ * Step 1. Each number is released at Vapi and, when it was bought at Twilio, at Twilio too (we pay
+ * for it there); a side that no longer has it counts as done. A number still being bought (a
+ * placeholder) has nothing at a vendor yet: its row just goes.
+ */
 async function releaseNumbers(deps: DeletionDeps, businessId: string) {
-  const rows = await deps.db.select({ id: phoneNumbers.id, vapiId: phoneNumbers.vapiPhoneNumberId }).from(phoneNumbers).where(eq(phoneNumbers.businessId, businessId));
+  const rows = await deps.db
+    .select({ id: phoneNumbers.id, vapiId: phoneNumbers.vapiPhoneNumberId, twilioSid: phoneNumbers.twilioSid })
+    .from(phoneNumbers)
+    .where(eq(phoneNumbers.businessId, businessId));
   for (const row of rows) {
-    if (!row.vapiId.startsWith("pending:")) await deleteAtVapi(() => deps.vapi().phoneNumbers.delete({ id: row.vapiId }), "release the phone number");
+    if (!row.vapiId.startsWith("pending:")) await releaseNumber(deps, { vapiPhoneNumberId: row.vapiId, twilioSid: row.twilioSid });
     await deps.db.delete(phoneNumbers).where(eq(phoneNumbers.id, row.id));
   }
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { phoneNumbers } from "../../../src/db/schema";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
+import { runScheduled } from "../../../src/scheduled";
 import { envWith } from "../../support/env";
 import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
@@ -53,6 +54,21 @@ describe("phone numbers bought at Twilio", () => {
     expect(await twilioNumbersIn("628")).toEqual([]);
     expect(await vapiNumbersIn("628")).toEqual([]);
     expect(await rowsOf(user.id)).toEqual([]);
+  });
+
+  it("deleting the business releases its Twilio number at Twilio as well as at Vapi: nothing left that we pay for", async () => {
+    const { cookie, user } = await createPayingUser();
+    expect((await buy(cookie, "629")).status).toBe(201);
+    expect(await twilioNumbersIn("629")).toHaveLength(1);
+    const { business } = (await (await call("/api/business", { cookie })).json()) as { business: { name: string } };
+    // The queue refuses the job's message: the Cron Trigger's next run finishes the deletion.
+    const failingQueue = { send: async () => Promise.reject(new Error("queue unavailable")), sendBatch: async () => undefined } as unknown as Queue;
+    const deleted = await call("/api/business", { method: "DELETE", cookie, json: { confirm: business.name }, env: { ...env, SIDE_EFFECTS: failingQueue } });
+    expect(deleted.status).toBe(202);
+    const scheduled = await runScheduled({ cron: "17 * * * *", scheduledTime: Date.now() + 1000 }, env);
+    expect(scheduled?.deletions).toEqual(expect.arrayContaining([{ businessId: user.id, outcome: "completed" }]));
+    expect(await twilioNumbersIn("629")).toEqual([]);
+    expect(await vapiNumbersIn("629")).toEqual([]);
   });
 
   it("a failed Twilio search buys nothing anywhere", async () => {
