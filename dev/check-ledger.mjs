@@ -114,7 +114,7 @@ export function formatReport(report) {
     if (p.brokenRows) parts.push(`${p.brokenRows} row(s) whose balance_after does not follow (first: ${p.firstBrokenRowId})`);
     return `  business ${p.businessId} (${p.name}): ${parts.join("; ")}`;
   });
-  return [`ledger BROKEN for ${report.problems.length} user(s) (${head}):`, ...lines].join("\n");
+  return [`ledger BROKEN for ${report.problems.length} business(es) (${head}):`, ...lines].join("\n");
 }
 
 async function main() {

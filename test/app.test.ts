@@ -161,6 +161,8 @@ const deployed = (overrides: Record<string, string | undefined> = {}) =>
     OPENROUTER_BASE_URL: undefined,
     GOOGLE_OAUTH_BASE_URL: undefined,
     GOOGLE_API_BASE_URL: undefined,
+    TWILIO_BASE_URL: undefined,
+    TWILIO_API_URL: undefined,
     ...overrides,
   });
 
@@ -195,6 +197,7 @@ describe("configuration in production (docs/architecture.md §7d)", () => {
       [{ SANDBOX_INBOX_URL: "http://127.0.0.1:2525/messages" }, "SANDBOX_INBOX_URL is sandbox mode only"],
       [{ VAPI_BASE_URL: "http://127.0.0.1:4010" }, "VAPI_BASE_URL points at a local stand-in (127.0.0.1)"],
       [{ GOOGLE_OAUTH_BASE_URL: "http://localhost:4020" }, "GOOGLE_OAUTH_BASE_URL points at a local stand-in (localhost)"],
+      [{ TWILIO_BASE_URL: "http://127.0.0.1:4060" }, "TWILIO_BASE_URL points at a local stand-in (127.0.0.1)"],
     ];
     for (const [overrides, expected] of cases) {
       expect(problemsOf(deployed(overrides)), JSON.stringify(overrides)).toEqual([expect.stringContaining(expected)]);

@@ -47,19 +47,19 @@ describe("db:check-ledger", () => {
     expect(formatReport(report)).toMatch(/^ledger OK: \d+ businesses, \d+ ledger rows$/);
   });
 
-  it("names the user whose balance no longer equals the sum of the ledger", async () => {
+  it("names the business whose balance no longer equals the sum of the ledger", async () => {
     const good = await seedUser("good", [50, -5]);
     const bad = await seedUser("balance", [50, -5]);
     await database.pool.query("update businesses set credit_balance = credit_balance + 10 where id = $1", [bad]);
     const report = await checkLedger(database.pool);
     expect(report.problems.map((p) => p.businessId)).toEqual([bad]);
     expect(report.problems[0]).toMatchObject({ creditBalance: 55, ledgerSum: 45 });
-    expect(formatReport(report)).toContain(`user ${bad}`);
+    expect(formatReport(report)).toContain(`business ${bad}`);
     expect(formatReport(report)).not.toContain(good);
     await database.pool.query("update businesses set credit_balance = credit_balance - 10 where id = $1", [bad]);
   });
 
-  it("names the user with a tampered row even when the totals still agree", async () => {
+  it("names the business with a tampered row even when the totals still agree", async () => {
     const userId = await seedUser("tampered", [100, -10, -20]);
     // Rewrite the middle row's balance_after: the sum is unchanged, the chain is not.
     const { rows } = await database.pool.query(
@@ -69,7 +69,7 @@ describe("db:check-ledger", () => {
     await database.pool.query("update credit_transactions set balance_after = 95 where id = $1", [rows[0].id]);
     const report = await checkLedger(database.pool);
     expect(report.problems).toEqual([
-      expect.objectContaining({ userId, creditBalance: 70, ledgerSum: 70, brokenRows: 2, firstBrokenRowId: rows[0].id }),
+      expect.objectContaining({ businessId: userId, creditBalance: 70, ledgerSum: 70, brokenRows: 2, firstBrokenRowId: rows[0].id }),
     ]);
     await database.pool.query("update credit_transactions set balance_after = 90 where id = $1", [rows[0].id]);
   });
@@ -87,7 +87,7 @@ describe("db:check-ledger", () => {
     expect((await checkLedger(database.pool)).problems).toEqual([]);
   });
 
-  it("the CLI exits 1 and names the offending user; 0 when the ledger is exact", async () => {
+  it("the CLI exits 1 and names the offending business; 0 when the ledger is exact", async () => {
     const env = { ...process.env, DATABASE_URL: database.connectionString };
     const ok = await run(process.execPath, ["dev/check-ledger.mjs"], { env });
     expect(ok.stdout).toMatch(/ledger OK/);
@@ -100,7 +100,7 @@ describe("db:check-ledger", () => {
       (error: { code: number; stdout: string }) => error,
     );
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toContain(`user ${bad}`);
+    expect(failed.stdout).toContain(`business ${bad}`);
     expect(failed.stdout).toContain("credit_balance 10 but the ledger sums to 11");
   });
 });

@@ -260,7 +260,7 @@ describe("npm run deploy: plan → apply", () => {
     const credentialId = rows[0]?.value as string;
     expect(credentialId).toBeTruthy();
     // The number listed in our phone_numbers is ours too; it appears on the next run.
-    const { rows: users } = await database.pool.query("insert into users (email, password_hash) values ('o@example.com', 'x') returning id");
+    const { rows: users } = await database.pool.query("insert into businesses (name) values ('Owner') returning id");
     await database.pool.query("insert into phone_numbers (business_id, vapi_phone_number_id) values ($1, $2)", [users[0]?.id, ids.numberByRow]);
 
     const stripe = createStripe(inputs());

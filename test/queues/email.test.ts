@@ -76,7 +76,7 @@ describe("email through the side-effects queue", () => {
     const [email] = await inbox.waitFor(to);
     expect(email?.subject).toBe("Reset your Agentline password");
     expect(email?.text).toContain(resetUrl);
-    expect(email?.text).toContain("expires at 14:05 UTC on 2026-12-01");
+    expect(email?.text).toContain("expires at 2:05 PM on Dec 1, 2026 (UTC)");
     expect(email?.html).toContain('href="http://127.0.0.1:8787/reset-password?token=abc&amp;x=&lt;y&gt;"');
   });
 

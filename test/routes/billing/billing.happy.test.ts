@@ -93,7 +93,7 @@ describe("POST /api/billing/checkout", () => {
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     const state = await stripe.stateNow();
-    const mine = state.customers.filter((customer) => customer.metadata.businessId === user.id);
+    const mine = state.customers.filter((customer) => customer.metadata?.businessId === user.id);
     expect(mine).toHaveLength(1);
     const [stored] = await db.select({ customer: businesses.stripeCustomerId }).from(businesses).where(eq(businesses.id, user.id));
     expect(stored?.customer).toBe(mine[0]?.id);
