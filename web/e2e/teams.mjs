@@ -41,7 +41,8 @@ export async function inviteAndAcceptAsStaff(owner, staff, standIns) {
   await page.getByText("This business has no receptionist yet").waitFor();
   await staff.screen("staff-overview");
   const links = await nav(staff).getByRole("link").allTextContents();
-  assert.deepEqual(links, ["Overview", "Calls", "Settings"], "staff see the reduced navigation");
+  // Texts are conversations with callers: every member follows up on them (docs/architecture.md §7b, §7c).
+  assert.deepEqual(links, ["Overview", "Calls", "Texts", "Settings"], "staff see the reduced navigation");
   // Their own details are theirs to change; the business's phone is not on their form.
   await nav(staff).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
