@@ -6,9 +6,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { phoneNumbers } from "../../../src/db/schema";
+import { runScheduled } from "../../../src/scheduled";
 import { expectConsoleError } from "../../support/console-trap";
 import { db } from "../../support/db";
-import { runScheduled } from "../../../src/scheduled";
 import { envWith } from "../../support/env";
 import { createPayingUser } from "../../support/factories";
 import { call, errorOf } from "../../support/http";
