@@ -149,7 +149,9 @@ export function defineOwnerDay(env) {
     await page.getByText("The From date is after the To date").waitFor();
     await page.goto("/calls?followUp=open");
     await page.getByRole("link", { name: /555-0147/ }).first().click();
-    const tel = page.getByRole("link", { name: "+1 (512) 555-0147" }).first();
+    // The list's own row links carry the same number: wait for the call page before looking for tap-to-call.
+    await page.waitForURL(/\/calls\/[0-9a-f-]{36}$/);
+    const tel = page.getByRole("main").getByRole("link", { name: "+1 (512) 555-0147" }).first();
     await tel.waitFor();
     assert.equal(await tel.getAttribute("href"), "tel:+15125550147");
     await s.screen("call-follow-up");
