@@ -48,6 +48,14 @@ export interface TextingSettings {
 
 export const DEFAULT_TEXTING: TextingSettings = { confirmations: true, reminders: ["24h"], missedCallTextBack: false, ownerAlerts: false };
 
+/** What the dashboard shows of the saved card: never the number. */
+export interface SavedCard {
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -92,6 +100,12 @@ export const businesses = pgTable(
     autoTopUpPackId: text("auto_top_up_pack_id"),
     autoTopUpWhenBelow: integer("auto_top_up_when_below"),
     autoTopUpMonthlyCapCents: integer("auto_top_up_monthly_cap_cents"),
+    /** Why auto top-up stopped trying (a decline, an authentication request); null while it runs. */
+    autoTopUpPausedReason: text("auto_top_up_paused_reason"),
+    autoTopUpPausedAt: timestamp("auto_top_up_paused_at", { withTimezone: true }),
+    /** The card saved at checkout for off-session payments (ADR 0211); its brand and last four for people. */
+    stripePaymentMethodId: text("stripe_payment_method_id"),
+    savedCard: jsonb("saved_card").$type<SavedCard>(),
     /** Set when the owner deleted the business: its personal data is gone, its ledger kept. */
     deletedAt: timestamp("deleted_at", { withTimezone: true }),
     createdAt: createdAt(),
@@ -443,6 +457,40 @@ export const creditTransactions = pgTable(
     index("credit_transactions_business_purchase_idx").on(t.businessId).where(sql`${t.kind} = 'purchase'`),
     check("credit_transactions_kind_valid", sql`${t.kind} in ('purchase', 'call', 'adjustment', 'refund', 'dispute', 'text')`),
     check("credit_transactions_delta_non_zero", sql`${t.delta} <> 0`),
+  ],
+);
+
+export const AUTO_TOP_UP_STATUSES = ["pending", "succeeded", "failed", "capped"] as const;
+export type AutoTopUpStatus = (typeof AUTO_TOP_UP_STATUSES)[number];
+
+/**
+ * One row per crossing below the owner's level (ADR 0211): `crossing_entry_id` is the ledger row
+ * that crossed, so a crossing pays once whatever is retried; `pending` and `succeeded` rows count
+ * against the monthly cap, `capped` ones record a crossing the cap stopped.
+ */
+export const autoTopUps = pgTable(
+  "auto_top_ups",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    crossingEntryId: uuid("crossing_entry_id").notNull(),
+    packId: text("pack_id").notNull(),
+    credits: integer("credits").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: AUTO_TOP_UP_STATUSES }).notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    failureCode: text("failure_code"),
+    failureMessage: text("failure_message"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("auto_top_ups_crossing_key").on(t.crossingEntryId),
+    uniqueIndex("auto_top_ups_payment_intent_key").on(t.paymentIntentId),
+    index("auto_top_ups_business_created_idx").on(t.businessId, t.createdAt),
+    check("auto_top_ups_status_valid", sql`${t.status} in ('pending', 'succeeded', 'failed', 'capped')`),
+    check("auto_top_ups_amount_positive", sql`${t.amountCents} > 0 and ${t.credits} > 0`),
   ],
 );
 

@@ -16,4 +16,5 @@ export const emailHandlers = {
   "email.call_summary": sendEmail,
   "email.invitation": sendEmail,
   "email.booking_changed": sendEmail,
+  "email.auto_top_up_paused": sendEmail,
 } satisfies SideEffectHandlers;

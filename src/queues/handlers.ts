@@ -1,4 +1,5 @@
 /** Which handler does which side effect; each capability registers its own here. */
+import { billingHandlers } from "./billing";
 import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
@@ -10,4 +11,5 @@ export const sideEffectHandlers: SideEffectHandlers = {
   ...sheetsHandlers,
   ...textHandlers,
   ...businessHandlers,
+  ...billingHandlers,
 };

@@ -50,6 +50,13 @@ export const emailMessageSchema = z.discriminatedUnion("type", [
     callId: z.string().min(1),
   }),
   /** The caller's e-mail when the business cancelled or moved their booking from the dashboard. */
+  /** The owner's e-mail that auto top-up is paused (a decline, an authentication request), with a link to buy. */
+  z.object({
+    type: z.literal("email.auto_top_up_paused"),
+    idempotencyKey: z.string().min(1),
+    businessId: z.string().min(1),
+    topUpId: z.string().min(1),
+  }),
   z.object({
     type: z.literal("email.booking_changed"),
     idempotencyKey: z.string().min(1),
@@ -70,6 +77,13 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
     type: z.literal("business.delete"),
     idempotencyKey: z.string().min(1),
     businessId: z.string().min(1),
+  }),
+  /** Makes the off-session payment of one claimed auto top-up (services/billing/auto-top-up.ts); its key is `auto-top-up:<id>`. */
+  z.object({
+    type: z.literal("billing.auto_top_up"),
+    idempotencyKey: z.string().min(1),
+    businessId: z.uuid(),
+    topUpId: z.uuid(),
   }),
   /** Sends one `texts` row (services/texts/send.ts); its key is `text:<id>`. */
   z.object({

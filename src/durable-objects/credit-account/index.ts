@@ -14,6 +14,7 @@ import type { Bindings } from "../../bindings";
 import { type Database, loadDatabaseDriver } from "../../db/client";
 import type { Logger } from "../../lib/logger";
 import type { SideEffectMessage } from "../../side-effects/messages";
+import { claimAutoTopUp, crossedBelow } from "./auto-top-up";
 import { type AccountCore, createAccountCore } from "./core";
 import { ForwardBook } from "./forwards";
 import {
@@ -371,9 +372,10 @@ export class CreditAccount extends DurableObject<Bindings> {
         });
         switch (outcome.status) {
           case "applied": {
-            const { entry, threshold } = outcome;
-            this.#account = { ...account, balance: entry.balanceAfter, threshold };
+            const { entry, threshold, topUpBelow } = outcome;
+            this.#account = { ...account, balance: entry.balanceAfter, threshold, topUpBelow };
             const lowCreditQueued = await this.#warnIfCrossed(entry, threshold);
+            await this.#topUpIfCrossed(entry, topUpBelow);
             return { ok: true, duplicate: false, entry, balance: entry.balanceAfter, shortfall, lowCreditQueued };
           }
           case "duplicate":
@@ -412,10 +414,12 @@ export class CreditAccount extends DurableObject<Bindings> {
   async #duplicate(entry: LedgerEntry, ownerId: string): Promise<Success> {
     const businessId = this.#businessId();
     if (ownerId !== businessId) throw new Error(`CreditAccount ${businessId}: idempotency key already used by another account`);
-    const account = (await this.#loaded()) ?? { balance: 0, threshold: 0 };
+    const account = (await this.#loaded()) ?? { balance: 0, threshold: 0, topUpBelow: null };
     // At-least-once: if the first write crossed the threshold but its warning never got queued,
     // a retry queues it again; the email's key (from the ledger row) keeps it to one email.
     const lowCreditQueued = await this.#warnIfCrossed(entry, account.threshold);
+    // The same for an auto top-up: the crossing's row is found again, its payment queued again.
+    await this.#topUpIfCrossed(entry, account.topUpBelow);
     return { ok: true, duplicate: true, entry, balance: account.balance, shortfall: 0, lowCreditQueued };
   }
 
@@ -438,6 +442,31 @@ export class CreditAccount extends DurableObject<Bindings> {
       throw new Error("the balance changed but the low-credit warning could not be queued; retry with the same idempotency key");
     }
     return true;
+  }
+
+  /**
+   * One auto top-up per crossing below the owner's level (ADR 0211): the claim is one statement
+   * keyed by the ledger row that crossed; a pending one is queued for the payment, which is made
+   * off the object's queue (a Stripe call must not hold up every settle behind it).
+   */
+  async #topUpIfCrossed(entry: LedgerEntry, level: number | null): Promise<void> {
+    if (!crossedBelow(entry, level)) return;
+    const businessId = this.#businessId();
+    const claim = await claimAutoTopUp(this.#database(), { businessId, entryId: entry.id, packs: this.#core$().config.CREDIT_PACKS });
+    if (!claim) return;
+    if (claim.status === "capped") {
+      this.#logger$().info("auto top-up skipped: the monthly cap is reached", { businessId, topUpId: claim.id });
+      return;
+    }
+    if (claim.status !== "pending") return;
+    const message: SideEffectMessage = { type: "billing.auto_top_up", idempotencyKey: `auto-top-up:${claim.id}`, businessId, topUpId: claim.id };
+    try {
+      await this.env.SIDE_EFFECTS.send(message);
+    } catch (error) {
+      // As for the low-credit warning: the caller's retry with the same key finds the claim and queues it again.
+      this.#logger$().error("auto top-up could not be queued", { businessId, topUpId: claim.id, error: String(error) });
+      throw new Error("the balance changed but the auto top-up could not be queued; retry with the same idempotency key");
+    }
   }
 
   async #loaded(): Promise<AccountRow | null> {

@@ -24,7 +24,12 @@ export interface AccountRow {
   balance: number;
   allowNegative: boolean;
   threshold: number;
+  /** The auto top-up level while auto top-up is on and not paused (ADR 0211); null otherwise. */
+  topUpBelow: number | null;
 }
+
+/** The auto top-up level as the row says it, null when auto top-up is off or paused. */
+const TOP_UP_BELOW = sql.raw(`case when auto_top_up_enabled and auto_top_up_paused_reason is null then auto_top_up_when_below end`);
 
 export interface LedgerWrite {
   businessId: string;
@@ -39,7 +44,7 @@ export interface LedgerWrite {
 }
 
 export type LedgerWriteOutcome =
-  | { status: "applied"; entry: LedgerEntry; threshold: number }
+  | { status: "applied"; entry: LedgerEntry; threshold: number; topUpBelow: number | null }
   /** The key was used before: nothing changed; `entry` is the first write's row. */
   | { status: "duplicate"; entry: LedgerEntry; ownerId: string; account: AccountRow }
   /** The balance was not what the object expected (it was changed elsewhere): nothing changed. */
@@ -59,15 +64,16 @@ interface WriteRow extends Record<string, unknown> {
   inserted: EntryJson | null;
   prior: EntryJson | null;
   threshold: number | null;
+  top_up_below: number | null;
   current_balance: number | null;
   allow_negative: boolean | null;
 }
 
 export async function loadAccount(db: Database, businessId: string): Promise<AccountRow | null> {
-  const result = await db.execute<{ credit_balance: number; allow_negative_balance: boolean; low_credit_threshold: number }>(sql`
-    select credit_balance, allow_negative_balance, low_credit_threshold from businesses where id = ${businessId}::uuid`);
+  const result = await db.execute<{ credit_balance: number; allow_negative_balance: boolean; low_credit_threshold: number; top_up_below: number | null }>(sql`
+    select credit_balance, allow_negative_balance, low_credit_threshold, ${TOP_UP_BELOW} as top_up_below from businesses where id = ${businessId}::uuid`);
   const row = result.rows[0];
-  return row ? { balance: row.credit_balance, allowNegative: row.allow_negative_balance, threshold: row.low_credit_threshold } : null;
+  return row ? { balance: row.credit_balance, allowNegative: row.allow_negative_balance, threshold: row.low_credit_threshold, topUpBelow: row.top_up_below ?? null } : null;
 }
 
 /**
@@ -87,7 +93,7 @@ export async function writeLedger(db: Database, write: LedgerWrite): Promise<Led
       update businesses set credit_balance = ${after}::int, updated_at = now()
       where id = ${write.businessId}::uuid and credit_balance = ${write.expectedBalance}::int
         and not exists (select 1 from prior)
-      returning low_credit_threshold
+      returning low_credit_threshold, ${TOP_UP_BELOW} as top_up_below
     ), ins as (
       insert into credit_transactions
         (business_id, delta, balance_after, kind, idempotency_key, stripe_checkout_session_id, call_id, description, created_at)
@@ -100,14 +106,17 @@ export async function writeLedger(db: Database, write: LedgerWrite): Promise<Led
     select (select row_to_json(ins) from ins) as inserted,
            (select row_to_json(prior) from prior) as prior,
            coalesce((select low_credit_threshold from upd), u.low_credit_threshold) as threshold,
+           case when exists (select 1 from upd) then (select top_up_below from upd)
+                else (case when u.auto_top_up_enabled and u.auto_top_up_paused_reason is null then u.auto_top_up_when_below end) end as top_up_below,
            u.credit_balance as current_balance,
            u.allow_negative_balance as allow_negative
     from (select 1) as one left join businesses u on u.id = ${write.businessId}::uuid`);
   const row = result.rows[0];
   if (!row) throw new Error("ledger write returned no row");
-  if (row.inserted) return { status: "applied", entry: toEntry(row.inserted), threshold: row.threshold ?? 0 };
+  const topUpBelow = row.top_up_below ?? null;
+  if (row.inserted) return { status: "applied", entry: toEntry(row.inserted), threshold: row.threshold ?? 0, topUpBelow };
   if (row.current_balance === null) return { status: "no_user" };
-  const account = { balance: row.current_balance, allowNegative: Boolean(row.allow_negative), threshold: row.threshold ?? 0 };
+  const account = { balance: row.current_balance, allowNegative: Boolean(row.allow_negative), threshold: row.threshold ?? 0, topUpBelow };
   if (row.prior) return { status: "duplicate", entry: toEntry(row.prior), ownerId: row.prior.business_id ?? "", account };
   return { status: "stale", account };
 }

@@ -21,6 +21,8 @@ export interface CallSummaryInput {
   refusedReason: string | null;
   unansweredQuestions: string[];
   callUrl: string;
+  /** Where to buy credits: given for a call refused for credit, so the e-mail says how to fix it. */
+  buyUrl?: string | undefined;
 }
 
 const REFUSALS: Record<string, string> = {
@@ -59,6 +61,7 @@ export function callSummaryEmail(input: CallSummaryInput): RenderedEmail {
     ...(notes.length ? ["", ...notes.map((note) => `  - ${note}`)] : []),
     ...(summary ? ["", "Summary:", `  ${summary}`] : []),
     ...(questions.length ? ["", "Questions the receptionist could not answer (add them to your FAQ):", ...questions.map((q) => `  - ${q}`)] : []),
+    ...(input.buyUrl ? ["", `Buy credits: ${input.buyUrl}`] : []),
     "",
     `The call in your dashboard: ${input.callUrl}`,
     "",
@@ -77,7 +80,7 @@ export function callSummaryEmail(input: CallSummaryInput): RenderedEmail {
 ${notes.length ? `<ul>${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>` : ""}
 ${summary ? `<p style="line-height:1.5"><strong>Summary.</strong> ${escapeHtml(summary)}</p>` : ""}
 ${questions.length ? `<p style="margin-bottom:4px"><strong>Questions the receptionist could not answer</strong> (add them to your FAQ):</p><ul>${questions.map((q) => `<li>${escapeHtml(q)}</li>`).join("")}</ul>` : ""}
-<p style="margin:24px 0"><a href="${escapeHtml(input.callUrl)}" style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600">Open the call</a></p>
+<p style="margin:24px 0">${input.buyUrl ? `<a href="${escapeHtml(input.buyUrl)}" style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600;margin-right:12px">Buy credits</a>` : ""}<a href="${escapeHtml(input.callUrl)}" style="${input.buyUrl ? "color:#4f46e5;font-weight:600" : "background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600"}">Open the call</a></p>
 <p style="color:#6b7280;font-size:12px;margin-top:32px">Agentline · AI receptionists for small businesses</p>
 </div></body></html>`;
   const subject = input.refusedReason ? "A call your receptionist could not take" : input.booked.length ? "New booking from a call" : "A call to your receptionist";

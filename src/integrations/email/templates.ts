@@ -27,13 +27,13 @@ export function inline(value: string, max = 2000): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-const credits = (n: number) => `${n.toLocaleString("en-US")} credit${Math.abs(n) === 1 ? "" : "s"}`;
-const greeting = (name: string | null | undefined) => {
+export const credits = (n: number) => `${n.toLocaleString("en-US")} credit${Math.abs(n) === 1 ? "" : "s"}`;
+export const greeting = (name: string | null | undefined) => {
   const shown = inline(name ?? "");
   return shown ? `Hi ${shown},` : "Hi,";
 };
 
-function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
+export function layout(title: string, paragraphs: string[], action?: { label: string; url: string }): string {
   const button = action
     ? `<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="background:#4f46e5;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:600">${escapeHtml(action.label)}</a></p>`
     : "";

@@ -46,6 +46,8 @@ const built = firstUse(() => {
       userId: z.uuid().optional(),
       packId: z.string().min(1),
       credits: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number),
+      /** "true" when the owner asked to save the card for auto top-up (ADR 0211). */
+      saveCard: z.string().optional().transform((value) => value === "true"),
     })
     .transform(({ businessId, userId, ...rest }) => ({ ...rest, businessId: businessId ?? userId }))
     .refine((metadata): metadata is typeof metadata & { businessId: string } => metadata.businessId !== undefined, { message: "names no business" });
@@ -87,7 +89,30 @@ const built = firstUse(() => {
     })
     .loose();
 
-  return { stripeEventSchema, checkoutSessionSchema, purchaseMetadataSchema, chargeSchema, refundSchema, disputeSchema };
+  /** Stripe.PaymentIntent, as `payment_intent.*` carries it (auto top-up's off-session payments). */
+  const paymentIntentSchema = z
+    .object({
+      id: z.string().min(1),
+      object: z.literal("payment_intent"),
+      amount: z.number().int().nonnegative(),
+      currency: z.string(),
+      status: z.string(),
+      customer: expandable,
+      payment_method: expandable,
+      metadata: z.record(z.string(), z.string()).nullable().optional(),
+      last_payment_error: z.object({ code: z.string().nullable().optional(), message: z.string().nullable().optional() }).loose().nullable().optional(),
+    })
+    .loose();
+
+  /** What Agentline puts on an auto top-up's PaymentIntent; payments without it are not top-ups. */
+  const autoTopUpMetadataSchema = z.object({
+    businessId: z.uuid(),
+    packId: z.string().min(1),
+    credits: z.string().regex(/^[1-9]\d{0,8}$/).transform(Number),
+    autoTopUpId: z.uuid(),
+  });
+
+  return { stripeEventSchema, checkoutSessionSchema, purchaseMetadataSchema, chargeSchema, refundSchema, disputeSchema, paymentIntentSchema, autoTopUpMetadataSchema };
 });
 
 export const stripeEventSchema = z.lazy(() => built().stripeEventSchema);
@@ -97,10 +122,14 @@ export const chargeSchema = z.lazy(() => built().chargeSchema);
 export const refundSchema = z.lazy(() => built().refundSchema);
 export const disputeSchema = z.lazy(() => built().disputeSchema);
 
+export const paymentIntentSchema = z.lazy(() => built().paymentIntentSchema);
+export const autoTopUpMetadataSchema = z.lazy(() => built().autoTopUpMetadataSchema);
+
 export type CheckoutSession = z.infer<typeof checkoutSessionSchema>;
 export type Charge = z.infer<typeof chargeSchema>;
 export type Refund = z.infer<typeof refundSchema>;
 export type Dispute = z.infer<typeof disputeSchema>;
+export type PaymentIntent = z.infer<typeof paymentIntentSchema>;
 
 /**
  * Every event type the webhook acts on (services/billing/webhooks.ts): the Stripe webhook
@@ -118,6 +147,8 @@ export const HANDLED_STRIPE_EVENTS = [
   "charge.refund.updated",
   "charge.dispute.created",
   "charge.dispute.closed",
+  "payment_intent.succeeded",
+  "payment_intent.payment_failed",
 ] as const satisfies readonly Stripe.Event.Type[];
 
 export type HandledStripeEvent = (typeof HANDLED_STRIPE_EVENTS)[number];

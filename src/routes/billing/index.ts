@@ -19,8 +19,8 @@ export const billingRoutes = new Hono<HonoEnv>()
   .post("/billing/checkout", requireUser(), requireRole("owner"), validate("json", checkoutSchema), async (c) => {
     const business = c.get("business");
     const buyer = { id: business.id, email: c.get("user").email, name: business.name, stripeCustomerId: business.stripeCustomerId };
-    const { packId } = c.req.valid("json");
-    const { url } = await startCheckout(c.var.services, buyer, packId);
+    const { packId, saveCard } = c.req.valid("json");
+    const { url } = await startCheckout(c.var.services, buyer, packId, saveCard);
     await audit(c, "billing.checkout_started", { type: "pack", id: packId });
     return c.json({ url }, 200);
   });

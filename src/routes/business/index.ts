@@ -9,7 +9,8 @@ import type { HonoEnv } from "../../hono-env";
 import { validate } from "../../lib/validate";
 import { ANY_MEMBER, MANAGERS, requireRole, requireUser } from "../../middleware/auth";
 import { showMe } from "../../services/accounts/me";
-import { businessJson, createBusiness, loadBusiness, switchBusiness } from "../../services/businesses/business";
+import { autoTopUpChanges } from "../../services/billing/auto-top-up-settings";
+import { businessJson, businessWithMonth, createBusiness, loadBusiness, switchBusiness } from "../../services/businesses/business";
 import { updateBusinessSettings } from "../../services/businesses/settings";
 import { createBusinessBody, patchBusinessBody, switchBody } from "./schemas";
 
@@ -26,15 +27,18 @@ export const businessRoutes = new Hono<HonoEnv>()
     const business = await createBusiness(c.var.services.db, c.get("user"), { name, timezone: timezone ?? c.get("user").timezone }, c.get("session").id);
     return c.json({ business: businessJson(business) }, 201);
   })
-  .get("/business", (c) => c.json({ business: businessJson(c.get("business")) }, 200))
+  .get("/business", async (c) => c.json({ business: await businessWithMonth(c.var.services.db, c.get("business")) }, 200))
   .patch("/business", requireRole(...MANAGERS), validate("json", patchBusinessBody), async (c) => {
-    const changes = c.req.valid("json");
-    if (changes.lowCreditThreshold !== undefined && c.get("membership")?.role !== "owner") {
+    const { autoTopUp, ...changes } = c.req.valid("json");
+    const owner = c.get("membership")?.role === "owner";
+    if (changes.lowCreditThreshold !== undefined && !owner) {
       throw new AppError("forbidden", "Only an owner can change the low-credit threshold (a billing setting).");
     }
-    await updateBusinessSettings(c.var.services, c.get("business"), changes);
+    if (autoTopUp !== undefined && !owner) throw new AppError("forbidden", "Only an owner can change auto top-up (a billing setting).");
+    const topUp = autoTopUp ? autoTopUpChanges(c.get("config"), c.get("business"), autoTopUp) : {};
+    await updateBusinessSettings(c.var.services, c.get("business"), { ...changes, ...topUp });
     const business = await loadBusiness(c.var.services.db, c.get("businessId"));
     if (!business) throw new AppError("not_found", "No such business.");
-    return c.json({ business: businessJson(business) }, 200);
+    return c.json({ business: await businessWithMonth(c.var.services.db, business) }, 200);
   });
 

@@ -16,7 +16,16 @@ export const patchBusinessBody = z.lazy(() =>
       phone: e164Schema.nullable().optional(),
       retentionDays: z.number().int().min(1).max(3650).optional(),
       lowCreditThreshold: z.number().int().min(0).max(1_000_000).optional(),
+      autoTopUp: z
+        .object({
+          enabled: z.boolean().optional(),
+          packId: singleLine.min(1).max(40).optional(),
+          whenBelow: z.number({ message: "must be a whole number of credits" }).int({ message: "must be a whole number of credits" }).optional(),
+          monthlyCapCents: z.number({ message: "must be a whole number of cents" }).int({ message: "must be a whole number of cents" }).min(1).max(100_000_000).optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict()
-    .refine((body) => Object.keys(body).length > 0, { message: "Send at least one of name, timezone, phone, retentionDays, lowCreditThreshold." }),
+    .refine((body) => Object.keys(body).length > 0, { message: "Send at least one of name, timezone, phone, retentionDays, lowCreditThreshold, autoTopUp." }),
 );

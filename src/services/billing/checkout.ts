@@ -15,6 +15,7 @@ export async function startCheckout(
   services: Pick<Services, "config" | "db" | "logger" | "stripe">,
   user: Buyer,
   packId: string,
+  saveCard = false,
 ): Promise<{ url: string }> {
   const { config, db } = services;
   const pack = findPack(config.CREDIT_PACKS, packId);
@@ -25,7 +26,7 @@ export async function startCheckout(
   }
   const stripe = await services.stripe();
   await enforce(db, { key: `checkout:business:${user.id}`, limit: CHECKOUTS_PER_HOUR, windowSeconds: 3600 });
-  const session = await createCheckoutSession(db, stripe, { config, user, pack });
+  const session = await createCheckoutSession(db, stripe, { config, user, pack, saveCard });
   services.logger.info("checkout session created", { businessId: user.id, packId: pack.id, sessionId: session.id });
   return { url: session.url };
 }

@@ -58,19 +58,21 @@ export interface CheckoutOptions {
   config: Pick<Config, "APP_URL">;
   user: Buyer;
   pack: CreditPack;
+  /** Save the card for auto top-up's off-session payments (ADR 0211). */
+  saveCard?: boolean;
 }
 
 /** Creates the Checkout Session for one pack; returns the hosted page's URL. */
-export async function createCheckoutSession(db: Database, stripe: Stripe, { config, user, pack }: CheckoutOptions) {
+export async function createCheckoutSession(db: Database, stripe: Stripe, { config, user, pack, saveCard = false }: CheckoutOptions) {
   const customer = await ensureStripeCustomer(db, stripe, user);
   let session: Stripe.Checkout.Session;
   try {
-    session = await createSession(stripe, config, user, pack, customer);
+    session = await createSession(stripe, { config, user, pack, saveCard }, customer);
   } catch (error) {
     if (!isMissingCustomer(error)) throw stripeFailure(error, "start the checkout");
     const replacement = await ensureStripeCustomer(db, stripe, user, customer);
     try {
-      session = await createSession(stripe, config, user, pack, replacement);
+      session = await createSession(stripe, { config, user, pack, saveCard }, replacement);
     } catch (retryError) {
       throw stripeFailure(retryError, "start the checkout");
     }
@@ -84,8 +86,8 @@ function isMissingCustomer(error: unknown): boolean {
   return stripeError?.type === "StripeInvalidRequestError" && stripeError.code === "resource_missing" && stripeError.param === "customer";
 }
 
-function createSession(stripe: Stripe, config: Pick<Config, "APP_URL">, user: Pick<Buyer, "id">, pack: CreditPack, customer: string) {
-  const metadata = { businessId: user.id, packId: pack.id, credits: String(pack.credits) };
+function createSession(stripe: Stripe, { config, user, pack, saveCard }: CheckoutOptions, customer: string) {
+  const metadata = { businessId: user.id, packId: pack.id, credits: String(pack.credits), ...(saveCard ? { saveCard: "true" } : {}) };
   return stripe.checkout.sessions.create({
     mode: "payment",
     customer,
@@ -102,7 +104,8 @@ function createSession(stripe: Stripe, config: Pick<Config, "APP_URL">, user: Pi
     ],
     metadata,
     // On the payment too, so the charge can be traced back from Stripe's dashboard.
-    payment_intent_data: { metadata },
+    // Saving the card: Stripe attaches it to the customer for payments made without the owner present.
+    payment_intent_data: saveCard ? { metadata, setup_future_usage: "off_session" } : { metadata },
     success_url: `${config.APP_URL}/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${config.APP_URL}/billing?checkout=cancelled`,
   });

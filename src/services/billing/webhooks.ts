@@ -15,7 +15,9 @@ import { sqlState } from "../../lib/sql-state";
 import type { SideEffectMessage } from "../../side-effects/messages";
 import type { Services } from "../create-services";
 import { creditAccount } from "../credits";
+import { autoTopUpOfPayment, paymentIntentFailed, paymentIntentSucceeded } from "./payment-intents";
 import { recordDispute, recordRefundFailure, recordRefundState } from "./refunds";
+import { recordSavedCard } from "./saved-card";
 
 export type StripeWebhookContext = Pick<Services, "db" | "env" | "config" | "logger" | "stripe">;
 
@@ -58,6 +60,10 @@ async function act(ctx: StripeWebhookContext, event: Pick<Stripe.Event, "type" |
     case "charge.dispute.created":
     case "charge.dispute.closed":
       return disputeChanged(ctx, event.data.object);
+    case "payment_intent.succeeded":
+      return paymentIntentSucceeded(ctx, event.data.object);
+    case "payment_intent.payment_failed":
+      return paymentIntentFailed(ctx, event.data.object);
     default:
       return `ignored: ${event.type}`;
   }
@@ -84,9 +90,10 @@ async function creditCheckout(ctx: StripeWebhookContext, object: unknown): Promi
   });
   if (!result.ok) return `ignored: ${session.id} is for a user that does not exist`;
   if (!result.entry) throw new Error("a purchase credit returned no ledger row");
+  const saved = metadata.data.saveCard ? await recordSavedCard(ctx, businessId, session) : "";
   // Queued again on a duplicate too (at-least-once): the receipt's key keeps it to one email.
   await ctx.env.SIDE_EFFECTS.send(receiptMessage(session, businessId, credits, result.duplicate ? result.entry.balanceAfter : result.balance));
-  const credited = result.duplicate ? `already credited ${credits} credits for ${session.id}` : `credited ${credits} credits for ${session.id}`;
+  const credited = `${result.duplicate ? "already credited" : "credited"} ${credits} credits for ${session.id}${saved}`;
   return result.refundedCredits ? `${credited}; took back ${result.refundedCredits} credits refunded before it was credited` : credited;
 }
 
@@ -124,6 +131,9 @@ async function purchaseOfPayment(ctx: StripeWebhookContext, what: string, paymen
     }
   }
   if (!intent) return { ignored: `ignored: ${what} has no payment intent` };
+  // An auto top-up has no checkout session: its PaymentIntent is its purchase's anchor.
+  const topUp = await autoTopUpOfPayment(ctx, intent);
+  if (topUp) return topUp;
   let found: Stripe.ApiList<Stripe.Checkout.Session>;
   try {
     found = await stripe.checkout.sessions.list({ payment_intent: intent, limit: 1 });

@@ -7,6 +7,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { businesses, memberships, type Role, sessions } from "../../db/schema";
 import { notFound } from "../../db/scope";
+import { autoTopUpMonth, autoTopUpSettings } from "../billing/auto-top-up-view";
 
 export type Business = typeof businesses.$inferSelect;
 
@@ -19,14 +20,15 @@ export function businessJson(business: Business) {
     phone: business.phone,
     retentionDays: business.retentionDays,
     lowCreditThreshold: business.lowCreditThreshold,
-    autoTopUp: {
-      enabled: business.autoTopUpEnabled,
-      packId: business.autoTopUpPackId,
-      whenBelow: business.autoTopUpWhenBelow,
-      monthlyCapCents: business.autoTopUpMonthlyCapCents,
-    },
+    autoTopUp: autoTopUpSettings(business),
     createdAt: business.createdAt.toISOString(),
   };
+}
+
+/** The business as `GET/PATCH /api/business` show it: with what auto top-up charged this month (one more query). */
+export async function businessWithMonth(db: Database, business: Business) {
+  const json = businessJson(business);
+  return { ...json, autoTopUp: { ...json.autoTopUp, thisMonth: await autoTopUpMonth(db, business) } };
 }
 
 export async function loadBusiness(db: Database, businessId: string): Promise<Business | null> {

@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { businesses } from "../../db/schema";
 import type { VapiClient } from "../../integrations/vapi/client";
 import { describeError } from "../../lib/logger";
+import type { AutoTopUpColumns } from "../billing/auto-top-up-settings";
 import { assertDestinationAllowed } from "../destinations";
 import { type PhoneNumberDeps, syncFallbackDestinations } from "../phone-numbers";
 
@@ -21,11 +22,14 @@ export interface BusinessChanges {
   retentionDays?: number;
 }
 
+/** The settings with auto top-up's columns (services/billing/auto-top-up-settings.ts checked them). */
+export type BusinessChangesWithTopUp = BusinessChanges & Partial<AutoTopUpColumns>;
+
 /** Writes the changes; the phone with the numbers' fallback at Vapi kept in step. */
 export async function updateBusinessSettings(
   deps: SettingsDeps,
   business: { id: string; phone: string | null },
-  changes: BusinessChanges,
+  changes: BusinessChangesWithTopUp,
 ): Promise<void> {
   const newPhone = changes.phone && changes.phone !== business.phone ? changes.phone : null;
   // The business's phone is where calls are forwarded (out of credit, the numbers' fallback).

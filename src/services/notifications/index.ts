@@ -4,6 +4,7 @@
  * mailer (deliver.ts). The side-effects queue calls `sendEmailNotice` for every e-mail message.
  */
 import type { EmailMessage } from "../../side-effects/messages";
+import { autoTopUpPausedNotice } from "./auto-top-up";
 import { deliverOnce, type Notice, type NotificationDeps } from "./deliver";
 import { invitationNotice } from "./invitation";
 import { bookingChangedNotice, callSummaryNotice, lowCreditNotice, passwordResetNotice, purchaseReceiptNotice } from "./owner-emails";
@@ -18,6 +19,7 @@ const notices: { [T in EmailMessage["type"]]: (deps: NotificationDeps, message: 
   "email.call_summary": callSummaryNotice,
   "email.invitation": invitationNotice,
   "email.booking_changed": bookingChangedNotice,
+  "email.auto_top_up_paused": autoTopUpPausedNotice,
 };
 
 /** Renders the message's e-mail and sends it once per idempotency key (retried by the queue on failure). */

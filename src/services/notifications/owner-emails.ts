@@ -19,7 +19,7 @@ type Message<T extends EmailMessage["type"]> = Extract<EmailMessage, { type: T }
  * Who an e-mail about the business goes to: its owners (docs/architecture.md §7c), greeted by name
  * when there is one; a deleted business, or one without owners, gets nothing (logged, not retried).
  */
-async function recipient(deps: NotificationDeps, businessId: string, what: string) {
+export async function recipient(deps: NotificationDeps, businessId: string, what: string) {
   const owners = await deps.db
     .select({ email: users.email, name: users.name, timezone: businesses.timezone })
     .from(memberships)
@@ -35,7 +35,7 @@ async function recipient(deps: NotificationDeps, businessId: string, what: strin
   return { email: owners.map((owner) => owner.email), name: owners.length === 1 ? first.name : null, timezone: first.timezone };
 }
 
-const billingUrl = (deps: NotificationDeps) => `${deps.config.APP_URL}/billing`;
+export const billingUrl = (deps: NotificationDeps) => `${deps.config.APP_URL}/billing`;
 
 export async function passwordResetNotice(_deps: NotificationDeps, message: Message<"email.password_reset">): Promise<Notice> {
   return { to: message.to, email: passwordResetEmail({ name: message.name, resetUrl: message.resetUrl, expiresAt: message.expiresAt, timezone: message.timezone }) };
@@ -99,6 +99,7 @@ export async function callSummaryNotice(deps: NotificationDeps, message: Message
       refusedReason: call.refusedReason,
       unansweredQuestions: data.unansweredQuestions,
       callUrl: `${deps.config.APP_URL}/calls/${call.id}`,
+      buyUrl: call.refusedReason === "out_of_credit" ? billingUrl(deps) : undefined,
     }),
   };
 }
