@@ -79,6 +79,10 @@ export function checkoutSessionRoutes(ctx) {
     }
     const metadataError = checkMetadata(params.metadata) ?? checkMetadata(params.payment_intent_data?.metadata);
     if (metadataError) return metadataError;
+    const futureUsage = params.payment_intent_data?.setup_future_usage;
+    if (futureUsage !== undefined && futureUsage !== "off_session" && futureUsage !== "on_session") {
+      return invalid("payment_intent_data[setup_future_usage]", `Invalid setup_future_usage: must be one of on_session or off_session`);
+    }
     const read = readLineItems(params.line_items);
     if ("error" in read) return read.error;
     const total = read.lines.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
@@ -91,6 +95,8 @@ export function checkoutSessionRoutes(ctx) {
       lines: read.lines,
       apiVersion: req.headers["stripe-version"] ?? API_VERSION,
       paymentIntentMetadata: params.payment_intent_data?.metadata ?? {},
+      /** `payment_intent_data[setup_future_usage]`: the hosted page saves the card on the customer. */
+      setupFutureUsage: futureUsage ?? null,
     });
     return { json: session };
   }

@@ -9,6 +9,7 @@ import { newCharge } from "./stripe-charges.mjs";
 import { refreshed } from "./stripe-checkout-sessions.mjs";
 import { DISPUTED_CARD, openDispute } from "./stripe-disputes.mjs";
 import { describeDelivery } from "./stripe-events.mjs";
+import { checkoutPaymentIntent } from "./stripe-payment-intents.mjs";
 
 /** @param {import("./stripe.mjs").StripeContext} ctx */
 export function payPageRoutes(ctx) {
@@ -35,7 +36,7 @@ export function payPageRoutes(ctx) {
        <form method="post" action="/pay/${escapeHtml(session.id)}">
          <label>Email <input name="email" type="email" value="${escapeHtml(email)}" required></label>
          <label>Card number <input name="card" value="4242 4242 4242 4242" inputmode="numeric"></label>
-         <p class="hint">Stripe's test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0259 pays and is then disputed; 4000 0000 0000 5126 pays, and its refunds fail a moment after they succeed.</p>
+         <p class="hint">Stripe's test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0259 pays and is then disputed; 4000 0000 0000 5126 pays, and its refunds fail a moment after they succeed.${record.setupFutureUsage ? " This card is saved for later payments: saved, 4000 0000 0000 0002 (or 0341) is declined and 4000 0027 6000 3184 needs authentication; 4000 0025 0000 3155 needs none once saved." : ""}</p>
          <button type="submit">Pay ${money(session.amount_total, session.currency)}</button>
        </form>${cancel}`,
     );
@@ -50,6 +51,7 @@ export function payPageRoutes(ctx) {
     const customer = session.customer ? ctx.customers.get(session.customer) : null;
     const card = (form.get("card") ?? "").replace(/[\s-]/g, "");
     const charge = newCharge(record, { email: form.get("email") || customer?.email || null, name: customer?.name ?? null, card });
+    checkoutPaymentIntent(ctx, record, charge, card);
     ctx.charges.set(charge.id, charge);
     Object.assign(session, {
       status: "complete",

@@ -12,11 +12,14 @@
  *                                 refund then fails: charge.refund.updated, refund.updated, refund.failed)
  *   stripe-disputes.mjs           GET/POST /v1/disputes/:id, POST …/close (the 0259 test card's charge is
  *                                 disputed: charge.dispute.created; closing sends charge.dispute.closed)
+ *   stripe-payment-intents.mjs    POST /v1/payment_intents (off-session payments with a saved card: the test
+ *                                 card decides success, card_declined or authentication_required),
+ *                                 GET /v1/payment_intents/:id, GET /v1/payment_methods/:id
  *   stripe-pay-page.mjs           GET/POST /pay/:sessionId, the hosted checkout page and its Pay
  *   stripe-events.mjs             signed webhook delivery to APP_URL/api/webhooks/stripe, retried
  *   stripe-webhook-endpoints.mjs  /v1/webhook_endpoints (create, list, retrieve, update, delete)
  *
- * Kept state (kit.mjs): customers, sessions, charges, refunds, disputes, events, idempotency keys and the
+ * Kept state (kit.mjs): customers, sessions, charges, refunds, disputes, payment intents, saved cards, events, idempotency keys and the
  * sandbox keys, in .data/stand-ins/stripe.json under `npm run dev`.
  * `GET /__control/state` shows them, every event with its payload, signature header and
  * delivery results, so a test can replay exactly what was sent.
@@ -29,6 +32,7 @@ import { customerRoutes } from "./stripe-customers.mjs";
 import { disputeRoutes } from "./stripe-disputes.mjs";
 import { createEvents } from "./stripe-events.mjs";
 import { payPageRoutes } from "./stripe-pay-page.mjs";
+import { paymentIntentRoutes } from "./stripe-payment-intents.mjs";
 import { refundRoutes } from "./stripe-refunds.mjs";
 import { webhookEndpointRoutes } from "./stripe-webhook-endpoints.mjs";
 import { API_VERSION, authenticate, nestParams, randomId, stripeError } from "./stripe-wire.mjs";
@@ -41,6 +45,7 @@ const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
  * What every resource module gets.
  * @typedef {ReturnType<typeof collection<any>>} Collection
  * @typedef {{ customers: Collection, sessions: Collection, charges: Collection, refunds: Collection, disputes: Collection, webhookEndpoints: Collection,
+ *   paymentIntents: Collection, paymentMethods: Collection,
  *   api: (handler: (req: any, params: any) => any, options?: { mutating?: boolean }) => (req: any) => any,
  *   emit: ReturnType<typeof createEvents>["emit"], selfUrl: () => string }} StripeContext
  */
@@ -63,6 +68,8 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
       refunds: {},
       disputes: {},
       webhookEndpoints: {},
+      paymentIntents: {},
+      paymentMethods: {},
       /** @type {{ [key: string]: { fingerprint: string, requestId: string, response: any, at: number } }} */
       idempotency: {},
       /** @type {import("./stripe-events.mjs").EventRecord[]} */
@@ -73,6 +80,9 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
   store.data.disputes ??= {};
   // State kept before webhook endpoints existed in the stand-in has no such key.
   store.data.webhookEndpoints ??= {};
+  // Nor before payment intents and saved cards.
+  store.data.paymentIntents ??= {};
+  store.data.paymentMethods ??= {};
   const keys = { secretKey: secretKey ?? store.data.keys.secretKey, webhookSecret: webhookSecret ?? store.data.keys.webhookSecret };
   const idempotency = collection(store.data.idempotency, store.save);
   let self = "";
@@ -120,6 +130,8 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
     refunds: collection(store.data.refunds, store.save),
     disputes: collection(store.data.disputes, store.save),
     webhookEndpoints: collection(store.data.webhookEndpoints, store.save),
+    paymentIntents: collection(store.data.paymentIntents, store.save),
+    paymentMethods: collection(store.data.paymentMethods, store.save),
     api,
     emit: events.emit,
     selfUrl: () => self,
@@ -128,7 +140,7 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
   const running = await startStandIn({
     name: "stripe",
     port,
-    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...disputeRoutes(ctx), ...payPageRoutes(ctx), ...webhookEndpointRoutes(ctx)],
+    routes: [...customerRoutes(ctx), ...checkoutSessionRoutes(ctx), ...chargeRoutes(ctx), ...refundRoutes(ctx), ...disputeRoutes(ctx), ...payPageRoutes(ctx), ...paymentIntentRoutes(ctx), ...webhookEndpointRoutes(ctx)],
     state: () => ({
       customers: ctx.customers.values(),
       sessions: ctx.sessions.values().map((record) => record.session),
@@ -136,6 +148,8 @@ export async function startStripeStandIn({ port = 0, appUrl = "http://127.0.0.1:
       refunds: ctx.refunds.values(),
       disputes: ctx.disputes.values(),
       webhookEndpoints: ctx.webhookEndpoints.values(),
+      paymentIntents: ctx.paymentIntents.values().map((record) => record.intent),
+      paymentMethods: ctx.paymentMethods.values(),
       events: store.data.events,
     }),
     onReset: () => {

@@ -127,6 +127,57 @@ describe("the Stripe stand-in's objects match the pinned SDK's types", () => {
     await expect(client.disputes.update(lost.id, { evidence: { uncategorized_text: "winning_evidence" } })).rejects.toThrow(/already closed/);
   });
 
+  /** Buys with "save my card" (setup_future_usage=off_session) on the hosted page; returns the customer and its saved card. */
+  async function saveCard(card: string) {
+    const customer = await client.customers.create({ email: "saved@example.test" });
+    const session = await client.checkout.sessions.create({
+      mode: "payment",
+      customer: customer.id,
+      line_items: [{ quantity: 1, price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "Starter" } } }],
+      payment_intent_data: { setup_future_usage: "off_session" },
+      success_url: "http://127.0.0.1:8787/billing",
+    });
+    await fetch(session.url as string, { method: "POST", body: new URLSearchParams({ email: "saved@example.test", card }), redirect: "manual" });
+    const paid = await client.checkout.sessions.retrieve(session.id);
+    const intent = await client.paymentIntents.retrieve(paid.payment_intent as string, { expand: ["payment_method"] });
+    return { customer: customer.id, intent, method: intent.payment_method as Stripe.PaymentMethod };
+  }
+  const offSession = (customer: string, method: string, key: string) =>
+    client.paymentIntents.create({ amount: 4500, currency: "usd", customer, payment_method: method, off_session: true, confirm: true, metadata: { autoTopUpId: key } }, { idempotencyKey: key });
+
+  it("a card saved at checkout: the PaymentIntent and PaymentMethod in Stripe's shapes; an off-session payment with 4242 succeeds (payment_intent.succeeded), replayed by its key", async () => {
+    const { customer, intent, method } = await saveCard("4242 4242 4242 4242");
+    expect(intent.setup_future_usage).toBe("off_session");
+    expect(method).toMatchObject({ customer, card: { last4: "4242", brand: "visa" } });
+    expectShape({ ...intent, payment_method: method.id }, "PaymentIntents.d.ts", "PaymentIntent");
+    expectShape(method, "PaymentMethods.d.ts", "PaymentMethod");
+    const paid = await offSession(customer, method.id, "shape-ok-1");
+    expect(paid).toMatchObject({ status: "succeeded", amount_received: 4500, customer, payment_method: method.id });
+    expectShape(paid, "PaymentIntents.d.ts", "PaymentIntent");
+    expect((await offSession(customer, method.id, "shape-ok-1")).id).toBe(paid.id);
+    const event = await eventOf("payment_intent.succeeded", paid.id);
+    expectShape(event.data.object, "PaymentIntents.d.ts", "PaymentIntent");
+    expect(events.filter((e) => e.type === "payment_intent.succeeded" && (e.data.object as { id: string }).id === paid.id)).toHaveLength(1);
+  });
+
+  it("saved 0002 is declined off-session (402 card_declined with the PaymentIntent inside); saved 3184 needs authentication; saved 3155 does not", async () => {
+    const declined = await saveCard("4000000000000002");
+    const error = (await offSession(declined.customer, declined.method.id, "shape-decline").catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(error).toMatchObject({ statusCode: 402, code: "card_declined", decline_code: "generic_decline" });
+    expect(error.payment_intent).toMatchObject({ status: "requires_payment_method", last_payment_error: { code: "card_declined", type: "card_error" } });
+    expectShape(error.payment_intent as object, "PaymentIntents.d.ts", "PaymentIntent");
+    expect((await eventOf("payment_intent.payment_failed", error.payment_intent?.id ?? "")).data.object).toMatchObject({ status: "requires_payment_method" });
+
+    const always = await saveCard("4000 0027 6000 3184");
+    const auth = (await offSession(always.customer, always.method.id, "shape-auth").catch((e: unknown) => e)) as Stripe.errors.StripeCardError;
+    expect(auth).toMatchObject({ statusCode: 402, code: "authentication_required", type: "StripeCardError" });
+    expect(auth.payment_intent?.last_payment_error?.code).toBe("authentication_required");
+
+    const setUp = await saveCard("4000 0025 0000 3155");
+    expect((await offSession(setUp.customer, setUp.method.id, "shape-3155")).status).toBe("succeeded");
+  });
+
   it("webhook endpoints: the secret only on create; list, update and delete in Stripe's shapes", async () => {
     const created = await client.webhookEndpoints.create({ url: "https://app.example.com/api/webhooks/stripe", enabled_events: ["charge.refunded"], metadata: { environmentId: "production" } });
     expectShape(created, "WebhookEndpoints.d.ts", "WebhookEndpoint");
