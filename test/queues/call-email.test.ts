@@ -79,3 +79,19 @@ describe("the owner's call e-mail", () => {
     expect(email?.text).toContain("Booked: Booked for Jordan Lee, Tuesday, May 14 at 10:00 AM");
   });
 });
+
+describe("the out-of-credit e-mail", () => {
+  it("a call refused for credit e-mails the owner a Buy credits link to the billing page (issue 21)", async () => {
+    const { owner, line } = await createLine({ credits: 0, notify: "important" });
+    const payload = JSON.stringify(vapiMessage("assistant-request", line));
+    const refused = await call("/api/webhooks/vapi", { method: "POST", body: payload, headers: { "content-type": "application/json", ...(await signVapi(payload)) } });
+    expect(refused.status).toBe(200);
+    const [row] = await db.select().from(calls).where(eq(calls.vapiCallId, line.vapiCallId));
+    expect(row).toMatchObject({ refusedReason: "out_of_credit" });
+    await consume([{ type: "email.call_summary", idempotencyKey: `call-email:test:${row?.id}`, businessId: owner.business.id, callId: row?.id as string }]);
+    const [email] = (await inbox.waitFor(owner.user.email)).filter((message) => message.subject === "A call your receptionist could not take");
+    expect(email?.text).toContain("out of credits");
+    expect(email?.text).toMatch(/^Buy credits: https?:\/\/[^\s]+\/billing$/m);
+    expect(email?.html).toMatch(/<a href="[^"]+\/billing"[^>]*>Buy credits<\/a>/);
+  });
+});

@@ -175,6 +175,22 @@ describe("roles inside a route", () => {
     expect(await renamed.json()).toMatchObject({ business: { name: "Bella Hair Studio" } });
   });
 
+  it("auto top-up is the owner's: admins and staff get 403 forbidden and nothing changes", async () => {
+    const owner = await createUser();
+    const admin = await createMember(owner.business.id, "admin");
+    const staff = await createMember(owner.business.id, "staff");
+    const change = { autoTopUp: { enabled: false, packId: "starter", whenBelow: 20, monthlyCapCents: 5000 } };
+    for (const cookie of [admin.cookie, staff.cookie]) {
+      const response = await call("/api/business", { method: "PATCH", cookie, json: change });
+      expect(response.status).toBe(403);
+      expect((await errorOf(response)).code).toBe("forbidden");
+    }
+    const [business] = await db.select().from(businesses).where(eq(businesses.id, owner.business.id));
+    expect(business).toMatchObject({ autoTopUpPackId: null, autoTopUpWhenBelow: null, autoTopUpMonthlyCapCents: null });
+    const saved = await call("/api/business", { method: "PATCH", cookie: owner.cookie, json: change });
+    expect(await saved.json()).toMatchObject({ business: { autoTopUp: { enabled: false, packId: "starter", whenBelow: 20, monthlyCapCents: 5000, paused: null, card: null } } });
+  });
+
   it("another business's agent is 404 to every role, its own is readable by staff and writable by managers only", async () => {
     const mine = await createUser();
     const theirs = await createUser();
