@@ -89,6 +89,7 @@ export function paymentIntentRoutes(ctx) {
   function retrieve(req, params) {
     const record = ctx.paymentIntents.get(req.params[0]);
     if (!record) return noSuch("payment_intent", req.params[0], "intent");
+    /** @type {Set<string>} */
     const expand = new Set([].concat(params.expand ?? []));
     const intent = { ...record.intent };
     if (expand.has("payment_method") && intent.payment_method) intent.payment_method = publicMethod(ctx.paymentMethods.get(intent.payment_method));
@@ -108,7 +109,10 @@ export function paymentIntentRoutes(ctx) {
   ];
 }
 
-/** What a saved test card does when charged; `offSession` as the request said. */
+/**
+ * What a saved test card does when charged; `offSession` as the request said.
+ * @returns {{ ok: true } | { ok: false, code: string, declineCode: string, message: string, charge: boolean }}
+ */
 function offSessionOutcome(card, offSession) {
   if (DECLINED_CARDS.has(card)) return { ok: false, code: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", charge: true };
   if (card === AUTHENTICATION_ALWAYS_CARD || (!offSession && card === "4000002500003155")) {
@@ -184,6 +188,10 @@ function publicMethod(method) {
   return shown;
 }
 
+/**
+ * @param {{ id?: string, amount: number, currency: string, customer: string | null, paymentMethod: string | null,
+ *   metadata: Record<string, string>, description: string | null, setupFutureUsage: string | null }} fields
+ */
 function newPaymentIntent({ id, amount, currency, customer, paymentMethod, metadata, description, setupFutureUsage }) {
   const intentId = id ?? `pi_${randomId(24)}`;
   return {

@@ -109,7 +109,7 @@ const billingRoute = createRoute({
   getParentRoute: () => appLayout,
   path: "/billing",
   beforeLoad: onlyFor("billing"),
-  validateSearch: searchOf("checkout", "cursor"),
+  validateSearch: searchOf("checkout", "cursor", "buy"),
 }).lazy(() => import("./routes/billing").then((m) => m.Route));
 const integrationsRoute = createRoute({
   getParentRoute: () => appLayout,

@@ -34,7 +34,7 @@ export function AgentStateHelp({ state }: { state: State }) {
       return (
         <>
           Callers are not being answered: you have no credits left.{" "}
-          <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={linkClass}>
+          <Link to="/billing" search={{ checkout: undefined, cursor: undefined, buy: undefined }} className={linkClass}>
             Buy credits
           </Link>{" "}
           and your receptionist answers again at once.

@@ -47,7 +47,7 @@ const STEPS: Record<string, { label: string; how: () => ReactNode }> = {
   credits: {
     label: "Buy credits for calls",
     how: () => (
-      <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={linkClass}>
+      <Link to="/billing" search={{ checkout: undefined, cursor: undefined, buy: undefined }} className={linkClass}>
         Buy credits
       </Link>
     ),

@@ -19,6 +19,7 @@ export const keys = {
   unanswered: ["unanswered"] as const,
   members: ["members"] as const,
   audit: ["audit"] as const,
+  business: ["business"] as const,
 };
 
 export const meQuery = queryOptions({
@@ -73,6 +74,9 @@ export const creditsQuery = (cursor?: string) =>
     queryKey: [...keys.credits, cursor ?? ""],
     queryFn: () => unwrap(client.credits.$get({ query: cursor ? { cursor } : {} })),
   });
+
+/** The current business with its auto top-up settings and this month's top-ups (owner's billing page). */
+export const businessQuery = queryOptions({ queryKey: keys.business, queryFn: () => unwrap(client.business.$get()) });
 
 export const packsQuery = queryOptions({ queryKey: keys.packs, queryFn: () => unwrap(client.billing.packs.$get()), staleTime: Infinity });
 

@@ -1,11 +1,13 @@
 /**
  * Credits: balance, reserved (held by calls in progress) and available; packs to Stripe
- * Checkout and back; the ledger, page by page; the low-credit warning threshold.
+ * Checkout and back (saving the card when asked); auto top-up; the ledger, page by page; the
+ * low-credit warning threshold.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
+import { AutoTopUpCard } from "../components/auto-top-up";
 import { ContinueSetup } from "../components/continue-setup";
 import { PackPicker } from "../components/pack-picker";
 import { Pager } from "../components/pager";
@@ -20,7 +22,7 @@ import { creditsQuery, keys, meQuery, rememberUser } from "../lib/queries";
 
 export const Route = createLazyRoute("/app/billing")({ component: Billing });
 
-const KIND_LABEL: Record<string, string> = { purchase: "Purchase", call: "Call", adjustment: "Adjustment", refund: "Refund", dispute: "Dispute" };
+const KIND_LABEL: Record<string, string> = { purchase: "Purchase", call: "Call", adjustment: "Adjustment", refund: "Refund", dispute: "Dispute", text: "Text" };
 
 function Billing() {
   const search = useSearch({ from: "/app/billing" });
@@ -73,8 +75,9 @@ function Billing() {
           }}
         </QueryState>
         <Card title="Buy credits">
-          <PackPicker />
+          <PackPicker offerSaveCard suggested={search.buy} />
         </Card>
+        <AutoTopUpCard />
         <Threshold />
         <Card title="History">
           <QueryState query={credits} isEmpty={(data) => data.transactions.length === 0} empty="No credit movements yet.">
@@ -117,7 +120,7 @@ function Billing() {
                 <Pager
                   cursor={search.cursor}
                   nextCursor={data.nextCursor}
-                  onPage={(cursor) => navigate({ to: "/billing", search: { checkout: undefined, cursor } })}
+                  onPage={(cursor) => navigate({ to: "/billing", search: { checkout: undefined, buy: undefined, cursor } })}
                   firstLabel="Newest"
                   nextLabel="Older"
                 />

@@ -68,7 +68,7 @@ function Overview() {
               )
             )}
             {allowed(role, "billing") && (
-              <Link to="/billing" search={{ checkout: undefined, cursor: undefined }} className={buttonClass("secondary", "mt-4")}>
+              <Link to="/billing" search={{ checkout: undefined, cursor: undefined, buy: undefined }} className={buttonClass("secondary", "mt-4")}>
                 Buy credits
               </Link>
             )}
