@@ -20,6 +20,7 @@
  * `last_payment_error` the same error), as Stripe sends it. The stand-in's hosted page takes every
  * card for the checkout payment itself, so a card can be saved to try what it does later.
  */
+import { cardCharge } from "./stripe-charges.mjs";
 import { checkMetadata, invalid, missing, missingResource, noSuch, now, randomId, stripeError, unknownParam } from "./stripe-wire.mjs";
 
 export const DECLINED_CARDS = new Set(["4000000000000002", "4000000000000341"]);
@@ -240,54 +241,17 @@ function newPaymentIntent({ id, amount, currency, customer, paymentMethod, metad
   };
 }
 
-/** The succeeded charge of an off-session payment, in the shape of the hosted page's charges. */
+/** The succeeded charge of an off-session payment, made with the saved card. */
 function paymentCharge(intent, method) {
-  const card = method.card;
-  return {
-    id: `ch_${randomId(24)}`,
-    object: "charge",
+  return cardCharge({
     amount: intent.amount,
-    amount_captured: intent.amount,
-    amount_refunded: 0,
-    application: null,
-    application_fee: null,
-    application_fee_amount: null,
-    balance_transaction: `txn_${randomId(24)}`,
-    billing_details: method.billing_details,
-    calculated_statement_descriptor: "AGENTLINE SANDBOX",
-    captured: true,
-    created: now(),
     currency: intent.currency,
     customer: intent.customer,
     description: intent.description,
-    disputed: false,
-    failure_balance_transaction: null,
-    failure_code: null,
-    failure_message: null,
-    fraud_details: {},
-    livemode: false,
     metadata: { ...intent.metadata },
-    on_behalf_of: null,
-    outcome: { advice_code: null, network_advice_code: null, network_decline_code: null, network_status: "approved_by_network", reason: null, risk_level: "normal", risk_score: 20, seller_message: "Payment complete.", type: "authorized" },
-    paid: true,
-    payment_intent: intent.id,
-    payment_method: method.id,
-    payment_method_details: {
-      card: { amount_authorized: intent.amount, brand: card.brand, checks: card.checks, country: card.country, exp_month: card.exp_month, exp_year: card.exp_year, fingerprint: card.fingerprint, funding: card.funding, last4: card.last4, network: card.brand, three_d_secure: null, wallet: null },
-      type: "card",
-    },
-    receipt_email: null,
-    receipt_number: null,
-    receipt_url: null,
-    refunded: false,
-    review: null,
-    shipping: null,
-    source: null,
-    source_transfer: null,
-    statement_descriptor: null,
-    statement_descriptor_suffix: null,
-    status: "succeeded",
-    transfer_data: null,
-    transfer_group: null,
-  };
+    paymentIntent: intent.id,
+    paymentMethod: method.id,
+    billingDetails: method.billing_details,
+    card: method.card,
+  });
 }

@@ -56,6 +56,28 @@ export async function newSession(browser, { appUrl, viewport = DESKTOP, shots, p
   };
 }
 
+/**
+ * `journey(name, prefix, viewport, body)`: a node:test test in its own browser context; on failure
+ * the screen is saved as <prefix>-FAILED.png and the browser console is printed.
+ * @param {{ browser: import("playwright-core").Browser, app: { appUrl: string }, shots: string }} env
+ * @param {typeof import("node:test").test} test
+ */
+export function journeys(env, test) {
+  return (name, prefix, viewport, body) =>
+    test(name, async () => {
+      const s = await newSession(env.browser, { appUrl: env.app.appUrl, viewport, shots: env.shots, prefix });
+      try {
+        await body(s);
+      } catch (error) {
+        await s.page.screenshot({ path: `${env.shots}/${prefix}-FAILED.png`, fullPage: true }).catch(() => {});
+        if (s.problems.length) console.error(`${prefix}: browser console:\n  ${s.problems.join("\n  ")}`);
+        throw error;
+      } finally {
+        await s.close();
+      }
+    });
+}
+
 export async function checkAccessibility(page, label) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {

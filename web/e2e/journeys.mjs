@@ -1,7 +1,7 @@
 /** The journeys of issue #11, each in its own browser context. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DESKTOP, newSession, PHONE } from "./browser.mjs";
+import { DESKTOP, journeys, newSession, PHONE } from "./browser.mjs";
 import { pageThroughNumbers } from "./numbers-paging.mjs";
 import { buyStarterPack, onboardToNumber, signUp, uniqueEmail, waitForMail } from "./steps.mjs";
 import { inviteAndAcceptAsStaff } from "./teams.mjs";
@@ -11,19 +11,7 @@ import { newCall } from "./vapi-call.mjs";
 export function defineJourneys(env) {
   const session = (prefix, viewport = DESKTOP) => newSession(env.browser, { appUrl: env.app.appUrl, viewport, shots: env.shots, prefix });
   /** A journey in its own context; on failure the screen is saved as <prefix>-FAILED.png. */
-  const journey = (name, prefix, viewport, body) =>
-    test(name, async () => {
-      const s = await session(prefix, viewport);
-      try {
-        await body(s);
-      } catch (error) {
-        await s.page.screenshot({ path: `${env.shots}/${prefix}-FAILED.png`, fullPage: true }).catch(() => {});
-        if (s.problems.length) console.error(`${prefix}: browser console:\n  ${s.problems.join("\n  ")}`);
-        throw error;
-      } finally {
-        await s.close();
-      }
-    });
+  const journey = journeys(env, test);
 
   journey("onboarding end to end in the sandbox: generated FAQ, a number, credits bought on the Stripe stand-in", "onboarding", DESKTOP, async (s) => {
     const { page } = s;

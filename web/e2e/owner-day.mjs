@@ -1,8 +1,8 @@
 /** The owner's day-to-day (issue 21): each defect the trial hit, and follow-ups, states, the checklist and forwarding, on desktop and phone. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DESKTOP, newSession, PHONE } from "./browser.mjs";
-import { onboardToNumber, signUp, uniqueEmail } from "./steps.mjs";
+import { DESKTOP, journeys, PHONE } from "./browser.mjs";
+import { onboardToNumber, signUp, uniqueEmail, until } from "./steps.mjs";
 import { newCall } from "./vapi-call.mjs";
 
 /** A request held until `release()`: what the screen shows before its data (or its script) arrives. */
@@ -19,30 +19,9 @@ async function hold(page, pattern) {
   };
 }
 
-/** Waits (up to 15 s) until `check` holds; fails naming `what` otherwise. */
-async function until(check, what) {
-  for (let i = 0; i < 60; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
 /** @param {{ browser: import("playwright-core").Browser, app: { appUrl: string, standIns: Record<string,string> }, shots: string }} env */
 export function defineOwnerDay(env) {
-  const journey = (name, prefix, viewport, body) =>
-    test(name, async () => {
-      const s = await newSession(env.browser, { appUrl: env.app.appUrl, viewport, shots: env.shots, prefix });
-      try {
-        await body(s);
-      } catch (error) {
-        await s.page.screenshot({ path: `${env.shots}/${prefix}-FAILED.png`, fullPage: true }).catch(() => {});
-        if (s.problems.length) console.error(`${prefix}: browser console:\n  ${s.problems.join("\n  ")}`);
-        throw error;
-      } finally {
-        await s.close();
-      }
-    });
+  const journey = journeys(env, test);
 
   journey("a new owner's first day: the frame before scripts, common passwords, Google denied then allowed, resume, the checklist and states", "ownerday", DESKTOP, async (s) => {
     const { page } = s;

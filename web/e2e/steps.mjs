@@ -118,3 +118,12 @@ export async function waitForMail(smtpUrl, to, subject) {
   }
   throw new Error(`no e-mail to ${to} matching ${subject} within 60 s`);
 }
+
+/** Waits (`tries` × 250 ms, 15 s by default) until `check` holds; fails naming `what` otherwise. */
+export async function until(check, what, tries = 60) {
+  for (let i = 0; i < tries; i += 1) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}

@@ -6,35 +6,18 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DESKTOP, newSession, PHONE } from "./browser.mjs";
-import { signUp, uniqueEmail, waitForMail } from "./steps.mjs";
+import { DESKTOP, journeys, PHONE } from "./browser.mjs";
+import { signUp, uniqueEmail, until, waitForMail } from "./steps.mjs";
 import { newCall } from "./vapi-call.mjs";
-
-/** Waits (up to 30 s) until `check` holds; fails naming `what` otherwise. */
-async function until(check, what) {
-  for (let i = 0; i < 120; i += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
 
 /** @param {{ browser: import("playwright-core").Browser, app: { appUrl: string, standIns: Record<string,string> }, shots: string }} env */
 export function defineTopUp(env) {
-  const journey = (name, prefix, viewport, body) =>
-    test(name, async () => {
-      const s = await newSession(env.browser, { appUrl: env.app.appUrl, viewport, shots: env.shots, prefix });
-      try {
-        await body(s);
-        assert.deepEqual(s.problems.filter((p) => !/Failed to load resource/.test(p)), []);
-      } catch (error) {
-        await s.page.screenshot({ path: `${env.shots}/${prefix}-FAILED.png`, fullPage: true }).catch(() => {});
-        if (s.problems.length) console.error(`${prefix}: browser console:\n  ${s.problems.join("\n  ")}`);
-        throw error;
-      } finally {
-        await s.close();
-      }
-    });
+  const journey = journeys(env, test);
+  /** Every journey here ends without a console error. */
+  const cleanly = (body) => async (s) => {
+    await body(s);
+    assert.deepEqual(s.problems.filter((p) => !/Failed to load resource/.test(p)), []);
+  };
 
   /** Buys the Starter pack on Credits with "save my card" ticked, paying with `card` on the stand-in's page. */
   async function buySavingCard(page, card) {
@@ -70,7 +53,7 @@ export function defineTopUp(env) {
   async function setAutoTopUp(page, { whenBelow, cap }) {
     await page.getByLabel("Top up automatically").check();
     await page.getByLabel("Pack to buy").selectOption("starter");
-    await page.getByLabel("When my balance drops below").fill(String(whenBelow));
+    await page.getByLabel("Top up when my balance drops below").fill(String(whenBelow));
     await page.getByLabel("Spend at most, per month").fill(String(cap));
     await page.getByRole("button", { name: "Save auto top-up" }).click();
     await page.getByText("Auto top-up is on.").waitFor();
@@ -78,7 +61,7 @@ export function defineTopUp(env) {
 
   const balance = (page) => page.evaluate(async () => (await (await fetch("/api/credits")).json()).balance);
 
-  journey("auto top-up on desktop: enabling needs a card, a crossing pays once, the monthly cap skips the next", "topup", DESKTOP, async (s) => {
+  journey("auto top-up on desktop: enabling needs a card, a crossing pays once, the monthly cap skips the next", "topup", DESKTOP, cleanly(async (s) => {
     const { page } = s;
     await signUp(s, { email: uniqueEmail("topup") });
     await page.goto("/billing");
@@ -96,7 +79,7 @@ export function defineTopUp(env) {
     await s.screen("billing-top-up-on");
 
     await callOnce(target); // 100 → 96, below 98: the Starter pack is bought off-session.
-    await until(async () => (await balance(page)) === 196, "the top-up's credits arrive");
+    await until(async () => (await balance(page)) === 196, "the top-up's credits arrive", 120);
     await page.reload();
     await page.getByTestId("top-up-month").getByText("Charged $10.00; $0.00 left under your cap.").waitFor();
     await page.getByText("Paid", { exact: true }).waitFor();
@@ -109,9 +92,9 @@ export function defineTopUp(env) {
     await page.getByText("Skipped: monthly cap").waitFor({ timeout: 30_000 });
     assert.equal(await balance(page), 192);
     await s.screen("billing-top-up-capped");
-  });
+  }));
 
-  journey("auto top-up on a phone: a declined card and one that needs authentication pause it, e-mail a link to buy, and Resume lifts it", "topup-phone", PHONE, async (s) => {
+  journey("auto top-up on a phone: a declined card and one that needs authentication pause it, e-mail a link to buy, and Resume lifts it", "topup-phone", PHONE, cleanly(async (s) => {
     const { page } = s;
     const { email } = await signUp(s, { email: uniqueEmail("topupphone") });
     await buySavingCard(page, "4000 0000 0000 0002");
@@ -122,7 +105,7 @@ export function defineTopUp(env) {
     await until(async () => {
       await page.reload();
       return page.getByText("Auto top-up is paused.").isVisible();
-    }, "the decline pauses auto top-up");
+    }, "the decline pauses auto top-up", 120);
     await page.getByText("Your card was declined").waitFor();
     await s.screen("billing-top-up-declined");
     const mail = await waitForMail(env.app.standIns.smtp, email, /Auto top-up is paused/);
@@ -141,7 +124,7 @@ export function defineTopUp(env) {
     await until(async () => {
       await page.reload();
       return page.getByText("Auto top-up is paused.").isVisible();
-    }, "the authentication request pauses auto top-up");
+    }, "the authentication request pauses auto top-up", 120);
     await page.getByText("Your bank asked to confirm the last top-up").waitFor();
     await s.screen("billing-top-up-authentication");
 
@@ -149,5 +132,5 @@ export function defineTopUp(env) {
     await page.getByText("Auto top-up is on.").waitFor();
     assert.equal(await page.getByText("Auto top-up is paused.").count(), 0);
     await s.screen("billing-top-up-resumed");
-  });
+  }));
 }

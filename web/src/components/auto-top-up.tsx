@@ -127,7 +127,7 @@ function AutoTopUpForm({ settings }: { settings: AutoTopUp }) {
             ))}
           </Select>
           <Field
-            label="When my balance drops below"
+            label="Top up when my balance drops below"
             type="number"
             inputMode="numeric"
             min={1}
