@@ -56,7 +56,14 @@ export function defineTopUp(env) {
     await page.getByLabel("Top up when my balance drops below").fill(String(whenBelow));
     await page.getByLabel("Spend at most, per month").fill(String(cap));
     await page.getByRole("button", { name: "Save auto top-up" }).click();
-    await page.getByText("Auto top-up is on.").waitFor();
+    await page.getByText("Auto top-up is on.", { exact: true }).first().waitFor();
+  }
+
+  /** Reloads Credits and answers whether auto top-up shows as paused (once the card has loaded). */
+  async function pausedAfterReload(page) {
+    await page.reload();
+    await page.getByTestId("saved-card").waitFor();
+    return page.getByText("Auto top-up is paused.").isVisible();
   }
 
   const balance = (page) => page.evaluate(async () => (await (await fetch("/api/credits")).json()).balance);
@@ -102,10 +109,7 @@ export function defineTopUp(env) {
     await page.goto("/billing");
     await setAutoTopUp(page, { whenBelow: 98, cap: 50 });
     await callOnce(target); // 100 → 96: the saved card is declined.
-    await until(async () => {
-      await page.reload();
-      return page.getByText("Auto top-up is paused.").isVisible();
-    }, "the decline pauses auto top-up", 120);
+    await until(() => pausedAfterReload(page), "the decline pauses auto top-up", 120);
     await page.getByText("Your card was declined").waitFor();
     await s.screen("billing-top-up-declined");
     const mail = await waitForMail(env.app.standIns.smtp, email, /Auto top-up is paused/);
@@ -121,15 +125,12 @@ export function defineTopUp(env) {
     assert.equal(await page.getByText("Auto top-up is paused.").count(), 0);
     await page.evaluate(() => fetch("/api/business", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ autoTopUp: { whenBelow: 195 } }) }));
     await callOnce(target); // 196 → 192, below 195: the bank asks to authenticate, which it cannot off-session.
-    await until(async () => {
-      await page.reload();
-      return page.getByText("Auto top-up is paused.").isVisible();
-    }, "the authentication request pauses auto top-up", 120);
+    await until(() => pausedAfterReload(page), "the authentication request pauses auto top-up", 120);
     await page.getByText("Your bank asked to confirm the last top-up").waitFor();
     await s.screen("billing-top-up-authentication");
 
     await page.getByRole("button", { name: "Resume auto top-up" }).click();
-    await page.getByText("Auto top-up is on.").waitFor();
+    await page.getByText("Auto top-up is on.", { exact: true }).first().waitFor();
     assert.equal(await page.getByText("Auto top-up is paused.").count(), 0);
     await s.screen("billing-top-up-resumed");
   }));

@@ -34,7 +34,8 @@ export async function claimAutoTopUp(db: Database, input: { businessId: string; 
   const packs = JSON.stringify(input.packs.map(({ id, credits, priceCents, currency }) => ({ id, credits, price: priceCents, currency })));
   const result = await db.execute<{ id: string; status: AutoTopUpStatus }>(sql`
     with chosen as (
-      select b.id, b.timezone, b.auto_top_up_monthly_cap_cents as cap, p.id as pack_id, p.credits, p.price, p.currency
+      -- A zone the database does not know (newer than its tz data) counts months in UTC rather than failing the settle.
+      select b.id, coalesce((select z.name from pg_timezone_names z where z.name = b.timezone), 'UTC') as timezone, b.auto_top_up_monthly_cap_cents as cap, p.id as pack_id, p.credits, p.price, p.currency
       from businesses b
       join jsonb_to_recordset(${packs}::jsonb) as p(id text, credits int, price int, currency text) on p.id = b.auto_top_up_pack_id
       where b.id = ${input.businessId}::uuid and b.deleted_at is null and b.auto_top_up_enabled

@@ -4,7 +4,7 @@
  * queue's off-session PaymentIntent, the stand-in's signed `payment_intent.*` webhook passed on to
  * the worker, the credits, and what a decline, an authentication request and the monthly cap do.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { autoTopUps, businesses } from "../../../src/db/schema";
 import { creditAccount } from "../../../src/services/credits";
@@ -116,6 +116,24 @@ describe("auto top-up: one off-session payment per crossing, credited by its web
     expect(rows.map((row) => row.status).sort()).toEqual(["capped", "succeeded"]);
     expect(await paymentIntentPosts(mark, await customerOf(id))).toHaveLength(1);
     expect((await viewOf(owner.cookie)).thisMonth).toMatchObject({ chargedCents: 1000, remainingCents: 0, topUps: [{ status: "capped" }, { status: "succeeded" }] });
+  });
+
+  it("the cap counts the calendar month in the business's own timezone: a top-up a minute before it began does not count, one a minute after does", async () => {
+    const monthStart = sql`date_trunc('month', now() at time zone 'America/New_York') at time zone 'America/New_York'`;
+    const earlier = async (businessId: string, offset: string) =>
+      db.execute(sql`insert into auto_top_ups (business_id, crossing_entry_id, pack_id, credits, amount_cents, currency, status, created_at)
+        values (${businessId}::uuid, gen_random_uuid(), 'starter', 100, 1000, 'usd', 'succeeded', ${monthStart} + ${offset}::interval)`);
+    const lastMonth = await ownerWithSavedCard("4242424242424242", { monthlyCapCents: 1000 });
+    await earlier(lastMonth.business.id, "-1 minute");
+    await settle(lastMonth.business.id, 60 * 60);
+    await passOnWebhook("stripe");
+    expect(await storedBalance(lastMonth.business.id)).toBe(140);
+
+    const thisMonth = await ownerWithSavedCard("4242424242424242", { monthlyCapCents: 1000 });
+    await earlier(thisMonth.business.id, "1 minute");
+    await settle(thisMonth.business.id, 60 * 60);
+    expect((await topUpsOf(thisMonth.business.id)).map((row) => row.status).sort()).toEqual(["capped", "succeeded"]);
+    expect(await storedBalance(thisMonth.business.id)).toBe(40);
   });
 });
 
