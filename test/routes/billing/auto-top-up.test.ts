@@ -89,6 +89,19 @@ describe("auto top-up: one off-session payment per crossing, credited by its web
     await expectLedgerConsistent(id);
   });
 
+  it("a refund of a top-up finds its purchase by the PaymentIntent and takes its credits back (ADR 0210 for top-ups too)", async () => {
+    const owner = await ownerWithSavedCard("4242424242424242");
+    const id = owner.business.id;
+    await settle(id, 60 * 60); // 100 → 40, top-up → 140
+    await passOnWebhook("stripe");
+    const [topUp] = await topUpsOf(id);
+    const [refund, webhook] = await Promise.all([stripeStandIn().api("POST", "/v1/refunds", { payment_intent: topUp?.paymentIntentId as string }), passOnWebhook("stripe")]);
+    expect(refund.status).toBe(200);
+    expect(webhook.body).toMatchObject({ outcome: "took back 100 credits for " + String((refund.body as { charge: string }).charge) });
+    expect(await storedBalance(id)).toBe(40);
+    await expectLedgerConsistent(id);
+  });
+
   it("twenty calls settling at once, crossing together, make one PaymentIntent; a settle redelivered makes none", async () => {
     const owner = await ownerWithSavedCard("4242424242424242");
     const id = owner.business.id;
