@@ -19,9 +19,12 @@ export interface TopUpClaim {
   status: AutoTopUpStatus;
 }
 
-/** True when the change took the balance from at or above `level` to below it. */
+/** What spends credits: a call settled, a text charged. Refunds, disputes and adjustments take credits back; paying for them again would be wrong. */
+const SPENDING: ReadonlySet<LedgerEntry["kind"]> = new Set(["call", "text"]);
+
+/** True when spending took the balance from at or above `level` to below it. */
 export function crossedBelow(entry: LedgerEntry, level: number | null): level is number {
-  if (level === null) return false;
+  if (level === null || !SPENDING.has(entry.kind)) return false;
   const before = entry.balanceAfter - entry.delta;
   return before >= level && entry.balanceAfter < level;
 }

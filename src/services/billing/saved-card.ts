@@ -3,9 +3,10 @@
  * owner started with "save my card" asks Stripe for `setup_future_usage=off_session`; when it is
  * paid, its PaymentIntent names the PaymentMethod Stripe attached to the business's customer. We
  * keep that id, and the card's brand, last four and expiry for people (never the number). A new
- * card also lifts a pause: the card that was declined is no longer the one charged.
+ * card also lifts a pause: the card that was declined is no longer the one charged (the same card
+ * again, from a redelivered event, does not).
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { businesses, type SavedCard } from "../../db/schema";
 import { stripeFailure } from "../../integrations/stripe/client";
@@ -29,7 +30,14 @@ export async function recordSavedCard(ctx: Pick<Services, "db" | "logger" | "str
     : null;
   await ctx.db
     .update(businesses)
-    .set({ stripePaymentMethodId: method.id, savedCard: card, autoTopUpPausedReason: null, autoTopUpPausedAt: null, updatedAt: new Date() })
+    .set({
+      stripePaymentMethodId: method.id,
+      savedCard: card,
+      // Only a different card lifts a pause: a redelivered event of the card that failed must not.
+      autoTopUpPausedReason: sql`case when ${businesses.stripePaymentMethodId} is distinct from ${method.id} then null else ${businesses.autoTopUpPausedReason} end`,
+      autoTopUpPausedAt: sql`case when ${businesses.stripePaymentMethodId} is distinct from ${method.id} then null else ${businesses.autoTopUpPausedAt} end`,
+      updatedAt: new Date(),
+    })
     .where(eq(businesses.id, businessId));
   ctx.logger.info("card saved for auto top-up", { businessId, paymentMethodId: method.id });
   return `; saved the card${card ? ` ending ${card.last4}` : ""}`;

@@ -16,7 +16,7 @@ import { call } from "../../support/http";
 import { consumeBatch } from "../../support/queues";
 import { passOnWebhook } from "../../support/relay";
 import { smtpInbox } from "../../support/smtp";
-import { postWebhook, signEvent, stripeStandIn } from "../../support/stripe";
+import { deliverEvent, postWebhook, signEvent, stripeEvent, stripeStandIn } from "../../support/stripe";
 
 const inbox = smtpInbox();
 const PAUSED_SUBJECT = "Auto top-up is paused";
@@ -99,6 +99,8 @@ describe("auto top-up: one off-session payment per crossing, credited by its web
     expect(refund.status).toBe(200);
     expect(webhook.body).toMatchObject({ outcome: "took back 100 credits for " + String((refund.body as { charge: string }).charge) });
     expect(await storedBalance(id)).toBe(40);
+    // Taken back below the level by the refund, not by spending: no second top-up (the owner asked for their money back).
+    expect(await topUpsOf(id)).toHaveLength(1);
     await expectLedgerConsistent(id);
   });
 
@@ -172,6 +174,12 @@ describe("auto top-up: a decline or an authentication request pauses it and e-ma
       const [topUp] = await topUpsOf(id);
       expect(topUp).toMatchObject({ status: "failed", failureCode: reason });
       expect(await storedBalance(id)).toBe(40);
+
+      // Stripe telling of the same checkout again (another event for the session) saves the same card: still paused.
+      const checkoutEvent = JSON.parse((await stripeStandIn().lastEvent("checkout.session.completed", (await customerOf(id)) ?? undefined)).payload) as { data: { object: unknown } };
+      const again = await deliverEvent(stripeEvent("checkout.session.async_payment_succeeded", checkoutEvent.data.object));
+      expect(again.body.outcome).toContain(`saved the card ending ${card.slice(-4)}`);
+      expect((await viewOf(owner.cookie)).paused).toMatchObject({ reason });
 
       // Back above the level by hand, then below again: paused, so no payment.
       await creditAccount(testEnv, id).credit({ amount: 60, kind: "adjustment", idempotencyKey: `test:${crypto.randomUUID()}` });
