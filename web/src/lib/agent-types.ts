@@ -38,11 +38,22 @@ export function checkFaq(faq: FaqItem[]): Record<string, string> {
   return found;
 }
 
-export function checkHours(hours: Hours): Record<string, string> {
+/** Each day's ranges in order, each opening before it closes and apart from the one before (a break between them). */
+export function checkHours(hours: Hours, path = "booking.businessHours"): Record<string, string> {
   const found: Record<string, string> = {};
   for (const { key, label } of DAYS) {
-    const range = hours[key][0];
-    if (range && range.start >= range.end) found[`booking.businessHours.${key}`] = `${label}: opening must be before closing.`;
+    const ranges = [...hours[key]].sort((a, b) => a.start.localeCompare(b.start));
+    ranges.forEach((range, index) => {
+      const previous = ranges[index - 1];
+      if (!range.start || !range.end) found[`${path}.${key}`] ??= `${label}: give each opening and closing time.`;
+      else if (range.start >= range.end) found[`${path}.${key}`] ??= `${label}: opening must be before closing (${range.start}–${range.end}).`;
+      else if (previous && range.start < previous.end) found[`${path}.${key}`] ??= `${label}: ${range.start}–${range.end} overlaps ${previous.start}–${previous.end}.`;
+    });
   }
   return found;
+}
+
+/** A missing day is a closed one (the API may store only the open days). */
+export function fullHours(hours: Partial<Record<Day, { start: string; end: string }[] | undefined>>): Hours {
+  return Object.fromEntries(DAYS.map(({ key }) => [key, hours[key] ?? []])) as Hours;
 }
