@@ -10,7 +10,7 @@
  * member's calendar, named by the hold's calendar id), then the row; the caller is e-mailed
  * through the side-effects queue when we have their address.
  */
-import { and, asc, eq, gt, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { Bindings } from "../../bindings";
 import { agents, bookingHolds, calls } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -37,6 +37,8 @@ export interface BookingFilters {
   from?: Date | undefined;
   to?: Date | undefined;
   status?: BookingStatus | undefined;
+  /** By start, earliest first (upcoming), or latest first (`desc`: the past, most recent first). */
+  order?: "asc" | "desc" | undefined;
   limit: number;
   cursor?: KeysetCursor | undefined;
 }
@@ -89,9 +91,14 @@ export function bookingJson(hold: Hold, callId: string | null, now: Date) {
 
 export type BookingJson = ReturnType<typeof bookingJson>;
 
-/** One page of the business's bookings, by start time (then id), filtered; `nextCursor` continues it. */
+/** One page of the business's bookings, by start time (then id) either way, filtered; `nextCursor` continues it. */
 export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, businessId: string, filters: BookingFilters) {
   const now = deps.now();
+  const latestFirst = filters.order === "desc";
+  const after = (cursor: KeysetCursor) =>
+    latestFirst
+      ? sql`(${bookingHolds.startAt}, ${bookingHolds.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`
+      : sql`(${bookingHolds.startAt}, ${bookingHolds.id}) > (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
   const rows = await deps.db
     .select({ hold: bookingHolds, callId: calls.id, cursorAt: startMicros })
     .from(bookingHolds)
@@ -105,10 +112,10 @@ export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, busines
         filters.from ? gt(bookingHolds.endAt, filters.from) : undefined,
         filters.to ? sql`${bookingHolds.startAt} < ${filters.to.toISOString()}::timestamptz` : undefined,
         filters.status ? statusIs(filters.status, now) : undefined,
-        filters.cursor ? sql`(${bookingHolds.startAt}, ${bookingHolds.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)` : undefined,
+        filters.cursor ? after(filters.cursor) : undefined,
       ),
     )
-    .orderBy(asc(bookingHolds.startAt), asc(bookingHolds.id))
+    .orderBy(...(latestFirst ? [desc(bookingHolds.startAt), desc(bookingHolds.id)] : [asc(bookingHolds.startAt), asc(bookingHolds.id)]))
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
