@@ -12,8 +12,8 @@ import { type Catalog, catalogFrom, catalogJson, checkCatalog } from "../lib/boo
 import { E164, problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
-import { FaqEditor, VoicePicker } from "./agent-fields";
 import { BOOKING_NUMBERS, BookingCard, type BookingSettings } from "./agent-booking";
+import { FaqEditor, VoicePicker } from "./agent-fields";
 import { ConfirmDialog } from "./confirm-dialog";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";

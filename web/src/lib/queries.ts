@@ -118,7 +118,7 @@ export const auditQuery = (cursor?: string) =>
 export const calendarsQuery = (enabled: boolean) =>
   queryOptions({ queryKey: keys.calendars, queryFn: () => unwrap(client.google.calendars.$get()), enabled, retry: false, staleTime: 60_000 });
 
-export type AppointmentFilters = { agentId?: string; staffId?: string; status?: "booked" | "moved" | "cancelled" | "completed"; from?: string; to?: string; cursor?: string };
+export type AppointmentFilters = { agentId?: string; staffId?: string; status?: "booked" | "moved" | "cancelled" | "completed"; from?: string; to?: string; order?: "asc" | "desc"; cursor?: string };
 
 /** One page of the business's bookings, by start time. */
 export const appointmentsQuery = (filters: AppointmentFilters) =>
