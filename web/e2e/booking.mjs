@@ -64,7 +64,7 @@ export function defineBooking(env) {
       await page.getByRole("button", { name: "Stay and keep editing" }).click();
       await s.screen("agent-services-staff");
       await page.getByRole("button", { name: "Save changes" }).click();
-      await page.getByText("All changes saved").waitFor({ timeout: 30_000 });
+      await page.getByText(/^Saved\. Your receptionist uses the new settings/).waitFor({ timeout: 30_000 });
       const saved = await page.evaluate(async (id) => (await (await fetch(`/api/agents/${id}`)).json()).agent.booking, agent.id);
       assert.deepEqual(saved.businessHours.mon, [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "17:00" }]);
       assert.deepEqual(saved.closures, [{ from: closedDay, to: closedDay, reason: "the holiday" }]);
@@ -80,15 +80,16 @@ export function defineBooking(env) {
       assert.match(booked, /You're booked for .* for Haircut with Alex/);
       await call.hangUp();
 
-      // The appointments page: the booking, its call, its (no) texts; filters; moved, refused a closed time in words, cancelled.
+      // The appointments page: the booking, its call, its texts; filters; moved, refused a closed time in words, cancelled.
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Appointments" }).click();
-      await page.getByRole("heading", { name: "Appointments" }).waitFor();
+      await page.getByRole("heading", { name: "Appointments", exact: true }).waitFor();
       const item = page.getByTestId("appointment").filter({ hasText: "Jordan Lee" });
       await item.getByText("10:00 – 10:45 AM · Haircut with Alex").waitFor();
       await item.getByText("Booked", { exact: true }).waitFor();
       assert.match((await item.getByRole("link", { name: /Open the call/ }).getAttribute("href")) ?? "", /^\/calls\/[0-9a-f-]{36}$/);
       await item.getByRole("button", { name: /^Texts/ }).click();
-      await item.getByText("No texts about this appointment.").waitFor();
+      // The booking's own texts: the confirmation texted from the business's number.
+      await item.getByRole("list", { name: "Texts about this appointment" }).getByText(/you're booked for/).waitFor();
       await page.getByRole("combobox", { name: "Status" }).selectOption("cancelled");
       await page.getByText("No appointments match these filters.").waitFor();
       await page.getByRole("combobox", { name: "Status" }).selectOption("");
