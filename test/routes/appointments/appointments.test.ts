@@ -102,6 +102,17 @@ describe("GET /api/appointments", () => {
     expect((await errorOf(wrong)).details).toEqual([{ path: "order", message: "must be asc (earliest first) or desc (latest first)" }]);
   });
 
+  it("answers a cancel and a move with the booking's call, as the list does (the page links it)", async () => {
+    const { cookie, agent, book, date, user } = await salon();
+    const vapiCallId = `call-${crypto.randomUUID()}`;
+    const [callRow] = await db.insert(calls).values({ businessId: user.id, agentId: agent.id, vapiCallId, status: "ended" }).returning();
+    const booked = await book("10:00", "Ana", { callId: vapiCallId });
+    const moved = await call(`/api/appointments/${booked.id}/move`, { method: "POST", cookie, json: { start: `${date}T14:00:00Z` } });
+    expect(((await moved.json()) as { appointment: { callId: string | null } }).appointment.callId).toBe(callRow?.id);
+    const cancelled = await call(`/api/appointments/${booked.id}/cancel`, { method: "POST", cookie });
+    expect(((await cancelled.json()) as { appointment: { callId: string | null } }).appointment.callId).toBe(callRow?.id);
+  });
+
   it("cancels (Google first, the caller e-mailed) and moves (Google moved; a time another booking on that calendar has is 409)", async () => {
     const { cookie, book, tokens, ana, date } = await salon();
     const cut = await book("10:00", "Ana");
