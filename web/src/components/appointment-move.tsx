@@ -8,6 +8,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { type FormEvent, useState } from "react";
 import { ApiError } from "../lib/api";
 import { zonedInstant, zonedParts } from "../lib/zoned-time";
+import { DialogFrame } from "./confirm-dialog";
 import { Alert, Button, Field } from "./ui";
 
 type Slot = { start: string; end: string };
@@ -67,15 +68,13 @@ export function MoveDialog({
   };
   const minutes = Math.round((Date.parse(appointment.end) - Date.parse(appointment.start)) / 60_000);
   return (
-    <Dialog.Root open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-        <Dialog.Content className="fixed top-1/2 left-1/2 w-[min(28rem,calc(100vw-2rem))] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Move {appointment.name ? `${appointment.name}'s` : "this"} appointment</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-slate-600">
-            {appointment.service ? `${appointment.service}, ` : ""}
-            {minutes} minutes, with the same person. Times are in {timeZone}. The caller is e-mailed when we have their address.
-          </Dialog.Description>
+    <DialogFrame
+      open={open}
+      onOpenChange={onOpenChange}
+      pending={pending}
+      title={`Move ${appointment.name ? `${appointment.name}'s` : "this"} appointment`}
+      description={`${appointment.service ? `${appointment.service}, ` : ""}${minutes} minutes, with the same person. Times are in ${timeZone}. The caller is e-mailed when we have their address.`}
+    >
           <form onSubmit={submit} noValidate className="mt-4 space-y-3">
             <div className="grid grid-cols-2 gap-3">
               <Field label="New day" type="date" value={date} onChange={(e) => setDate(e.target.value)} />
@@ -103,8 +102,6 @@ export function MoveDialog({
               </Button>
             </div>
           </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    </DialogFrame>
   );
 }
