@@ -25,6 +25,20 @@ const STATUS: Record<Appointment["status"], { label: string; tone: "green" | "in
   cancelled: { label: "Cancelled", tone: "red" },
 };
 
+/** A text's status as the owner reads it (Twilio's words and ours). */
+const TEXT_STATUS: Record<string, string> = {
+  pending: "waiting to send",
+  held: "held until morning (quiet hours)",
+  queued: "sending",
+  sending: "sending",
+  sent: "sent",
+  delivered: "delivered",
+  failed: "not delivered",
+  undelivered: "not delivered",
+  received: "received",
+  opted_out: "not sent: they opted out",
+};
+
 export function timeRange(start: string, end: string, timeZone: string): string {
   return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone }).formatRange(new Date(start), new Date(end));
 }
@@ -132,7 +146,7 @@ function BookingTexts({ bookingId, timeZone }: { bookingId: string; timeZone: st
       {texts.data.texts.map((text) => (
         <li key={text.id}>
           <span className="text-slate-600">
-            {new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short", timeZone }).format(new Date(text.createdAt))} · {text.direction === "inbound" ? "From the caller" : "To the caller"} · {text.status}:
+            {new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short", timeZone }).format(new Date(text.createdAt))} · {text.direction === "inbound" ? "From the caller" : "To the caller"} · {TEXT_STATUS[text.status] ?? text.status}:
           </span>{" "}
           {text.body}
         </li>

@@ -25,13 +25,23 @@ export function problemsFromError(error: unknown, fields: readonly string[], who
   const found: Problems = {};
   const under = (path: string, name: string) => path === name || path.startsWith(`${name}.`);
   for (const detail of error.details) {
-    const field = whole.some((prefix) => under(detail.path, prefix)) ? detail.path : (fields.find((name) => under(detail.path, name)) ?? detail.path);
+    // A whole path is shown beside its own input: the API's words alone, as a sentence.
+    if (whole.some((prefix) => under(detail.path, prefix))) {
+      found[detail.path] ??= sentence(detail.message);
+      continue;
+    }
+    const field = fields.find((name) => under(detail.path, name)) ?? detail.path;
     found[field] ??= `${humanize(field)} ${detail.message}`;
   }
   const codeField = FIELD_OF_CODE[error.code];
   if (!error.details.length && codeField && fields.includes(codeField)) found[codeField] = error.message;
   const shownOnAField = Object.keys(found).some((field) => fields.includes(field) || whole.some((prefix) => under(field, prefix)));
   return { fields: found, general: shownOnAField ? undefined : error.message };
+}
+
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function humanize(path: string): string {

@@ -28,6 +28,8 @@ const STEPS = [
 
 type StepKey = (typeof STEPS)[number]["key"];
 const BEFORE_AGENT: ReadonlySet<StepKey> = new Set(["business", "services", "script"]);
+/** A draft saved on a step that has since moved: "hours" (after the voice) is now "services", done before. */
+const LEGACY: Record<string, StepKey> = { hours: "google" };
 
 function Onboarding() {
   const search = useSearch({ from: "/app/onboarding" });
@@ -35,7 +37,7 @@ function Onboarding() {
   const [draft, setDraft] = useDraft();
   const timezone = useTimezone();
   // Without a step in the address (a reload of /onboarding, the overview's link), resume where the owner was.
-  const requested = STEPS.find((step) => step.key === (search.step ?? draft.step))?.key;
+  const requested = STEPS.find((step) => step.key === (search.step ?? LEGACY[draft.step ?? ""] ?? draft.step))?.key;
   // Steps after "script" need the agent; without one, start at the beginning.
   const current: StepKey = requested && (draft.agentId || BEFORE_AGENT.has(requested)) ? requested : "business";
   const index = STEPS.findIndex((step) => step.key === current);
