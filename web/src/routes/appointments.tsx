@@ -52,7 +52,8 @@ function Appointments() {
   const status = STATUSES.find((each) => each === search.status);
   const appointments = useQuery({
     ...appointmentsQuery({ ...range, agentId: search.agentId, staffId: search.staffId, status, cursor: search.cursor }),
-    enabled: agents.isSuccess,
+    // The timezone comes from the agents: wait for them (a failure falls back to the owner's zone).
+    enabled: !agents.isPending,
   });
   const filter = (patch: Partial<typeof search>) => navigate({ to: "/appointments", search: { ...search, ...patch, cursor: undefined } });
   const staff = (chosen ? [chosen] : list).flatMap((agent) => agent.booking.staff.map((member) => ({ ...member, agent: agent.name })));
