@@ -92,7 +92,8 @@ async function receive(deps: Deps, sid: string, from: string, to: string, body: 
     .onConflictDoNothing()
     .returning({ id: texts.id });
   if (!stored) return "duplicate" as const;
-  const reply = (kind: "help" | "reply" | "cancelled", text: string, bookingId = answered?.bookingId ?? null) =>
+  // Our answer belongs where the caller's text does; an answer about a booking, to that booking (and through it, to its call).
+  const reply = (kind: "help" | "reply" | "cancelled", text: string, bookingId?: string) =>
     queueText(deps, {
       businessId: number.businessId,
       agentId: number.agentId,
@@ -100,8 +101,8 @@ async function receive(deps: Deps, sid: string, from: string, to: string, body: 
       number: from,
       kind,
       body: text,
-      callId: answered?.callId ?? null,
-      bookingId,
+      callId: bookingId ? null : (answered?.callId ?? null),
+      bookingId: bookingId ?? answered?.bookingId ?? null,
       idempotencyKey: `inbound:${sid}:${kind}`,
     });
   try {
@@ -138,7 +139,7 @@ async function answerBooking(
   inboundId: string,
   from: string,
   intent: "confirm" | "cancel",
-  reply: (kind: "reply" | "cancelled", text: string, bookingId?: string | null) => Promise<unknown>,
+  reply: (kind: "reply" | "cancelled", text: string, bookingId?: string) => Promise<unknown>,
 ) {
   const [next] = await deps.db
     .select({ booking: bookingHolds, agent: agents })
@@ -151,7 +152,8 @@ async function answerBooking(
     await reply("reply", `${business.name}: we don't see an upcoming appointment for this number. Call us at ${business.phone ?? business.number}.`);
     return;
   }
-  await deps.db.update(texts).set({ bookingId: next.booking.id }).where(eq(texts.id, inboundId));
+  // The caller's C or X is about this booking, whatever text they were answering.
+  await deps.db.update(texts).set({ bookingId: next.booking.id, callId: null }).where(eq(texts.id, inboundId));
   const when = spokenTime(next.booking.startAt.toISOString(), next.agent.timezone);
   if (intent === "confirm") {
     await reply("reply", `${business.name}: thanks, you're confirmed for ${when}.`, next.booking.id);
