@@ -77,7 +77,7 @@ async function showTexts(twilioStandIn, before, phoneNumber) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   if (sent.length) for (const text of sent) say(`Text from ${text.from} to ${text.to} (${text.num_segments} segment(s), ${text.status}): "${text.body}"`);
-  else if (phoneNumber.canText === false) say("No text: this number cannot text (Vapi's numbers cannot; buy one with NUMBER_PROVIDER=twilio in .dev.vars).");
+  else if (phoneNumber.canText === false) say("No text: this number cannot text (Vapi's numbers cannot; buy one with provider \"twilio\", or set NUMBER_PROVIDER=twilio in .dev.vars).");
   else say("No text was sent for this call.");
 }
 
