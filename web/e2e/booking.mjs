@@ -94,7 +94,7 @@ export function defineBooking(env) {
       assert.match((await item.getByRole("link", { name: /Open the call/ }).getAttribute("href")) ?? "", /^\/calls\/[0-9a-f-]{36}$/);
       await item.getByRole("button", { name: /^Texts/ }).click();
       // The booking's own texts: the confirmation texted from the business's number.
-      await item.getByRole("list", { name: "Texts about this appointment" }).getByText(/you're booked for/).waitFor();
+      await item.getByRole("region", { name: "Texts about this appointment" }).getByText(/you're booked for/).waitFor();
       await page.getByRole("combobox", { name: "Status" }).selectOption("cancelled");
       await page.getByText("No appointments match these filters.").waitFor();
       await page.getByRole("combobox", { name: "Status" }).selectOption("");

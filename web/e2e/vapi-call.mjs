@@ -56,7 +56,7 @@ export function newCall(line) {
       const answer = await post(body);
       return String(answer?.results?.[0]?.result ?? answer?.results?.[0]?.error ?? "");
     },
-    /** The call ends: the report with transcript, summary, structured data and Vapi's cost. */
-    hangUp: () => post(message("end-of-call-report", { startedAt: startedAt.toISOString(), endedAt: new Date(startedAt.getTime() + 185_000).toISOString() })),
+    /** The call ends (after `seconds`; a few is a call cut short): the report with transcript, summary, structured data and Vapi's cost. */
+    hangUp: (seconds = 185) => post(message("end-of-call-report", { startedAt: startedAt.toISOString(), endedAt: new Date(startedAt.getTime() + seconds * 1000).toISOString() })),
   };
 }

@@ -3,16 +3,17 @@
  * and its texts; cancel (confirmed) and move while it is still ahead. A change refetches the
  * list, since a move can carry the booking to another day or page.
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import type { InferResponseType } from "hono/client";
 import { useState } from "react";
 import { client, unwrap } from "../lib/api";
 import { formatPhone } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
-import { bookingTextsQuery, keys } from "../lib/queries";
+import { keys } from "../lib/queries";
 import { bookingProblem, MoveDialog } from "./appointment-move";
 import { ConfirmDialog } from "./confirm-dialog";
+import { TextsCard } from "./text-list";
 import { useToast } from "./toaster";
 import { Badge, Button, focusRing } from "./ui";
 
@@ -23,20 +24,6 @@ const STATUS: Record<Appointment["status"], { label: string; tone: "green" | "in
   moved: { label: "Moved", tone: "indigo" },
   completed: { label: "Completed", tone: "slate" },
   cancelled: { label: "Cancelled", tone: "red" },
-};
-
-/** A text's status as the owner reads it (Twilio's words and ours). */
-const TEXT_STATUS: Record<string, string> = {
-  pending: "waiting to send",
-  held: "held until morning (quiet hours)",
-  queued: "sending",
-  sending: "sending",
-  sent: "sent",
-  delivered: "delivered",
-  failed: "not delivered",
-  undelivered: "not delivered",
-  received: "received",
-  opted_out: "not sent: they opted out",
 };
 
 export function timeRange(start: string, end: string, timeZone: string): string {
@@ -106,7 +93,11 @@ export function AppointmentItem({ appointment, timeZone, agentName }: { appointm
               <span className="sr-only"> about {who}'s appointment</span>
             </button>
           </div>
-          {showTexts && <BookingTexts bookingId={appointment.id} timeZone={timeZone} />}
+          {showTexts && (
+            <div className="mt-2">
+              <TextsCard filter={{ bookingId: appointment.id }} title="Texts about this appointment" />
+            </div>
+          )}
         </div>
         {changeable && (
           <div className="flex gap-2">
@@ -132,25 +123,5 @@ export function AppointmentItem({ appointment, timeZone, agentName }: { appointm
       />
       {moving && <MoveDialog open onOpenChange={setMoving} appointment={appointment} timeZone={timeZone} pending={move.isPending} error={move.error} onMove={(start) => move.mutate(start)} />}
     </li>
-  );
-}
-
-/** The texts of one booking (confirmation, reminders, the caller's replies): a short list; the conversation lives on Texts. */
-function BookingTexts({ bookingId, timeZone }: { bookingId: string; timeZone: string }) {
-  const texts = useQuery(bookingTextsQuery(bookingId));
-  if (texts.isPending) return <p role="status" className="mt-2 text-sm text-slate-600">Loading texts…</p>;
-  if (texts.isError) return <p role="alert" className="mt-2 text-sm text-red-700">{texts.error.message}</p>;
-  if (!texts.data.texts.length) return <p className="mt-2 text-sm text-slate-600">No texts about this appointment.</p>;
-  return (
-    <ul className="mt-2 space-y-1 rounded-md bg-slate-50 p-2 text-sm" aria-label="Texts about this appointment">
-      {texts.data.texts.map((text) => (
-        <li key={text.id}>
-          <span className="text-slate-600">
-            {new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short", timeZone }).format(new Date(text.createdAt))} · {text.direction === "inbound" ? "From the caller" : "To the caller"} · {TEXT_STATUS[text.status] ?? text.status}:
-          </span>{" "}
-          {text.body}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -21,7 +21,6 @@ export const keys = {
   audit: ["audit"] as const,
   calendars: ["google-calendars"] as const,
   appointments: ["appointments"] as const,
-  texts: ["texts"] as const,
 };
 
 export const meQuery = queryOptions({
@@ -127,6 +126,3 @@ export const appointmentsQuery = (filters: AppointmentFilters) =>
     queryFn: () => unwrap(client.appointments.$get({ query: { limit: "25", ...defined(filters) } })),
   });
 
-/** The texts that belong to one booking (its confirmation, reminders, replies). */
-export const bookingTextsQuery = (bookingId: string) =>
-  queryOptions({ queryKey: [...keys.texts, "booking", bookingId], queryFn: () => unwrap(client.texts.$get({ query: { bookingId, limit: "10" } })) });
