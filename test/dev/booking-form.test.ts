@@ -4,8 +4,8 @@
  * the API's own paths, so both land beside the same input.
  */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HOURS } from "../../web/src/lib/agent-types";
 import { type Catalog, catalogJson, checkCatalog, parsePrice } from "../../web/src/lib/booking-form";
+import { DEFAULT_HOURS } from "../../web/src/lib/hours";
 
 const catalog = (patch: Partial<Catalog> = {}): Catalog => ({
   services: [{ id: "sv_cut", name: " Haircut ", minutes: "45", price: "$40.50", staffIds: ["st_alex", "st_gone"] }],

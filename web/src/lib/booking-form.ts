@@ -5,10 +5,15 @@
  * (routes/agents/schemas.ts, services/agents/booking-catalog.ts) so most mistakes are named
  * before any request, keyed by the same paths the API's details use.
  */
-import type { Agent, Hours } from "./agent-types";
-import { checkHours, fullHours } from "./agent-types";
+import type { Day, Hours } from "./hours";
+import { checkHours, fullHours } from "./hours";
 
-type Booking = Agent["booking"];
+/** The catalogue as GET /api/agents/:id answers it inside `booking` (written out: this module knows no API client). */
+type StoredCatalog = {
+  services: { id: string; name: string; minutes: number; priceCents?: number | null | undefined; staffIds?: string[] | null | undefined }[];
+  staff: { id: string; name: string; calendarId: string; businessHours?: Partial<Record<Day, { start: string; end: string }[] | undefined>> | null | undefined }[];
+  closures: { from: string; to: string; reason?: string | null | undefined }[];
+};
 
 export type ServiceRow = { id: string; name: string; minutes: string; price: string; staffIds: string[] };
 export type StaffRow = { id: string; name: string; calendarId: string; hours: Hours | null };
@@ -20,13 +25,12 @@ export const CATALOG_MAX = { services: 50, staff: 20, closures: 100, name: 80, r
 
 /** A short id for a new item, so a service can name a staff member added in the same edit. */
 export function newItemId(prefix: "sv" | "st"): string {
-  const random = globalThis.crypto?.randomUUID?.().replace(/-/g, "") ?? Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  return `${prefix}_${random.slice(0, 10)}`;
+  return `${prefix}_${crypto.randomUUID().replace(/-/g, "").slice(0, 10)}`;
 }
 
 const priceText = (cents: number | undefined) => (cents === undefined ? "" : (cents / 100).toFixed(2).replace(/\.00$/, ""));
 
-export function catalogFrom(booking: Booking): Catalog {
+export function catalogFrom(booking: StoredCatalog): Catalog {
   return {
     services: booking.services.map((service) => ({
       id: service.id,
