@@ -2,6 +2,7 @@
 import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
+import { knowledgeHandlers } from "./knowledge";
 import { sheetsHandlers } from "./sheets";
 import { textHandlers } from "./texts";
 
@@ -10,4 +11,5 @@ export const sideEffectHandlers: SideEffectHandlers = {
   ...sheetsHandlers,
   ...textHandlers,
   ...businessHandlers,
+  ...knowledgeHandlers,
 };
