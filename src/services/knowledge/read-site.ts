@@ -1,13 +1,14 @@
 /**
  * Reading a business's website for an import (ADR 0330): the page the owner named, then a few
  * pages of the same site it links to, those that look like services, prices, hours or questions
- * first. Bounded three ways: at most MAX_PAGES pages, each within public-fetch's byte limit, and
+ * first. Bounded three ways: at most MAX_PAGES page requests, each within public-fetch's byte limit, and
  * one deadline for them all. Every request goes through public-fetch, so every page and every
  * redirect is checked (https, public host, resolved address). The first page failing fails the
  * import, with its reason in words; a later page failing is skipped and noted.
  */
 import { type FetchedPage, fetchPublicPage, type PublicFetchOptions, UnsafeUrlError } from "../../integrations/web/public-fetch";
 
+/** Requests for pages, the first included, whether they succeed or not (a redirect counts once). */
 export const MAX_PAGES = 8;
 /** What the AI writer is given, all pages together (public-fetch bounds each page's text too). */
 export const MAX_SITE_TEXT = 40_000;
@@ -58,10 +59,11 @@ export async function readSite(start: string, options: PublicFetchOptions & { ti
   const seen = new Set([sameDocument(start), sameDocument(first.url)]);
   const skipped: SiteReading["skipped"] = [];
   let textSize = first.text.length;
+  let attempts = 1;
   for (const link of rank(first.links)) {
     if (seen.has(sameDocument(link))) continue;
     seen.add(sameDocument(link));
-    if (pages.length >= MAX_PAGES || textSize >= MAX_SITE_TEXT) {
+    if (attempts >= MAX_PAGES || textSize >= MAX_SITE_TEXT) {
       skipped.push({ url: link, skipped: `Only ${MAX_PAGES} pages of a site are read.` });
       continue;
     }
@@ -69,6 +71,7 @@ export async function readSite(start: string, options: PublicFetchOptions & { ti
       skipped.push({ url: link, skipped: "The time for reading the site ran out." });
       continue;
     }
+    attempts += 1;
     try {
       const page = await read(link);
       if (seen.has(sameDocument(page.url)) && sameDocument(page.url) !== sameDocument(link)) continue; // a redirect to a page already read
