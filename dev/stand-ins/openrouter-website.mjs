@@ -45,7 +45,7 @@ function faqFrom(all) {
 }
 
 function servicesFrom(all) {
-  const pattern = new RegExp(`^(.{2,80}?)\\s*[—–:|-]\\s*(\\d+(?:\\.\\d+)?)\\s*(min(?:ute)?s?|h(?:ou)?rs?|hours?)\\b(?:\\s*[—–:|-]\\s*(?:from\\s*)?\\$\\s*(\\d+(?:\\.\\d{1,2})?))?`, "i");
+  const pattern = /^(.{2,80}?)\s*[—–:|-]\s*(\d+(?:\.\d+)?)\s*(min(?:ute)?s?|h(?:ou)?rs?|hours?)\b(?:\s*[—–:|-]\s*(?:from\s*)?\$\s*(\d+(?:\.\d{1,2})?))?/i;
   const found = [];
   for (const line of all) {
     const match = pattern.exec(line);

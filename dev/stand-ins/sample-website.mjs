@@ -52,7 +52,7 @@ const DNS = [
 ];
 
 /** @param {string} text */
-const escape = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeHtml = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 const NAV = [
   ["/services", "Services"],
@@ -69,9 +69,9 @@ const NAV = [
 /** @param {string} siteName @param {string} title @param {string} body */
 function page(siteName, title, body) {
   const nav = NAV.map(([href, label]) => `<a href="${href}">${label}</a>`).join(" ");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} · ${escape(siteName)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · ${escapeHtml(siteName)}</title>
 <style>body{font-family:sans-serif}</style><script>window.analytics = "not text";</script></head>
-<body><nav>${nav}</nav><main>${body}</main><footer><p>${escape(siteName)} · 12 Elm Street, Austin</p></footer></body></html>`;
+<body><nav>${nav}</nav><main>${body}</main><footer><p>${escapeHtml(siteName)} · 12 Elm Street, Austin</p></footer></body></html>`;
 }
 
 /** @param {{ port?: number, dataDir?: string | null }} [options] */
@@ -86,7 +86,7 @@ export async function startSampleWebsiteStandIn({ port = 0, dataDir = null } = {
       handle: () =>
         html(
           "Home",
-          `<h1>${escape(site().name)}</h1><p>A friendly hair salon in downtown Austin: cuts, colour and blow-dries by a team of five stylists.</p>
+          `<h1>${escapeHtml(site().name)}</h1><p>A friendly hair salon in downtown Austin: cuts, colour and blow-dries by a team of five stylists.</p>
 <p>Book online or call us. Follow us on <a href="https://www.instagram.com/bellahairstudio">Instagram</a>.</p>`,
         ),
     },
@@ -96,7 +96,7 @@ export async function startSampleWebsiteStandIn({ port = 0, dataDir = null } = {
       handle: () =>
         html(
           "Services",
-          `<h1>Services and prices</h1><ul>${site().services.map((s) => `<li>${escape(s.name)} — ${escape(s.length)} — ${escape(s.price)}</li>`).join("")}</ul>
+          `<h1>Services and prices</h1><ul>${site().services.map((s) => `<li>${escapeHtml(s.name)} — ${escapeHtml(s.length)} — ${escapeHtml(s.price)}</li>`).join("")}</ul>
 <p>Every service includes a wash.</p>`,
         ),
     },
@@ -104,12 +104,12 @@ export async function startSampleWebsiteStandIn({ port = 0, dataDir = null } = {
     {
       method: "GET",
       path: "/hours",
-      handle: () => html("Opening hours", `<h1>Opening hours</h1><ul>${site().hours.map((line) => `<li>${escape(line)}</li>`).join("")}</ul><p>${escape(site().lunch)}</p>`),
+      handle: () => html("Opening hours", `<h1>Opening hours</h1><ul>${site().hours.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul><p>${escapeHtml(site().lunch)}</p>`),
     },
     {
       method: "GET",
       path: "/faq",
-      handle: () => html("Questions", `<h1>Questions</h1><dl>${site().faq.map((pair) => `<dt>${escape(pair.question)}</dt><dd>${escape(pair.answer)}</dd>`).join("")}</dl>`),
+      handle: () => html("Questions", `<h1>Questions</h1><dl>${site().faq.map((pair) => `<dt>${escapeHtml(pair.question)}</dt><dd>${escapeHtml(pair.answer)}</dd>`).join("")}</dl>`),
     },
     {
       method: "GET",

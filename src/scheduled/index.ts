@@ -15,8 +15,8 @@ import { type SweepResult, sweepOrphanedAssistants } from "../services/agents/or
 import { type ReconcileResult, reconcileUnreportedCalls } from "../services/calls/reconcile";
 import { createServices } from "../services/create-services";
 import { runDueDeletions } from "../services/data-rights/deletion";
-import { queueWeeklyRereads } from "../services/knowledge/imports";
 import { type RetentionResult, sweepRetention } from "../services/data-rights/retention";
+import { queueWeeklyRereads } from "../services/knowledge/imports";
 import { queueDueReminders } from "../services/texts/notify";
 import { requeueUnsent } from "../services/texts/queue";
 
