@@ -98,7 +98,7 @@ export function WebsiteImport({ agent }: { agent: Agent }) {
   return (
     <Card title="Import from your website">
       {pendingWeekly && !importId && <Alert tone="info">Changes on your website: the weekly re-read found something different from what you last took. Review it below.</Alert>}
-      <form onSubmit={submit} className="mt-2 flex flex-wrap items-end gap-2" aria-label="Import from your website">
+      <form onSubmit={submit} className="mt-2 flex flex-wrap items-end gap-2">
         <Field
           label="Your website"
           hint="We read the page and a few pages it links to on the same site, then draft questions, services and hours for you to review. Nothing is saved until you apply it."
