@@ -7,17 +7,17 @@
  * splits each open day. hoursFound is false when no day line is found (never a guess).
  */
 
+import { clock as writerClock } from "./openrouter-writer.mjs";
+
 const DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY = "(mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?";
 const TIME = "(\\d{1,2})(?:[:.](\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?";
 const DASH = "\\s*(?:-|–|—|to|until)\\s*";
 
-/** "9", "30", "pm" → minutes after midnight. */
+/** "9", "30", "pm" → minutes after midnight (the description writer's clock). */
 function clock(hour, minute, meridiem) {
-  let h = Number(hour) % 24;
-  if (meridiem && /^p/i.test(meridiem) && h < 12) h += 12;
-  if (meridiem && /^a/i.test(meridiem) && h === 12) h = 0;
-  return h * 60 + Number(minute ?? 0);
+  const { h, m } = writerClock(hour, minute, meridiem);
+  return h * 60 + m;
 }
 const hhmm = (minutes) => (minutes >= 24 * 60 ? "24:00" : `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`);
 

@@ -162,10 +162,13 @@ function dnsQuery(req) {
   return { headers, json: { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: [{ name, type: code }], Answer: answer } };
 }
 
-/** The registry entry (dev/stand-ins/index.mjs): always a stand-in, there is no real one. */
+/**
+ * The registry entry (dev/stand-ins/index.mjs): always a stand-in, there is no real one.
+ * @type {import("./index.mjs").StandInDefinition}
+ */
 export const sampleWebsiteStandIn = {
   name: "sample-website",
-  start: ({ port, dataDir } = {}) => startSampleWebsiteStandIn({ port, dataDir }),
+  start: ({ port, dataDir } = {}) => startSampleWebsiteStandIn({ port, dataDir: dataDir ?? null }),
   /** The import may read this host over http outside production (WEB_IMPORT_ALLOW_HOSTS, refused in production). */
   bindings: (running) => ({ WEB_IMPORT_ALLOW_HOSTS: new URL(running.url).host }),
 };

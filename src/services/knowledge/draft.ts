@@ -12,6 +12,7 @@ import { AppError } from "../../errors";
 import type { ChatMessage, JsonSchemaFormat, OpenRouterClient } from "../../integrations/openrouter/client";
 import { parseHours, parseServices } from "../agents/generate";
 import { LIMITS } from "../agents/limits";
+import { FAQ_RESPONSE_FORMAT, HOURS_RESPONSE_FORMAT, SERVICES_RESPONSE_FORMAT } from "../agents/prompts";
 import type { SitePage } from "./read-site";
 
 const INSTRUCTIONS = [
@@ -24,8 +25,8 @@ const INSTRUCTIONS = [
   "Answer with JSON that matches the given schema.",
 ].join("\n");
 
-const range = { type: "object", properties: { start: { type: "string" }, end: { type: "string" } }, required: ["start", "end"], additionalProperties: false };
-const DAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+/** A property of one of /api/generate's formats: the draft asks for the same FAQ, services and hours. */
+const property = (format: JsonSchemaFormat, name: string) => (format.json_schema.schema.properties as Record<string, unknown>)[name];
 
 /** Structured output (OpenAI strict mode: every property required, no extras). */
 export const WEBSITE_DRAFT_FORMAT: JsonSchemaFormat = {
@@ -36,26 +37,10 @@ export const WEBSITE_DRAFT_FORMAT: JsonSchemaFormat = {
     schema: {
       type: "object",
       properties: {
-        faq: {
-          type: "array",
-          items: { type: "object", properties: { question: { type: "string" }, answer: { type: "string" } }, required: ["question", "answer"], additionalProperties: false },
-        },
-        services: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { name: { type: "string" }, minutes: { type: "integer" }, priceCents: { type: ["integer", "null"] } },
-            required: ["name", "minutes", "priceCents"],
-            additionalProperties: false,
-          },
-        },
+        faq: property(FAQ_RESPONSE_FORMAT, "faq"),
+        services: property(SERVICES_RESPONSE_FORMAT, "services"),
         hoursFound: { type: "boolean" },
-        hours: {
-          type: "object",
-          properties: Object.fromEntries(DAY_KEYS.map((day) => [day, { type: "array", items: range }])),
-          required: DAY_KEYS,
-          additionalProperties: false,
-        },
+        hours: property(HOURS_RESPONSE_FORMAT, "hours"),
       },
       required: ["faq", "services", "hoursFound", "hours"],
       additionalProperties: false,
