@@ -6,6 +6,7 @@
  * redirect is checked (https, public host, resolved address). The first page failing fails the
  * import, with its reason in words; a later page failing is skipped and noted.
  */
+import { DnsLookupError } from "../../integrations/web/dns-over-https";
 import { type FetchedPage, fetchPublicPage, type PublicFetchOptions, UnsafeUrlError } from "../../integrations/web/public-fetch";
 
 /** Requests for pages, the first included, whether they succeed or not (a redirect counts once). */
@@ -50,7 +51,8 @@ export async function readSite(start: string, options: PublicFetchOptions & { ti
       return await fetchPublicPage(url, fetchOptions);
     } catch (error) {
       if (signal.aborted) throw new SiteReadError("The website did not answer in time.");
-      if (error instanceof UnsafeUrlError) throw new SiteReadError(error.message);
+      // A name we could not look up is not read either: we do not read what we could not check.
+      if (error instanceof UnsafeUrlError || error instanceof DnsLookupError) throw new SiteReadError(error.message);
       throw error;
     }
   };

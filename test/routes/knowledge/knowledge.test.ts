@@ -140,6 +140,10 @@ describe("POST /api/knowledge/import", () => {
     expect(found).toMatchObject({ status: "failed", error: "That website's name does not resolve." });
     const dns = (await site.requests()).filter((request) => request.path === "/dns-query").map((request) => request.query.name);
     expect(dns).toContain("metadata.bella-salon.example");
+    // A resolver that fails is a refusal too (nothing is read that could not be checked), not a retry.
+    await site.fault({ method: "GET", path: "/dns-query", status: 500, times: 2 });
+    const { found: unchecked } = await importSite(owner.cookie, { url: "https://public.bella-salon.example/" }, env);
+    expect(unchecked).toMatchObject({ status: "failed", error: "The website's name could not be looked up (the resolver answered 500)." });
   });
 
   it("fails the import in words: a redirect into a private host, too large, not HTML, site down, timed out", async () => {
