@@ -14,7 +14,7 @@ import type { StepProps } from "./onboarding-steps-shared";
 import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
 import { Alert, Button, Field, TextArea } from "./ui";
-import { WebsiteImport } from "./website-import";
+import { LazyWebsiteImport } from "./website-import-lazy";
 
 export function DescribeStep({ draft, setDraft, next }: StepProps) {
   const local = useProblems();
@@ -201,7 +201,7 @@ export function HoursStep({ draft, next, back }: StepProps) {
   const agent = useQuery(agentQuery(agentId));
   return (
     <StepFrame title="Hours and booking" description="When you're open, and whether callers can book an appointment.">
-      <QueryState query={agent}>{(data) => <><WebsiteImport agent={data.agent} /><HoursForm key={data.agent.updatedAt} agent={data.agent} next={next} back={back} agentId={agentId} /></>}</QueryState>
+      <QueryState query={agent}>{(data) => <><LazyWebsiteImport agent={data.agent} /><HoursForm key={data.agent.updatedAt} agent={data.agent} next={next} back={back} agentId={agentId} /></>}</QueryState>
     </StepFrame>
   );
 }
