@@ -64,7 +64,8 @@ export function checkImportUrl(raw: string, config: Pick<Config, "WEB_IMPORT_ALL
   try {
     return checkUrlSpelling(withScheme, config.WEB_IMPORT_ALLOW_HOSTS).toString();
   } catch (error) {
-    if (error instanceof UnsafeUrlError) throw new AppError("validation_failed", error.message, [{ path: "url", message: error.message, reason: error.reason }]);
+    // Shaped as the validation hook shapes a field's problem ("url: …", details by path).
+    if (error instanceof UnsafeUrlError) throw new AppError("validation_failed", `url: ${error.message}`, [{ path: "url", message: error.message, reason: error.reason }]);
     throw error;
   }
 }

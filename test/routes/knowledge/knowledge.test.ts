@@ -122,6 +122,7 @@ describe("POST /api/knowledge/import", () => {
       const error = await errorOf(response);
       expect(error.code).toBe("validation_failed");
       expect(error.message, url).toMatch(message);
+      expect(error.message.startsWith("url: "), url).toBe(true);
       expect(sent).toEqual([]);
     }
     expect(await db.select().from(knowledgeImports).where(eq(knowledgeImports.businessId, owner.business.id))).toEqual([]);

@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import type { Agent, FaqItem, Hours } from "../lib/agent-types";
 import { DAYS } from "../lib/agent-types";
-import { client, unwrap } from "../lib/api";
+import { ApiError, client, unwrap } from "../lib/api";
 import { formatMoney } from "../lib/format";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
@@ -106,7 +106,7 @@ export function WebsiteImport({ agent }: { agent: Agent }) {
           inputMode="url"
           value={url}
           onChange={(event) => setUrl(event.target.value)}
-          error={start.error?.message}
+          error={start.error && (start.error instanceof ApiError ? (start.error.forField("url") ?? start.error.message) : start.error.message)}
           className="min-w-0 flex-1"
         />
         <Button type="submit" pending={start.isPending} pendingLabel="Starting…">
