@@ -165,6 +165,9 @@ describe("POST /api/knowledge/import", () => {
     await openrouter.fault({ method: "POST", path: "/chat/completions", status: 500, times: 3 });
     const { found, sent } = await importSite(owner.cookie, { url: site.url });
     expect(found).toMatchObject({ status: "failed", error: "The AI writer could not draft from your website. Please try again." });
+    const unfinished = await call(`/api/knowledge/imports/${found?.id}`, { method: "PATCH", cookie: owner.cookie, json: { outcome: "applied" } });
+    expect(unfinished.status).toBe(409);
+    expect((await errorOf(unfinished)).message).toBe("Only a finished import can be applied or dismissed.");
     await openrouter.reset();
     const mark = await site.mark();
     await consumeBatch(sent);
