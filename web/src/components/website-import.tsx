@@ -106,7 +106,7 @@ export function WebsiteImport({ agent }: { agent: Agent }) {
           inputMode="url"
           value={url}
           onChange={(event) => setUrl(event.target.value)}
-          error={start.error && (start.error instanceof ApiError ? (start.error.forField("url") ?? start.error.message) : start.error.message)}
+          error={start.error ? (start.error instanceof ApiError ? (start.error.forField("url") ?? start.error.message) : start.error.message) : undefined}
           className="min-w-0 flex-1"
         />
         <Button type="submit" pending={start.isPending} pendingLabel="Starting…">
