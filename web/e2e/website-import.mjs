@@ -2,7 +2,8 @@
  * The website import (ADRs 0330-0334) in the browser: on a receptionist's page the owner is told
  * in words why a local address is refused, then imports the sandbox's sample salon site, reviews
  * the draft (untick a question, change a price) and applies it; the receptionist then has exactly
- * what was ticked. axe on each screen.
+ * what was ticked. A week later the site changes and the weekly re-read offers only the change.
+ * axe on each screen.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -56,6 +57,42 @@ export function defineWebsiteImport(env) {
         ],
       );
       assert.deepEqual(saved.booking.businessHours.tue, [{ start: "09:00", end: "13:00" }, { start: "14:00", end: "19:00" }]);
+
+      // A week later the site has a new service; the Cron Trigger's weekly re-read (run through the
+      // dev server's scheduled handler, at a time eight days on) offers only that.
+      const site = new URL(sampleWebsite.url);
+      const sample = await (await fetch(new URL("/__control/state", site))).json();
+      const changed = await fetch(new URL("/__stand-in/site", site), {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ services: [...sample.services, { name: "Keratin treatment", length: "2 hours", price: "$250" }] }),
+      });
+      assert.equal(changed.status, 200);
+      try {
+        const later = Date.now() + 8 * 86_400_000;
+        const cron = await fetch(`${env.app.appUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("17 * * * *")}&time=${later}`);
+        assert.equal(cron.status, 200);
+        // The re-read runs on the queue: wait until it is done, then open the page afresh.
+        let imports = [];
+        for (let i = 0; i < 60 && !imports.some((item) => item.kind === "weekly" && item.status === "ready"); i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          imports = (await (await page.request.get(`/api/knowledge/imports?agentId=${agent.id}`)).json()).imports;
+        }
+        assert.ok(imports.some((item) => item.kind === "weekly" && item.status === "ready"), `the weekly re-read finished: ${JSON.stringify(imports.map(({ kind, status, error }) => ({ kind, status, error })))}`);
+        await page.reload();
+        await card.getByText("Changes on your website: the weekly re-read found something different").waitFor({ timeout: 30_000 });
+        await card.getByRole("heading", { name: "Changes on your website" }).waitFor();
+        assert.equal(await card.getByRole("textbox", { name: /^Service \d$/ }).count(), 1, "only the new service is offered");
+        assert.equal(await card.getByRole("textbox", { name: "Service 1" }).inputValue(), "Keratin treatment");
+        await s.screen("weekly-changes");
+        await card.getByRole("button", { name: "Apply the ticked items" }).click();
+        await card.getByText("Added to your receptionist.").waitFor();
+        const after = (await (await page.request.get(`/api/agents/${agent.id}`)).json()).agent;
+        assert.ok(after.booking.services.some((service) => service.name === "Keratin treatment" && service.minutes === 120), "the new service was added");
+        assert.ok(after.booking.services.some((service) => service.name === "Women's cut" && service.priceCents === 5800), "the owner's own price stays");
+      } finally {
+        await fetch(new URL("/__stand-in/site/reset", site), { method: "POST" });
+      }
     } catch (error) {
       await page.screenshot({ path: `${env.shots}/website-import-FAILED.png`, fullPage: true }).catch(() => {});
       if (s.problems.length) console.error(`website-import: browser console:\n  ${s.problems.join("\n  ")}`);

@@ -7,7 +7,7 @@
  * that. Mounted on the agent page.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import type { Agent, FaqItem, Hours } from "../lib/agent-types";
 import { DAYS } from "../lib/agent-types";
 import { ApiError, client, unwrap } from "../lib/api";
@@ -94,7 +94,12 @@ export function WebsiteImport({ agent }: { agent: Agent }) {
     event.preventDefault();
     if (url.trim()) start.mutate(url.trim());
   };
-  const shown = importId ?? pendingWeekly?.id ?? null;
+  // Once shown, the weekly re-read stays on screen after it is applied (the list then no longer offers it).
+  const [weeklyId, setWeeklyId] = useState<string | null>(null);
+  useEffect(() => {
+    if (pendingWeekly && weeklyId === null) setWeeklyId(pendingWeekly.id);
+  }, [pendingWeekly, weeklyId]);
+  const shown = importId ?? weeklyId;
   return (
     <Card title="Import from your website">
       {pendingWeekly && !importId && <Alert tone="info">Changes on your website: the weekly re-read found something different from what you last took. Review it below.</Alert>}
@@ -113,7 +118,18 @@ export function WebsiteImport({ agent }: { agent: Agent }) {
           Read my website
         </Button>
       </form>
-      {shown && <ImportProgress key={shown} id={shown} agent={agent} onDone={() => setImportId(null)} />}
+      {shown && (
+        <ImportProgress
+          key={shown}
+          id={shown}
+          agent={agent}
+          onDone={() => {
+            setImportId(null);
+            setWeeklyId(""); // dismissed: not pinned again
+
+          }}
+        />
+      )}
     </Card>
   );
 }
