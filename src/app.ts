@@ -20,6 +20,7 @@ import { dataRightsRoutes } from "./routes/data-rights";
 import { generateRoutes } from "./routes/generate";
 import { googleRoutes } from "./routes/google";
 import { healthRoutes } from "./routes/health";
+import { knowledgeRoutes } from "./routes/knowledge";
 import { meRoutes } from "./routes/me";
 import { membersRoutes } from "./routes/members";
 import { opsRoutes } from "./routes/ops";
@@ -54,7 +55,8 @@ export function createApp() {
     .route("/api", membersRoutes)
     .route("/api", textsRoutes)
     .route("/api", tryRoutes)
-    .route("/api", dataRightsRoutes);
+    .route("/api", dataRightsRoutes)
+    .route("/api", knowledgeRoutes);
 }
 
 export const app = createApp();

@@ -163,6 +163,8 @@ const deployed = (overrides: Record<string, string | undefined> = {}) =>
     GOOGLE_API_BASE_URL: undefined,
     TWILIO_BASE_URL: undefined,
     TWILIO_API_URL: undefined,
+    WEB_IMPORT_ALLOW_HOSTS: undefined,
+    WEB_IMPORT_DNS_URL: undefined,
     ...overrides,
   });
 
@@ -198,6 +200,8 @@ describe("configuration in production (docs/architecture.md §7d)", () => {
       [{ VAPI_BASE_URL: "http://127.0.0.1:4010" }, "VAPI_BASE_URL points at a local stand-in (127.0.0.1)"],
       [{ GOOGLE_OAUTH_BASE_URL: "http://localhost:4020" }, "GOOGLE_OAUTH_BASE_URL points at a local stand-in (localhost)"],
       [{ TWILIO_BASE_URL: "http://127.0.0.1:4060" }, "TWILIO_BASE_URL points at a local stand-in (127.0.0.1)"],
+      [{ WEB_IMPORT_ALLOW_HOSTS: "127.0.0.1:4070" }, "WEB_IMPORT_ALLOW_HOSTS must be unset in production"],
+      [{ WEB_IMPORT_DNS_URL: "http://127.0.0.1:4070/dns-query" }, "WEB_IMPORT_DNS_URL points at a local stand-in (127.0.0.1)"],
     ];
     for (const [overrides, expected] of cases) {
       expect(problemsOf(deployed(overrides)), JSON.stringify(overrides)).toEqual([expect.stringContaining(expected)]);

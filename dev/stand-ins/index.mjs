@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { googleStandIn } from "./google.mjs";
 import { openRouterStandIn } from "./openrouter.mjs";
+import { sampleWebsiteStandIn } from "./sample-website.mjs";
 import { smtpStandIn } from "./smtp.mjs";
 import { stripeStandIn } from "./stripe.mjs";
 import { twilioStandIn } from "./twilio.mjs";
@@ -26,7 +27,7 @@ import { vapiStandIn } from "./vapi.mjs";
  */
 
 /** @type {StandInDefinition[]} */
-export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn, twilioStandIn];
+export const standInDefinitions = [vapiStandIn, openRouterStandIn, stripeStandIn, smtpStandIn, googleStandIn, twilioStandIn, sampleWebsiteStandIn];
 
 /**
  * @param {{ names?: string[], appUrl?: string, dataDir?: string | null, wipe?: boolean, relayWebhooks?: boolean }} [options]

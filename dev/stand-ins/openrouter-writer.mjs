@@ -82,7 +82,7 @@ const DAY_WORD = "(mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?";
 const TIME_WORD = "(\\d{1,2})(?:[:.](\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?";
 
 /** "9", "30", "pm" → "21:30"; a bare end not after its start is read as afternoon ("9–7" is 9 to 19). */
-function clock(hour, minute, meridiem) {
+export function clock(hour, minute, meridiem) {
   let h = Number(hour) % 24;
   if (meridiem && /^p/i.test(meridiem) && h < 12) h += 12;
   if (meridiem && /^a/i.test(meridiem) && h === 12) h = 0;

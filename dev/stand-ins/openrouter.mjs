@@ -5,6 +5,8 @@
  *   - `response_format: {type: "json_schema"}`: the schema is checked (strict mode's rules) and
  *     the answer generated FROM it (openrouter-json-schema.mjs);
  *   - `{type: "json_object"}`: a JSON object, and, as OpenAI, only when the messages say "JSON";
+ *   - `website_draft` (the website import): FAQ, services and hours read from the pages' text
+ *     (openrouter-website.mjs);
  *   - otherwise text written from the business description (openrouter-writer.mjs);
  *   - `max_tokens` cuts the answer off with `finish_reason: "length"`, as a model does.
  * Errors are `{error: {code, message, metadata?}}` with the HTTP status; a provider's refusal
@@ -13,6 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { startStandIn } from "./kit.mjs";
 import { answerFromSchema, schemaProblem } from "./openrouter-json-schema.mjs";
+import { websiteDraft } from "./openrouter-website.mjs";
 import { greeting, hours, policies, readInput, services } from "./openrouter-writer.mjs";
 
 /** The key the sandbox worker uses; any other key gets OpenRouter's 401. */
@@ -95,7 +98,10 @@ function complete(req) {
     const problem = schemaProblem(spec.name, spec.schema, spec.strict === true);
     if (problem) return providerError(problem, "response_format");
     // Hours and services are read from the description (the schema alone cannot say "09:00"); the schema was checked above.
-    const written = spec.name === "hours" ? hours(input) : spec.name === "services" ? services(input) : answerFromSchema(spec.schema, input);
+    // A website import's draft is read from the pages' text the user message carries.
+    const userText = [...messages].reverse().find((m) => m.role === "user")?.text ?? "";
+    const written =
+      spec.name === "hours" ? hours(input) : spec.name === "services" ? services(input) : spec.name === "website_draft" ? websiteDraft(userText) : answerFromSchema(spec.schema, input);
     content = JSON.stringify(written);
   } else if (format?.type === "json_object") {
     if (!messages.some((m) => /json/i.test(m.text))) {

@@ -132,6 +132,20 @@ export const configSchema = z.lazy(() => z.object({
    * constant time; unset = that API answers 404.
    */
   OPS_TOKEN: optionalText.pipe(z.string().min(32, { message: "must be at least 32 characters (openssl rand -hex 32)" }).optional()),
+  /**
+   * Website import (ADR 0322, 0330): host:port names read as public over http too, comma-separated:
+   * the sandbox's sample website only. Refused in production.
+   */
+  WEB_IMPORT_ALLOW_HOSTS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean) : []))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, { message: "must be host or host:port names separated by commas" }))),
+  /** The DNS-over-HTTPS JSON endpoint the import asks where a name points before reading it (workerd's fetch does not say). */
+  WEB_IMPORT_DNS_URL: optionalUrl.transform((value) => value ?? "https://cloudflare-dns.com/dns-query"),
+  /** How long one website import may spend reading pages (ms), all pages together. */
+  WEB_IMPORT_TIMEOUT_MS: integerFrom(20_000, 1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
   /**
    * Where this worker runs. "production" (the default, and what every deployed environment sets,
@@ -168,7 +182,7 @@ export const LOCAL_ENVIRONMENT_ID = "local";
 const ENVIRONMENT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
 
 /** Base-URL overrides of the vendors: in production none may point at this machine (a stand-in). */
-const VENDOR_URL_VARIABLES = ["VAPI_BASE_URL", "STRIPE_API_BASE", "OPENROUTER_BASE_URL", "GOOGLE_OAUTH_BASE_URL", "GOOGLE_API_BASE_URL", "TWILIO_BASE_URL", "TWILIO_API_URL"] as const;
+const VENDOR_URL_VARIABLES = ["VAPI_BASE_URL", "STRIPE_API_BASE", "OPENROUTER_BASE_URL", "GOOGLE_OAUTH_BASE_URL", "GOOGLE_API_BASE_URL", "TWILIO_BASE_URL", "TWILIO_API_URL", "WEB_IMPORT_DNS_URL"] as const;
 
 /** localhost, 127.0.0.0/8, ::1, 0.0.0.0 and *.local / *.localhost names (the dev tools' db.agentline.local). */
 export function isLocalHost(hostname: string): boolean {
@@ -211,6 +225,9 @@ function productionProblems(config: {
   const databaseHost = hostOf(config.DATABASE_URL.replace(/^postgres(ql)?:/, "http:"));
   if (databaseHost && isLocalHost(databaseHost)) refuse("DATABASE_URL", `points at a local database (${databaseHost}); production uses Neon`);
   if (config.SANDBOX_INBOX_URL) refuse("SANDBOX_INBOX_URL", "is sandbox mode only and must be unset in production");
+  if (Array.isArray(config.WEB_IMPORT_ALLOW_HOSTS) && config.WEB_IMPORT_ALLOW_HOSTS.length) {
+    refuse("WEB_IMPORT_ALLOW_HOSTS", "must be unset in production: it lets the website import read hosts that are not public");
+  }
   for (const variable of VENDOR_URL_VARIABLES) {
     const value = config[variable];
     const host = typeof value === "string" ? hostOf(value) : undefined;

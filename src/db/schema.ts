@@ -796,3 +796,59 @@ export const appSettings = pgTable("app_settings", {
   value: text("value").notNull(),
   updatedAt: updatedAt(),
 });
+
+/** What a website import drafts for the owner to review (ADR 0330): an agent's FAQ, services and hours. */
+export interface KnowledgeDraft {
+  faq: { question: string; answer: string }[];
+  services: { name: string; minutes: number; priceCents?: number }[];
+  /** The weekly hours, or null when the site states none (never a guess). */
+  hours: Record<string, { start: string; end: string }[]> | null;
+}
+
+/** What a weekly re-read found different from the last draft the owner applied or saw (ADR 0333). */
+export interface KnowledgeChanges {
+  faq: { added: KnowledgeDraft["faq"]; changed: KnowledgeDraft["faq"]; removed: KnowledgeDraft["faq"] };
+  services: { added: KnowledgeDraft["services"]; changed: KnowledgeDraft["services"]; removed: KnowledgeDraft["services"] };
+  /** The new hours when they differ, else null. */
+  hours: KnowledgeDraft["hours"] | null;
+}
+
+export const KNOWLEDGE_IMPORT_STATUSES = ["queued", "reading", "drafting", "ready", "failed"] as const;
+export type KnowledgeImportStatus = (typeof KNOWLEDGE_IMPORT_STATUSES)[number];
+
+/**
+ * One reading of a business's website (migration 0018; ADRs 0322, 0330-0334): the owner's, or the
+ * weekly re-read's (one per business per week). The draft is never applied here: the dashboard
+ * applies it through PATCH /api/agents/:id and marks the row applied.
+ */
+export const knowledgeImports = pgTable(
+  "knowledge_imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    businessId: uuid("business_id").notNull().references(() => businesses.id, { onDelete: "cascade" }),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    url: text("url").notNull(),
+    kind: text("kind", { enum: ["owner", "weekly"] }).notNull().default("owner"),
+    /** Weeks since the epoch (Monday-based, UTC) of a weekly re-read; null for the owner's own. */
+    rereadWeek: integer("reread_week"),
+    status: text("status", { enum: KNOWLEDGE_IMPORT_STATUSES }).notNull().default("queued"),
+    /** Why it failed, in words the owner can act on. */
+    error: text("error"),
+    /** The pages read (url, title) and those skipped with why. */
+    pages: jsonb("pages").$type<{ url: string; title?: string; skipped?: string }[]>().notNull().default([]),
+    draft: jsonb("draft").$type<KnowledgeDraft>(),
+    changes: jsonb("changes").$type<KnowledgeChanges>(),
+    appliedAt: timestamp("applied_at", { withTimezone: true }),
+    seenAt: timestamp("seen_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("knowledge_imports_business_id_created_at_idx").on(t.businessId, t.createdAt),
+    uniqueIndex("knowledge_imports_weekly_once_key").on(t.businessId, t.rereadWeek).where(sql`${t.kind} = 'weekly'`),
+    check("knowledge_imports_status_valid", sql`${t.status} in ('queued', 'reading', 'drafting', 'ready', 'failed')`),
+    check("knowledge_imports_kind_valid", sql`${t.kind} in ('owner', 'weekly')`),
+    check("knowledge_imports_weekly_has_week", sql`(${t.kind} = 'weekly') = (${t.rereadWeek} is not null)`),
+  ],
+);

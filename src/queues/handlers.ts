@@ -3,6 +3,7 @@ import { billingHandlers } from "./billing";
 import { businessHandlers } from "./business";
 import type { SideEffectHandlers } from "./consumer";
 import { emailHandlers } from "./email";
+import { knowledgeHandlers } from "./knowledge";
 import { sheetsHandlers } from "./sheets";
 import { textHandlers } from "./texts";
 
@@ -12,4 +13,5 @@ export const sideEffectHandlers: SideEffectHandlers = {
   ...textHandlers,
   ...businessHandlers,
   ...billingHandlers,
+  ...knowledgeHandlers,
 };

@@ -1,10 +1,10 @@
 /**
  * The Cron Trigger entry point (wrangler.toml `[triggers] crons`): an entry point like the queue
- * consumer, built with createServices. Each run does five jobs, each on its own (one failing
+ * consumer, built with createServices. Each run does six jobs, each on its own (one failing
  * never stops the others): the orphaned-assistant sweep (ADR 0104), the reconciliation of
  * calls whose report never came (ADR 0410), the texts: reminders due, and texts whose
  * message was lost or whose quiet hours are over queued again (ADR 0141), the business
- * deletions whose next try is due (ADR 1110) and the retention sweep (ADR 1111). It never
+ * deletions whose next try is due (ADR 1110), the retention sweep (ADR 1111) and the weekly website re-reads (ADR 0333). It never
  * throws, so a failed run only waits for the next one.
  */
 
@@ -16,6 +16,7 @@ import { type ReconcileResult, reconcileUnreportedCalls } from "../services/call
 import { createServices } from "../services/create-services";
 import { runDueDeletions } from "../services/data-rights/deletion";
 import { type RetentionResult, sweepRetention } from "../services/data-rights/retention";
+import { queueWeeklyRereads } from "../services/knowledge/imports";
 import { queueDueReminders } from "../services/texts/notify";
 import { requeueUnsent } from "../services/texts/queue";
 
@@ -24,6 +25,8 @@ export interface ScheduledResult {
   reconciliation?: ReconcileResult;
   deletions?: Awaited<ReturnType<typeof runDueDeletions>>;
   retention?: RetentionResult;
+  /** Website re-reads queued this run (one per business per week, ADR 0333). */
+  rereads?: number;
   /** Reminder texts queued, and unsent texts queued again (services/texts). */
   texts?: { reminders: number; requeued: number };
 }
@@ -68,7 +71,12 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
   } catch (error) {
     logger.warn("retention sweep could not run", describeError(error));
   }
-  return result.sweep || result.reconciliation || result.texts || result.deletions || result.retention ? result : undefined;
+  try {
+    result.rereads = await queueWeeklyRereads({ ...services, logger }, now);
+  } catch (error) {
+    logger.warn("weekly website re-reads could not be queued", describeError(error));
+  }
+  return result.sweep || result.reconciliation || result.texts || result.deletions || result.retention || result.rereads !== undefined ? result : undefined;
 }
 
 export const scheduled: ExportedHandlerScheduledHandler<Bindings> = async (controller, env) => {

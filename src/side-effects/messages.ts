@@ -85,6 +85,12 @@ export const sideEffectMessageSchema = z.discriminatedUnion("type", [
     businessId: z.uuid(),
     topUpId: z.uuid(),
   }),
+  /** Reads a website into a draft for one `knowledge_imports` row (services/knowledge); its key is `knowledge-import:<id>`. */
+  z.object({
+    type: z.literal("knowledge.import"),
+    idempotencyKey: z.string().min(1),
+    importId: z.uuid(),
+  }),
   /** Sends one `texts` row (services/texts/send.ts); its key is `text:<id>`. */
   z.object({
     type: z.literal("text.send"),

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { agents, bookingHolds, calls, phoneNumbers } from "../../src/db/schema";
+import { agents, bookingHolds, calls, knowledgeImports, phoneNumbers } from "../../src/db/schema";
 import { db } from "../support/db";
 import { type ForeignResource, type RouteUnderTest, runCommonRouteTests } from "../support/route-checks";
 
@@ -38,6 +38,15 @@ async function foreignBooking(ownerId: string): Promise<ForeignResource> {
     .returning();
   if (!row) throw new Error("no booking");
   return { id: row.id, snapshot: () => db.select().from(bookingHolds).where(eq(bookingHolds.id, row.id)) };
+}
+
+async function foreignImport(ownerId: string): Promise<ForeignResource> {
+  const [row] = await db
+    .insert(knowledgeImports)
+    .values({ businessId: ownerId, url: "https://their-salon.example/", status: "ready", draft: { faq: [], services: [], hours: null } })
+    .returning();
+  if (!row) throw new Error("no import");
+  return { id: row.id, snapshot: () => db.select().from(knowledgeImports).where(eq(knowledgeImports.id, row.id)) };
 }
 
 async function foreignCall(ownerId: string): Promise<ForeignResource> {
@@ -113,6 +122,11 @@ const ROUTES: RouteUnderTest[] = [
   { method: "POST", path: "/api/texts", body: { to: "+14155550123", body: "Hello" } },
   { method: "GET", path: "/api/export" },
   { method: "DELETE", path: "/api/business", body: { confirm: "Route Checks" } },
+  // The website import (ADR 0330): the URL is refused by its spelling, so nothing is read.
+  { method: "POST", path: "/api/knowledge/import", body: { url: "https://localhost/" } },
+  { method: "GET", path: "/api/knowledge/imports" },
+  { method: "GET", path: "/api/knowledge/imports/:id", foreign: foreignImport },
+  { method: "PATCH", path: "/api/knowledge/imports/:id", body: { outcome: "dismissed" }, foreign: foreignImport },
 ];
 
 /**

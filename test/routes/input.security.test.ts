@@ -49,6 +49,7 @@ function cases(): Case[] {
       "transferNumber", "booking.calendarId", "booking.timezone", "booking.businessHours.mon.0.start",
     ].map((field) => ({ method: "POST", path: "/api/agents", body: agentBody, field, needsUser: true })),
     ...["businessDescription", "agentName", "tone"].map((field) => ({ method: "POST", path: "/api/generate", body: generate, field, needsUser: true })),
+    { method: "POST", path: "/api/knowledge/import", body: { url: "https://bellahair.example/" }, field: "url", needsUser: true },
     { method: "POST", path: "/api/phone-numbers", body: { areaCode: "415" }, field: "areaCode", needsUser: true },
     { method: "POST", path: "/api/billing/checkout", body: { packId: "starter" }, field: "packId", needsUser: true },
     ...["name", "notes"].map((field) => ({

@@ -12,6 +12,7 @@ import { defineJourneys } from "./journeys.mjs";
 import { defineOwnerDay } from "./owner-day.mjs";
 import { defineTexts } from "./texts.mjs";
 import { defineTopUp } from "./top-up.mjs";
+import { defineWebsiteImport } from "./website-import.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const env = { browser: null, app: null, shots: screenshotDir(ROOT) };
@@ -30,6 +31,7 @@ describe("dashboard in Chromium", { concurrency: 1, timeout: 600_000 }, () => {
   });
   defineJourneys(/** @type {any} */ (env));
   defineOwnerDay(/** @type {any} */ (env));
+  defineWebsiteImport(/** @type {any} */ (env));
   defineBooking(/** @type {any} */ (env));
   defineTexts(/** @type {any} */ (env));
   defineTopUp(/** @type {any} */ (env));

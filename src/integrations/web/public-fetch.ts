@@ -176,12 +176,23 @@ export async function fetchPublicPage(raw: string, options: PublicFetchOptions =
     if (response.status >= 300 && response.status < 400 && response.headers.get("location")) {
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw new UnsafeUrlError("too_many_redirects", `The website redirected more than ${MAX_REDIRECTS} times.`);
-      url = await checkUrl(new URL(response.headers.get("location") as string, url).toString(), options);
+      url = await checkUrl(new URL(response.headers.get("location") as string, url).toString(), options).catch((error: unknown) => {
+        // Say it was the redirect: the owner typed a public address.
+        if (error instanceof UnsafeUrlError) throw new UnsafeUrlError(error.reason, `The website redirected to an address that is not read: ${error.message}`);
+        throw error;
+      });
       continue;
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new UnsafeUrlError("http_error", `The website answered ${response.status}.`);
+      throw new UnsafeUrlError(
+        "http_error",
+        response.status >= 500
+          ? `The website is not working right now (it answered ${response.status}). Try again later.`
+          : response.status === 404
+            ? "That page was not found on the website (404)."
+            : `The website refused to be read (it answered ${response.status}).`,
+      );
     }
     const type = response.headers.get("content-type") ?? "";
     if (!/^text\/html|^application\/xhtml\+xml/i.test(type)) {

@@ -3,7 +3,7 @@
  * received — the SMTP inbox, the Google Sheets rows and the Calendar events — and
  * `GET /api/sandbox` answers the same as JSON, plus where the Vapi stand-in is (`vapi.baseUrl`:
  * `npm run simulate:call` tells it about the calls it plays, so reconciliation's `GET /call/{id}`
- * can be tried). Anywhere else (production, tests) both are a
+ * can be tried) and the sample business website (`sampleWebsite.url`, for the website import). Anywhere else (production, tests) both are a
  * plain 404: the page shows every e-mail of every user, reset links included, which is what a
  * developer's local sandbox is for and what no deployed server may ever do.
  */
@@ -28,5 +28,8 @@ export const sandboxPageRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) =
 
 export const sandboxApiRoutes = new Hono<HonoEnv>().get("/sandbox", async (c) => {
   const config = requireSandbox(c.env, "/api/sandbox");
-  return c.json({ ...(await readSandbox(config)), vapi: { baseUrl: config.VAPI_BASE_URL }, twilio: { baseUrl: config.TWILIO_BASE_URL } }, 200);
+  // The sample business website (the website import's stand-in) is the host the import may read over http.
+  const sampleHost = config.WEB_IMPORT_ALLOW_HOSTS[0];
+  const sampleWebsite = { url: sampleHost ? `http://${sampleHost}/` : null };
+  return c.json({ ...(await readSandbox(config)), vapi: { baseUrl: config.VAPI_BASE_URL }, twilio: { baseUrl: config.TWILIO_BASE_URL }, sampleWebsite }, 200);
 });

@@ -12,6 +12,7 @@ import { QueryState } from "../components/query-state";
 import { useToast } from "../components/toaster";
 import { TryChat } from "../components/try-chat";
 import { Button, PageHeader } from "../components/ui";
+import { LazyWebsiteImport } from "../components/website-import-lazy";
 import { client, unwrap } from "../lib/api";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { agentQuery, keys } from "../lib/queries";
@@ -72,6 +73,9 @@ function AgentPage() {
           />
           {setStatus.error && <p role="alert" className="mb-4 text-sm text-red-700">{setStatus.error.message}</p>}
           <AgentForm key={current.updatedAt} agent={current} />
+          <div className="mt-6">
+            <LazyWebsiteImport agent={current} />
+          </div>
           <div className="mt-6">
             <TryChat agentId={current.id} />
           </div>
