@@ -21,7 +21,9 @@ interface Trap {
  * copy of this module a test imports) reads the same state, kept on globalThis.
  */
 const TRAP = Symbol.for("agentline.console-trap");
-const trap: Trap = ((globalThis as { [TRAP]?: Trap })[TRAP] ??= installTrap());
+const holder = globalThis as { [TRAP]?: Trap };
+holder[TRAP] ??= installTrap();
+const trap: Trap = holder[TRAP];
 
 function installTrap(): Trap {
   const state: Trap = { expected: [], unexpected: [] };
