@@ -112,6 +112,9 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
+          // Two files at a time even on two cores (vitest's default there is one): the files
+          // mostly wait on the processes they start (ADR 1010).
+          maxWorkers: 2,
           include: ["test/dev/**/*.test.ts", "test/architecture.test.ts", "test/structured-data.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
