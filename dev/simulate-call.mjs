@@ -15,6 +15,7 @@
 import path from "node:path";
 import { ApiClient, DEMO_EMAIL, DEMO_PASSWORD, ensureLine } from "./calls/demo-account.mjs";
 import { placeCall } from "./calls/place-call.mjs";
+import { playReminder } from "./calls/reminder.mjs";
 import { SCRIPT_HELP, SCRIPT_NAMES } from "./calls/scripts.mjs";
 import { standInTexts, twilioStandInOf, vapiStandInOf } from "./calls/vapi-stand-in.mjs";
 import { parseCliArgs } from "./cli-args.mjs";
@@ -23,7 +24,7 @@ import { VAPI_SANDBOX_WEBHOOK_SECRET } from "./stand-ins/vapi.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const USAGE = `usage: npm run simulate:call -- [--script NAME] [--number E164|VAPI_ID] [--agent AGENT_ID] [--caller E164]
-                              [--email EMAIL --password PASSWORD] [--lose-report]
+                              [--email EMAIL --password PASSWORD] [--lose-report] [--reply C|X]
   --script    ${SCRIPT_NAMES.map((name) => `\n    ${name.padEnd(14)} ${SCRIPT_HELP[name]}`).join("")}
               (default: question)
   --number    the number called (its E.164 number or Vapi id); default: the account's first number with an agent
@@ -32,6 +33,9 @@ const USAGE = `usage: npm run simulate:call -- [--script NAME] [--number E164|VA
   --email / --password  the account whose number is called (default: the sandbox demo account, created if missing)
   --lose-report  do not send the end-of-call report; in sandbox mode the Vapi stand-in knows the call,
               so the Cron Trigger's reconciliation settles it once its hold has expired
+  --reply     what the caller texts back to the reminder (script "reminder"): X cancels (default), C confirms
+In sandbox mode the line is a number that texts (bought from the Twilio stand-in), so the texts
+the call makes (the confirmation, a missed-call text-back) are shown as the stand-in received them.
 The app: APP_URL, else http://127.0.0.1:$PORT (default 8787).`;
 
 const flags = parseCliArgs(
@@ -43,11 +47,17 @@ const flags = parseCliArgs(
     email: { type: "string", default: DEMO_EMAIL },
     password: { type: "string", default: DEMO_PASSWORD },
     "lose-report": { type: "boolean", default: false },
+    reply: { type: "string", default: "X" },
   },
   USAGE,
 );
 if (!SCRIPT_NAMES.includes(/** @type {string} */ (flags.script))) {
   console.error(`unknown script "${flags.script}"\n\n${USAGE}`);
+  process.exit(2);
+}
+const reply = String(flags.reply).toUpperCase();
+if (reply !== "C" && reply !== "X") {
+  console.error(`--reply is C or X, not "${flags.reply}"\n\n${USAGE}`);
   process.exit(2);
 }
 
@@ -67,7 +77,7 @@ async function showTexts(twilioStandIn, before, phoneNumber) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   if (sent.length) for (const text of sent) say(`Text from ${text.from} to ${text.to} (${text.num_segments} segment(s), ${text.status}): "${text.body}"`);
-  else if (phoneNumber.canText === false) say("No text: this number cannot text (Vapi's numbers cannot; buy one with NUMBER_PROVIDER=twilio in .dev.vars).");
+  else if (phoneNumber.canText === false) say("No text: this number cannot text (Vapi's numbers cannot; buy one with provider \"twilio\", or set NUMBER_PROVIDER=twilio in .dev.vars).");
   else say("No text was sent for this call.");
 }
 
@@ -77,18 +87,22 @@ try {
   const api = new ApiClient(appUrl);
   const email = /** @type {string} */ (flags.email);
   const password = /** @type {string} */ (flags.password);
-  const { created, phoneNumber } = await ensureLine(api, { email, password, agentId: flags.agent, number: flags.number, say });
+  // Only a sandbox app names its stand-ins; against any other app the calls are played as before.
+  const twilioStandIn = await twilioStandInOf(appUrl);
+  const { created, phoneNumber } = await ensureLine(api, { email, password, agentId: flags.agent, number: flags.number, texting: Boolean(twilioStandIn), say });
   if (created) say(`\nThe demo account is ready: log in at ${appUrl} as ${email} / ${password}\n`);
-  // Only a sandbox app names its Vapi stand-in; against any other app the calls are played as before.
   const vapiStandIn = await vapiStandInOf(appUrl);
   if (flags["lose-report"] && !vapiStandIn) say("(not a sandbox app: no Vapi stand-in to tell, so reconciliation will not find a lost report's call)");
-  const twilioStandIn = await twilioStandInOf(appUrl);
   const textsBefore = new Set(twilioStandIn ? (await standInTexts(twilioStandIn)).map((text) => text.sid) : []);
-  await placeCall({
+  const call = {
     api, appUrl, secret, phoneNumber, caller: /** @type {string} */ (flags.caller), script: /** @type {string} */ (flags.script), say,
     vapiStandIn, loseReport: Boolean(flags["lose-report"]),
-  });
-  if (twilioStandIn) await showTexts(twilioStandIn, textsBefore, phoneNumber);
+  };
+  if (flags.script === "reminder") await playReminder({ ...call, twilioStandIn, reply });
+  else {
+    await placeCall(call);
+    if (twilioStandIn) await showTexts(twilioStandIn, textsBefore, phoneNumber);
+  }
 } catch (error) {
   console.error(`simulate:call: ${error instanceof Error ? error.message : error}`);
   process.exit(1);

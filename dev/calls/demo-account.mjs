@@ -37,10 +37,13 @@ export class ApiClient {
 
 /**
  * @param {ApiClient} api
- * @param {{ email: string, password: string, agentId?: string, number?: string, say: (line: string) => void }} options
+ * @param {{ email: string, password: string, agentId?: string, number?: string, texting?: boolean, say: (line: string) => void }} options
+ *   `texting`: the app can buy numbers that text (a sandbox with its Twilio stand-in, ADR 0142): the
+ *   line is one (`provider: "twilio"`), bought for the agent when its number cannot text, unless
+ *   `number` names the one to call.
  * @returns {Promise<{ created: boolean, phoneNumber: PhoneNumber }>}
  */
-export async function ensureLine(api, { email, password, agentId, number, say }) {
+export async function ensureLine(api, { email, password, agentId, number, texting = false, say }) {
   let created = false;
   const login = await api.request("/api/auth/login", { method: "POST", json: { email, password } });
   if (login.status !== 200) {
@@ -50,9 +53,15 @@ export async function ensureLine(api, { email, password, agentId, number, say })
     created = true;
   }
   const { phoneNumbers } = await api.must("/api/phone-numbers");
-  let phoneNumber = /** @type {PhoneNumber[]} */ (phoneNumbers).find((candidate) =>
+  const candidates = /** @type {PhoneNumber[]} */ (phoneNumbers).filter((candidate) =>
     number ? candidate.number === number || candidate.vapiPhoneNumberId === number : agentId ? candidate.agentId === agentId : candidate.agentId);
+  let phoneNumber = (texting && !number && candidates.find((candidate) => candidate.canText)) || candidates[0];
   if (!phoneNumber && (number || agentId)) throw new Error(`no number of ${email} matches ${number ?? `agent ${agentId}`}`);
+  const provider = texting ? { provider: "twilio" } : {};
+  if (phoneNumber && texting && !number && phoneNumber.canText === false && phoneNumber.agentId) {
+    say(`${phoneNumber.number} cannot text (a Vapi number): buying a number that can from the Twilio stand-in for the same agent.`);
+    ({ phoneNumber } = await api.must("/api/phone-numbers", { method: "POST", json: { agentId: phoneNumber.agentId, areaCode: "512", ...provider } }));
+  }
   if (!phoneNumber) {
     const { agents } = await api.must("/api/agents");
     let agent = agents[0];
@@ -63,8 +72,8 @@ export async function ensureLine(api, { email, password, agentId, number, say })
     }
     // Numbers are for accounts that have completed a purchase (docs/architecture.md §4): credits first.
     if ((await api.must("/api/credits")).balance === 0) await buyCredits(api, email, say);
-    say(`Buying a sandbox number for "${agent.name}".`);
-    ({ phoneNumber } = await api.must("/api/phone-numbers", { method: "POST", json: { agentId: agent.id, areaCode: "512" } }));
+    say(`Buying a sandbox number${texting ? " that texts (from the Twilio stand-in)" : ""} for "${agent.name}".`);
+    ({ phoneNumber } = await api.must("/api/phone-numbers", { method: "POST", json: { agentId: agent.id, areaCode: "512", ...provider } }));
     created = true;
   }
   const credits = await api.must("/api/credits");

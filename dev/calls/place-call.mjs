@@ -18,7 +18,9 @@ const pick = (list) => /** @type {T} */ (list[crypto.randomInt(list.length)]);
  * all fail: reconciliation settles it once its hold has expired.
  * @param {{ api: import("./demo-account.mjs").ApiClient, appUrl: string, secret: string,
  *   phoneNumber: import("./demo-account.mjs").PhoneNumber, caller: string, script: string, say: (line: string) => void,
- *   vapiStandIn?: string | null, loseReport?: boolean }} options
+ *   vapiStandIn?: string | null, loseReport?: boolean, start?: string }} options
+ *   `start`: the time the "reminder" script books.
+ * @returns {Promise<{ accepted: boolean, vapiCallId: string }>}
  */
 export async function placeCall(options) {
   const { api, phoneNumber, say } = options;
@@ -35,7 +37,7 @@ export async function placeCall(options) {
 }
 
 /** @param {Parameters<typeof placeCall>[0]} options @param {string} timezone */
-async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, vapiStandIn = null, loseReport = false }, timezone) {
+async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, vapiStandIn = null, loseReport = false, start }, timezone) {
   const line = { callId: crypto.randomUUID(), phoneNumberId: phoneNumber.vapiPhoneNumberId, number: phoneNumber.number, customer: caller, assistantId: undefined };
   const send = async (label, message) => {
     const body = JSON.stringify(message);
@@ -72,14 +74,14 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, 
       startedAt: started, endedAt: new Date(started.getTime() + 3000), endedReason, turns: [], summary: "The call was not answered by the agent.", structuredData: {},
     }, shape);
     await showCall(api, line.callId, say);
-    return { accepted: false };
+    return { accepted: false, vapiCallId: line.callId };
   }
   line.assistantId = answer.assistantId;
   const { createdAt: _created, updatedAt: _updated, ...ringing } = assistantRequest(line).message.call;
   await tellVapi({ ...ringing, status: "in-progress", startedAt: started.toISOString() });
   const maxSeconds = answer.assistantOverrides?.maxDurationSeconds ?? 600;
   say(`The app answers with assistant ${answer.assistantId}; this call may last ${maxSeconds} s (the credits held for it).`);
-  const talk = conversation(script, { timezone, maxSeconds, callerName: "Jordan Lee" });
+  const talk = conversation(script, { timezone, maxSeconds, callerName: "Jordan Lee", start });
 
   await send("status-update in-progress", statusUpdate(line, "in-progress"));
   let toolRound = 0;
@@ -105,7 +107,7 @@ async function oneCall({ api, appUrl, secret, phoneNumber, caller, script, say, 
     reportShape,
   );
   await showCall(api, line.callId, say);
-  return { accepted: true };
+  return { accepted: true, vapiCallId: line.callId };
 }
 
 /** What the owner now sees: the call in the list, and the balance. */

@@ -9,10 +9,11 @@
  * @typedef {{ name: string, arguments: Record<string, unknown> }} Tool
  * @typedef {{ turns: Turn[], tools: Tool[][], seconds: number, endedReason: string, summary: string,
  *   structuredData: Record<string, unknown> }} Conversation
- * @typedef {{ timezone: string, maxSeconds: number, callerName: string }} ScriptContext
+ * @typedef {{ timezone: string, maxSeconds: number, callerName: string, start?: string }} ScriptContext
+ *   `start`: the time the "reminder" script books (a free slot, with its offset), found before the call.
  */
 
-export const SCRIPT_NAMES = ["question", "books", "moves", "unanswered", "long-call", "out-of-credit"];
+export const SCRIPT_NAMES = ["question", "books", "moves", "unanswered", "long-call", "out-of-credit", "reminder"];
 export const SCRIPT_HELP = {
   question: "asks a question and hangs up",
   books: "books an appointment (check_availability, then book_appointment)",
@@ -20,6 +21,7 @@ export const SCRIPT_HELP = {
   unanswered: "asks something the FAQ doesn't cover",
   "long-call": "a long call that runs out of credit (lasts until its hold runs out)",
   "out-of-credit": "long calls until the account is out of credit, then one more call, refused",
+  reminder: "books tomorrow's first free time, runs the Cron Trigger as of the day before, and replies X as the caller (--reply C confirms)",
 };
 
 /** @param {string} script @param {ScriptContext} context @returns {Conversation} */
@@ -44,6 +46,18 @@ export function conversation(script, context) {
         seconds: 134, endedReason: "customer-ended-call",
         ...analysis(`The caller booked a haircut on ${day} at 10:00.`, { reasonForCalling: "Book a haircut", appointmentBooked: true }),
       };
+    case "reminder": {
+      if (!context.start) throw new Error('the "reminder" script books a free time found before the call: pass it as start');
+      const date = context.start.slice(0, 10);
+      const time = context.start.slice(11, 16);
+      return {
+        turns: [greeting, { role: "user", text: `Do you have anything tomorrow, or the next day you're open? Any time is fine.` }, { role: "bot", text: "Let me check the calendar." },
+          { role: "user", text: `${time} works for me.` }, { role: "bot", text: "Booking that for you now." }, { role: "user", text: "Great, text me a reminder please!" }],
+        tools: [[{ name: "check_availability", arguments: { date } }], [{ name: "book_appointment", arguments: { start: context.start, name: context.callerName, notes: "Trim" } }]],
+        seconds: 88, endedReason: "customer-ended-call",
+        ...analysis(`The caller booked a trim on ${date} at ${time}.`, { reasonForCalling: "Book an appointment", appointmentBooked: true }),
+      };
+    }
     case "moves":
       return {
         turns: [greeting, { role: "user", text: `I have an appointment on ${day} at ten, can I move it to the afternoon?` }, { role: "bot", text: "Let me see what's free that afternoon." },

@@ -658,7 +658,7 @@ export type TextKind = (typeof TEXT_KINDS)[number];
  * first (`pending`, its idempotency key saying why it exists: `booking:<id>:reminder_24h`,
  * `call:<id>:missed_call`, …, so one reason is texted once), then a queue message sends it:
  * `held` until `send_after` in quiet hours; `sent`/`delivered`/`undelivered`/`failed` from
- * Twilio; `opted_out`, `no_credit` or `no_number` when it was never sent. Inbound texts are
+ * Twilio; `opted_out`, `no_credit`, `no_number` or `not_needed` (its booking was cancelled first) when it was never sent. Inbound texts are
  * `received`, keyed by their MessageSid.
  */
 export const texts = pgTable(

@@ -3,8 +3,16 @@
  * Durable Object, the queue and every stand-in: what a new user does in the first minutes
  * with no keys at all.
  */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack } from "../../dev/stack.mjs";
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+/** `npm run simulate:call -- …args` against the stack, as a user runs it; its output. */
+const simulate = async (appUrl: string, args: string[]) =>
+  (await promisify(execFile)(process.execPath, [path.join(ROOT, "dev", "simulate-call.mjs"), ...args], { cwd: ROOT, env: { ...process.env, APP_URL: appUrl }, timeout: 120_000 })).stdout;
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
@@ -137,4 +145,20 @@ describe("sandbox (npm run dev with no keys)", () => {
     expect(slots.body.slots).toHaveLength(16);
     expect(slots.body.slots[0].start).toMatch(new RegExp(`^${date}T1[34]:00:00.000Z$`));
   });
+
+  it("simulate:call texts: --script books shows the confirmation from the line's number; --script reminder runs the reminder and the caller's X cancels the event in Google", async () => {
+    const books = await simulate(stack.appUrl, ["--script", "books"]);
+    // A sandbox line is a number that texts (bought from the Twilio stand-in), though NUMBER_PROVIDER stays vapi.
+    expect(books).toContain('that texts (from the Twilio stand-in)');
+    const line = /Calling (\+1\d{10}) from/.exec(books)?.[1];
+    expect(books).toMatch(new RegExp(`Text from \\${line} to \\+15125550147 \\(1 segment\\(s\\), (queued|sent|delivered)\\): ".+: you're booked for .+\\. Reply X to cancel\\.`));
+
+    const reminder = await simulate(stack.appUrl, ["--script", "reminder", "--caller", "+15125550148"]);
+    expect(reminder).toMatch(/Text from \+1\d{10} to \+15125550148 \(confirmation, (queued|sent|delivered), 1 segment\(s\), 1 credit\(s\)\)/);
+    expect(reminder).toContain("Running the Cron Trigger as of");
+    // Delivered, or held until 08:00 where the business is when the run falls in its quiet hours.
+    expect(reminder).toMatch(/Text (from \+1\d{10} to \+15125550148 \(reminder_24h, (queued|sent|delivered)|to \+15125550148 \(reminder_24h\) held for quiet hours).*Reply C to confirm, X to cancel\./);
+    expect(reminder).toMatch(/\(cancelled, (queued|sent|delivered), 1 segment\(s\), 1 credit\(s\)\), at the Twilio stand-in: ".+: your appointment .+ is cancelled\."/);
+    expect(reminder).toMatch(/Outcome: the appointment at .+ is cancelled in the Google stand-in's calendar \(event status "cancelled"\)/);
+  }, 240_000);
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { calls, DEFAULT_TEXTING, textOptOuts, texts } from "../../src/db/schema";
 import { createLogger } from "../../src/lib/logger";
 import { createServices } from "../../src/services/create-services";
-import { bookAppointment } from "../../src/services/google";
+import { bookAppointment, cancelAppointment } from "../../src/services/google";
 import { loadTemporal } from "../../src/services/google/time";
 import { isMissedCall, queueDueReminders, textAfterCall } from "../../src/services/texts/notify";
 import { queueText, sendMessage } from "../../src/services/texts/queue";
@@ -174,6 +174,20 @@ describe("what is texted", () => {
     expect(await mine()).toEqual(["reminder_24h", "reminder_2h"]);
     const [reminder] = await db.select().from(texts).where(and(eq(texts.number, caller), eq(texts.kind, "reminder_24h")));
     expect(reminder?.body).toContain("Reply C to confirm, X to cancel.");
+  });
+
+  it("a reminder still waiting when the booking is cancelled (held overnight, or retried) is not sent, nor charged", async () => {
+    const { business, agent, start } = await bookingBusiness({ confirmations: false, reminders: ["24h"] });
+    const caller = uniqueCaller();
+    const booked = await bookAppointment(googleDeps(() => new Date()), agent, { start, name: "Robin", callerPhone: caller, idempotencyKey: `test:${crypto.randomUUID()}` });
+    if (!booked.ok) throw new Error(booked.message);
+    await queueDueReminders(quietQueue(), new Date(Date.parse(booked.event.start) - 20 * 3600_000));
+    const [reminder] = await db.select().from(texts).where(and(eq(texts.number, caller), eq(texts.kind, "reminder_24h")));
+    await cancelAppointment(googleDeps(() => new Date()), agent, { callerPhone: caller, start: booked.event.start });
+    await consumeBatch([sendMessage(reminder?.id ?? "")]);
+    expect(await sentTo(caller)).toEqual([]);
+    expect((await textRow(reminder?.id ?? ""))?.status).toBe("not_needed");
+    expect(await textCharges(business.businessId)).toEqual([]);
   });
 
   it("a missed call is texted back once when the receptionist asks for it, and the owner alerted about an important one", async () => {

@@ -9,6 +9,7 @@ import { startApp } from "./app.mjs";
 import { launchBrowser, screenshotDir } from "./browser.mjs";
 import { defineJourneys } from "./journeys.mjs";
 import { defineOwnerDay } from "./owner-day.mjs";
+import { defineTexts } from "./texts.mjs";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const env = { browser: null, app: null, shots: screenshotDir(ROOT) };
@@ -27,4 +28,5 @@ describe("dashboard in Chromium", { concurrency: 1, timeout: 600_000 }, () => {
   });
   defineJourneys(/** @type {any} */ (env));
   defineOwnerDay(/** @type {any} */ (env));
+  defineTexts(/** @type {any} */ (env));
 });

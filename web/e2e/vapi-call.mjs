@@ -47,7 +47,7 @@ export function newCall(line) {
     ring: () => post(message("assistant-request")),
     /** The receptionist picks up. */
     answer: () => post(message("status-update")),
-    /** The call ends: the report with transcript, summary, structured data and Vapi's cost. */
-    hangUp: () => post(message("end-of-call-report", { startedAt: startedAt.toISOString(), endedAt: new Date(startedAt.getTime() + 185_000).toISOString() })),
+    /** The call ends (after `seconds`; a few is a call cut short): the report with transcript, summary, structured data and Vapi's cost. */
+    hangUp: (seconds = 185) => post(message("end-of-call-report", { startedAt: startedAt.toISOString(), endedAt: new Date(startedAt.getTime() + seconds * 1000).toISOString() })),
   };
 }

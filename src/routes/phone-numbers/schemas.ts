@@ -11,6 +11,8 @@ const built = firstUse(() => {
     areaCode: singleLine
       .regex(/^[2-9]\d{2}$/, { message: "must be a 3-digit US area code such as 415 (phone numbers are available in the US only)" })
       .optional(),
+    /** Where the number comes from; NUMBER_PROVIDER when absent. `twilio` is a number that can text (it needs Twilio's keys). */
+    provider: z.enum(["vapi", "twilio"], { message: "must be vapi or twilio" }).optional(),
   });
   const assignSchema = z.strictObject({ agentId: agentId.nullable() });
   const phoneNumberListQuery = z.object({ limit: limitParam(50), cursor: cursorParam });

@@ -122,7 +122,7 @@ async function assertOwnAgent(db: Database, businessId: string, agentId: string)
 export async function buyPhoneNumber(
   deps: PhoneNumberDeps,
   user: { id: string; phone: string | null },
-  input: { agentId?: string | null; areaCode?: string },
+  input: { agentId?: string | null; areaCode?: string; provider?: "vapi" | "twilio" },
 ): Promise<PhoneNumber> {
   if (input.agentId) await assertOwnAgent(deps.db, user.id, input.agentId);
   const placeholderId = await reservePhoneNumberSlot(deps.db, user.id, deps.config.PHONE_NUMBERS_PER_ACCOUNT);
@@ -143,6 +143,7 @@ export async function buyPhoneNumber(
         ...(fallback ? { fallbackDestination: { type: "number" as const, number: fallback } } : {}),
       },
       input.areaCode,
+      input.provider,
     );
   } catch (error) {
     await freeSlot();

@@ -4,7 +4,9 @@
  * Incoming Phone Numbers, its SmsUrl our webhook) and imports it into Vapi (`POST /phone-number`,
  * provider `twilio`, `smsEnabled: false` so Vapi leaves the SMS webhook ours), so the number that
  * answers calls is the one that texts. Each step that fails undoes the ones before it, so neither
- * side is left holding a number we do not know about.
+ * side is left holding a number we do not know about. A purchase may ask for either provider
+ * (`provider` in POST /api/phone-numbers; ADR 0142): the sandbox's simulated calls ask for one
+ * that texts while NUMBER_PROVIDER stays `vapi`.
  */
 import type { Vapi } from "@vapi-ai/server-sdk";
 import type { Config } from "../../config/env";
@@ -44,8 +46,14 @@ export const TWILIO_WEBHOOK_PATH = "/api/webhooks/twilio";
 
 const twilioOf = (deps: PhoneNumberDeps): TwilioClient => deps.twilio?.() ?? createTwilioClient(deps.config);
 
-export async function provideNumber(deps: PhoneNumberDeps, settings: VapiNumberSettings, areaCode: string | undefined): Promise<ProvidedNumber> {
-  if (deps.config.NUMBER_PROVIDER === "twilio") return provideTwilioNumber(deps, settings, areaCode);
+/** A number from `provider` (the buyer's choice, else NUMBER_PROVIDER). */
+export async function provideNumber(
+  deps: PhoneNumberDeps,
+  settings: VapiNumberSettings,
+  areaCode: string | undefined,
+  provider: "vapi" | "twilio" = deps.config.NUMBER_PROVIDER,
+): Promise<ProvidedNumber> {
+  if (provider === "twilio") return provideTwilioNumber(deps, settings, areaCode);
   const request: Vapi.CreatePhoneNumbersRequest = { provider: "vapi", ...settings, ...(areaCode ? { numberDesiredAreaCode: areaCode } : {}) };
   const vapi = (await deps.vapi().phoneNumbers.create(request).catch((error: unknown) => {
     throw vapiFailure(error, "provide a phone number");

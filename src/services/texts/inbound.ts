@@ -8,7 +8,7 @@
  * Google, through services/google's cancel path; the owner is told), anything else is kept for
  * the owner. A number that is not ours is ignored.
  */
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { agents, bookingHolds, businesses, phoneNumbers, textOptOuts, texts } from "../../db/schema";
 import { spokenTime } from "../calls/speech";
 import type { Services } from "../create-services";
@@ -65,6 +65,13 @@ async function receive(deps: Deps, sid: string, from: string, to: string, body: 
     return "ignored" as const;
   }
   const intent = classifyReply(body);
+  // A reply answers the last text we sent that caller: it belongs to the same call or booking (C and X then name the booking they act on).
+  const [answered] = await db
+    .select({ callId: texts.callId, bookingId: texts.bookingId })
+    .from(texts)
+    .where(and(eq(texts.businessId, number.businessId), eq(texts.number, from), eq(texts.direction, "outbound")))
+    .orderBy(desc(texts.createdAt))
+    .limit(1);
   const [stored] = await db
     .insert(texts)
     .values({
@@ -78,13 +85,26 @@ async function receive(deps: Deps, sid: string, from: string, to: string, body: 
       body: body.slice(0, 1600),
       status: "received",
       twilioSid: sid,
+      callId: answered?.callId ?? null,
+      bookingId: answered?.bookingId ?? null,
       idempotencyKey: `inbound:${sid}`,
     })
     .onConflictDoNothing()
     .returning({ id: texts.id });
   if (!stored) return "duplicate" as const;
-  const reply = (kind: "help" | "reply" | "cancelled", text: string) =>
-    queueText(deps, { businessId: number.businessId, agentId: number.agentId, phoneNumberId: number.id, number: from, kind, body: text, idempotencyKey: `inbound:${sid}:${kind}` });
+  // Our answer belongs where the caller's text does; an answer about a booking, to that booking (and through it, to its call).
+  const reply = (kind: "help" | "reply" | "cancelled", text: string, bookingId?: string) =>
+    queueText(deps, {
+      businessId: number.businessId,
+      agentId: number.agentId,
+      phoneNumberId: number.id,
+      number: from,
+      kind,
+      body: text,
+      callId: bookingId ? null : (answered?.callId ?? null),
+      bookingId: bookingId ?? answered?.bookingId ?? null,
+      idempotencyKey: `inbound:${sid}:${kind}`,
+    });
   try {
     switch (intent) {
       case "opt_out":
@@ -119,7 +139,7 @@ async function answerBooking(
   inboundId: string,
   from: string,
   intent: "confirm" | "cancel",
-  reply: (kind: "reply" | "cancelled", text: string) => Promise<unknown>,
+  reply: (kind: "reply" | "cancelled", text: string, bookingId?: string) => Promise<unknown>,
 ) {
   const [next] = await deps.db
     .select({ booking: bookingHolds, agent: agents })
@@ -132,19 +152,20 @@ async function answerBooking(
     await reply("reply", `${business.name}: we don't see an upcoming appointment for this number. Call us at ${business.phone ?? business.number}.`);
     return;
   }
-  await deps.db.update(texts).set({ bookingId: next.booking.id }).where(eq(texts.id, inboundId));
+  // The caller's C or X is about this booking, whatever text they were answering.
+  await deps.db.update(texts).set({ bookingId: next.booking.id, callId: null }).where(eq(texts.id, inboundId));
   const when = spokenTime(next.booking.startAt.toISOString(), next.agent.timezone);
   if (intent === "confirm") {
-    await reply("reply", `${business.name}: thanks, you're confirmed for ${when}.`);
+    await reply("reply", `${business.name}: thanks, you're confirmed for ${when}.`, next.booking.id);
     return;
   }
   const cancelled = await cancelAppointment(deps, next.agent, { callerPhone: from, start: next.booking.startAt.toISOString() });
   if (!cancelled.ok) {
     if (cancelled.code === "google_unavailable") throw new Error(`Google could not cancel the booking: ${cancelled.message}`);
-    await reply("reply", `${business.name}: we could not cancel that online. Please call us at ${business.phone ?? business.number}.`);
+    await reply("reply", `${business.name}: we could not cancel that online. Please call us at ${business.phone ?? business.number}.`, next.booking.id);
     return;
   }
-  await reply("cancelled", `${business.name}: your appointment ${when} is cancelled.`);
+  await reply("cancelled", `${business.name}: your appointment ${when} is cancelled.`, next.booking.id);
   if (business.phone) {
     await queueText(deps, {
       businessId: business.businessId,

@@ -8,7 +8,7 @@
  */
 import { and, eq, gt, isNotNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { agents, bookingHolds, businesses, DEFAULT_TEXTING, type TextingSettings, texts } from "../../db/schema";
+import { agents, bookingHolds, businesses, calls, DEFAULT_TEXTING, type TextingSettings, texts } from "../../db/schema";
 import { spokenTime } from "../calls/speech";
 import { queueText, type TextQueueDeps } from "./queue";
 
@@ -28,10 +28,12 @@ const E164 = /^\+[1-9]\d{7,14}$/;
 export async function textBookingConfirmation(deps: TextQueueDeps, agent: { id: string; businessId: string; timezone: string; texting?: unknown }, googleEventId: string): Promise<void> {
   try {
     if (!textingOf(agent.texting).confirmations) return;
+    // The call that booked it (when there is one): the text is part of that call, and goes from the number the caller rang.
     const [row] = await deps.db
-      .select({ id: bookingHolds.id, startAt: bookingHolds.startAt, callerPhone: bookingHolds.callerPhone, business: businesses.name })
+      .select({ id: bookingHolds.id, startAt: bookingHolds.startAt, callerPhone: bookingHolds.callerPhone, business: businesses.name, callId: calls.id, phoneNumberId: calls.phoneNumberId })
       .from(bookingHolds)
       .innerJoin(businesses, eq(businesses.id, bookingHolds.businessId))
+      .leftJoin(calls, and(eq(calls.vapiCallId, bookingHolds.callId), eq(calls.businessId, bookingHolds.businessId)))
       .where(and(eq(bookingHolds.googleEventId, googleEventId), eq(bookingHolds.agentId, agent.id), eq(bookingHolds.status, "confirmed")));
     if (!row?.callerPhone || !E164.test(row.callerPhone)) return;
     await queueText(deps, {
@@ -40,6 +42,8 @@ export async function textBookingConfirmation(deps: TextQueueDeps, agent: { id: 
       number: row.callerPhone,
       kind: "confirmation",
       bookingId: row.id,
+      callId: row.callId,
+      phoneNumberId: row.phoneNumberId,
       body: `${row.business}: you're booked for ${spokenTime(row.startAt.toISOString(), agent.timezone)}. Reply X to cancel. Reply STOP to opt out.`,
       idempotencyKey: `booking:${row.id}:confirmation`,
     });

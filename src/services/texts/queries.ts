@@ -1,12 +1,12 @@
 /**
  * The texts as the dashboard reads them (docs/architecture.md §12 `GET /api/texts`): newest
  * first, keyset-paginated on (created_at, id), filtered by the other party's number (a
- * conversation), a call or a booking; the opt-out list; and an owner's own reply, sent like
+ * conversation), a call (with the texts of what it booked) or a booking; the opt-out list; and an owner's own reply, sent like
  * every other text (queued, charged, never to an opted-out number).
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { textOptOuts, texts } from "../../db/schema";
+import { bookingHolds, calls, textOptOuts, texts } from "../../db/schema";
 import { AppError } from "../../errors";
 import { encodeCursor, type KeysetCursor } from "../../lib/cursor";
 import { queueText, type TextQueueDeps } from "./queue";
@@ -46,7 +46,7 @@ export async function listTexts(
       and(
         eq(texts.businessId, businessId),
         query.number ? eq(texts.number, query.number) : undefined,
-        query.callId ? eq(texts.callId, query.callId) : undefined,
+        query.callId ? or(eq(texts.callId, query.callId), inArray(texts.bookingId, bookingsOfCall(db, businessId, query.callId))) : undefined,
         query.bookingId ? eq(texts.bookingId, query.bookingId) : undefined,
         query.cursor ? sql`(${texts.createdAt}, ${texts.id}) < (${query.cursor.createdAt}::timestamptz, ${query.cursor.id}::uuid)` : undefined,
       ),
@@ -59,6 +59,18 @@ export async function listTexts(
     texts: page.map((entry) => textJson(entry.row)),
     nextCursor: found.length > query.limit && last ? encodeCursor({ createdAt: last.cursorAt, id: last.row.id }) : null,
   };
+}
+
+/**
+ * The bookings a call made: a call's texts are its own (a text-back, an owner alert) and those of
+ * what it booked (the confirmation, the reminders, the caller's C or X, and replies to them).
+ */
+function bookingsOfCall(db: Database, businessId: string, callId: string) {
+  return db
+    .select({ id: bookingHolds.id })
+    .from(bookingHolds)
+    .innerJoin(calls, and(eq(calls.vapiCallId, bookingHolds.callId), eq(calls.businessId, bookingHolds.businessId)))
+    .where(and(eq(calls.id, callId), eq(calls.businessId, businessId)));
 }
 
 export async function listOptOuts(db: Database, businessId: string) {

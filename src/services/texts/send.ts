@@ -1,7 +1,7 @@
 /**
  * The `text.send` job (docs/architecture.md §7b; ADR 0141): one `texts` row, sent at most once.
  * In order, each a reason not to send: the row is no longer pending (sent, or given up on); the
- * number opted out; the business has no number that can text; it is quiet hours where the
+ * number opted out; the booking it is about was cancelled meanwhile (`not_needed`); the business has no number that can text; it is quiet hours where the
  * business is (held until 08:00 and queued again for then); the charge — segments ×
  * SMS_CREDITS_PER_SEGMENT through the CreditAccount, once per text — is refused for credit.
  * Then Twilio sends it from the business's own number. A refusal from Twilio (4xx) is final and
@@ -13,7 +13,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Bindings } from "../../bindings";
 import type { Config } from "../../config/env";
 import type { Database } from "../../db/client";
-import { businesses, phoneNumbers, textOptOuts, texts } from "../../db/schema";
+import { bookingHolds, businesses, phoneNumbers, textOptOuts, texts } from "../../db/schema";
 import { ownedBy } from "../../db/scope";
 import { TwilioApiError, type TwilioClient } from "../../integrations/twilio/client";
 import { countSegments } from "../../integrations/twilio/segments";
@@ -91,6 +91,12 @@ async function attempt(deps: TextSendDeps, text: TextRow, timezone: string): Pro
     }
   }
 
+  if (BOOKING_TEXTS.has(text.kind) && text.bookingId && !(await bookingStands(db, text.bookingId))) {
+    // Held overnight or retried after the caller (or the owner) cancelled: a reminder of nothing.
+    await settle("not_needed", { error: "The booking was cancelled before this text went." });
+    return "skipped";
+  }
+
   const from = await textingNumber(db, text);
   if (!from) {
     await settle("no_number", { error: "The business has no number that can text (buy one with NUMBER_PROVIDER=twilio)." });
@@ -140,6 +146,14 @@ async function attempt(deps: TextSendDeps, text: TextRow, timezone: string): Pro
     sendAfter: null,
   });
   return "sent";
+}
+
+/** Texts about a booking that only make sense while it stands. */
+const BOOKING_TEXTS = new Set(["confirmation", "reminder_24h", "reminder_2h"]);
+
+async function bookingStands(db: Database, bookingId: string): Promise<boolean> {
+  const [booking] = await db.select({ status: bookingHolds.status }).from(bookingHolds).where(eq(bookingHolds.id, bookingId));
+  return booking?.status === "confirmed";
 }
 
 /** The number a text goes from: the row's own, else the agent's, else any of the business's that can text. */

@@ -127,4 +127,23 @@ describe("phone numbers bought at Twilio", () => {
     expect(await vapiNumbersIn("632")).toEqual([]);
     expect(await rowsOf(user.id)).toEqual([]);
   });
+
+  it("a purchase may ask for a number that texts while NUMBER_PROVIDER stays vapi; without Twilio's keys that is a 503", async () => {
+    expectConsoleError(/service_not_configured/);
+    const { cookie, user } = await createPayingUser();
+    const asked = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "633", provider: "twilio" } });
+    expect(asked.status).toBe(201);
+    expect(((await asked.json()) as { phoneNumber: unknown }).phoneNumber).toMatchObject({ provider: "twilio", canText: true });
+    expect(await twilioNumbersIn("633")).toHaveLength(1);
+    const vapiOne = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "633" } });
+    expect(((await vapiOne.json()) as { phoneNumber: unknown }).phoneNumber).toMatchObject({ provider: "vapi", canText: false });
+
+    const unkeyed = envWith({ TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined });
+    const refused = await call("/api/phone-numbers", { method: "POST", cookie, json: { areaCode: "634", provider: "twilio" }, env: unkeyed });
+    expect(refused.status).toBe(503);
+    expect((await errorOf(refused)).code).toBe("service_not_configured");
+    const bad = await call("/api/phone-numbers", { method: "POST", cookie, json: { provider: "telnyx" } });
+    expect(bad.status).toBe(400);
+    expect(await rowsOf(user.id)).toHaveLength(2);
+  });
 });

@@ -97,6 +97,10 @@ describe("POST /api/webhooks/twilio: replies", () => {
     await consumeBatch([sendMessage(row?.id ?? "")]);
     const sid = (await textRow(row?.id ?? ""))?.twilioSid as string;
     const callback = (status: string) => ({ AccountSid: "AC", ApiVersion: "2010-04-01", From: business.number, To: caller, MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status });
+    // A status callback signed with another key, or not at all, moves nothing.
+    expect((await signedTwilioPost(callback("failed"), { authToken: "not-our-auth-token" })).status).toBe(403);
+    expect((await signedTwilioPost(callback("failed"), { signature: "" })).status).toBe(403);
+    expect((await textRow(row?.id ?? ""))?.status).not.toBe("failed");
     expect((await signedTwilioPost(callback("delivered"))).status).toBe(200);
     expect((await textRow(row?.id ?? ""))?.status).toBe("delivered");
     await signedTwilioPost(callback("sent"));

@@ -1,10 +1,11 @@
-/** One call: who, when, how long, credits charged, what was booked, the summary, structured data, recording and transcript. */
+/** One call: who, when, how long, credits charged, what was booked, its texts, the summary, structured data, recording and transcript. */
 import { useQuery } from "@tanstack/react-query";
 import { createLazyRoute, Link, useParams } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 import { CallStatusBadge, isLive } from "../components/call-status";
 import { FollowUpPanel } from "../components/follow-up-panel";
 import { QueryState } from "../components/query-state";
+import { TextsCard } from "../components/text-list";
 import { Transcript } from "../components/transcript";
 import { Alert, Card, focusRing, PageHeader } from "../components/ui";
 import type { CallDetail } from "../lib/contract";
@@ -66,6 +67,7 @@ function CallView({ call }: { call: CallDetail }) {
           </ul>
         </Card>
       )}
+      <TextsCard filter={{ callId: call.id }} />
       {problems.length > 0 && (
         <Card title="What went wrong">
           <ul className="space-y-1 text-sm">

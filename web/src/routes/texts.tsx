@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createLazyRoute, Link, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { QueryState } from "../components/query-state";
+import { statusOf } from "../components/text-list";
 import { useToast } from "../components/toaster";
 import { Alert, Badge, Button, Card, PageHeader, TextArea } from "../components/ui";
 import { client, unwrap } from "../lib/api";
@@ -92,9 +93,9 @@ function Conversation({ number, optedOut }: { number: string; optedOut: boolean 
             {[...data.texts].reverse().map((text) => (
               <li key={text.id} className={`max-w-[85%] rounded-lg px-3 py-2 text-sm ${text.direction === "inbound" ? "bg-slate-100" : "ml-auto bg-indigo-50"}`}>
                 <p>{text.body}</p>
-                <p className="mt-1 text-xs text-slate-500">
+                <p className="mt-1 text-xs text-slate-600">
                   {text.direction === "inbound" ? "Caller" : "You"} · {formatDateTime(text.createdAt, timeZone)}
-                  {text.direction === "outbound" && <> · <Badge tone={["delivered", "sent", "queued"].includes(text.status) ? "green" : text.status === "held" ? "amber" : "slate"}>{text.status}</Badge></>}
+                  {text.direction === "outbound" && <> · <Badge tone={statusOf(text, timeZone).tone}>{statusOf(text, timeZone).words}</Badge></>}
                 </p>
               </li>
             ))}
