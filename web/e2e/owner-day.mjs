@@ -151,6 +151,8 @@ export function defineOwnerDay(env) {
     await page.getByRole("link", { name: /555-0147/ }).first().click();
     // The list's own row links carry the same number: wait for the call page before looking for tap-to-call.
     await page.waitForURL(/\/calls\/[0-9a-f-]{36}$/);
+    // The address changes before the lazy call screen replaces the list: wait for what only the call page has.
+    await page.getByRole("textbox", { name: "Note" }).waitFor();
     const tel = page.getByRole("main").getByRole("link", { name: "+1 (512) 555-0147" }).first();
     await tel.waitFor();
     assert.equal(await tel.getAttribute("href"), "tel:+15125550147");

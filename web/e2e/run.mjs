@@ -6,6 +6,7 @@
 import path from "node:path";
 import { after, before, describe } from "node:test";
 import { startApp } from "./app.mjs";
+import { defineBooking } from "./booking.mjs";
 import { launchBrowser, screenshotDir } from "./browser.mjs";
 import { defineJourneys } from "./journeys.mjs";
 import { defineOwnerDay } from "./owner-day.mjs";
@@ -28,5 +29,6 @@ describe("dashboard in Chromium", { concurrency: 1, timeout: 600_000 }, () => {
   });
   defineJourneys(/** @type {any} */ (env));
   defineOwnerDay(/** @type {any} */ (env));
+  defineBooking(/** @type {any} */ (env));
   defineTexts(/** @type {any} */ (env));
 });

@@ -37,6 +37,13 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
     .fill("A family dentist in Austin, Texas. Cleanings, fillings and whitening; most insurance accepted; open weekdays 9 to 5, parking behind the building.");
   await shot("onboarding-describe");
   await page.getByRole("button", { name: "Write my greeting, FAQ and policies" }).click();
+  // Services and hours, drafted from the description (issue 20): weekdays 9 to 5, the services it names.
+  await page.getByRole("heading", { name: "Services and hours" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Add a service" }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByRole("textbox", { name: "Monday opens", exact: true }).inputValue(), "09:00");
+  assert.ok((await page.getByRole("textbox", { name: "Service 1 name" }).inputValue()).length > 2, "a service was drafted");
+  await shot("onboarding-services");
+  await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: "Check what your receptionist will say" }).waitFor({ timeout: 60_000 });
   const firstQuestion = await page.getByRole("textbox", { name: "Question 1", exact: true }).inputValue();
   assert.ok(firstQuestion.length > 3, "the generated FAQ has a first question");
@@ -46,9 +53,6 @@ export async function onboardToNumber(session, { areaCode = "512", shoot = true,
   await page.getByRole("heading", { name: "Pick a voice" }).waitFor({ timeout: 30_000 });
   await page.getByRole("radio", { name: /Kylie/ }).check();
   await shot("onboarding-voice");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("heading", { name: "Hours and booking" }).waitFor();
-  await shot("onboarding-hours");
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("heading", { name: "Connect Google" }).waitFor();
   await shot("onboarding-google");

@@ -2,7 +2,7 @@
  * The teams journey (docs/architecture.md §7c): an owner invites someone as staff from the
  * Members page; the invitation e-mail arrives in the SMTP stand-in; in a second browser context
  * (another person, no cookies) the link opens the accept page, the invitee creates an account
- * and lands in the owner's business, where staff see only Overview, Calls and Settings.
+ * and lands in the owner's business, where staff see only Overview, Calls, Appointments, Texts and Settings.
  */
 import assert from "node:assert/strict";
 import { signUp, uniqueEmail, waitForMail } from "./steps.mjs";
@@ -42,7 +42,10 @@ export async function inviteAndAcceptAsStaff(owner, staff, standIns) {
   await staff.screen("staff-overview");
   const links = await nav(staff).getByRole("link").allTextContents();
   // Texts are conversations with callers: every member follows up on them (docs/architecture.md §7b, §7c).
-  assert.deepEqual(links, ["Overview", "Calls", "Texts", "Settings"], "staff see the reduced navigation");
+  // Appointments too: staff see and change what was booked (issue 20).
+  assert.deepEqual(links, ["Overview", "Calls", "Appointments", "Texts", "Settings"], "staff see the reduced navigation");
+  await nav(staff).getByRole("link", { name: "Appointments" }).click();
+  await page.getByText("No upcoming appointments. When a caller books, it appears here.").waitFor();
   // Their own details are theirs to change; the business's phone is not on their form.
   await nav(staff).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();

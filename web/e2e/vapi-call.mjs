@@ -47,6 +47,15 @@ export function newCall(line) {
     ring: () => post(message("assistant-request")),
     /** The receptionist picks up. */
     answer: () => post(message("status-update")),
+    /** The model calls one of our tools mid-call (the fixture's shape, our name and arguments); answers the tool's result text. */
+    tool: async (name, args) => {
+      const body = message("tool-calls");
+      const call = { id: `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`, type: "function", function: { name, arguments: JSON.stringify(args) } };
+      body.message.toolCallList = [call];
+      body.message.toolWithToolCallList = [{ ...body.message.toolWithToolCallList[0], function: { ...body.message.toolWithToolCallList[0].function, name }, toolCall: call }];
+      const answer = await post(body);
+      return String(answer?.results?.[0]?.result ?? answer?.results?.[0]?.error ?? "");
+    },
     /** The call ends (after `seconds`; a few is a call cut short): the report with transcript, summary, structured data and Vapi's cost. */
     hangUp: (seconds = 185) => post(message("end-of-call-report", { startedAt: startedAt.toISOString(), endedAt: new Date(startedAt.getTime() + seconds * 1000).toISOString() })),
   };

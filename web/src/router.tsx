@@ -104,6 +104,11 @@ const textsRoute = createRoute({
   path: "/texts",
   validateSearch: searchOf("number"),
 }).lazy(() => import("./routes/texts").then((m) => m.Route));
+const appointmentsRoute = createRoute({
+  getParentRoute: () => appLayout,
+  path: "/appointments",
+  validateSearch: searchOf("view", "date", "agentId", "staffId", "status", "cursor"),
+}).lazy(() => import("./routes/appointments").then((m) => m.Route));
 const callRoute = page("/calls/$callId").lazy(() => import("./routes/call").then((m) => m.Route));
 const billingRoute = createRoute({
   getParentRoute: () => appLayout,
@@ -138,6 +143,7 @@ const routeTree = rootRoute.addChildren([
     numbersRoute,
     callsRoute,
     callRoute,
+    appointmentsRoute,
     textsRoute,
     billingRoute,
     integrationsRoute,

@@ -17,6 +17,7 @@ const built = firstUse(() => {
       from: instant.transform((value) => new Date(value)).optional(),
       to: instant.transform((value) => new Date(value)).optional(),
       status: z.enum(BOOKING_STATUSES, { message: `must be one of ${BOOKING_STATUSES.join(", ")}` }).optional(),
+      order: z.enum(["asc", "desc"], { message: "must be asc (earliest first) or desc (latest first)" }).optional(),
       limit: limitParam(50, 200),
       cursor: cursorParam,
     })

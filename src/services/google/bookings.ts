@@ -10,7 +10,7 @@
  * member's calendar, named by the hold's calendar id), then the row; the caller is e-mailed
  * through the side-effects queue when we have their address.
  */
-import { and, asc, eq, gt, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { Bindings } from "../../bindings";
 import { agents, bookingHolds, calls } from "../../db/schema";
 import { AppError } from "../../errors";
@@ -37,6 +37,8 @@ export interface BookingFilters {
   from?: Date | undefined;
   to?: Date | undefined;
   status?: BookingStatus | undefined;
+  /** By start, earliest first (upcoming), or latest first (`desc`: the past, most recent first). */
+  order?: "asc" | "desc" | undefined;
   limit: number;
   cursor?: KeysetCursor | undefined;
 }
@@ -89,9 +91,14 @@ export function bookingJson(hold: Hold, callId: string | null, now: Date) {
 
 export type BookingJson = ReturnType<typeof bookingJson>;
 
-/** One page of the business's bookings, by start time (then id), filtered; `nextCursor` continues it. */
+/** One page of the business's bookings, by start time (then id) either way, filtered; `nextCursor` continues it. */
 export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, businessId: string, filters: BookingFilters) {
   const now = deps.now();
+  const latestFirst = filters.order === "desc";
+  const after = (cursor: KeysetCursor) =>
+    latestFirst
+      ? sql`(${bookingHolds.startAt}, ${bookingHolds.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`
+      : sql`(${bookingHolds.startAt}, ${bookingHolds.id}) > (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
   const rows = await deps.db
     .select({ hold: bookingHolds, callId: calls.id, cursorAt: startMicros })
     .from(bookingHolds)
@@ -105,10 +112,10 @@ export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, busines
         filters.from ? gt(bookingHolds.endAt, filters.from) : undefined,
         filters.to ? sql`${bookingHolds.startAt} < ${filters.to.toISOString()}::timestamptz` : undefined,
         filters.status ? statusIs(filters.status, now) : undefined,
-        filters.cursor ? sql`(${bookingHolds.startAt}, ${bookingHolds.id}) > (${filters.cursor.createdAt}::timestamptz, ${filters.cursor.id}::uuid)` : undefined,
+        filters.cursor ? after(filters.cursor) : undefined,
       ),
     )
-    .orderBy(asc(bookingHolds.startAt), asc(bookingHolds.id))
+    .orderBy(...(latestFirst ? [desc(bookingHolds.startAt), desc(bookingHolds.id)] : [asc(bookingHolds.startAt), asc(bookingHolds.id)]))
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
@@ -118,12 +125,13 @@ export async function listBookings(deps: Pick<GoogleDeps, "db" | "now">, busines
   };
 }
 
-/** The business's booking with its agent; another business's id is 404, like one that does not exist. */
-async function ownBooking(deps: Pick<GoogleDeps, "db">, businessId: string, id: string): Promise<{ hold: Hold; agent: Agent }> {
+/** The business's booking with its agent and our id of its call; another business's id is 404, like one that does not exist. */
+async function ownBooking(deps: Pick<GoogleDeps, "db">, businessId: string, id: string): Promise<{ hold: Hold; agent: Agent; callId: string | null }> {
   const [row] = await deps.db
-    .select({ hold: bookingHolds, agent: agents })
+    .select({ hold: bookingHolds, agent: agents, callId: calls.id })
     .from(bookingHolds)
     .innerJoin(agents, eq(agents.id, bookingHolds.agentId))
+    .leftJoin(calls, and(eq(calls.vapiCallId, bookingHolds.callId), eq(calls.businessId, bookingHolds.businessId)))
     .where(and(eq(bookingHolds.id, id), eq(bookingHolds.businessId, businessId), ne(bookingHolds.status, "held")))
     .limit(1);
   if (!row) throw new AppError("not_found", "No such appointment.");
@@ -143,8 +151,8 @@ async function tellCaller(deps: BookingDeps, hold: Hold, change: "cancelled" | "
 
 /** Cancels the booking in Google (on its own calendar), then here; a cancelled one stays cancelled (idempotent). */
 export async function cancelBooking(deps: BookingDeps, businessId: string, id: string) {
-  const { hold } = await ownBooking(deps, businessId, id);
-  if (hold.status === "cancelled") return bookingJson(hold, null, deps.now());
+  const { hold, callId } = await ownBooking(deps, businessId, id);
+  if (hold.status === "cancelled") return bookingJson(hold, callId, deps.now());
   if (hold.endAt <= deps.now()) throw new AppError("conflict", "This appointment is already over; it cannot be cancelled.");
   const result = await guarded(deps, "cancel booking", async () => {
     const access = await googleAccess(deps, businessId, deadline(DEFAULT_TIMEOUT_MS));
@@ -155,7 +163,7 @@ export async function cancelBooking(deps: BookingDeps, businessId: string, id: s
   const [cancelled] = await deps.db.update(bookingHolds).set({ status: "cancelled", updatedAt: deps.now() }).where(eq(bookingHolds.id, hold.id)).returning();
   const row = cancelled ?? { ...hold, status: "cancelled" as const };
   await tellCaller(deps, row, "cancelled");
-  return bookingJson(row, null, deps.now());
+  return bookingJson(row, callId, deps.now());
 }
 
 /**
@@ -165,7 +173,7 @@ export async function cancelBooking(deps: BookingDeps, businessId: string, id: s
  * failure puts the row back.
  */
 export async function moveBooking(deps: BookingDeps, businessId: string, id: string, input: { start: string }) {
-  const { hold, agent } = await ownBooking(deps, businessId, id);
+  const { hold, agent, callId } = await ownBooking(deps, businessId, id);
   const now = deps.now();
   if (hold.status === "cancelled") throw new AppError("conflict", "This appointment was cancelled; it cannot be moved.");
   const start = parseStart(input.start, agent.timezone);
@@ -201,5 +209,5 @@ export async function moveBooking(deps: BookingDeps, businessId: string, id: str
   });
   if (!result.ok) throw failureError(result);
   await tellCaller(deps, result.hold, "moved");
-  return bookingJson(result.hold, null, deps.now());
+  return bookingJson(result.hold, callId, deps.now());
 }

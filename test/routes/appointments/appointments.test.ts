@@ -87,6 +87,32 @@ describe("GET /api/appointments", () => {
     expect(window.appointments.map((a) => a.id)).toEqual([first.id]);
   });
 
+  it("pages latest first with order=desc (the past, most recent first), continuing by cursor", async () => {
+    const { cookie, book } = await salon();
+    const early = await book("09:00", "Ana");
+    const middle = await book("10:00", "Ben");
+    const late = await book("11:00", "Ana");
+    const page1 = (await (await call("/api/appointments?order=desc&limit=2", { cookie })).json()) as Page;
+    expect(page1.appointments.map((a) => a.id)).toEqual([late.id, middle.id]);
+    const page2 = (await (await call(`/api/appointments?order=desc&limit=2&cursor=${page1.nextCursor}`, { cookie })).json()) as Page;
+    expect(page2.appointments.map((a) => a.id)).toEqual([early.id]);
+    expect(page2.nextCursor).toBeNull();
+    const wrong = await call("/api/appointments?order=newest", { cookie });
+    expect(wrong.status).toBe(400);
+    expect((await errorOf(wrong)).details).toEqual([{ path: "order", message: "must be asc (earliest first) or desc (latest first)" }]);
+  });
+
+  it("answers a cancel and a move with the booking's call, as the list does (the page links it)", async () => {
+    const { cookie, agent, book, date, user } = await salon();
+    const vapiCallId = `call-${crypto.randomUUID()}`;
+    const [callRow] = await db.insert(calls).values({ businessId: user.id, agentId: agent.id, vapiCallId, status: "ended" }).returning();
+    const booked = await book("10:00", "Ana", { callId: vapiCallId });
+    const moved = await call(`/api/appointments/${booked.id}/move`, { method: "POST", cookie, json: { start: `${date}T14:00:00Z` } });
+    expect(((await moved.json()) as { appointment: { callId: string | null } }).appointment.callId).toBe(callRow?.id);
+    const cancelled = await call(`/api/appointments/${booked.id}/cancel`, { method: "POST", cookie });
+    expect(((await cancelled.json()) as { appointment: { callId: string | null } }).appointment.callId).toBe(callRow?.id);
+  });
+
   it("cancels (Google first, the caller e-mailed) and moves (Google moved; a time another booking on that calendar has is 409)", async () => {
     const { cookie, book, tokens, ana, date } = await salon();
     const cut = await book("10:00", "Ana");

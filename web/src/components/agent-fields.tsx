@@ -1,4 +1,4 @@
-/** Editors for an agent's FAQ, business hours and voice, shared by onboarding and the agent editor. */
+/** Editors for an agent's FAQ, business hours (with breaks) and voice, shared by onboarding and the agent editor. */
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import type { Day, FaqItem, Hours } from "../lib/agent-types";
@@ -45,46 +45,103 @@ export function FaqEditor({ value, onChange, problems }: { value: FaqItem[]; onC
   );
 }
 
-export function HoursEditor({ value, onChange, problems }: { value: Hours; onChange: (hours: Hours) => void; problems: Record<string, string> }) {
+/** A lunch break in a day's hours: 12:00–13:00 when the range spans it, else a half hour in its middle. */
+function withBreak(range: TimeRange): TimeRange[] | null {
+  const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+  const time = (total: number) => `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+  const [open, close] = [minutes(range.start), minutes(range.end)];
+  if (close - open < 90) return null;
+  const lunch = open < 12 * 60 && close > 13 * 60 + 30 ? 12 * 60 : Math.round((open + close) / 2 / 30) * 30 - 15;
+  const length = lunch === 12 * 60 ? 60 : 30;
+  return [
+    { start: range.start, end: time(lunch) },
+    { start: time(lunch + length), end: range.end },
+  ];
+}
+
+type TimeRange = Hours[Day][number];
+
+/**
+ * A week of opening hours: each day closed or open in one or more ranges (a lunch break is the
+ * gap between two). `path` keys its problems as the API does ("booking.staff.0.businessHours");
+ * `who` names whose hours they are in every label when a page shows several weeks.
+ */
+export function HoursEditor({
+  value,
+  onChange,
+  problems,
+  path = "booking.businessHours",
+  who,
+  legend = "Business hours",
+}: {
+  value: Hours;
+  onChange: (hours: Hours) => void;
+  problems: Record<string, string>;
+  path?: string;
+  who?: string;
+  legend?: string;
+}) {
   const set = (day: Day, ranges: Hours[Day]) => onChange({ ...value, [day]: ranges });
+  const prefix = who ? `${who}: ` : "";
   return (
     <fieldset>
-      <legend className="text-sm font-medium text-slate-700">Business hours</legend>
+      <legend className="text-sm font-medium text-slate-700">{legend}</legend>
       <div className="mt-2 divide-y divide-slate-100">
         {DAYS.map(({ key, label }) => {
-          const range = value[key][0];
-          const problem = problems[`booking.businessHours.${key}`] ?? Object.entries(problems).find(([path]) => path.startsWith(`booking.businessHours.${key}.`))?.[1];
+          const ranges = value[key];
+          const last = ranges.at(-1);
+          const split = last ? withBreak(last) : null;
+          const problem = problems[`${path}.${key}`] ?? Object.entries(problems).find(([at]) => at.startsWith(`${path}.${key}.`))?.[1];
+          const nth = (index: number) => (index === 0 ? "" : ` (after break ${index})`);
           return (
-            <div key={key} className="flex flex-wrap items-center gap-3 py-2">
-              <label className="flex w-32 items-center gap-2 text-sm">
+            <div key={key} className="flex flex-wrap items-start gap-x-3 gap-y-2 py-2">
+              <label className="flex w-32 items-center gap-2 pt-1 text-sm">
                 <input
                   type="checkbox"
                   className="size-4 accent-indigo-600"
-                  checked={Boolean(range)}
+                  checked={ranges.length > 0}
+                  aria-label={who ? `${prefix}open on ${label}` : undefined}
                   onChange={(event) => set(key, event.target.checked ? [{ start: "09:00", end: "17:00" }] : [])}
                 />
                 {label}
               </label>
-              {range ? (
-                <div className="flex items-center gap-2 text-sm">
-                  <input
-                    type="time"
-                    aria-label={`${label} opens`}
-                    className="rounded-md border border-slate-300 px-2 py-1"
-                    value={range.start}
-                    onChange={(event) => set(key, [{ ...range, start: event.target.value }, ...value[key].slice(1)])}
-                  />
-                  <span aria-hidden="true">to</span>
-                  <input
-                    type="time"
-                    aria-label={`${label} closes`}
-                    className="rounded-md border border-slate-300 px-2 py-1"
-                    value={range.end === "24:00" ? "23:59" : range.end}
-                    onChange={(event) => set(key, [{ ...range, end: event.target.value }, ...value[key].slice(1)])}
-                  />
+              {ranges.length ? (
+                <div className="flex flex-1 flex-col gap-2">
+                  {ranges.map((range, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: ranges have no id; they are edited by position
+                    <div key={index} className="flex flex-wrap items-center gap-2 text-sm">
+                      <input
+                        type="time"
+                        aria-label={`${prefix}${label} opens${nth(index)}`}
+                        className="rounded-md border border-slate-300 px-2 py-1"
+                        value={range.start}
+                        onChange={(event) => set(key, ranges.map((each, i) => (i === index ? { ...each, start: event.target.value } : each)))}
+                      />
+                      <span aria-hidden="true">to</span>
+                      <input
+                        type="time"
+                        aria-label={`${prefix}${label} closes${nth(index)}`}
+                        className="rounded-md border border-slate-300 px-2 py-1"
+                        value={range.end === "24:00" ? "23:59" : range.end}
+                        onChange={(event) => set(key, ranges.map((each, i) => (i === index ? { ...each, end: event.target.value } : each)))}
+                      />
+                      {index > 0 && (
+                        <Button variant="ghost" className="px-2 py-1" aria-label={`${prefix}Remove ${label}'s hours ${range.start}–${range.end}`} onClick={() => set(key, ranges.filter((_, i) => i !== index))}>
+                          Remove
+                        </Button>
+                      )}
+                    </div>
+                  ))}
+                  {split && ranges.length < 6 && (
+                    <div>
+                      <Button variant="ghost" className="px-2 py-1" aria-label={`${prefix}Add a break on ${label}`} onClick={() => set(key, [...ranges.slice(0, -1), ...split])}>
+                        Add a break
+                      </Button>
+                    </div>
+                  )}
                 </div>
               ) : (
-                <span className="text-sm text-slate-500">Closed</span>
+                <span className="pt-1 text-sm text-slate-500">Closed</span>
               )}
               {problem && (
                 <p className="w-full text-sm text-red-700" role="alert">

@@ -6,13 +6,14 @@ import { useMemo, useState } from "react";
 // The worker's own wording of the disclosure, so the preview is word for word what callers hear.
 import { DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX, firstWords } from "../../../src/services/assistant/disclosure";
 import type { Agent, Notify } from "../lib/agent-types";
-import { checkFaq, checkHours } from "../lib/agent-types";
+import { checkFaq, checkHours, fullHours } from "../lib/agent-types";
 import { ApiError, client, unwrap } from "../lib/api";
-import { timezones } from "../lib/format";
+import { type Catalog, catalogFrom, catalogJson, checkCatalog } from "../lib/booking-form";
 import { E164, problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
 import { keys } from "../lib/queries";
-import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
+import { BOOKING_NUMBERS, BookingCard, type BookingSettings } from "./agent-booking";
+import { FaqEditor, VoicePicker } from "./agent-fields";
 import { ConfirmDialog } from "./confirm-dialog";
 import { useToast } from "./toaster";
 import { Alert, Button, Card, Field, Select, TextArea } from "./ui";
@@ -30,7 +31,8 @@ type Form = {
   notify: Notify;
   recordingEnabled: boolean;
   texting: Agent["texting"];
-  booking: Agent["booking"] & { appointmentMinutes: number };
+  booking: BookingSettings;
+  catalog: Catalog;
 };
 
 function toForm(agent: Agent): Form {
@@ -47,16 +49,10 @@ function toForm(agent: Agent): Form {
     notify: agent.notify,
     recordingEnabled: agent.recordingEnabled,
     texting: agent.texting,
-    booking: agent.booking,
+    booking: (({ services: _services, staff: _staff, closures: _closures, ...settings }) => ({ ...settings, businessHours: fullHours(settings.businessHours) }))(agent.booking),
+    catalog: catalogFrom(agent.booking),
   };
 }
-
-const NUMBER_FIELDS = [
-  ["appointmentMinutes", "Appointment length (minutes)", 5, 480],
-  ["bufferMinutes", "Gap between appointments (minutes)", 0, 240],
-  ["minNoticeMinutes", "Minimum notice (minutes)", 0, 20160],
-  ["horizonDays", "Book up to (days ahead)", 1, 365],
-] as const;
 
 export function AgentForm({ agent }: { agent: Agent }) {
   const initial = useMemo(() => toForm(agent), [agent]);
@@ -67,8 +63,13 @@ export function AgentForm({ agent }: { agent: Agent }) {
   const local = useProblems();
   const save = useSingleFlightMutation({
     mutationFn: () => {
-      const { transferNumber, ...rest } = form;
-      const json = { ...rest, transferNumber: transferNumber.trim() || null, faq: form.faq.map((item) => ({ question: item.question.trim(), answer: item.answer.trim() })) };
+      const { transferNumber, catalog, booking, ...rest } = form;
+      const json = {
+        ...rest,
+        transferNumber: transferNumber.trim() || null,
+        faq: form.faq.map((item) => ({ question: item.question.trim(), answer: item.answer.trim() })),
+        booking: { ...booking, ...catalogJson(catalog) },
+      };
       return unwrap(client.agents[":id"].$patch({ param: { id: agent.id }, json }));
     },
     onSuccess: async (answer) => {
@@ -79,21 +80,23 @@ export function AgentForm({ agent }: { agent: Agent }) {
   });
   // Edits are not lost without a word: leaving in the app asks first; closing or reloading the tab gets the browser's own prompt.
   const blocker = useBlocker({ shouldBlockFn: () => dirty && !save.isPending, enableBeforeUnload: () => dirty, disabled: !dirty, withResolver: true });
-  const server = problemsFromError(save.error, ["name", "greeting", "businessDescription", "systemPrompt", "policies", "faq", "voice", "transferNumber", "booking"]);
+  // Booking problems keep their whole path ("booking.services.0.minutes") to land beside their item.
+  const server = problemsFromError(save.error, ["name", "greeting", "businessDescription", "systemPrompt", "policies", "faq", "voice", "transferNumber"], ["booking"]);
   const problems = { ...server.fields, ...local.problems };
   const set = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
   const setBooking = (patch: Partial<Form["booking"]>) => setForm((current) => ({ ...current, booking: { ...current.booking, ...patch } }));
+  const setCatalog = (patch: Partial<Catalog>) => setForm((current) => ({ ...current, catalog: { ...current.catalog, ...patch } }));
   const setTexting = (patch: Partial<Form["texting"]>) => setForm((current) => ({ ...current, texting: { ...current.texting, ...patch } }));
   const toggleReminder = (kind: "24h" | "2h", on: boolean) =>
     setTexting({ reminders: (["24h", "2h"] as const).filter((each) => (each === kind ? on : form.texting.reminders.includes(each))) });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const found = { ...checkFaq(form.faq), ...checkHours(form.booking.businessHours) };
+    const found = { ...checkFaq(form.faq), ...checkHours(form.booking.businessHours), ...checkCatalog(form.catalog) };
     if (!form.name.trim()) found.name = "Give the receptionist a name.";
     if (!form.greeting.trim()) found.greeting = "Write what the receptionist says when it answers.";
     if (form.transferNumber.trim() && !E164.test(form.transferNumber.trim())) found.transferNumber = "Use the international format, like +14155550123.";
-    for (const [key, label, min, max] of NUMBER_FIELDS) {
+    for (const [key, label, min, max] of BOOKING_NUMBERS) {
       const value = form.booking[key];
       if (!Number.isInteger(value) || value < min || value > max) found[`booking.${key}`] = `${label}: a whole number from ${min} to ${max}.`;
     }
@@ -194,35 +197,7 @@ export function AgentForm({ agent }: { agent: Agent }) {
           </label>
         </div>
       </Card>
-      <Card title="Hours and booking">
-        <div className="space-y-4">
-          <label className="flex items-center gap-2 text-sm font-medium">
-            <input type="checkbox" className="size-4 accent-indigo-600" checked={form.booking.enabled} onChange={(e) => setBooking({ enabled: e.target.checked })} />
-            Callers can book appointments in my Google Calendar
-          </label>
-          <div className="grid gap-4 sm:grid-cols-2">
-            {NUMBER_FIELDS.map(([key, label, min, max]) => (
-              <Field
-                key={key}
-                label={label}
-                type="number"
-                inputMode="numeric"
-                min={min}
-                max={max}
-                value={Number.isNaN(form.booking[key]) ? "" : String(form.booking[key])}
-                onChange={(e) => setBooking({ [key]: e.target.value === "" ? Number.NaN : Number(e.target.value) })}
-                error={problems[`booking.${key}`]}
-              />
-            ))}
-            <Select label="Timezone of these hours" value={form.booking.timezone} onChange={(e) => setBooking({ timezone: e.target.value })} error={problems["booking.timezone"]}>
-              {timezones(form.booking.timezone).map((zone) => (
-                <option key={zone}>{zone}</option>
-              ))}
-            </Select>
-          </div>
-          <HoursEditor value={form.booking.businessHours} onChange={(businessHours) => setBooking({ businessHours })} problems={problems} />
-        </div>
-      </Card>
+      <BookingCard booking={form.booking} catalog={form.catalog} setBooking={setBooking} setCatalog={setCatalog} problems={problems} />
       <div className="sticky bottom-0 -mx-4 flex flex-wrap items-center gap-3 border-t border-slate-200 bg-slate-50/95 px-4 py-3">
         {save.error && (
           <div className="w-full">

@@ -18,6 +18,8 @@ const NAV = [
   { to: "/agents", label: "Receptionists", area: "agents" },
   { to: "/numbers", label: "Phone numbers", area: "numbers" },
   { to: "/calls", label: "Calls", area: "calls" },
+  // Bookings are every role's business: staff see and change appointments (docs §7c).
+  { to: "/appointments", label: "Appointments", area: "calls" },
   // Texts are calls' business: whoever sees calls sees texts (docs §7c).
   { to: "/texts", label: "Texts", area: "calls" },
   { to: "/billing", label: "Credits", area: "billing" },

@@ -1,15 +1,15 @@
-/** Onboarding steps 1–4: describe the business, edit what the AI wrote, pick a voice, set hours and booking. */
+/** Onboarding's first steps: describe the business, edit what the AI wrote, pick a voice (services and hours: onboarding-services-step.tsx). */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { callerDisclosure, DISCLOSURE_MAX_LENGTH, FIRST_MESSAGE_MAX } from "../../../src/services/assistant/disclosure";
-import type { Hours } from "../lib/agent-types";
-import { checkFaq, checkHours, DEFAULT_HOURS } from "../lib/agent-types";
+import { checkFaq } from "../lib/agent-types";
 import { client, unwrap } from "../lib/api";
 import { problemsFromError, useProblems } from "../lib/forms";
 import { useSingleFlightMutation } from "../lib/mutation";
+import { draftBooking } from "../lib/onboarding-state";
 import { agentQuery, keys } from "../lib/queries";
-import { FaqEditor, HoursEditor, VoicePicker } from "./agent-fields";
+import { FaqEditor, VoicePicker } from "./agent-fields";
 import type { StepProps } from "./onboarding-steps-shared";
 import { StepActions, StepFrame } from "./onboarding-steps-shared";
 import { QueryState } from "./query-state";
@@ -90,7 +90,7 @@ export function DescribeStep({ draft, setDraft, next }: StepProps) {
   );
 }
 
-export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
+export function ScriptStep({ draft, setDraft, next, back, timezone }: StepProps & { timezone: string }) {
   const queryClient = useQueryClient();
   const local = useProblems();
   const save = useSingleFlightMutation({
@@ -103,7 +103,8 @@ export function ScriptStep({ draft, setDraft, next, back }: StepProps) {
         policies: draft.policies.trim(),
       };
       if (draft.agentId) return unwrap(client.agents[":id"].$patch({ param: { id: draft.agentId }, json: body }));
-      return unwrap(client.agents.$post({ json: body }));
+      // Created with the services and hours of the step before.
+      return unwrap(client.agents.$post({ json: { ...body, booking: draftBooking(draft, timezone) } }));
     },
     onSuccess: async (answer) => {
       setDraft({ agentId: answer.agent.id });
@@ -192,68 +193,5 @@ export function VoiceStep({ draft, next, back }: StepProps) {
         )}
       </QueryState>
     </StepFrame>
-  );
-}
-
-export function HoursStep({ draft, next, back }: StepProps) {
-  const agentId = draft.agentId ?? "";
-  const agent = useQuery(agentQuery(agentId));
-  return (
-    <StepFrame title="Hours and booking" description="When you're open, and whether callers can book an appointment.">
-      <QueryState query={agent}>{(data) => <HoursForm agent={data.agent} next={next} back={back} agentId={agentId} />}</QueryState>
-    </StepFrame>
-  );
-}
-
-function HoursForm({ agent, agentId, next, back }: { agent: { booking: { enabled: boolean; appointmentMinutes: number; businessHours: Hours; timezone: string } }; agentId: string; next: () => void; back: () => void }) {
-  const saved = agent.booking;
-  const hasHours = Object.values(saved.businessHours).some((ranges) => ranges.length > 0);
-  const [enabled, setEnabled] = useState(saved.enabled || !hasHours);
-  const [minutes, setMinutes] = useState(String(saved.appointmentMinutes));
-  const [hours, setHours] = useState<Hours>(hasHours ? saved.businessHours : DEFAULT_HOURS);
-  const local = useProblems();
-  const save = useAgentPatch(agentId, next);
-  const server = problemsFromError(save.error, ["booking"]);
-  const problems = { ...server.fields, ...local.problems };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const found = checkHours(hours);
-    const length = Number(minutes);
-    if (!Number.isInteger(length) || length < 5 || length > 480) found["booking.appointmentMinutes"] = "Enter whole minutes between 5 and 480.";
-    if (!local.check(found) || save.isPending) return;
-    save.mutate({ booking: { enabled, appointmentMinutes: length, businessHours: hours, timezone: saved.timezone } });
-  };
-
-  return (
-    <form onSubmit={submit} noValidate className="space-y-6">
-      <HoursEditor value={hours} onChange={setHours} problems={problems} />
-      <label className="flex items-center gap-2 text-sm font-medium">
-        <input type="checkbox" className="size-4 accent-indigo-600" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-        Let callers book appointments (needs Google Calendar, next step)
-      </label>
-      {enabled && (
-        <Field
-          label="Appointment length (minutes)"
-          type="number"
-          inputMode="numeric"
-          min={5}
-          max={480}
-          value={minutes}
-          onChange={(event) => {
-            setMinutes(event.target.value);
-            local.clear("booking.appointmentMinutes");
-          }}
-          error={problems["booking.appointmentMinutes"]}
-          className="max-w-xs"
-        />
-      )}
-      {server.general && <Alert>{server.general}</Alert>}
-      <StepActions back={back} busy={save.isPending}>
-        <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
-          Continue
-        </Button>
-      </StepActions>
-    </form>
   );
 }

@@ -20,6 +20,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: FieldProblem[] = [],
+    /** Details that are not field problems (a 409 slot_taken's `nextOpening`), as the API sent them. */
+    readonly data: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -49,6 +51,7 @@ export async function readError(response: Response): Promise<ApiError> {
     error?.code ?? `http_${response.status}`,
     error?.message ?? `The server answered ${response.status}. Try again in a moment.`,
     asDetails(error?.details),
+    error?.details && typeof error.details === "object" && !Array.isArray(error.details) ? (error.details as Record<string, unknown>) : {},
   );
 }
 

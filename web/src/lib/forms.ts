@@ -15,17 +15,33 @@ const FIELD_OF_CODE: Record<string, string> = {
   invalid_token: "token",
 };
 
-export function problemsFromError(error: unknown, fields: readonly string[]): { fields: Problems; general?: string } {
+/**
+ * `fields` gathers every detail under a field onto it ("faq.0.answer" onto "faq" when only "faq"
+ * is listed); paths under a `whole` prefix keep their full path ("booking.services.0.minutes"),
+ * for editors that show each item's problems beside the item.
+ */
+export function problemsFromError(error: unknown, fields: readonly string[], whole: readonly string[] = []): { fields: Problems; general?: string } {
   if (!(error instanceof ApiError)) return error ? { fields: {}, general: "Something went wrong. Try again." } : { fields: {} };
   const found: Problems = {};
+  const under = (path: string, name: string) => path === name || path.startsWith(`${name}.`);
   for (const detail of error.details) {
-    const field = fields.find((name) => detail.path === name || detail.path.startsWith(`${name}.`)) ?? detail.path;
+    // A whole path is shown beside its own input: the API's words alone, as a sentence.
+    if (whole.some((prefix) => under(detail.path, prefix))) {
+      found[detail.path] ??= sentence(detail.message);
+      continue;
+    }
+    const field = fields.find((name) => under(detail.path, name)) ?? detail.path;
     found[field] ??= `${humanize(field)} ${detail.message}`;
   }
   const codeField = FIELD_OF_CODE[error.code];
   if (!error.details.length && codeField && fields.includes(codeField)) found[codeField] = error.message;
-  const shownOnAField = Object.keys(found).some((field) => fields.includes(field));
+  const shownOnAField = Object.keys(found).some((field) => fields.includes(field) || whole.some((prefix) => under(field, prefix)));
   return { fields: found, general: shownOnAField ? undefined : error.message };
+}
+
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function humanize(path: string): string {

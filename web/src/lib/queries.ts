@@ -19,6 +19,8 @@ export const keys = {
   unanswered: ["unanswered"] as const,
   members: ["members"] as const,
   audit: ["audit"] as const,
+  calendars: ["google-calendars"] as const,
+  appointments: ["appointments"] as const,
 };
 
 export const meQuery = queryOptions({
@@ -110,3 +112,17 @@ export const auditQuery = (cursor?: string) =>
     queryKey: [...keys.audit, cursor ?? ""],
     queryFn: () => unwrap(client.audit.$get({ query: { limit: "50", ...(cursor ? { cursor } : {}) } })),
   });
+
+/** The Google calendars the business's connection can see (a staff member's calendar is picked from them); not retried: a 409 means "connect Google". */
+export const calendarsQuery = (enabled: boolean) =>
+  queryOptions({ queryKey: keys.calendars, queryFn: () => unwrap(client.google.calendars.$get()), enabled, retry: false, staleTime: 60_000 });
+
+export type AppointmentFilters = { agentId?: string; staffId?: string; status?: "booked" | "moved" | "cancelled" | "completed"; from?: string; to?: string; order?: "asc" | "desc"; cursor?: string };
+
+/** One page of the business's bookings, by start time. */
+export const appointmentsQuery = (filters: AppointmentFilters) =>
+  queryOptions({
+    queryKey: [...keys.appointments, filters],
+    queryFn: () => unwrap(client.appointments.$get({ query: { limit: "25", ...defined(filters) } })),
+  });
+

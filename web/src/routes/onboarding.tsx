@@ -5,17 +5,20 @@
  */
 import { createLazyRoute, useNavigate, useSearch } from "@tanstack/react-router";
 import { useEffect } from "react";
-import { DescribeStep, HoursStep, ScriptStep, VoiceStep } from "../components/onboarding-agent-steps";
+import { DescribeStep, ScriptStep, VoiceStep } from "../components/onboarding-agent-steps";
 import { CreditsStep, DoneStep, GoogleStep, NumberStep } from "../components/onboarding-launch-steps";
+import { ServicesStep } from "../components/onboarding-services-step";
+import { useTimezone } from "../lib/format";
 import { useDraft } from "../lib/onboarding-state";
 
 export const Route = createLazyRoute("/app/onboarding")({ component: Onboarding });
 
 const STEPS = [
   { key: "business", label: "Your business" },
+  // Drafted from the description, so right after it (issue 20); the agent is created after "script".
+  { key: "services", label: "Services & hours" },
   { key: "script", label: "Greeting & FAQ" },
   { key: "voice", label: "Voice" },
-  { key: "hours", label: "Hours & booking" },
   { key: "google", label: "Google" },
   // Credits before the number: numbers are for accounts that have bought a pack (docs/architecture.md §4).
   { key: "credits", label: "Credits" },
@@ -24,15 +27,19 @@ const STEPS = [
 ] as const;
 
 type StepKey = (typeof STEPS)[number]["key"];
+const BEFORE_AGENT: ReadonlySet<StepKey> = new Set(["business", "services", "script"]);
+/** A draft saved on a step that has since moved: "hours" (after the voice) is now "services", done before. */
+const LEGACY: Record<string, StepKey> = { hours: "google" };
 
 function Onboarding() {
   const search = useSearch({ from: "/app/onboarding" });
   const navigate = useNavigate();
   const [draft, setDraft] = useDraft();
+  const timezone = useTimezone();
   // Without a step in the address (a reload of /onboarding, the overview's link), resume where the owner was.
-  const requested = STEPS.find((step) => step.key === (search.step ?? draft.step))?.key;
+  const requested = STEPS.find((step) => step.key === (search.step ?? LEGACY[draft.step ?? ""] ?? draft.step))?.key;
   // Steps after "script" need the agent; without one, start at the beginning.
-  const current: StepKey = requested && (draft.agentId || requested === "business" || requested === "script") ? requested : "business";
+  const current: StepKey = requested && (draft.agentId || BEFORE_AGENT.has(requested)) ? requested : "business";
   const index = STEPS.findIndex((step) => step.key === current);
   useEffect(() => {
     if (draft.step !== current) setDraft({ step: current });
@@ -61,9 +68,9 @@ function Onboarding() {
         ))}
       </ol>
       {current === "business" && <DescribeStep {...props} />}
-      {current === "script" && <ScriptStep {...props} />}
+      {current === "services" && <ServicesStep {...props} timezone={timezone} />}
+      {current === "script" && <ScriptStep {...props} timezone={timezone} />}
       {current === "voice" && <VoiceStep {...props} />}
-      {current === "hours" && <HoursStep {...props} />}
       {current === "google" && <GoogleStep {...props} />}
       {current === "number" && <NumberStep {...props} />}
       {current === "credits" && <CreditsStep {...props} />}
