@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// npm test: the worker suite as two shards at once, then the Node-side tools' suite.
-// The worker project runs its files one at a time (they share a database and the stand-ins), which
-// leaves the second core idle; each shard gets its own database and stand-ins from
-// test/global-setup.ts, so two run side by side (as CI's PostgreSQL pass has done since issue 12).
+// npm test: the worker suite as two shards and the Node-side tools' suite, all three at once.
+// Within a shard the worker files run one at a time in one workerd (they share a database and
+// the stand-ins), which leaves most of a core idle: each shard gets its own database and stand-ins
+// from test/global-setup.ts, so two run side by side (as CI's PostgreSQL pass does), and the node
+// project, mostly waiting on the processes it starts, runs beside them (ADR 1010).
 // `npm test -- <vitest arguments>` (a file, --project, -t …) is one plain `vitest run` instead.
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -37,9 +38,11 @@ function vitest(args, label) {
 const passThrough = process.argv.slice(2);
 if (passThrough.length) process.exit(await vitest(passThrough));
 
-const shards = Array.from({ length: SHARDS }, (_, i) => vitest(["--project", "worker", `--shard=${i + 1}/${SHARDS}`], `worker ${i + 1}/${SHARDS}`));
+// "worker*": the `worker` project and `worker-fresh` (the files that need a workerd of their own).
+const shards = Array.from({ length: SHARDS }, (_, i) => vitest(["--project", "worker*", `--shard=${i + 1}/${SHARDS}`], `worker ${i + 1}/${SHARDS}`));
+const node = vitest(["--project", "node"], "node");
 const workerCodes = await Promise.all(shards);
-const nodeCode = await vitest(["--project", "node"]);
+const nodeCode = await node;
 const failed = [...workerCodes.map((code, i) => (code ? `worker shard ${i + 1}/${SHARDS}` : null)), nodeCode ? "node" : null].filter(Boolean);
 console.log(failed.length ? `\nnpm test: failed in ${failed.join(", ")}` : "\nnpm test: every project passed");
 process.exit(failed.length ? 1 : 0);

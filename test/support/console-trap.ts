@@ -10,36 +10,53 @@
  */
 import { afterEach, beforeEach } from "vitest";
 
-const original = console.error.bind(console);
-let expected: { pattern: RegExp; seen: number }[] = [];
-let unexpected: string[] = [];
+interface Trap {
+  expected: { pattern: RegExp; seen: number }[];
+  unexpected: string[];
+}
 
-console.error = (...args: unknown[]) => {
-  const text = args.map((arg) => (typeof arg === "string" ? arg : arg instanceof Error ? (arg.stack ?? arg.message) : safeJson(arg))).join(" ");
-  const match = expected.find((expectation) => expectation.pattern.test(text));
-  if (match) match.seen += 1;
-  else unexpected.push(text);
-  original(...args);
-};
+/**
+ * The worker files share one module graph (vitest.config.ts), and vitest evaluates this setup
+ * file again before each of them: console.error is wrapped once, and every evaluation (and every
+ * copy of this module a test imports) reads the same state, kept on globalThis.
+ */
+const TRAP = Symbol.for("agentline.console-trap");
+const holder = globalThis as { [TRAP]?: Trap };
+holder[TRAP] ??= installTrap();
+const trap: Trap = holder[TRAP];
+
+function installTrap(): Trap {
+  const state: Trap = { expected: [], unexpected: [] };
+  const original = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    const text = args.map((arg) => (typeof arg === "string" ? arg : arg instanceof Error ? (arg.stack ?? arg.message) : safeJson(arg))).join(" ");
+    const match = state.expected.find((expectation) => expectation.pattern.test(text));
+    if (match) match.seen += 1;
+    else state.unexpected.push(text);
+    original(...args);
+  };
+  return state;
+}
 
 /** This test logs an error matching `pattern`, on purpose (at least once). */
 export function expectConsoleError(pattern: RegExp): void {
-  expected.push({ pattern, seen: 0 });
+  trap.expected.push({ pattern, seen: 0 });
 }
 
 beforeEach(() => {
-  expected = [];
-  unexpected = [];
+  trap.expected = [];
+  trap.unexpected = [];
 });
 
 afterEach(() => {
   const problems: string[] = [];
+  const { expected, unexpected } = trap;
   if (unexpected.length) {
     problems.push(`console.error was called ${unexpected.length} time(s) unexpectedly:\n${unexpected.map((line) => `  ${line}`).join("\n")}`);
   }
   for (const { pattern, seen } of expected) if (!seen) problems.push(`expected a console.error matching ${pattern}, and none came`);
-  expected = [];
-  unexpected = [];
+  trap.expected = [];
+  trap.unexpected = [];
   if (problems.length) throw new Error(`${problems.join("\n")}\nIf the test means it, call expectConsoleError(/…/) from test/support/console-trap.ts first.`);
 });
 
